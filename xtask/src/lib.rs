@@ -1,0 +1,59 @@
+//! The generator behind `cargo xtask codegen`: a one-way pipeline from an OpenAPI spec to the
+//! `generated/` client crate.
+//!
+//! load → resolve → model → naming → emit → write. Each stage is its own module and only
+//! consumes the output of the stage before it.
+
+pub mod diagnostics;
+pub mod emit;
+pub mod load;
+pub mod model;
+pub mod naming;
+pub mod resolve;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+pub use diagnostics::{Diagnostics, Location, SpecError};
+pub use emit::GeneratedFile;
+
+/// The spec the real crate is generated from, relative to the workspace root.
+pub const SPEC_PATH: &str = "spec/startrecord.yaml";
+/// Where the real crate is written, relative to the workspace root.
+pub const OUTPUT_DIR: &str = "generated";
+
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error("{0}")]
+    Spec(#[from] Diagnostics),
+    #[error(transparent)]
+    Emit(#[from] emit::EmitError),
+}
+
+/// Runs every stage but `write` on spec text; `file` is how errors and headers name the spec.
+pub fn generate_from_str(file: &str, text: &str) -> Result<Vec<GeneratedFile>, GenerateError> {
+    let loaded = load::load_str(file, text)?;
+    generate_loaded(loaded)
+}
+
+/// Runs every stage but `write` on a spec file.
+pub fn generate_from_file(
+    path: &Path,
+    display_name: &str,
+) -> Result<Vec<GeneratedFile>, GenerateError> {
+    let loaded = load::load_file(path, display_name)?;
+    generate_loaded(loaded)
+}
+
+fn generate_loaded(loaded: load::LoadedSpec) -> Result<Vec<GeneratedFile>, GenerateError> {
+    let resolved = resolve::resolve(loaded)?;
+    let model = model::build(&resolved)?;
+    let names = naming::assign(&model)?;
+    Ok(emit::emit(&model, &names)?)
+}
+
+/// The workspace root (the parent of `xtask/`).
+pub fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}

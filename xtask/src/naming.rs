@@ -1,0 +1,307 @@
+//! Stage 4: give every type, field, variant and operation its Rust name.
+//!
+//! All names go through [`rust_name`], which recases with `heck`, makes the result a valid
+//! identifier (keywords, leading digits, stray characters) and says whether serde needs a
+//! `rename` to keep the wire name. Two things that end up with the same Rust name are an error
+//! that names both, never a silent suffix.
+
+use std::collections::BTreeMap;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use crate::diagnostics::{pointer_join, Diagnostics, Reporter};
+use crate::model::{Literal, Model, TypeKind};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Names {
+    /// Rust type name per model type.
+    pub types: Vec<String>,
+    /// Per type: field names (structs) or variant names (enums).
+    pub members: Vec<Vec<RustName>>,
+    /// Client method name per operation.
+    pub operations: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustName {
+    /// The identifier as it appears in code, including an `r#` prefix for keywords.
+    pub ident: String,
+    /// Whether serde needs `#[serde(rename = "...")]` to keep the wire name.
+    pub needs_rename: bool,
+}
+
+impl RustName {
+    /// The identifier without a raw prefix, for building derived names like `with_type`.
+    pub fn bare(&self) -> &str {
+        self.ident.strip_prefix("r#").unwrap_or(&self.ident)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// Types and enum variants.
+    Pascal,
+    /// Fields and methods.
+    Snake,
+}
+
+/// Identifiers the generated code relies on meaning the standard thing in the module where
+/// types are emitted; a schema with one of these names would shadow them.
+const RESERVED_TYPE_NAMES: [&str; 12] = [
+    "Option", "Result", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Default", "Self",
+    "Client",
+];
+
+/// Methods the runtime's `Client` already has; an operation may not take these names.
+const RESERVED_METHOD_NAMES: [&str; 6] =
+    ["new", "builder", "execute", "app_id", "base_url", "clone"];
+
+/// Rust keywords (2021 edition, strict and reserved).
+const KEYWORDS: [&str; 51] = [
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: [&str; 5] = ["crate", "self", "Self", "super", "_"];
+
+/// Recases `wire` and makes it a valid Rust identifier. Returns `None` when nothing usable is
+/// left (an empty name, or one with no ASCII letters or digits).
+pub fn rust_name(wire: &str, case: Case) -> Option<RustName> {
+    let recased = match case {
+        Case::Pascal => wire.to_upper_camel_case(),
+        Case::Snake => wire.to_snake_case(),
+    };
+    let mut ident: String = recased
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    if case == Case::Pascal {
+        ident.retain(|c| c != '_');
+    }
+    let ident = ident.trim_matches('_').to_owned();
+    if ident.is_empty() {
+        return None;
+    }
+    let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        match case {
+            Case::Pascal => format!("Value{ident}"),
+            Case::Snake => format!("field_{ident}"),
+        }
+    } else if NOT_RAW.contains(&ident.as_str()) {
+        format!("{ident}_")
+    } else if KEYWORDS.contains(&ident.as_str()) {
+        format!("r#{ident}")
+    } else {
+        ident
+    };
+    let bare = ident.strip_prefix("r#").unwrap_or(&ident);
+    Some(RustName {
+        needs_rename: bare != wire,
+        ident,
+    })
+}
+
+/// Names everything in the model, reporting every collision and unusable name.
+pub fn assign(model: &Model) -> Result<Names, Diagnostics> {
+    let mut reporter = Reporter::new(&model.spec_file);
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    let mut types = Vec::new();
+    let mut members = Vec::new();
+    for def in &model.types {
+        let name = match rust_name(&def.source_name, Case::Pascal) {
+            Some(name) => name.ident,
+            None => {
+                reporter.at_pointer(
+                    &def.pointer,
+                    format!("cannot derive a Rust type name from `{}`", def.source_name),
+                );
+                format!("Unnamed{}", types.len())
+            }
+        };
+        if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+            reporter.at_pointer(
+                &def.pointer,
+                format!("type name `{name}` would shadow a standard or client name; set `x-zego-type-name`"),
+            );
+        }
+        if let Some(first) = taken.get(&name) {
+            reporter.at_pointer(
+                &def.pointer,
+                format!(
+                    "name collision: `{}` becomes the Rust type `{name}`, which {first} already is; \
+                     rename one of them or set `x-zego-type-name`",
+                    def.source_name
+                ),
+            );
+        } else {
+            taken.insert(
+                name.clone(),
+                format!("`{}` ({})", def.source_name, def.pointer),
+            );
+        }
+        members.push(member_names(def, &mut reporter));
+        types.push(name);
+    }
+    let operations = operation_names(model, &mut reporter);
+    reporter.into_result(Names {
+        types,
+        members,
+        operations,
+    })
+}
+
+fn member_names(def: &crate::model::TypeDef, reporter: &mut Reporter) -> Vec<RustName> {
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    let mut names = Vec::new();
+    let candidates: Vec<(String, Option<String>, String)> = match &def.kind {
+        TypeKind::Struct(definition) => definition
+            .fields
+            .iter()
+            .map(|f| (f.wire_name.clone(), None, f.pointer.clone()))
+            .collect(),
+        TypeKind::Enum(definition) => definition
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(index, v)| {
+                let wire = match &v.value {
+                    Literal::Int(n) => format!("Value{n}").replace('-', "Minus"),
+                    Literal::Str(s) => s.clone(),
+                    Literal::Bool(b) => b.to_string(),
+                };
+                (
+                    wire,
+                    v.name.clone(),
+                    pointer_join(&pointer_join(&def.pointer, "enum"), &index.to_string()),
+                )
+            })
+            .collect(),
+    };
+    let case = match def.kind {
+        TypeKind::Struct(_) => Case::Snake,
+        TypeKind::Enum(_) => Case::Pascal,
+    };
+    for (wire, explicit, pointer) in candidates {
+        let source = explicit.unwrap_or(wire);
+        let name = rust_name(&source, case).unwrap_or_else(|| {
+            reporter.at_pointer(
+                &pointer,
+                format!("cannot derive a Rust name from `{source}`"),
+            );
+            RustName {
+                ident: format!("unnamed_{}", names.len()),
+                needs_rename: true,
+            }
+        });
+        if case == Case::Pascal && name.ident == "Unknown" {
+            reporter.at_pointer(
+                &pointer,
+                "variant name `Unknown` is reserved for values this crate does not know yet",
+            );
+        }
+        if let Some(first) = taken.get(&name.ident) {
+            reporter.at_pointer(
+                &pointer,
+                format!(
+                    "name collision: `{source}` becomes `{}`, as `{first}` already does",
+                    name.ident
+                ),
+            );
+        } else {
+            taken.insert(name.ident.clone(), source);
+        }
+        names.push(name);
+    }
+    names
+}
+
+fn operation_names(model: &Model, reporter: &mut Reporter) -> Vec<String> {
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    let mut names = Vec::new();
+    for operation in &model.operations {
+        let pointer = pointer_join(&operation.pointer, "operationId");
+        let name = match rust_name(&operation.operation_id, Case::Snake) {
+            Some(name) => name.bare().to_owned(),
+            None => {
+                reporter.at_pointer(
+                    &pointer,
+                    format!(
+                        "cannot derive a method name from `{}`",
+                        operation.operation_id
+                    ),
+                );
+                continue;
+            }
+        };
+        if RESERVED_METHOD_NAMES.contains(&name.as_str())
+            || name.starts_with("field_")
+            || KEYWORDS.contains(&name.as_str())
+        {
+            reporter.at_pointer(
+                &pointer,
+                format!("operation method name `{name}` is reserved or not usable"),
+            );
+        }
+        if let Some(first) = taken.insert(name.clone(), operation.operation_id.clone()) {
+            reporter.at_pointer(
+                &pointer,
+                format!(
+                    "name collision: operation `{}` becomes `{name}`, as `{first}` already does",
+                    operation.operation_id
+                ),
+            );
+        }
+        names.push(name);
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snake(wire: &str) -> (String, bool) {
+        let name = rust_name(wire, Case::Snake).expect("usable name");
+        (name.ident, name.needs_rename)
+    }
+
+    fn pascal(wire: &str) -> String {
+        rust_name(wire, Case::Pascal).expect("usable name").ident
+    }
+
+    #[test]
+    fn snake_case_names_keep_track_of_renames() {
+        assert_eq!(snake("RoomId"), ("room_id".to_owned(), true));
+        assert_eq!(
+            snake("IsPPTAnimation"),
+            ("is_ppt_animation".to_owned(), true)
+        );
+        assert_eq!(snake("x_y"), ("x_y".to_owned(), false));
+        assert_eq!(snake("HTTPStatus"), ("http_status".to_owned(), true));
+    }
+
+    #[test]
+    fn keywords_become_raw_or_suffixed() {
+        assert_eq!(snake("type"), ("r#type".to_owned(), false));
+        assert_eq!(snake("ref"), ("r#ref".to_owned(), false));
+        assert_eq!(snake("self"), ("self_".to_owned(), true));
+        assert_eq!(pascal("Self"), "Self_");
+    }
+
+    #[test]
+    fn leading_digits_get_a_prefix() {
+        assert_eq!(snake("3d"), ("field_3d".to_owned(), true));
+        assert_eq!(pascal("3d"), "Value3d");
+    }
+
+    #[test]
+    fn names_without_ascii_letters_are_refused() {
+        assert_eq!(rust_name("", Case::Snake), None);
+        assert_eq!(rust_name("流", Case::Pascal), None);
+        assert_eq!(rust_name("--", Case::Snake), None);
+    }
+}

@@ -1,0 +1,426 @@
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tracing::Instrument;
+
+use super::error::{body_snippet, Error};
+use super::sensitive::{Redact, SensitiveString};
+use super::signing::{Clock, NonceSource, OsRandom, SignedParameters, SystemClock};
+use super::validation::Validate;
+
+/// The production endpoint of the Cloud Recording API.
+pub const DEFAULT_BASE_URL: &str = "https://cloudrecord-api.zego.im";
+/// How long one request may take, from connecting to reading the whole response.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long connecting may take.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest response body the client reads; a larger one is an error, not an allocation.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+/// The `User-Agent` sent unless [`ClientBuilder::user_agent`] sets another.
+pub const DEFAULT_USER_AGENT: &str =
+    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// One API action: how the client addresses it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// The spec's `operationId`.
+    pub name: &'static str,
+    /// The `Action` query parameter.
+    pub action: &'static str,
+    /// The URL path, relative to the base URL.
+    pub path: &'static str,
+}
+
+/// The common result envelope of ZEGOCLOUD responses (`Code`, `Message`, `RequestId`, `Data`).
+pub trait Envelope {
+    /// The payload of a successful response.
+    type Data;
+    /// `Code`: 0 on success.
+    fn code(&self) -> Option<i64>;
+    /// `Message`.
+    fn message(&self) -> Option<&str>;
+    /// `RequestId`.
+    fn request_id(&self) -> Option<&str>;
+    /// `Data`, consuming the response.
+    fn into_data(self) -> Option<Self::Data>;
+}
+
+/// A successful call's result.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ApiResponse<T> {
+    /// The response's `Data`.
+    pub data: T,
+    /// The response's `RequestId`, for ZEGOCLOUD support.
+    pub request_id: Option<String>,
+}
+
+/// A signed request as it would be sent, for inspection; credentials in the body are redacted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DryRun {
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The full URL with the signed query.
+    pub url: String,
+    /// The JSON body, with every credential replaced by `[redacted]`.
+    pub redacted_body: String,
+}
+
+impl fmt::Display for DryRun {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} {}", self.method, self.url)?;
+        writeln!(f, "Content-Type: application/json")?;
+        writeln!(f)?;
+        f.write_str(&self.redacted_body)
+    }
+}
+
+/// An async client of the Cloud Recording API.
+///
+/// Cheap to clone: clones share one connection pool and configuration.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: reqwest::Url,
+    app_id: u32,
+    server_secret: SensitiveString,
+    clock: Arc<dyn Clock>,
+    nonces: Arc<dyn NonceSource>,
+    max_response_bytes: usize,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("app_id", &self.inner.app_id)
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("server_secret", &self.inner.server_secret)
+            .field("max_response_bytes", &self.inner.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client with the default settings for `app_id` and its ServerSecret.
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] when the HTTP client cannot be built (TLS initialisation).
+    pub fn new(app_id: u32, server_secret: impl Into<SensitiveString>) -> Result<Self, Error> {
+        Self::builder(app_id, server_secret).build()
+    }
+
+    /// A builder to change the base URL, timeouts, user agent or HTTP client.
+    pub fn builder(app_id: u32, server_secret: impl Into<SensitiveString>) -> ClientBuilder {
+        ClientBuilder {
+            app_id,
+            server_secret: server_secret.into(),
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            http_client: None,
+            clock: Arc::new(SystemClock),
+            nonces: Arc::new(OsRandom),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// The application ID requests are signed for.
+    pub fn app_id(&self) -> u32 {
+        self.inner.app_id
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
+    }
+
+    /// Validates and signs `request` for `operation` without sending it.
+    ///
+    /// # Errors
+    /// [`Error::Validation`] for an invalid request, [`Error::Signing`] when no nonce can be had.
+    pub fn dry_run<R>(&self, operation: &Operation, request: &R) -> Result<DryRun, Error>
+    where
+        R: Serialize + Validate + Redact + Clone,
+    {
+        request.validate()?;
+        let mut shown = request.clone();
+        shown.redact();
+        let redacted_body = serde_json::to_string_pretty(&shown).map_err(encode_error)?;
+        let signed = self.sign()?;
+        Ok(DryRun {
+            method: "POST",
+            url: self.url(operation, &signed).to_string(),
+            redacted_body,
+        })
+    }
+
+    /// Validates, signs and sends `request`, then decodes the envelope.
+    pub(super) async fn execute<R, E>(
+        &self,
+        operation: &Operation,
+        request: &R,
+    ) -> Result<ApiResponse<E::Data>, Error>
+    where
+        R: Serialize + Validate,
+        E: DeserializeOwned + Envelope,
+    {
+        request.validate()?;
+        let body = serde_json::to_vec(request).map_err(encode_error)?;
+        let span = tracing::debug_span!(
+            "zego_request",
+            operation = operation.name,
+            action = operation.action
+        );
+        self.send::<E>(operation, body).instrument(span).await
+    }
+
+    async fn send<E>(
+        &self,
+        operation: &Operation,
+        body: Vec<u8>,
+    ) -> Result<ApiResponse<E::Data>, Error>
+    where
+        E: DeserializeOwned + Envelope,
+    {
+        let started = Instant::now();
+        let signed = self.sign()?;
+        let url = self.url(operation, &signed);
+        let response = self
+            .inner
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(Error::transport)?;
+        let status = response.status();
+        let bytes = read_capped(response, self.inner.max_response_bytes).await?;
+        tracing::debug!(
+            status = status.as_u16(),
+            bytes = bytes.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "response received"
+        );
+        if !status.is_success() {
+            return Err(Error::Http {
+                status: status.as_u16(),
+                body_snippet: body_snippet(&bytes),
+            });
+        }
+        decode_envelope::<E>(&bytes)
+    }
+
+    fn sign(&self) -> Result<SignedParameters, Error> {
+        SignedParameters::new(
+            self.inner.app_id,
+            &self.inner.server_secret,
+            self.inner.clock.as_ref(),
+            self.inner.nonces.as_ref(),
+        )
+    }
+
+    fn url(&self, operation: &Operation, signed: &SignedParameters) -> reqwest::Url {
+        let mut url = self.inner.base_url.clone();
+        let path = format!("{}{}", url.path().trim_end_matches('/'), operation.path);
+        url.set_path(&path);
+        url.query_pairs_mut()
+            .clear()
+            .extend_pairs(signed.query_pairs(operation.action));
+        url
+    }
+}
+
+fn encode_error(error: serde_json::Error) -> Error {
+    Error::Signing {
+        message: format!("the request cannot be encoded as JSON: {error}"),
+    }
+}
+
+async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Error> {
+    let declared = response
+        .content_length()
+        .and_then(|length| usize::try_from(length).ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(Error::ResponseTooLarge { limit });
+    }
+    let mut body = Vec::with_capacity(declared.unwrap_or(0));
+    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(Error::ResponseTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn decode_envelope<E>(bytes: &[u8]) -> Result<ApiResponse<E::Data>, Error>
+where
+    E: DeserializeOwned + Envelope,
+{
+    let decode_error = |path: String, message: String| Error::Decode {
+        path,
+        message,
+        body_snippet: body_snippet(bytes),
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let envelope: E = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|error| decode_error(error.path().to_string(), error.inner().to_string()))?;
+    deserializer
+        .end()
+        .map_err(|error| decode_error(".".to_owned(), error.to_string()))?;
+    let Some(code) = envelope.code() else {
+        return Err(decode_error(
+            "Code".to_owned(),
+            "the response has no `Code`".to_owned(),
+        ));
+    };
+    let request_id = envelope.request_id().map(str::to_owned);
+    if code != 0 {
+        return Err(Error::Api {
+            code: super::error::ApiCode::from_value(code),
+            message: envelope.message().unwrap_or_default().to_owned(),
+            request_id,
+        });
+    }
+    match envelope.into_data() {
+        Some(data) => Ok(ApiResponse { data, request_id }),
+        None => Err(decode_error(
+            "Data".to_owned(),
+            "a successful response (`Code` 0) has no `Data`".to_owned(),
+        )),
+    }
+}
+
+/// Configures a [`Client`].
+#[must_use]
+pub struct ClientBuilder {
+    app_id: u32,
+    server_secret: SensitiveString,
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+    http_client: Option<reqwest::Client>,
+    clock: Arc<dyn Clock>,
+    nonces: Arc<dyn NonceSource>,
+    max_response_bytes: usize,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("app_id", &self.app_id)
+            .field("server_secret", &self.server_secret)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("custom_http_client", &self.http_client.is_some())
+            .field("clock", &self.clock)
+            .field("nonces", &self.nonces)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Where requests go; default [`DEFAULT_BASE_URL`]. Use a local URL for tests.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// The limit for a whole request; default [`DEFAULT_TIMEOUT`]. Ignored with [`ClientBuilder::http_client`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The limit for connecting; default [`DEFAULT_CONNECT_TIMEOUT`]. Ignored with [`ClientBuilder::http_client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header; default [`DEFAULT_USER_AGENT`]. Ignored with [`ClientBuilder::http_client`].
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Uses your own `reqwest::Client` (and its pool, proxy, TLS and timeout settings).
+    /// Configure it not to follow redirects: a redirect would carry the signed query to
+    /// another host.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Where timestamps come from; default the system clock.
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Where nonces come from; default the OS random source.
+    pub fn nonce_source(mut self, nonces: impl NonceSource + 'static) -> Self {
+        self.nonces = Arc::new(nonces);
+        self
+    }
+
+    /// The largest response body accepted; default [`DEFAULT_MAX_RESPONSE_BYTES`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] for a base URL that is not an absolute `http`/`https` URL, or
+    /// when the HTTP client cannot be built.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url =
+            reqwest::Url::parse(&self.base_url).map_err(|error| Error::Configuration {
+                message: format!("base URL `{}`: {error}", self.base_url),
+            })?;
+        if !matches!(base_url.scheme(), "http" | "https") || base_url.cannot_be_a_base() {
+            return Err(Error::Configuration {
+                message: format!("base URL `{}` must be an http or https URL", self.base_url),
+            });
+        }
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .user_agent(self.user_agent)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|error| Error::Configuration {
+                    message: format!("cannot build the HTTP client: {error}"),
+                })?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                app_id: self.app_id,
+                server_secret: self.server_secret,
+                clock: self.clock,
+                nonces: self.nonces,
+                max_response_bytes: self.max_response_bytes,
+            }),
+        })
+    }
+}

@@ -1,0 +1,225 @@
+use std::fmt;
+
+/// Where a value sits in a request, printed like `RecordInputParams.MixConfig.MixInputList[2].Top`.
+///
+/// Paths are built on the stack while validating and only turned into text for a
+/// violation, so validating a valid request allocates nothing.
+#[derive(Clone, Copy, Debug)]
+pub enum FieldPath<'a> {
+    /// The request body itself.
+    Root,
+    /// A named field (its wire name) of the value at the parent path.
+    Field(&'a FieldPath<'a>, &'static str),
+    /// An element of the array at the parent path.
+    Index(&'a FieldPath<'a>, usize),
+}
+
+impl FieldPath<'_> {
+    /// The path of field `name` (a wire name) below this one.
+    pub fn field(&self, name: &'static str) -> FieldPath<'_> {
+        FieldPath::Field(self, name)
+    }
+
+    /// The path of element `index` of the array at this path.
+    pub fn index(&self, index: usize) -> FieldPath<'_> {
+        FieldPath::Index(self, index)
+    }
+}
+
+impl fmt::Display for FieldPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldPath::Root => f.write_str("(request)"),
+            FieldPath::Field(FieldPath::Root, name) => f.write_str(name),
+            FieldPath::Field(parent, name) => write!(f, "{parent}.{name}"),
+            FieldPath::Index(parent, index) => write!(f, "{parent}[{index}]"),
+        }
+    }
+}
+
+/// One broken rule: where, which rule, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// The field the problem is about, e.g. `RecordInputParams.MaxIdleTime`.
+    pub path: String,
+    /// The rule broken: `minimum`, `maximum`, `min_items`, `max_items`, `min_length`,
+    /// `max_length`, `enum`, or the id of a cross-field rule from the spec.
+    pub rule: &'static str,
+    /// What is wrong, in a sentence.
+    pub message: String,
+}
+
+impl Violation {
+    /// A violation of `rule` at `path`.
+    pub fn new(path: &FieldPath<'_>, rule: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            path: path.to_string(),
+            rule,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} [{}]", self.path, self.message, self.rule)
+    }
+}
+
+/// Every rule a request breaks, found before anything is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidationError {
+    violations: Vec<Violation>,
+}
+
+impl ValidationError {
+    /// The violations, in field order. Never empty.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.violations.len();
+        let noun = if count == 1 { "problem" } else { "problems" };
+        write!(f, "{count} {noun}")?;
+        for violation in &self.violations {
+            write!(f, "; {violation}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// Checks a value against every constraint and cross-field rule its spec states.
+pub trait Validate {
+    /// Appends every violation found in `self`, which sits at `at`, to `out`.
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>);
+
+    /// All violations at once, or `Ok(())` when the value is valid.
+    fn validate(&self) -> Result<(), ValidationError> {
+        let mut violations = Vec::new();
+        self.collect_violations(&FieldPath::Root, &mut violations);
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationError { violations })
+        }
+    }
+}
+
+/// Checks an integer against an inclusive range.
+pub fn check_range(
+    value: i64,
+    minimum: Option<i64>,
+    maximum: Option<i64>,
+    at: &FieldPath<'_>,
+    out: &mut Vec<Violation>,
+) {
+    if let Some(minimum) = minimum.filter(|minimum| value < *minimum) {
+        out.push(Violation::new(
+            at,
+            "minimum",
+            format!("must be at least {minimum}, got {value}"),
+        ));
+    }
+    if let Some(maximum) = maximum.filter(|maximum| value > *maximum) {
+        out.push(Violation::new(
+            at,
+            "maximum",
+            format!("must be at most {maximum}, got {value}"),
+        ));
+    }
+}
+
+/// Checks the number of items of an array.
+#[allow(
+    dead_code,
+    reason = "used by generated code only when the spec bounds an array's length"
+)]
+pub fn check_items(
+    count: usize,
+    minimum: Option<usize>,
+    maximum: Option<usize>,
+    at: &FieldPath<'_>,
+    out: &mut Vec<Violation>,
+) {
+    if let Some(minimum) = minimum.filter(|minimum| count < *minimum) {
+        out.push(Violation::new(
+            at,
+            "min_items",
+            format!("needs at least {minimum} items, has {count}"),
+        ));
+    }
+    if let Some(maximum) = maximum.filter(|maximum| count > *maximum) {
+        out.push(Violation::new(
+            at,
+            "max_items",
+            format!("allows at most {maximum} items, has {count}"),
+        ));
+    }
+}
+
+/// Checks the length of a string, in characters.
+#[allow(
+    dead_code,
+    reason = "used by generated code only when the spec bounds a string's length"
+)]
+pub fn check_length(
+    text: &str,
+    minimum: Option<usize>,
+    maximum: Option<usize>,
+    at: &FieldPath<'_>,
+    out: &mut Vec<Violation>,
+) {
+    let length = text.chars().count();
+    if let Some(minimum) = minimum.filter(|minimum| length < *minimum) {
+        out.push(Violation::new(
+            at,
+            "min_length",
+            format!("must be at least {minimum} characters, has {length}"),
+        ));
+    }
+    if let Some(maximum) = maximum.filter(|maximum| length > *maximum) {
+        out.push(Violation::new(
+            at,
+            "max_length",
+            format!("must be at most {maximum} characters, has {length}"),
+        ));
+    }
+}
+
+/// Reports an enum value that is not one of the values the spec allows.
+pub fn check_known(
+    known: bool,
+    value: &dyn fmt::Display,
+    allowed: &'static str,
+    at: &FieldPath<'_>,
+    out: &mut Vec<Violation>,
+) {
+    if !known {
+        out.push(Violation::new(
+            at,
+            "enum",
+            format!("must be one of {allowed}, got {value}"),
+        ));
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        for (index, item) in self.iter().enumerate() {
+            item.collect_violations(&at.index(index), out);
+        }
+    }
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        if let Some(value) = self {
+            value.collect_violations(at, out);
+        }
+    }
+}
