@@ -635,15 +635,24 @@ impl StructEmitter<'_> {
             "`{}` as the service sees it: the value set, else [`Self::{const_name}`].",
             field.wire_name
         )]);
-        let body = match copy {
-            DefaultAccess::Copy => quote!(self.#field_name.unwrap_or(Self::#const_name)),
-            DefaultAccess::Str => quote!(self.#field_name.as_deref().unwrap_or(Self::#const_name)),
-            DefaultAccess::Clone => quote!(self.#field_name.clone().unwrap_or(Self::#const_name)),
+        let (body, getter_type) = match copy {
+            DefaultAccess::Copy => (
+                quote!(self.#field_name.unwrap_or(Self::#const_name)),
+                const_type,
+            ),
+            DefaultAccess::Str => (
+                quote!(self.#field_name.as_deref().unwrap_or(Self::#const_name)),
+                quote!(&str),
+            ),
+            DefaultAccess::Clone => (
+                quote!(self.#field_name.clone().unwrap_or(Self::#const_name)),
+                const_type,
+            ),
         };
         Some(quote! {
             #constant
             #getter_doc
-            pub fn #getter(&self) -> #const_type {
+            pub fn #getter(&self) -> #getter_type {
                 #body
             }
         })

@@ -314,8 +314,12 @@ impl Builder<'_> {
                 }
             };
             let id = self.types.len();
+            let source_name = match schema.schema_data.extensions.get("x-zego-type-name") {
+                Some(Value::String(rename)) if !rename.trim().is_empty() => rename.clone(),
+                _ => name.clone(),
+            };
             self.types.push(TypeDef {
-                source_name: name.clone(),
+                source_name,
                 pointer,
                 doc: schema.schema_data.description.clone(),
                 kind,
@@ -1283,10 +1287,6 @@ impl Builder<'_> {
                     operations.push(operation);
                 }
             }
-        }
-        if operations.is_empty() && !self.reporter.has_errors() {
-            self.reporter
-                .at_pointer("#/paths", "the spec has no operations");
         }
         operations
     }
