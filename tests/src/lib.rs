@@ -44,3 +44,110 @@ pub fn spec_dependent(files: &[xtask::GeneratedFile]) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Fixed clocks, nonces and sample requests shared by the client tests.
+pub mod support {
+    use zego_cloudrecord::{
+        AlibabaCloudVodParams, Clock, Error, MixConfig, MixInput, MixOutputVideoConfig,
+        NonceSource, RecordInputParams, RecordMode, StartRecordRequest, StorageParams,
+        TencentCloudVodParams, Vendor, Whiteboard,
+    };
+
+    /// The app id used throughout the tests.
+    pub const APP_ID: u32 = 1_234_567_890;
+    /// A canary ServerSecret: tests assert it never shows up anywhere.
+    pub const SERVER_SECRET: &str = "canary-server-secret-5f1c";
+    /// A canary storage secret.
+    pub const STORAGE_SECRET: &str = "canary-storage-secret-9a7e";
+    /// The fixed timestamp of [`FixedClock`].
+    pub const TIMESTAMP: i64 = 1_700_000_000;
+    /// The bytes of [`FixedNonce`], and their hex form.
+    pub const NONCE_BYTES: [u8; 8] = [0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef];
+    pub const NONCE_HEX: &str = "0123456789abcdef";
+
+    /// A clock stuck at [`TIMESTAMP`].
+    #[derive(Debug, Clone, Copy)]
+    pub struct FixedClock;
+
+    impl Clock for FixedClock {
+        fn unix_seconds(&self) -> i64 {
+            TIMESTAMP
+        }
+    }
+
+    /// A nonce source that always gives [`NONCE_BYTES`].
+    #[derive(Debug, Clone, Copy)]
+    pub struct FixedNonce;
+
+    impl NonceSource for FixedNonce {
+        fn nonce_bytes(&self) -> Result<[u8; 8], Error> {
+            Ok(NONCE_BYTES)
+        }
+    }
+
+    /// Independent computation of the expected signature: MD5 of the decimal AppId, the nonce,
+    /// the secret and the decimal timestamp, as lowercase hex.
+    pub fn expected_signature(app_id: u32, nonce: &str, secret: &str, timestamp: i64) -> String {
+        use md5::{Digest, Md5};
+        let digest = Md5::digest(format!("{app_id}{nonce}{secret}{timestamp}").as_bytes());
+        digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    }
+
+    /// Object storage with the canary secret, for `vendor` (1–10), filled as its rules require.
+    pub fn storage(vendor: Vendor) -> StorageParams {
+        match vendor {
+            Vendor::AlibabaCloudVod => StorageParams::new(vendor).with_alibaba_cloud_vod_params(
+                AlibabaCloudVodParams::new(
+                    "cn-shanghai",
+                    "LTAI-id",
+                    STORAGE_SECRET,
+                    "class",
+                    "outin-location",
+                ),
+            ),
+            Vendor::TencentCloudVod => StorageParams::new(vendor).with_tencent_cloud_vod_params(
+                TencentCloudVodParams::new("AKID-id", STORAGE_SECRET, "ap-guangzhou"),
+            ),
+            Vendor::GoogleCloudStorage => StorageParams::new(vendor)
+                .with_bucket("bucket")
+                .with_access_key_id("key-id")
+                .with_access_key_secret(STORAGE_SECRET),
+            Vendor::S3Compatible => StorageParams::s3_compatible(
+                "https://s3.example.test",
+                "region",
+                "bucket",
+                "key-id",
+                STORAGE_SECRET,
+            ),
+            other => {
+                StorageParams::object_storage(other, "region", "bucket", "key-id", STORAGE_SECRET)
+            }
+        }
+    }
+
+    /// Single stream recording to Amazon S3.
+    pub fn single_stream_request() -> StartRecordRequest {
+        StartRecordRequest::single_stream("room-1", storage(Vendor::AmazonS3))
+    }
+
+    /// Stream mixing with a custom two-view layout.
+    pub fn mixed_request() -> StartRecordRequest {
+        let layout = MixConfig::custom_layout(
+            "room-1-mix",
+            MixOutputVideoConfig::landscape_720p(),
+            vec![
+                MixInput::stream_view("a", 0, 0, 640, 720, 1),
+                MixInput::stream_view("b", 640, 0, 1280, 720, 2),
+            ],
+        );
+        StartRecordRequest::mixed_stream("room-1", layout, storage(Vendor::AmazonS3))
+    }
+
+    /// Single stream recording with a whiteboard.
+    pub fn whiteboard_request() -> StartRecordRequest {
+        let input = RecordInputParams::new(RecordMode::SingleStream)
+            .with_has_whiteboard(true)
+            .with_whiteboard(vec![Whiteboard::new(16, 9).with_whiteboard_id("wb-1")]);
+        StartRecordRequest::new("room-1", input, storage(Vendor::AmazonS3))
+    }
+}

@@ -1,0 +1,415 @@
+//! The generated `validate()` of the real StartRecord types: every constraint and every
+//! cross-field rule of the spec, all violations at once, each with its field path.
+
+use tests::support::{mixed_request, single_stream_request, storage, whiteboard_request};
+use zego_cloudrecord::{
+    FieldPath, MixConfig, MixInput, MixMode, MixOutputVideoConfig, MixOutputWatermarkImageConfig,
+    OutputFileFormat, RecordInputParams, RecordMode, RecordOutputParams, StartRecordRequest,
+    StorageParams, StreamType, Validate, Vendor, ViewType, Whiteboard,
+};
+
+/// `(path, rule)` of every violation, in order.
+fn violations(request: &StartRecordRequest) -> Vec<(String, &'static str)> {
+    match request.validate() {
+        Ok(()) => Vec::new(),
+        Err(error) => error
+            .violations()
+            .iter()
+            .map(|v| (v.path.clone(), v.rule))
+            .collect(),
+    }
+}
+
+fn pairs(expected: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
+    expected
+        .iter()
+        .map(|(path, rule)| ((*path).to_owned(), *rule))
+        .collect()
+}
+
+fn mixed_with(mix: MixConfig) -> StartRecordRequest {
+    StartRecordRequest::mixed_stream("room", mix, storage(Vendor::AmazonS3))
+}
+
+#[test]
+fn common_requests_are_valid() {
+    for request in [
+        single_stream_request(),
+        mixed_request(),
+        whiteboard_request(),
+    ] {
+        assert_eq!(violations(&request), vec![], "{request:?}");
+    }
+    for value in 1..=10 {
+        let vendor = Vendor::from_wire_value(value);
+        let request = StartRecordRequest::single_stream("room", storage(vendor));
+        assert_eq!(violations(&request), vec![], "vendor {value}");
+    }
+}
+
+#[test]
+fn ranges_are_enforced_with_full_paths() {
+    let views = vec![
+        MixInput::stream_view("a", 0, 0, 10, 10, 1),
+        MixInput::stream_view("b", 0, 0, 10, 10, 1),
+        MixInput::new(2000, 0, 10, 1921, 1),
+    ];
+    let mix = MixConfig::custom_layout(
+        "out",
+        MixOutputVideoConfig::new(1280, 720, 31, 1_000_000),
+        views,
+    );
+    let mut request = mixed_with(mix);
+    request.record_input_params.max_idle_time = Some(4);
+    request.record_input_params.max_record_time = Some(86_401);
+    request.record_output_params = Some(
+        RecordOutputParams::default()
+            .with_snapshot_interval(3600)
+            .with_fragment_seconds(1),
+    );
+    assert_eq!(
+        violations(&request),
+        pairs(&[
+            ("RecordInputParams.MaxIdleTime", "minimum"),
+            ("RecordInputParams.MaxRecordTime", "maximum"),
+            ("RecordInputParams.MixConfig.MixInputList[2].Top", "maximum"),
+            (
+                "RecordInputParams.MixConfig.MixInputList[2].Right",
+                "maximum"
+            ),
+            (
+                "RecordInputParams.MixConfig.MixOutputVideoConfig.Fps",
+                "maximum"
+            ),
+            ("RecordOutputParams.FragmentSeconds", "minimum"),
+        ])
+    );
+}
+
+#[test]
+fn every_violation_is_reported_at_once_and_reads_well() {
+    let input = RecordInputParams::new(RecordMode::MixedStream)
+        .with_has_whiteboard(true)
+        .with_max_idle_time(1);
+    let request =
+        StartRecordRequest::new("room", input, StorageParams::new(Vendor::AlibabaCloudVod));
+    let error = request.validate().expect_err("invalid");
+    assert_eq!(error.violations().len(), 4, "{error}");
+    let text = error.to_string();
+    assert!(
+        text.starts_with(
+            "4 problems; RecordInputParams.MaxIdleTime: must be at least 5, got 1 [minimum]"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("RecordInputParams.MixConfig: MixConfig is required when RecordMode is 2"),
+        "{text}"
+    );
+    assert!(text.contains("[alibaba-vod-params]"), "{text}");
+}
+
+#[test]
+fn unknown_enum_values_are_not_allowed_in_requests() {
+    let input =
+        RecordInputParams::new(RecordMode::Unknown(3)).with_stream_type(StreamType::Unknown(0));
+    let request = StartRecordRequest::new("room", input, StorageParams::new(Vendor::Unknown(11)));
+    let error = request.validate().expect_err("invalid");
+    let messages: Vec<String> = error.violations().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "RecordInputParams.RecordMode: must be one of 1 (SingleStream), 2 (MixedStream), got 3 [enum]",
+            "RecordInputParams.StreamType: must be one of 1 (AudioOnly), 2 (VideoOnly), 3 (AudioAndVideo), 4 (AudioAndVideoSeparate), got 0 [enum]",
+            "StorageParams.Vendor: must be one of 1 (AmazonS3), 2 (AlibabaCloudOss), 3 (TencentCloudCos), 4 (QiniuCloudKodo), 5 (AlibabaCloudVod), 6 (TencentCloudVod), 7 (HuaweiCloudObs), 8 (GoogleCloudStorage), 9 (ChinaMobileCloudEos), 10 (S3Compatible), got 11 [enum]",
+        ]
+    );
+}
+
+// One test per cross-field rule of the spec (`x-zego-rules`).
+
+#[test]
+fn rule_mix_config_required_for_mixed_mode() {
+    let request = StartRecordRequest::new(
+        "r",
+        RecordInputParams::new(RecordMode::MixedStream),
+        storage(Vendor::AmazonS3),
+    );
+    assert_eq!(
+        violations(&request),
+        pairs(&[(
+            "RecordInputParams.MixConfig",
+            "mix-config-required-for-mixed-mode"
+        )])
+    );
+}
+
+#[test]
+fn rule_whiteboard_required_when_enabled() {
+    let input = RecordInputParams::new(RecordMode::SingleStream).with_has_whiteboard(true);
+    let missing = StartRecordRequest::new("r", input.clone(), storage(Vendor::AmazonS3));
+    let empty = StartRecordRequest::new(
+        "r",
+        input.with_whiteboard(vec![]),
+        storage(Vendor::AmazonS3),
+    );
+    for request in [missing, empty] {
+        assert_eq!(
+            violations(&request),
+            pairs(&[(
+                "RecordInputParams.Whiteboard",
+                "whiteboard-required-when-enabled"
+            )])
+        );
+    }
+}
+
+#[test]
+fn rule_mix_video_config_required_for_video_including_the_default_stream_type() {
+    let mix = MixConfig::new("out");
+    assert_eq!(
+        violations(&mixed_with(mix.clone())),
+        pairs(&[(
+            "RecordInputParams.MixConfig.MixOutputVideoConfig",
+            "mix-video-config-required-for-video"
+        )])
+    );
+    let mut audio_only = mixed_with(mix);
+    audio_only.record_input_params.stream_type = Some(StreamType::AudioOnly);
+    assert_eq!(violations(&audio_only), vec![]);
+}
+
+#[test]
+fn rule_no_whiteboard_in_audio_only_mix() {
+    let mut request = mixed_request();
+    let input = &mut request.record_input_params;
+    input.stream_type = Some(StreamType::AudioOnly);
+    input.has_whiteboard = Some(true);
+    input.whiteboard = Some(vec![Whiteboard::new(4, 3)]);
+    assert_eq!(
+        violations(&request),
+        pairs(&[(
+            "RecordInputParams.HasWhiteboard",
+            "no-whiteboard-in-audio-only-mix"
+        )])
+    );
+}
+
+#[test]
+fn rule_whiteboard_view_needs_whiteboard() {
+    let view = MixInput::new(0, 0, 100, 100, 1).with_view_type(ViewType::Whiteboard);
+    let mix = MixConfig::custom_layout("out", MixOutputVideoConfig::landscape_720p(), vec![view]);
+    assert_eq!(
+        violations(&mixed_with(mix)),
+        pairs(&[(
+            "RecordInputParams.HasWhiteboard",
+            "whiteboard-view-needs-whiteboard"
+        )])
+    );
+}
+
+#[test]
+fn rule_mix_input_list_required_for_custom_layout() {
+    let mix = MixConfig::new("out")
+        .with_mix_mode(MixMode::Custom)
+        .with_mix_output_video_config(MixOutputVideoConfig::landscape_720p());
+    assert_eq!(
+        violations(&mixed_with(mix)),
+        pairs(&[(
+            "RecordInputParams.MixConfig.MixInputList",
+            "mix-input-list-required-for-custom-layout"
+        )])
+    );
+}
+
+#[test]
+fn rule_single_whiteboard_view() {
+    let view = MixInput::new(0, 0, 100, 100, 1).with_view_type(ViewType::Whiteboard);
+    let mix = MixConfig::custom_layout(
+        "out",
+        MixOutputVideoConfig::landscape_720p(),
+        vec![view.clone(), view],
+    );
+    let mut request = mixed_with(mix);
+    request.record_input_params.has_whiteboard = Some(true);
+    request.record_input_params.whiteboard = Some(vec![Whiteboard::new(16, 9)]);
+    assert_eq!(
+        violations(&request),
+        pairs(&[(
+            "RecordInputParams.MixConfig.MixInputList",
+            "single-whiteboard-view"
+        )])
+    );
+}
+
+#[test]
+fn rule_output_resolution_limit() {
+    let mix = MixConfig::new("out")
+        .with_mix_output_video_config(MixOutputVideoConfig::new(1920, 1200, 15, 1));
+    assert_eq!(
+        violations(&mixed_with(mix)),
+        pairs(&[(
+            "RecordInputParams.MixConfig.MixOutputVideoConfig.Width",
+            "output-resolution-limit"
+        )])
+    );
+    let full_hd = MixConfig::new("out")
+        .with_mix_output_video_config(MixOutputVideoConfig::new(1920, 1080, 15, 1));
+    assert_eq!(violations(&mixed_with(full_hd)), vec![]);
+}
+
+#[test]
+fn rules_watermark_corners_and_canvas() {
+    let watermark = MixOutputWatermarkImageConfig::new(500, 400, 1300, 300);
+    let mix = MixConfig::new("out")
+        .with_mix_output_video_config(MixOutputVideoConfig::landscape_720p())
+        .with_mix_output_watermark_image_config(watermark);
+    assert_eq!(
+        violations(&mixed_with(mix)),
+        pairs(&[
+            (
+                "RecordInputParams.MixConfig.MixOutputWatermarkImageConfig.Top",
+                "watermark-top-not-past-bottom"
+            ),
+            (
+                "RecordInputParams.MixConfig.MixOutputWatermarkImageConfig.Right",
+                "watermark-within-canvas-width"
+            ),
+        ])
+    );
+    let too_low = MixConfig::new("out")
+        .with_mix_output_video_config(MixOutputVideoConfig::landscape_720p())
+        .with_mix_output_watermark_image_config(MixOutputWatermarkImageConfig::new(
+            600, 0, 500, 800,
+        ));
+    assert_eq!(
+        violations(&mixed_with(too_low)),
+        pairs(&[
+            (
+                "RecordInputParams.MixConfig.MixOutputWatermarkImageConfig.Left",
+                "watermark-left-not-past-right"
+            ),
+            (
+                "RecordInputParams.MixConfig.MixOutputWatermarkImageConfig.Bottom",
+                "watermark-within-canvas-height"
+            ),
+        ])
+    );
+}
+
+#[test]
+fn rules_storage_vendor_requirements() {
+    let expected: [(i64, &[(&str, &str)]); 4] = [
+        (
+            1,
+            &[
+                ("StorageParams.Region", "object-storage-credentials"),
+                ("StorageParams.Bucket", "object-storage-credentials"),
+                ("StorageParams.AccessKeyId", "object-storage-credentials"),
+                (
+                    "StorageParams.AccessKeySecret",
+                    "object-storage-credentials",
+                ),
+            ],
+        ),
+        (
+            5,
+            &[("StorageParams.AlibabaCloudVodParams", "alibaba-vod-params")],
+        ),
+        (
+            6,
+            &[("StorageParams.TencentCloudVodParams", "tencent-vod-params")],
+        ),
+        (
+            8,
+            &[
+                ("StorageParams.Bucket", "google-cloud-storage-credentials"),
+                (
+                    "StorageParams.AccessKeyId",
+                    "google-cloud-storage-credentials",
+                ),
+                (
+                    "StorageParams.AccessKeySecret",
+                    "google-cloud-storage-credentials",
+                ),
+            ],
+        ),
+    ];
+    for (vendor, rules) in expected {
+        let request = StartRecordRequest::single_stream(
+            "r",
+            StorageParams::new(Vendor::from_wire_value(vendor)),
+        );
+        assert_eq!(violations(&request), pairs(rules), "vendor {vendor}");
+    }
+    let s3_compatible =
+        StorageParams::object_storage(Vendor::S3Compatible, "region", "bucket", "id", "secret");
+    let request = StartRecordRequest::single_stream("r", s3_compatible);
+    assert_eq!(
+        violations(&request),
+        pairs(&[("StorageParams.EndPoint", "s3-compatible-endpoint")])
+    );
+}
+
+#[test]
+fn rules_vod_output_formats() {
+    let hls = RecordOutputParams::default().with_output_file_format(OutputFileFormat::Hls);
+    let alibaba = StartRecordRequest::single_stream("r", storage(Vendor::AlibabaCloudVod))
+        .with_record_output_params(hls.clone());
+    assert_eq!(
+        violations(&alibaba),
+        pairs(&[(
+            "RecordOutputParams.OutputFileFormat",
+            "alibaba-vod-output-format"
+        )])
+    );
+    let tencent = StartRecordRequest::single_stream("r", storage(Vendor::TencentCloudVod))
+        .with_record_output_params(hls);
+    assert_eq!(
+        violations(&tencent),
+        pairs(&[(
+            "RecordOutputParams.OutputFileFormat",
+            "tencent-vod-output-format"
+        )])
+    );
+    let jpg = RecordOutputParams::default().with_output_file_format(OutputFileFormat::Jpg);
+    let tencent_jpg = StartRecordRequest::single_stream("r", storage(Vendor::TencentCloudVod))
+        .with_record_output_params(jpg);
+    assert_eq!(violations(&tencent_jpg), vec![]);
+    // Without RecordOutputParams the default format (mp4) applies, which both VODs accept.
+    assert_eq!(
+        violations(&StartRecordRequest::single_stream(
+            "r",
+            storage(Vendor::AlibabaCloudVod)
+        )),
+        vec![]
+    );
+}
+
+#[test]
+fn the_spec_has_the_rules_these_tests_cover() {
+    let spec =
+        std::fs::read_to_string(tests::workspace_root().join(xtask::SPEC_PATH)).expect("spec");
+    let ids: Vec<&str> = spec
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("- id: "))
+        .collect();
+    assert!(ids.len() >= 19, "{ids:?}");
+    let this_file = include_str!("validation.rs");
+    for id in ids {
+        assert!(
+            this_file.matches(&format!("\"{id}\"")).count() >= 1,
+            "rule {id} has no test"
+        );
+    }
+}
+
+#[test]
+fn sub_structures_validate_on_their_own_from_the_root() {
+    let whiteboard = Whiteboard::new(16, 9).with_ppt_animation_fps(0);
+    let error = whiteboard.validate().expect_err("invalid");
+    assert_eq!(error.violations()[0].path, "PPTAnimationFps");
+    let mut out = Vec::new();
+    whiteboard.collect_violations(&FieldPath::Root.field("Whiteboard").index(3), &mut out);
+    assert_eq!(out[0].path, "Whiteboard[3].PPTAnimationFps");
+}
