@@ -36,6 +36,9 @@
 //!   set makes `equals`/`in` false and skips `product`/`less_or_equal`.
 //! - `x-zego-envelope` (on a response schema): which fields carry the common result
 //!   envelope (`code`, `message`, `request_id`, `data`).
+//! - `x-zego-idempotency-key` (on an operation): the dotted path of the request field that
+//!   makes a call idempotent. The generated client retries (when retries are enabled) only
+//!   requests that carry it, and fills it in with a random value when the caller did not.
 //! - `x-zego-note`: an ambiguity or inconsistency of the reference page, and the reading
 //!   chosen here.
 //! - `format: password` marks a credential: the generated client never prints it.
@@ -53,6 +56,7 @@ mod client;
 mod error;
 /// Shortcuts for the common StartRecord requests.
 pub mod helpers;
+mod retry;
 mod sensitive;
 mod signing;
 mod validation;
@@ -64,6 +68,7 @@ pub mod operations;
 pub mod types;
 pub use client::*;
 pub use error::*;
+pub use retry::*;
 pub use sensitive::*;
 pub use signing::*;
 pub use types::*;

@@ -35,3 +35,13 @@ impl super::client::Client {
             .await
     }
 }
+/// `RecordInputParams.ClientTaskId` (`x-zego-idempotency-key`) makes retries of this request safe.
+impl super::client::Idempotent for super::types::StartRecordRequest {
+    fn idempotency_key(&self) -> Option<&str> {
+        self.record_input_params.client_task_id.as_deref()
+    }
+    fn set_idempotency_key(&mut self, key: String) -> bool {
+        self.record_input_params.client_task_id = Some(key);
+        true
+    }
+}

@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+pub mod fault_server;
+
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
     xtask::workspace_root()
@@ -30,9 +32,10 @@ pub fn fixture_files(folder: &str) -> Vec<PathBuf> {
 /// The spec-dependent files of a generation (the runtime templates are the same for every
 /// spec and are pinned by the real spec's freshness test).
 pub fn spec_dependent(files: &[xtask::GeneratedFile]) -> String {
-    const RUNTIME: [&str; 5] = [
+    const RUNTIME: [&str; 6] = [
         "src/client.rs",
         "src/error.rs",
+        "src/retry.rs",
         "src/sensitive.rs",
         "src/signing.rs",
         "src/validation.rs",

@@ -36,9 +36,10 @@ pub struct EmitError {
 }
 
 /// Runtime files copied verbatim (after the header) into `src/`.
-const RUNTIME_TEMPLATES: [(&str, &str); 5] = [
+const RUNTIME_TEMPLATES: [(&str, &str); 6] = [
     ("client", include_str!("../templates/runtime/client.rs")),
     ("error", include_str!("../templates/runtime/error.rs")),
+    ("retry", include_str!("../templates/runtime/retry.rs")),
     (
         "sensitive",
         include_str!("../templates/runtime/sensitive.rs"),
@@ -190,6 +191,7 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
 thiserror = "2"
+tokio = {{ version = "1", default-features = false, features = ["time"] }}
 tracing = "0.1"
 
 [dev-dependencies]
@@ -241,6 +243,7 @@ fn lib_rs(model: &Model, has_start_record: bool) -> TokenStream {
         mod client;
         mod error;
         #helpers
+        mod retry;
         mod sensitive;
         mod signing;
         mod validation;
@@ -253,6 +256,7 @@ fn lib_rs(model: &Model, has_start_record: bool) -> TokenStream {
 
         pub use client::*;
         pub use error::*;
+        pub use retry::*;
         pub use sensitive::*;
         pub use signing::*;
         pub use types::*;
@@ -289,8 +293,50 @@ fn operations_rs(model: &Model, names: &Names) -> TokenStream {
         .iter()
         .zip(&names.operations)
         .map(|(operation, method)| operation_tokens(model, names, operation, method));
+    let mut seen = Vec::new();
+    let idempotent = model.operations.iter().filter_map(|operation| {
+        if seen.contains(&operation.request) {
+            return None;
+        }
+        seen.push(operation.request);
+        Some(idempotent_impl(names, operation))
+    });
+    let idempotent: Vec<TokenStream> = idempotent.collect();
     quote! {
         #(#items)*
+        #(#idempotent)*
+    }
+}
+
+/// How retries find (and set) the request's idempotency key; requests without one keep the
+/// trait's defaults and are never retried.
+fn idempotent_impl(names: &Names, operation: &Operation) -> TokenStream {
+    let request = ident(&names.types[operation.request]);
+    let Some(key) = &operation.idempotency_key else {
+        return quote! {
+            impl super::client::Idempotent for super::types::#request {}
+        };
+    };
+    let fields: Vec<Ident> = key
+        .steps
+        .iter()
+        .map(|step| ident(&names.members[step.owner][step.field].ident))
+        .collect();
+    let doc = doc_attrs(&[format!(
+        "`{}` (`x-zego-idempotency-key`) makes retries of this request safe.",
+        key.wire
+    )]);
+    quote! {
+        #doc
+        impl super::client::Idempotent for super::types::#request {
+            fn idempotency_key(&self) -> Option<&str> {
+                self.#(#fields).*.as_deref()
+            }
+            fn set_idempotency_key(&mut self, key: String) -> bool {
+                self.#(#fields).* = Some(key);
+                true
+            }
+        }
     }
 }
 

@@ -231,6 +231,8 @@ pub struct Operation {
     pub doc: Option<String>,
     pub request: TypeId,
     pub response: TypeId,
+    /// `x-zego-idempotency-key`: the request field that makes retries safe.
+    pub idempotency_key: Option<FieldPath>,
 }
 
 /// Names of the common signing parameters and the wire names the client sends for them.
@@ -280,7 +282,8 @@ struct Builder<'a> {
 }
 
 /// Extensions that the generator reads; anything else starting with `x-zego-` is a typo.
-const KNOWN_ZEGO_EXTENSIONS: [&str; 5] = [
+const KNOWN_ZEGO_EXTENSIONS: [&str; 6] = [
+    "x-zego-idempotency-key",
     "x-zego-type-name",
     "x-zego-rules",
     "x-zego-note",
@@ -1308,6 +1311,10 @@ impl Builder<'_> {
         let action = self.common_parameters(operation, pointer);
         let request = self.request_type(operation, pointer);
         let response = self.response_type(operation, pointer);
+        let idempotency_key = match (request, operation.extensions.get("x-zego-idempotency-key")) {
+            (Some(request), Some(key)) => Some(self.idempotency_key(request, key, pointer)?),
+            _ => None,
+        };
         Some(Operation {
             operation_id,
             pointer: pointer.to_owned(),
@@ -1317,7 +1324,42 @@ impl Builder<'_> {
             doc: operation.description.clone(),
             request: request?,
             response: response?,
+            idempotency_key,
         })
+    }
+
+    /// Resolves `x-zego-idempotency-key`: an optional string field reached through required
+    /// fields only, so the client can always set it.
+    fn idempotency_key(
+        &mut self,
+        request: TypeId,
+        key: &Value,
+        pointer: &str,
+    ) -> Option<FieldPath> {
+        let at = pointer_join(pointer, "x-zego-idempotency-key");
+        let Some(wire) = key.as_str() else {
+            self.reporter
+                .at_pointer(&at, "`x-zego-idempotency-key` must be a dotted field path");
+            return None;
+        };
+        let path = self.path(request, wire, &at)?;
+        let (last, parents) = path.steps.split_last()?;
+        let through_required = parents
+            .iter()
+            .all(|step| self.struct_field(*step).is_some_and(|f| f.required));
+        let usable = self
+            .struct_field(*last)
+            .is_some_and(|f| !f.required && !f.sensitive && f.ty == FieldType::String);
+        if through_required && usable {
+            return Some(path);
+        }
+        self.reporter.at_pointer(
+            &at,
+            format!(
+                "`{wire}` must be an optional string field reached through required fields only"
+            ),
+        );
+        None
     }
 
     /// Checks that the operation declares exactly the common signing parameters (which the

@@ -7,6 +7,7 @@ use serde::Serialize;
 use tracing::Instrument;
 
 use super::error::{body_snippet, Error};
+use super::retry::{random_key, random_u64, RateLimiter, RetryPolicy};
 use super::sensitive::{Redact, SensitiveString};
 use super::signing::{Clock, NonceSource, OsRandom, SignedParameters, SystemClock};
 use super::validation::Validate;
@@ -46,6 +47,21 @@ pub trait Envelope {
     fn request_id(&self) -> Option<&str>;
     /// `Data`, consuming the response.
     fn into_data(self) -> Option<Self::Data>;
+}
+
+/// Requests say here whether a call can be retried safely, through an idempotency key
+/// (`x-zego-idempotency-key` in the spec). The defaults mean "no key": never retried.
+pub trait Idempotent {
+    /// The key, when the request has one set.
+    fn idempotency_key(&self) -> Option<&str> {
+        None
+    }
+
+    /// Sets the key; returns `false` when the request has no such field.
+    fn set_idempotency_key(&mut self, key: String) -> bool {
+        let _ = key;
+        false
+    }
 }
 
 /// A successful call's result.
@@ -95,6 +111,8 @@ struct Inner {
     clock: Arc<dyn Clock>,
     nonces: Arc<dyn NonceSource>,
     max_response_bytes: usize,
+    retry: Option<RetryPolicy>,
+    rate_limiter: Option<RateLimiter>,
 }
 
 impl fmt::Debug for Client {
@@ -104,6 +122,8 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url.as_str())
             .field("server_secret", &self.inner.server_secret)
             .field("max_response_bytes", &self.inner.max_response_bytes)
+            .field("retry", &self.inner.retry)
+            .field("rate_limiter", &self.inner.rate_limiter)
             .finish_non_exhaustive()
     }
 }
@@ -130,6 +150,8 @@ impl Client {
             clock: Arc::new(SystemClock),
             nonces: Arc::new(OsRandom),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            retry: None,
+            rate_limit: None,
         }
     }
 
@@ -163,48 +185,107 @@ impl Client {
         })
     }
 
-    /// Validates, signs and sends `request`, then decodes the envelope.
+    /// Validates, signs and sends `request`, then decodes the envelope; retries as the
+    /// client's [`RetryPolicy`] allows.
     pub(super) async fn execute<R, E>(
         &self,
         operation: &Operation,
         request: &R,
     ) -> Result<ApiResponse<E::Data>, Error>
     where
-        R: Serialize + Validate,
+        R: Serialize + Validate + Idempotent + Clone,
         E: DeserializeOwned + Envelope,
     {
         request.validate()?;
+        let keyed;
+        let request = match self.inner.retry {
+            Some(_) if request.idempotency_key().is_none() => {
+                let mut copy = request.clone();
+                if copy.set_idempotency_key(random_key()?) {
+                    keyed = copy;
+                    &keyed
+                } else {
+                    request
+                }
+            }
+            _ => request,
+        };
+        // Without an idempotency key a retry could start a second recording.
+        let policy = self
+            .inner
+            .retry
+            .filter(|_| request.idempotency_key().is_some());
         let body = serde_json::to_vec(request).map_err(encode_error)?;
         let span = tracing::debug_span!(
             "zego_request",
             operation = operation.name,
             action = operation.action
         );
-        self.send::<E>(operation, body).instrument(span).await
+        self.attempts::<E>(operation, &body, policy)
+            .instrument(span)
+            .await
     }
 
-    async fn send<E>(
+    async fn attempts<E>(
         &self,
         operation: &Operation,
-        body: Vec<u8>,
+        body: &[u8],
+        policy: Option<RetryPolicy>,
     ) -> Result<ApiResponse<E::Data>, Error>
     where
         E: DeserializeOwned + Envelope,
     {
+        let started = tokio::time::Instant::now();
+        let mut attempt = 1;
+        loop {
+            let span = tracing::debug_span!("zego_attempt", attempt);
+            let failure = match self.attempt::<E>(operation, body).instrument(span).await {
+                Ok(response) => return Ok(response),
+                Err(failure) => failure,
+            };
+            let Some(policy) = policy else {
+                return Err(failure.error);
+            };
+            if attempt >= policy.attempts() || !failure.retryable() {
+                return Err(failure.error);
+            }
+            let delay = policy.backoff(attempt, random_u64()?);
+            if !policy.allows(started, delay) {
+                return Err(failure.error);
+            }
+            tracing::info!(attempt, delay_ms = delay.as_millis() as u64, error = %failure.error, "retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    async fn attempt<E>(
+        &self,
+        operation: &Operation,
+        body: &[u8],
+    ) -> Result<ApiResponse<E::Data>, Failure>
+    where
+        E: DeserializeOwned + Envelope,
+    {
+        if let Some(limiter) = &self.inner.rate_limiter {
+            limiter.acquire().await;
+        }
         let started = Instant::now();
-        let signed = self.sign()?;
+        let signed = self.sign().map_err(Failure::before_response)?;
         let url = self.url(operation, &signed);
         let response = self
             .inner
             .http
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body)
+            .body(body.to_vec())
             .send()
             .await
-            .map_err(Error::transport)?;
+            .map_err(|error| Failure::before_response(Error::transport(error)))?;
         let status = response.status();
-        let bytes = read_capped(response, self.inner.max_response_bytes).await?;
+        let bytes = read_capped(response, self.inner.max_response_bytes)
+            .await
+            .map_err(Failure::after_response)?;
         tracing::debug!(
             status = status.as_u16(),
             bytes = bytes.len(),
@@ -212,12 +293,12 @@ impl Client {
             "response received"
         );
         if !status.is_success() {
-            return Err(Error::Http {
+            return Err(Failure::after_response(Error::Http {
                 status: status.as_u16(),
                 body_snippet: body_snippet(&bytes),
-            });
+            }));
         }
-        decode_envelope::<E>(&bytes)
+        decode_envelope::<E>(&bytes).map_err(Failure::after_response)
     }
 
     fn sign(&self) -> Result<SignedParameters, Error> {
@@ -237,6 +318,38 @@ impl Client {
             .clear()
             .extend_pairs(signed.query_pairs(operation.action));
         url
+    }
+}
+
+/// A failed attempt, and whether it failed before any response arrived (so the service
+/// cannot have acted on it).
+struct Failure {
+    error: Error,
+    before_response: bool,
+}
+
+impl Failure {
+    fn before_response(error: Error) -> Self {
+        Self {
+            error,
+            before_response: true,
+        }
+    }
+
+    fn after_response(error: Error) -> Self {
+        Self {
+            error,
+            before_response: false,
+        }
+    }
+
+    fn retryable(&self) -> bool {
+        match &self.error {
+            Error::Transport { .. } => self.before_response,
+            Error::Http { status, .. } => *status == 429 || (500..600).contains(status),
+            Error::Api { code, .. } => code.is_retryable(),
+            _ => false,
+        }
     }
 }
 
@@ -314,6 +427,8 @@ pub struct ClientBuilder {
     clock: Arc<dyn Clock>,
     nonces: Arc<dyn NonceSource>,
     max_response_bytes: usize,
+    retry: Option<RetryPolicy>,
+    rate_limit: Option<u32>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -329,6 +444,8 @@ impl fmt::Debug for ClientBuilder {
             .field("clock", &self.clock)
             .field("nonces", &self.nonces)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }
@@ -384,6 +501,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Retries failed calls that are safe to retry, as `policy` says; off by default.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Spaces calls (and retry attempts) so that at most `calls_per_second` start in any
+    /// second, across all clones of the client; off by default. The service allows 50.
+    pub fn rate_limit(mut self, calls_per_second: u32) -> Self {
+        self.rate_limit = Some(calls_per_second);
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -420,6 +550,8 @@ impl ClientBuilder {
                 clock: self.clock,
                 nonces: self.nonces,
                 max_response_bytes: self.max_response_bytes,
+                retry: self.retry,
+                rate_limiter: self.rate_limit.map(RateLimiter::per_second),
             }),
         })
     }

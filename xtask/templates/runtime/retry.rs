@@ -1,0 +1,155 @@
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::error::Error;
+
+/// When and how often the client tries a call again. Off unless set with
+/// [`ClientBuilder::retry`](super::client::ClientBuilder::retry).
+///
+/// Only calls that cannot start a second recording are retried: the request must carry its
+/// idempotency key (StartRecord's `ClientTaskId`, which makes the service return the existing
+/// task). When retries are on and the caller set no key, the client fills in a random one
+/// (32 lowercase hex characters from the OS random source), the same for every attempt of
+/// that call. Every attempt is signed anew (fresh nonce and timestamp).
+///
+/// Retried failures: transport errors before any response arrived, HTTP 429 and 5xx, and the
+/// API codes documented as transient ([`ApiCode::is_retryable`](super::error::ApiCode::is_retryable)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_elapsed: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 3 attempts, backoff from 200 ms doubling up to 5 s (with full jitter), at most 30 s in all.
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            max_elapsed: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// At most `attempts` attempts per call, counting the first (1 means no retries).
+    #[must_use]
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The backoff cap before the first retry; it doubles for each later retry.
+    #[must_use]
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// The largest backoff between two attempts.
+    #[must_use]
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// No retry starts when it could not begin within this time since the call began.
+    #[must_use]
+    pub fn max_elapsed(mut self, limit: Duration) -> Self {
+        self.max_elapsed = limit;
+        self
+    }
+
+    /// The configured number of attempts.
+    pub fn attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The wait before retry number `retry` (1 for the first retry): a uniformly random
+    /// duration up to `min(max_backoff, initial_backoff × 2^(retry-1))` ("full jitter").
+    pub(super) fn backoff(&self, retry: u32, random: u64) -> Duration {
+        let doubling = 2_u32.saturating_pow(retry.saturating_sub(1));
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(doubling)
+            .min(self.max_backoff);
+        let ceiling_nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+        match ceiling_nanos.checked_add(1) {
+            Some(span) => Duration::from_nanos(random % span),
+            None => ceiling,
+        }
+    }
+
+    /// Whether a retry that waits `delay` still starts within the time cap.
+    pub(super) fn allows(&self, started: Instant, delay: Duration) -> bool {
+        started.elapsed().saturating_add(delay) <= self.max_elapsed
+    }
+}
+
+/// A client-side limit on calls per second, shared by every clone of a client.
+///
+/// Calls (and retry attempts) are spaced at least `1 / calls_per_second` apart, so any one
+/// second holds at most `calls_per_second` of them; a burst of concurrent calls waits its
+/// turn instead of being rejected by the service (which allows 50 calls per second).
+#[derive(Debug)]
+pub struct RateLimiter {
+    interval: Duration,
+    next_slot: Mutex<Option<Instant>>,
+}
+
+impl RateLimiter {
+    /// A limiter allowing `calls_per_second` calls per second (at least 1).
+    pub fn per_second(calls_per_second: u32) -> Self {
+        let interval = Duration::from_secs(1) / calls_per_second.max(1);
+        Self {
+            interval,
+            next_slot: Mutex::new(None),
+        }
+    }
+
+    /// The spacing between two calls.
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// Waits until this caller may send.
+    pub async fn acquire(&self) {
+        let slot = self.reserve(Instant::now());
+        tokio::time::sleep_until(slot).await;
+    }
+
+    fn reserve(&self, now: Instant) -> Instant {
+        // A poisoned lock only means another caller panicked between two lines that cannot
+        // panic; the slot inside is still valid.
+        let mut next = self
+            .next_slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let slot = next.map_or(now, |next| next.max(now));
+        *next = Some(slot + self.interval);
+        slot
+    }
+}
+
+/// 8 random bytes from the OS, for jitter.
+pub(super) fn random_u64() -> Result<u64, Error> {
+    let mut bytes = [0_u8; 8];
+    getrandom::fill(&mut bytes).map_err(|error| Error::Signing {
+        message: format!("the OS random source failed: {error}"),
+    })?;
+    Ok(u64::from_le_bytes(bytes))
+}
+
+/// A random idempotency key: 16 bytes from the OS as 32 lowercase hex characters.
+pub(super) fn random_key() -> Result<String, Error> {
+    let mut bytes = [0_u8; 16];
+    getrandom::fill(&mut bytes).map_err(|error| Error::Signing {
+        message: format!("the OS random source failed: {error}"),
+    })?;
+    Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+}
