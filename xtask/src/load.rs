@@ -1,6 +1,11 @@
 //! Stage 1: read the spec text and parse it into an `openapiv3::OpenAPI` document.
 
-use crate::diagnostics::{Diagnostics, Location, SpecError};
+use crate::diagnostics::{pointer_join, Diagnostics, Location, SpecError};
+
+/// Quirk: `openapiv3` parses schemas through untagged enums, which re-parse a subtree for
+/// every variant they try; on a deep document that fails deep down, the work grows
+/// exponentially with depth. A depth limit keeps every input fast.
+pub const MAX_DEPTH: usize = 32;
 
 /// A parsed spec and the name its errors and generated headers refer to it by.
 #[derive(Debug, Clone)]
@@ -14,8 +19,18 @@ pub struct LoadedSpec {
 pub fn load_str(file: &str, text: &str) -> Result<LoadedSpec, Diagnostics> {
     // A generic YAML value first: its mappings reject duplicate keys (with their line), which
     // typed maps would silently collapse, losing one of the definitions.
-    serde_yaml::from_str::<serde_yaml::Value>(text)
+    let value = serde_yaml::from_str::<serde_yaml::Value>(text)
         .map_err(|error| Diagnostics::single(yaml_error(file, &error)))?;
+    if let Some(pointer) = too_deep(&value) {
+        return Err(Diagnostics::single(SpecError {
+            file: file.to_owned(),
+            location: Location::Pointer(pointer),
+            message: format!(
+                "the document nests deeper than {MAX_DEPTH} levels here; the generator refuses deeper \
+                 input, which makes the OpenAPI parser exponentially slow (the StartRecord spec nests 9)"
+            ),
+        }));
+    }
     let document = serde_yaml::from_str::<openapiv3::OpenAPI>(text)
         .map_err(|error| Diagnostics::single(yaml_error(file, &error)))?;
     if !document.openapi.starts_with("3.0.") {
@@ -69,4 +84,36 @@ fn yaml_error(file: &str, error: &serde_yaml::Error) -> SpecError {
             message,
         },
     }
+}
+
+/// The JSON pointer of the first node nested deeper than [`MAX_DEPTH`], if any.
+fn too_deep(value: &serde_yaml::Value) -> Option<String> {
+    let mut stack = vec![(value, 0_usize, "#".to_owned())];
+    while let Some((node, depth, pointer)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            return Some(pointer);
+        }
+        match node {
+            serde_yaml::Value::Mapping(map) => {
+                for (key, child) in map {
+                    let key = match key {
+                        serde_yaml::Value::String(key) => key.clone(),
+                        other => serde_yaml::to_string(other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_owned(),
+                    };
+                    stack.push((child, depth + 1, pointer_join(&pointer, &key)));
+                }
+            }
+            serde_yaml::Value::Sequence(items) => {
+                for (index, child) in items.iter().enumerate() {
+                    stack.push((child, depth + 1, pointer_join(&pointer, &index.to_string())));
+                }
+            }
+            serde_yaml::Value::Tagged(tagged) => stack.push((&tagged.value, depth + 1, pointer)),
+            _ => {}
+        }
+    }
+    None
 }

@@ -1587,22 +1587,23 @@ impl Builder<'_> {
     }
 
     fn mark(&mut self, id: TypeId, usage: Usage) {
+        let mut visited = vec![false; self.types.len()];
         let mut stack = vec![id];
         while let Some(current) = stack.pop() {
+            if std::mem::replace(&mut visited[current], true) {
+                continue;
+            }
             let TypeKind::Struct(definition) = &mut self.types[current].kind else {
                 continue;
             };
-            let before = definition.usage;
             definition.usage.request |= usage.request;
             definition.usage.response |= usage.response;
-            if definition.usage == before && current != id {
-                continue;
-            }
-            for field in &definition.fields {
-                if let Some(child) = named_type(&field.ty) {
-                    stack.push(child);
-                }
-            }
+            stack.extend(
+                definition
+                    .fields
+                    .iter()
+                    .filter_map(|field| named_type(&field.ty)),
+            );
         }
     }
 }
