@@ -8,7 +8,7 @@ use serde_json::json;
 use tests::support::{storage, FixedClock, FixedNonce, APP_ID, SERVER_SECRET, STORAGE_SECRET};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use zego_cloudrecord::{operations, Client, Error, StartRecordRequest, Vendor};
+use zego_cloudrecord::{operations, Client, Error, RetryPolicy, StartRecordRequest, Vendor};
 
 const CANARIES: [&str; 2] = [SERVER_SECRET, STORAGE_SECRET];
 
@@ -128,6 +128,35 @@ async fn canaries_never_leak() {
         .expect_err("refused");
     assert_clean("transport error", &error_text(&error));
     assert!(seen.len() >= 3, "the error paths ran");
+
+    // A call that is retried twice (the retry path logs the failed attempts).
+    server.reset().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"Code": 0, "Data": {"TaskId": "t"}})),
+        )
+        .mount(&server)
+        .await;
+    let retrying = Client::builder(APP_ID, SERVER_SECRET)
+        .base_url(server.uri())
+        .retry(RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(1)))
+        .build()
+        .expect("client");
+    assert_clean("retrying Client Debug", &format!("{retrying:?}"));
+    let response = retrying
+        .start_record(&requests_with_every_secret()[9])
+        .await
+        .expect("third attempt succeeds");
+    assert_clean("response", &format!("{response:?}"));
+    assert_eq!(
+        server.received_requests().await.expect("recording").len(),
+        3
+    );
 
     let captured = String::from_utf8(logs.0.lock().expect("logs").clone()).expect("UTF-8 logs");
     assert!(
