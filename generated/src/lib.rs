@@ -39,6 +39,8 @@
 //! - `x-zego-idempotency-key` (on an operation): the dotted path of the request field that
 //!   makes a call idempotent. The generated client retries (when retries are enabled) only
 //!   requests that carry it, and fills it in with a random value when the caller did not.
+//! - `x-zego-room-id` (on an operation): the dotted path of the request field that names
+//!   the room; the generated client records it on the call's tracing span.
 //! - `x-zego-note`: an ambiguity or inconsistency of the reference page, and the reading
 //!   chosen here.
 //! - `format: password` marks a credential: the generated client never prints it.

@@ -36,12 +36,16 @@ impl super::client::Client {
     }
 }
 /// `RecordInputParams.ClientTaskId` (`x-zego-idempotency-key`) makes retries of this request safe.
-impl super::client::Idempotent for super::types::StartRecordRequest {
+/// `RoomId` (`x-zego-room-id`) names the room in tracing spans.
+impl super::client::RequestInfo for super::types::StartRecordRequest {
     fn idempotency_key(&self) -> Option<&str> {
         self.record_input_params.client_task_id.as_deref()
     }
     fn set_idempotency_key(&mut self, key: String) -> bool {
         self.record_input_params.client_task_id = Some(key);
         true
+    }
+    fn room_id(&self) -> Option<&str> {
+        Some(self.room_id.as_str())
     }
 }

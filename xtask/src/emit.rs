@@ -299,7 +299,7 @@ fn operations_rs(model: &Model, names: &Names) -> TokenStream {
             return None;
         }
         seen.push(operation.request);
-        Some(idempotent_impl(names, operation))
+        Some(request_info_impl(model, names, operation))
     });
     let idempotent: Vec<TokenStream> = idempotent.collect();
     quote! {
@@ -308,27 +308,17 @@ fn operations_rs(model: &Model, names: &Names) -> TokenStream {
     }
 }
 
-/// How retries find (and set) the request's idempotency key; requests without one keep the
-/// trait's defaults and are never retried.
-fn idempotent_impl(names: &Names, operation: &Operation) -> TokenStream {
+/// What the client reads from a request besides its body: the idempotency key that makes
+/// retries safe (requests without one are never retried) and the room for tracing.
+fn request_info_impl(model: &Model, names: &Names, operation: &Operation) -> TokenStream {
     let request = ident(&names.types[operation.request]);
-    let Some(key) = &operation.idempotency_key else {
-        return quote! {
-            impl super::client::Idempotent for super::types::#request {}
-        };
-    };
-    let fields: Vec<Ident> = key
-        .steps
-        .iter()
-        .map(|step| ident(&names.members[step.owner][step.field].ident))
-        .collect();
-    let doc = doc_attrs(&[format!(
-        "`{}` (`x-zego-idempotency-key`) makes retries of this request safe.",
-        key.wire
-    )]);
-    quote! {
-        #doc
-        impl super::client::Idempotent for super::types::#request {
+    let key = operation.idempotency_key.as_ref().map(|key| {
+        let fields: Vec<Ident> = key
+            .steps
+            .iter()
+            .map(|step| ident(&names.members[step.owner][step.field].ident))
+            .collect();
+        quote! {
             fn idempotency_key(&self) -> Option<&str> {
                 self.#(#fields).*.as_deref()
             }
@@ -336,6 +326,38 @@ fn idempotent_impl(names: &Names, operation: &Operation) -> TokenStream {
                 self.#(#fields).* = Some(key);
                 true
             }
+        }
+    });
+    let room = operation.room_id.as_ref().map(|path| {
+        let value = match scalar_value(model, names, path, &quote!(self)) {
+            Access::Direct(value) => quote!(Some(#value)),
+            Access::Maybe(value) => value,
+        };
+        quote! {
+            fn room_id(&self) -> Option<&str> {
+                #value
+            }
+        }
+    });
+    let mut doc = Vec::new();
+    if let Some(key) = &operation.idempotency_key {
+        doc.push(format!(
+            "`{}` (`x-zego-idempotency-key`) makes retries of this request safe.",
+            key.wire
+        ));
+    }
+    if let Some(path) = &operation.room_id {
+        doc.push(format!(
+            "`{}` (`x-zego-room-id`) names the room in tracing spans.",
+            path.wire
+        ));
+    }
+    let doc = doc_attrs(&doc);
+    quote! {
+        #doc
+        impl super::client::RequestInfo for super::types::#request {
+            #key
+            #room
         }
     }
 }

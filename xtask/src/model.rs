@@ -233,6 +233,8 @@ pub struct Operation {
     pub response: TypeId,
     /// `x-zego-idempotency-key`: the request field that makes retries safe.
     pub idempotency_key: Option<FieldPath>,
+    /// `x-zego-room-id`: the request field recorded as `room_id` on tracing spans.
+    pub room_id: Option<FieldPath>,
 }
 
 /// Names of the common signing parameters and the wire names the client sends for them.
@@ -282,8 +284,9 @@ struct Builder<'a> {
 }
 
 /// Extensions that the generator reads; anything else starting with `x-zego-` is a typo.
-const KNOWN_ZEGO_EXTENSIONS: [&str; 6] = [
+const KNOWN_ZEGO_EXTENSIONS: [&str; 7] = [
     "x-zego-idempotency-key",
+    "x-zego-room-id",
     "x-zego-type-name",
     "x-zego-rules",
     "x-zego-note",
@@ -1315,6 +1318,10 @@ impl Builder<'_> {
             (Some(request), Some(key)) => Some(self.idempotency_key(request, key, pointer)?),
             _ => None,
         };
+        let room_id = match (request, operation.extensions.get("x-zego-room-id")) {
+            (Some(request), Some(path)) => Some(self.room_id_path(request, path, pointer)?),
+            _ => None,
+        };
         Some(Operation {
             operation_id,
             pointer: pointer.to_owned(),
@@ -1325,7 +1332,31 @@ impl Builder<'_> {
             request: request?,
             response: response?,
             idempotency_key,
+            room_id,
         })
+    }
+
+    /// Resolves `x-zego-room-id`: a string field (not a credential).
+    fn room_id_path(&mut self, request: TypeId, path: &Value, pointer: &str) -> Option<FieldPath> {
+        let at = pointer_join(pointer, "x-zego-room-id");
+        let Some(wire) = path.as_str() else {
+            self.reporter
+                .at_pointer(&at, "`x-zego-room-id` must be a dotted field path");
+            return None;
+        };
+        let path = self.path(request, wire, &at)?;
+        let last = *path.steps.last()?;
+        if self
+            .struct_field(last)
+            .is_some_and(|f| !f.sensitive && f.ty == FieldType::String)
+        {
+            return Some(path);
+        }
+        self.reporter.at_pointer(
+            &at,
+            format!("`{wire}` must be a string field that is not a credential"),
+        );
+        None
     }
 
     /// Resolves `x-zego-idempotency-key`: an optional string field reached through required

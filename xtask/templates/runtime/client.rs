@@ -49,9 +49,11 @@ pub trait Envelope {
     fn into_data(self) -> Option<Self::Data>;
 }
 
-/// Requests say here whether a call can be retried safely, through an idempotency key
-/// (`x-zego-idempotency-key` in the spec). The defaults mean "no key": never retried.
-pub trait Idempotent {
+/// What the client reads from a request besides its body. Requests say here whether a call
+/// can be retried safely, through an idempotency key (`x-zego-idempotency-key` in the spec;
+/// the default means "no key": never retried), and which room it is about, for tracing
+/// (`x-zego-room-id`).
+pub trait RequestInfo {
     /// The key, when the request has one set.
     fn idempotency_key(&self) -> Option<&str> {
         None
@@ -61,6 +63,11 @@ pub trait Idempotent {
     fn set_idempotency_key(&mut self, key: String) -> bool {
         let _ = key;
         false
+    }
+
+    /// The room the request is about, recorded on the call's tracing span.
+    fn room_id(&self) -> Option<&str> {
+        None
     }
 }
 
@@ -193,7 +200,7 @@ impl Client {
         request: &R,
     ) -> Result<ApiResponse<E::Data>, Error>
     where
-        R: Serialize + Validate + Idempotent + Clone,
+        R: Serialize + Validate + RequestInfo + Clone,
         E: DeserializeOwned + Envelope,
     {
         request.validate()?;
@@ -216,14 +223,24 @@ impl Client {
             .retry
             .filter(|_| request.idempotency_key().is_some());
         let body = serde_json::to_vec(request).map_err(encode_error)?;
-        let span = tracing::debug_span!(
+        let span = tracing::info_span!(
             "zego_request",
             operation = operation.name,
-            action = operation.action
+            action = operation.action,
+            room_id = request.room_id().unwrap_or_default(),
+            attempts = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+            code = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
         );
-        self.attempts::<E>(operation, &body, policy)
-            .instrument(span)
-            .await
+        let started = Instant::now();
+        let result = self
+            .attempts::<E>(operation, &body, policy)
+            .instrument(span.clone())
+            .await;
+        record_outcome(&span, &result, started);
+        result
     }
 
     async fn attempts<E>(
@@ -238,7 +255,13 @@ impl Client {
         let started = tokio::time::Instant::now();
         let mut attempt = 1;
         loop {
-            let span = tracing::debug_span!("zego_attempt", attempt);
+            tracing::Span::current().record("attempts", attempt);
+            let span = tracing::debug_span!(
+                "zego_attempt",
+                attempt,
+                status = tracing::field::Empty,
+                elapsed_ms = tracing::field::Empty
+            );
             let failure = match self.attempt::<E>(operation, body).instrument(span).await {
                 Ok(response) => return Ok(response),
                 Err(failure) => failure,
@@ -283,9 +306,11 @@ impl Client {
             .await
             .map_err(|error| Failure::before_response(Error::transport(error)))?;
         let status = response.status();
+        tracing::Span::current().record("status", status.as_u16());
         let bytes = read_capped(response, self.inner.max_response_bytes)
             .await
             .map_err(Failure::after_response)?;
+        tracing::Span::current().record("elapsed_ms", started.elapsed().as_millis() as u64);
         tracing::debug!(
             status = status.as_u16(),
             bytes = bytes.len(),
@@ -319,6 +344,39 @@ impl Client {
             .extend_pairs(signed.query_pairs(operation.action));
         url
     }
+}
+
+/// Records how a call ended on its span: outcome, return code, `RequestId` and time taken.
+fn record_outcome<T>(
+    span: &tracing::Span,
+    result: &Result<ApiResponse<T>, Error>,
+    started: Instant,
+) {
+    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+    let outcome = match result {
+        Ok(response) => {
+            span.record("code", 0);
+            if let Some(request_id) = &response.request_id {
+                span.record("request_id", request_id.as_str());
+            }
+            "success"
+        }
+        Err(Error::Api {
+            code, request_id, ..
+        }) => {
+            span.record("code", code.value());
+            if let Some(request_id) = request_id {
+                span.record("request_id", request_id.as_str());
+            }
+            "api_error"
+        }
+        Err(Error::Http { .. }) => "http_error",
+        Err(Error::Transport { .. }) => "transport_error",
+        Err(Error::ResponseTooLarge { .. }) => "response_too_large",
+        Err(Error::Decode { .. }) => "decode_error",
+        Err(_) => "error",
+    };
+    span.record("outcome", outcome);
 }
 
 /// A failed attempt, and whether it failed before any response arrived (so the service
