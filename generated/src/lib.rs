@@ -58,6 +58,9 @@ mod client;
 mod error;
 /// Shortcuts for the common StartRecord requests.
 pub mod helpers;
+/// A local fake of the service for downstream tests (feature `mock`).
+#[cfg(feature = "mock")]
+pub mod mock;
 mod retry;
 mod sensitive;
 mod signing;

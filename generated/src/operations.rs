@@ -49,3 +49,27 @@ impl super::client::RequestInfo for super::types::StartRecordRequest {
         Some(self.room_id.as_str())
     }
 }
+/// Checks a request body for the mock server: decodes it as the action's request type,
+/// validates it, and makes up the `Data` of a successful answer.
+#[cfg(feature = "mock")]
+pub(super) fn mock_check(
+    action: &str,
+    body: &[u8],
+    sequence: u64,
+) -> Option<super::mock::Checked> {
+    match action {
+        "StartRecord" => {
+            let mut data = serde_json::Map::new();
+            data.insert(
+                "TaskId".to_owned(),
+                serde_json::Value::String(format!("mock{sequence:012}")),
+            );
+            Some(
+                super::mock::check::<
+                    super::types::StartRecordRequest,
+                >(body, serde_json::Value::Object(data)),
+            )
+        }
+        _ => None,
+    }
+}

@@ -36,9 +36,10 @@ pub struct EmitError {
 }
 
 /// Runtime files copied verbatim (after the header) into `src/`.
-const RUNTIME_TEMPLATES: [(&str, &str); 6] = [
+const RUNTIME_TEMPLATES: [(&str, &str); 7] = [
     ("client", include_str!("../templates/runtime/client.rs")),
     ("error", include_str!("../templates/runtime/error.rs")),
+    ("mock", include_str!("../templates/runtime/mock.rs")),
     ("retry", include_str!("../templates/runtime/retry.rs")),
     (
         "sensitive",
@@ -182,6 +183,9 @@ default = ["rustls-tls"]
 rustls-tls = ["reqwest/rustls-tls"]
 # TLS through the platform's native library (OpenSSL on Linux) instead.
 native-tls = ["reqwest/native-tls"]
+# `mock::MockServer`, a local fake of the service for downstream tests. Adds no crate, only
+# more of tokio, which reqwest already depends on.
+mock = ["tokio/net", "tokio/io-util", "tokio/rt", "tokio/sync"]
 
 [dependencies]
 getrandom = "0.3"
@@ -243,6 +247,9 @@ fn lib_rs(model: &Model, has_start_record: bool) -> TokenStream {
         mod client;
         mod error;
         #helpers
+        /// A local fake of the service for downstream tests (feature `mock`).
+        #[cfg(feature = "mock")]
+        pub mod mock;
         mod retry;
         mod sensitive;
         mod signing;
@@ -302,9 +309,75 @@ fn operations_rs(model: &Model, names: &Names) -> TokenStream {
         Some(request_info_impl(model, names, operation))
     });
     let idempotent: Vec<TokenStream> = idempotent.collect();
+    let mock_arms: Vec<TokenStream> = model
+        .operations
+        .iter()
+        .map(|operation| mock_arm(model, names, operation))
+        .collect();
+    // Named `_sequence` when no operation's data has a string field to number.
+    let sequence = if mock_arms
+        .iter()
+        .any(|arm| arm.to_string().contains("sequence"))
+    {
+        quote!(sequence)
+    } else {
+        quote!(_sequence)
+    };
     quote! {
         #(#items)*
         #(#idempotent)*
+
+        /// Checks a request body for the mock server: decodes it as the action's request type,
+        /// validates it, and makes up the `Data` of a successful answer.
+        #[cfg(feature = "mock")]
+        pub(super) fn mock_check(action: &str, body: &[u8], #sequence: u64) -> Option<super::mock::Checked> {
+            match action {
+                #(#mock_arms)*
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The mock's dispatch for one operation: its request type and made-up response `Data`
+/// (string fields `mock` + 12 digits, so they look like the service's fixed-length ids).
+fn mock_arm(model: &Model, names: &Names, operation: &Operation) -> TokenStream {
+    let action = &operation.action;
+    let request = ident(&names.types[operation.request]);
+    let data_fields = match &model.types[operation.response].kind {
+        TypeKind::Struct(StructDef {
+            envelope: Some(envelope),
+            ..
+        }) => match &model.types[envelope.data_type].kind {
+            TypeKind::Struct(data) => data.fields.iter().collect::<Vec<_>>(),
+            TypeKind::Enum(_) => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let inserts = data_fields.iter().filter_map(|field| {
+        let wire = &field.wire_name;
+        let value = match (&field.ty, field.sensitive) {
+            (FieldType::String, false) => {
+                quote!(serde_json::Value::String(format!("mock{sequence:012}")))
+            }
+            (FieldType::Integer(_), _) => quote!(serde_json::Value::from(0)),
+            (FieldType::Boolean, _) => quote!(serde_json::Value::Bool(false)),
+            _ => return None,
+        };
+        Some(quote!(data.insert(#wire.to_owned(), #value);))
+    });
+    let inserts: Vec<TokenStream> = inserts.collect();
+    let binding = if inserts.is_empty() {
+        quote!(let data)
+    } else {
+        quote!(let mut data)
+    };
+    quote! {
+        #action => {
+            #binding = serde_json::Map::new();
+            #(#inserts)*
+            Some(super::mock::check::<super::types::#request>(body, serde_json::Value::Object(data)))
+        }
     }
 }
 

@@ -1,0 +1,447 @@
+use std::collections::{BTreeMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use super::client::Client;
+use super::error::{ApiCode, Error};
+use super::sensitive::SensitiveString;
+use super::signing::{signature, SIGNATURE_VERSION};
+use super::validation::{Validate, Violation};
+
+/// How the mock answers a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MockResponse {
+    /// `Code` 0 with made-up `Data` (string fields `mock` followed by 12 digits).
+    Success,
+    /// A non-zero `Code` with this `Message`.
+    ApiError {
+        /// The return code.
+        code: i64,
+        /// The message.
+        message: String,
+    },
+    /// This HTTP status with an empty body.
+    HttpStatus(u16),
+    /// Waits this long, then answers with success.
+    Delay(Duration),
+}
+
+/// A request the mock received, with what it found and answered.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct RecordedRequest {
+    /// The `Action` query parameter.
+    pub action: Option<String>,
+    /// Every query parameter.
+    pub query: BTreeMap<String, String>,
+    /// The body as JSON (`Null` when it is not JSON). Credentials in it are real: do not print.
+    pub body: serde_json::Value,
+    /// Whether `AppId`, `SignatureVersion` and `Signature` were right for the configured secret.
+    pub signature_valid: bool,
+    /// What the generated validation found in the body.
+    pub violations: Vec<Violation>,
+    /// What the mock answered.
+    pub response: MockResponse,
+}
+
+/// The result of checking a body against an operation's request type; built by the generated
+/// per-operation dispatch.
+#[derive(Debug)]
+pub(super) struct Checked {
+    violations: Result<Vec<Violation>, String>,
+    data: serde_json::Value,
+}
+
+/// Decodes `body` as `R` and validates it.
+pub(super) fn check<R: serde::de::DeserializeOwned + Validate>(
+    body: &[u8],
+    data: serde_json::Value,
+) -> Checked {
+    let violations = match serde_json::from_slice::<R>(body) {
+        Ok(request) => Ok(match request.validate() {
+            Ok(()) => Vec::new(),
+            Err(error) => error.violations().to_vec(),
+        }),
+        Err(error) => Err(error.to_string()),
+    };
+    Checked { violations, data }
+}
+
+#[derive(Default)]
+struct State {
+    requests: Vec<RecordedRequest>,
+    queue: VecDeque<MockResponse>,
+    sequence: u64,
+}
+
+/// A local fake of the service for downstream tests (feature `mock`).
+///
+/// It listens on 127.0.0.1 on a random port, checks each request's signature with the
+/// configured secret and its body with the same generated validation the client uses,
+/// records every request, and answers with success unless told otherwise for the next
+/// calls. It stops when dropped.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use zego_cloudrecord::mock::{MockResponse, MockServer};
+/// use zego_cloudrecord::{Error, StartRecordRequest, StorageParams};
+///
+/// let mock = MockServer::start(1234567890, "test-secret").await?;
+/// let client = mock.client()?;
+/// let storage = StorageParams::amazon_s3("us-east-1", "bucket", "key-id", "key-secret");
+/// let request = StartRecordRequest::single_stream("room-1", storage);
+///
+/// let started = client.start_record(&request).await?;
+/// assert!(started.data.task_id.is_some());
+///
+/// mock.respond_next(1, MockResponse::ApiError { code: 7, message: "slow down".into() });
+/// assert!(matches!(client.start_record(&request).await, Err(Error::Api { .. })));
+///
+/// let requests = mock.requests();
+/// assert_eq!(requests.len(), 2);
+/// assert!(requests.iter().all(|r| r.signature_valid && r.violations.is_empty()));
+/// assert_eq!(requests[0].body["RoomId"], "room-1");
+/// # Ok(()) }
+/// ```
+pub struct MockServer {
+    address: SocketAddr,
+    app_id: u32,
+    server_secret: SensitiveString,
+    state: Arc<Mutex<State>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("address", &self.address)
+            .field("app_id", &self.app_id)
+            .field("server_secret", &self.server_secret)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// Starts the mock on 127.0.0.1 (random port) for `app_id` and its ServerSecret.
+    ///
+    /// # Errors
+    /// When no local port can be bound.
+    pub async fn start(
+        app_id: u32,
+        server_secret: impl Into<SensitiveString>,
+    ) -> std::io::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let address = listener.local_addr()?;
+        let server_secret = server_secret.into();
+        let state = Arc::new(Mutex::new(State::default()));
+        let task = tokio::spawn(serve(
+            listener,
+            app_id,
+            server_secret.clone(),
+            state.clone(),
+        ));
+        Ok(Self {
+            address,
+            app_id,
+            server_secret,
+            state,
+            task,
+        })
+    }
+
+    /// The base URL to point a client at.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// A client for this mock, with the mock's app id and secret.
+    ///
+    /// # Errors
+    /// As [`ClientBuilder::build`](super::client::ClientBuilder::build).
+    pub fn client(&self) -> Result<Client, Error> {
+        Client::builder(self.app_id, self.server_secret.clone())
+            .base_url(self.url())
+            .build()
+    }
+
+    /// Answers the next `times` valid requests with `response` (after any already queued).
+    pub fn respond_next(&self, times: usize, response: MockResponse) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.queue.extend(std::iter::repeat_n(response, times));
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .requests
+            .clone()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve(
+    listener: TcpListener,
+    app_id: u32,
+    secret: SensitiveString,
+    state: Arc<Mutex<State>>,
+) {
+    while let Ok((stream, _)) = listener.accept().await {
+        let (secret, state) = (secret.clone(), state.clone());
+        tokio::spawn(async move {
+            let _ = handle(stream, app_id, &secret, &state).await;
+        });
+    }
+}
+
+struct HttpRequest {
+    query: BTreeMap<String, String>,
+    body: Vec<u8>,
+}
+
+async fn handle(
+    mut stream: TcpStream,
+    app_id: u32,
+    secret: &SensitiveString,
+    state: &Mutex<State>,
+) -> std::io::Result<()> {
+    let Some(request) = read_request(&mut stream).await? else {
+        return Ok(());
+    };
+    let (response, delay) = answer(&request, app_id, secret, state);
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    stream.write_all(&response).await?;
+    stream.shutdown().await
+}
+
+/// Decides the answer and records the request.
+fn answer(
+    request: &HttpRequest,
+    app_id: u32,
+    secret: &SensitiveString,
+    state: &Mutex<State>,
+) -> (Vec<u8>, Option<Duration>) {
+    let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
+    state.sequence += 1;
+    let sequence = state.sequence;
+    let action = request.query.get("Action").cloned();
+    let signature_problem = signature_problem(&request.query, app_id, secret);
+    let checked = action
+        .as_deref()
+        .and_then(|action| super::operations::mock_check(action, &request.body, sequence));
+    let (violations, decode_problem, data) = match checked {
+        Some(Checked {
+            violations: Ok(violations),
+            data,
+        }) => (violations, None, data),
+        Some(Checked {
+            violations: Err(problem),
+            data,
+        }) => (Vec::new(), Some(problem), data),
+        None => (Vec::new(), None, serde_json::Value::Null),
+    };
+    let (response, recorded) = if let Some((code, message)) = signature_problem {
+        (
+            envelope(sequence, code.value(), message, None),
+            MockResponse::ApiError {
+                code: code.value(),
+                message: message.to_owned(),
+            },
+        )
+    } else if data.is_null() {
+        let message = "action not supported";
+        (
+            envelope(sequence, ApiCode::ActionNotSupported.value(), message, None),
+            MockResponse::ApiError {
+                code: ApiCode::ActionNotSupported.value(),
+                message: message.to_owned(),
+            },
+        )
+    } else if decode_problem.is_some() || !violations.is_empty() {
+        let message = decode_problem.unwrap_or_else(|| {
+            violations
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        });
+        let code = ApiCode::InvalidParameter.value();
+        (
+            envelope(sequence, code, &message, None),
+            MockResponse::ApiError { code, message },
+        )
+    } else {
+        let programmed = state.queue.pop_front().unwrap_or(MockResponse::Success);
+        let bytes = match &programmed {
+            MockResponse::Success | MockResponse::Delay(_) => {
+                envelope(sequence, 0, "success", Some(data))
+            }
+            MockResponse::ApiError { code, message } => envelope(sequence, *code, message, None),
+            MockResponse::HttpStatus(status) => http(*status, b""),
+        };
+        (bytes, programmed)
+    };
+    let delay = match recorded {
+        MockResponse::Delay(delay) => Some(delay),
+        _ => None,
+    };
+    state.requests.push(RecordedRequest {
+        action,
+        query: request.query.clone(),
+        body: serde_json::from_slice(&request.body).unwrap_or(serde_json::Value::Null),
+        signature_valid: signature_problem.is_none(),
+        violations,
+        response: recorded,
+    });
+    (response, delay)
+}
+
+/// What is wrong with the common parameters, as the service would say it.
+fn signature_problem(
+    query: &BTreeMap<String, String>,
+    app_id: u32,
+    secret: &SensitiveString,
+) -> Option<(ApiCode, &'static str)> {
+    let get = |name: &str| query.get(name).map(String::as_str);
+    let Some(sent_app_id) = get("AppId").and_then(|id| id.parse::<u32>().ok()) else {
+        return Some((ApiCode::AppIdMalformed, "AppId is missing or malformed"));
+    };
+    let Some(timestamp) = get("Timestamp").and_then(|t| t.parse::<i64>().ok()) else {
+        return Some((
+            ApiCode::TimestampMalformed,
+            "Timestamp is missing or malformed",
+        ));
+    };
+    let Some(nonce) = get("SignatureNonce") else {
+        return Some((ApiCode::SignatureNonceMissing, "SignatureNonce is missing"));
+    };
+    if get("SignatureVersion") != Some(SIGNATURE_VERSION) {
+        return Some((
+            ApiCode::SignatureVersionUnsupported,
+            "SignatureVersion must be 2.0",
+        ));
+    }
+    let Some(sent_signature) = get("Signature") else {
+        return Some((ApiCode::SignatureMissing, "Signature is missing"));
+    };
+    if sent_app_id != app_id || sent_signature != signature(app_id, nonce, secret, timestamp) {
+        return Some((ApiCode::SignatureWrong, "signature wrong"));
+    }
+    None
+}
+
+fn envelope(sequence: u64, code: i64, message: &str, data: Option<serde_json::Value>) -> Vec<u8> {
+    let mut body = serde_json::json!({"Code": code, "Message": message, "RequestId": format!("mock-request-{sequence}")});
+    if let (Some(data), Some(object)) = (data, body.as_object_mut()) {
+        object.insert("Data".to_owned(), data);
+    }
+    http(200, body.to_string().as_bytes())
+}
+
+fn http(status: u16, body: &[u8]) -> Vec<u8> {
+    let mut response = format!(
+        "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        if status == 200 { "OK" } else { "Mock" },
+        body.len()
+    )
+    .into_bytes();
+    response.extend_from_slice(body);
+    response
+}
+
+/// Reads one request: the query of its target and its `Content-Length` body.
+async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<HttpRequest>> {
+    const LIMIT: usize = 4 * 1024 * 1024;
+    let mut data = Vec::new();
+    let mut buffer = [0_u8; 8192];
+    let header_end = loop {
+        if let Some(position) = data.windows(4).position(|window| window == b"\r\n\r\n") {
+            break position + 4;
+        }
+        let read = stream.read(&mut buffer).await?;
+        if read == 0 || data.len() > LIMIT {
+            return Ok(None);
+        }
+        data.extend_from_slice(&buffer[..read]);
+    };
+    let head = String::from_utf8_lossy(&data[..header_end]).into_owned();
+    let target = head
+        .lines()
+        .next()
+        .and_then(|line| line.split_whitespace().nth(1))
+        .unwrap_or("/");
+    let query = target
+        .split_once('?')
+        .map(|(_, query)| parse_query(query))
+        .unwrap_or_default();
+    let length = head
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, value)| value.trim().parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(LIMIT);
+    while data.len() < header_end + length {
+        let read = stream.read(&mut buffer).await?;
+        if read == 0 {
+            break;
+        }
+        data.extend_from_slice(&buffer[..read]);
+    }
+    let end = data.len().min(header_end + length);
+    Ok(Some(HttpRequest {
+        query,
+        body: data[header_end..end].to_vec(),
+    }))
+}
+
+fn parse_query(query: &str) -> BTreeMap<String, String> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(name, value)| (percent_decode(name), percent_decode(value)))
+        .collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let decoded = match bytes[index] {
+            b'%' if index + 2 < bytes.len() => std::str::from_utf8(&bytes[index + 1..index + 3])
+                .ok()
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok()),
+            _ => None,
+        };
+        match (bytes[index], decoded) {
+            (_, Some(byte)) => {
+                out.push(byte);
+                index += 3;
+            }
+            (b'+', None) => {
+                out.push(b' ');
+                index += 1;
+            }
+            (byte, None) => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
