@@ -4,6 +4,7 @@
 /// Request body of StartRecord.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct StartRecordRequest {
     /// Room ID to be recorded.
     ///
@@ -136,6 +137,7 @@ impl super::sensitive::Redact for StartRecordRequest {
 /// Spec note: The page flattens nesting. RecordMuteAudio, RecordMuteAudioSplitThreshold, HasWhiteboard, Whiteboard, MaxIdleTime, MaxRecordTime and MixConfig follow FillFrame's fields without a closing marker; they are read as fields of RecordInputParams, not of FillFrame, because none of them is about frame filling.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RecordInputParams {
     /// Recording mode.
     ///
@@ -540,6 +542,7 @@ impl super::sensitive::Redact for RecordInputParams {
 /// A stream to record in single stream recording mode.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RecordStream {
     /// Stream ID to be recorded.
     ///
@@ -575,6 +578,7 @@ impl super::sensitive::Redact for RecordStream {
 /// Method of filling frames after turning off the camera (while audio continues to be published), only applicable to stream mixing recording.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct FillFrame {
     /// Frame filling mode. Mini program clients only support filling with the last frame and do not support filling with a specified color or not filling frames. Web clients only support filling with black and do not support filling with the last frame, filling with other colors, or not filling frames.
     ///
@@ -642,6 +646,7 @@ impl super::sensitive::Redact for FillFrame {
 /// Whiteboard recording parameters.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Whiteboard {
     /// Aspect ratio of the original whiteboard (width).
     ///
@@ -794,6 +799,7 @@ impl super::sensitive::Redact for Whiteboard {
 /// Spec note: The page flattens nesting. FillMode and MixOutputStreamId follow the MixInputList array and are read as MixConfig fields (FillMode's text says it applies "when MixMode in MixConfig is not 1"). MixOutputBackgroundColor, MixOutputBackgroundImage, MixMaxResolutionStreamId, MixOutputWatermarkImage, MixOutputWatermarkImageConfig, DefaultMixStreamBackgroundImage, IsAlwaysMix, MixOutputWatermarkTimestampConfig, RecordSoundWave, SoundWaveType, StreamConfigList and ClearInputStreamTimeout follow nested objects (MixOutputAudioConfig, MixOutputWatermarkImageConfig, MixOutputWatermarkTimestampConfig) without closing markers; they are read as MixConfig fields, the innermost object they plausibly belong to. RecordSoundWave, SoundWaveType, StreamConfigList and ClearInputStreamTimeout could also be RecordInputParams fields (StreamConfigList's text names "StreamType in RecordInputParams"); the page does not settle it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MixConfig {
     /// Layout mode.
     ///
@@ -1265,6 +1271,7 @@ impl super::sensitive::Redact for MixConfig {
 /// One view of a custom stream mixing layout.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MixInput {
     /// Specifies the ID of the stream to be recorded in this view. If not specified, recording will be done in the order in which streams join the room.
     ///
@@ -1431,6 +1438,7 @@ impl super::sensitive::Redact for MixInput {
 /// Spec note: The page marks Fps as required and also gives it a default of 15; this document keeps it required and records the default. Width and Height have no stated lower bound.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MixOutputVideoConfig {
     /// Resolution width of the output video, in pixels. Width must be less than or equal to 1920, and the product of Width and Height cannot exceed 1920 * 1080, otherwise an error will be returned.
     ///
@@ -1511,6 +1519,7 @@ impl super::sensitive::Redact for MixOutputVideoConfig {
 /// Output audio parameters of stream mixing.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MixOutputAudioConfig {
     /// Audio bitrate. Default is 48000 bps.
     ///
@@ -1552,6 +1561,7 @@ impl super::sensitive::Redact for MixOutputAudioConfig {
 /// Watermark layout configuration.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MixOutputWatermarkImageConfig {
     /// X-axis coordinate of the upper left corner of the watermark on the canvas, value range \[0, 1920\], cannot exceed the value of Right and the width of the canvas.
     ///
@@ -1641,6 +1651,7 @@ impl super::sensitive::Redact for MixOutputWatermarkImageConfig {
 /// Spec note: The page's text breaks off inside the timestamp format ("yyyy-MM-dd HH" then "."); the full format is not stated there.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MixOutputWatermarkTimestampConfig {
     /// Font size, value range \[12, 100\], in px.
     ///
@@ -1680,6 +1691,7 @@ impl super::sensitive::Redact for MixOutputWatermarkTimestampConfig {
 /// Custom parameters of one stream.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct StreamConfig {
     /// Stream ID. If StreamId is empty, it indicates setting the default value of the parameter. Other streams that do not appear in StreamConfigList will use the parameter default value.
     ///
@@ -1739,6 +1751,7 @@ impl super::sensitive::Redact for StreamConfig {
 /// Recording task output parameters.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RecordOutputParams {
     /// Specifies the format of the recording file. Default is "mp4". If recording "mp4" or "flv" and StreamType is set to 4, the generated audio file format is aac. When the stream is VP8 encoded and the recording file format is "mp4", contact ZEGOCLOUD Technical Support for configuration.
     ///
@@ -1940,6 +1953,7 @@ impl super::sensitive::Redact for RecordOutputParams {
 /// Spec note: The page lists Vendor 10 both among the vendors that need Region, Bucket, AccessKeyId and AccessKeySecret and, separately, as needing Bucket and EndPoint; both rules are recorded, so Vendor 10 needs all five.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct StorageParams {
     /// Recording file storage service provider.
     ///
@@ -2197,6 +2211,7 @@ impl super::sensitive::Redact for StorageParams {
 /// Alibaba Cloud VOD parameters, required when Vendor is 5.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AlibabaCloudVodParams {
     /// Region information specified by Alibaba Cloud VOD.
     ///
@@ -2264,6 +2279,7 @@ impl super::sensitive::Redact for AlibabaCloudVodParams {
 /// Tencent Cloud VOD parameters, required when Vendor is 6.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct TencentCloudVodParams {
     /// Access key of Tencent Cloud VOD.
     ///
@@ -2328,6 +2344,7 @@ impl super::sensitive::Redact for TencentCloudVodParams {
 }
 /// Response of StartRecord, in ZEGOCLOUD's common result envelope.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StartRecordResponse {
     /// Error code. 0 means success; other values are return codes.
     ///
@@ -2391,6 +2408,7 @@ impl super::client::Envelope for StartRecordResponse {
 }
 /// Result of a successful StartRecord call.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StartRecordData {
     /// Task ID assigned by the cloud recording service, a fixed-length string of 16 bytes. The task ID is a unique identifier for a recording lifecycle process and loses its meaning when recording ends.
     ///

@@ -548,10 +548,13 @@ impl StructEmitter<'_> {
             .request
             .then(|| self.redact_impl(&name));
         let envelope = self.envelope_impl(&name);
+        // Non-exhaustive, so that a new optional field in the spec is not a breaking change:
+        // values are built with `new`, `Default` and the `with_` setters.
         quote! {
             #doc
             #[derive(#(#derives),*)]
             #deny_unknown
+            #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
             }

@@ -4,12 +4,14 @@
 //! load → resolve → model → naming → emit → write. Each stage is its own module and only
 //! consumes the output of the stage before it.
 
+pub mod api_diff;
 pub mod diagnostics;
 pub mod emit;
 pub mod load;
 pub mod model;
 pub mod naming;
 pub mod resolve;
+pub mod vcs;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -46,10 +48,42 @@ pub fn generate_from_file(
 }
 
 fn generate_loaded(loaded: load::LoadedSpec) -> Result<Vec<GeneratedFile>, GenerateError> {
+    let (model, names) = named_model(loaded)?;
+    Ok(emit::emit(&model, &names)?)
+}
+
+/// Runs load → resolve → model → naming on spec text: the API as the emitter would see it.
+pub fn model_from_str(
+    file: &str,
+    text: &str,
+) -> Result<(model::Model, naming::Names), GenerateError> {
+    named_model(load::load_str(file, text)?)
+}
+
+fn named_model(loaded: load::LoadedSpec) -> Result<(model::Model, naming::Names), GenerateError> {
     let resolved = resolve::resolve(loaded)?;
     let model = model::build(&resolved)?;
     let names = naming::assign(&model)?;
-    Ok(emit::emit(&model, &names)?)
+    Ok((model, names))
+}
+
+/// Compares two spec texts: what the change from `base` to `current` does to the API.
+pub fn api_diff(
+    base: (&str, &str),
+    current: (&str, &str),
+) -> Result<api_diff::Report, GenerateError> {
+    let (base_model, base_names) = model_from_str(base.0, base.1)?;
+    let (current_model, current_names) = model_from_str(current.0, current.1)?;
+    Ok(api_diff::compare(
+        &api_diff::Api {
+            model: &base_model,
+            names: &base_names,
+        },
+        &api_diff::Api {
+            model: &current_model,
+            names: &current_names,
+        },
+    ))
 }
 
 /// The workspace root (the parent of `xtask/`).

@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -17,7 +17,8 @@ struct Cli {
 enum Command {
     /// Generate the client crate in `generated/` from the spec.
     Codegen {
-        /// Write nothing; exit non-zero with a diff when `generated/` is out of date.
+        /// Write nothing; exit non-zero with a diff when `generated/` is out of date, or when
+        /// the spec changed in a breaking way without a major bump of `info.version`.
         #[arg(long)]
         check: bool,
         /// The spec, relative to the workspace root.
@@ -27,19 +28,37 @@ enum Command {
         #[arg(long, default_value = xtask::OUTPUT_DIR)]
         out: PathBuf,
     },
+    /// Print, as Markdown, what the spec change since `--base` does to the generated API.
+    ///
+    /// Exit status: 0 when nothing breaking changed; 1 when the Rust API or the wire format
+    /// breaks; 2 on an error.
+    ApiDiff {
+        /// The git revision to compare with; default: `HEAD` when the spec has uncommitted
+        /// changes, else the merge base of `HEAD` and `main`.
+        #[arg(long)]
+        base: Option<String>,
+        /// The spec, relative to the workspace root.
+        #[arg(long, default_value = xtask::SPEC_PATH)]
+        spec: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Codegen { check, spec, out } => codegen(check, &spec, &out),
+        Command::ApiDiff { base, spec } => api_diff(base, &spec),
     }
 }
 
-fn codegen(check: bool, spec: &std::path::Path, out: &std::path::Path) -> ExitCode {
+fn display(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+fn codegen(check: bool, spec: &Path, out: &Path) -> ExitCode {
     let started = Instant::now();
     let root = xtask::workspace_root();
-    let display_name = spec.to_string_lossy().replace('\\', "/");
+    let display_name = display(spec);
     let files = match xtask::generate_from_file(&root.join(spec), &display_name) {
         Ok(files) => files,
         Err(error) => {
@@ -65,11 +84,105 @@ fn codegen(check: bool, spec: &std::path::Path, out: &std::path::Path) -> ExitCo
             for path in outcome.removed {
                 println!("  removed {path}");
             }
-            ExitCode::SUCCESS
         }
         Err(error) => {
             eprintln!("error: {error}");
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
+        }
+    }
+    if check {
+        return check_version(&root, &display_name);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Fails when the spec changed in a breaking way since the default base without a major
+/// bump of `info.version`. Without git history to compare with, says so and passes.
+fn check_version(root: &Path, spec: &str) -> ExitCode {
+    let base = match xtask::vcs::default_base(root, spec) {
+        Ok(base) => base,
+        Err(reason) => {
+            eprintln!("note: no version check against an earlier spec ({reason})");
+            return ExitCode::SUCCESS;
+        }
+    };
+    let Ok(Some(base_text)) = xtask::vcs::file_at(root, &base, spec) else {
+        return ExitCode::SUCCESS;
+    };
+    let Ok(current_text) = std::fs::read_to_string(root.join(spec)) else {
+        return ExitCode::SUCCESS;
+    };
+    let base_label = format!("{spec}@{}", short(&base));
+    let report = match xtask::api_diff((&base_label, &base_text), (spec, &current_text)) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("note: the spec at {base_label} does not generate, so there is no version check: {error}");
+            return ExitCode::SUCCESS;
+        }
+    };
+    if report.is_breaking() && !report.version_is_enough() {
+        eprintln!(
+            "error: the spec changed in a breaking way since {base_label}, but info.version went from {} to {}; \
+             set it to at least {} (run `cargo xtask api-diff` for the details)",
+            report.base_version,
+            report.current_version,
+            report.suggested_version()
+        );
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+fn short(revision: &str) -> &str {
+    if revision.len() == 40 && revision.chars().all(|c| c.is_ascii_hexdigit()) {
+        &revision[..12]
+    } else {
+        revision
+    }
+}
+
+fn api_diff(base: Option<String>, spec: &Path) -> ExitCode {
+    const ERROR: u8 = 2;
+    let root = xtask::workspace_root();
+    let spec_name = display(spec);
+    let base = match base.map_or_else(|| xtask::vcs::default_base(&root, &spec_name), Ok) {
+        Ok(base) => base,
+        Err(reason) => {
+            eprintln!("error: cannot choose a base revision ({reason}); pass --base <git-ref>");
+            return ExitCode::from(ERROR);
+        }
+    };
+    let base_text = match xtask::vcs::file_at(&root, &base, &spec_name) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            eprintln!("error: {spec_name} does not exist at {base}");
+            return ExitCode::from(ERROR);
+        }
+        Err(reason) => {
+            eprintln!("error: {reason}");
+            return ExitCode::from(ERROR);
+        }
+    };
+    let current_text = match std::fs::read_to_string(root.join(spec)) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("error: cannot read {spec_name}: {error}");
+            return ExitCode::from(ERROR);
+        }
+    };
+    let base_label = format!("{spec_name}@{}", short(&base));
+    match xtask::api_diff((&base_label, &base_text), (&spec_name, &current_text)) {
+        Ok(report) => {
+            print!("{}", report.to_markdown(&base_label));
+            if report.is_breaking() || report.breaks_the_wire() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::from(ERROR)
         }
     }
 }

@@ -155,8 +155,10 @@ fn check_nested_references(
             let op_pointer = pointer_join(&path_pointer, method);
             if let Some(ReferenceOr::Item(body)) = &operation.request_body {
                 for (media, content) in &body.content {
-                    let media_pointer =
-                        pointer_join(&pointer_join(&op_pointer, "requestBody/content"), media);
+                    let media_pointer = pointer_join(
+                        &pointer_join(&pointer_join(&op_pointer, "requestBody"), "content"),
+                        media,
+                    );
                     check_schema_ref(content.schema.as_ref(), &media_pointer, schemas, reporter);
                 }
             }

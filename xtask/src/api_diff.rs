@@ -1,0 +1,750 @@
+//! `cargo xtask api-diff`: what a spec change does to the generated crate's Rust API and to
+//! the wire, classified as breaking or compatible, with the semver bump it implies.
+//!
+//! It compares two models (the generator's IR, after naming), so it sees exactly what the
+//! generator will emit: types, fields (type, format, required-ness, default, range, wire
+//! name, credential flag), enum values, cross-field rules and operations.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::model::{
+    Assertion, Condition, Constraints, FieldType, IntFormat, Literal, Model, Rule, StructDef,
+    TypeKind,
+};
+use crate::naming::Names;
+
+/// A model with its names, as the emitter sees it.
+pub struct Api<'a> {
+    pub model: &'a Model,
+    pub names: &'a Names,
+}
+
+/// How a change affects downstream Rust code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Impact {
+    /// Code that compiled and worked may stop doing so.
+    Breaking,
+    /// Something new; existing code keeps compiling and working.
+    Addition,
+    /// No effect on the Rust API (documentation, behaviour on the wire only).
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// What changed, e.g. ``field `RecordInputParams.MaxIdleTime` ``.
+    pub subject: String,
+    /// How it changed, e.g. `optional → required`.
+    pub detail: String,
+    pub rust: Impact,
+    /// Why, for the Rust API.
+    pub rust_note: String,
+    /// The effect on the wire where it differs from the Rust one.
+    pub wire_note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bump {
+    Major,
+    Minor,
+    Patch,
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub base_version: String,
+    pub current_version: String,
+    pub changes: Vec<Change>,
+}
+
+impl Report {
+    /// Whether downstream Rust code may break.
+    pub fn is_breaking(&self) -> bool {
+        self.changes.iter().any(|c| c.rust == Impact::Breaking)
+    }
+
+    /// Whether what goes over the wire changes incompatibly while the Rust API does not
+    /// (a renamed wire field, a moved endpoint).
+    pub fn breaks_the_wire(&self) -> bool {
+        self.changes.iter().any(|c| {
+            c.wire_note
+                .as_deref()
+                .is_some_and(|note| note.starts_with("breaking"))
+        })
+    }
+
+    /// The semver bump the changes need for the generated crate.
+    pub fn required_bump(&self) -> Bump {
+        if self.is_breaking() {
+            Bump::Major
+        } else if self.changes.iter().any(|c| c.rust == Impact::Addition) {
+            Bump::Minor
+        } else if self.changes.is_empty() {
+            Bump::None
+        } else {
+            Bump::Patch
+        }
+    }
+
+    /// Whether `current_version` is a large enough step from `base_version`. Versions that
+    /// are not `major.minor.patch` are compared as text and only need to differ.
+    pub fn version_is_enough(&self) -> bool {
+        let (Some(base), Some(current)) =
+            (semver(&self.base_version), semver(&self.current_version))
+        else {
+            return self.required_bump() == Bump::None || self.base_version != self.current_version;
+        };
+        let bumped_major = current.0 > base.0 || (base.0 == 0 && current.1 > base.1);
+        let bumped_minor = bumped_major || current > base;
+        match self.required_bump() {
+            Bump::Major => bumped_major,
+            Bump::Minor | Bump::Patch => bumped_minor,
+            Bump::None => true,
+        }
+    }
+
+    /// The version the change needs at least.
+    pub fn suggested_version(&self) -> String {
+        let Some((major, minor, patch)) = semver(&self.base_version) else {
+            return "a new version".to_owned();
+        };
+        match self.required_bump() {
+            Bump::Major if major == 0 => format!("0.{}.0", minor + 1),
+            Bump::Major => format!("{}.0.0", major + 1),
+            Bump::Minor => format!("{major}.{}.0", minor + 1),
+            Bump::Patch => format!("{major}.{minor}.{}", patch + 1),
+            Bump::None => self.base_version.clone(),
+        }
+    }
+
+    /// The report as Markdown for a pull-request comment.
+    pub fn to_markdown(&self, base_label: &str) -> String {
+        let mut out = String::from("## API impact of the spec change\n\n");
+        let verdict = match self.required_bump() {
+            Bump::Major => "**Breaking**: the generated crate needs a major version bump.",
+            Bump::Minor => "Compatible additions: the generated crate needs a minor version bump.",
+            Bump::Patch => "No change to the Rust API; a patch release covers it.",
+            Bump::None => "No change to the API.",
+        };
+        let _ = writeln!(out, "Compared with `{base_label}`. {verdict}\n");
+        let version_line = if self.version_is_enough() {
+            format!(
+                "`info.version`: {} → {} (enough).",
+                self.base_version, self.current_version
+            )
+        } else {
+            format!(
+                "`info.version`: {} → {}: **not enough**; use at least {}.",
+                self.base_version,
+                self.current_version,
+                self.suggested_version()
+            )
+        };
+        let _ = writeln!(out, "{version_line}\n");
+        if self.changes.is_empty() {
+            return out;
+        }
+        out.push_str("| Rust API | Change | Why | Wire |\n|---|---|---|---|\n");
+        let mut changes = self.changes.clone();
+        changes.sort_by(|a, b| a.rust.cmp(&b.rust).then_with(|| a.subject.cmp(&b.subject)));
+        for change in changes {
+            let impact = match change.rust {
+                Impact::Breaking => "breaking",
+                Impact::Addition => "compatible",
+                Impact::None => "none",
+            };
+            let wire = change.wire_note.as_deref().unwrap_or("same as Rust");
+            let _ = writeln!(
+                out,
+                "| {impact} | {}: {} | {} | {} |",
+                change.subject,
+                escape(&change.detail),
+                escape(&change.rust_note),
+                escape(wire)
+            );
+        }
+        out
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+fn semver(version: &str) -> Option<(u64, u64, u64)> {
+    let mut parts = version.split(['.', '-', '+']);
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    let patch = parts.next()?.parse().ok()?;
+    Some((major, minor, patch))
+}
+
+/// Compares the API at `base` with the API at `current`.
+pub fn compare(base: &Api<'_>, current: &Api<'_>) -> Report {
+    let mut changes = Vec::new();
+    compare_types(base, current, &mut changes);
+    compare_operations(base, current, &mut changes);
+    Report {
+        base_version: base.model.version.clone(),
+        current_version: current.model.version.clone(),
+        changes,
+    }
+}
+
+fn change(
+    subject: String,
+    detail: impl Into<String>,
+    rust: Impact,
+    rust_note: impl Into<String>,
+    wire: Option<String>,
+) -> Change {
+    Change {
+        subject,
+        detail: detail.into(),
+        rust,
+        rust_note: rust_note.into(),
+        wire_note: wire,
+    }
+}
+
+fn types_by_name<'a>(api: &'a Api<'_>) -> BTreeMap<&'a str, usize> {
+    api.model
+        .types
+        .iter()
+        .enumerate()
+        .map(|(id, def)| (def.source_name.as_str(), id))
+        .collect()
+}
+
+fn compare_types(base: &Api<'_>, current: &Api<'_>, changes: &mut Vec<Change>) {
+    let before = types_by_name(base);
+    let after = types_by_name(current);
+    for (name, &id) in &before {
+        let rust_name = &base.names.types[id];
+        let Some(&new_id) = after.get(name) else {
+            changes.push(change(
+                format!("type `{rust_name}`"),
+                "removed",
+                Impact::Breaking,
+                "code naming the type no longer compiles",
+                None,
+            ));
+            continue;
+        };
+        match (
+            &base.model.types[id].kind,
+            &current.model.types[new_id].kind,
+        ) {
+            (TypeKind::Struct(old), TypeKind::Struct(new)) => {
+                compare_structs(base, current, rust_name, (id, new_id), (old, new), changes);
+            }
+            (TypeKind::Enum(_), TypeKind::Enum(_)) => {
+                compare_enums(base, current, (id, new_id), changes)
+            }
+            _ => changes.push(change(
+                format!("type `{rust_name}`"),
+                "changed between object and enum",
+                Impact::Breaking,
+                "the Rust type changes kind",
+                None,
+            )),
+        }
+    }
+    for (name, &id) in &after {
+        if !before.contains_key(name) {
+            changes.push(change(
+                format!("type `{}`", current.names.types[id]),
+                "added",
+                Impact::Addition,
+                "a new type",
+                None,
+            ));
+        }
+    }
+}
+
+fn compare_structs(
+    base: &Api<'_>,
+    current: &Api<'_>,
+    type_name: &str,
+    (old_id, new_id): (usize, usize),
+    (old, new): (&StructDef, &StructDef),
+    changes: &mut Vec<Change>,
+) {
+    let in_requests = old.usage.request || new.usage.request;
+    let before: BTreeMap<&str, usize> = old
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.wire_name.as_str(), i))
+        .collect();
+    let after: BTreeMap<&str, usize> = new
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.wire_name.as_str(), i))
+        .collect();
+    let rust_field = |api: &Api<'_>, id: usize, index: usize| {
+        api.names.members[id]
+            .get(index)
+            .map(|n| n.bare().to_owned())
+            .unwrap_or_default()
+    };
+    let mut renamed = Vec::new();
+    for (wire, &index) in &before {
+        if after.contains_key(wire) {
+            continue;
+        }
+        let old_rust = rust_field(base, old_id, index);
+        let twin = after.iter().find(|(new_wire, &new_index)| {
+            !before.contains_key(*new_wire) && rust_field(current, new_id, new_index) == old_rust
+        });
+        if let Some((new_wire, _)) = twin {
+            renamed.push((*new_wire).to_owned());
+            changes.push(change(
+                format!("field `{type_name}.{old_rust}`"),
+                format!("wire name `{wire}` → `{new_wire}`"),
+                Impact::None,
+                "the Rust name stays the same",
+                Some("breaking: the field is sent and read under another name".to_owned()),
+            ));
+            continue;
+        }
+        changes.push(change(
+            format!("field `{type_name}.{wire}`"),
+            "removed",
+            Impact::Breaking,
+            "code using the field no longer compiles",
+            Some(if in_requests {
+                "no longer sent".to_owned()
+            } else {
+                "no longer read".to_owned()
+            }),
+        ));
+    }
+    for (wire, &index) in &after {
+        if before.contains_key(wire) || renamed.iter().any(|r| r == wire) {
+            continue;
+        }
+        let field = &new.fields[index];
+        let (impact, note) = if field.required && in_requests {
+            (
+                Impact::Breaking,
+                "the constructor takes a new argument and every request must set it",
+            )
+        } else if field.required {
+            (Impact::Breaking, "responses without it no longer decode")
+        } else {
+            (
+                Impact::Addition,
+                "a new optional field (structs are `#[non_exhaustive]`)",
+            )
+        };
+        let requiredness = if field.required {
+            "required"
+        } else {
+            "optional"
+        };
+        changes.push(change(
+            format!("field `{type_name}.{wire}`"),
+            format!("added ({requiredness})"),
+            impact,
+            note,
+            None,
+        ));
+    }
+    for (wire, &index) in &before {
+        let Some(&new_index) = after.get(wire) else {
+            continue;
+        };
+        let subject = format!("field `{type_name}.{wire}`");
+        compare_fields(
+            base,
+            current,
+            &subject,
+            (&old.fields[index], &new.fields[new_index]),
+            in_requests,
+            changes,
+        );
+    }
+    compare_rules(type_name, old, new, changes);
+}
+
+fn compare_fields(
+    base: &Api<'_>,
+    current: &Api<'_>,
+    subject: &str,
+    (old, new): (&crate::model::Field, &crate::model::Field),
+    in_requests: bool,
+    changes: &mut Vec<Change>,
+) {
+    let old_type = type_text(base, &old.ty);
+    let new_type = type_text(current, &new.ty);
+    if old_type != new_type {
+        changes.push(change(
+            subject.to_owned(),
+            format!("type {old_type} → {new_type}"),
+            Impact::Breaking,
+            "the Rust type of the field changes",
+            None,
+        ));
+    }
+    match (old.required, new.required) {
+        (false, true) => changes.push(change(
+            subject.to_owned(),
+            "optional → required",
+            Impact::Breaking,
+            "`Option<T>` becomes `T` and the constructor takes it",
+            Some(if in_requests {
+                "requests without it are now invalid".to_owned()
+            } else {
+                "responses without it no longer decode".to_owned()
+            }),
+        )),
+        (true, false) => changes.push(change(
+            subject.to_owned(),
+            "required → optional",
+            Impact::Breaking,
+            "`T` becomes `Option<T>`",
+            Some("compatible: requests that set it stay valid".to_owned()),
+        )),
+        _ => {}
+    }
+    if old.sensitive != new.sensitive {
+        changes.push(change(
+            subject.to_owned(),
+            if new.sensitive {
+                "now a credential"
+            } else {
+                "no longer a credential"
+            },
+            Impact::Breaking,
+            "the field's type switches between `String` and `SensitiveString`",
+            Some("no change".to_owned()),
+        ));
+    }
+    match (&old.default, &new.default) {
+        (Some(a), Some(b)) if a != b => changes.push(change(
+            subject.to_owned(),
+            format!("default {} → {}", literal(a), literal(b)),
+            Impact::None,
+            "the `DEFAULT_` constant's value changes",
+            Some(format!(
+                "the service now uses {} when the field is not sent",
+                literal(b)
+            )),
+        )),
+        (None, Some(b)) => changes.push(change(
+            subject.to_owned(),
+            format!("default {} documented", literal(b)),
+            Impact::Addition,
+            "a new `DEFAULT_` constant and `_or_default` getter",
+            Some("no change".to_owned()),
+        )),
+        (Some(a), None) => changes.push(change(
+            subject.to_owned(),
+            format!("default {} no longer documented", literal(a)),
+            Impact::Breaking,
+            "the `DEFAULT_` constant and `_or_default` getter go",
+            Some("no change".to_owned()),
+        )),
+        _ => {}
+    }
+    compare_constraints(
+        subject,
+        (&old.constraints, &new.constraints),
+        in_requests,
+        changes,
+    );
+}
+
+fn compare_constraints(
+    subject: &str,
+    (old, new): (&Constraints, &Constraints),
+    in_requests: bool,
+    changes: &mut Vec<Change>,
+) {
+    let bounds = [
+        ("minimum", old.minimum, new.minimum, true),
+        ("maximum", old.maximum, new.maximum, false),
+        (
+            "minItems",
+            old.min_items.map(to_i64),
+            new.min_items.map(to_i64),
+            true,
+        ),
+        (
+            "maxItems",
+            old.max_items.map(to_i64),
+            new.max_items.map(to_i64),
+            false,
+        ),
+        (
+            "minLength",
+            old.min_length.map(to_i64),
+            new.min_length.map(to_i64),
+            true,
+        ),
+        (
+            "maxLength",
+            old.max_length.map(to_i64),
+            new.max_length.map(to_i64),
+            false,
+        ),
+    ];
+    for (name, before, after, is_lower) in bounds {
+        if before == after {
+            continue;
+        }
+        let narrowed = match (before, after) {
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (Some(a), Some(b)) => (is_lower && b > a) || (!is_lower && b < a),
+            (None, None) => false,
+        };
+        let show = |v: Option<i64>| v.map_or("none".to_owned(), |v| v.to_string());
+        let detail = format!("{name} {} → {}", show(before), show(after));
+        let (impact, note) = match (narrowed, in_requests) {
+            (true, true) => (
+                Impact::Breaking,
+                "`validate()` rejects requests it accepted",
+            ),
+            (false, true) => (Impact::Addition, "`validate()` accepts more requests"),
+            (_, false) => (Impact::None, "responses are not validated"),
+        };
+        changes.push(change(subject.to_owned(), detail, impact, note, None));
+    }
+}
+
+fn compare_rules(type_name: &str, old: &StructDef, new: &StructDef, changes: &mut Vec<Change>) {
+    let in_requests = old.usage.request || new.usage.request;
+    if !in_requests {
+        return;
+    }
+    for rule in &old.rules {
+        match new.rules.iter().find(|r| r.id == rule.id) {
+            None => changes.push(change(
+                format!("rule `{type_name}/{}`", rule.id),
+                "removed",
+                Impact::Addition,
+                "`validate()` accepts more requests",
+                None,
+            )),
+            Some(other) if rule_text(other) != rule_text(rule) => changes.push(change(
+                format!("rule `{type_name}/{}`", rule.id),
+                "changed",
+                Impact::Breaking,
+                "`validate()` may reject requests it accepted",
+                None,
+            )),
+            Some(_) => {}
+        }
+    }
+    for rule in &new.rules {
+        if !old.rules.iter().any(|r| r.id == rule.id) {
+            changes.push(change(
+                format!("rule `{type_name}/{}`", rule.id),
+                format!("added: {}", rule.description),
+                Impact::Breaking,
+                "`validate()` rejects requests it accepted",
+                None,
+            ));
+        }
+    }
+}
+
+fn compare_enums(
+    base: &Api<'_>,
+    current: &Api<'_>,
+    (old_id, new_id): (usize, usize),
+    changes: &mut Vec<Change>,
+) {
+    let (TypeKind::Enum(old), TypeKind::Enum(new)) = (
+        &base.model.types[old_id].kind,
+        &current.model.types[new_id].kind,
+    ) else {
+        return;
+    };
+    let type_name = &base.names.types[old_id];
+    for (index, variant) in old.variants.iter().enumerate() {
+        let old_name = &base.names.members[old_id][index].ident;
+        match new.variants.iter().position(|v| v.value == variant.value) {
+            None => changes.push(change(
+                format!("enum `{type_name}`"),
+                format!("value {} (`{old_name}`) removed", literal(&variant.value)),
+                Impact::Breaking,
+                "code naming the variant no longer compiles",
+                Some("the value is no longer accepted in requests".to_owned()),
+            )),
+            Some(new_index) if &current.names.members[new_id][new_index].ident != old_name => {
+                changes.push(change(
+                    format!("enum `{type_name}`"),
+                    format!(
+                        "variant `{old_name}` renamed `{}`",
+                        current.names.members[new_id][new_index].ident
+                    ),
+                    Impact::Breaking,
+                    "code naming the variant no longer compiles",
+                    Some(format!("no change: still {}", literal(&variant.value))),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    for (index, variant) in new.variants.iter().enumerate() {
+        if !old.variants.iter().any(|v| v.value == variant.value) {
+            changes.push(change(
+                format!("enum `{type_name}`"),
+                format!(
+                    "value {} (`{}`) added",
+                    literal(&variant.value),
+                    current.names.members[new_id][index].ident
+                ),
+                Impact::Addition,
+                "a new variant (enums are `#[non_exhaustive]` and keep `Unknown`)",
+                None,
+            ));
+        }
+    }
+}
+
+fn compare_operations(base: &Api<'_>, current: &Api<'_>, changes: &mut Vec<Change>) {
+    for (index, old) in base.model.operations.iter().enumerate() {
+        let method = &base.names.operations[index];
+        let Some(new) = current
+            .model
+            .operations
+            .iter()
+            .find(|o| o.operation_id == old.operation_id)
+        else {
+            changes.push(change(
+                format!("operation `{}`", old.operation_id),
+                "removed",
+                Impact::Breaking,
+                format!("`Client::{method}` goes"),
+                None,
+            ));
+            continue;
+        };
+        if old.action != new.action || old.path != new.path {
+            changes.push(change(
+                format!("operation `{}`", old.operation_id),
+                format!(
+                    "endpoint {}?Action={} → {}?Action={}",
+                    old.path, old.action, new.path, new.action
+                ),
+                Impact::None,
+                "same method",
+                Some("breaking: requests go to another endpoint".to_owned()),
+            ));
+        }
+        let names = |api: &Api<'_>, op: &crate::model::Operation| {
+            (
+                api.model.types[op.request].source_name.clone(),
+                api.model.types[op.response].source_name.clone(),
+            )
+        };
+        if names(base, old) != names(current, new) {
+            changes.push(change(
+                format!("operation `{}`", old.operation_id),
+                "request or response type changed",
+                Impact::Breaking,
+                format!("`Client::{method}` takes or returns another type"),
+                None,
+            ));
+        }
+        if old.idempotency_key.as_ref().map(|k| &k.wire)
+            != new.idempotency_key.as_ref().map(|k| &k.wire)
+        {
+            changes.push(change(
+                format!("operation `{}`", old.operation_id),
+                "idempotency key changed",
+                Impact::None,
+                "retries follow the new key",
+                None,
+            ));
+        }
+    }
+    for (index, new) in current.model.operations.iter().enumerate() {
+        if !base
+            .model
+            .operations
+            .iter()
+            .any(|o| o.operation_id == new.operation_id)
+        {
+            changes.push(change(
+                format!("operation `{}`", new.operation_id),
+                "added",
+                Impact::Addition,
+                format!("new method `Client::{}`", current.names.operations[index]),
+                None,
+            ));
+        }
+    }
+}
+
+fn type_text(api: &Api<'_>, ty: &FieldType) -> String {
+    match ty {
+        FieldType::String => "string".to_owned(),
+        FieldType::Integer(IntFormat::Int32) => "int32".to_owned(),
+        FieldType::Integer(IntFormat::Int64) => "int64".to_owned(),
+        FieldType::Integer(IntFormat::Uint32) => "uint32".to_owned(),
+        FieldType::Integer(IntFormat::Unspecified) => "integer".to_owned(),
+        FieldType::Number => "number".to_owned(),
+        FieldType::Boolean => "boolean".to_owned(),
+        FieldType::Array { items, .. } => format!("array of {}", type_text(api, items)),
+        FieldType::Named(id) => format!("`{}`", api.model.types[*id].source_name),
+    }
+}
+
+fn literal(value: &Literal) -> String {
+    format!("`{value}`")
+}
+
+fn to_i64(value: usize) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+/// A rule's meaning in wire terms, independent of field positions in the model.
+fn rule_text(rule: &Rule) -> String {
+    let when: Vec<String> = rule.when.iter().map(condition_text).collect();
+    let then: Vec<String> = rule.then.iter().map(assertion_text).collect();
+    format!("when [{}] then [{}]", when.join(", "), then.join(", "))
+}
+
+fn condition_text(condition: &Condition) -> String {
+    match condition {
+        Condition::OneOf { path, values } => {
+            let values: Vec<String> = values.iter().map(ToString::to_string).collect();
+            format!("{} in [{}]", path.wire, values.join(", "))
+        }
+        Condition::Any { array, item } => {
+            format!("any {} where {}", array.wire, condition_text(item))
+        }
+    }
+}
+
+fn assertion_text(assertion: &Assertion) -> String {
+    match assertion {
+        Assertion::Holds(condition) => condition_text(condition),
+        Assertion::Present(path) => format!("present {}", path.wire),
+        Assertion::ProductAtMost {
+            factors: [a, b],
+            maximum,
+        } => format!("{} * {} <= {maximum}", a.wire, b.wire),
+        Assertion::LessOrEqual { left, right } => format!("{} <= {}", left.wire, right.wire),
+        Assertion::CountAtMost {
+            array,
+            item,
+            maximum,
+        } => {
+            format!(
+                "count {} where {} <= {maximum}",
+                array.wire,
+                condition_text(item)
+            )
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! The few git questions `api-diff` and `codegen --check` ask: which revision to compare
+//! with, and what the spec was there.
+
+use std::path::Path;
+use std::process::Command;
+
+fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .map_err(|error| format!("cannot run git: {error}"))?;
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout)
+            .trim_end()
+            .to_owned())
+    } else {
+        Err(format!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
+}
+
+/// The default base: `HEAD` when `spec` has uncommitted changes, else the merge base of
+/// `HEAD` and `main`.
+pub fn default_base(root: &Path, spec: &str) -> Result<String, String> {
+    let dirty = !git(root, &["status", "--porcelain", "--", spec])?.is_empty();
+    if dirty {
+        return Ok("HEAD".to_owned());
+    }
+    git(root, &["merge-base", "HEAD", "main"])
+}
+
+/// The spec's text at `revision`, or `None` when it did not exist there.
+pub fn file_at(root: &Path, revision: &str, path: &str) -> Result<Option<String>, String> {
+    git(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{revision}^{{commit}}"),
+        ],
+    )
+    .map_err(|_| format!("unknown revision `{revision}`"))?;
+    match git(root, &["show", &format!("{revision}:{path}")]) {
+        Ok(text) => Ok(Some(text)),
+        Err(_) => Ok(None),
+    }
+}
