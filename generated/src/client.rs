@@ -42,14 +42,21 @@ pub struct Operation {
 pub trait Envelope {
     /// The payload of a successful response.
     type Data;
+    /// The envelope's parts, moved out without copying.
+    fn into_parts(self) -> EnvelopeParts<Self::Data>;
+}
+
+/// The parts of a response envelope.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnvelopeParts<T> {
     /// `Code`: 0 on success.
-    fn code(&self) -> Option<i64>;
+    pub code: Option<i64>,
     /// `Message`.
-    fn message(&self) -> Option<&str>;
+    pub message: Option<String>,
     /// `RequestId`.
-    fn request_id(&self) -> Option<&str>;
-    /// `Data`, consuming the response.
-    fn into_data(self) -> Option<Self::Data>;
+    pub request_id: Option<String>,
+    /// `Data`.
+    pub data: Option<T>,
 }
 
 /// What the client reads from a request besides its body. Requests say here whether a call
@@ -326,7 +333,7 @@ impl Client {
                 body_snippet: body_snippet(&bytes),
             }));
         }
-        decode_envelope::<E>(&bytes).map_err(Failure::after_response)
+        decode_response::<E>(&bytes).map_err(Failure::after_response)
     }
 
     fn sign(&self) -> Result<SignedParameters, Error> {
@@ -437,7 +444,14 @@ async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<Ve
     Ok(body)
 }
 
-fn decode_envelope<E>(bytes: &[u8]) -> Result<ApiResponse<E::Data>, Error>
+/// Decodes a response body of the common envelope: the `Data` of a success (`Code` 0), or the
+/// error the body stands for. [`Client`] uses it for every response; it is public for code
+/// that receives such bodies another way.
+///
+/// # Errors
+/// [`Error::Decode`] for a body that is not the expected JSON (with the path of the failing
+/// field), [`Error::Api`] for a non-zero `Code`.
+pub fn decode_response<E>(bytes: &[u8]) -> Result<ApiResponse<E::Data>, Error>
 where
     E: DeserializeOwned + Envelope,
 {
@@ -446,27 +460,40 @@ where
         message,
         body_snippet: body_snippet(bytes),
     };
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let envelope: E = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|error| decode_error(error.path().to_string(), error.inner().to_string()))?;
-    deserializer
-        .end()
-        .map_err(|error| decode_error(".".to_owned(), error.to_string()))?;
-    let Some(code) = envelope.code() else {
+    // The fast path: plain serde_json. Only a body that fails is decoded a second time, with
+    // serde_path_to_error, to say where it fails.
+    let envelope: E = match serde_json::from_slice(bytes) {
+        Ok(envelope) => envelope,
+        Err(plain) => {
+            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+            return Err(
+                match serde_path_to_error::deserialize::<_, E>(&mut deserializer) {
+                    Err(error) => decode_error(error.path().to_string(), error.inner().to_string()),
+                    Ok(_) => decode_error(".".to_owned(), plain.to_string()),
+                },
+            );
+        }
+    };
+    let EnvelopeParts {
+        code,
+        message,
+        request_id,
+        data,
+    } = envelope.into_parts();
+    let Some(code) = code else {
         return Err(decode_error(
             "Code".to_owned(),
             "the response has no `Code`".to_owned(),
         ));
     };
-    let request_id = envelope.request_id().map(str::to_owned);
     if code != 0 {
         return Err(Error::Api {
             code: super::error::ApiCode::from_value(code),
-            message: envelope.message().unwrap_or_default().to_owned(),
+            message: message.unwrap_or_default(),
             request_id,
         });
     }
-    match envelope.into_data() {
+    match data {
         Some(data) => Ok(ApiResponse { data, request_id }),
         None => Err(decode_error(
             "Data".to_owned(),

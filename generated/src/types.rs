@@ -2393,17 +2393,13 @@ impl StartRecordResponse {
 }
 impl super::client::Envelope for StartRecordResponse {
     type Data = StartRecordData;
-    fn code(&self) -> Option<i64> {
-        self.code
-    }
-    fn message(&self) -> Option<&str> {
-        self.message.as_deref()
-    }
-    fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
-    }
-    fn into_data(self) -> Option<Self::Data> {
-        self.data
+    fn into_parts(self) -> super::client::EnvelopeParts<Self::Data> {
+        super::client::EnvelopeParts {
+            code: self.code,
+            message: self.message,
+            request_id: self.request_id,
+            data: self.data,
+        }
     }
 }
 /// Result of a successful StartRecord call.

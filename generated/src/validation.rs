@@ -19,11 +19,13 @@ pub enum FieldPath<'a> {
 
 impl FieldPath<'_> {
     /// The path of field `name` (a wire name) below this one.
+    #[inline]
     pub fn field(&self, name: &'static str) -> FieldPath<'_> {
         FieldPath::Field(self, name)
     }
 
     /// The path of element `index` of the array at this path.
+    #[inline]
     pub fn index(&self, index: usize) -> FieldPath<'_> {
         FieldPath::Index(self, index)
     }
@@ -114,6 +116,7 @@ pub trait Validate {
 }
 
 /// Checks an integer against an inclusive range.
+#[inline]
 pub fn check_range(
     value: i64,
     minimum: Option<i64>,
@@ -142,6 +145,7 @@ pub fn check_range(
     dead_code,
     reason = "used by generated code only when the spec bounds an array's length"
 )]
+#[inline]
 pub fn check_items(
     count: usize,
     minimum: Option<usize>,
@@ -170,6 +174,7 @@ pub fn check_items(
     dead_code,
     reason = "used by generated code only when the spec bounds a string's length"
 )]
+#[inline]
 pub fn check_length(
     text: &str,
     minimum: Option<usize>,
@@ -195,6 +200,7 @@ pub fn check_length(
 }
 
 /// Reports an enum value that is not one of the values the spec allows.
+#[inline]
 pub fn check_known(
     known: bool,
     value: &dyn fmt::Display,

@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+pub mod baseline;
 pub mod fault_server;
 
 /// The workspace root.

@@ -37,9 +37,9 @@ fn known_vectors() {
 fn signed_parameters_use_the_injected_clock_and_nonce() {
     let secret = SensitiveString::from(SERVER_SECRET);
     let signed = SignedParameters::new(APP_ID, &secret, &FixedClock, &FixedNonce).expect("sign");
-    assert_eq!(signed.nonce, NONCE_HEX);
-    assert_eq!(signed.timestamp, TIMESTAMP);
-    assert_eq!(signed.signature, "6f6e733b3d131b39e7de2d737459f09e");
+    assert_eq!(signed.nonce(), NONCE_HEX);
+    assert_eq!(signed.timestamp(), TIMESTAMP);
+    assert_eq!(signed.signature(), "6f6e733b3d131b39e7de2d737459f09e");
     let pairs = signed.query_pairs("StartRecord");
     let names: Vec<&str> = pairs.iter().map(|(name, _)| *name).collect();
     assert_eq!(
@@ -62,17 +62,17 @@ fn os_nonces_are_16_lowercase_hex_characters_and_fresh() {
     let mut seen = std::collections::BTreeSet::new();
     for _ in 0..64 {
         let signed = SignedParameters::new(APP_ID, &secret, &FixedClock, &OsRandom).expect("sign");
-        assert_eq!(signed.nonce.len(), 16);
+        assert_eq!(signed.nonce().len(), 16);
         assert!(
             signed
-                .nonce
+                .nonce()
                 .chars()
                 .all(|c| matches!(c, '0'..='9' | 'a'..='f')),
             "{}",
-            signed.nonce
+            signed.nonce()
         );
-        assert_eq!(signed.signature.len(), 32);
-        seen.insert(signed.nonce);
+        assert_eq!(signed.signature().len(), 32);
+        seen.insert(signed.nonce().to_owned());
     }
     assert_eq!(
         seen.len(),

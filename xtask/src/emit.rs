@@ -189,6 +189,7 @@ mock = ["tokio/net", "tokio/io-util", "tokio/rt", "tokio/sync"]
 
 [dependencies]
 getrandom = "0.3"
+itoa = "1"
 md-5 = "0.10"
 reqwest = {{ version = "0.12", default-features = false }}
 serde = {{ version = "1", features = ["derive"] }}
@@ -968,17 +969,13 @@ impl StructEmitter<'_> {
         Some(quote! {
             impl super::client::Envelope for #name {
                 type Data = #data;
-                fn code(&self) -> Option<i64> {
-                    #code_value
-                }
-                fn message(&self) -> Option<&str> {
-                    self.#message.as_deref()
-                }
-                fn request_id(&self) -> Option<&str> {
-                    self.#request_id.as_deref()
-                }
-                fn into_data(self) -> Option<Self::Data> {
-                    self.#data_field
+                fn into_parts(self) -> super::client::EnvelopeParts<Self::Data> {
+                    super::client::EnvelopeParts {
+                        code: #code_value,
+                        message: self.#message,
+                        request_id: self.#request_id,
+                        data: self.#data_field,
+                    }
                 }
             }
         })

@@ -52,41 +52,41 @@ impl NonceSource for OsRandom {
     }
 }
 
-/// The common query parameters of one signed request.
-#[derive(Clone, PartialEq, Eq)]
+/// The common query parameters of one signed request. Held in fixed-size buffers: signing
+/// allocates nothing.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct SignedParameters {
-    /// `AppId`.
-    pub app_id: u32,
-    /// `SignatureNonce`: 16 lowercase hex characters.
-    pub nonce: String,
-    /// `Timestamp`: Unix seconds.
-    pub timestamp: i64,
-    /// `Signature`: lowercase hex MD5, 32 characters.
-    pub signature: String,
+    app_id: u32,
+    nonce: [u8; 16],
+    timestamp: i64,
+    signature: [u8; 32],
 }
 
 impl fmt::Debug for SignedParameters {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SignedParameters")
             .field("app_id", &self.app_id)
-            .field("nonce", &self.nonce)
+            .field("nonce", &self.nonce())
             .field("timestamp", &self.timestamp)
-            .field("signature", &self.signature)
+            .field("signature", &self.signature())
             .finish()
     }
 }
 
 impl SignedParameters {
     /// Signs with a fresh nonce from `nonces` and the time from `clock`.
+    ///
+    /// # Errors
+    /// [`Error::Signing`] when the nonce source fails.
     pub fn new(
         app_id: u32,
         server_secret: &SensitiveString,
         clock: &dyn Clock,
         nonces: &dyn NonceSource,
     ) -> Result<Self, Error> {
-        let nonce = lower_hex(&nonces.nonce_bytes()?);
+        let nonce = hex_bytes(&nonces.nonce_bytes()?);
         let timestamp = clock.unix_seconds();
-        let signature = signature(app_id, &nonce, server_secret, timestamp);
+        let signature = signature_bytes(app_id, ascii(&nonce), server_secret, timestamp);
         Ok(Self {
             app_id,
             nonce,
@@ -95,14 +95,34 @@ impl SignedParameters {
         })
     }
 
+    /// `AppId`.
+    pub fn app_id(&self) -> u32 {
+        self.app_id
+    }
+
+    /// `SignatureNonce`: 16 lowercase hex characters.
+    pub fn nonce(&self) -> &str {
+        ascii(&self.nonce)
+    }
+
+    /// `Timestamp`: Unix seconds.
+    pub fn timestamp(&self) -> i64 {
+        self.timestamp
+    }
+
+    /// `Signature`: lowercase hex MD5, 32 characters.
+    pub fn signature(&self) -> &str {
+        ascii(&self.signature)
+    }
+
     /// The query pairs for `action`, in the order ZEGOCLOUD's examples use.
     pub fn query_pairs(&self, action: &str) -> [(&'static str, String); 6] {
         [
             ("Action", action.to_owned()),
             ("AppId", self.app_id.to_string()),
-            ("SignatureNonce", self.nonce.clone()),
+            ("SignatureNonce", self.nonce().to_owned()),
             ("Timestamp", self.timestamp.to_string()),
-            ("Signature", self.signature.clone()),
+            ("Signature", self.signature().to_owned()),
             ("SignatureVersion", SIGNATURE_VERSION.to_owned()),
         ]
     }
@@ -116,20 +136,38 @@ pub fn signature(
     server_secret: &SensitiveString,
     timestamp: i64,
 ) -> String {
-    let mut hasher = Md5::new();
-    hasher.update(app_id.to_string().as_bytes());
-    hasher.update(nonce.as_bytes());
-    hasher.update(server_secret.expose_secret().as_bytes());
-    hasher.update(timestamp.to_string().as_bytes());
-    lower_hex(&hasher.finalize())
+    ascii(&signature_bytes(app_id, nonce, server_secret, timestamp)).to_owned()
 }
 
-fn lower_hex(bytes: &[u8]) -> String {
+fn signature_bytes(
+    app_id: u32,
+    nonce: &str,
+    server_secret: &SensitiveString,
+    timestamp: i64,
+) -> [u8; 32] {
+    // Decimal text straight into the hash: no allocation, and the secret is never copied
+    // into a buffer of ours.
+    let mut digits = itoa::Buffer::new();
+    let mut hasher = Md5::new();
+    hasher.update(digits.format(app_id).as_bytes());
+    hasher.update(nonce.as_bytes());
+    hasher.update(server_secret.expose_secret().as_bytes());
+    hasher.update(digits.format(timestamp).as_bytes());
+    hex_bytes(&hasher.finalize().into())
+}
+
+/// Lowercase hex of `N` bytes into `2 × N` ASCII bytes (`M` must be `2 × N`).
+fn hex_bytes<const N: usize, const M: usize>(bytes: &[u8; N]) -> [u8; M] {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    let mut text = [b'0'; M];
+    for (index, byte) in bytes.iter().enumerate().take(M / 2) {
+        text[2 * index] = DIGITS[usize::from(byte >> 4)];
+        text[2 * index + 1] = DIGITS[usize::from(byte & 0x0f)];
     }
     text
+}
+
+/// Hex digits are ASCII, so this never falls back to the empty string.
+fn ascii(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
 }
