@@ -11,23 +11,37 @@ fn main() {
 /// The real spec with every component schema copied `copies` times (references rewritten to
 /// the copy's own schemas), so the schema count grows `copies`-fold.
 fn scaled_spec(copies: usize) -> String {
-    let text = std::fs::read_to_string(tests::workspace_root().join(xtask::SPEC_PATH)).expect("spec");
+    let text =
+        std::fs::read_to_string(tests::workspace_root().join(xtask::SPEC_PATH)).expect("spec");
     if copies == 1 {
         return text;
     }
     let mut spec: serde_yaml::Value = serde_yaml::from_str(&text).expect("spec parses");
-    let schemas = spec["components"]["schemas"].as_mapping().cloned().expect("schemas");
+    let schemas = spec["components"]["schemas"]
+        .as_mapping()
+        .cloned()
+        .expect("schemas");
     let mut scaled = serde_yaml::Mapping::new();
     for copy in 0..copies {
         for (name, schema) in &schemas {
             let name = name.as_str().expect("string keys");
-            let renamed = if copy == 0 { name.to_owned() } else { format!("{name}Copy{copy}") };
+            let renamed = if copy == 0 {
+                name.to_owned()
+            } else {
+                format!("{name}Copy{copy}")
+            };
             let mut text = serde_yaml::to_string(schema).expect("serializes");
             if copy > 0 {
                 for other in schemas.keys().filter_map(|k| k.as_str()) {
-                    text = text.replace(&format!("#/components/schemas/{other}'"), &format!("#/components/schemas/{other}Copy{copy}'"));
+                    text = text.replace(
+                        &format!("#/components/schemas/{other}'"),
+                        &format!("#/components/schemas/{other}Copy{copy}'"),
+                    );
                 }
-                text = text.replace("x-zego-type-name: ", &format!("x-zego-type-name: Copy{copy}"));
+                text = text.replace(
+                    "x-zego-type-name: ",
+                    &format!("x-zego-type-name: Copy{copy}"),
+                );
             }
             let mut value: serde_yaml::Value = serde_yaml::from_str(&text).expect("reparses");
             if copy > 0 {
@@ -58,6 +72,10 @@ fn rename_inline_enums(value: &mut serde_yaml::Value, copy: usize) {
 #[divan::bench(args = [1, 10, 100], sample_count = 10, sample_size = 1)]
 fn generate(bencher: divan::Bencher, copies: usize) {
     let text = scaled_spec(copies);
-    assert!(xtask::generate_from_str("spec.yaml", &text).is_ok(), "the scaled spec generates");
-    bencher.bench(|| xtask::generate_from_str("spec.yaml", black_box(&text)).map(|files| files.len()));
+    assert!(
+        xtask::generate_from_str("spec.yaml", &text).is_ok(),
+        "the scaled spec generates"
+    );
+    bencher
+        .bench(|| xtask::generate_from_str("spec.yaml", black_box(&text)).map(|files| files.len()));
 }

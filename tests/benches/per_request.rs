@@ -18,14 +18,18 @@ mod request {
     fn generated(bencher: divan::Bencher) {
         let request = baseline::bench_request();
         let secret = SensitiveString::from("bench-server-secret");
-        bencher.bench_local(|| baseline::generated_per_request(black_box(&request), black_box(&secret)));
+        bencher.bench_local(|| {
+            baseline::generated_per_request(black_box(&request), black_box(&secret))
+        });
     }
 
     /// serialize a hand-written struct + one MD5.
     #[divan::bench]
     fn hand_written(bencher: divan::Bencher) {
         let request = baseline::baseline_request();
-        bencher.bench_local(|| baseline::baseline_per_request(black_box(&request), black_box("bench-server-secret")));
+        bencher.bench_local(|| {
+            baseline::baseline_per_request(black_box(&request), black_box("bench-server-secret"))
+        });
     }
 }
 
@@ -37,7 +41,8 @@ mod response {
     #[divan::bench]
     fn generated(bencher: divan::Bencher) {
         bencher.bench_local(|| {
-            decode_response::<StartRecordResponse>(black_box(RESPONSE)).map(|response| response.data.task_id)
+            decode_response::<StartRecordResponse>(black_box(RESPONSE))
+                .map(|response| response.data.task_id)
         });
     }
 

@@ -4,20 +4,26 @@
 
 use serde::{Deserialize, Serialize};
 use zego_cloudrecord::{
-    MixConfig, MixInput, MixOutputVideoConfig, MixOutputWatermarkImageConfig, RecordInputParams, RecordMode,
-    StartRecordRequest, StorageParams, ViewType, Whiteboard,
+    MixConfig, MixInput, MixOutputVideoConfig, MixOutputWatermarkImageConfig, RecordInputParams,
+    RecordMode, StartRecordRequest, StorageParams, ViewType, Whiteboard,
 };
 
 /// The request the per-request benchmarks use: stream mixing with four views (one of them a
 /// whiteboard), a watermark and S3 storage.
 pub fn bench_request() -> StartRecordRequest {
     let mut views: Vec<MixInput> = (0..3)
-        .map(|i| MixInput::stream_view(format!("stream-{i}"), i * 320, 0, i * 320 + 320, 360, i + 1))
+        .map(|i| {
+            MixInput::stream_view(format!("stream-{i}"), i * 320, 0, i * 320 + 320, 360, i + 1)
+        })
         .collect();
     views.push(MixInput::new(360, 0, 720, 1280, 4).with_view_type(ViewType::Whiteboard));
-    let mix = MixConfig::custom_layout("room-bench-mix", MixOutputVideoConfig::landscape_720p(), views)
-        .with_mix_output_watermark_image("https://example.com/wm.png")
-        .with_mix_output_watermark_image_config(MixOutputWatermarkImageConfig::new(1100, 20, 1260, 80));
+    let mix = MixConfig::custom_layout(
+        "room-bench-mix",
+        MixOutputVideoConfig::landscape_720p(),
+        views,
+    )
+    .with_mix_output_watermark_image("https://example.com/wm.png")
+    .with_mix_output_watermark_image_config(MixOutputWatermarkImageConfig::new(1100, 20, 1260, 80));
     let input = RecordInputParams::new(RecordMode::MixedStream)
         .with_has_whiteboard(true)
         .with_whiteboard(vec![Whiteboard::new(16, 9).with_whiteboard_id("wb-1")])
@@ -25,7 +31,12 @@ pub fn bench_request() -> StartRecordRequest {
     StartRecordRequest::new(
         "room-bench",
         input,
-        StorageParams::amazon_s3("us-east-1", "recordings", "AKIDEXAMPLE", "bench-storage-secret"),
+        StorageParams::amazon_s3(
+            "us-east-1",
+            "recordings",
+            "AKIDEXAMPLE",
+            "bench-storage-secret",
+        ),
     )
 }
 
@@ -120,20 +131,42 @@ pub fn baseline_request() -> Request {
             layer: i + 1,
         })
         .collect();
-    views.push(View { stream_id: None, view_type: Some(2), top: 360, left: 0, bottom: 720, right: 1280, layer: 4 });
+    views.push(View {
+        stream_id: None,
+        view_type: Some(2),
+        top: 360,
+        left: 0,
+        bottom: 720,
+        right: 1280,
+        layer: 4,
+    });
     Request {
         room_id: "room-bench".to_owned(),
         record_input_params: InputParams {
             record_mode: 2,
             has_whiteboard: true,
-            whiteboard: vec![Board { horizontal_ratio: 16, vertical_ratio: 9, whiteboard_id: "wb-1".to_owned() }],
+            whiteboard: vec![Board {
+                horizontal_ratio: 16,
+                vertical_ratio: 9,
+                whiteboard_id: "wb-1".to_owned(),
+            }],
             mix_config: Mix {
                 mix_mode: 1,
                 mix_input_list: views,
                 mix_output_stream_id: "room-bench-mix".to_owned(),
-                mix_output_video_config: Video { width: 1280, height: 720, fps: 15, bitrate: 1_500_000 },
+                mix_output_video_config: Video {
+                    width: 1280,
+                    height: 720,
+                    fps: 15,
+                    bitrate: 1_500_000,
+                },
                 mix_output_watermark_image: "https://example.com/wm.png".to_owned(),
-                mix_output_watermark_image_config: Rect { left: 1100, top: 20, right: 1260, bottom: 80 },
+                mix_output_watermark_image_config: Rect {
+                    left: 1100,
+                    top: 20,
+                    right: 1260,
+                    bottom: 80,
+                },
             },
         },
         storage_params: Storage {
@@ -150,7 +183,13 @@ pub fn baseline_request() -> Request {
 pub fn baseline_per_request(request: &Request, secret: &str) -> (Vec<u8>, String) {
     use md5::{Digest, Md5};
     let body = serde_json::to_vec(request).unwrap_or_default();
-    let digest = Md5::digest(format!("{}{}{}{}", 1_234_567_890_u32, "0123456789abcdef", secret, 1_700_000_000_i64).as_bytes());
+    let digest = Md5::digest(
+        format!(
+            "{}{}{}{}",
+            1_234_567_890_u32, "0123456789abcdef", secret, 1_700_000_000_i64
+        )
+        .as_bytes(),
+    );
     let mut signature = String::with_capacity(32);
     for byte in digest {
         signature.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
@@ -166,8 +205,17 @@ pub fn generated_per_request(
     secret: &zego_cloudrecord::SensitiveString,
 ) -> (Vec<u8>, Option<zego_cloudrecord::SignedParameters>) {
     let valid = request.validate().is_ok();
-    let signed = zego_cloudrecord::SignedParameters::new(1_234_567_890, secret, &crate::support::FixedClock, &crate::support::FixedNonce);
-    let body = if valid { serde_json::to_vec(request).unwrap_or_default() } else { Vec::new() };
+    let signed = zego_cloudrecord::SignedParameters::new(
+        1_234_567_890,
+        secret,
+        &crate::support::FixedClock,
+        &crate::support::FixedNonce,
+    );
+    let body = if valid {
+        serde_json::to_vec(request).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     (body, signed.ok())
 }
 

@@ -188,6 +188,7 @@ native-tls = ["reqwest/native-tls"]
 mock = ["tokio/net", "tokio/io-util", "tokio/rt", "tokio/sync"]
 
 [dependencies]
+bytes = "1"
 getrandom = "0.3"
 itoa = "1"
 md-5 = "0.10"
