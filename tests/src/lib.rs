@@ -156,3 +156,48 @@ pub mod support {
         StartRecordRequest::new("room-1", input, storage(Vendor::AmazonS3))
     }
 }
+
+/// Test utilities that several test files share.
+pub mod util {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    /// A `tracing-subscriber` writer that keeps everything written, for asserting on logs.
+    #[derive(Clone, Default)]
+    pub struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
+
+    impl CapturedLogs {
+        /// Everything written so far.
+        pub fn text(&self) -> String {
+            let bytes = self.0.lock().map(|bytes| bytes.clone()).unwrap_or_default();
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    }
+
+    impl Write for CapturedLogs {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .map_err(|_| std::io::Error::other("poisoned"))?
+                .extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// SplitMix64: a tiny deterministic generator for fuzz and property inputs.
+    pub struct SplitMix64(pub u64);
+
+    impl SplitMix64 {
+        pub fn next_u64(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+    }
+}

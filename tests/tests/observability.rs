@@ -1,42 +1,17 @@
 //! Each call is a `tracing` span with the operation, room, attempt count, outcome, return code,
 //! `RequestId` and elapsed time; each attempt is a child span with its HTTP status.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use serde_json::json;
 use tests::support::{single_stream_request, APP_ID, SERVER_SECRET};
+use tests::util::CapturedLogs;
 use tracing_subscriber::fmt::format::FmtSpan;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use zego_cloudrecord::Client;
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().expect("logs").clone()).expect("UTF-8")
-    }
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn calls_and_attempts_are_spans_with_their_outcome() {
-    let logs = Captured::default();
+    let logs = CapturedLogs::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::DEBUG)

@@ -1,11 +1,9 @@
 //! A canary ServerSecret and canary storage secrets must never appear in `Debug`, `Display`,
 //! error chains, dry runs or TRACE-level logs.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use serde_json::json;
 use tests::support::{storage, FixedClock, FixedNonce, APP_ID, SERVER_SECRET, STORAGE_SECRET};
+use tests::util::CapturedLogs;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use zego_cloudrecord::{operations, Client, Error, RetryPolicy, StartRecordRequest, Vendor};
@@ -29,23 +27,6 @@ fn error_text(error: &Error) -> String {
     text
 }
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 fn requests_with_every_secret() -> Vec<StartRecordRequest> {
     (1..=10)
         .map(|vendor| {
@@ -56,7 +37,7 @@ fn requests_with_every_secret() -> Vec<StartRecordRequest> {
 
 #[tokio::test(flavor = "current_thread")]
 async fn canaries_never_leak() {
-    let logs = Captured::default();
+    let logs = CapturedLogs::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -158,7 +139,7 @@ async fn canaries_never_leak() {
         3
     );
 
-    let captured = String::from_utf8(logs.0.lock().expect("logs").clone()).expect("UTF-8 logs");
+    let captured = logs.text();
     assert!(
         captured.contains("zego_request"),
         "the client logs at TRACE:\n{captured}"

@@ -466,34 +466,16 @@ fn compare_constraints(
     in_requests: bool,
     changes: &mut Vec<Change>,
 ) {
-    let bounds = [
-        ("minimum", old.minimum, new.minimum, true),
-        ("maximum", old.maximum, new.maximum, false),
-        (
-            "minItems",
-            old.min_items.map(to_i64),
-            new.min_items.map(to_i64),
-            true,
-        ),
-        (
-            "maxItems",
-            old.max_items.map(to_i64),
-            new.max_items.map(to_i64),
-            false,
-        ),
-        (
-            "minLength",
-            old.min_length.map(to_i64),
-            new.min_length.map(to_i64),
-            true,
-        ),
-        (
-            "maxLength",
-            old.max_length.map(to_i64),
-            new.max_length.map(to_i64),
-            false,
-        ),
-    ];
+    let bounds = old
+        .bounds()
+        .into_iter()
+        .zip(new.bounds())
+        .flat_map(|(old, new)| {
+            [
+                (old.keywords.0, old.low, new.low, true),
+                (old.keywords.1, old.high, new.high, false),
+            ]
+        });
     for (name, before, after, is_lower) in bounds {
         if before == after {
             continue;
@@ -701,10 +683,6 @@ fn type_text(api: &Api<'_>, ty: &FieldType) -> String {
 
 fn literal(value: &Literal) -> String {
     format!("`{value}`")
-}
-
-fn to_i64(value: usize) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
 }
 
 /// A rule's meaning in wire terms, independent of field positions in the model.

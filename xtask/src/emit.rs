@@ -1587,23 +1587,9 @@ fn option_tokens(value: Option<TokenLiteral>) -> TokenStream {
 
 fn constraint_text(constraints: &Constraints) -> Vec<String> {
     let mut facts = Vec::new();
-    let ranges = [
-        (constraints.minimum, constraints.maximum, "Range", ""),
-        (
-            constraints.min_length.map(to_i64),
-            constraints.max_length.map(to_i64),
-            "Length",
-            " characters",
-        ),
-        (
-            constraints.min_items.map(to_i64),
-            constraints.max_items.map(to_i64),
-            "Items",
-            "",
-        ),
-    ];
-    for (low, high, what, unit) in ranges {
-        match (low, high) {
+    for bound in constraints.bounds() {
+        let (what, unit) = (bound.label, bound.unit);
+        match (bound.low, bound.high) {
             (Some(low), Some(high)) => facts.push(format!("{what}: {low} to {high}{unit}.")),
             (Some(low), None) => facts.push(format!("{what}: at least {low}{unit}.")),
             (None, Some(high)) => facts.push(format!("{what}: at most {high}{unit}.")),
@@ -1611,10 +1597,6 @@ fn constraint_text(constraints: &Constraints) -> Vec<String> {
         }
     }
     facts
-}
-
-fn to_i64(value: usize) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
 }
 
 fn text_lines(text: Option<&str>) -> Vec<String> {

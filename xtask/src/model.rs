@@ -116,6 +116,48 @@ impl Constraints {
     pub fn is_empty(&self) -> bool {
         self == &Self::default()
     }
+
+    /// The three kinds of bound, each as its lower and upper limit: the one place that pairs
+    /// `minimum` with `maximum`, `minLength` with `maxLength`, `minItems` with `maxItems`.
+    pub fn bounds(&self) -> [Bound; 3] {
+        let count = |value: Option<usize>| value.map(|v| i64::try_from(v).unwrap_or(i64::MAX));
+        [
+            Bound {
+                low: self.minimum,
+                high: self.maximum,
+                keywords: ("minimum", "maximum"),
+                label: "Range",
+                unit: "",
+            },
+            Bound {
+                low: count(self.min_length),
+                high: count(self.max_length),
+                keywords: ("minLength", "maxLength"),
+                label: "Length",
+                unit: " characters",
+            },
+            Bound {
+                low: count(self.min_items),
+                high: count(self.max_items),
+                keywords: ("minItems", "maxItems"),
+                label: "Items",
+                unit: "",
+            },
+        ]
+    }
+}
+
+/// A lower and upper limit of one kind (see [`Constraints::bounds`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bound {
+    pub low: Option<i64>,
+    pub high: Option<i64>,
+    /// The OpenAPI keywords of the two limits.
+    pub keywords: (&'static str, &'static str),
+    /// How documentation names the bound, e.g. `Range`.
+    pub label: &'static str,
+    /// The unit documentation puts after a limit, e.g. ` characters`.
+    pub unit: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -919,29 +961,10 @@ impl Builder<'_> {
             }
             _ => {}
         }
-        let bounds = [
-            (
-                constraints.minimum,
-                constraints.maximum,
-                "minimum",
-                "maximum",
-            ),
-            (
-                constraints.min_length.map(saturating_i64),
-                constraints.max_length.map(saturating_i64),
-                "minLength",
-                "maxLength",
-            ),
-            (
-                constraints.min_items.map(saturating_i64),
-                constraints.max_items.map(saturating_i64),
-                "minItems",
-                "maxItems",
-            ),
-        ];
-        for (low, high, low_name, high_name) in bounds {
-            if let (Some(low), Some(high)) = (low, high) {
+        for bound in constraints.bounds() {
+            if let (Some(low), Some(high)) = (bound.low, bound.high) {
                 if low > high {
+                    let (low_name, high_name) = bound.keywords;
                     self.reporter.at_pointer(
                         pointer,
                         format!("`{low_name}` ({low}) is greater than `{high_name}` ({high}): no value is valid"),
@@ -1726,10 +1749,6 @@ fn describe_kind(kind: &SchemaKind) -> &'static str {
         SchemaKind::Not { .. } => "`not`",
         SchemaKind::Any(_) => "a schema without a `type`",
     }
-}
-
-fn saturating_i64(value: usize) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
 }
 
 #[derive(Debug, Deserialize)]
