@@ -31,8 +31,9 @@ pub enum MockResponse {
     Delay(Duration),
 }
 
-/// A request the mock received, with what it found and answered.
-#[derive(Clone, Debug, PartialEq)]
+/// A request the mock received, with what it found and answered. Its `Debug` leaves the
+/// body out, since the body can hold storage credentials.
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecordedRequest {
     /// The `Action` query parameter.
@@ -47,6 +48,19 @@ pub struct RecordedRequest {
     pub violations: Vec<Violation>,
     /// What the mock answered.
     pub response: MockResponse,
+}
+
+impl std::fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordedRequest")
+            .field("action", &self.action)
+            .field("query", &self.query)
+            .field("body", &"[not shown: may hold credentials]")
+            .field("signature_valid", &self.signature_valid)
+            .field("violations", &self.violations)
+            .field("response", &self.response)
+            .finish()
+    }
 }
 
 /// The result of checking a body against an operation's request type; built by the generated
