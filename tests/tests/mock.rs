@@ -37,7 +37,10 @@ async fn succeeds_by_default_and_records_every_request() {
     assert_eq!(requests[1].body["RecordInputParams"]["RecordMode"], 2);
     assert!(!format!("{mock:?}").contains(SECRET));
     let recorded = format!("{requests:?}");
-    assert!(!recorded.contains("canary") && !recorded.contains(SECRET), "{recorded}");
+    assert!(
+        !recorded.contains("canary") && !recorded.contains(SECRET),
+        "{recorded}"
+    );
 }
 
 #[tokio::test]

@@ -34,7 +34,7 @@ pub enum Error {
     },
 
     /// The request or response did not get through.
-    #[error("{kind} while calling the service: {source}")]
+    #[error("{kind} while calling the service: {}", error_chain(.source))]
     Transport {
         /// What kind of failure it was.
         kind: TransportErrorKind,
@@ -104,6 +104,22 @@ impl Error {
             source: error.without_url(),
         }
     }
+}
+
+/// An error and its causes, joined: reqwest's own message ("error sending request") says
+/// little without them.
+fn error_chain(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 fn message_suffix(message: &str) -> String {
