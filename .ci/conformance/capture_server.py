@@ -51,11 +51,13 @@ def main() -> None:
     with open(args.port_file, "w", encoding="utf-8") as port_file:
         port_file.write(str(server.server_address[1]))
     deadline = threading.Event()
-    threading.Timer(args.seconds, deadline.set).start()
+    timer = threading.Timer(args.seconds, deadline.set)
+    timer.daemon = True
+    timer.start()
     while not deadline.is_set() and len(seen) < args.requests:
         server.handle_request()
+    timer.cancel()
     server.server_close()
-    deadline.set()
 
 
 if __name__ == "__main__":
