@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -127,6 +128,8 @@ struct Inner {
     base_url: reqwest::Url,
     /// The base URL without a trailing `/`, query or fragment; operation paths follow it.
     url_prefix: String,
+    /// The largest request body so far (capped), to size the next one's buffer.
+    body_size_hint: AtomicUsize,
     app_id: u32,
     server_secret: SensitiveString,
     clock: Arc<dyn Clock>,
@@ -236,8 +239,7 @@ impl Client {
             .inner
             .retry
             .filter(|_| request.idempotency_key().is_some());
-        // Shared, not copied, by every attempt.
-        let body = bytes::Bytes::from(serde_json::to_vec(request).map_err(encode_error)?);
+        let body = self.encode(request)?;
         let span = tracing::info_span!(
             "zego_request",
             operation = operation.name,
@@ -343,6 +345,20 @@ impl Client {
             }));
         }
         decode_response::<E>(&bytes).map_err(Failure::after_response)
+    }
+
+    /// Serializes into a buffer sized like the largest body so far, so a request body is
+    /// written without growing its buffer again and again. The body is shared, not copied,
+    /// by every attempt.
+    fn encode<R: Serialize>(&self, request: &R) -> Result<bytes::Bytes, Error> {
+        const LARGEST_HINT: usize = 64 * 1024;
+        let hint = self.inner.body_size_hint.load(Ordering::Relaxed);
+        let mut body = Vec::with_capacity(hint);
+        serde_json::to_writer(&mut body, request).map_err(encode_error)?;
+        self.inner
+            .body_size_hint
+            .fetch_max(body.len().min(LARGEST_HINT), Ordering::Relaxed);
+        Ok(bytes::Bytes::from(body))
     }
 
     fn sign(&self) -> Result<SignedParameters, Error> {
@@ -671,6 +687,7 @@ impl ClientBuilder {
                 http,
                 base_url,
                 url_prefix,
+                body_size_hint: AtomicUsize::new(0),
                 app_id: self.app_id,
                 server_secret: self.server_secret,
                 clock: self.clock,
