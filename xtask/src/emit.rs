@@ -311,16 +311,13 @@ fn operations_rs(model: &Model, names: &Names) -> TokenStream {
         Some(request_info_impl(model, names, operation))
     });
     let idempotent: Vec<TokenStream> = idempotent.collect();
-    let mock_arms: Vec<TokenStream> = model
+    let (mock_arms, numbered): (Vec<TokenStream>, Vec<bool>) = model
         .operations
         .iter()
         .map(|operation| mock_arm(model, names, operation))
-        .collect();
+        .unzip();
     // Named `_sequence` when no operation's data has a string field to number.
-    let sequence = if mock_arms
-        .iter()
-        .any(|arm| arm.to_string().contains("sequence"))
-    {
+    let sequence = if numbered.contains(&true) {
         quote!(sequence)
     } else {
         quote!(_sequence)
@@ -343,7 +340,7 @@ fn operations_rs(model: &Model, names: &Names) -> TokenStream {
 
 /// The mock's dispatch for one operation: its request type and made-up response `Data`
 /// (string fields `mock` + 12 digits, so they look like the service's fixed-length ids).
-fn mock_arm(model: &Model, names: &Names, operation: &Operation) -> TokenStream {
+fn mock_arm(model: &Model, names: &Names, operation: &Operation) -> (TokenStream, bool) {
     let action = &operation.action;
     let request = ident(&names.types[operation.request]);
     let data_fields = match &model.types[operation.response].kind {
@@ -369,18 +366,22 @@ fn mock_arm(model: &Model, names: &Names, operation: &Operation) -> TokenStream 
         Some(quote!(data.insert(#wire.to_owned(), #value);))
     });
     let inserts: Vec<TokenStream> = inserts.collect();
+    let numbered = data_fields
+        .iter()
+        .any(|field| field.ty == FieldType::String && !field.sensitive);
     let binding = if inserts.is_empty() {
         quote!(let data)
     } else {
         quote!(let mut data)
     };
-    quote! {
+    let arm = quote! {
         #action => {
             #binding = serde_json::Map::new();
             #(#inserts)*
             Some(super::mock::check::<super::types::#request>(body, serde_json::Value::Object(data)))
         }
-    }
+    };
+    (arm, numbered)
 }
 
 /// What the client reads from a request besides its body: the idempotency key that makes

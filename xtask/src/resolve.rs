@@ -113,14 +113,14 @@ fn alias_targets(
                 break;
             }
             if seen.iter().any(|name| name == next) {
-                if &current == start || next == start {
+                // Every member of a cycle reports it, from its own point of view; a chain
+                // that merely leads into a cycle reports nothing more.
+                if next == start {
                     seen.push(next.to_owned());
-                    if next == start {
-                        reporter.at_pointer(
-                            &pointer_join("#/components/schemas", start),
-                            format!("`$ref` cycle: {}", seen.join(" -> ")),
-                        );
-                    }
+                    reporter.at_pointer(
+                        &pointer_join("#/components/schemas", start),
+                        format!("`$ref` cycle: {}", seen.join(" -> ")),
+                    );
                 }
                 break;
             }
