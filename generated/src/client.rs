@@ -460,12 +460,12 @@ impl Failure {
         }
     }
 
+    /// [`Error::is_retryable`], except that a transport failure counts only before any
+    /// response arrived (after that the service may have acted on the request).
     fn retryable(&self) -> bool {
         match &self.error {
             Error::Transport { .. } => self.before_response,
-            Error::Http { status, .. } => *status == 429 || (500..600).contains(status),
-            Error::Api { code, .. } => code.is_retryable(),
-            _ => false,
+            other => other.is_retryable(),
         }
     }
 }

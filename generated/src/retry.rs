@@ -7,6 +7,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::error::Error;
+use super::signing::{ascii, hex_bytes, os_random};
 
 /// When and how often the client tries a call again. Off unless set with
 /// [`ClientBuilder::retry`](super::client::ClientBuilder::retry).
@@ -141,18 +142,11 @@ impl RateLimiter {
 
 /// 8 random bytes from the OS, for jitter.
 pub(super) fn random_u64() -> Result<u64, Error> {
-    let mut bytes = [0_u8; 8];
-    getrandom::fill(&mut bytes).map_err(|error| Error::Signing {
-        message: format!("the OS random source failed: {error}"),
-    })?;
-    Ok(u64::from_le_bytes(bytes))
+    os_random().map(u64::from_le_bytes)
 }
 
 /// A random idempotency key: 16 bytes from the OS as 32 lowercase hex characters.
 pub(super) fn random_key() -> Result<String, Error> {
-    let mut bytes = [0_u8; 16];
-    getrandom::fill(&mut bytes).map_err(|error| Error::Signing {
-        message: format!("the OS random source failed: {error}"),
-    })?;
-    Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+    let key: [u8; 32] = hex_bytes(&os_random::<16>()?);
+    Ok(ascii(&key).to_owned())
 }

@@ -113,10 +113,6 @@ pub struct Constraints {
 }
 
 impl Constraints {
-    pub fn is_empty(&self) -> bool {
-        self == &Self::default()
-    }
-
     /// The three kinds of bound, each as its lower and upper limit: the one place that pairs
     /// `minimum` with `maximum`, `minLength` with `maxLength`, `minItems` with `maxItems`.
     pub fn bounds(&self) -> [Bound; 3] {

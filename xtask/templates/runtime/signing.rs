@@ -44,12 +44,17 @@ pub struct OsRandom;
 
 impl NonceSource for OsRandom {
     fn nonce_bytes(&self) -> Result<[u8; 8], Error> {
-        let mut bytes = [0_u8; 8];
-        getrandom::fill(&mut bytes).map_err(|error| Error::Signing {
-            message: format!("the OS random source failed: {error}"),
-        })?;
-        Ok(bytes)
+        os_random()
     }
+}
+
+/// `N` bytes from the operating system's random source.
+pub(super) fn os_random<const N: usize>() -> Result<[u8; N], Error> {
+    let mut bytes = [0_u8; N];
+    getrandom::fill(&mut bytes).map_err(|error| Error::Signing {
+        message: format!("the OS random source failed: {error}"),
+    })?;
+    Ok(bytes)
 }
 
 /// The common query parameters of one signed request. Held in fixed-size buffers: signing
@@ -157,7 +162,7 @@ fn signature_bytes(
 }
 
 /// Lowercase hex of `N` bytes into `2 × N` ASCII bytes (`M` must be `2 × N`).
-fn hex_bytes<const N: usize, const M: usize>(bytes: &[u8; N]) -> [u8; M] {
+pub(super) fn hex_bytes<const N: usize, const M: usize>(bytes: &[u8; N]) -> [u8; M] {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut text = [b'0'; M];
     for (index, byte) in bytes.iter().enumerate().take(M / 2) {
@@ -168,6 +173,6 @@ fn hex_bytes<const N: usize, const M: usize>(bytes: &[u8; N]) -> [u8; M] {
 }
 
 /// Hex digits are ASCII, so this never falls back to the empty string.
-fn ascii(bytes: &[u8]) -> &str {
+pub(super) fn ascii(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap_or_default()
 }
