@@ -2,7 +2,7 @@
 //!
 //! Spec-dependent code is built with `quote`, parsed into a `syn::File` (so emitting invalid
 //! Rust is caught here) and printed with `prettyplease`. Runtime code that does not depend on
-//! the spec is copied from `xtask/templates/`. Every file starts with a header naming the
+//! the spec is copied from the `runtime/` crate. Every file starts with a header naming the
 //! spec and the command that wrote it.
 
 use proc_macro2::{Ident, Literal as TokenLiteral, Span, TokenStream};
@@ -35,85 +35,80 @@ pub struct EmitError {
     pub message: String,
 }
 
-/// Runtime files copied verbatim (after the header) into `src/`.
-const RUNTIME_TEMPLATES: [(&str, &str); 7] = [
-    ("client", include_str!("../templates/runtime/client.rs")),
-    ("error", include_str!("../templates/runtime/error.rs")),
-    ("mock", include_str!("../templates/runtime/mock.rs")),
-    ("retry", include_str!("../templates/runtime/retry.rs")),
-    (
-        "sensitive",
-        include_str!("../templates/runtime/sensitive.rs"),
-    ),
-    ("signing", include_str!("../templates/runtime/signing.rs")),
-    (
-        "validation",
-        include_str!("../templates/runtime/validation.rs"),
-    ),
-];
+/// The runtime crate's sources, embedded at build time (see `xtask/build.rs`).
+mod runtime_sources {
+    include!(concat!(env!("OUT_DIR"), "/runtime_sources.rs"));
+}
 
-/// Quirk: the StartRecord convenience layer. The helpers and the runnable example are written
-/// by hand against StartRecord's types (they encode usage advice, not spec facts), so they
-/// are emitted only when the spec has that operation; without it they would not compile.
-const START_RECORD_OPERATION: &str = "StartRecord";
-const START_RECORD_HELPERS: &str = include_str!("../templates/start_record/helpers.rs");
-const START_RECORD_EXAMPLE: &str = include_str!("../templates/start_record/example.rs");
+/// The line that starts a runtime file's unit tests; the copy stops there.
+const TEST_BLOCK_START: &str = "#[cfg(test)]";
 
-/// All files of the generated crate, in a fixed order.
+/// All files of the generated crate, in a fixed order. `src/lib.rs`, helpers and examples
+/// are ordinary hand-written source in the crate and not emitted.
 pub fn emit(model: &Model, names: &Names) -> Result<Vec<GeneratedFile>, EmitError> {
-    let has_start_record = model
-        .operations
-        .iter()
-        .any(|op| op.operation_id == START_RECORD_OPERATION);
     let mut files = vec![GeneratedFile {
         path: "Cargo.toml".to_owned(),
-        contents: cargo_toml(model),
+        contents: manifest(&Package {
+            name: CRATE_NAME,
+            version: &model.version,
+            description: &crate_description(model),
+            origin: &model.spec_file,
+            own_tables: "",
+        }),
     }];
-    files.push(rust_file(
-        model,
-        "src/lib.rs",
-        lib_rs(model, has_start_record),
-    )?);
     files.push(rust_file(model, "src/types.rs", types_rs(model, names))?);
     files.push(rust_file(
         model,
         "src/operations.rs",
         operations_rs(model, names),
     )?);
-    for (module, template) in RUNTIME_TEMPLATES {
-        let source = format!("xtask/templates/runtime/{module}.rs");
-        files.push(GeneratedFile {
-            path: format!("src/{module}.rs"),
-            contents: format!("{}{template}", rust_header(&model.spec_file, Some(&source))),
-        });
-    }
-    if has_start_record {
-        files.push(GeneratedFile {
-            path: "src/helpers.rs".to_owned(),
-            contents: format!(
-                "{}{START_RECORD_HELPERS}",
-                rust_header(
-                    &model.spec_file,
-                    Some("xtask/templates/start_record/helpers.rs")
-                )
-            ),
-        });
-        files.push(GeneratedFile {
-            path: "examples/start_record.rs".to_owned(),
-            contents: format!(
-                "{}{START_RECORD_EXAMPLE}",
-                rust_header(
-                    &model.spec_file,
-                    Some("xtask/templates/start_record/example.rs")
-                )
-            ),
-        });
-    }
+    files.push(rust_file(
+        model,
+        "src/mock_actions.rs",
+        mock_actions_rs(model, names),
+    )?);
+    files.extend(runtime_files(&model.spec_file));
     Ok(files)
 }
 
-/// The spec-dependent modules as one Rust source with inline modules, plus the runtime. Used by
-/// the test suite to compile the output for fixture specs.
+/// The runtime crate's modules as files under `src/runtime/`, without their unit tests.
+fn runtime_files(spec_file: &str) -> Vec<GeneratedFile> {
+    let lib = GeneratedFile {
+        path: "src/runtime/mod.rs".to_owned(),
+        contents: format!(
+            "{}{}",
+            rust_header(spec_file, Some("runtime/src/lib.rs")),
+            runtime_sources::LIB
+        ),
+    };
+    let modules = runtime_sources::MODULES.iter().map(|(module, source)| {
+        let origin = format!("runtime/src/{module}.rs");
+        GeneratedFile {
+            path: format!("src/runtime/{module}.rs"),
+            contents: format!(
+                "{}{}",
+                rust_header(spec_file, Some(&origin)),
+                without_unit_tests(source)
+            ),
+        }
+    });
+    std::iter::once(lib).chain(modules).collect()
+}
+
+/// `source` up to its unit-test block (the runtime's convention: tests come last).
+fn without_unit_tests(source: &str) -> String {
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        if line.trim_end() == TEST_BLOCK_START {
+            return format!("{}\n", source[..offset].trim_end());
+        }
+        offset += line.len();
+    }
+    source.to_owned()
+}
+
+/// The whole crate as one Rust source with inline modules (`src/runtime/` folded into a
+/// `runtime` module). Used by the test suite to compile the output for fixture specs.
 pub fn single_file(files: &[GeneratedFile]) -> String {
     let mut out = String::new();
     for file in files {
@@ -124,11 +119,41 @@ pub fn single_file(files: &[GeneratedFile]) -> String {
         else {
             continue;
         };
-        if module == "lib" {
+        if module.starts_with("runtime/") {
             continue;
         }
         out.push_str(&format!("pub mod {module} {{\n{}\n}}\n", file.contents));
     }
+    out.push_str(&inline_runtime(files));
+    out
+}
+
+/// `src/runtime/mod.rs` with each `mod name;` replaced by the module's inline body.
+fn inline_runtime(files: &[GeneratedFile]) -> String {
+    let file = |path: &str| files.iter().find(|file| file.path == path);
+    let Some(root) = file("src/runtime/mod.rs") else {
+        return String::new();
+    };
+    let mut out = String::from("pub mod runtime {\n");
+    for line in root.contents.lines() {
+        let trimmed = line.trim();
+        let declared = trimmed
+            .strip_prefix("pub ")
+            .unwrap_or(trimmed)
+            .strip_prefix("mod ")
+            .and_then(|rest| rest.strip_suffix(';'));
+        match declared.and_then(|module| file(&format!("src/runtime/{module}.rs"))) {
+            Some(module_file) => {
+                let head = line.trim_end_matches(';');
+                out.push_str(&format!("{head} {{\n{}\n}}\n", module_file.contents));
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out.push_str("}\n");
     out
 }
 
@@ -158,17 +183,53 @@ fn rust_file(model: &Model, path: &str, tokens: TokenStream) -> Result<Generated
     })
 }
 
-fn cargo_toml(model: &Model) -> String {
-    let description = format!(
-        "Typed async client for the {}, generated from its OpenAPI spec.",
-        model.title
-    );
+/// The package table of a crate that holds generated code.
+pub struct Package<'a> {
+    pub name: &'a str,
+    pub version: &'a str,
+    pub description: &'a str,
+    /// What the crate is generated from, for the header.
+    pub origin: &'a str,
+    /// Tables of the crate's own, appended verbatim.
+    pub own_tables: &'a str,
+}
+
+/// Where the test suite compiles the generated code of its fixture specs.
+pub const FIXTURE_CLIENTS_DIR: &str = "tests/fixture-clients";
+
+/// The manifest of `tests/fixture-clients`, which compiles the output for every fixture spec
+/// and so needs the runtime's dependencies and features.
+pub fn fixture_clients_manifest() -> GeneratedFile {
+    GeneratedFile {
+        path: "Cargo.toml".to_owned(),
+        contents: manifest(&Package {
+            name: "fixture-clients",
+            version: "0.0.0",
+            description: "The generated clients of the test suite's fixture specs, compiled.",
+            origin: "tests/fixtures/specs",
+            // The runtime's doc examples name the real crate, `zego_cloudrecord`; they run there.
+            own_tables: "\n[lib]\ndoctest = false\n\n[build-dependencies]\nxtask = { path = \"../../xtask\" }\n",
+        }),
+    }
+}
+
+/// A manifest for a crate holding generated code: its package table, then the runtime's
+/// `[features]` and `[dependencies]` exactly as `runtime/Cargo.toml` lists them.
+pub fn manifest(package: &Package<'_>) -> String {
+    let Package {
+        name,
+        version,
+        description,
+        origin,
+        own_tables,
+    } = package;
+    let runtime_tables = manifest_tables(runtime_sources::MANIFEST, &["features", "dependencies"]);
     format!(
-        r#"# {HEADER_MARKER} from {spec}.
-# Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
+        r#"# {HEADER_MARKER} from {origin} and runtime/Cargo.toml.
+# Do not edit: change the spec, runtime/Cargo.toml or the generator in xtask/ and run `cargo xtask codegen`.
 
 [package]
-name = "{CRATE_NAME}"
+name = "{name}"
 # The spec's info.version.
 version = "{version}"
 description = {description:?}
@@ -177,100 +238,33 @@ rust-version = "1.85"
 license = "MIT OR Apache-2.0"
 publish = false
 
-[features]
-default = ["rustls-tls"]
-# TLS through rustls with the webpki root certificates (no system OpenSSL needed).
-rustls-tls = ["reqwest/rustls-tls"]
-# TLS through the platform's native library (OpenSSL on Linux) instead.
-native-tls = ["reqwest/native-tls"]
-# `mock::MockServer`, a local fake of the service for downstream tests. Adds no crate, only
-# more of tokio, which reqwest already depends on.
-mock = ["tokio/net", "tokio/io-util", "tokio/rt", "tokio/sync"]
-
-[dependencies]
-bytes = "1"
-getrandom = "0.3"
-itoa = "1"
-md-5 = "0.10"
-reqwest = {{ version = "0.12", default-features = false }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-serde_path_to_error = "0.1"
-thiserror = "2"
-tokio = {{ version = "1", default-features = false, features = ["time"] }}
-tracing = "0.1"
-
-[dev-dependencies]
+{runtime_tables}[dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
-"#,
-        spec = model.spec_file,
-        version = model.version,
+{own_tables}"#
     )
 }
 
-fn lib_rs(model: &Model, has_start_record: bool) -> TokenStream {
-    let mut doc = vec![
-        format!("Typed async client for the {}.", model.title),
-        String::new(),
-    ];
-    if let Some(description) = &model.description {
-        doc.extend(description.lines().map(str::to_owned));
-        doc.push(String::new());
-    }
-    doc.extend(
-        [
-            "Generated from the spec by `cargo xtask codegen`; do not edit. Request types validate",
-            "themselves before anything is sent ([`Validate`]), the [`Client`] signs every request",
-            "(ZEGOCLOUD signature 2.0) and returns typed errors ([`Error`]). Credentials are",
-            "wrapped in [`SensitiveString`] and never printed.",
-            "",
-            "Features: `rustls-tls` (default) uses rustls with webpki roots; `native-tls` uses the",
-            "platform's TLS library instead.",
-        ]
-        .map(str::to_owned),
-    );
-    let doc_attrs = doc.iter().map(|line| {
-        let line = doc_line(line);
-        quote!(#![doc = #line])
-    });
-    let helpers = has_start_record.then(|| {
-        quote! {
-            /// Shortcuts for the common StartRecord requests.
-            pub mod helpers;
+fn crate_description(model: &Model) -> String {
+    format!(
+        "Typed async client for the {}, generated from its OpenAPI spec.",
+        model.title
+    )
+}
+
+/// The named top-level tables of a manifest, verbatim and in the manifest's order.
+fn manifest_tables(manifest: &str, wanted: &[&str]) -> String {
+    let mut out = String::new();
+    let mut keep = false;
+    for line in manifest.lines() {
+        if let Some(table) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            keep = wanted.contains(&table);
         }
-    });
-    // Modules and re-exports are emitted in the order rustfmt keeps (sorted by name), so the
-    // crate root passes `cargo fmt --check` as printed; the spec-derived modules are skipped.
-    quote! {
-        #(#doc_attrs)*
-        #![deny(missing_docs)]
-        #![forbid(unsafe_code)]
-
-        mod client;
-        mod error;
-        #helpers
-        /// A local fake of the service for downstream tests (feature `mock`).
-        #[cfg(feature = "mock")]
-        pub mod mock;
-        mod retry;
-        mod sensitive;
-        mod signing;
-        mod validation;
-        /// Descriptors of the API's operations, for [`Client::dry_run`].
-        #[rustfmt::skip]
-        pub mod operations;
-        /// Request and response types, one per schema of the spec.
-        #[rustfmt::skip]
-        pub mod types;
-
-        pub use client::*;
-        pub use error::*;
-        pub use retry::*;
-        pub use sensitive::*;
-        pub use signing::*;
-        pub use types::*;
-        pub use validation::{FieldPath, Validate, ValidationError, Violation};
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
     }
+    out
 }
 
 fn types_rs(model: &Model, names: &Names) -> TokenStream {
@@ -291,8 +285,58 @@ fn types_rs(model: &Model, names: &Names) -> TokenStream {
                 enum_tokens(def, definition, &names.types[id], &names.members[id])
             }
         });
+    let body = quote!(#(#items)*);
+    let support = imports(&body, quote!(super::runtime::support), &RUNTIME_SUPPORT);
+    let runtime = imports(&body, quote!(super::runtime), &RUNTIME_TYPES_ITEMS);
     quote! {
-        #(#items)*
+        #support
+        #runtime
+        #body
+    }
+}
+
+/// Runtime items `types.rs` may use, imported when it does.
+const RUNTIME_TYPES_ITEMS: [&str; 8] = [
+    "Envelope",
+    "EnvelopeParts",
+    "FieldPath",
+    "Redact",
+    "SensitiveString",
+    "Validate",
+    "ValidationError",
+    "Violation",
+];
+/// The validation helpers of `runtime::support`.
+const RUNTIME_SUPPORT: [&str; 4] = ["check_items", "check_known", "check_length", "check_range"];
+/// Runtime items `operations.rs` may use.
+const RUNTIME_OPERATION_ITEMS: [&str; 5] =
+    ["ApiResponse", "Client", "Error", "Operation", "RequestInfo"];
+
+/// `use path::{…};` for the `candidates` that `body` names, or nothing when it names none.
+fn imports(body: &TokenStream, path: TokenStream, candidates: &[&str]) -> Option<TokenStream> {
+    let mut used = std::collections::BTreeSet::new();
+    collect_idents(body.clone(), &mut used);
+    let names: Vec<Ident> = candidates
+        .iter()
+        .filter(|candidate| used.contains(**candidate))
+        .map(|name| ident(name))
+        .collect();
+    match names.as_slice() {
+        [] => None,
+        [one] => Some(quote!(use #path::#one;)),
+        many => Some(quote!(use #path::{#(#many),*};)),
+    }
+}
+
+fn collect_idents(tokens: TokenStream, into: &mut std::collections::BTreeSet<String>) {
+    for token in tokens {
+        match token {
+            proc_macro2::TokenTree::Ident(ident) => {
+                into.insert(ident.to_string());
+            }
+            proc_macro2::TokenTree::Group(group) => collect_idents(group.stream(), into),
+            _ => {}
+        }
     }
 }
 
@@ -303,14 +347,33 @@ fn operations_rs(model: &Model, names: &Names) -> TokenStream {
         .zip(&names.operations)
         .map(|(operation, method)| operation_tokens(model, names, operation, method));
     let mut seen = Vec::new();
-    let idempotent = model.operations.iter().filter_map(|operation| {
+    let request_infos = model.operations.iter().filter_map(|operation| {
         if seen.contains(&operation.request) {
             return None;
         }
         seen.push(operation.request);
         Some(request_info_impl(model, names, operation))
     });
-    let idempotent: Vec<TokenStream> = idempotent.collect();
+    let body = quote! {
+        #(#items)*
+        #(#request_infos)*
+    };
+    let runtime = imports(&body, quote!(super::runtime), &RUNTIME_OPERATION_ITEMS);
+    let types = imports(&body, quote!(super::types), &type_names(names));
+    quote! {
+        #runtime
+        #types
+        #body
+    }
+}
+
+/// Every generated type's name, for imports.
+fn type_names(names: &Names) -> Vec<&str> {
+    names.types.iter().map(String::as_str).collect()
+}
+
+/// The mock server's knowledge of this API: compiled only with the `mock` feature.
+fn mock_actions_rs(model: &Model, names: &Names) -> TokenStream {
     let (mock_arms, numbered): (Vec<TokenStream>, Vec<bool>) = model
         .operations
         .iter()
@@ -322,19 +385,42 @@ fn operations_rs(model: &Model, names: &Names) -> TokenStream {
     } else {
         quote!(_sequence)
     };
-    quote! {
-        #(#items)*
-        #(#idempotent)*
+    let body = quote! {
+        /// The actions of this API, for the mock server: each decodes and validates its
+        /// request type and makes up the `Data` of a successful answer.
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct Actions;
 
-        /// Checks a request body for the mock server: decodes it as the action's request type,
-        /// validates it, and makes up the `Data` of a successful answer.
-        #[cfg(feature = "mock")]
-        pub(super) fn mock_check(action: &str, body: &[u8], #sequence: u64) -> Option<super::mock::Checked> {
-            match action {
-                #(#mock_arms)*
-                _ => None,
+        impl MockActions for Actions {
+            fn check(&self, action: &str, body: &[u8], #sequence: u64) -> Option<Checked> {
+                match action {
+                    #(#mock_arms)*
+                    _ => None,
+                }
             }
         }
+
+        impl MockServer {
+            /// Starts the mock on 127.0.0.1 (random port) for `app_id` and its ServerSecret,
+            /// answering every action of this API.
+            ///
+            /// # Errors
+            /// When no local port can be bound.
+            pub async fn start(
+                app_id: u32,
+                server_secret: impl Into<SensitiveString>,
+            ) -> std::io::Result<Self> {
+                Self::start_with(app_id, server_secret, Actions).await
+            }
+        }
+    };
+    let types = imports(&body, quote!(super::types), &type_names(names));
+    quote! {
+        #![cfg(feature = "mock")]
+        use super::runtime::mock::{Checked, MockActions, MockServer};
+        use super::runtime::SensitiveString;
+        #types
+        #body
     }
 }
 
@@ -378,7 +464,7 @@ fn mock_arm(model: &Model, names: &Names, operation: &Operation) -> (TokenStream
         #action => {
             #binding = serde_json::Map::new();
             #(#inserts)*
-            Some(super::mock::check::<super::types::#request>(body, serde_json::Value::Object(data)))
+            Some(Checked::decode::<#request>(body, serde_json::Value::Object(data)))
         }
     };
     (arm, numbered)
@@ -431,7 +517,7 @@ fn request_info_impl(model: &Model, names: &Names, operation: &Operation) -> Tok
     let doc = doc_attrs(&doc);
     quote! {
         #doc
-        impl super::client::RequestInfo for super::types::#request {
+        impl RequestInfo for #request {
             #key
             #room
         }
@@ -473,27 +559,26 @@ fn operation_tokens(
         String::new(),
         "# Errors".to_owned(),
         String::new(),
-        "[`Error::Validation`](super::error::Error::Validation) before sending; afterwards"
-            .to_owned(),
+        "[`Error::Validation`](Error::Validation) before sending; afterwards".to_owned(),
         "`Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`."
             .to_owned(),
     ]);
     let method_doc = doc_attrs(&method_doc);
     quote! {
         #const_doc
-        pub const #const_name: super::client::Operation = super::client::Operation {
+        pub const #const_name: Operation = Operation {
             name: #name,
             action: #action,
             path: #path,
         };
 
-        impl super::client::Client {
+        impl Client {
             #method_doc
             pub async fn #method(
                 &self,
-                request: &super::types::#request,
-            ) -> Result<super::client::ApiResponse<super::types::#data>, super::error::Error> {
-                self.execute::<_, super::types::#response>(&#const_name, request).await
+                request: &#request,
+            ) -> Result<ApiResponse<#data>, Error> {
+                self.execute::<_, #response>(&#const_name, request).await
             }
         }
     }
@@ -680,9 +765,9 @@ impl StructEmitter<'_> {
                 /// Checks every constraint and cross-field rule of the spec; reports all violations.
                 ///
                 /// # Errors
-                /// A [`ValidationError`](super::validation::ValidationError) listing every violation.
-                pub fn validate(&self) -> Result<(), super::validation::ValidationError> {
-                    super::validation::Validate::validate(self)
+                /// A [`ValidationError`](ValidationError) listing every violation.
+                pub fn validate(&self) -> Result<(), ValidationError> {
+                    Validate::validate(self)
                 }
             }
         });
@@ -750,10 +835,9 @@ impl StructEmitter<'_> {
     fn param(&self, index: usize, field: &Field) -> (TokenStream, TokenStream) {
         let value = self.field_ident(index);
         match (&field.ty, field.sensitive) {
-            (FieldType::String, true) => (
-                quote!(impl Into<super::sensitive::SensitiveString>),
-                quote!(#value.into()),
-            ),
+            (FieldType::String, true) => {
+                (quote!(impl Into<SensitiveString>), quote!(#value.into()))
+            }
             (FieldType::String, false) => (quote!(impl Into<String>), quote!(#value.into())),
             // Shorthand initialisation: clippy's redundant_field_names rejects `name: name`.
             _ => (rust_type(field, self.names), TokenStream::new()),
@@ -897,7 +981,7 @@ impl StructEmitter<'_> {
                 };
                 quote! {
                     if #(#guard)&&* {
-                        out.push(super::validation::Violation::new(&#at, #id, #description));
+                        out.push(Violation::new(&#at, #id, #description));
                     }
                 }
             });
@@ -920,11 +1004,11 @@ impl StructEmitter<'_> {
             (quote!(at), quote!(out))
         };
         quote! {
-            impl super::validation::Validate for #name {
+            impl Validate for #name {
                 fn collect_violations(
                     &self,
-                    #at: &super::validation::FieldPath<'_>,
-                    #out: &mut Vec<super::validation::Violation>,
+                    #at: &FieldPath<'_>,
+                    #out: &mut Vec<Violation>,
                 ) {
                     #(#field_checks)*
                     #(#rules)*
@@ -945,11 +1029,10 @@ impl StructEmitter<'_> {
                         matches!(self.model.types[child].kind, TypeKind::Struct(_))
                     });
                 let field_name = self.field_ident(index);
-                holds_secrets
-                    .then(|| quote!(super::sensitive::Redact::redact(&mut self.#field_name);))
+                holds_secrets.then(|| quote!(Redact::redact(&mut self.#field_name);))
             });
         quote! {
-            impl super::sensitive::Redact for #name {
+            impl Redact for #name {
                 fn redact(&mut self) {
                     #(#calls)*
                 }
@@ -969,10 +1052,10 @@ impl StructEmitter<'_> {
             _ => quote!(self.#code.map(i64::from)),
         };
         Some(quote! {
-            impl super::client::Envelope for #name {
+            impl Envelope for #name {
                 type Data = #data;
-                fn into_parts(self) -> super::client::EnvelopeParts<Self::Data> {
-                    super::client::EnvelopeParts {
+                fn into_parts(self) -> EnvelopeParts<Self::Data> {
+                    EnvelopeParts {
                         code: #code_value,
                         message: self.#message,
                         request_id: self.#request_id,
@@ -1010,7 +1093,7 @@ fn value_checks(
                 IntFormat::Int64 | IntFormat::Unspecified => quote!(*value),
             };
             Some(quote! {
-                super::validation::check_range(#value, #minimum, #maximum, &at, out);
+                check_range(#value, #minimum, #maximum, &at, out);
             })
         }
         FieldType::String
@@ -1024,18 +1107,18 @@ fn value_checks(
                 quote!(value)
             };
             Some(quote! {
-                super::validation::check_length(#text, #minimum, #maximum, &at, out);
+                check_length(#text, #minimum, #maximum, &at, out);
             })
         }
         FieldType::Named(id) => match &model.types[*id].kind {
             TypeKind::Enum(definition) => {
                 let allowed = allowed_text(definition, &names.members[*id]);
                 Some(quote! {
-                    super::validation::check_known(value.is_known(), value, #allowed, &at, out);
+                    check_known(value.is_known(), value, #allowed, &at, out);
                 })
             }
             TypeKind::Struct(_) => Some(quote! {
-                super::validation::Validate::collect_violations(value, &at, out);
+                Validate::collect_violations(value, &at, out);
             }),
         },
         FieldType::Array {
@@ -1049,7 +1132,7 @@ fn value_checks(
                     let maximum =
                         option_tokens(constraints.max_items.map(TokenLiteral::usize_unsuffixed));
                     quote! {
-                        super::validation::check_items(value.len(), #minimum, #maximum, &at, out);
+                        check_items(value.len(), #minimum, #maximum, &at, out);
                     }
                 });
             let each = value_checks(model, names, items, item_constraints, false).map(|checks| {
@@ -1534,7 +1617,7 @@ fn allowed_text(definition: &EnumDef, variant_names: &[crate::naming::RustName])
 fn rust_type(field: &Field, names: &Names) -> TokenStream {
     fn of(ty: &FieldType, sensitive: bool, names: &Names) -> TokenStream {
         match ty {
-            FieldType::String if sensitive => quote!(super::sensitive::SensitiveString),
+            FieldType::String if sensitive => quote!(SensitiveString),
             FieldType::String => quote!(String),
             FieldType::Integer(format) => int_type(*format),
             FieldType::Number => quote!(f64),

@@ -90,6 +90,19 @@ fn codegen(check: bool, spec: &Path, out: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    let fixture_clients = [xtask::emit::fixture_clients_manifest()];
+    let fixture_dir = root.join(xtask::emit::FIXTURE_CLIENTS_DIR);
+    match write::sync(&fixture_dir, &fixture_clients, mode) {
+        Ok(outcome) => {
+            for path in outcome.written {
+                println!("  wrote {}/{path}", xtask::emit::FIXTURE_CLIENTS_DIR);
+            }
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
     if check {
         return check_version(&root, &display_name);
     }

@@ -18,7 +18,7 @@ fn real_spec_output_is_pinned() {
 
 #[test]
 fn fixture_outputs_are_pinned() {
-    insta::glob!("../fixtures/specs", "*.yaml", |path| {
+    insta::glob!("../../fixtures/specs", "*.yaml", |path| {
         let files = xtask::generate_from_file(path, &display_name(path))
             .unwrap_or_else(|error| panic!("{error}"));
         insta::assert_snapshot!(tests::spec_dependent(&files));
@@ -27,7 +27,7 @@ fn fixture_outputs_are_pinned() {
 
 #[test]
 fn broken_specs_fail_with_located_messages() {
-    insta::glob!("../fixtures/broken", "*.yaml", |path| {
+    insta::glob!("../../fixtures/broken", "*.yaml", |path| {
         let name = display_name(path);
         let error = match xtask::generate_from_file(path, &name) {
             Ok(_) => panic!("{name} generated, but it is broken on purpose"),

@@ -3,7 +3,7 @@
 //! line/column, or a JSON pointer).
 //!
 //! CI runs `ZEGO_FUZZ_CASES` cases (default 2000) from a fixed seed (`ZEGO_FUZZ_SEED`, default
-//! below). A long run: `ZEGO_FUZZ_CASES=200000 cargo test --release -p tests --test generator_fuzz`.
+//! below). A long run: `ZEGO_FUZZ_CASES=200000 cargo test --release -p tests --test it generator_fuzz`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

@@ -26,7 +26,7 @@ fn report_for(before: &Path) -> String {
 
 #[test]
 fn reports_are_pinned() {
-    insta::glob!("../fixtures/api_diff", "*/before.yaml", |path| {
+    insta::glob!("../../fixtures/api_diff", "*/before.yaml", |path| {
         insta::assert_snapshot!(report_for(path));
     });
 }

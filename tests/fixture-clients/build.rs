@@ -1,6 +1,6 @@
-//! Generates the client for every fixture spec into `OUT_DIR`, so that
-//! `tests/fixtures_compile.rs` compiles (and clippy checks) exactly what the generator emits
-//! for them: a snapshot that does not compile fails the build.
+//! Generates the client for every fixture spec into `OUT_DIR`, so that this crate compiles
+//! (and clippy checks) exactly what the generator emits for them: a snapshot that does not
+//! compile fails the build.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -8,7 +8,7 @@ use std::path::Path;
 fn main() {
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    let specs = Path::new(&manifest).join("fixtures/specs");
+    let specs = Path::new(&manifest).join("../fixtures/specs");
     println!("cargo:rerun-if-changed={}", specs.display());
 
     let mut entries: Vec<_> = std::fs::read_dir(&specs)

@@ -206,9 +206,14 @@ impl Client {
         })
     }
 
-    /// Validates, signs and sends `request`, then decodes the envelope; retries as the
-    /// client's [`RetryPolicy`] allows.
-    pub(super) async fn execute<R, E>(
+    /// Validates, signs and sends `request` for `operation`, then decodes the response as the
+    /// envelope `E`; retries as the client's [`RetryPolicy`] allows. The generated method of
+    /// each action calls this with the action's descriptor and types.
+    ///
+    /// # Errors
+    /// As the generated action methods: [`Error::Validation`] before sending; afterwards
+    /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
+    pub async fn execute<R, E>(
         &self,
         operation: &Operation,
         request: &R,

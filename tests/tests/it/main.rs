@@ -1,0 +1,23 @@
+//! The workspace's integration tests, as one binary with a module per concern (linking xtask,
+//! the client, tokio and reqwest once instead of once per file).
+//!
+//! Generator: `codegen_snapshots`, `freshness`, `generator_fuzz`, `fixtures_compile`,
+//! `api_diff`. Client: `client`, `signing`, `validation`, `conformance`, `faults`, `retry`,
+//! `mock`, `observability`, `secrets`, `example`, `baseline`.
+
+mod api_diff;
+mod baseline;
+mod client;
+mod codegen_snapshots;
+mod conformance;
+mod example;
+mod faults;
+mod fixtures_compile;
+mod freshness;
+mod generator_fuzz;
+mod mock;
+mod observability;
+mod retry;
+mod secrets;
+mod signing;
+mod validation;
