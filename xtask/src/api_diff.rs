@@ -10,15 +10,8 @@ use std::fmt::Write as _;
 
 use crate::model::{
     Assertion, Condition, Constraints, FieldType, IntFormat, Literal, Model, Rule, StructDef,
-    TypeKind,
+    TypeId, TypeKind,
 };
-use crate::naming::Names;
-
-/// A model with its names, as the emitter sees it.
-pub struct Api<'a> {
-    pub model: &'a Model,
-    pub names: &'a Names,
-}
 
 /// How a change affects downstream Rust code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,7 +34,32 @@ pub struct Change {
     /// Why, for the Rust API.
     pub rust_note: String,
     /// The effect on the wire where it differs from the Rust one.
-    pub wire_note: Option<String>,
+    pub wire: Option<Wire>,
+}
+
+/// What a change does on the wire, where that differs from what it does to the Rust API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wire {
+    /// Requests or responses that worked stop working (a renamed field, a moved endpoint).
+    Breaking(String),
+    /// Everything that worked keeps working.
+    Compatible(String),
+    /// An effect already covered by the Rust verdict, described in words.
+    Note(String),
+    /// Nothing changes on the wire; the note says why, if it needs saying.
+    Unchanged(Option<String>),
+}
+
+impl std::fmt::Display for Wire {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Breaking(note) => write!(f, "breaking: {note}"),
+            Self::Compatible(note) => write!(f, "compatible: {note}"),
+            Self::Note(note) => f.write_str(note),
+            Self::Unchanged(None) => f.write_str("no change"),
+            Self::Unchanged(Some(note)) => write!(f, "no change: {note}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,11 +86,9 @@ impl Report {
     /// Whether what goes over the wire changes incompatibly while the Rust API does not
     /// (a renamed wire field, a moved endpoint).
     pub fn breaks_the_wire(&self) -> bool {
-        self.changes.iter().any(|c| {
-            c.wire_note
-                .as_deref()
-                .is_some_and(|note| note.starts_with("breaking"))
-        })
+        self.changes
+            .iter()
+            .any(|c| matches!(c.wire, Some(Wire::Breaking(_))))
     }
 
     /// The semver bump the changes need for the generated crate.
@@ -155,14 +171,17 @@ impl Report {
                 Impact::Addition => "compatible",
                 Impact::None => "none",
             };
-            let wire = change.wire_note.as_deref().unwrap_or("same as Rust");
+            let wire = change
+                .wire
+                .as_ref()
+                .map_or_else(|| "same as Rust".to_owned(), ToString::to_string);
             let _ = writeln!(
                 out,
                 "| {impact} | {}: {} | {} | {} |",
                 change.subject,
                 escape(&change.detail),
                 escape(&change.rust_note),
-                escape(wire)
+                escape(&wire)
             );
         }
         out
@@ -182,13 +201,13 @@ fn semver(version: &str) -> Option<(u64, u64, u64)> {
 }
 
 /// Compares the API at `base` with the API at `current`.
-pub fn compare(base: &Api<'_>, current: &Api<'_>) -> Report {
+pub fn compare(base: &Model, current: &Model) -> Report {
     let mut changes = Vec::new();
     compare_types(base, current, &mut changes);
     compare_operations(base, current, &mut changes);
     Report {
-        base_version: base.model.version.clone(),
-        current_version: current.model.version.clone(),
+        base_version: base.version.clone(),
+        current_version: current.version.clone(),
         changes,
     }
 }
@@ -198,31 +217,30 @@ fn change(
     detail: impl Into<String>,
     rust: Impact,
     rust_note: impl Into<String>,
-    wire: Option<String>,
+    wire: Option<Wire>,
 ) -> Change {
     Change {
         subject,
         detail: detail.into(),
         rust,
         rust_note: rust_note.into(),
-        wire_note: wire,
+        wire,
     }
 }
 
-fn types_by_name<'a>(api: &'a Api<'_>) -> BTreeMap<&'a str, usize> {
-    api.model
-        .types
+fn types_by_name(api: &Model) -> BTreeMap<&str, TypeId> {
+    api.types
         .iter()
         .enumerate()
-        .map(|(id, def)| (def.source_name.as_str(), id))
+        .map(|(id, def)| (def.source_name.as_str(), TypeId(id)))
         .collect()
 }
 
-fn compare_types(base: &Api<'_>, current: &Api<'_>, changes: &mut Vec<Change>) {
+fn compare_types(base: &Model, current: &Model, changes: &mut Vec<Change>) {
     let before = types_by_name(base);
     let after = types_by_name(current);
     for (name, &id) in &before {
-        let rust_name = &base.names.types[id];
+        let rust_name = &base.types[id].name;
         let Some(&new_id) = after.get(name) else {
             changes.push(change(
                 format!("type `{rust_name}`"),
@@ -233,10 +251,7 @@ fn compare_types(base: &Api<'_>, current: &Api<'_>, changes: &mut Vec<Change>) {
             ));
             continue;
         };
-        match (
-            &base.model.types[id].kind,
-            &current.model.types[new_id].kind,
-        ) {
+        match (&base.types[id].kind, &current.types[new_id].kind) {
             (TypeKind::Struct(old), TypeKind::Struct(new)) => {
                 compare_structs(base, current, rust_name, (id, new_id), (old, new), changes);
             }
@@ -255,7 +270,7 @@ fn compare_types(base: &Api<'_>, current: &Api<'_>, changes: &mut Vec<Change>) {
     for (name, &id) in &after {
         if !before.contains_key(name) {
             changes.push(change(
-                format!("type `{}`", current.names.types[id]),
+                format!("type `{}`", current.types[id].name),
                 "added",
                 Impact::Addition,
                 "a new type",
@@ -266,10 +281,10 @@ fn compare_types(base: &Api<'_>, current: &Api<'_>, changes: &mut Vec<Change>) {
 }
 
 fn compare_structs(
-    base: &Api<'_>,
-    current: &Api<'_>,
+    base: &Model,
+    current: &Model,
     type_name: &str,
-    (old_id, new_id): (usize, usize),
+    (old_id, new_id): (TypeId, TypeId),
     (old, new): (&StructDef, &StructDef),
     changes: &mut Vec<Change>,
 ) {
@@ -286,11 +301,13 @@ fn compare_structs(
         .enumerate()
         .map(|(i, f)| (f.wire_name.as_str(), i))
         .collect();
-    let rust_field = |api: &Api<'_>, id: usize, index: usize| {
-        api.names.members[id]
+    let rust_field = |api: &Model, id: TypeId, index: usize| match &api.types[id].kind {
+        TypeKind::Struct(definition) => definition
+            .fields
             .get(index)
-            .map(|n| n.bare().to_owned())
-            .unwrap_or_default()
+            .map(|field| field.name.bare().to_owned())
+            .unwrap_or_default(),
+        TypeKind::Enum(_) => String::new(),
     };
     let mut renamed = Vec::new();
     for (wire, &index) in &before {
@@ -308,7 +325,9 @@ fn compare_structs(
                 format!("wire name `{wire}` → `{new_wire}`"),
                 Impact::None,
                 "the Rust name stays the same",
-                Some("breaking: the field is sent and read under another name".to_owned()),
+                Some(Wire::Breaking(
+                    "the field is sent and read under another name".to_owned(),
+                )),
             ));
             continue;
         }
@@ -317,11 +336,11 @@ fn compare_structs(
             "removed",
             Impact::Breaking,
             "code using the field no longer compiles",
-            Some(if in_requests {
+            Some(Wire::Note(if in_requests {
                 "no longer sent".to_owned()
             } else {
                 "no longer read".to_owned()
-            }),
+            })),
         ));
     }
     for (wire, &index) in &after {
@@ -373,8 +392,8 @@ fn compare_structs(
 }
 
 fn compare_fields(
-    base: &Api<'_>,
-    current: &Api<'_>,
+    base: &Model,
+    current: &Model,
     subject: &str,
     (old, new): (&crate::model::Field, &crate::model::Field),
     in_requests: bool,
@@ -397,18 +416,20 @@ fn compare_fields(
             "optional → required",
             Impact::Breaking,
             "`Option<T>` becomes `T` and the constructor takes it",
-            Some(if in_requests {
+            Some(Wire::Note(if in_requests {
                 "requests without it are now invalid".to_owned()
             } else {
                 "responses without it no longer decode".to_owned()
-            }),
+            })),
         )),
         (true, false) => changes.push(change(
             subject.to_owned(),
             "required → optional",
             Impact::Breaking,
             "`T` becomes `Option<T>`",
-            Some("compatible: requests that set it stay valid".to_owned()),
+            Some(Wire::Compatible(
+                "requests that set it stay valid".to_owned(),
+            )),
         )),
         _ => {}
     }
@@ -422,7 +443,7 @@ fn compare_fields(
             },
             Impact::Breaking,
             "the field's type switches between `String` and `SensitiveString`",
-            Some("no change".to_owned()),
+            Some(Wire::Unchanged(None)),
         ));
     }
     match (&old.default, &new.default) {
@@ -431,24 +452,24 @@ fn compare_fields(
             format!("default {} → {}", literal(a), literal(b)),
             Impact::None,
             "the `DEFAULT_` constant's value changes",
-            Some(format!(
+            Some(Wire::Note(format!(
                 "the service now uses {} when the field is not sent",
                 literal(b)
-            )),
+            ))),
         )),
         (None, Some(b)) => changes.push(change(
             subject.to_owned(),
             format!("default {} documented", literal(b)),
             Impact::Addition,
             "a new `DEFAULT_` constant and `_or_default` getter",
-            Some("no change".to_owned()),
+            Some(Wire::Unchanged(None)),
         )),
         (Some(a), None) => changes.push(change(
             subject.to_owned(),
             format!("default {} no longer documented", literal(a)),
             Impact::Breaking,
             "the `DEFAULT_` constant and `_or_default` getter go",
-            Some("no change".to_owned()),
+            Some(Wire::Unchanged(None)),
         )),
         _ => {}
     }
@@ -538,51 +559,55 @@ fn compare_rules(type_name: &str, old: &StructDef, new: &StructDef, changes: &mu
 }
 
 fn compare_enums(
-    base: &Api<'_>,
-    current: &Api<'_>,
-    (old_id, new_id): (usize, usize),
+    base: &Model,
+    current: &Model,
+    (old_id, new_id): (TypeId, TypeId),
     changes: &mut Vec<Change>,
 ) {
-    let (TypeKind::Enum(old), TypeKind::Enum(new)) = (
-        &base.model.types[old_id].kind,
-        &current.model.types[new_id].kind,
-    ) else {
+    let (TypeKind::Enum(old), TypeKind::Enum(new)) =
+        (&base.types[old_id].kind, &current.types[new_id].kind)
+    else {
         return;
     };
-    let type_name = &base.names.types[old_id];
-    for (index, variant) in old.variants.iter().enumerate() {
-        let old_name = &base.names.members[old_id][index].ident;
+    let type_name = &base.types[old_id].name;
+    for variant in &old.variants {
+        let old_name = &variant.name.ident;
         match new.variants.iter().position(|v| v.value == variant.value) {
             None => changes.push(change(
                 format!("enum `{type_name}`"),
                 format!("value {} (`{old_name}`) removed", literal(&variant.value)),
                 Impact::Breaking,
                 "code naming the variant no longer compiles",
-                Some("the value is no longer accepted in requests".to_owned()),
+                Some(Wire::Note(
+                    "the value is no longer accepted in requests".to_owned(),
+                )),
             )),
-            Some(new_index) if &current.names.members[new_id][new_index].ident != old_name => {
+            Some(new_index) if &new.variants[new_index].name.ident != old_name => {
                 changes.push(change(
                     format!("enum `{type_name}`"),
                     format!(
                         "variant `{old_name}` renamed `{}`",
-                        current.names.members[new_id][new_index].ident
+                        new.variants[new_index].name.ident
                     ),
                     Impact::Breaking,
                     "code naming the variant no longer compiles",
-                    Some(format!("no change: still {}", literal(&variant.value))),
+                    Some(Wire::Unchanged(Some(format!(
+                        "still {}",
+                        literal(&variant.value)
+                    )))),
                 ))
             }
             Some(_) => {}
         }
     }
-    for (index, variant) in new.variants.iter().enumerate() {
+    for variant in &new.variants {
         if !old.variants.iter().any(|v| v.value == variant.value) {
             changes.push(change(
                 format!("enum `{type_name}`"),
                 format!(
                     "value {} (`{}`) added",
                     literal(&variant.value),
-                    current.names.members[new_id][index].ident
+                    variant.name.ident
                 ),
                 Impact::Addition,
                 "a new variant (enums are `#[non_exhaustive]` and keep `Unknown`)",
@@ -592,11 +617,10 @@ fn compare_enums(
     }
 }
 
-fn compare_operations(base: &Api<'_>, current: &Api<'_>, changes: &mut Vec<Change>) {
-    for (index, old) in base.model.operations.iter().enumerate() {
-        let method = &base.names.operations[index];
+fn compare_operations(base: &Model, current: &Model, changes: &mut Vec<Change>) {
+    for old in &base.operations {
+        let method = &old.method;
         let Some(new) = current
-            .model
             .operations
             .iter()
             .find(|o| o.operation_id == old.operation_id)
@@ -619,13 +643,13 @@ fn compare_operations(base: &Api<'_>, current: &Api<'_>, changes: &mut Vec<Chang
                 ),
                 Impact::None,
                 "same method",
-                Some("breaking: requests go to another endpoint".to_owned()),
+                Some(Wire::Breaking("requests go to another endpoint".to_owned())),
             ));
         }
-        let names = |api: &Api<'_>, op: &crate::model::Operation| {
+        let names = |api: &Model, op: &crate::model::Operation| {
             (
-                api.model.types[op.request].source_name.clone(),
-                api.model.types[op.response].source_name.clone(),
+                api.types[op.request].source_name.clone(),
+                api.types[op.response].source_name.clone(),
             )
         };
         if names(base, old) != names(current, new) {
@@ -649,9 +673,8 @@ fn compare_operations(base: &Api<'_>, current: &Api<'_>, changes: &mut Vec<Chang
             ));
         }
     }
-    for (index, new) in current.model.operations.iter().enumerate() {
+    for new in &current.operations {
         if !base
-            .model
             .operations
             .iter()
             .any(|o| o.operation_id == new.operation_id)
@@ -660,14 +683,14 @@ fn compare_operations(base: &Api<'_>, current: &Api<'_>, changes: &mut Vec<Chang
                 format!("operation `{}`", new.operation_id),
                 "added",
                 Impact::Addition,
-                format!("new method `Client::{}`", current.names.operations[index]),
+                format!("new method `Client::{}`", new.method),
                 None,
             ));
         }
     }
 }
 
-fn type_text(api: &Api<'_>, ty: &FieldType) -> String {
+fn type_text(api: &Model, ty: &FieldType) -> String {
     match ty {
         FieldType::String => "string".to_owned(),
         FieldType::Integer(IntFormat::Int32) => "int32".to_owned(),
@@ -677,7 +700,7 @@ fn type_text(api: &Api<'_>, ty: &FieldType) -> String {
         FieldType::Number => "number".to_owned(),
         FieldType::Boolean => "boolean".to_owned(),
         FieldType::Array { items, .. } => format!("array of {}", type_text(api, items)),
-        FieldType::Named(id) => format!("`{}`", api.model.types[*id].source_name),
+        FieldType::Named(id) => format!("`{}`", api.types[*id].source_name),
     }
 }
 

@@ -48,23 +48,19 @@ pub fn generate_from_file(
 }
 
 fn generate_loaded(loaded: load::LoadedSpec) -> Result<Vec<GeneratedFile>, GenerateError> {
-    let (model, names) = named_model(loaded)?;
-    Ok(emit::emit(&model, &names)?)
+    let model = named_model(loaded)?;
+    Ok(emit::emit(&model)?)
 }
 
 /// Runs load → resolve → model → naming on spec text: the API as the emitter would see it.
-pub fn model_from_str(
-    file: &str,
-    text: &str,
-) -> Result<(model::Model, naming::Names), GenerateError> {
+pub fn model_from_str(file: &str, text: &str) -> Result<model::Model, GenerateError> {
     named_model(load::load_str(file, text)?)
 }
 
-fn named_model(loaded: load::LoadedSpec) -> Result<(model::Model, naming::Names), GenerateError> {
+fn named_model(loaded: load::LoadedSpec) -> Result<model::Model, GenerateError> {
     let resolved = resolve::resolve(loaded)?;
     let model = model::build(&resolved)?;
-    let names = naming::assign(&model)?;
-    Ok((model, names))
+    Ok(naming::assign(model)?)
 }
 
 /// Compares two spec texts: what the change from `base` to `current` does to the API.
@@ -72,18 +68,9 @@ pub fn api_diff(
     base: (&str, &str),
     current: (&str, &str),
 ) -> Result<api_diff::Report, GenerateError> {
-    let (base_model, base_names) = model_from_str(base.0, base.1)?;
-    let (current_model, current_names) = model_from_str(current.0, current.1)?;
-    Ok(api_diff::compare(
-        &api_diff::Api {
-            model: &base_model,
-            names: &base_names,
-        },
-        &api_diff::Api {
-            model: &current_model,
-            names: &current_names,
-        },
-    ))
+    let base_model = model_from_str(base.0, base.1)?;
+    let current_model = model_from_str(current.0, current.1)?;
+    Ok(api_diff::compare(&base_model, &current_model))
 }
 
 /// The workspace root (the parent of `xtask/`).

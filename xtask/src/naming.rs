@@ -10,32 +10,8 @@ use std::collections::BTreeMap;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::diagnostics::{pointer_join, Diagnostics, Reporter};
+pub use crate::model::RustName;
 use crate::model::{Literal, Model, TypeKind};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Names {
-    /// Rust type name per model type.
-    pub types: Vec<String>,
-    /// Per type: field names (structs) or variant names (enums).
-    pub members: Vec<Vec<RustName>>,
-    /// Client method name per operation.
-    pub operations: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RustName {
-    /// The identifier as it appears in code, including an `r#` prefix for keywords.
-    pub ident: String,
-    /// Whether serde needs `#[serde(rename = "...")]` to keep the wire name.
-    pub needs_rename: bool,
-}
-
-impl RustName {
-    /// The identifier without a raw prefix, for building derived names like `with_type`.
-    pub fn bare(&self) -> &str {
-        self.ident.strip_prefix("r#").unwrap_or(&self.ident)
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Case {
@@ -105,13 +81,12 @@ pub fn rust_name(wire: &str, case: Case) -> Option<RustName> {
     })
 }
 
-/// Names everything in the model, reporting every collision and unusable name.
-pub fn assign(model: &Model) -> Result<Names, Diagnostics> {
+/// Names everything in the model, reporting every collision and unusable name: the model
+/// comes back with every `name` and `method` set.
+pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
     let mut reporter = Reporter::new(&model.spec_file);
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
-    let mut types = Vec::new();
-    let mut members = Vec::new();
-    for def in &model.types {
+    for (index, def) in model.types.iter_mut().enumerate() {
         let name = match rust_name(&def.source_name, Case::Pascal) {
             Some(name) => name.ident,
             None => {
@@ -119,7 +94,7 @@ pub fn assign(model: &Model) -> Result<Names, Diagnostics> {
                     &def.pointer,
                     format!("cannot derive a Rust type name from `{}`", def.source_name),
                 );
-                format!("Unnamed{}", types.len())
+                format!("Unnamed{index}")
             }
         };
         if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
@@ -143,15 +118,26 @@ pub fn assign(model: &Model) -> Result<Names, Diagnostics> {
                 format!("`{}` ({})", def.source_name, def.pointer),
             );
         }
-        members.push(member_names(def, &mut reporter));
-        types.push(name);
+        let members = member_names(def, &mut reporter);
+        match &mut def.kind {
+            TypeKind::Struct(definition) => {
+                for (field, member) in definition.fields.iter_mut().zip(members) {
+                    field.name = member;
+                }
+            }
+            TypeKind::Enum(definition) => {
+                for (variant, member) in definition.variants.iter_mut().zip(members) {
+                    variant.name = member;
+                }
+            }
+        }
+        def.name = name;
     }
-    let operations = operation_names(model, &mut reporter);
-    reporter.into_result(Names {
-        types,
-        members,
-        operations,
-    })
+    let methods = operation_names(&model, &mut reporter);
+    for (operation, method) in model.operations.iter_mut().zip(methods) {
+        operation.method = method;
+    }
+    reporter.into_result(model)
 }
 
 fn member_names(def: &crate::model::TypeDef, reporter: &mut Reporter) -> Vec<RustName> {
@@ -175,7 +161,7 @@ fn member_names(def: &crate::model::TypeDef, reporter: &mut Reporter) -> Vec<Rus
                 };
                 (
                     wire,
-                    v.name.clone(),
+                    v.spec_name.clone(),
                     pointer_join(&pointer_join(&def.pointer, "enum"), &index.to_string()),
                 )
             })
@@ -234,7 +220,7 @@ fn operation_names(model: &Model, reporter: &mut Reporter) -> Vec<String> {
                         operation.operation_id
                     ),
                 );
-                continue;
+                format!("unnamed_{}", names.len())
             }
         };
         if RESERVED_METHOD_NAMES.contains(&name.as_str())

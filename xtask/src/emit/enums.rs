@@ -1,0 +1,142 @@
+//! Open enums: a variant per documented value plus `Unknown`, so values the service adds
+//! later still decode.
+
+use super::*;
+
+pub(super) fn enum_tokens(def: &TypeDef, definition: &EnumDef) -> TokenStream {
+    let name = ident(&def.name);
+    let mut doc = text_lines(def.doc.as_deref());
+    if doc.is_empty() {
+        doc.push(format!("Allowed values of `{}`.", def.source_name));
+    }
+    doc.push(String::new());
+    doc.push(format!("Values: {}.", allowed_text(definition)));
+    let doc = doc_attrs(&doc);
+    let variants: Vec<Ident> = definition
+        .variants
+        .iter()
+        .map(|variant| ident(&variant.name.ident))
+        .collect();
+    let variant_docs = definition.variants.iter().map(|variant| {
+        let mut lines = text_lines(variant.doc.as_deref());
+        lines.push(format!("Wire value: `{}`.", literal_text(&variant.value)));
+        doc_attrs(&lines)
+    });
+    let values: Vec<TokenStream> = definition
+        .variants
+        .iter()
+        .map(|v| literal_tokens(&v.value))
+        .collect();
+    let (repr, copy, wire_value_sig, from_sig, unknown_from, serialize, deserialize, unknown_doc) = match definition.repr {
+        EnumRepr::Integer => (
+            quote!(i64),
+            quote!(Copy,),
+            quote!(pub const fn wire_value(self) -> i64),
+            quote!(pub const fn from_wire_value(value: i64) -> Self),
+            quote!(other => Self::Unknown(other)),
+            quote!(serializer.serialize_i64(self.wire_value())),
+            quote!(<i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)),
+            "A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.",
+        ),
+        EnumRepr::String => (
+            quote!(String),
+            quote!(),
+            quote!(pub fn wire_value(&self) -> &str),
+            quote!(pub fn from_wire_value(value: &str) -> Self),
+            quote!(other => Self::Unknown(other.to_owned())),
+            quote!(serializer.serialize_str(self.wire_value())),
+            quote!(<String as serde::Deserialize>::deserialize(deserializer).map(|value| Self::from_wire_value(&value))),
+            "A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.",
+        ),
+    };
+    let unknown_arm = match definition.repr {
+        EnumRepr::Integer => quote!(Self::Unknown(value) => *value),
+        EnumRepr::String => quote!(Self::Unknown(value) => value),
+    };
+    let wire_body = match definition.repr {
+        EnumRepr::Integer => quote! {
+            match self {
+                #(Self::#variants => #values,)*
+                Self::Unknown(value) => value,
+            }
+        },
+        EnumRepr::String => quote! {
+            match self {
+                #(Self::#variants => #values,)*
+                #unknown_arm,
+            }
+        },
+    };
+    let is_known = match definition.repr {
+        EnumRepr::Integer => quote! {
+            /// Whether this is one of the values the spec lists.
+            pub const fn is_known(self) -> bool {
+                !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+            }
+        },
+        EnumRepr::String => quote! {
+            /// Whether this is one of the values the spec lists.
+            pub fn is_known(&self) -> bool {
+                !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+            }
+        },
+    };
+    let known_count = TokenLiteral::usize_unsuffixed(variants.len());
+    quote! {
+        #doc
+        #[derive(Clone, #copy Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variant_docs #variants,)*
+            #[doc = #unknown_doc]
+            Unknown(#repr),
+        }
+
+        impl #name {
+            /// Every value the spec lists, in its order.
+            pub const KNOWN: [Self; #known_count] = [#(Self::#variants),*];
+
+            /// The value sent on the wire.
+            #wire_value_sig {
+                #wire_body
+            }
+
+            /// The variant for a wire value; values the spec does not list become `Unknown`.
+            #from_sig {
+                match value {
+                    #(#values => Self::#variants,)*
+                    #unknown_from,
+                }
+            }
+
+            #is_known
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.wire_value(), f)
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #serialize
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #deserialize
+            }
+        }
+    }
+}
+
+pub(super) fn allowed_text(definition: &EnumDef) -> String {
+    definition
+        .variants
+        .iter()
+        .map(|variant| format!("{} ({})", literal_text(&variant.value), variant.name.ident))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,246 @@
+//! `src/operations.rs` (one client method and descriptor per operation, and what the client
+//! reads from each request) and `src/mock_actions.rs` (the mock server's dispatch).
+
+use super::*;
+
+/// Runtime items `operations.rs` may use.
+pub(super) const RUNTIME_OPERATION_ITEMS: [&str; 5] =
+    ["ApiResponse", "Client", "Error", "Operation", "RequestInfo"];
+
+pub(super) fn operations_rs(model: &Model) -> TokenStream {
+    let items = model
+        .operations
+        .iter()
+        .map(|operation| operation_tokens(model, operation));
+    let mut seen = Vec::new();
+    let request_infos = model.operations.iter().filter_map(|operation| {
+        if seen.contains(&operation.request) {
+            return None;
+        }
+        seen.push(operation.request);
+        Some(request_info_impl(model, operation))
+    });
+    let body = quote! {
+        #(#items)*
+        #(#request_infos)*
+    };
+    let runtime = imports(&body, quote!(super::runtime), &RUNTIME_OPERATION_ITEMS);
+    let types = imports(&body, quote!(super::types), &type_names(model));
+    quote! {
+        #runtime
+        #types
+        #body
+    }
+}
+
+/// Every generated type's name, for imports.
+pub(super) fn type_names(model: &Model) -> Vec<&str> {
+    model.types.iter().map(|def| def.name.as_str()).collect()
+}
+
+/// The mock server's knowledge of this API: compiled only with the `mock` feature.
+pub(super) fn mock_actions_rs(model: &Model) -> TokenStream {
+    let (mock_arms, numbered): (Vec<TokenStream>, Vec<bool>) = model
+        .operations
+        .iter()
+        .map(|operation| mock_arm(model, operation))
+        .unzip();
+    // Named `_sequence` when no operation's data has a string field to number.
+    let sequence = if numbered.contains(&true) {
+        quote!(sequence)
+    } else {
+        quote!(_sequence)
+    };
+    let body = quote! {
+        /// The actions of this API, for the mock server: each decodes and validates its
+        /// request type and makes up the `Data` of a successful answer.
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct Actions;
+
+        impl MockActions for Actions {
+            fn check(&self, action: &str, body: &[u8], #sequence: u64) -> Option<Checked> {
+                match action {
+                    #(#mock_arms)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl MockServer {
+            /// Starts the mock on 127.0.0.1 (random port) for `app_id` and its ServerSecret,
+            /// answering every action of this API.
+            ///
+            /// # Errors
+            /// When no local port can be bound.
+            pub async fn start(
+                app_id: u32,
+                server_secret: impl Into<SensitiveString>,
+            ) -> std::io::Result<Self> {
+                Self::start_with(app_id, server_secret, Actions).await
+            }
+        }
+    };
+    let types = imports(&body, quote!(super::types), &type_names(model));
+    quote! {
+        #![cfg(feature = "mock")]
+        use super::runtime::mock::{Checked, MockActions, MockServer};
+        use super::runtime::SensitiveString;
+        #types
+        #body
+    }
+}
+
+/// The mock's dispatch for one operation: its request type and made-up response `Data`
+/// (string fields `mock` + 12 digits, so they look like the service's fixed-length ids).
+pub(super) fn mock_arm(model: &Model, operation: &Operation) -> (TokenStream, bool) {
+    let action = &operation.action;
+    let request = ident(&model.types[operation.request].name);
+    let data_fields = match &model.types[operation.response].kind {
+        TypeKind::Struct(StructDef {
+            envelope: Some(envelope),
+            ..
+        }) => match &model.types[envelope.data_type].kind {
+            TypeKind::Struct(data) => data.fields.iter().collect::<Vec<_>>(),
+            TypeKind::Enum(_) => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let inserts = data_fields.iter().filter_map(|field| {
+        let wire = &field.wire_name;
+        let value = match (&field.ty, field.sensitive) {
+            (FieldType::String, false) => {
+                quote!(serde_json::Value::String(format!("mock{sequence:012}")))
+            }
+            (FieldType::Integer(_), _) => quote!(serde_json::Value::from(0)),
+            (FieldType::Boolean, _) => quote!(serde_json::Value::Bool(false)),
+            _ => return None,
+        };
+        Some(quote!(data.insert(#wire.to_owned(), #value);))
+    });
+    let inserts: Vec<TokenStream> = inserts.collect();
+    let numbered = data_fields
+        .iter()
+        .any(|field| field.ty == FieldType::String && !field.sensitive);
+    let binding = if inserts.is_empty() {
+        quote!(let data)
+    } else {
+        quote!(let mut data)
+    };
+    let arm = quote! {
+        #action => {
+            #binding = serde_json::Map::new();
+            #(#inserts)*
+            Some(Checked::decode::<#request>(body, serde_json::Value::Object(data)))
+        }
+    };
+    (arm, numbered)
+}
+
+/// What the client reads from a request besides its body: the idempotency key that makes
+/// retries safe (requests without one are never retried) and the room for tracing.
+pub(super) fn request_info_impl(model: &Model, operation: &Operation) -> TokenStream {
+    let request = ident(&model.types[operation.request].name);
+    let key = operation.idempotency_key.as_ref().map(|key| {
+        let fields: Vec<Ident> = key
+            .steps
+            .iter()
+            .map(|step| ident(&model.field(*step).name.ident))
+            .collect();
+        quote! {
+            fn idempotency_key(&self) -> Option<&str> {
+                self.#(#fields).*.as_deref()
+            }
+            fn set_idempotency_key(&mut self, key: String) -> bool {
+                self.#(#fields).* = Some(key);
+                true
+            }
+        }
+    });
+    let room = operation.room_id.as_ref().map(|path| {
+        let value = match scalar_value(model, path, &quote!(self)) {
+            Access::Direct(value) => quote!(Some(#value)),
+            Access::Maybe(value) => value,
+        };
+        quote! {
+            fn room_id(&self) -> Option<&str> {
+                #value
+            }
+        }
+    });
+    let mut doc = Vec::new();
+    if let Some(key) = &operation.idempotency_key {
+        doc.push(format!(
+            "`{}` (`x-zego-idempotency-key`) makes retries of this request safe.",
+            key.wire
+        ));
+    }
+    if let Some(path) = &operation.room_id {
+        doc.push(format!(
+            "`{}` (`x-zego-room-id`) names the room in tracing spans.",
+            path.wire
+        ));
+    }
+    let doc = doc_attrs(&doc);
+    quote! {
+        #doc
+        impl RequestInfo for #request {
+            #key
+            #room
+        }
+    }
+}
+
+pub(super) fn operation_tokens(model: &Model, operation: &Operation) -> TokenStream {
+    let const_name = format_ident!("{}", operation.method.to_uppercase());
+    let method = format_ident!("{}", operation.method);
+    let name = &operation.operation_id;
+    let action = &operation.action;
+    let path = &operation.path;
+    let request = ident(&model.types[operation.request].name);
+    let response = ident(&model.types[operation.response].name);
+    let data = match &model.types[operation.response].kind {
+        TypeKind::Struct(StructDef {
+            envelope: Some(envelope),
+            ..
+        }) => ident(&model.types[envelope.data_type].name),
+        _ => ident(&model.types[operation.response].name),
+    };
+    let const_doc = doc_attrs(&[format!(
+        "The `{name}` operation (`POST {path}?Action={action}`)."
+    )]);
+    let mut method_doc = Vec::new();
+    method_doc.extend(operation.summary.iter().cloned());
+    if let Some(description) = &operation.doc {
+        method_doc.push(String::new());
+        method_doc.extend(description.lines().map(str::to_owned));
+    }
+    method_doc.extend([
+        String::new(),
+        "The request is validated first; an invalid request is never sent.".to_owned(),
+        String::new(),
+        "# Errors".to_owned(),
+        String::new(),
+        "[`Error::Validation`](Error::Validation) before sending; afterwards".to_owned(),
+        "`Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`."
+            .to_owned(),
+    ]);
+    let method_doc = doc_attrs(&method_doc);
+    quote! {
+        #const_doc
+        pub const #const_name: Operation = Operation {
+            name: #name,
+            action: #action,
+            path: #path,
+        };
+
+        impl Client {
+            #method_doc
+            pub async fn #method(
+                &self,
+                request: &#request,
+            ) -> Result<ApiResponse<#data>, Error> {
+                self.execute::<_, #response>(&#const_name, request).await
+            }
+        }
+    }
+}

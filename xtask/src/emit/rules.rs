@@ -1,0 +1,314 @@
+//! The rule compiler: turns `x-zego-rules` conditions and assertions into Rust expressions
+//! over a struct's (possibly optional, possibly nested) fields.
+
+use super::*;
+
+/// How a rule reads a path: the value is always there (`Direct`), or may be missing (`Maybe`).
+pub(super) enum Access {
+    /// An expression of type `&T` (or a place of type `T`).
+    Direct(TokenStream),
+    /// An expression of type `Option<&T>`.
+    Maybe(TokenStream),
+}
+
+pub(super) fn path_fields<'a>(model: &'a Model, path: &FieldPath) -> Vec<&'a Field> {
+    path.steps
+        .iter()
+        .filter_map(|step| match &model.types[step.owner].kind {
+            TypeKind::Struct(definition) => definition.fields.get(step.field.0),
+            TypeKind::Enum(_) => None,
+        })
+        .collect()
+}
+
+/// One step down a path: field `name` of whatever `access` reaches.
+pub(super) fn step(access: Access, name: &Ident, required: bool) -> Access {
+    match (access, required) {
+        (Access::Direct(expr), true) => Access::Direct(quote!(#expr.#name)),
+        (Access::Direct(expr), false) => Access::Maybe(quote!(#expr.#name.as_ref())),
+        (Access::Maybe(expr), true) => Access::Maybe(quote!(#expr.map(|parent| &parent.#name))),
+        (Access::Maybe(expr), false) => {
+            Access::Maybe(quote!(#expr.and_then(|parent| parent.#name.as_ref())))
+        }
+    }
+}
+
+/// The access to the struct that holds the last field of `path` (all but the last step).
+pub(super) fn parent_access(model: &Model, path: &FieldPath, root: &TokenStream) -> Access {
+    let fields = path_fields(model, path);
+    let parents = path.steps.len().saturating_sub(1);
+    path.steps
+        .iter()
+        .zip(fields)
+        .take(parents)
+        .fold(Access::Direct(root.clone()), |access, (at, field)| {
+            step(access, &ident(&model.field(*at).name.ident), field.required)
+        })
+}
+
+/// The access to the last field of `path` itself.
+pub(super) fn field_access(model: &Model, path: &FieldPath, root: &TokenStream) -> Access {
+    let Some((last, field)) = path
+        .steps
+        .last()
+        .zip(path_fields(model, path).last().copied())
+    else {
+        return Access::Direct(root.clone());
+    };
+    let name = ident(&model.field(*last).name.ident);
+    step(parent_access(model, path, root), &name, field.required)
+}
+
+/// The comparable value of a scalar leaf: `i64` for integers and integer enums, `&str` for
+/// strings and string enums, `bool`. A missing optional value takes the field's default.
+pub(super) fn scalar_value(model: &Model, path: &FieldPath, root: &TokenStream) -> Access {
+    let (Some(last), Some(field)) = (path.steps.last(), path_fields(model, path).last().copied())
+    else {
+        return Access::Direct(root.clone());
+    };
+    let name = ident(&model.field(*last).name.ident);
+    let leaf = Leaf::of(model, &field.ty);
+    let access = match (
+        parent_access(model, path, root),
+        field.required,
+        leaf.is_copy(),
+    ) {
+        (Access::Direct(parent), true, _) => {
+            return Access::Direct(leaf.read_place(quote!(#parent.#name)))
+        }
+        (Access::Direct(parent), false, true) => leaf.map_owned(quote!(#parent.#name)),
+        (Access::Direct(parent), false, false) => leaf.map_borrowed(quote!(#parent.#name.as_ref())),
+        (Access::Maybe(parent), true, true) => {
+            leaf.map_owned(quote!(#parent.map(|parent| parent.#name)))
+        }
+        (Access::Maybe(parent), true, false) => {
+            leaf.map_borrowed(quote!(#parent.map(|parent| &parent.#name)))
+        }
+        (Access::Maybe(parent), false, true) => {
+            leaf.map_owned(quote!(#parent.and_then(|parent| parent.#name)))
+        }
+        (Access::Maybe(parent), false, false) => {
+            leaf.map_borrowed(quote!(#parent.and_then(|parent| parent.#name.as_ref())))
+        }
+    };
+    match &field.default {
+        Some(default) => {
+            let default = literal_tokens(default);
+            Access::Maybe(quote!(#access.or(Some(#default))))
+        }
+        None => Access::Maybe(access),
+    }
+}
+
+/// How a scalar field turns into the value rules compare.
+pub(super) enum Leaf {
+    /// `i32`/`u32`, widened to `i64`.
+    NarrowInt,
+    /// `i64` or `bool`, used as is.
+    Plain,
+    String,
+    IntEnum(Ident),
+    StrEnum(Ident),
+}
+
+impl Leaf {
+    fn of(model: &Model, ty: &FieldType) -> Self {
+        match ty {
+            FieldType::Integer(IntFormat::Int32 | IntFormat::Uint32) => Self::NarrowInt,
+            FieldType::String => Self::String,
+            FieldType::Named(id) => match &model.types[*id].kind {
+                TypeKind::Enum(EnumDef {
+                    repr: EnumRepr::String,
+                    ..
+                }) => Self::StrEnum(ident(&model.types[*id].name)),
+                _ => Self::IntEnum(ident(&model.types[*id].name)),
+            },
+            _ => Self::Plain,
+        }
+    }
+
+    fn is_copy(&self) -> bool {
+        matches!(self, Self::NarrowInt | Self::Plain | Self::IntEnum(_))
+    }
+
+    /// From a place expression holding the value itself.
+    fn read_place(&self, place: TokenStream) -> TokenStream {
+        match self {
+            Self::NarrowInt => quote!(i64::from(#place)),
+            Self::Plain => place,
+            Self::String => quote!(#place.as_str()),
+            Self::IntEnum(_) | Self::StrEnum(_) => quote!(#place.wire_value()),
+        }
+    }
+
+    /// From an `Option<T>` of a `Copy` value.
+    fn map_owned(&self, option: TokenStream) -> TokenStream {
+        match self {
+            Self::NarrowInt => quote!(#option.map(i64::from)),
+            Self::IntEnum(name) => quote!(#option.map(#name::wire_value)),
+            _ => option,
+        }
+    }
+
+    /// From an `Option<&T>`.
+    fn map_borrowed(&self, option: TokenStream) -> TokenStream {
+        match self {
+            Self::String => quote!(#option.map(String::as_str)),
+            Self::StrEnum(name) => quote!(#option.map(#name::wire_value)),
+            _ => quote!(#option.copied()),
+        }
+    }
+}
+
+/// True when the value is one of `values` (or, with `negate`, when it is not).
+pub(super) fn compare_tokens(value: Access, values: &[Literal], negate: bool) -> TokenStream {
+    let literals: Vec<TokenStream> = values.iter().map(literal_tokens).collect();
+    let not = negate.then(|| quote!(!));
+    let (equal, literal) = (
+        if negate { quote!(!=) } else { quote!(==) },
+        literals.first(),
+    );
+    match (value, values) {
+        (Access::Direct(value), [Literal::Bool(expected)]) if *expected != negate => value,
+        (Access::Direct(value), [Literal::Bool(_)]) => quote!(!#value),
+        (Access::Direct(value), [_]) => quote!(#value #equal #literal),
+        (Access::Direct(value), _) => quote!(#not [#(#literals),*].contains(&#value)),
+        (Access::Maybe(value), [_]) => quote!(#value #equal Some(#literal)),
+        (Access::Maybe(value), _) => {
+            quote!(#not #value.is_some_and(|value| [#(#literals),*].contains(&value)))
+        }
+    }
+}
+
+/// `body(left, right)` when both values are there; false when either is missing.
+pub(super) fn when_both(
+    left: Access,
+    right: Access,
+    body: impl Fn(TokenStream, TokenStream) -> TokenStream,
+) -> TokenStream {
+    match (left, right) {
+        (Access::Direct(left), Access::Direct(right)) => body(left, right),
+        (Access::Direct(left), Access::Maybe(right)) => {
+            let body = body(left, quote!(right));
+            quote!(#right.is_some_and(|right| #body))
+        }
+        (Access::Maybe(left), Access::Direct(right)) => {
+            let body = body(quote!(left), right);
+            quote!(#left.is_some_and(|left| #body))
+        }
+        (Access::Maybe(left), Access::Maybe(right)) => {
+            let body = body(quote!(left), quote!(right));
+            quote!(#left.zip(#right).is_some_and(|(left, right)| #body))
+        }
+    }
+}
+
+/// An expression that is true when the condition holds (or, with `negate`, when it does not).
+pub(super) fn condition_tokens(
+    model: &Model,
+    condition: &Condition,
+    root: &TokenStream,
+    negate: bool,
+) -> TokenStream {
+    match condition {
+        Condition::OneOf { path, values } => {
+            compare_tokens(scalar_value(model, path, root), values, negate)
+        }
+        Condition::Any { array, item } => {
+            let item_condition = condition_tokens(model, item, &quote!(item), false);
+            let not = negate.then(|| quote!(!));
+            match field_access(model, array, root) {
+                Access::Direct(list) => quote!(#not #list.iter().any(|item| #item_condition)),
+                Access::Maybe(list) => {
+                    quote!(#not #list.is_some_and(|list| list.iter().any(|item| #item_condition)))
+                }
+            }
+        }
+    }
+}
+
+/// An expression that is true when the assertion is broken, and the path to report.
+pub(super) fn assertion_tokens<'a>(
+    model: &Model,
+    assertion: &'a Assertion,
+) -> (TokenStream, &'a FieldPath) {
+    let root = quote!(self);
+    match assertion {
+        Assertion::Holds(condition) => {
+            let broken = condition_tokens(model, condition, &root, true);
+            let path = match condition {
+                Condition::OneOf { path, .. } => path,
+                Condition::Any { array, .. } => array,
+            };
+            (broken, path)
+        }
+        Assertion::Present(path) => (missing_tokens(model, path), path),
+        Assertion::ProductAtMost {
+            factors: [a, b],
+            maximum,
+        } => {
+            let maximum = TokenLiteral::i64_unsuffixed(*maximum);
+            let broken = when_both(
+                scalar_value(model, a, &root),
+                scalar_value(model, b, &root),
+                |a, b| quote!(i128::from(#a) * i128::from(#b) > #maximum),
+            );
+            (broken, a)
+        }
+        Assertion::LessOrEqual { left, right } => {
+            let broken = when_both(
+                scalar_value(model, left, &root),
+                scalar_value(model, right, &root),
+                |left, right| quote!(#left > #right),
+            );
+            (broken, left)
+        }
+        Assertion::CountAtMost {
+            array,
+            item,
+            maximum,
+        } => {
+            let item_condition = condition_tokens(model, item, &quote!(item), false);
+            let maximum = TokenLiteral::usize_unsuffixed(usize::try_from(*maximum).unwrap_or(0));
+            let count = match field_access(model, array, &root) {
+                Access::Direct(list) => quote!(#list.iter().filter(|item| #item_condition).count()),
+                Access::Maybe(list) => {
+                    quote!(#list.map_or(0, |list| list.iter().filter(|item| #item_condition).count()))
+                }
+            };
+            (quote!(#count > #maximum), array)
+        }
+    }
+}
+
+/// True when the last field of `path` is missing (or an empty array) while its parent exists.
+pub(super) fn missing_tokens(model: &Model, path: &FieldPath) -> TokenStream {
+    let Some((last, field)) = path
+        .steps
+        .last()
+        .zip(path_fields(model, path).last().copied())
+    else {
+        return quote!(false);
+    };
+    let name = ident(&model.field(*last).name.ident);
+    let is_array = matches!(field.ty, FieldType::Array { .. });
+    let missing = |holder: TokenStream| match (field.required, is_array) {
+        (true, true) => quote!(#holder.#name.is_empty()),
+        (true, false) => quote!(false),
+        (false, true) => quote!(#holder.#name.as_ref().is_none_or(Vec::is_empty)),
+        (false, false) => quote!(#holder.#name.is_none()),
+    };
+    match parent_access(model, path, &quote!(self)) {
+        Access::Direct(parent) => missing(parent),
+        Access::Maybe(parent) => {
+            let check = missing(quote!(parent));
+            quote!(#parent.is_some_and(|parent| #check))
+        }
+    }
+}
+
+/// `at.field("A").field("B")` for a rule path.
+pub(super) fn path_tokens(path: &FieldPath) -> TokenStream {
+    let segments = path.wire.split('.').map(|segment| quote!(.field(#segment)));
+    quote!(at #(#segments)*)
+}

@@ -1,0 +1,100 @@
+//! `src/types.rs`: one struct or enum per schema, and the Rust type of each field.
+
+use super::*;
+use crate::model::TypeId;
+
+pub(super) fn types_rs(model: &Model) -> TokenStream {
+    let items = model
+        .types
+        .iter()
+        .enumerate()
+        .map(|(id, def)| match &def.kind {
+            TypeKind::Struct(definition) => StructEmitter {
+                model,
+                id: TypeId(id),
+                def,
+                definition,
+            }
+            .emit(),
+            TypeKind::Enum(definition) => enum_tokens(def, definition),
+        });
+    let body = quote!(#(#items)*);
+    let support = imports(&body, quote!(super::runtime::support), &RUNTIME_SUPPORT);
+    let runtime = imports(&body, quote!(super::runtime), &RUNTIME_TYPES_ITEMS);
+    quote! {
+        #support
+        #runtime
+        #body
+    }
+}
+
+/// Runtime items `types.rs` may use, imported when it does.
+pub(super) const RUNTIME_TYPES_ITEMS: [&str; 8] = [
+    "Envelope",
+    "EnvelopeParts",
+    "FieldPath",
+    "Redact",
+    "SensitiveString",
+    "Validate",
+    "ValidationError",
+    "Violation",
+];
+
+/// The validation helpers of `runtime::support`.
+pub(super) const RUNTIME_SUPPORT: [&str; 4] =
+    ["check_items", "check_known", "check_length", "check_range"];
+
+pub(super) fn rust_type(field: &Field, model: &Model) -> TokenStream {
+    fn of(ty: &FieldType, sensitive: bool, model: &Model) -> TokenStream {
+        match ty {
+            FieldType::String if sensitive => quote!(SensitiveString),
+            FieldType::String => quote!(String),
+            FieldType::Integer(format) => int_type(*format),
+            FieldType::Number => quote!(f64),
+            FieldType::Boolean => quote!(bool),
+            FieldType::Array { items, .. } => {
+                let item = of(items, false, model);
+                quote!(Vec<#item>)
+            }
+            FieldType::Named(id) => {
+                let name = ident(&model.types[*id].name);
+                quote!(#name)
+            }
+        }
+    }
+    of(&field.ty, field.sensitive, model)
+}
+
+pub(super) fn int_type(format: IntFormat) -> TokenStream {
+    match format {
+        IntFormat::Int32 => quote!(i32),
+        IntFormat::Uint32 => quote!(u32),
+        IntFormat::Int64 | IntFormat::Unspecified => quote!(i64),
+    }
+}
+
+pub(super) fn literal_tokens(literal: &Literal) -> TokenStream {
+    match literal {
+        Literal::Int(value) => {
+            let literal = TokenLiteral::i64_unsuffixed(*value);
+            quote!(#literal)
+        }
+        Literal::Str(value) => quote!(#value),
+        Literal::Bool(value) => quote!(#value),
+    }
+}
+
+pub(super) fn literal_text(literal: &Literal) -> String {
+    match literal {
+        Literal::Int(value) => value.to_string(),
+        Literal::Str(value) => value.clone(),
+        Literal::Bool(value) => value.to_string(),
+    }
+}
+
+pub(super) fn option_tokens(value: Option<TokenLiteral>) -> TokenStream {
+    match value {
+        Some(value) => quote!(Some(#value)),
+        None => quote!(None),
+    }
+}

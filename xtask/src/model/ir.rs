@@ -1,0 +1,335 @@
+//! The intermediate representation: the API as the emitter and api-diff see it. Plain data,
+//! built by the rest of this module and named by the naming stage.
+
+use std::ops::{Index, IndexMut};
+
+/// A type's place in [`Model::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// A field's place in its struct's [`StructDef::fields`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FieldId(pub usize);
+
+impl Index<TypeId> for Vec<TypeDef> {
+    type Output = TypeDef;
+    fn index(&self, id: TypeId) -> &TypeDef {
+        &self[id.0]
+    }
+}
+
+impl IndexMut<TypeId> for Vec<TypeDef> {
+    fn index_mut(&mut self, id: TypeId) -> &mut TypeDef {
+        &mut self[id.0]
+    }
+}
+
+impl Index<FieldId> for Vec<Field> {
+    type Output = Field;
+    fn index(&self, id: FieldId) -> &Field {
+        &self[id.0]
+    }
+}
+
+/// A Rust identifier chosen by the naming stage for something the spec names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RustName {
+    /// The identifier as it appears in code, including an `r#` prefix for keywords.
+    pub ident: String,
+    /// Whether serde needs `#[serde(rename = "...")]` to keep the wire name.
+    pub needs_rename: bool,
+}
+
+impl RustName {
+    /// The identifier without a raw prefix, for building derived names like `with_type`.
+    pub fn bare(&self) -> &str {
+        self.ident.strip_prefix("r#").unwrap_or(&self.ident)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// The spec file, as named in generated headers.
+    pub spec_file: String,
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+}
+
+impl Model {
+    /// The field a path step lands on.
+    ///
+    /// # Panics
+    /// When the step does not come from this model (the model stage builds steps only to
+    /// struct fields that exist).
+    pub fn field(&self, step: PathStep) -> &Field {
+        match &self.types[step.owner].kind {
+            TypeKind::Struct(definition) => &definition.fields[step.field],
+            TypeKind::Enum(_) => panic!("path step into an enum: {step:?}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The schema's name as written in the spec (component key, `x-zego-type-name`, or the
+    /// field it was declared inline on).
+    pub source_name: String,
+    /// The Rust type name; empty until the naming stage sets it.
+    pub name: String,
+    pub pointer: String,
+    pub doc: Option<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(StructDef),
+    Enum(EnumDef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    pub fields: Vec<Field>,
+    pub rules: Vec<Rule>,
+    pub notes: Vec<String>,
+    pub usage: Usage,
+    /// Set on response schemas that carry the common result envelope.
+    pub envelope: Option<Envelope>,
+}
+
+/// Where a type is reachable from: request bodies, responses, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    pub request: bool,
+    pub response: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub wire_name: String,
+    /// The Rust field name; empty until the naming stage sets it.
+    pub name: RustName,
+    pub pointer: String,
+    pub doc: Option<String>,
+    pub note: Option<String>,
+    pub ty: FieldType,
+    pub required: bool,
+    pub default: Option<Literal>,
+    pub constraints: Constraints,
+    /// `format: password`: a credential that must never be printed.
+    pub sensitive: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldType {
+    String,
+    Integer(IntFormat),
+    Number,
+    Boolean,
+    Array {
+        items: Box<FieldType>,
+        item_constraints: Constraints,
+    },
+    Named(TypeId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntFormat {
+    Int32,
+    Int64,
+    Uint32,
+    /// No `format`: the generator uses a 64-bit signed integer, which holds any JSON integer
+    /// the service documents.
+    Unspecified,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Constraints {
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+}
+
+impl Constraints {
+    /// The three kinds of bound, each as its lower and upper limit: the one place that pairs
+    /// `minimum` with `maximum`, `minLength` with `maxLength`, `minItems` with `maxItems`.
+    pub fn bounds(&self) -> [Bound; 3] {
+        let count = |value: Option<usize>| value.map(|v| i64::try_from(v).unwrap_or(i64::MAX));
+        [
+            Bound {
+                low: self.minimum,
+                high: self.maximum,
+                keywords: ("minimum", "maximum"),
+                label: "Range",
+                unit: "",
+            },
+            Bound {
+                low: count(self.min_length),
+                high: count(self.max_length),
+                keywords: ("minLength", "maxLength"),
+                label: "Length",
+                unit: " characters",
+            },
+            Bound {
+                low: count(self.min_items),
+                high: count(self.max_items),
+                keywords: ("minItems", "maxItems"),
+                label: "Items",
+                unit: "",
+            },
+        ]
+    }
+}
+
+/// A lower and upper limit of one kind (see [`Constraints::bounds`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bound {
+    pub low: Option<i64>,
+    pub high: Option<i64>,
+    /// The OpenAPI keywords of the two limits.
+    pub keywords: (&'static str, &'static str),
+    /// How documentation names the bound, e.g. `Range`.
+    pub label: &'static str,
+    /// The unit documentation puts after a limit, e.g. ` characters`.
+    pub unit: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Literal {
+    Int(i64),
+    Str(String),
+    Bool(bool),
+}
+
+impl std::fmt::Display for Literal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Int(value) => write!(f, "{value}"),
+            Self::Str(value) => write!(f, "{value:?}"),
+            Self::Bool(value) => write!(f, "{value}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    pub repr: EnumRepr,
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    Integer,
+    String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub value: Literal,
+    /// From `x-enum-varnames`, if the spec names the variant.
+    pub spec_name: Option<String>,
+    /// The Rust variant name; empty until the naming stage sets it.
+    pub name: RustName,
+    pub doc: Option<String>,
+}
+
+/// A cross-field rule from `x-zego-rules`, with its paths resolved to fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub id: String,
+    pub description: String,
+    pub when: Vec<Condition>,
+    pub then: Vec<Assertion>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// The field's effective value (explicit, else its default) is one of `values`.
+    OneOf {
+        path: FieldPath,
+        values: Vec<Literal>,
+    },
+    /// Some item of the array satisfies the condition (relative to the item).
+    Any {
+        array: FieldPath,
+        item: Box<Condition>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Assertion {
+    Holds(Condition),
+    Present(FieldPath),
+    ProductAtMost {
+        factors: [FieldPath; 2],
+        maximum: i64,
+    },
+    LessOrEqual {
+        left: FieldPath,
+        right: FieldPath,
+    },
+    CountAtMost {
+        array: FieldPath,
+        item: Condition,
+        maximum: i64,
+    },
+}
+
+/// A dotted path from a struct to one of its (possibly nested) fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldPath {
+    /// As written in the spec, e.g. `MixConfig.MixOutputVideoConfig`.
+    pub wire: String,
+    pub steps: Vec<PathStep>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathStep {
+    pub owner: TypeId,
+    pub field: FieldId,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    pub code: FieldId,
+    pub message: FieldId,
+    pub request_id: FieldId,
+    pub data: FieldId,
+    pub data_type: TypeId,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    pub operation_id: String,
+    /// The `Client` method's name; empty until the naming stage sets it.
+    pub method: String,
+    pub pointer: String,
+    pub path: String,
+    /// The value of the `Action` query parameter.
+    pub action: String,
+    pub summary: Option<String>,
+    pub doc: Option<String>,
+    pub request: TypeId,
+    pub response: TypeId,
+    /// `x-zego-idempotency-key`: the request field that makes retries safe.
+    pub idempotency_key: Option<FieldPath>,
+    /// `x-zego-room-id`: the request field recorded as `room_id` on tracing spans.
+    pub room_id: Option<FieldPath>,
+}
+
+/// Names of the common signing parameters and the wire names the client sends for them.
+/// The runtime signs with exactly these names, so the spec must agree with it.
+pub const COMMON_PARAMETERS: [(&str, &str); 6] = [
+    ("action", "Action"),
+    ("app-id", "AppId"),
+    ("signature-nonce", "SignatureNonce"),
+    ("timestamp", "Timestamp"),
+    ("signature-version", "SignatureVersion"),
+    ("signature", "Signature"),
+];

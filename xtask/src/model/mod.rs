@@ -1,0 +1,167 @@
+//! Stage 3: turn a resolved OpenAPI document into the generator's own small model (IR).
+//!
+//! Everything the emitter needs is decided here: which schemas become structs or enums, the
+//! fields with their types, constraints and defaults, the cross-field rules with their paths
+//! resolved to fields, and the operations. Names stay as the wire spells them; the naming stage
+//! turns them into Rust identifiers. A spec feature this generator does not support is an
+//! error at its JSON pointer, never a guess.
+
+//! The IR types are in [`ir`]; the builder is split by concern: [`schemas`] lowers schemas,
+//! [`rules`] resolves cross-field rules, [`operations`] reads operations and envelopes, and
+//! [`usage`] marks where each type is used.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    IntegerType, ObjectType, ReferenceOr, Schema, SchemaKind, StringType, Type,
+    VariantOrUnknownOrEmpty,
+};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::diagnostics::{pointer_join, Diagnostics, Reporter};
+use crate::resolve::ResolvedSpec;
+
+mod ir;
+mod operations;
+mod rules;
+mod schemas;
+mod usage;
+
+pub use ir::*;
+use rules::RawRule;
+
+/// Builds the model, reporting every problem found rather than stopping at the first.
+pub fn build(spec: &ResolvedSpec) -> Result<Model, Diagnostics> {
+    let mut builder = Builder {
+        spec,
+        reporter: Reporter::new(&spec.file),
+        types: Vec::new(),
+        component_ids: BTreeMap::new(),
+        raw_rules: Vec::new(),
+    };
+    builder.declare_components();
+    builder.define_components();
+    builder.resolve_rules();
+    let operations = builder.operations();
+    builder.mark_usage(&operations);
+    let info = &spec.document.info;
+    let model = Model {
+        spec_file: spec.file.clone(),
+        title: info.title.clone(),
+        version: info.version.clone(),
+        description: info.description.clone(),
+        types: builder.types,
+        operations,
+    };
+    builder.reporter.into_result(model)
+}
+
+struct Builder<'a> {
+    spec: &'a ResolvedSpec,
+    reporter: Reporter,
+    types: Vec<TypeDef>,
+    component_ids: BTreeMap<String, TypeId>,
+    /// Rules are resolved after every struct has its fields.
+    raw_rules: Vec<(TypeId, String, Vec<RawRule>)>,
+}
+
+/// Extensions that the generator reads; anything else starting with `x-zego-` is a typo.
+const KNOWN_ZEGO_EXTENSIONS: [&str; 7] = [
+    "x-zego-idempotency-key",
+    "x-zego-room-id",
+    "x-zego-type-name",
+    "x-zego-rules",
+    "x-zego-note",
+    "x-zego-envelope",
+    "x-zego-common-param",
+];
+
+/// The struct or enum a field type finally holds, looking through arrays.
+pub fn named_type(ty: &FieldType) -> Option<TypeId> {
+    match ty {
+        FieldType::Named(id) => Some(*id),
+        FieldType::Array { items, .. } => named_type(items),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy)]
+struct InlineName<'a> {
+    field: &'a str,
+    item: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LeafKind {
+    Int,
+    Str,
+    Bool,
+    IntEnum(TypeId),
+    StrEnum(TypeId),
+}
+
+fn component_schemas(spec: &ResolvedSpec) -> Vec<(String, &Schema)> {
+    let Some(components) = spec.document.components.as_ref() else {
+        return Vec::new();
+    };
+    components
+        .schemas
+        .iter()
+        .filter_map(|(name, schema)| match schema {
+            ReferenceOr::Item(schema) => Some((name.clone(), schema)),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .collect()
+}
+
+fn empty_struct() -> StructDef {
+    StructDef {
+        fields: Vec::new(),
+        rules: Vec::new(),
+        notes: Vec::new(),
+        usage: Usage::default(),
+        envelope: None,
+    }
+}
+
+fn has_enum(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(integer)) => !integer.enumeration.is_empty(),
+        SchemaKind::Type(Type::String(string)) => !string.enumeration.is_empty(),
+        _ => false,
+    }
+}
+
+fn note(
+    extensions: &indexmap::IndexMap<String, Value>,
+    pointer: &str,
+    reporter: &mut Reporter,
+) -> Option<String> {
+    match extensions.get("x-zego-note")? {
+        Value::String(text) => Some(text.clone()),
+        _ => {
+            reporter.at_pointer(
+                &pointer_join(pointer, "x-zego-note"),
+                "`x-zego-note` must be a string",
+            );
+            None
+        }
+    }
+}
+
+fn describe_kind(kind: &SchemaKind) -> &'static str {
+    match kind {
+        SchemaKind::Type(Type::String(_)) => "a string",
+        SchemaKind::Type(Type::Number(_)) => "a number",
+        SchemaKind::Type(Type::Integer(_)) => "an integer",
+        SchemaKind::Type(Type::Object(_)) => "an object",
+        SchemaKind::Type(Type::Array(_)) => "an array",
+        SchemaKind::Type(Type::Boolean(_)) => "a boolean",
+        SchemaKind::OneOf { .. } => "`oneOf`",
+        SchemaKind::AllOf { .. } => "`allOf`",
+        SchemaKind::AnyOf { .. } => "`anyOf`",
+        SchemaKind::Not { .. } => "`not`",
+        SchemaKind::Any(_) => "a schema without a `type`",
+    }
+}

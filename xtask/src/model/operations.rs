@@ -1,0 +1,450 @@
+//! Operations: the `Action` each one routes to, its request and response types, the common
+//! signing parameters, the response envelope (`x-zego-envelope`) and the operation extensions.
+
+use super::*;
+
+impl Builder<'_> {
+    pub(super) fn operations(&mut self) -> Vec<Operation> {
+        let mut operations = Vec::new();
+        let spec = self.spec;
+        let document = &spec.document;
+        for (path, item) in document.paths.iter() {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            let path_pointer = pointer_join("#/paths", path);
+            for (method, operation) in item.iter() {
+                let pointer = pointer_join(&path_pointer, method);
+                if method != "post" {
+                    self.reporter.at_pointer(
+                        &pointer,
+                        format!("unsupported method `{method}`: ZEGOCLOUD server APIs are called with POST"),
+                    );
+                    continue;
+                }
+                if let Some(operation) = self.operation(path, operation, &pointer) {
+                    operations.push(operation);
+                }
+            }
+        }
+        operations
+    }
+
+    pub(super) fn operation(
+        &mut self,
+        path: &str,
+        operation: &openapiv3::Operation,
+        pointer: &str,
+    ) -> Option<Operation> {
+        self.check_extensions(&operation.extensions, pointer);
+        let Some(operation_id) = operation.operation_id.clone() else {
+            self.reporter.at_pointer(
+                pointer,
+                "an operation needs an `operationId` (it names the client method)",
+            );
+            return None;
+        };
+        let action = self.common_parameters(operation, pointer);
+        let request = self.request_type(operation, pointer);
+        let response = self.response_type(operation, pointer);
+        let idempotency_key = match (request, operation.extensions.get("x-zego-idempotency-key")) {
+            (Some(request), Some(key)) => Some(self.idempotency_key(request, key, pointer)?),
+            _ => None,
+        };
+        let room_id = match (request, operation.extensions.get("x-zego-room-id")) {
+            (Some(request), Some(path)) => Some(self.room_id_path(request, path, pointer)?),
+            _ => None,
+        };
+        Some(Operation {
+            method: String::new(),
+            operation_id,
+            pointer: pointer.to_owned(),
+            path: path.to_owned(),
+            action: action?,
+            summary: operation.summary.clone(),
+            doc: operation.description.clone(),
+            request: request?,
+            response: response?,
+            idempotency_key,
+            room_id,
+        })
+    }
+
+    /// Resolves `x-zego-room-id`: a string field (not a credential).
+    pub(super) fn room_id_path(
+        &mut self,
+        request: TypeId,
+        path: &Value,
+        pointer: &str,
+    ) -> Option<FieldPath> {
+        let at = pointer_join(pointer, "x-zego-room-id");
+        let Some(wire) = path.as_str() else {
+            self.reporter
+                .at_pointer(&at, "`x-zego-room-id` must be a dotted field path");
+            return None;
+        };
+        let path = self.path(request, wire, &at)?;
+        let last = *path.steps.last()?;
+        if self
+            .struct_field(last)
+            .is_some_and(|f| !f.sensitive && f.ty == FieldType::String)
+        {
+            return Some(path);
+        }
+        self.reporter.at_pointer(
+            &at,
+            format!("`{wire}` must be a string field that is not a credential"),
+        );
+        None
+    }
+
+    /// Resolves `x-zego-idempotency-key`: an optional string field reached through required
+    /// fields only, so the client can always set it.
+    pub(super) fn idempotency_key(
+        &mut self,
+        request: TypeId,
+        key: &Value,
+        pointer: &str,
+    ) -> Option<FieldPath> {
+        let at = pointer_join(pointer, "x-zego-idempotency-key");
+        let Some(wire) = key.as_str() else {
+            self.reporter
+                .at_pointer(&at, "`x-zego-idempotency-key` must be a dotted field path");
+            return None;
+        };
+        let path = self.path(request, wire, &at)?;
+        let (last, parents) = path.steps.split_last()?;
+        let through_required = parents
+            .iter()
+            .all(|step| self.struct_field(*step).is_some_and(|f| f.required));
+        let usable = self
+            .struct_field(*last)
+            .is_some_and(|f| !f.required && !f.sensitive && f.ty == FieldType::String);
+        if through_required && usable {
+            return Some(path);
+        }
+        self.reporter.at_pointer(
+            &at,
+            format!(
+                "`{wire}` must be an optional string field reached through required fields only"
+            ),
+        );
+        None
+    }
+
+    /// Checks that the operation declares exactly the common signing parameters (which the
+    /// client fills in) and returns its `Action` value.
+    pub(super) fn common_parameters(
+        &mut self,
+        operation: &openapiv3::Operation,
+        pointer: &str,
+    ) -> Option<String> {
+        let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+        let mut action = None;
+        let parameters_pointer = pointer_join(pointer, "parameters");
+        for (index, parameter) in operation.parameters.iter().enumerate() {
+            let at = pointer_join(&parameters_pointer, &index.to_string());
+            let spec = self.spec;
+            let Some((parameter, at)) = spec.parameter(parameter, &at) else {
+                continue;
+            };
+            let data = parameter.parameter_data_ref();
+            let role = data
+                .extensions
+                .get("x-zego-common-param")
+                .and_then(Value::as_str);
+            let Some((role, wire)) =
+                role.and_then(|role| COMMON_PARAMETERS.iter().find(|(r, _)| *r == role))
+            else {
+                self.reporter.at_pointer(
+                    &at,
+                    format!(
+                        "parameter `{}` is not a common signing parameter: only parameters marked \
+                         `x-zego-common-param` ({}) are supported",
+                        data.name,
+                        COMMON_PARAMETERS.map(|(role, _)| role).join(", ")
+                    ),
+                );
+                continue;
+            };
+            if !matches!(parameter, openapiv3::Parameter::Query { .. })
+                || data.name != *wire
+                || !data.required
+            {
+                self.reporter.at_pointer(
+                    &at,
+                    format!(
+                        "common parameter `{role}` must be the required query parameter `{wire}`"
+                    ),
+                );
+            }
+            if seen.insert(role, at.clone()).is_some() {
+                self.reporter
+                    .at_pointer(&at, format!("common parameter `{role}` is declared twice"));
+            }
+            if *role == "action" {
+                action = self.action_value(data, &at);
+            }
+        }
+        for (role, wire) in COMMON_PARAMETERS {
+            if !seen.contains_key(role) {
+                self.reporter.at_pointer(
+                    &parameters_pointer,
+                    format!("missing common parameter `{wire}` (`x-zego-common-param: {role}`)"),
+                );
+            }
+        }
+        action
+    }
+
+    pub(super) fn action_value(
+        &mut self,
+        data: &openapiv3::ParameterData,
+        pointer: &str,
+    ) -> Option<String> {
+        let single = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
+                match &schema.schema_kind {
+                    SchemaKind::Type(Type::String(string)) if string.enumeration.len() == 1 => {
+                        string.enumeration[0].clone()
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if single.is_none() {
+            self.reporter.at_pointer(
+                pointer,
+                "the `Action` parameter must be an inline string schema with exactly one `enum` value",
+            );
+        }
+        single
+    }
+
+    pub(super) fn request_type(
+        &mut self,
+        operation: &openapiv3::Operation,
+        pointer: &str,
+    ) -> Option<TypeId> {
+        let body_pointer = pointer_join(pointer, "requestBody");
+        let body = match &operation.request_body {
+            Some(ReferenceOr::Item(body)) => body,
+            Some(ReferenceOr::Reference { .. }) => {
+                self.reporter
+                    .at_pointer(&body_pointer, "unsupported: `requestBody` references");
+                return None;
+            }
+            None => {
+                self.reporter
+                    .at_pointer(pointer, "an operation needs a JSON `requestBody`");
+                return None;
+            }
+        };
+        if !body.required {
+            self.reporter
+                .at_pointer(&body_pointer, "the request body must be `required: true`");
+        }
+        self.json_object_type(&body.content, &pointer_join(&body_pointer, "content"))
+    }
+
+    pub(super) fn response_type(
+        &mut self,
+        operation: &openapiv3::Operation,
+        pointer: &str,
+    ) -> Option<TypeId> {
+        let responses_pointer = pointer_join(pointer, "responses");
+        let mut success = Vec::new();
+        for (status, response) in &operation.responses.responses {
+            let status_text = status.to_string();
+            let at = pointer_join(&responses_pointer, &status_text);
+            if status_text.starts_with('2') {
+                success.push((at, response));
+            }
+        }
+        if operation.responses.default.is_some() {
+            self.reporter.at_pointer(
+                &pointer_join(&responses_pointer, "default"),
+                "unsupported: a `default` response (errors come in the 200 envelope's `Code`)",
+            );
+        }
+        let [(at, response)] = success.as_slice() else {
+            self.reporter.at_pointer(
+                &responses_pointer,
+                format!(
+                    "unsupported: {} success (2xx) responses; exactly one is supported",
+                    success.len()
+                ),
+            );
+            return None;
+        };
+        let ReferenceOr::Item(response) = response else {
+            self.reporter
+                .at_pointer(at, "unsupported: response references");
+            return None;
+        };
+        let id = self.json_object_type(&response.content, &pointer_join(at, "content"))?;
+        let has_envelope =
+            matches!(&self.types[id].kind, TypeKind::Struct(s) if s.envelope.is_some());
+        if !has_envelope {
+            self.reporter.at_pointer(
+                at,
+                format!(
+                    "the response schema `{}` needs `x-zego-envelope` naming its Code, Message, \
+                     RequestId and Data fields",
+                    self.types[id].source_name
+                ),
+            );
+            return None;
+        }
+        Some(id)
+    }
+
+    pub(super) fn json_object_type(
+        &mut self,
+        content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+        pointer: &str,
+    ) -> Option<TypeId> {
+        if content.len() != 1 || !content.contains_key("application/json") {
+            let types: Vec<&str> = content.keys().map(String::as_str).collect();
+            self.reporter.at_pointer(
+                pointer,
+                format!(
+                    "unsupported content types [{}]: exactly `application/json` is supported",
+                    types.join(", ")
+                ),
+            );
+            return None;
+        }
+        let media_pointer = pointer_join(pointer, "application/json");
+        let schema_pointer = pointer_join(&media_pointer, "schema");
+        let reference = match content
+            .get("application/json")
+            .and_then(|m| m.schema.as_ref())
+        {
+            Some(ReferenceOr::Reference { reference }) => reference,
+            Some(ReferenceOr::Item(_)) => {
+                self.reporter.at_pointer(
+                    &schema_pointer,
+                    "bodies must `$ref` a schema in `#/components/schemas` (it names the Rust type)",
+                );
+                return None;
+            }
+            None => {
+                self.reporter
+                    .at_pointer(&media_pointer, "a body needs a `schema`");
+                return None;
+            }
+        };
+        let id = match self.reference_type(reference, &schema_pointer)? {
+            FieldType::Named(id) => id,
+            _ => return None,
+        };
+        if matches!(self.types[id].kind, TypeKind::Struct(_)) {
+            return Some(id);
+        }
+        self.reporter
+            .at_pointer(&schema_pointer, "a body must be an object schema");
+        None
+    }
+
+    pub(super) fn envelope(
+        &mut self,
+        extensions: &indexmap::IndexMap<String, Value>,
+        fields: &[Field],
+        pointer: &str,
+    ) -> Option<Envelope> {
+        let raw = extensions.get("x-zego-envelope")?;
+        let envelope_pointer = pointer_join(pointer, "x-zego-envelope");
+        let raw = match RawEnvelope::deserialize(raw) {
+            Ok(raw) => raw,
+            Err(error) => {
+                self.reporter.at_pointer(
+                    &envelope_pointer,
+                    format!("malformed `x-zego-envelope`: {error}"),
+                );
+                return None;
+            }
+        };
+        let mut find = |role: &str, wire: &str, expected: fn(&FieldType) -> bool, kind: &str| {
+            let found = fields.iter().position(|f| f.wire_name == wire);
+            match found {
+                Some(index) if expected(&fields[index].ty) => Some(index),
+                Some(_) => {
+                    self.reporter.at_pointer(
+                        &pointer_join(&envelope_pointer, role),
+                        format!("envelope field `{wire}` must be {kind}"),
+                    );
+                    None
+                }
+                None => {
+                    self.reporter.at_pointer(
+                        &pointer_join(&envelope_pointer, role),
+                        format!("envelope field `{wire}` is not a property of this schema"),
+                    );
+                    None
+                }
+            }
+        };
+        let code = find(
+            "code",
+            &raw.code,
+            |t| matches!(t, FieldType::Integer(_)),
+            "an integer",
+        );
+        let message = find(
+            "message",
+            &raw.message,
+            |t| matches!(t, FieldType::String),
+            "a string",
+        );
+        let request_id = find(
+            "request_id",
+            &raw.request_id,
+            |t| matches!(t, FieldType::String),
+            "a string",
+        );
+        let data = find(
+            "data",
+            &raw.data,
+            |t| matches!(t, FieldType::Named(_)),
+            "an object",
+        );
+        let (code, message, request_id, data) = (code?, message?, request_id?, data?);
+        let FieldType::Named(data_type) = fields[data].ty else {
+            return None;
+        };
+        for (role, index) in [
+            ("code", code),
+            ("message", message),
+            ("request_id", request_id),
+            ("data", data),
+        ] {
+            if fields[index].required {
+                self.reporter.at_pointer(
+                    &pointer_join(&envelope_pointer, role),
+                    format!(
+                        "envelope field `{}` must be optional: error answers may leave it out",
+                        fields[index].wire_name
+                    ),
+                );
+            }
+        }
+        Some(Envelope {
+            code: FieldId(code),
+            message: FieldId(message),
+            request_id: FieldId(request_id),
+            data: FieldId(data),
+            data_type,
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawEnvelope {
+    code: String,
+    message: String,
+    request_id: String,
+    data: String,
+}

@@ -1,0 +1,626 @@
+//! Schema lowering: component and inline schemas become structs and enums, with their
+//! fields, types, constraints, defaults and notes. Anything this generator does not support is
+//! an error at its JSON pointer.
+
+use super::*;
+
+impl Builder<'_> {
+    /// Gives every component schema a type id first, so fields can refer to types defined
+    /// later in the document.
+    pub(super) fn declare_components(&mut self) {
+        for (name, schema) in component_schemas(self.spec) {
+            let pointer = pointer_join("#/components/schemas", &name);
+            let kind = match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(_)) => TypeKind::Struct(empty_struct()),
+                SchemaKind::Type(Type::Integer(_) | Type::String(_)) if has_enum(schema) => {
+                    TypeKind::Enum(EnumDef {
+                        repr: EnumRepr::Integer,
+                        variants: Vec::new(),
+                    })
+                }
+                other => {
+                    self.reporter.at_pointer(
+                        &pointer,
+                        format!(
+                            "unsupported component schema ({}): components must be objects or enums",
+                            describe_kind(other)
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let id = TypeId(self.types.len());
+            let source_name = match schema.schema_data.extensions.get("x-zego-type-name") {
+                Some(Value::String(rename)) if !rename.trim().is_empty() => rename.clone(),
+                _ => name.clone(),
+            };
+            self.types.push(TypeDef {
+                name: String::new(),
+                source_name,
+                pointer,
+                doc: schema.schema_data.description.clone(),
+                kind,
+            });
+            self.component_ids.insert(name, id);
+        }
+    }
+
+    pub(super) fn define_components(&mut self) {
+        for (name, schema) in component_schemas(self.spec) {
+            let Some(&id) = self.component_ids.get(&name) else {
+                continue;
+            };
+            let pointer = self.types[id].pointer.clone();
+            self.check_extensions(&schema.schema_data.extensions, &pointer);
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => {
+                    let definition = self.struct_def(id, schema, object, &pointer);
+                    self.types[id].kind = TypeKind::Struct(definition);
+                }
+                _ => {
+                    if let Some(definition) = self.enum_def(schema, &pointer) {
+                        self.types[id].kind = TypeKind::Enum(definition);
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn check_extensions(
+        &mut self,
+        extensions: &indexmap::IndexMap<String, Value>,
+        pointer: &str,
+    ) {
+        for key in extensions.keys() {
+            if key.starts_with("x-zego-") && !KNOWN_ZEGO_EXTENSIONS.contains(&key.as_str()) {
+                self.reporter.at_pointer(
+                    &pointer_join(pointer, key),
+                    format!(
+                        "unknown extension `{key}` (known: {})",
+                        KNOWN_ZEGO_EXTENSIONS.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    pub(super) fn struct_def(
+        &mut self,
+        id: TypeId,
+        schema: &Schema,
+        object: &ObjectType,
+        pointer: &str,
+    ) -> StructDef {
+        self.reject_object_features(object, pointer);
+        self.reject_common_features(schema, pointer);
+        let properties = pointer_join(pointer, "properties");
+        for required in &object.required {
+            if !object.properties.contains_key(required) {
+                self.reporter.at_pointer(
+                    &pointer_join(pointer, "required"),
+                    format!("`{required}` is listed as required but is not a property"),
+                );
+            }
+        }
+        let mut fields = Vec::new();
+        for (wire_name, property) in &object.properties {
+            let field_pointer = pointer_join(&properties, wire_name);
+            let required = object.required.iter().any(|r| r == wire_name);
+            if let Some(field) = self.field(wire_name, property, required, &field_pointer) {
+                fields.push(field);
+            }
+        }
+        let extensions = &schema.schema_data.extensions;
+        if let Some(rules) = extensions.get("x-zego-rules") {
+            let rules_pointer = pointer_join(pointer, "x-zego-rules");
+            match Vec::<RawRule>::deserialize(rules) {
+                Ok(rules) => self.raw_rules.push((id, rules_pointer, rules)),
+                Err(error) => self
+                    .reporter
+                    .at_pointer(&rules_pointer, format!("malformed `x-zego-rules`: {error}")),
+            }
+        }
+        let notes = note(extensions, pointer, &mut self.reporter)
+            .into_iter()
+            .collect();
+        StructDef {
+            envelope: self.envelope(extensions, &fields, pointer),
+            fields,
+            rules: Vec::new(),
+            notes,
+            usage: Usage::default(),
+        }
+    }
+
+    pub(super) fn reject_object_features(&mut self, object: &ObjectType, pointer: &str) {
+        match &object.additional_properties {
+            None | Some(openapiv3::AdditionalProperties::Any(false)) => {}
+            Some(_) => self.reporter.at_pointer(
+                &pointer_join(pointer, "additionalProperties"),
+                "unsupported: `additionalProperties` (maps) is not supported; list the properties",
+            ),
+        }
+        if object.min_properties.is_some() || object.max_properties.is_some() {
+            self.reporter.at_pointer(
+                pointer,
+                "unsupported: `minProperties`/`maxProperties` are not supported",
+            );
+        }
+    }
+
+    pub(super) fn reject_common_features(&mut self, schema: &Schema, pointer: &str) {
+        if schema.schema_data.nullable {
+            self.reporter.at_pointer(
+                &pointer_join(pointer, "nullable"),
+                "unsupported: `nullable` is not supported; leave the field out of `required` instead",
+            );
+        }
+        if schema.schema_data.discriminator.is_some() {
+            self.reporter.at_pointer(
+                &pointer_join(pointer, "discriminator"),
+                "unsupported: `discriminator`",
+            );
+        }
+    }
+
+    pub(super) fn field(
+        &mut self,
+        wire_name: &str,
+        property: &ReferenceOr<Box<Schema>>,
+        required: bool,
+        pointer: &str,
+    ) -> Option<Field> {
+        let (ty, schema) = match property {
+            ReferenceOr::Reference { reference } => {
+                (self.reference_type(reference, pointer)?, None)
+            }
+            ReferenceOr::Item(schema) => {
+                let hint = InlineName {
+                    field: wire_name,
+                    item: false,
+                };
+                (
+                    self.inline_type(schema, hint, pointer)?,
+                    Some(schema.as_ref()),
+                )
+            }
+        };
+        let Some(schema) = schema else {
+            return Some(Field {
+                name: RustName::default(),
+                wire_name: wire_name.to_owned(),
+                pointer: pointer.to_owned(),
+                doc: None,
+                note: None,
+                ty,
+                required,
+                default: None,
+                constraints: Constraints::default(),
+                sensitive: false,
+            });
+        };
+        self.check_extensions(&schema.schema_data.extensions, pointer);
+        let constraints = self.constraints(schema, pointer);
+        let default =
+            schema.schema_data.default.as_ref().and_then(|value| {
+                self.default_literal(&ty, value, &pointer_join(pointer, "default"))
+            });
+        let sensitive = matches!(
+            &schema.schema_kind,
+            SchemaKind::Type(Type::String(StringType {
+                format: VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password),
+                ..
+            }))
+        );
+        Some(Field {
+            name: RustName::default(),
+            wire_name: wire_name.to_owned(),
+            pointer: pointer.to_owned(),
+            doc: schema.schema_data.description.clone(),
+            note: note(&schema.schema_data.extensions, pointer, &mut self.reporter),
+            ty,
+            required,
+            default,
+            constraints,
+            sensitive,
+        })
+    }
+
+    pub(super) fn reference_type(&mut self, reference: &str, pointer: &str) -> Option<FieldType> {
+        let target = self.spec.schema_target(reference);
+        match target.and_then(|name| self.component_ids.get(name)) {
+            Some(&id) => Some(FieldType::Named(id)),
+            None => {
+                // Resolve has reported dangling references and the declare pass unsupported
+                // components; this is only reached for references into those.
+                self.reporter.at_pointer(
+                    pointer,
+                    format!("`{reference}` does not name a usable object or enum schema"),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn inline_type(
+        &mut self,
+        schema: &Schema,
+        hint: InlineName<'_>,
+        pointer: &str,
+    ) -> Option<FieldType> {
+        self.reject_common_features(schema, pointer);
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                if has_enum(schema) {
+                    return self.inline_enum(schema, hint, pointer);
+                }
+                if string.pattern.is_some() {
+                    self.reporter.at_pointer(
+                        &pointer_join(pointer, "pattern"),
+                        "unsupported: `pattern` on request fields is not supported",
+                    );
+                }
+                Some(FieldType::String)
+            }
+            SchemaKind::Type(Type::Integer(integer)) => {
+                if has_enum(schema) {
+                    return self.inline_enum(schema, hint, pointer);
+                }
+                if integer.multiple_of.is_some() {
+                    self.reporter.at_pointer(
+                        &pointer_join(pointer, "multipleOf"),
+                        "unsupported: `multipleOf`",
+                    );
+                }
+                Some(FieldType::Integer(self.int_format(integer, pointer)?))
+            }
+            SchemaKind::Type(Type::Number(number)) => {
+                if number.minimum.is_some()
+                    || number.maximum.is_some()
+                    || number.multiple_of.is_some()
+                {
+                    self.reporter.at_pointer(
+                        pointer,
+                        "unsupported: bounds on `number` fields are not supported (use `integer`)",
+                    );
+                }
+                if !number.enumeration.is_empty() {
+                    self.reporter.at_pointer(
+                        &pointer_join(pointer, "enum"),
+                        "unsupported: `enum` on `number` fields",
+                    );
+                }
+                Some(FieldType::Number)
+            }
+            SchemaKind::Type(Type::Boolean(boolean)) => {
+                if !boolean.enumeration.is_empty() {
+                    self.reporter.at_pointer(
+                        &pointer_join(pointer, "enum"),
+                        "unsupported: `enum` on `boolean` fields",
+                    );
+                }
+                Some(FieldType::Boolean)
+            }
+            SchemaKind::Type(Type::Array(array)) => {
+                if array.unique_items {
+                    self.reporter.at_pointer(
+                        &pointer_join(pointer, "uniqueItems"),
+                        "unsupported: `uniqueItems`",
+                    );
+                }
+                let items_pointer = pointer_join(pointer, "items");
+                let (items, item_constraints) = match &array.items {
+                    None => {
+                        self.reporter
+                            .at_pointer(pointer, "an array must declare its `items`");
+                        return None;
+                    }
+                    Some(ReferenceOr::Reference { reference }) => (
+                        self.reference_type(reference, &items_pointer)?,
+                        Constraints::default(),
+                    ),
+                    Some(ReferenceOr::Item(items)) => {
+                        let item_hint = InlineName { item: true, ..hint };
+                        let ty = self.inline_type(items, item_hint, &items_pointer)?;
+                        (ty, self.constraints(items, &items_pointer))
+                    }
+                };
+                Some(FieldType::Array {
+                    items: Box::new(items),
+                    item_constraints,
+                })
+            }
+            SchemaKind::Type(Type::Object(object)) => {
+                let name = self.inline_name(schema, hint, pointer)?;
+                let id = TypeId(self.types.len());
+                self.types.push(TypeDef {
+                    name: String::new(),
+                    source_name: name.clone(),
+                    pointer: pointer.to_owned(),
+                    doc: schema.schema_data.description.clone(),
+                    kind: TypeKind::Struct(empty_struct()),
+                });
+                let definition = self.struct_def(id, schema, object, pointer);
+                self.types[id].kind = TypeKind::Struct(definition);
+                Some(FieldType::Named(id))
+            }
+            other => {
+                self.reporter.at_pointer(
+                    pointer,
+                    format!("unsupported schema: {} (supported: string, integer, number, boolean, array, object, $ref)", describe_kind(other)),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn int_format(&mut self, integer: &IntegerType, pointer: &str) -> Option<IntFormat> {
+        match &integer.format {
+            VariantOrUnknownOrEmpty::Empty => Some(IntFormat::Unspecified),
+            VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => {
+                Some(IntFormat::Int32)
+            }
+            VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int64) => {
+                Some(IntFormat::Int64)
+            }
+            VariantOrUnknownOrEmpty::Unknown(format) if format == "uint32" => {
+                Some(IntFormat::Uint32)
+            }
+            VariantOrUnknownOrEmpty::Unknown(format) => {
+                self.reporter.at_pointer(
+                    &pointer_join(pointer, "format"),
+                    format!(
+                        "unsupported integer format `{format}` (supported: int32, int64, uint32)"
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn inline_name(
+        &mut self,
+        schema: &Schema,
+        hint: InlineName<'_>,
+        pointer: &str,
+    ) -> Option<String> {
+        match schema.schema_data.extensions.get("x-zego-type-name") {
+            Some(Value::String(name)) if !name.trim().is_empty() => Some(name.clone()),
+            Some(_) => {
+                self.reporter.at_pointer(
+                    &pointer_join(pointer, "x-zego-type-name"),
+                    "`x-zego-type-name` must be a non-empty string",
+                );
+                None
+            }
+            None if hint.item => Some(format!("{}Item", hint.field)),
+            None => Some(hint.field.to_owned()),
+        }
+    }
+
+    pub(super) fn inline_enum(
+        &mut self,
+        schema: &Schema,
+        hint: InlineName<'_>,
+        pointer: &str,
+    ) -> Option<FieldType> {
+        let name = self.inline_name(schema, hint, pointer)?;
+        let definition = self.enum_def(schema, pointer)?;
+        let id = TypeId(self.types.len());
+        self.types.push(TypeDef {
+            name: String::new(),
+            source_name: name,
+            pointer: pointer.to_owned(),
+            doc: schema.schema_data.description.clone(),
+            kind: TypeKind::Enum(definition),
+        });
+        Some(FieldType::Named(id))
+    }
+
+    pub(super) fn enum_def(&mut self, schema: &Schema, pointer: &str) -> Option<EnumDef> {
+        let enum_pointer = pointer_join(pointer, "enum");
+        let (repr, values): (EnumRepr, Vec<Option<Literal>>) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Integer(integer)) => (
+                EnumRepr::Integer,
+                integer
+                    .enumeration
+                    .iter()
+                    .map(|v| v.map(Literal::Int))
+                    .collect(),
+            ),
+            SchemaKind::Type(Type::String(string)) => (
+                EnumRepr::String,
+                string
+                    .enumeration
+                    .iter()
+                    .map(|v| v.clone().map(Literal::Str))
+                    .collect(),
+            ),
+            other => {
+                self.reporter.at_pointer(
+                    pointer,
+                    format!("unsupported enum of {}", describe_kind(other)),
+                );
+                return None;
+            }
+        };
+        let mut literals = Vec::new();
+        for (index, value) in values.into_iter().enumerate() {
+            match value {
+                Some(value) if literals.contains(&value) => self.reporter.at_pointer(
+                    &pointer_join(&enum_pointer, &index.to_string()),
+                    format!("duplicate enum value {value}"),
+                ),
+                Some(value) => literals.push(value),
+                None => self.reporter.at_pointer(
+                    &pointer_join(&enum_pointer, &index.to_string()),
+                    "unsupported: `null` in an enum",
+                ),
+            }
+        }
+        if literals.is_empty() {
+            self.reporter
+                .at_pointer(&enum_pointer, "an enum needs at least one value");
+            return None;
+        }
+        let extensions = &schema.schema_data.extensions;
+        let names =
+            self.parallel_strings(extensions, "x-enum-varnames", literals.len(), pointer)?;
+        let docs =
+            self.parallel_strings(extensions, "x-enum-descriptions", literals.len(), pointer)?;
+        let variants = literals
+            .into_iter()
+            .enumerate()
+            .map(|(index, value)| Variant {
+                value,
+                spec_name: names.as_ref().map(|n| n[index].clone()),
+                name: RustName::default(),
+                doc: docs.as_ref().map(|d| d[index].clone()),
+            })
+            .collect();
+        Some(EnumDef { repr, variants })
+    }
+
+    /// Reads an extension that must be a list of strings with one entry per enum value.
+    pub(super) fn parallel_strings(
+        &mut self,
+        extensions: &indexmap::IndexMap<String, Value>,
+        key: &str,
+        expected: usize,
+        pointer: &str,
+    ) -> Option<Option<Vec<String>>> {
+        let Some(value) = extensions.get(key) else {
+            return Some(None);
+        };
+        let key_pointer = pointer_join(pointer, key);
+        let strings: Option<Vec<String>> = value.as_array().and_then(|items| {
+            items
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        });
+        match strings {
+            Some(strings) if strings.len() == expected => Some(Some(strings)),
+            Some(strings) => {
+                self.reporter.at_pointer(
+                    &key_pointer,
+                    format!(
+                        "`{key}` has {} entries but `enum` has {expected}",
+                        strings.len()
+                    ),
+                );
+                None
+            }
+            None => {
+                self.reporter
+                    .at_pointer(&key_pointer, format!("`{key}` must be a list of strings"));
+                None
+            }
+        }
+    }
+
+    pub(super) fn constraints(&mut self, schema: &Schema, pointer: &str) -> Constraints {
+        let mut constraints = Constraints::default();
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Integer(integer)) => {
+                constraints.minimum = integer.minimum.map(|min| {
+                    if integer.exclusive_minimum {
+                        min.saturating_add(1)
+                    } else {
+                        min
+                    }
+                });
+                constraints.maximum = integer.maximum.map(|max| {
+                    if integer.exclusive_maximum {
+                        max.saturating_sub(1)
+                    } else {
+                        max
+                    }
+                });
+            }
+            SchemaKind::Type(Type::String(string)) => {
+                constraints.min_length = string.min_length;
+                constraints.max_length = string.max_length;
+            }
+            SchemaKind::Type(Type::Array(array)) => {
+                constraints.min_items = array.min_items;
+                constraints.max_items = array.max_items;
+            }
+            _ => {}
+        }
+        for bound in constraints.bounds() {
+            if let (Some(low), Some(high)) = (bound.low, bound.high) {
+                if low > high {
+                    let (low_name, high_name) = bound.keywords;
+                    self.reporter.at_pointer(
+                        pointer,
+                        format!("`{low_name}` ({low}) is greater than `{high_name}` ({high}): no value is valid"),
+                    );
+                }
+            }
+        }
+        constraints
+    }
+
+    pub(super) fn default_literal(
+        &mut self,
+        ty: &FieldType,
+        value: &Value,
+        pointer: &str,
+    ) -> Option<Literal> {
+        let literal = match (self.leaf_kind(ty), value) {
+            (Some(LeafKind::Int), Value::Number(n)) => n.as_i64().map(Literal::Int),
+            (Some(LeafKind::Str), Value::String(s)) => Some(Literal::Str(s.clone())),
+            (Some(LeafKind::Bool), Value::Bool(b)) => Some(Literal::Bool(*b)),
+            (Some(LeafKind::IntEnum(id)), Value::Number(n)) => n
+                .as_i64()
+                .map(Literal::Int)
+                .filter(|l| self.enum_has(id, l)),
+            (Some(LeafKind::StrEnum(id)), Value::String(s)) => {
+                Some(Literal::Str(s.clone())).filter(|l| self.enum_has(id, l))
+            }
+            (None, _) => {
+                self.reporter
+                    .at_pointer(pointer, "unsupported: a `default` on this kind of field");
+                return None;
+            }
+            _ => None,
+        };
+        if literal.is_none() {
+            self.reporter.at_pointer(
+                pointer,
+                format!("default {value} does not fit the field's type or allowed values"),
+            );
+        }
+        literal
+    }
+
+    pub(super) fn enum_has(&self, id: TypeId, literal: &Literal) -> bool {
+        match &self.types[id].kind {
+            TypeKind::Enum(definition) => definition.variants.iter().any(|v| &v.value == literal),
+            TypeKind::Struct(_) => false,
+        }
+    }
+
+    /// What kind of scalar a field holds, for defaults and rule literals; `None` for arrays,
+    /// structs and numbers, which neither may have.
+    pub(super) fn leaf_kind(&self, ty: &FieldType) -> Option<LeafKind> {
+        match ty {
+            FieldType::String => Some(LeafKind::Str),
+            FieldType::Integer(_) => Some(LeafKind::Int),
+            FieldType::Boolean => Some(LeafKind::Bool),
+            FieldType::Named(id) => match &self.types[*id].kind {
+                TypeKind::Enum(EnumDef {
+                    repr: EnumRepr::Integer,
+                    ..
+                }) => Some(LeafKind::IntEnum(*id)),
+                TypeKind::Enum(EnumDef {
+                    repr: EnumRepr::String,
+                    ..
+                }) => Some(LeafKind::StrEnum(*id)),
+                TypeKind::Struct(_) => None,
+            },
+            FieldType::Number | FieldType::Array { .. } => None,
+        }
+    }
+}
