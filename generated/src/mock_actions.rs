@@ -2,13 +2,16 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 #![cfg(feature = "mock")]
+
 use super::runtime::mock::{Checked, MockActions, MockServer};
 use super::runtime::SensitiveString;
 use super::types::StartRecordRequest;
+
 /// The actions of this API, for the mock server: each decodes and validates its
 /// request type and makes up the `Data` of a successful answer.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Actions;
+
 impl MockActions for Actions {
     fn check(&self, action: &str, body: &[u8], sequence: u64) -> Option<Checked> {
         match action {
@@ -28,6 +31,7 @@ impl MockActions for Actions {
         }
     }
 }
+
 impl MockServer {
     /// Starts the mock on 127.0.0.1 (random port) for `app_id` and its ServerSecret,
     /// answering every action of this API.

@@ -2,13 +2,15 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use super::runtime::{ApiResponse, Client, Error, Operation, RequestInfo};
-use super::types::{StartRecordRequest, StartRecordResponse, StartRecordData};
+use super::types::{StartRecordData, StartRecordRequest, StartRecordResponse};
+
 /// The `StartRecord` operation (`POST /?Action=StartRecord`).
 pub const START_RECORD: Operation = Operation {
     name: "StartRecord",
     action: "StartRecord",
     path: "/",
 };
+
 impl Client {
     /// Start cloud recording
     ///
@@ -24,7 +26,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`](Error::Validation) before sending; afterwards
+    /// [`Error::Validation`] before sending; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub async fn start_record(
         &self,
@@ -33,16 +35,19 @@ impl Client {
         self.execute::<_, StartRecordResponse>(&START_RECORD, request).await
     }
 }
+
 /// `RecordInputParams.ClientTaskId` (`x-zego-idempotency-key`) makes retries of this request safe.
 /// `RoomId` (`x-zego-room-id`) names the room in tracing spans.
 impl RequestInfo for StartRecordRequest {
     fn idempotency_key(&self) -> Option<&str> {
         self.record_input_params.client_task_id.as_deref()
     }
+
     fn set_idempotency_key(&mut self, key: String) -> bool {
         self.record_input_params.client_task_id = Some(key);
         true
     }
+
     fn room_id(&self) -> Option<&str> {
         Some(self.room_id.as_str())
     }

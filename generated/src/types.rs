@@ -6,6 +6,7 @@ use super::runtime::{
     Envelope, EnvelopeParts, FieldPath, Redact, SensitiveString, Validate,
     ValidationError, Violation,
 };
+
 /// Request body of StartRecord.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,6 +27,7 @@ pub struct StartRecordRequest {
     #[serde(rename = "StorageParams")]
     pub storage_params: StorageParams,
 }
+
 impl StartRecordRequest {
     /// A value with the required fields (`RoomId`, `RecordInputParams`, `StorageParams`) and nothing else set.
     pub fn new(
@@ -40,6 +42,7 @@ impl StartRecordRequest {
             storage_params,
         }
     }
+
     /// Sets `RecordOutputParams`.
     #[must_use]
     pub fn with_record_output_params(
@@ -49,14 +52,16 @@ impl StartRecordRequest {
         self.record_output_params = Some(record_output_params);
         self
     }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for StartRecordRequest {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
@@ -75,14 +80,15 @@ impl Validate for StartRecordRequest {
             let value = &self.storage_params;
             Validate::collect_violations(value, &at, out);
         }
-        if self.storage_params.vendor.wire_value() == 5
+        if matches!(self.storage_params.vendor, Vendor::AlibabaCloudVod)
             && !self
                 .record_output_params
                 .as_ref()
                 .and_then(|parent| parent.output_file_format.as_ref())
-                .map(OutputFileFormat::wire_value)
-                .or(Some("mp4"))
-                .is_some_and(|value| ["mp4", "flv"].contains(&value))
+                .or(Some(&OutputFileFormat::Mp4))
+                .is_some_and(|value| {
+                    matches!(value, OutputFileFormat::Mp4 | OutputFileFormat::Flv)
+                })
         {
             out.push(
                 Violation::new(
@@ -92,14 +98,18 @@ impl Validate for StartRecordRequest {
                 ),
             );
         }
-        if self.storage_params.vendor.wire_value() == 6
+        if matches!(self.storage_params.vendor, Vendor::TencentCloudVod)
             && !self
                 .record_output_params
                 .as_ref()
                 .and_then(|parent| parent.output_file_format.as_ref())
-                .map(OutputFileFormat::wire_value)
-                .or(Some("mp4"))
-                .is_some_and(|value| ["mp4", "flv", "jpg", "mp3"].contains(&value))
+                .or(Some(&OutputFileFormat::Mp4))
+                .is_some_and(|value| {
+                    matches!(
+                        value, OutputFileFormat::Mp4 | OutputFileFormat::Flv |
+                        OutputFileFormat::Jpg | OutputFileFormat::Mp3
+                    )
+                })
         {
             out.push(
                 Violation::new(
@@ -111,6 +121,7 @@ impl Validate for StartRecordRequest {
         }
     }
 }
+
 impl Redact for StartRecordRequest {
     fn redact(&mut self) {
         Redact::redact(&mut self.record_input_params);
@@ -118,6 +129,7 @@ impl Redact for StartRecordRequest {
         Redact::redact(&mut self.storage_params);
     }
 }
+
 /// Recording input parameters.
 ///
 /// FillBlank and MaxIdleTime have different scopes: FillBlank applies to the stream
@@ -235,6 +247,7 @@ pub struct RecordInputParams {
     #[serde(rename = "MixConfig", skip_serializing_if = "Option::is_none")]
     pub mix_config: Option<MixConfig>,
 }
+
 impl RecordInputParams {
     /// A value with the required fields (`RecordMode`) and nothing else set.
     pub fn new(record_mode: RecordMode) -> Self {
@@ -254,18 +267,21 @@ impl RecordInputParams {
             mix_config: None,
         }
     }
+
     /// Sets `StreamType`.
     #[must_use]
     pub fn with_stream_type(mut self, stream_type: StreamType) -> Self {
         self.stream_type = Some(stream_type);
         self
     }
+
     /// Sets `ClientTaskId`.
     #[must_use]
     pub fn with_client_task_id(mut self, client_task_id: impl Into<String>) -> Self {
         self.client_task_id = Some(client_task_id.into());
         self
     }
+
     /// Sets `RecordStreamList`.
     #[must_use]
     pub fn with_record_stream_list(
@@ -275,24 +291,28 @@ impl RecordInputParams {
         self.record_stream_list = Some(record_stream_list);
         self
     }
+
     /// Sets `FillBlank`.
     #[must_use]
     pub fn with_fill_blank(mut self, fill_blank: bool) -> Self {
         self.fill_blank = Some(fill_blank);
         self
     }
+
     /// Sets `FillFrame`.
     #[must_use]
     pub fn with_fill_frame(mut self, fill_frame: FillFrame) -> Self {
         self.fill_frame = Some(fill_frame);
         self
     }
+
     /// Sets `RecordMuteAudio`.
     #[must_use]
     pub fn with_record_mute_audio(mut self, record_mute_audio: RecordMuteAudio) -> Self {
         self.record_mute_audio = Some(record_mute_audio);
         self
     }
+
     /// Sets `RecordMuteAudioSplitThreshold`.
     #[must_use]
     pub fn with_record_mute_audio_split_threshold(
@@ -302,80 +322,99 @@ impl RecordInputParams {
         self.record_mute_audio_split_threshold = Some(record_mute_audio_split_threshold);
         self
     }
+
     /// Sets `HasWhiteboard`.
     #[must_use]
     pub fn with_has_whiteboard(mut self, has_whiteboard: bool) -> Self {
         self.has_whiteboard = Some(has_whiteboard);
         self
     }
+
     /// Sets `Whiteboard`.
     #[must_use]
     pub fn with_whiteboard(mut self, whiteboard: Vec<Whiteboard>) -> Self {
         self.whiteboard = Some(whiteboard);
         self
     }
+
     /// Sets `MaxIdleTime`.
     #[must_use]
     pub fn with_max_idle_time(mut self, max_idle_time: i64) -> Self {
         self.max_idle_time = Some(max_idle_time);
         self
     }
+
     /// Sets `MaxRecordTime`.
     #[must_use]
     pub fn with_max_record_time(mut self, max_record_time: i64) -> Self {
         self.max_record_time = Some(max_record_time);
         self
     }
+
     /// Sets `MixConfig`.
     #[must_use]
     pub fn with_mix_config(mut self, mix_config: MixConfig) -> Self {
         self.mix_config = Some(mix_config);
         self
     }
+
     /// The value the service uses for `StreamType` when it is not sent.
     pub const DEFAULT_STREAM_TYPE: StreamType = StreamType::AudioAndVideo;
+
     /// `StreamType` as the service sees it: the value set, else [`Self::DEFAULT_STREAM_TYPE`].
     pub fn stream_type_or_default(&self) -> StreamType {
         self.stream_type.unwrap_or(Self::DEFAULT_STREAM_TYPE)
     }
+
     /// The value the service uses for `FillBlank` when it is not sent.
     pub const DEFAULT_FILL_BLANK: bool = false;
+
     /// `FillBlank` as the service sees it: the value set, else [`Self::DEFAULT_FILL_BLANK`].
     pub fn fill_blank_or_default(&self) -> bool {
         self.fill_blank.unwrap_or(Self::DEFAULT_FILL_BLANK)
     }
+
     /// The value the service uses for `RecordMuteAudio` when it is not sent.
     pub const DEFAULT_RECORD_MUTE_AUDIO: RecordMuteAudio = RecordMuteAudio::Record;
+
     /// `RecordMuteAudio` as the service sees it: the value set, else [`Self::DEFAULT_RECORD_MUTE_AUDIO`].
     pub fn record_mute_audio_or_default(&self) -> RecordMuteAudio {
         self.record_mute_audio.unwrap_or(Self::DEFAULT_RECORD_MUTE_AUDIO)
     }
+
     /// The value the service uses for `HasWhiteboard` when it is not sent.
     pub const DEFAULT_HAS_WHITEBOARD: bool = false;
+
     /// `HasWhiteboard` as the service sees it: the value set, else [`Self::DEFAULT_HAS_WHITEBOARD`].
     pub fn has_whiteboard_or_default(&self) -> bool {
         self.has_whiteboard.unwrap_or(Self::DEFAULT_HAS_WHITEBOARD)
     }
+
     /// The value the service uses for `MaxIdleTime` when it is not sent.
     pub const DEFAULT_MAX_IDLE_TIME: i64 = 30;
+
     /// `MaxIdleTime` as the service sees it: the value set, else [`Self::DEFAULT_MAX_IDLE_TIME`].
     pub fn max_idle_time_or_default(&self) -> i64 {
         self.max_idle_time.unwrap_or(Self::DEFAULT_MAX_IDLE_TIME)
     }
+
     /// The value the service uses for `MaxRecordTime` when it is not sent.
     pub const DEFAULT_MAX_RECORD_TIME: i64 = 86400;
+
     /// `MaxRecordTime` as the service sees it: the value set, else [`Self::DEFAULT_MAX_RECORD_TIME`].
     pub fn max_record_time_or_default(&self) -> i64 {
         self.max_record_time.unwrap_or(Self::DEFAULT_MAX_RECORD_TIME)
     }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for RecordInputParams {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
@@ -449,7 +488,9 @@ impl Validate for RecordInputParams {
                 Validate::collect_violations(value, &at, out);
             }
         }
-        if self.record_mode.wire_value() == 2 && self.mix_config.is_none() {
+        if matches!(self.record_mode, RecordMode::MixedStream)
+            && self.mix_config.is_none()
+        {
             out.push(
                 Violation::new(
                     &at.field("MixConfig"),
@@ -469,12 +510,16 @@ impl Validate for RecordInputParams {
                 ),
             );
         }
-        if self.record_mode.wire_value() == 2
+        if matches!(self.record_mode, RecordMode::MixedStream)
             && self
                 .stream_type
-                .map(StreamType::wire_value)
-                .or(Some(3))
-                .is_some_and(|value| [2, 3, 4].contains(&value))
+                .or(Some(StreamType::AudioAndVideo))
+                .is_some_and(|value| {
+                    matches!(
+                        value, StreamType::VideoOnly | StreamType::AudioAndVideo |
+                        StreamType::AudioAndVideoSeparate
+                    )
+                })
             && self
                 .mix_config
                 .as_ref()
@@ -488,8 +533,11 @@ impl Validate for RecordInputParams {
                 ),
             );
         }
-        if self.record_mode.wire_value() == 2
-            && self.stream_type.map(StreamType::wire_value).or(Some(3)) == Some(1)
+        if matches!(self.record_mode, RecordMode::MixedStream)
+            && self
+                .stream_type
+                .or(Some(StreamType::AudioAndVideo))
+                .is_some_and(|value| matches!(value, StreamType::AudioOnly))
             && self.has_whiteboard.or(Some(false)) != Some(false)
         {
             out.push(
@@ -508,7 +556,10 @@ impl Validate for RecordInputParams {
                 list
                     .iter()
                     .any(|item| {
-                        item.view_type.map(ViewType::wire_value).or(Some(1)) == Some(2)
+                        item
+                            .view_type
+                            .or(Some(ViewType::AudioVideo))
+                            .is_some_and(|value| matches!(value, ViewType::Whiteboard))
                     })
             }) && self.has_whiteboard.or(Some(false)) != Some(true)
         {
@@ -522,6 +573,7 @@ impl Validate for RecordInputParams {
         }
     }
 }
+
 impl Redact for RecordInputParams {
     fn redact(&mut self) {
         Redact::redact(&mut self.record_stream_list);
@@ -530,6 +582,7 @@ impl Redact for RecordInputParams {
         Redact::redact(&mut self.mix_config);
     }
 }
+
 /// A stream to record in single stream recording mode.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -541,6 +594,7 @@ pub struct RecordStream {
     #[serde(rename = "StreamId")]
     pub stream_id: String,
 }
+
 impl RecordStream {
     /// A value with the required fields (`StreamId`) and nothing else set.
     pub fn new(stream_id: impl Into<String>) -> Self {
@@ -548,20 +602,24 @@ impl RecordStream {
             stream_id: stream_id.into(),
         }
     }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for RecordStream {
     fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
 }
+
 impl Redact for RecordStream {
     fn redact(&mut self) {}
 }
+
 /// Method of filling frames after turning off the camera (while audio continues to be published), only applicable to stream mixing recording.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -580,6 +638,7 @@ pub struct FillFrame {
     #[serde(rename = "FrameFillColor", skip_serializing_if = "Option::is_none")]
     pub frame_fill_color: Option<i32>,
 }
+
 impl FillFrame {
     /// Sets `FrameFillMode`.
     #[must_use]
@@ -587,26 +646,31 @@ impl FillFrame {
         self.frame_fill_mode = Some(frame_fill_mode);
         self
     }
+
     /// Sets `FrameFillColor`.
     #[must_use]
     pub fn with_frame_fill_color(mut self, frame_fill_color: i32) -> Self {
         self.frame_fill_color = Some(frame_fill_color);
         self
     }
+
     /// The value the service uses for `FrameFillMode` when it is not sent.
     pub const DEFAULT_FRAME_FILL_MODE: FrameFillMode = FrameFillMode::LastFrame;
+
     /// `FrameFillMode` as the service sees it: the value set, else [`Self::DEFAULT_FRAME_FILL_MODE`].
     pub fn frame_fill_mode_or_default(&self) -> FrameFillMode {
         self.frame_fill_mode.unwrap_or(Self::DEFAULT_FRAME_FILL_MODE)
     }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for FillFrame {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
@@ -623,9 +687,11 @@ impl Validate for FillFrame {
         }
     }
 }
+
 impl Redact for FillFrame {
     fn redact(&mut self) {}
 }
+
 /// Whiteboard recording parameters.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -674,6 +740,7 @@ pub struct Whiteboard {
     #[serde(rename = "PPTAnimationFps", skip_serializing_if = "Option::is_none")]
     pub ppt_animation_fps: Option<i64>,
 }
+
 impl Whiteboard {
     /// A value with the required fields (`HorizontalRatio`, `VerticalRatio`) and nothing else set.
     pub fn new(horizontal_ratio: i64, vertical_ratio: i64) -> Self {
@@ -688,74 +755,90 @@ impl Whiteboard {
             ppt_animation_fps: None,
         }
     }
+
     /// Sets `Width`.
     #[must_use]
     pub fn with_width(mut self, width: i64) -> Self {
         self.width = Some(width);
         self
     }
+
     /// Sets `Height`.
     #[must_use]
     pub fn with_height(mut self, height: i64) -> Self {
         self.height = Some(height);
         self
     }
+
     /// Sets `WhiteboardId`.
     #[must_use]
     pub fn with_whiteboard_id(mut self, whiteboard_id: impl Into<String>) -> Self {
         self.whiteboard_id = Some(whiteboard_id.into());
         self
     }
+
     /// Sets `BackgroundColor`.
     #[must_use]
     pub fn with_background_color(mut self, background_color: i32) -> Self {
         self.background_color = Some(background_color);
         self
     }
+
     /// Sets `IsPPTAnimation`.
     #[must_use]
     pub fn with_is_ppt_animation(mut self, is_ppt_animation: bool) -> Self {
         self.is_ppt_animation = Some(is_ppt_animation);
         self
     }
+
     /// Sets `PPTAnimationFps`.
     #[must_use]
     pub fn with_ppt_animation_fps(mut self, ppt_animation_fps: i64) -> Self {
         self.ppt_animation_fps = Some(ppt_animation_fps);
         self
     }
+
     /// The value the service uses for `Width` when it is not sent.
     pub const DEFAULT_WIDTH: i64 = 1280;
+
     /// `Width` as the service sees it: the value set, else [`Self::DEFAULT_WIDTH`].
     pub fn width_or_default(&self) -> i64 {
         self.width.unwrap_or(Self::DEFAULT_WIDTH)
     }
+
     /// The value the service uses for `Height` when it is not sent.
     pub const DEFAULT_HEIGHT: i64 = 720;
+
     /// `Height` as the service sees it: the value set, else [`Self::DEFAULT_HEIGHT`].
     pub fn height_or_default(&self) -> i64 {
         self.height.unwrap_or(Self::DEFAULT_HEIGHT)
     }
+
     /// The value the service uses for `IsPPTAnimation` when it is not sent.
     pub const DEFAULT_IS_PPT_ANIMATION: bool = false;
+
     /// `IsPPTAnimation` as the service sees it: the value set, else [`Self::DEFAULT_IS_PPT_ANIMATION`].
     pub fn is_ppt_animation_or_default(&self) -> bool {
         self.is_ppt_animation.unwrap_or(Self::DEFAULT_IS_PPT_ANIMATION)
     }
+
     /// The value the service uses for `PPTAnimationFps` when it is not sent.
     pub const DEFAULT_PPT_ANIMATION_FPS: i64 = 15;
+
     /// `PPTAnimationFps` as the service sees it: the value set, else [`Self::DEFAULT_PPT_ANIMATION_FPS`].
     pub fn ppt_animation_fps_or_default(&self) -> i64 {
         self.ppt_animation_fps.unwrap_or(Self::DEFAULT_PPT_ANIMATION_FPS)
     }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for Whiteboard {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
@@ -766,9 +849,11 @@ impl Validate for Whiteboard {
         }
     }
 }
+
 impl Redact for Whiteboard {
     fn redact(&mut self) {}
 }
+
 /// Stream mixing parameters, required when RecordMode is 2.
 ///
 /// Cross-field rules: MixInputList is required when MixMode is 1 (custom layout); at most
@@ -883,6 +968,7 @@ pub struct MixConfig {
     #[serde(rename = "ClearInputStreamTimeout", skip_serializing_if = "Option::is_none")]
     pub clear_input_stream_timeout: Option<i64>,
 }
+
 impl MixConfig {
     /// A value with the required fields (`MixOutputStreamId`) and nothing else set.
     pub fn new(mix_output_stream_id: impl Into<String>) -> Self {
@@ -907,24 +993,28 @@ impl MixConfig {
             clear_input_stream_timeout: None,
         }
     }
+
     /// Sets `MixMode`.
     #[must_use]
     pub fn with_mix_mode(mut self, mix_mode: MixMode) -> Self {
         self.mix_mode = Some(mix_mode);
         self
     }
+
     /// Sets `MixInputList`.
     #[must_use]
     pub fn with_mix_input_list(mut self, mix_input_list: Vec<MixInput>) -> Self {
         self.mix_input_list = Some(mix_input_list);
         self
     }
+
     /// Sets `FillMode`.
     #[must_use]
     pub fn with_fill_mode(mut self, fill_mode: FillMode) -> Self {
         self.fill_mode = Some(fill_mode);
         self
     }
+
     /// Sets `MixOutputVideoConfig`.
     #[must_use]
     pub fn with_mix_output_video_config(
@@ -934,6 +1024,7 @@ impl MixConfig {
         self.mix_output_video_config = Some(mix_output_video_config);
         self
     }
+
     /// Sets `MixOutputAudioConfig`.
     #[must_use]
     pub fn with_mix_output_audio_config(
@@ -943,6 +1034,7 @@ impl MixConfig {
         self.mix_output_audio_config = Some(mix_output_audio_config);
         self
     }
+
     /// Sets `MixOutputBackgroundColor`.
     #[must_use]
     pub fn with_mix_output_background_color(
@@ -952,6 +1044,7 @@ impl MixConfig {
         self.mix_output_background_color = Some(mix_output_background_color);
         self
     }
+
     /// Sets `MixOutputBackgroundImage`.
     #[must_use]
     pub fn with_mix_output_background_image(
@@ -961,6 +1054,7 @@ impl MixConfig {
         self.mix_output_background_image = Some(mix_output_background_image.into());
         self
     }
+
     /// Sets `MixMaxResolutionStreamId`.
     #[must_use]
     pub fn with_mix_max_resolution_stream_id(
@@ -970,6 +1064,7 @@ impl MixConfig {
         self.mix_max_resolution_stream_id = Some(mix_max_resolution_stream_id.into());
         self
     }
+
     /// Sets `MixOutputWatermarkImage`.
     #[must_use]
     pub fn with_mix_output_watermark_image(
@@ -979,6 +1074,7 @@ impl MixConfig {
         self.mix_output_watermark_image = Some(mix_output_watermark_image.into());
         self
     }
+
     /// Sets `MixOutputWatermarkImageConfig`.
     #[must_use]
     pub fn with_mix_output_watermark_image_config(
@@ -988,6 +1084,7 @@ impl MixConfig {
         self.mix_output_watermark_image_config = Some(mix_output_watermark_image_config);
         self
     }
+
     /// Sets `DefaultMixStreamBackgroundImage`.
     #[must_use]
     pub fn with_default_mix_stream_background_image(
@@ -999,12 +1096,14 @@ impl MixConfig {
         );
         self
     }
+
     /// Sets `IsAlwaysMix`.
     #[must_use]
     pub fn with_is_always_mix(mut self, is_always_mix: bool) -> Self {
         self.is_always_mix = Some(is_always_mix);
         self
     }
+
     /// Sets `MixOutputWatermarkTimestampConfig`.
     #[must_use]
     pub fn with_mix_output_watermark_timestamp_config(
@@ -1016,18 +1115,21 @@ impl MixConfig {
         );
         self
     }
+
     /// Sets `RecordSoundWave`.
     #[must_use]
     pub fn with_record_sound_wave(mut self, record_sound_wave: bool) -> Self {
         self.record_sound_wave = Some(record_sound_wave);
         self
     }
+
     /// Sets `SoundWaveType`.
     #[must_use]
     pub fn with_sound_wave_type(mut self, sound_wave_type: SoundWaveType) -> Self {
         self.sound_wave_type = Some(sound_wave_type);
         self
     }
+
     /// Sets `StreamConfigList`.
     #[must_use]
     pub fn with_stream_config_list(
@@ -1037,6 +1139,7 @@ impl MixConfig {
         self.stream_config_list = Some(stream_config_list);
         self
     }
+
     /// Sets `ClearInputStreamTimeout`.
     #[must_use]
     pub fn with_clear_input_stream_timeout(
@@ -1046,44 +1149,56 @@ impl MixConfig {
         self.clear_input_stream_timeout = Some(clear_input_stream_timeout);
         self
     }
+
     /// The value the service uses for `MixMode` when it is not sent.
     pub const DEFAULT_MIX_MODE: MixMode = MixMode::EqualDivision;
+
     /// `MixMode` as the service sees it: the value set, else [`Self::DEFAULT_MIX_MODE`].
     pub fn mix_mode_or_default(&self) -> MixMode {
         self.mix_mode.unwrap_or(Self::DEFAULT_MIX_MODE)
     }
+
     /// The value the service uses for `FillMode` when it is not sent.
     pub const DEFAULT_FILL_MODE: FillMode = FillMode::Crop;
+
     /// `FillMode` as the service sees it: the value set, else [`Self::DEFAULT_FILL_MODE`].
     pub fn fill_mode_or_default(&self) -> FillMode {
         self.fill_mode.unwrap_or(Self::DEFAULT_FILL_MODE)
     }
+
     /// The value the service uses for `IsAlwaysMix` when it is not sent.
     pub const DEFAULT_IS_ALWAYS_MIX: bool = false;
+
     /// `IsAlwaysMix` as the service sees it: the value set, else [`Self::DEFAULT_IS_ALWAYS_MIX`].
     pub fn is_always_mix_or_default(&self) -> bool {
         self.is_always_mix.unwrap_or(Self::DEFAULT_IS_ALWAYS_MIX)
     }
+
     /// The value the service uses for `RecordSoundWave` when it is not sent.
     pub const DEFAULT_RECORD_SOUND_WAVE: bool = false;
+
     /// `RecordSoundWave` as the service sees it: the value set, else [`Self::DEFAULT_RECORD_SOUND_WAVE`].
     pub fn record_sound_wave_or_default(&self) -> bool {
         self.record_sound_wave.unwrap_or(Self::DEFAULT_RECORD_SOUND_WAVE)
     }
+
     /// The value the service uses for `SoundWaveType` when it is not sent.
     pub const DEFAULT_SOUND_WAVE_TYPE: SoundWaveType = SoundWaveType::StreamId;
+
     /// `SoundWaveType` as the service sees it: the value set, else [`Self::DEFAULT_SOUND_WAVE_TYPE`].
     pub fn sound_wave_type_or_default(&self) -> SoundWaveType {
         self.sound_wave_type.unwrap_or(Self::DEFAULT_SOUND_WAVE_TYPE)
     }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for MixConfig {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
@@ -1158,7 +1273,10 @@ impl Validate for MixConfig {
                 }
             }
         }
-        if self.mix_mode.map(MixMode::wire_value).or(Some(2)) == Some(1)
+        if self
+            .mix_mode
+            .or(Some(MixMode::EqualDivision))
+            .is_some_and(|value| matches!(value, MixMode::Custom))
             && self.mix_input_list.as_ref().is_none_or(Vec::is_empty)
         {
             out.push(
@@ -1178,8 +1296,10 @@ impl Validate for MixConfig {
                     list
                         .iter()
                         .filter(|item| {
-                            item.view_type.map(ViewType::wire_value).or(Some(1))
-                                == Some(2)
+                            item
+                                .view_type
+                                .or(Some(ViewType::AudioVideo))
+                                .is_some_and(|value| matches!(value, ViewType::Whiteboard))
                         })
                         .count()
                 },
@@ -1225,6 +1345,7 @@ impl Validate for MixConfig {
         }
     }
 }
+
 impl Redact for MixConfig {
     fn redact(&mut self) {
         Redact::redact(&mut self.mix_input_list);
@@ -1235,6 +1356,7 @@ impl Redact for MixConfig {
         Redact::redact(&mut self.stream_config_list);
     }
 }
+
 /// One view of a custom stream mixing layout.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1286,6 +1408,7 @@ pub struct MixInput {
     #[serde(rename = "BackgroundImage", skip_serializing_if = "Option::is_none")]
     pub background_image: Option<String>,
 }
+
 impl MixInput {
     /// A value with the required fields (`Top`, `Left`, `Bottom`, `Right`, `Layer`) and nothing else set.
     pub fn new(top: i64, left: i64, bottom: i64, right: i64, layer: i64) -> Self {
@@ -1301,50 +1424,60 @@ impl MixInput {
             background_image: None,
         }
     }
+
     /// Sets `StreamId`.
     #[must_use]
     pub fn with_stream_id(mut self, stream_id: impl Into<String>) -> Self {
         self.stream_id = Some(stream_id.into());
         self
     }
+
     /// Sets `ViewType`.
     #[must_use]
     pub fn with_view_type(mut self, view_type: ViewType) -> Self {
         self.view_type = Some(view_type);
         self
     }
+
     /// Sets `FillMode`.
     #[must_use]
     pub fn with_fill_mode(mut self, fill_mode: MixInputFillMode) -> Self {
         self.fill_mode = Some(fill_mode);
         self
     }
+
     /// Sets `BackgroundImage`.
     #[must_use]
     pub fn with_background_image(mut self, background_image: impl Into<String>) -> Self {
         self.background_image = Some(background_image.into());
         self
     }
+
     /// The value the service uses for `ViewType` when it is not sent.
     pub const DEFAULT_VIEW_TYPE: ViewType = ViewType::AudioVideo;
+
     /// `ViewType` as the service sees it: the value set, else [`Self::DEFAULT_VIEW_TYPE`].
     pub fn view_type_or_default(&self) -> ViewType {
         self.view_type.unwrap_or(Self::DEFAULT_VIEW_TYPE)
     }
+
     /// The value the service uses for `FillMode` when it is not sent.
     pub const DEFAULT_FILL_MODE: MixInputFillMode = MixInputFillMode::Crop;
+
     /// `FillMode` as the service sees it: the value set, else [`Self::DEFAULT_FILL_MODE`].
     pub fn fill_mode_or_default(&self) -> MixInputFillMode {
         self.fill_mode.unwrap_or(Self::DEFAULT_FILL_MODE)
     }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for MixInput {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
@@ -1387,9 +1520,11 @@ impl Validate for MixInput {
         }
     }
 }
+
 impl Redact for MixInput {
     fn redact(&mut self) {}
 }
+
 /// Output video parameters; this parameter is required when StreamType is 2, 3, or 4. Width × Height cannot exceed 1920 × 1080.
 ///
 /// Spec note: The page marks Fps as required and also gives it a default of 15; this document keeps it required and records the default. Width and Height have no stated lower bound.
@@ -1418,6 +1553,7 @@ pub struct MixOutputVideoConfig {
     #[serde(rename = "Bitrate")]
     pub bitrate: i64,
 }
+
 impl MixOutputVideoConfig {
     /// A value with the required fields (`Width`, `Height`, `Fps`, `Bitrate`) and nothing else set.
     pub fn new(width: i64, height: i64, fps: i64, bitrate: i64) -> Self {
@@ -1428,16 +1564,19 @@ impl MixOutputVideoConfig {
             bitrate,
         }
     }
+
     /// The value the service uses for `Fps` when it is not sent.
     pub const DEFAULT_FPS: i64 = 15;
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for MixOutputVideoConfig {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
@@ -1466,9 +1605,11 @@ impl Validate for MixOutputVideoConfig {
         }
     }
 }
+
 impl Redact for MixOutputVideoConfig {
     fn redact(&mut self) {}
 }
+
 /// Output audio parameters of stream mixing.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1480,6 +1621,7 @@ pub struct MixOutputAudioConfig {
     #[serde(rename = "Bitrate", skip_serializing_if = "Option::is_none")]
     pub bitrate: Option<i64>,
 }
+
 impl MixOutputAudioConfig {
     /// Sets `Bitrate`.
     #[must_use]
@@ -1487,26 +1629,32 @@ impl MixOutputAudioConfig {
         self.bitrate = Some(bitrate);
         self
     }
+
     /// The value the service uses for `Bitrate` when it is not sent.
     pub const DEFAULT_BITRATE: i64 = 48000;
+
     /// `Bitrate` as the service sees it: the value set, else [`Self::DEFAULT_BITRATE`].
     pub fn bitrate_or_default(&self) -> i64 {
         self.bitrate.unwrap_or(Self::DEFAULT_BITRATE)
     }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for MixOutputAudioConfig {
     fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
 }
+
 impl Redact for MixOutputAudioConfig {
     fn redact(&mut self) {}
 }
+
 /// Watermark layout configuration.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1533,19 +1681,22 @@ pub struct MixOutputWatermarkImageConfig {
     #[serde(rename = "Bottom")]
     pub bottom: i64,
 }
+
 impl MixOutputWatermarkImageConfig {
     /// A value with the required fields (`Left`, `Top`, `Right`, `Bottom`) and nothing else set.
     pub fn new(left: i64, top: i64, right: i64, bottom: i64) -> Self {
         Self { left, top, right, bottom }
     }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for MixOutputWatermarkImageConfig {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
@@ -1588,9 +1739,11 @@ impl Validate for MixOutputWatermarkImageConfig {
         }
     }
 }
+
 impl Redact for MixOutputWatermarkImageConfig {
     fn redact(&mut self) {}
 }
+
 /// Timestamp watermark configuration. After configuration, the timestamp watermark is displayed in the upper right corner of the video.
 ///
 /// Spec note: The page's text breaks off inside the timestamp format ("yyyy-MM-dd HH" then "."); the full format is not stated there.
@@ -1604,19 +1757,22 @@ pub struct MixOutputWatermarkTimestampConfig {
     #[serde(rename = "FontSize")]
     pub font_size: i64,
 }
+
 impl MixOutputWatermarkTimestampConfig {
     /// A value with the required fields (`FontSize`) and nothing else set.
     pub fn new(font_size: i64) -> Self {
         Self { font_size }
     }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for MixOutputWatermarkTimestampConfig {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
@@ -1626,9 +1782,11 @@ impl Validate for MixOutputWatermarkTimestampConfig {
         }
     }
 }
+
 impl Redact for MixOutputWatermarkTimestampConfig {
     fn redact(&mut self) {}
 }
+
 /// Custom parameters of one stream.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1645,6 +1803,7 @@ pub struct StreamConfig {
     #[serde(rename = "StreamType", skip_serializing_if = "Option::is_none")]
     pub stream_type: Option<StreamConfigStreamType>,
 }
+
 impl StreamConfig {
     /// Sets `StreamId`.
     #[must_use]
@@ -1652,20 +1811,23 @@ impl StreamConfig {
         self.stream_id = Some(stream_id.into());
         self
     }
+
     /// Sets `StreamType`.
     #[must_use]
     pub fn with_stream_type(mut self, stream_type: StreamConfigStreamType) -> Self {
         self.stream_type = Some(stream_type);
         self
     }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for StreamConfig {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
@@ -1682,9 +1844,11 @@ impl Validate for StreamConfig {
         }
     }
 }
+
 impl Redact for StreamConfig {
     fn redact(&mut self) {}
 }
+
 /// Recording task output parameters.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1745,6 +1909,7 @@ pub struct RecordOutputParams {
     #[serde(rename = "ShortFragmentPath", skip_serializing_if = "Option::is_none")]
     pub short_fragment_path: Option<bool>,
 }
+
 impl RecordOutputParams {
     /// Sets `OutputFileFormat`.
     #[must_use]
@@ -1755,36 +1920,42 @@ impl RecordOutputParams {
         self.output_file_format = Some(output_file_format);
         self
     }
+
     /// Sets `OutputFolder`.
     #[must_use]
     pub fn with_output_folder(mut self, output_folder: impl Into<String>) -> Self {
         self.output_folder = Some(output_folder.into());
         self
     }
+
     /// Sets `OutputFileRule`.
     #[must_use]
     pub fn with_output_file_rule(mut self, output_file_rule: OutputFileRule) -> Self {
         self.output_file_rule = Some(output_file_rule);
         self
     }
+
     /// Sets `SnapshotInterval`.
     #[must_use]
     pub fn with_snapshot_interval(mut self, snapshot_interval: i64) -> Self {
         self.snapshot_interval = Some(snapshot_interval);
         self
     }
+
     /// Sets `CallbackUrl`.
     #[must_use]
     pub fn with_callback_url(mut self, callback_url: impl Into<String>) -> Self {
         self.callback_url = Some(callback_url.into());
         self
     }
+
     /// Sets `FragmentSeconds`.
     #[must_use]
     pub fn with_fragment_seconds(mut self, fragment_seconds: i64) -> Self {
         self.fragment_seconds = Some(fragment_seconds);
         self
     }
+
     /// Sets `RealtimeUploadFragment`.
     #[must_use]
     pub fn with_realtime_upload_fragment(
@@ -1794,44 +1965,55 @@ impl RecordOutputParams {
         self.realtime_upload_fragment = Some(realtime_upload_fragment);
         self
     }
+
     /// Sets `ShortFragmentPath`.
     #[must_use]
     pub fn with_short_fragment_path(mut self, short_fragment_path: bool) -> Self {
         self.short_fragment_path = Some(short_fragment_path);
         self
     }
+
     /// The value the service uses for `OutputFileFormat` when it is not sent.
     pub const DEFAULT_OUTPUT_FILE_FORMAT: OutputFileFormat = OutputFileFormat::Mp4;
+
     /// `OutputFileFormat` as the service sees it: the value set, else [`Self::DEFAULT_OUTPUT_FILE_FORMAT`].
     pub fn output_file_format_or_default(&self) -> OutputFileFormat {
         self.output_file_format.clone().unwrap_or(Self::DEFAULT_OUTPUT_FILE_FORMAT)
     }
+
     /// The value the service uses for `OutputFileRule` when it is not sent.
     pub const DEFAULT_OUTPUT_FILE_RULE: OutputFileRule = OutputFileRule::Default;
+
     /// `OutputFileRule` as the service sees it: the value set, else [`Self::DEFAULT_OUTPUT_FILE_RULE`].
     pub fn output_file_rule_or_default(&self) -> OutputFileRule {
         self.output_file_rule.unwrap_or(Self::DEFAULT_OUTPUT_FILE_RULE)
     }
+
     /// The value the service uses for `SnapshotInterval` when it is not sent.
     pub const DEFAULT_SNAPSHOT_INTERVAL: i64 = 10;
+
     /// `SnapshotInterval` as the service sees it: the value set, else [`Self::DEFAULT_SNAPSHOT_INTERVAL`].
     pub fn snapshot_interval_or_default(&self) -> i64 {
         self.snapshot_interval.unwrap_or(Self::DEFAULT_SNAPSHOT_INTERVAL)
     }
+
     /// The value the service uses for `FragmentSeconds` when it is not sent.
     pub const DEFAULT_FRAGMENT_SECONDS: i64 = 15;
+
     /// `FragmentSeconds` as the service sees it: the value set, else [`Self::DEFAULT_FRAGMENT_SECONDS`].
     pub fn fragment_seconds_or_default(&self) -> i64 {
         self.fragment_seconds.unwrap_or(Self::DEFAULT_FRAGMENT_SECONDS)
     }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for RecordOutputParams {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
@@ -1866,9 +2048,11 @@ impl Validate for RecordOutputParams {
         }
     }
 }
+
 impl Redact for RecordOutputParams {
     fn redact(&mut self) {}
 }
+
 /// Cloud storage of the recording files. For how to fill in each property, see ZEGOCLOUD's
 /// "How to fill in the cloud storage related parameters in StorageParams?".
 ///
@@ -1919,6 +2103,7 @@ pub struct StorageParams {
     #[serde(rename = "EndPoint", skip_serializing_if = "Option::is_none")]
     pub end_point: Option<String>,
 }
+
 impl StorageParams {
     /// A value with the required fields (`Vendor`) and nothing else set.
     pub fn new(vendor: Vendor) -> Self {
@@ -1933,24 +2118,28 @@ impl StorageParams {
             end_point: None,
         }
     }
+
     /// Sets `Region`.
     #[must_use]
     pub fn with_region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
     }
+
     /// Sets `Bucket`.
     #[must_use]
     pub fn with_bucket(mut self, bucket: impl Into<String>) -> Self {
         self.bucket = Some(bucket.into());
         self
     }
+
     /// Sets `AccessKeyId`.
     #[must_use]
     pub fn with_access_key_id(mut self, access_key_id: impl Into<String>) -> Self {
         self.access_key_id = Some(access_key_id.into());
         self
     }
+
     /// Sets `AccessKeySecret`.
     #[must_use]
     pub fn with_access_key_secret(
@@ -1960,6 +2149,7 @@ impl StorageParams {
         self.access_key_secret = Some(access_key_secret.into());
         self
     }
+
     /// Sets `AlibabaCloudVodParams`.
     #[must_use]
     pub fn with_alibaba_cloud_vod_params(
@@ -1969,6 +2159,7 @@ impl StorageParams {
         self.alibaba_cloud_vod_params = Some(alibaba_cloud_vod_params);
         self
     }
+
     /// Sets `TencentCloudVodParams`.
     #[must_use]
     pub fn with_tencent_cloud_vod_params(
@@ -1978,20 +2169,23 @@ impl StorageParams {
         self.tencent_cloud_vod_params = Some(tencent_cloud_vod_params);
         self
     }
+
     /// Sets `EndPoint`.
     #[must_use]
     pub fn with_end_point(mut self, end_point: impl Into<String>) -> Self {
         self.end_point = Some(end_point.into());
         self
     }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for StorageParams {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
@@ -2017,7 +2211,11 @@ impl Validate for StorageParams {
                 Validate::collect_violations(value, &at, out);
             }
         }
-        if [1, 2, 3, 4, 7, 9, 10].contains(&self.vendor.wire_value()) {
+        if matches!(
+            self.vendor, Vendor::AmazonS3 | Vendor::AlibabaCloudOss |
+            Vendor::TencentCloudCos | Vendor::QiniuCloudKodo | Vendor::HuaweiCloudObs |
+            Vendor::ChinaMobileCloudEos | Vendor::S3Compatible
+        ) {
             if self.region.is_none() {
                 out.push(
                     Violation::new(
@@ -2055,7 +2253,9 @@ impl Validate for StorageParams {
                 );
             }
         }
-        if self.vendor.wire_value() == 5 && self.alibaba_cloud_vod_params.is_none() {
+        if matches!(self.vendor, Vendor::AlibabaCloudVod)
+            && self.alibaba_cloud_vod_params.is_none()
+        {
             out.push(
                 Violation::new(
                     &at.field("AlibabaCloudVodParams"),
@@ -2064,7 +2264,9 @@ impl Validate for StorageParams {
                 ),
             );
         }
-        if self.vendor.wire_value() == 6 && self.tencent_cloud_vod_params.is_none() {
+        if matches!(self.vendor, Vendor::TencentCloudVod)
+            && self.tencent_cloud_vod_params.is_none()
+        {
             out.push(
                 Violation::new(
                     &at.field("TencentCloudVodParams"),
@@ -2073,7 +2275,7 @@ impl Validate for StorageParams {
                 ),
             );
         }
-        if self.vendor.wire_value() == 8 {
+        if matches!(self.vendor, Vendor::GoogleCloudStorage) {
             if self.bucket.is_none() {
                 out.push(
                     Violation::new(
@@ -2102,7 +2304,7 @@ impl Validate for StorageParams {
                 );
             }
         }
-        if self.vendor.wire_value() == 10 {
+        if matches!(self.vendor, Vendor::S3Compatible) {
             if self.bucket.is_none() {
                 out.push(
                     Violation::new(
@@ -2124,6 +2326,7 @@ impl Validate for StorageParams {
         }
     }
 }
+
 impl Redact for StorageParams {
     fn redact(&mut self) {
         Redact::redact(&mut self.access_key_secret);
@@ -2131,6 +2334,7 @@ impl Redact for StorageParams {
         Redact::redact(&mut self.tencent_cloud_vod_params);
     }
 }
+
 /// Alibaba Cloud VOD parameters, required when Vendor is 5.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2162,6 +2366,7 @@ pub struct AlibabaCloudVodParams {
     #[serde(rename = "StorageLocation")]
     pub storage_location: String,
 }
+
 impl AlibabaCloudVodParams {
     /// A value with the required fields (`Region`, `AccessKeyId`, `AccessKeySecret`, `Title`, `StorageLocation`) and nothing else set.
     pub fn new(
@@ -2179,22 +2384,26 @@ impl AlibabaCloudVodParams {
             storage_location: storage_location.into(),
         }
     }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for AlibabaCloudVodParams {
     fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
 }
+
 impl Redact for AlibabaCloudVodParams {
     fn redact(&mut self) {
         Redact::redact(&mut self.access_key_secret);
     }
 }
+
 /// Tencent Cloud VOD parameters, required when Vendor is 6.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2221,6 +2430,7 @@ pub struct TencentCloudVodParams {
     #[serde(rename = "SubAppId", skip_serializing_if = "Option::is_none")]
     pub sub_app_id: Option<i64>,
 }
+
 impl TencentCloudVodParams {
     /// A value with the required fields (`SecretId`, `SecretKey`, `Region`) and nothing else set.
     pub fn new(
@@ -2235,28 +2445,33 @@ impl TencentCloudVodParams {
             sub_app_id: None,
         }
     }
+
     /// Sets `SubAppId`.
     #[must_use]
     pub fn with_sub_app_id(mut self, sub_app_id: i64) -> Self {
         self.sub_app_id = Some(sub_app_id);
         self
     }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
-    /// A [`ValidationError`](ValidationError) listing every violation.
+    /// A [`ValidationError`] listing every violation.
     pub fn validate(&self) -> Result<(), ValidationError> {
         Validate::validate(self)
     }
 }
+
 impl Validate for TencentCloudVodParams {
     fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
 }
+
 impl Redact for TencentCloudVodParams {
     fn redact(&mut self) {
         Redact::redact(&mut self.secret_key);
     }
 }
+
 /// Response of StartRecord, in ZEGOCLOUD's common result envelope.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2280,6 +2495,7 @@ pub struct StartRecordResponse {
     #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
     pub data: Option<StartRecordData>,
 }
+
 impl StartRecordResponse {
     /// Sets `Code`.
     #[must_use]
@@ -2287,18 +2503,21 @@ impl StartRecordResponse {
         self.code = Some(code);
         self
     }
+
     /// Sets `Message`.
     #[must_use]
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
         self.message = Some(message.into());
         self
     }
+
     /// Sets `RequestId`.
     #[must_use]
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
         self.request_id = Some(request_id.into());
         self
     }
+
     /// Sets `Data`.
     #[must_use]
     pub fn with_data(mut self, data: StartRecordData) -> Self {
@@ -2306,8 +2525,10 @@ impl StartRecordResponse {
         self
     }
 }
+
 impl Envelope for StartRecordResponse {
     type Data = StartRecordData;
+
     fn into_parts(self) -> EnvelopeParts<Self::Data> {
         EnvelopeParts {
             code: self.code,
@@ -2317,6 +2538,7 @@ impl Envelope for StartRecordResponse {
         }
     }
 }
+
 /// Result of a successful StartRecord call.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2329,6 +2551,7 @@ pub struct StartRecordData {
     #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
+
 impl StartRecordData {
     /// Sets `TaskId`.
     #[must_use]
@@ -2337,6 +2560,7 @@ impl StartRecordData {
         self
     }
 }
+
 /// Recording mode.
 ///
 /// Values: 1 (SingleStream), 2 (MixedStream).
@@ -2349,12 +2573,14 @@ pub enum RecordMode {
     /// Stream mixing recording.
     /// Wire value: `2`.
     MixedStream,
-    ///A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
     Unknown(i64),
 }
+
 impl RecordMode {
     /// Every value the spec lists, in its order.
     pub const KNOWN: [Self; 2] = [Self::SingleStream, Self::MixedStream];
+
     /// The value sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
@@ -2363,6 +2589,7 @@ impl RecordMode {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire value; values the spec does not list become `Unknown`.
     pub const fn from_wire_value(value: i64) -> Self {
         match value {
@@ -2371,21 +2598,19 @@ impl RecordMode {
             other => Self::Unknown(other),
         }
     }
+
     /// Whether this is one of the values the spec lists.
     pub const fn is_known(self) -> bool {
         !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
     }
 }
-impl std::fmt::Display for RecordMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.wire_value(), f)
-    }
-}
+
 impl serde::Serialize for RecordMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.wire_value())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RecordMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2393,6 +2618,13 @@ impl<'de> serde::Deserialize<'de> for RecordMode {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
     }
 }
+
+impl std::fmt::Display for RecordMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
 /// Recording media stream type, only applicable to audio and video streams. Whiteboards only record video.
 ///
 /// Values: 1 (AudioOnly), 2 (VideoOnly), 3 (AudioAndVideo), 4 (AudioAndVideoSeparate).
@@ -2411,9 +2643,10 @@ pub enum StreamType {
     /// Record audio and video (audio and video files separated).
     /// Wire value: `4`.
     AudioAndVideoSeparate,
-    ///A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
     Unknown(i64),
 }
+
 impl StreamType {
     /// Every value the spec lists, in its order.
     pub const KNOWN: [Self; 4] = [
@@ -2432,6 +2665,7 @@ impl StreamType {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire value; values the spec does not list become `Unknown`.
     pub const fn from_wire_value(value: i64) -> Self {
         match value {
@@ -2442,21 +2676,19 @@ impl StreamType {
             other => Self::Unknown(other),
         }
     }
+
     /// Whether this is one of the values the spec lists.
     pub const fn is_known(self) -> bool {
         !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
     }
 }
-impl std::fmt::Display for StreamType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.wire_value(), f)
-    }
-}
+
 impl serde::Serialize for StreamType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.wire_value())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for StreamType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2464,6 +2696,13 @@ impl<'de> serde::Deserialize<'de> for StreamType {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
     }
 }
+
+impl std::fmt::Display for StreamType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
 /// Specifies whether to record audio frame data in muted state. Only takes effect when single stream recording, recording audio only, and output file format is mp3.
 ///
 /// Values: 1 (Record), 2 (Skip).
@@ -2476,12 +2715,14 @@ pub enum RecordMuteAudio {
     /// Do not record audio frames in muted state.
     /// Wire value: `2`.
     Skip,
-    ///A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
     Unknown(i64),
 }
+
 impl RecordMuteAudio {
     /// Every value the spec lists, in its order.
     pub const KNOWN: [Self; 2] = [Self::Record, Self::Skip];
+
     /// The value sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
@@ -2490,6 +2731,7 @@ impl RecordMuteAudio {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire value; values the spec does not list become `Unknown`.
     pub const fn from_wire_value(value: i64) -> Self {
         match value {
@@ -2498,21 +2740,19 @@ impl RecordMuteAudio {
             other => Self::Unknown(other),
         }
     }
+
     /// Whether this is one of the values the spec lists.
     pub const fn is_known(self) -> bool {
         !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
     }
 }
-impl std::fmt::Display for RecordMuteAudio {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.wire_value(), f)
-    }
-}
+
 impl serde::Serialize for RecordMuteAudio {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.wire_value())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for RecordMuteAudio {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2520,6 +2760,13 @@ impl<'de> serde::Deserialize<'de> for RecordMuteAudio {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
     }
 }
+
+impl std::fmt::Display for RecordMuteAudio {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
 /// Frame filling mode. Mini program clients only support filling with the last frame and do not support filling with a specified color or not filling frames. Web clients only support filling with black and do not support filling with the last frame, filling with other colors, or not filling frames.
 ///
 /// Values: 1 (LastFrame), 2 (Color), 3 (None).
@@ -2535,12 +2782,14 @@ pub enum FrameFillMode {
     /// Do not fill frames.
     /// Wire value: `3`.
     None,
-    ///A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
     Unknown(i64),
 }
+
 impl FrameFillMode {
     /// Every value the spec lists, in its order.
     pub const KNOWN: [Self; 3] = [Self::LastFrame, Self::Color, Self::None];
+
     /// The value sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
@@ -2550,6 +2799,7 @@ impl FrameFillMode {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire value; values the spec does not list become `Unknown`.
     pub const fn from_wire_value(value: i64) -> Self {
         match value {
@@ -2559,21 +2809,19 @@ impl FrameFillMode {
             other => Self::Unknown(other),
         }
     }
+
     /// Whether this is one of the values the spec lists.
     pub const fn is_known(self) -> bool {
         !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
     }
 }
-impl std::fmt::Display for FrameFillMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.wire_value(), f)
-    }
-}
+
 impl serde::Serialize for FrameFillMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.wire_value())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FrameFillMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2581,6 +2829,13 @@ impl<'de> serde::Deserialize<'de> for FrameFillMode {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
     }
 }
+
+impl std::fmt::Display for FrameFillMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
 /// Layout mode.
 ///
 /// Values: 1 (Custom), 2 (EqualDivision), 3 (Horizontal), 4 (Vertical), 5 (Floating).
@@ -2602,9 +2857,10 @@ pub enum MixMode {
     /// Floating layout.
     /// Wire value: `5`.
     Floating,
-    ///A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
     Unknown(i64),
 }
+
 impl MixMode {
     /// Every value the spec lists, in its order.
     pub const KNOWN: [Self; 5] = [
@@ -2625,6 +2881,7 @@ impl MixMode {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire value; values the spec does not list become `Unknown`.
     pub const fn from_wire_value(value: i64) -> Self {
         match value {
@@ -2636,21 +2893,19 @@ impl MixMode {
             other => Self::Unknown(other),
         }
     }
+
     /// Whether this is one of the values the spec lists.
     pub const fn is_known(self) -> bool {
         !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
     }
 }
-impl std::fmt::Display for MixMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.wire_value(), f)
-    }
-}
+
 impl serde::Serialize for MixMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.wire_value())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MixMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2658,6 +2913,13 @@ impl<'de> serde::Deserialize<'de> for MixMode {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
     }
 }
+
+impl std::fmt::Display for MixMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
 /// (Applicable when MixMode in MixConfig is not 1, i.e., not custom layout) How to handle when the actual video stream aspect ratio is inconsistent with the view. For custom layout, see MixInputList.FillMode.
 ///
 /// Values: 1 (Crop), 2 (Scale).
@@ -2670,12 +2932,14 @@ pub enum FillMode {
     /// Scale mode. Priority is given to the integrity of the original video: after the original video is scaled proportionally to fit the view, black borders are added on all sides.
     /// Wire value: `2`.
     Scale,
-    ///A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
     Unknown(i64),
 }
+
 impl FillMode {
     /// Every value the spec lists, in its order.
     pub const KNOWN: [Self; 2] = [Self::Crop, Self::Scale];
+
     /// The value sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
@@ -2684,6 +2948,7 @@ impl FillMode {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire value; values the spec does not list become `Unknown`.
     pub const fn from_wire_value(value: i64) -> Self {
         match value {
@@ -2692,21 +2957,19 @@ impl FillMode {
             other => Self::Unknown(other),
         }
     }
+
     /// Whether this is one of the values the spec lists.
     pub const fn is_known(self) -> bool {
         !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
     }
 }
-impl std::fmt::Display for FillMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.wire_value(), f)
-    }
-}
+
 impl serde::Serialize for FillMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.wire_value())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for FillMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2714,6 +2977,13 @@ impl<'de> serde::Deserialize<'de> for FillMode {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
     }
 }
+
+impl std::fmt::Display for FillMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
 /// Sound wave information type. This parameter only takes effect when RecordSoundWave is true.
 ///
 /// Values: 0 (StreamId), 1 (UserId).
@@ -2726,12 +2996,14 @@ pub enum SoundWaveType {
     /// Record user ID information. Example: {"time":10, "sound_wave":\[{"user_id":"u1", "volume":0}\]}
     /// Wire value: `1`.
     UserId,
-    ///A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
     Unknown(i64),
 }
+
 impl SoundWaveType {
     /// Every value the spec lists, in its order.
     pub const KNOWN: [Self; 2] = [Self::StreamId, Self::UserId];
+
     /// The value sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
@@ -2740,6 +3012,7 @@ impl SoundWaveType {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire value; values the spec does not list become `Unknown`.
     pub const fn from_wire_value(value: i64) -> Self {
         match value {
@@ -2748,21 +3021,19 @@ impl SoundWaveType {
             other => Self::Unknown(other),
         }
     }
+
     /// Whether this is one of the values the spec lists.
     pub const fn is_known(self) -> bool {
         !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
     }
 }
-impl std::fmt::Display for SoundWaveType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.wire_value(), f)
-    }
-}
+
 impl serde::Serialize for SoundWaveType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.wire_value())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for SoundWaveType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2770,6 +3041,13 @@ impl<'de> serde::Deserialize<'de> for SoundWaveType {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
     }
 }
+
+impl std::fmt::Display for SoundWaveType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
 /// Type of content displayed in this view. Type 2 is only valid when whiteboard recording is enabled. Only one view can be set as whiteboard; setting two or more returns an error.
 ///
 /// Values: 1 (AudioVideo), 2 (Whiteboard).
@@ -2782,12 +3060,14 @@ pub enum ViewType {
     /// Whiteboard.
     /// Wire value: `2`.
     Whiteboard,
-    ///A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
     Unknown(i64),
 }
+
 impl ViewType {
     /// Every value the spec lists, in its order.
     pub const KNOWN: [Self; 2] = [Self::AudioVideo, Self::Whiteboard];
+
     /// The value sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
@@ -2796,6 +3076,7 @@ impl ViewType {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire value; values the spec does not list become `Unknown`.
     pub const fn from_wire_value(value: i64) -> Self {
         match value {
@@ -2804,21 +3085,19 @@ impl ViewType {
             other => Self::Unknown(other),
         }
     }
+
     /// Whether this is one of the values the spec lists.
     pub const fn is_known(self) -> bool {
         !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
     }
 }
-impl std::fmt::Display for ViewType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.wire_value(), f)
-    }
-}
+
 impl serde::Serialize for ViewType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.wire_value())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ViewType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2826,6 +3105,13 @@ impl<'de> serde::Deserialize<'de> for ViewType {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
     }
 }
+
+impl std::fmt::Display for ViewType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
 /// How to handle when the actual video stream aspect ratio is inconsistent with the view.
 ///
 /// Values: 1 (Crop), 2 (Scale).
@@ -2838,12 +3124,14 @@ pub enum MixInputFillMode {
     /// Scale mode. Priority is given to the integrity of the original video: after the original video is scaled proportionally to fit the view, black borders are added on all sides.
     /// Wire value: `2`.
     Scale,
-    ///A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
     Unknown(i64),
 }
+
 impl MixInputFillMode {
     /// Every value the spec lists, in its order.
     pub const KNOWN: [Self; 2] = [Self::Crop, Self::Scale];
+
     /// The value sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
@@ -2852,6 +3140,7 @@ impl MixInputFillMode {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire value; values the spec does not list become `Unknown`.
     pub const fn from_wire_value(value: i64) -> Self {
         match value {
@@ -2860,21 +3149,19 @@ impl MixInputFillMode {
             other => Self::Unknown(other),
         }
     }
+
     /// Whether this is one of the values the spec lists.
     pub const fn is_known(self) -> bool {
         !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
     }
 }
-impl std::fmt::Display for MixInputFillMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.wire_value(), f)
-    }
-}
+
 impl serde::Serialize for MixInputFillMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.wire_value())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for MixInputFillMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2882,6 +3169,13 @@ impl<'de> serde::Deserialize<'de> for MixInputFillMode {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
     }
 }
+
+impl std::fmt::Display for MixInputFillMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
 /// Stream recording type. Only takes effect when StreamType in RecordInputParams equals 3 or 4.
 ///
 /// Values: 0 (Default), 1 (Audio), 2 (Video), 3 (AudioAndVideo).
@@ -2900,9 +3194,10 @@ pub enum StreamConfigStreamType {
     /// Audio and video.
     /// Wire value: `3`.
     AudioAndVideo,
-    ///A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
     Unknown(i64),
 }
+
 impl StreamConfigStreamType {
     /// Every value the spec lists, in its order.
     pub const KNOWN: [Self; 4] = [
@@ -2921,6 +3216,7 @@ impl StreamConfigStreamType {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire value; values the spec does not list become `Unknown`.
     pub const fn from_wire_value(value: i64) -> Self {
         match value {
@@ -2931,21 +3227,19 @@ impl StreamConfigStreamType {
             other => Self::Unknown(other),
         }
     }
+
     /// Whether this is one of the values the spec lists.
     pub const fn is_known(self) -> bool {
         !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
     }
 }
-impl std::fmt::Display for StreamConfigStreamType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.wire_value(), f)
-    }
-}
+
 impl serde::Serialize for StreamConfigStreamType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.wire_value())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for StreamConfigStreamType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2953,6 +3247,13 @@ impl<'de> serde::Deserialize<'de> for StreamConfigStreamType {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
     }
 }
+
+impl std::fmt::Display for StreamConfigStreamType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
 /// Specifies the format of the recording file. Default is "mp4". If recording "mp4" or "flv" and StreamType is set to 4, the generated audio file format is aac. When the stream is VP8 encoded and the recording file format is "mp4", contact ZEGOCLOUD Technical Support for configuration.
 ///
 /// Values: mp4 (Mp4), flv (Flv), hls (Hls), jpg (Jpg), mp3 (Mp3).
@@ -2974,12 +3275,14 @@ pub enum OutputFileFormat {
     /// MP3 audio file.
     /// Wire value: `mp3`.
     Mp3,
-    ///A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
     Unknown(String),
 }
+
 impl OutputFileFormat {
     /// Every value the spec lists, in its order.
     pub const KNOWN: [Self; 5] = [Self::Mp4, Self::Flv, Self::Hls, Self::Jpg, Self::Mp3];
+
     /// The value sent on the wire.
     pub fn wire_value(&self) -> &str {
         match self {
@@ -2991,6 +3294,7 @@ impl OutputFileFormat {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire value; values the spec does not list become `Unknown`.
     pub fn from_wire_value(value: &str) -> Self {
         match value {
@@ -3002,21 +3306,19 @@ impl OutputFileFormat {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     /// Whether this is one of the values the spec lists.
     pub fn is_known(&self) -> bool {
         !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
     }
 }
-impl std::fmt::Display for OutputFileFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.wire_value(), f)
-    }
-}
+
 impl serde::Serialize for OutputFileFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.wire_value())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OutputFileFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3025,6 +3327,13 @@ impl<'de> serde::Deserialize<'de> for OutputFileFormat {
             .map(|value| Self::from_wire_value(&value))
     }
 }
+
+impl std::fmt::Display for OutputFileFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
 /// Recording file naming rule. Currently only 1 is supported; custom naming formats are
 /// not supported yet. 1 means the naming format is:
 ///
@@ -3044,12 +3353,14 @@ pub enum OutputFileRule {
     /// The unique naming format described above (default).
     /// Wire value: `1`.
     Default,
-    ///A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
     Unknown(i64),
 }
+
 impl OutputFileRule {
     /// Every value the spec lists, in its order.
     pub const KNOWN: [Self; 1] = [Self::Default];
+
     /// The value sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
@@ -3057,6 +3368,7 @@ impl OutputFileRule {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire value; values the spec does not list become `Unknown`.
     pub const fn from_wire_value(value: i64) -> Self {
         match value {
@@ -3064,21 +3376,19 @@ impl OutputFileRule {
             other => Self::Unknown(other),
         }
     }
+
     /// Whether this is one of the values the spec lists.
     pub const fn is_known(self) -> bool {
         !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
     }
 }
-impl std::fmt::Display for OutputFileRule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.wire_value(), f)
-    }
-}
+
 impl serde::Serialize for OutputFileRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.wire_value())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for OutputFileRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3086,6 +3396,13 @@ impl<'de> serde::Deserialize<'de> for OutputFileRule {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
     }
 }
+
+impl std::fmt::Display for OutputFileRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
 /// Recording file storage service provider.
 ///
 /// Values: 1 (AmazonS3), 2 (AlibabaCloudOss), 3 (TencentCloudCos), 4 (QiniuCloudKodo), 5 (AlibabaCloudVod), 6 (TencentCloudVod), 7 (HuaweiCloudObs), 8 (GoogleCloudStorage), 9 (ChinaMobileCloudEos), 10 (S3Compatible).
@@ -3122,9 +3439,10 @@ pub enum Vendor {
     /// A storage service using the S3 protocol; EndPoint must be filled in.
     /// Wire value: `10`.
     S3Compatible,
-    ///A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
     Unknown(i64),
 }
+
 impl Vendor {
     /// Every value the spec lists, in its order.
     pub const KNOWN: [Self; 10] = [
@@ -3155,6 +3473,7 @@ impl Vendor {
             Self::Unknown(value) => value,
         }
     }
+
     /// The variant for a wire value; values the spec does not list become `Unknown`.
     pub const fn from_wire_value(value: i64) -> Self {
         match value {
@@ -3171,25 +3490,29 @@ impl Vendor {
             other => Self::Unknown(other),
         }
     }
+
     /// Whether this is one of the values the spec lists.
     pub const fn is_known(self) -> bool {
         !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
     }
 }
-impl std::fmt::Display for Vendor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.wire_value(), f)
-    }
-}
+
 impl serde::Serialize for Vendor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.wire_value())
     }
 }
+
 impl<'de> serde::Deserialize<'de> for Vendor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for Vendor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
     }
 }

@@ -425,7 +425,7 @@ fn record_outcome<T>(
         Err(Error::Api {
             code, request_id, ..
         }) => {
-            span.record("code", code.value());
+            span.record("code", code.wire_value());
             if let Some(request_id) = request_id {
                 span.record("request_id", request_id.as_str());
             }
@@ -539,7 +539,7 @@ where
     };
     if code != 0 {
         return Err(Error::Api {
-            code: super::error::ApiCode::from_value(code),
+            code: super::error::ApiCode::from_wire_value(code),
             message: message.unwrap_or_default(),
             request_id,
         });

@@ -286,18 +286,23 @@ fn answer(
     };
     let (response, recorded) = if let Some((code, message)) = signature_problem {
         (
-            envelope(sequence, code.value(), message, None),
+            envelope(sequence, code.wire_value(), message, None),
             MockResponse::ApiError {
-                code: code.value(),
+                code: code.wire_value(),
                 message: message.to_owned(),
             },
         )
     } else if data.is_null() {
         let message = "action not supported";
         (
-            envelope(sequence, ApiCode::ActionNotSupported.value(), message, None),
+            envelope(
+                sequence,
+                ApiCode::ActionNotSupported.wire_value(),
+                message,
+                None,
+            ),
             MockResponse::ApiError {
-                code: ApiCode::ActionNotSupported.value(),
+                code: ApiCode::ActionNotSupported.wire_value(),
                 message: message.to_owned(),
             },
         )
@@ -309,7 +314,7 @@ fn answer(
                 .collect::<Vec<_>>()
                 .join("; ")
         });
-        let code = ApiCode::InvalidParameter.value();
+        let code = ApiCode::InvalidParameter.wire_value();
         (
             envelope(sequence, code, &message, None),
             MockResponse::ApiError { code, message },

@@ -183,31 +183,36 @@ impl fmt::Display for TransportErrorKind {
 macro_rules! api_codes {
     ($($(#[doc = $doc:literal])* $name:ident = $value:literal,)*) => {
         /// A ZEGOCLOUD server API return code (`Code`), as the common return-code table
-        /// documents it. Codes this crate does not know keep their number in
-        /// [`ApiCode::Other`].
+        /// documents it. An open enum, like the generated ones: codes this crate does not
+        /// know keep their number in [`ApiCode::Unknown`].
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ApiCode {
             $($(#[doc = $doc])* $name,)*
             /// A code not in the common table (for example a product-specific one).
-            Other(i64),
+            Unknown(i64),
         }
 
         impl ApiCode {
-            /// The numeric code.
-            pub const fn value(self) -> i64 {
+            /// The numeric code, as sent on the wire.
+            pub const fn wire_value(self) -> i64 {
                 match self {
                     $(Self::$name => $value,)*
-                    Self::Other(value) => value,
+                    Self::Unknown(value) => value,
                 }
             }
 
-            /// The named code for `value`, or [`ApiCode::Other`].
-            pub const fn from_value(value: i64) -> Self {
+            /// The named code for `value`, or [`ApiCode::Unknown`].
+            pub const fn from_wire_value(value: i64) -> Self {
                 match value {
                     $($value => Self::$name,)*
-                    other => Self::Other(other),
+                    other => Self::Unknown(other),
                 }
+            }
+
+            /// Whether the code is one this crate names.
+            pub const fn is_known(self) -> bool {
+                !matches!(self, Self::Unknown(_))
             }
         }
     };
@@ -270,8 +275,8 @@ impl ApiCode {
 impl fmt::Display for ApiCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Other(value) => write!(f, "code {value}"),
-            known => write!(f, "code {} ({known:?})", known.value()),
+            Self::Unknown(value) => write!(f, "code {value}"),
+            known => write!(f, "code {} ({known:?})", known.wire_value()),
         }
     }
 }

@@ -305,7 +305,7 @@ async fn non_zero_code_is_an_api_error_with_named_codes() {
         ),
         (
             json!({"Code": 424242, "Message": "new"}),
-            ApiCode::Other(424_242),
+            ApiCode::Unknown(424_242),
             false,
         ),
     ];

@@ -27,106 +27,118 @@ pub(super) fn enum_tokens(def: &TypeDef, definition: &EnumDef) -> TokenStream {
         .iter()
         .map(|v| literal_tokens(&v.value))
         .collect();
-    let (repr, copy, wire_value_sig, from_sig, unknown_from, serialize, deserialize, unknown_doc) = match definition.repr {
-        EnumRepr::Integer => (
-            quote!(i64),
-            quote!(Copy,),
-            quote!(pub const fn wire_value(self) -> i64),
-            quote!(pub const fn from_wire_value(value: i64) -> Self),
-            quote!(other => Self::Unknown(other)),
-            quote!(serializer.serialize_i64(self.wire_value())),
-            quote!(<i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)),
-            "A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.",
-        ),
-        EnumRepr::String => (
-            quote!(String),
-            quote!(),
-            quote!(pub fn wire_value(&self) -> &str),
-            quote!(pub fn from_wire_value(value: &str) -> Self),
-            quote!(other => Self::Unknown(other.to_owned())),
-            quote!(serializer.serialize_str(self.wire_value())),
-            quote!(<String as serde::Deserialize>::deserialize(deserializer).map(|value| Self::from_wire_value(&value))),
-            "A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.",
-        ),
-    };
-    let unknown_arm = match definition.repr {
-        EnumRepr::Integer => quote!(Self::Unknown(value) => *value),
-        EnumRepr::String => quote!(Self::Unknown(value) => value),
-    };
-    let wire_body = match definition.repr {
-        EnumRepr::Integer => quote! {
-            match self {
-                #(Self::#variants => #values,)*
-                Self::Unknown(value) => value,
-            }
-        },
-        EnumRepr::String => quote! {
-            match self {
-                #(Self::#variants => #values,)*
-                #unknown_arm,
-            }
-        },
-    };
-    let is_known = match definition.repr {
-        EnumRepr::Integer => quote! {
-            /// Whether this is one of the values the spec lists.
-            pub const fn is_known(self) -> bool {
-                !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
-            }
-        },
-        EnumRepr::String => quote! {
-            /// Whether this is one of the values the spec lists.
-            pub fn is_known(&self) -> bool {
-                !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
-            }
-        },
-    };
     let known_count = TokenLiteral::usize_unsuffixed(variants.len());
-    quote! {
-        #doc
-        #[derive(Clone, #copy Debug, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variant_docs #variants,)*
-            #[doc = #unknown_doc]
-            Unknown(#repr),
-        }
-
-        impl #name {
-            /// Every value the spec lists, in its order.
-            pub const KNOWN: [Self; #known_count] = [#(Self::#variants),*];
-
-            /// The value sent on the wire.
-            #wire_value_sig {
-                #wire_body
+    let unknown_doc = doc_line(
+        "A value this version of the crate does not know (the service may add values later). \
+         Requests holding one fail validation.",
+    );
+    let known = quote! {
+        /// Every value the spec lists, in its order.
+        pub const KNOWN: [Self; #known_count] = [#(Self::#variants),*];
+    };
+    let representation = match definition.repr {
+        EnumRepr::Integer => quote! {
+            #doc
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variant_docs #variants,)*
+                #[doc = #unknown_doc]
+                Unknown(i64),
             }
 
-            /// The variant for a wire value; values the spec does not list become `Unknown`.
-            #from_sig {
-                match value {
-                    #(#values => Self::#variants,)*
-                    #unknown_from,
+            impl #name {
+                #known
+
+                /// The value sent on the wire.
+                pub const fn wire_value(self) -> i64 {
+                    match self {
+                        #(Self::#variants => #values,)*
+                        Self::Unknown(value) => value,
+                    }
+                }
+
+                /// The variant for a wire value; values the spec does not list become `Unknown`.
+                pub const fn from_wire_value(value: i64) -> Self {
+                    match value {
+                        #(#values => Self::#variants,)*
+                        other => Self::Unknown(other),
+                    }
+                }
+
+                /// Whether this is one of the values the spec lists.
+                pub const fn is_known(self) -> bool {
+                    !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
                 }
             }
 
-            #is_known
-        }
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_i64(self.wire_value())
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+                }
+            }
+        },
+        EnumRepr::String => quote! {
+            #doc
+            #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variant_docs #variants,)*
+                #[doc = #unknown_doc]
+                Unknown(String),
+            }
+
+            impl #name {
+                #known
+
+                /// The value sent on the wire.
+                pub fn wire_value(&self) -> &str {
+                    match self {
+                        #(Self::#variants => #values,)*
+                        Self::Unknown(value) => value,
+                    }
+                }
+
+                /// The variant for a wire value; values the spec does not list become `Unknown`.
+                pub fn from_wire_value(value: &str) -> Self {
+                    match value {
+                        #(#values => Self::#variants,)*
+                        other => Self::Unknown(other.to_owned()),
+                    }
+                }
+
+                /// Whether this is one of the values the spec lists.
+                pub fn is_known(&self) -> bool {
+                    !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+                }
+            }
+
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.wire_value())
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    <String as serde::Deserialize>::deserialize(deserializer)
+                        .map(|value| Self::from_wire_value(&value))
+                }
+            }
+        },
+    };
+    quote! {
+        #representation
 
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 std::fmt::Display::fmt(&self.wire_value(), f)
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                #serialize
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #deserialize
             }
         }
     }

@@ -93,12 +93,49 @@ fn rust_file(model: &Model, path: &str, tokens: TokenStream) -> Result<Generated
     let contents = format!(
         "{}{}",
         rust_header(&model.spec_file, None),
-        prettyplease::unparse(&file)
+        space_out_items(&prettyplease::unparse(&file))
     );
     Ok(GeneratedFile {
         path: path.to_owned(),
         contents,
     })
+}
+
+/// Puts a blank line between items, as rustfmt leaves hand-written code: prettyplease prints
+/// them back to back. An item starts a line at the indentation of the item that just closed
+/// (or of the imports or inner attributes just before it).
+fn space_out_items(code: &str) -> String {
+    const ITEM_STARTS: [&str; 12] = [
+        "///", "#[", "pub ", "pub(", "impl ", "impl<", "fn ", "const ", "struct ", "enum ", "mod ",
+        "type ",
+    ];
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in code.lines() {
+        let content = line.trim_start();
+        let indent = line.len() - content.len();
+        let starts_item = ITEM_STARTS.iter().any(|start| content.starts_with(start));
+        let after_item = previous.is_some_and(|previous| {
+            let previous_content = previous.trim_start();
+            let same_indent = previous.len() - previous_content.len() == indent;
+            let one_line_item = previous_content.ends_with(';')
+                && ITEM_STARTS
+                    .iter()
+                    .any(|start| previous_content.starts_with(start));
+            let closed = matches!(previous_content, "}" | "};") || one_line_item;
+            let imports_done = previous_content.starts_with("use ") && !content.starts_with("use ");
+            same_indent && (closed || imports_done)
+        });
+        let after_inner_attributes = previous
+            .is_some_and(|previous| previous.starts_with("#![") && !content.starts_with("#!["));
+        if (starts_item && after_item) || after_inner_attributes {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = (!content.is_empty()).then_some(line).or(previous);
+    }
+    out
 }
 
 /// The whole crate as one Rust source with inline modules (`src/runtime/` folded into a
@@ -155,11 +192,13 @@ fn inline_runtime(files: &[GeneratedFile]) -> String {
 fn imports(body: &TokenStream, path: TokenStream, candidates: &[&str]) -> Option<TokenStream> {
     let mut used = std::collections::BTreeSet::new();
     collect_idents(body.clone(), &mut used);
-    let names: Vec<Ident> = candidates
+    let mut wanted: Vec<&str> = candidates
         .iter()
-        .filter(|candidate| used.contains(**candidate))
-        .map(|name| ident(name))
+        .copied()
+        .filter(|candidate| used.contains(*candidate))
         .collect();
+    wanted.sort_unstable();
+    let names: Vec<Ident> = wanted.into_iter().map(ident).collect();
     match names.as_slice() {
         [] => None,
         [one] => Some(quote!(use #path::#one;)),

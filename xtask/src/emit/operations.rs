@@ -220,7 +220,7 @@ pub(super) fn operation_tokens(model: &Model, operation: &Operation) -> TokenStr
         String::new(),
         "# Errors".to_owned(),
         String::new(),
-        "[`Error::Validation`](Error::Validation) before sending; afterwards".to_owned(),
+        "[`Error::Validation`] before sending; afterwards".to_owned(),
         "`Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`."
             .to_owned(),
     ]);

@@ -59,8 +59,9 @@ pub(super) fn field_access(model: &Model, path: &FieldPath, root: &TokenStream) 
     step(parent_access(model, path, root), &name, field.required)
 }
 
-/// The comparable value of a scalar leaf: `i64` for integers and integer enums, `&str` for
-/// strings and string enums, `bool`. A missing optional value takes the field's default.
+/// The comparable value of a scalar leaf: `i64` for integers, `&str` for strings, `bool`, and
+/// the enum itself for enums (by value for integer enums, by reference for string enums). A
+/// missing optional value takes the field's default.
 pub(super) fn scalar_value(model: &Model, path: &FieldPath, root: &TokenStream) -> Access {
     let (Some(last), Some(field)) = (path.steps.last(), path_fields(model, path).last().copied())
     else {
@@ -93,7 +94,11 @@ pub(super) fn scalar_value(model: &Model, path: &FieldPath, root: &TokenStream) 
     };
     match &field.default {
         Some(default) => {
-            let default = literal_tokens(default);
+            let default = match (&leaf, variant_path(model, &field.ty, default)) {
+                (Leaf::StrEnum, Some(variant)) => quote!(&#variant),
+                (_, Some(variant)) => variant,
+                (_, None) => literal_tokens(default),
+            };
             Access::Maybe(quote!(#access.or(Some(#default))))
         }
         None => Access::Maybe(access),
@@ -107,8 +112,10 @@ pub(super) enum Leaf {
     /// `i64` or `bool`, used as is.
     Plain,
     String,
-    IntEnum(Ident),
-    StrEnum(Ident),
+    /// An integer enum, compared by value (`Copy`).
+    IntEnum,
+    /// A string enum, compared by reference.
+    StrEnum,
 }
 
 impl Leaf {
@@ -120,24 +127,24 @@ impl Leaf {
                 TypeKind::Enum(EnumDef {
                     repr: EnumRepr::String,
                     ..
-                }) => Self::StrEnum(ident(&model.types[*id].name)),
-                _ => Self::IntEnum(ident(&model.types[*id].name)),
+                }) => Self::StrEnum,
+                _ => Self::IntEnum,
             },
             _ => Self::Plain,
         }
     }
 
     fn is_copy(&self) -> bool {
-        matches!(self, Self::NarrowInt | Self::Plain | Self::IntEnum(_))
+        matches!(self, Self::NarrowInt | Self::Plain | Self::IntEnum)
     }
 
     /// From a place expression holding the value itself.
     fn read_place(&self, place: TokenStream) -> TokenStream {
         match self {
             Self::NarrowInt => quote!(i64::from(#place)),
-            Self::Plain => place,
+            Self::Plain | Self::IntEnum => place,
             Self::String => quote!(#place.as_str()),
-            Self::IntEnum(_) | Self::StrEnum(_) => quote!(#place.wire_value()),
+            Self::StrEnum => quote!(&#place),
         }
     }
 
@@ -145,7 +152,6 @@ impl Leaf {
     fn map_owned(&self, option: TokenStream) -> TokenStream {
         match self {
             Self::NarrowInt => quote!(#option.map(i64::from)),
-            Self::IntEnum(name) => quote!(#option.map(#name::wire_value)),
             _ => option,
         }
     }
@@ -154,14 +160,53 @@ impl Leaf {
     fn map_borrowed(&self, option: TokenStream) -> TokenStream {
         match self {
             Self::String => quote!(#option.map(String::as_str)),
-            Self::StrEnum(name) => quote!(#option.map(#name::wire_value)),
+            Self::StrEnum => option,
             _ => quote!(#option.copied()),
         }
     }
 }
 
-/// True when the value is one of `values` (or, with `negate`, when it is not).
-pub(super) fn compare_tokens(value: Access, values: &[Literal], negate: bool) -> TokenStream {
+/// `Enum::Variant` for a literal of an enum-typed field, `None` for other fields.
+pub(super) fn variant_path(
+    model: &Model,
+    ty: &FieldType,
+    literal: &Literal,
+) -> Option<TokenStream> {
+    let FieldType::Named(id) = ty else {
+        return None;
+    };
+    let def = &model.types[*id];
+    let TypeKind::Enum(definition) = &def.kind else {
+        return None;
+    };
+    let variant = definition.variants.iter().find(|v| &v.value == literal)?;
+    let (type_name, variant_name) = (ident(&def.name), ident(&variant.name.ident));
+    Some(quote!(#type_name::#variant_name))
+}
+
+/// True when the value of the field typed `ty` is one of `values` (or, with `negate`, when
+/// it is not). Enums are matched against their variants, other values compared as literals.
+pub(super) fn compare_tokens(
+    model: &Model,
+    ty: &FieldType,
+    value: Access,
+    values: &[Literal],
+    negate: bool,
+) -> TokenStream {
+    let variants: Option<Vec<TokenStream>> = values
+        .iter()
+        .map(|value| variant_path(model, ty, value))
+        .collect();
+    if let Some(variants) = variants.filter(|variants| !variants.is_empty()) {
+        let not = negate.then(|| quote!(!));
+        return match value {
+            Access::Direct(value) => quote!(#not matches!(#value, #(#variants)|*)),
+            // The option stays outside the macro, where prettyplease lays it out.
+            Access::Maybe(value) => {
+                quote!(#not #value.is_some_and(|value| matches!(value, #(#variants)|*)))
+            }
+        };
+    }
     let literals: Vec<TokenStream> = values.iter().map(literal_tokens).collect();
     let not = negate.then(|| quote!(!));
     let (equal, literal) = (
@@ -212,7 +257,10 @@ pub(super) fn condition_tokens(
 ) -> TokenStream {
     match condition {
         Condition::OneOf { path, values } => {
-            compare_tokens(scalar_value(model, path, root), values, negate)
+            let ty = path_fields(model, path)
+                .last()
+                .map_or(FieldType::Boolean, |field| field.ty.clone());
+            compare_tokens(model, &ty, scalar_value(model, path, root), values, negate)
         }
         Condition::Any { array, item } => {
             let item_condition = condition_tokens(model, item, &quote!(item), false);

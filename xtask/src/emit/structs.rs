@@ -185,7 +185,7 @@ impl StructEmitter<'_> {
                 /// Checks every constraint and cross-field rule of the spec; reports all violations.
                 ///
                 /// # Errors
-                /// A [`ValidationError`](ValidationError) listing every violation.
+                /// A [`ValidationError`] listing every violation.
                 pub fn validate(&self) -> Result<(), ValidationError> {
                     Validate::validate(self)
                 }
