@@ -44,9 +44,12 @@ mod mock_actions;
 #[rustfmt::skip]
 pub mod operations;
 mod runtime;
+#[rustfmt::skip]
+mod service;
 /// Request and response types, one per schema of the spec.
 #[rustfmt::skip]
 pub mod types;
 
 pub use runtime::*;
+pub use service::DEFAULT_BASE_URL;
 pub use types::*;

@@ -15,8 +15,6 @@ use super::signing::{
 };
 use super::validation::Validate;
 
-/// The production endpoint of the Cloud Recording API.
-pub const DEFAULT_BASE_URL: &str = "https://cloudrecord-api.zego.im";
 /// How long one request may take, from connecting to reading the whole response.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long connecting may take.
@@ -149,21 +147,18 @@ impl fmt::Debug for Client {
     }
 }
 
-impl Client {
-    /// A client with the default settings for `app_id` and its ServerSecret.
-    ///
-    /// # Errors
-    /// [`Error::Configuration`] when the HTTP client cannot be built (TLS initialisation).
-    pub fn new(app_id: u32, server_secret: impl Into<SensitiveString>) -> Result<Self, Error> {
-        Self::builder(app_id, server_secret).build()
-    }
-
-    /// A builder to change the base URL, timeouts, user agent or HTTP client.
-    pub fn builder(app_id: u32, server_secret: impl Into<SensitiveString>) -> ClientBuilder {
-        ClientBuilder {
+impl ClientBuilder {
+    /// A builder for `app_id` and its ServerSecret that sends to `base_url` unless told
+    /// otherwise. The generated `Client::builder` calls this with the spec's first server.
+    pub fn new(
+        app_id: u32,
+        server_secret: impl Into<SensitiveString>,
+        base_url: impl Into<String>,
+    ) -> Self {
+        Self {
             app_id,
             server_secret: server_secret.into(),
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: base_url.into(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: DEFAULT_USER_AGENT.to_owned(),
@@ -175,7 +170,9 @@ impl Client {
             rate_limit: None,
         }
     }
+}
 
+impl Client {
     /// The application ID requests are signed for.
     pub fn app_id(&self) -> u32 {
         self.inner.app_id
@@ -590,7 +587,7 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Where requests go; default [`DEFAULT_BASE_URL`]. Use a local URL for tests.
+    /// Where requests go; by default the spec's first server. Use a local URL for tests.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
         self

@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::client::Client;
+use super::client::{Client, ClientBuilder};
 use super::error::{ApiCode, Error};
 use super::sensitive::SensitiveString;
 use super::signing::{signature, SIGNATURE_VERSION};
@@ -192,9 +192,7 @@ impl MockServer {
     /// # Errors
     /// As [`ClientBuilder::build`](super::client::ClientBuilder::build).
     pub fn client(&self) -> Result<Client, Error> {
-        Client::builder(self.app_id, self.server_secret.clone())
-            .base_url(self.url())
-            .build()
+        ClientBuilder::new(self.app_id, self.server_secret.clone(), self.url()).build()
     }
 
     /// Answers the next `times` valid requests with `response` (after any already queued).

@@ -34,6 +34,7 @@ impl fmt::Display for SpecError {
 }
 
 /// Every problem a stage found, in the order it found them.
+/// Every error is kept; `Display` groups repeats of one message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<SpecError>);
 
@@ -43,15 +44,54 @@ impl Diagnostics {
     }
 }
 
+/// How many further places of a repeated error are listed before they are counted.
+const REPEATS_LISTED: usize = 3;
+
 impl fmt::Display for Diagnostics {
+    /// One line per distinct error: an error repeated at other places (a large spec can repeat
+    /// one mistake in every operation) is shown once, followed by where else it occurs.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (index, error) in self.0.iter().enumerate() {
+        let mut groups: Vec<(&SpecError, Vec<&SpecError>)> = Vec::new();
+        for error in &self.0 {
+            let same = groups
+                .iter_mut()
+                .find(|(first, _)| first.file == error.file && first.message == error.message);
+            match same {
+                Some((_, repeats)) => repeats.push(error),
+                None => groups.push((error, Vec::new())),
+            }
+        }
+        for (index, (error, repeats)) in groups.iter().enumerate() {
             if index > 0 {
                 writeln!(f)?;
             }
             write!(f, "error: {error}")?;
+            if repeats.is_empty() {
+                continue;
+            }
+            let listed: Vec<String> = repeats
+                .iter()
+                .take(REPEATS_LISTED)
+                .map(|repeat| repeat.location.to_string())
+                .collect();
+            let unlisted = repeats.len().saturating_sub(REPEATS_LISTED);
+            write!(f, " (the same at {}", listed.join(", "))?;
+            if unlisted > 0 {
+                write!(f, " and {unlisted} more places")?;
+            }
+            f.write_str(")")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::LineColumn { line, column } => write!(f, "{line}:{column}"),
+            Self::Pointer(pointer) => f.write_str(pointer),
+            Self::Document => f.write_str("the document"),
+        }
     }
 }
 
@@ -97,4 +137,38 @@ impl Reporter {
 pub fn pointer_join(pointer: &str, token: &str) -> String {
     let escaped = token.replace('~', "~0").replace('/', "~1");
     format!("{pointer}/{escaped}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(pointer: &str, message: &str) -> SpecError {
+        SpecError {
+            file: "api.yaml".to_owned(),
+            location: Location::Pointer(pointer.to_owned()),
+            message: message.to_owned(),
+        }
+    }
+
+    #[test]
+    fn repeated_errors_are_shown_once_with_every_other_place_counted() {
+        let mut errors = vec![at("#/a", "first problem")];
+        for index in 0..5 {
+            errors.push(at(&format!("#/op{index}"), "same problem"));
+        }
+        errors.push(at("#/b", "last problem"));
+        let diagnostics = Diagnostics(errors);
+        assert_eq!(
+            diagnostics.to_string(),
+            "error: api.yaml#/a: first problem\n\
+             error: api.yaml#/op0: same problem (the same at #/op1, #/op2, #/op3 and 1 more places)\n\
+             error: api.yaml#/b: last problem"
+        );
+        assert_eq!(
+            diagnostics.0.len(),
+            7,
+            "nothing is dropped from the list itself"
+        );
+    }
 }

@@ -1,8 +1,12 @@
 //! The generator behind `cargo xtask codegen`: a one-way pipeline from an OpenAPI spec to the
 //! `generated/` client crate.
 //!
-//! load → resolve → model → naming → emit → write. Each stage is its own module and only
-//! consumes the output of the stage before it.
+//! load → resolve → model → naming → emit → write. Each stage is its own module and consumes
+//! only the output of the stage before it: `resolve` takes the loaded document, `model` the
+//! resolved one, `naming` takes the model and returns it with every Rust name filled in, and
+//! `emit` reads that named model alone. The one input beside the spec is the runtime crate's
+//! source ([`runtime_sources`], embedded at build time): `naming` keeps generated names clear
+//! of the names it defines, and `emit` copies it.
 
 pub mod api_diff;
 pub mod diagnostics;
@@ -11,6 +15,7 @@ pub mod load;
 pub mod model;
 pub mod naming;
 pub mod resolve;
+pub mod runtime_sources;
 pub mod vcs;
 pub mod write;
 
@@ -73,8 +78,49 @@ pub fn api_diff(
     Ok(api_diff::compare(&base_model, &current_model))
 }
 
-/// The workspace root (the parent of `xtask/`).
+/// The workspace root, found at run time: from the package directory cargo reports when it
+/// runs the tool (`CARGO_MANIFEST_DIR`), else from the current directory. Never the directory
+/// the binary was compiled in: two checkouts sharing one `CARGO_TARGET_DIR` share the binary,
+/// and each must read and write its own files.
 pub fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
+    let start = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default();
+    find_workspace_root(&start).unwrap_or(start)
+}
+
+/// The nearest directory at or above `start` that holds this workspace: a `Cargo.toml` and
+/// the generator's own `xtask/Cargo.toml`.
+pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join("Cargo.toml").is_file() && dir.join("xtask/Cargo.toml").is_file())
+        .map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_workspace_root;
+
+    #[test]
+    fn each_checkout_finds_its_own_root() {
+        let temp = std::env::temp_dir().join(format!("xtask-roots-{}", std::process::id()));
+        for checkout in ["main", "review"] {
+            let xtask = temp.join(checkout).join("xtask");
+            std::fs::create_dir_all(xtask.join("src")).expect("temp dirs");
+            std::fs::write(temp.join(checkout).join("Cargo.toml"), "[workspace]\n").expect("write");
+            std::fs::write(xtask.join("Cargo.toml"), "[package]\n").expect("write");
+        }
+        for checkout in ["main", "review"] {
+            let root = temp.join(checkout);
+            assert_eq!(find_workspace_root(&root.join("xtask")), Some(root.clone()));
+            assert_eq!(
+                find_workspace_root(&root.join("xtask/src")),
+                Some(root.clone())
+            );
+        }
+        assert_eq!(find_workspace_root(&temp), None);
+        let _ = std::fs::remove_dir_all(&temp);
+    }
 }

@@ -51,6 +51,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// Prints a line to stdout. A reader that went away (`cargo xtask codegen | head -1`) is not
+/// an error worth a panic: the rest of the output is simply not wanted.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 fn display(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
@@ -70,7 +79,7 @@ fn codegen(check: bool, spec: &Path, out: &Path) -> ExitCode {
     match write::sync(&root.join(out), &files, mode) {
         Ok(outcome) => {
             let verb = if check { "up to date" } else { "generated" };
-            println!(
+            say!(
                 "{}/ {verb} from {display_name}: {} written, {} removed, {} unchanged ({} ms)",
                 out.display(),
                 outcome.written.len(),
@@ -79,10 +88,10 @@ fn codegen(check: bool, spec: &Path, out: &Path) -> ExitCode {
                 started.elapsed().as_millis()
             );
             for path in outcome.written {
-                println!("  wrote {path}");
+                say!("  wrote {path}");
             }
             for path in outcome.removed {
-                println!("  removed {path}");
+                say!("  removed {path}");
             }
         }
         Err(error) => {
@@ -95,7 +104,7 @@ fn codegen(check: bool, spec: &Path, out: &Path) -> ExitCode {
     match write::sync(&fixture_dir, &fixture_clients, mode) {
         Ok(outcome) => {
             for path in outcome.written {
-                println!("  wrote {}/{path}", xtask::emit::FIXTURE_CLIENTS_DIR);
+                say!("  wrote {}/{path}", xtask::emit::FIXTURE_CLIENTS_DIR);
             }
         }
         Err(error) => {
@@ -119,11 +128,23 @@ fn check_version(root: &Path, spec: &str) -> ExitCode {
             return ExitCode::SUCCESS;
         }
     };
-    let Ok(Some(base_text)) = xtask::vcs::file_at(root, &base, spec) else {
-        return ExitCode::SUCCESS;
+    let base_text = match xtask::vcs::file_at(root, &base, spec) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            eprintln!("note: no version check: {spec} does not exist at {base} (a new spec)");
+            return ExitCode::SUCCESS;
+        }
+        Err(reason) => {
+            eprintln!("note: no version check against {base}: {reason}");
+            return ExitCode::SUCCESS;
+        }
     };
-    let Ok(current_text) = std::fs::read_to_string(root.join(spec)) else {
-        return ExitCode::SUCCESS;
+    let current_text = match std::fs::read_to_string(root.join(spec)) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("error: cannot read {spec} for the version check: {error}");
+            return ExitCode::FAILURE;
+        }
     };
     let base_label = format!("{spec}@{}", short(&base));
     let report = match xtask::api_diff((&base_label, &base_text), (spec, &current_text)) {
@@ -186,7 +207,14 @@ fn api_diff(base: Option<String>, spec: &Path) -> ExitCode {
     let base_label = format!("{spec_name}@{}", short(&base));
     match xtask::api_diff((&base_label, &base_text), (&spec_name, &current_text)) {
         Ok(report) => {
-            print!("{}", report.to_markdown(&base_label));
+            {
+                use std::io::Write as _;
+                let _ = write!(
+                    std::io::stdout().lock(),
+                    "{}",
+                    report.to_markdown(&base_label)
+                );
+            }
             if report.is_breaking() || report.breaks_the_wire() {
                 ExitCode::FAILURE
             } else {

@@ -12,6 +12,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use crate::diagnostics::{pointer_join, Diagnostics, Reporter};
 pub use crate::model::RustName;
 use crate::model::{Literal, Model, TypeKind};
+use crate::runtime_sources;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Case {
@@ -21,16 +22,17 @@ pub enum Case {
     Snake,
 }
 
-/// Identifiers the generated code relies on meaning the standard thing in the module where
-/// types are emitted; a schema with one of these names would shadow them.
-const RESERVED_TYPE_NAMES: [&str; 12] = [
+/// Standard names the generated code relies on meaning the standard thing in the module
+/// where types are emitted; a schema with one of these names would shadow them. The runtime's
+/// own public names are reserved too, from its source ([`runtime_sources::public_names`]).
+const STANDARD_TYPE_NAMES: [&str; 11] = [
     "Option", "Result", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Default", "Self",
-    "Client",
 ];
 
-/// Methods the runtime's `Client` already has; an operation may not take these names.
-const RESERVED_METHOD_NAMES: [&str; 6] =
-    ["new", "builder", "execute", "app_id", "base_url", "clone"];
+/// Trait methods every `Client` has besides its inherent ones (from `#[derive(Clone)]` and
+/// `Debug`); the inherent ones come from the runtime's source
+/// ([`runtime_sources::client_methods`]).
+const TRAIT_METHOD_NAMES: [&str; 2] = ["clone", "fmt"];
 
 /// Rust keywords (2021 edition, strict and reserved).
 const KEYWORDS: [&str; 51] = [
@@ -85,6 +87,7 @@ pub fn rust_name(wire: &str, case: Case) -> Option<RustName> {
 /// comes back with every `name` and `method` set.
 pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
     let mut reporter = Reporter::new(&model.spec_file);
+    let runtime_names = runtime_sources::public_names();
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
     for (index, def) in model.types.iter_mut().enumerate() {
         let name = match rust_name(&def.source_name, Case::Pascal) {
@@ -97,10 +100,13 @@ pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
                 format!("Unnamed{index}")
             }
         };
-        if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+        if STANDARD_TYPE_NAMES.contains(&name.as_str()) || runtime_names.contains(&name) {
             reporter.at_pointer(
                 &def.pointer,
-                format!("type name `{name}` would shadow a standard or client name; set `x-zego-type-name`"),
+                format!(
+                    "type name `{name}` would shadow a standard name or one of the client \
+                     runtime's; set `x-zego-type-name`"
+                ),
             );
         }
         if let Some(first) = taken.get(&name) {
@@ -207,6 +213,7 @@ fn member_names(def: &crate::model::TypeDef, reporter: &mut Reporter) -> Vec<Rus
 
 fn operation_names(model: &Model, reporter: &mut Reporter) -> Vec<String> {
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    let client_methods = runtime_sources::client_methods();
     let mut names = Vec::new();
     for operation in &model.operations {
         let pointer = pointer_join(&operation.pointer, "operationId");
@@ -223,13 +230,19 @@ fn operation_names(model: &Model, reporter: &mut Reporter) -> Vec<String> {
                 format!("unnamed_{}", names.len())
             }
         };
-        if RESERVED_METHOD_NAMES.contains(&name.as_str())
-            || name.starts_with("field_")
-            || KEYWORDS.contains(&name.as_str())
-        {
+        if client_methods.contains(&name) || TRAIT_METHOD_NAMES.contains(&name.as_str()) {
             reporter.at_pointer(
                 &pointer,
-                format!("operation method name `{name}` is reserved or not usable"),
+                format!(
+                    "operation `{}` becomes the method `Client::{name}`, which the client \
+                     already has; rename the operationId",
+                    operation.operation_id
+                ),
+            );
+        } else if name.starts_with("field_") || KEYWORDS.contains(&name.as_str()) {
+            reporter.at_pointer(
+                &pointer,
+                format!("operation method name `{name}` is not usable"),
             );
         }
         if let Some(first) = taken.insert(name.clone(), operation.operation_id.clone()) {

@@ -2,7 +2,9 @@
 //! an emitted snapshot that does not compile fails the build), and a few behaviours it must
 //! have.
 
-use fixture_clients::{awkward_names, multiple_operations, nested_arrays, refs_and_enums};
+use fixture_clients::{
+    awkward_names, multiple_operations, nested_arrays, path_item_parameters, refs_and_enums,
+};
 use serde_json::json;
 
 #[test]
@@ -136,4 +138,39 @@ fn several_operations_get_one_method_each_and_credentials_stay_hidden() {
     assert!(!debug.contains("canary"), "{debug}");
     let wire = serde_json::to_value(&request).expect("serialize");
     assert_eq!(wire["Credentials"]["Secret"], "canary-secret");
+}
+
+#[test]
+fn parameters_on_the_path_item_route_the_operation_by_its_action() {
+    use path_item_parameters::operations::STOP_THING;
+    use path_item_parameters::runtime::Client;
+    use path_item_parameters::types::Request;
+
+    let client = Client::new(1, "secret").expect("client");
+    let dry_run = client
+        .dry_run(&STOP_THING, &Request::new("task-1"))
+        .expect("dry run");
+    assert!(
+        dry_run
+            .url
+            .starts_with("https://path-item.example.invalid/?Action=StopThing&"),
+        "{}",
+        dry_run.url
+    );
+}
+
+#[test]
+fn the_default_host_is_the_specs_first_server() {
+    assert_eq!(
+        path_item_parameters::service::DEFAULT_BASE_URL,
+        "https://path-item.example.invalid"
+    );
+    assert_eq!(
+        refs_and_enums::service::DEFAULT_BASE_URL,
+        "https://fixture.example.invalid"
+    );
+    assert_eq!(
+        zego_cloudrecord::DEFAULT_BASE_URL,
+        "https://cloudrecord-api.zego.im"
+    );
 }

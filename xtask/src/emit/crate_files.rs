@@ -3,11 +3,7 @@
 //! `runtime` crate without their unit tests.
 
 use super::*;
-
-/// The runtime crate's sources, embedded at build time (see `xtask/build.rs`).
-pub(super) mod runtime_sources {
-    include!(concat!(env!("OUT_DIR"), "/runtime_sources.rs"));
-}
+use crate::runtime_sources;
 
 /// The line that starts a runtime file's unit tests; the copy stops there.
 pub(super) const TEST_BLOCK_START: &str = "#[cfg(test)]";

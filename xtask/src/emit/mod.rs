@@ -18,6 +18,7 @@ mod docs;
 mod enums;
 mod operations;
 mod rules;
+mod service;
 mod structs;
 mod types;
 
@@ -27,6 +28,7 @@ use docs::*;
 use enums::*;
 use operations::*;
 use rules::*;
+use service::service_rs;
 use structs::*;
 use types::*;
 
@@ -66,6 +68,7 @@ pub fn emit(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
     }];
     files.push(rust_file(model, "src/types.rs", types_rs(model))?);
     files.push(rust_file(model, "src/operations.rs", operations_rs(model))?);
+    files.push(rust_file(model, "src/service.rs", service_rs(model))?);
     files.push(rust_file(
         model,
         "src/mock_actions.rs",

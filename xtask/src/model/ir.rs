@@ -54,8 +54,18 @@ pub struct Model {
     pub title: String,
     pub version: String,
     pub description: Option<String>,
+    /// The spec's `servers`, in order; the first is the client's default.
+    pub servers: Vec<Server>,
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
+}
+
+/// One of the spec's `servers`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    /// An absolute `http`/`https` URL without variables.
+    pub url: String,
+    pub description: Option<String>,
 }
 
 impl Model {

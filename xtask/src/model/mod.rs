@@ -45,8 +45,10 @@ pub fn build(spec: &ResolvedSpec) -> Result<Model, Diagnostics> {
     builder.resolve_rules();
     let operations = builder.operations();
     builder.mark_usage(&operations);
+    let servers = builder.servers();
     let info = &spec.document.info;
     let model = Model {
+        servers,
         spec_file: spec.file.clone(),
         title: info.title.clone(),
         version: info.version.clone(),
@@ -150,18 +152,22 @@ fn note(
     }
 }
 
-fn describe_kind(kind: &SchemaKind) -> &'static str {
+fn describe_kind(kind: &SchemaKind) -> String {
     match kind {
-        SchemaKind::Type(Type::String(_)) => "a string",
-        SchemaKind::Type(Type::Number(_)) => "a number",
-        SchemaKind::Type(Type::Integer(_)) => "an integer",
-        SchemaKind::Type(Type::Object(_)) => "an object",
-        SchemaKind::Type(Type::Array(_)) => "an array",
-        SchemaKind::Type(Type::Boolean(_)) => "a boolean",
-        SchemaKind::OneOf { .. } => "`oneOf`",
-        SchemaKind::AllOf { .. } => "`allOf`",
-        SchemaKind::AnyOf { .. } => "`anyOf`",
-        SchemaKind::Not { .. } => "`not`",
-        SchemaKind::Any(_) => "a schema without a `type`",
+        SchemaKind::Type(Type::String(_)) => "a string".to_owned(),
+        SchemaKind::Type(Type::Number(_)) => "a number".to_owned(),
+        SchemaKind::Type(Type::Integer(_)) => "an integer".to_owned(),
+        SchemaKind::Type(Type::Object(_)) => "an object".to_owned(),
+        SchemaKind::Type(Type::Array(_)) => "an array".to_owned(),
+        SchemaKind::Type(Type::Boolean(_)) => "a boolean".to_owned(),
+        SchemaKind::OneOf { .. } => "`oneOf`".to_owned(),
+        SchemaKind::AllOf { .. } => "`allOf`".to_owned(),
+        SchemaKind::AnyOf { .. } => "`anyOf`".to_owned(),
+        SchemaKind::Not { .. } => "`not`".to_owned(),
+        // openapiv3 reads a `type` it does not know (`long`, `int`) as a schema of any kind.
+        SchemaKind::Any(any) => match &any.typ {
+            Some(typ) => format!("unknown type `{typ}`"),
+            None => "a schema without a `type`".to_owned(),
+        },
     }
 }

@@ -4,6 +4,39 @@
 use super::*;
 
 impl Builder<'_> {
+    /// The spec's `servers`. Quirk: OpenAPI lets a document name none (meaning `/`, relative
+    /// to wherever it was loaded from); a client needs a real host to default to.
+    pub(super) fn servers(&mut self) -> Vec<Server> {
+        let document = &self.spec.document;
+        if document.servers.is_empty() {
+            self.reporter.at_pointer(
+                "#/servers",
+                "the spec names no `servers`: the first one is the client's default host",
+            );
+        }
+        let mut servers = Vec::new();
+        for (index, server) in document.servers.iter().enumerate() {
+            let at = pointer_join(&pointer_join("#/servers", &index.to_string()), "url");
+            let url = server.url.trim_end_matches('/');
+            let absolute = url.starts_with("https://") || url.starts_with("http://");
+            if !absolute || url.contains(['{', '}']) || server.variables.is_some() {
+                self.reporter.at_pointer(
+                    &at,
+                    format!(
+                        "server `{}` must be an absolute http(s) URL without variables",
+                        server.url
+                    ),
+                );
+                continue;
+            }
+            servers.push(Server {
+                url: url.to_owned(),
+                description: server.description.clone(),
+            });
+        }
+        servers
+    }
+
     pub(super) fn operations(&mut self) -> Vec<Operation> {
         let mut operations = Vec::new();
         let spec = self.spec;
@@ -13,16 +46,30 @@ impl Builder<'_> {
                 continue;
             };
             let path_pointer = pointer_join("#/paths", path);
+            self.check_path(path, &path_pointer);
+            let shared: Vec<(&ReferenceOr<openapiv3::Parameter>, String)> = item
+                .parameters
+                .iter()
+                .enumerate()
+                .map(|(index, parameter)| {
+                    let at = pointer_join(
+                        &pointer_join(&path_pointer, "parameters"),
+                        &index.to_string(),
+                    );
+                    (parameter, at)
+                })
+                .collect();
             for (method, operation) in item.iter() {
                 let pointer = pointer_join(&path_pointer, method);
                 if method != "post" {
+                    // Reported, and the operation still checked, so one run shows every problem.
                     self.reporter.at_pointer(
                         &pointer,
                         format!("unsupported method `{method}`: ZEGOCLOUD server APIs are called with POST"),
                     );
-                    continue;
                 }
-                if let Some(operation) = self.operation(path, operation, &pointer) {
+                let operation = self.operation(path, operation, &shared, &pointer);
+                if let Some(operation) = operation.filter(|_| method == "post") {
                     operations.push(operation);
                 }
             }
@@ -30,10 +77,42 @@ impl Builder<'_> {
         operations
     }
 
+    /// Quirk: every ZEGOCLOUD action is `POST /`, told apart by the `Action` query parameter,
+    /// and OpenAPI 3.0 allows one POST per path. A made-up path key (`/#StopRecord`,
+    /// `/?Action=StopRecord`) would validate, but an HTTP client sends `#…` as a fragment that
+    /// never reaches the server and `?…` as a second query: the generated client would call
+    /// the wrong thing. Path templates would be sent literally. Both are refused here.
+    pub(super) fn check_path(&mut self, path: &str, pointer: &str) {
+        if path.contains(['#', '?']) {
+            self.reporter.at_pointer(
+                pointer,
+                format!(
+                    "path `{path}` holds `#` or `?`, which a client sends as a fragment or a query, \
+                     not as part of the path; give each action its own document and route it with \
+                     the `Action` query parameter"
+                ),
+            );
+        }
+        if path.contains(['{', '}']) {
+            self.reporter.at_pointer(
+                pointer,
+                format!(
+                    "path `{path}` is a template: path parameters are not supported (ZEGOCLOUD \
+                     server APIs take their input in the query and the body)"
+                ),
+            );
+        }
+        if !path.starts_with('/') {
+            self.reporter
+                .at_pointer(pointer, format!("path `{path}` must start with `/`"));
+        }
+    }
+
     pub(super) fn operation(
         &mut self,
         path: &str,
         operation: &openapiv3::Operation,
+        shared_parameters: &[(&ReferenceOr<openapiv3::Parameter>, String)],
         pointer: &str,
     ) -> Option<Operation> {
         self.check_extensions(&operation.extensions, pointer);
@@ -44,7 +123,7 @@ impl Builder<'_> {
             );
             return None;
         };
-        let action = self.common_parameters(operation, pointer);
+        let action = self.common_parameters(operation, shared_parameters, pointer);
         let request = self.request_type(operation, pointer);
         let response = self.response_type(operation, pointer);
         let idempotency_key = match (request, operation.extensions.get("x-zego-idempotency-key")) {
@@ -133,19 +212,45 @@ impl Builder<'_> {
     }
 
     /// Checks that the operation declares exactly the common signing parameters (which the
-    /// client fills in) and returns its `Action` value.
+    /// client fills in) and returns its `Action` value. Parameters declared on the path item
+    /// count too, unless the operation declares one with the same name and location.
     pub(super) fn common_parameters(
         &mut self,
         operation: &openapiv3::Operation,
+        shared_parameters: &[(&ReferenceOr<openapiv3::Parameter>, String)],
         pointer: &str,
     ) -> Option<String> {
         let mut seen: BTreeMap<&str, String> = BTreeMap::new();
         let mut action = None;
         let parameters_pointer = pointer_join(pointer, "parameters");
-        for (index, parameter) in operation.parameters.iter().enumerate() {
-            let at = pointer_join(&parameters_pointer, &index.to_string());
-            let spec = self.spec;
-            let Some((parameter, at)) = spec.parameter(parameter, &at) else {
+        let spec = self.spec;
+        let own: Vec<(&ReferenceOr<openapiv3::Parameter>, String)> = operation
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(index, parameter)| {
+                (
+                    parameter,
+                    pointer_join(&parameters_pointer, &index.to_string()),
+                )
+            })
+            .collect();
+        let key = |parameter: &ReferenceOr<openapiv3::Parameter>, at: &str| {
+            spec.parameter(parameter, at).map(|(parameter, _)| {
+                let data = parameter.parameter_data_ref();
+                (data.name.clone(), std::mem::discriminant(parameter))
+            })
+        };
+        let own_keys: Vec<_> = own.iter().filter_map(|(p, at)| key(p, at)).collect();
+        let inherited = shared_parameters
+            .iter()
+            .filter(|(p, at)| key(p, at).is_none_or(|k| !own_keys.contains(&k)));
+        let all: Vec<(&ReferenceOr<openapiv3::Parameter>, String)> = inherited
+            .map(|(p, at)| (*p, at.clone()))
+            .chain(own.iter().map(|(p, at)| (*p, at.clone())))
+            .collect();
+        for (parameter, at) in &all {
+            let Some((parameter, at)) = spec.parameter(parameter, at) else {
                 continue;
             };
             let data = parameter.parameter_data_ref();
@@ -305,6 +410,14 @@ impl Builder<'_> {
         content: &indexmap::IndexMap<String, openapiv3::MediaType>,
         pointer: &str,
     ) -> Option<TypeId> {
+        if content.is_empty() {
+            self.reporter.at_pointer(
+                pointer,
+                "no body: every request and response of a ZEGOCLOUD server API is a JSON body \
+                 (`content: application/json`)",
+            );
+            return None;
+        }
         if content.len() != 1 || !content.contains_key("application/json") {
             let types: Vec<&str> = content.keys().map(String::as_str).collect();
             self.reporter.at_pointer(

@@ -140,6 +140,16 @@ impl Builder<'_> {
                 "unsupported: `additionalProperties` (maps) is not supported; list the properties",
             ),
         }
+        // Quirk: OpenAPI reads an object with no `properties` as "any keys at all". As a
+        // struct it would have no fields, and whatever the service sends would be dropped.
+        if object.properties.is_empty() && object.additional_properties.is_none() {
+            self.reporter.at_pointer(
+                pointer,
+                "unsupported: a free-form object (`type: object` without `properties`) would lose \
+                 every value sent in it; list its properties, or set `additionalProperties: false` \
+                 for an object that is always empty",
+            );
+        }
         if object.min_properties.is_some() || object.max_properties.is_some() {
             self.reporter.at_pointer(
                 pointer,

@@ -1,0 +1,123 @@
+//! The `xtask` binary as a maintainer runs it: the checkout it works on is found at run time,
+//! a closed stdout is no panic, and a version check that cannot run says so.
+//!
+//! A binary of its own because only this package's tests can run the `xtask` binary
+//! (`CARGO_BIN_EXE_xtask`); the workspace's other integration tests are one binary in `tests/`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask/ has a parent")
+        .to_path_buf()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// A second checkout: the files `codegen` reads and writes, and no git history.
+fn second_checkout(name: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("xtask-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let source = workspace();
+    for dir in ["spec", "generated"] {
+        copy_dir(&source.join(dir), &root.join(dir));
+    }
+    std::fs::create_dir_all(root.join("xtask")).expect("xtask dir");
+    std::fs::create_dir_all(root.join("tests/fixture-clients")).expect("fixture dir");
+    for file in [
+        "Cargo.toml",
+        "xtask/Cargo.toml",
+        "tests/fixture-clients/Cargo.toml",
+    ] {
+        std::fs::copy(source.join(file), root.join(file)).expect("copy manifest");
+    }
+    root
+}
+
+fn xtask_in(checkout: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command
+        .current_dir(checkout)
+        .env("CARGO_MANIFEST_DIR", checkout.join("xtask"));
+    command
+}
+
+#[test]
+fn each_checkout_is_generated_from_its_own_spec() {
+    let checkout = second_checkout("worktree");
+    let fresh = xtask_in(&checkout)
+        .args(["codegen", "--check"])
+        .output()
+        .expect("run xtask");
+    assert!(
+        fresh.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fresh.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&fresh.stderr);
+    assert!(
+        stderr.contains("note: no version check"),
+        "without git history the version check says it did not run: {stderr}"
+    );
+
+    let spec = checkout.join("spec/startrecord.yaml");
+    let text = std::fs::read_to_string(&spec).expect("spec");
+    let edited = text.replacen("Room ID to be recorded.", "Room to record.", 1);
+    assert_ne!(
+        text, edited,
+        "the spec still has the sentence this test edits"
+    );
+    std::fs::write(&spec, edited).expect("edit spec");
+    let stale = xtask_in(&checkout)
+        .args(["codegen", "--check"])
+        .output()
+        .expect("run xtask");
+    assert!(!stale.status.success(), "the edited checkout is stale");
+
+    let written = xtask_in(&checkout)
+        .arg("codegen")
+        .output()
+        .expect("run xtask");
+    assert!(written.status.success());
+    let types = std::fs::read_to_string(checkout.join("generated/src/types.rs")).expect("types");
+    assert!(
+        types.contains("Room to record."),
+        "written into the second checkout"
+    );
+    let ours = std::fs::read_to_string(workspace().join("generated/src/types.rs")).expect("types");
+    assert!(
+        !ours.contains("Room to record."),
+        "this checkout is untouched"
+    );
+    let _ = std::fs::remove_dir_all(&checkout);
+}
+
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    let checkout = second_checkout("pipe");
+    let mut child = xtask_in(&checkout)
+        .args(["codegen", "--check"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run xtask");
+    // The reader goes away before the first line, as `| head -0` would.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.status.success(), "{stderr}");
+    let _ = std::fs::remove_dir_all(&checkout);
+}
