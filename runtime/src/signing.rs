@@ -176,3 +176,119 @@ pub(super) fn hex_bytes<const N: usize, const M: usize>(bytes: &[u8; N]) -> [u8;
 pub(super) fn ascii(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct FixedClock(i64);
+
+    impl Clock for FixedClock {
+        fn unix_seconds(&self) -> i64 {
+            self.0
+        }
+    }
+
+    #[derive(Debug)]
+    struct FixedNonce([u8; 8]);
+
+    impl NonceSource for FixedNonce {
+        fn nonce_bytes(&self) -> Result<[u8; 8], Error> {
+            Ok(self.0)
+        }
+    }
+
+    #[derive(Debug)]
+    struct BrokenNonce;
+
+    impl NonceSource for BrokenNonce {
+        fn nonce_bytes(&self) -> Result<[u8; 8], Error> {
+            Err(Error::Signing {
+                message: "no randomness".to_owned(),
+            })
+        }
+    }
+
+    const NONCE: [u8; 8] = [0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef];
+
+    #[test]
+    fn signatures_match_vectors_computed_outside_rust() {
+        // python3 -c "import hashlib;print(hashlib.md5(b'1234567890'+b'0123456789abcdef'+b'canary-server-secret-5f1c'+b'1700000000').hexdigest())"
+        let secret = SensitiveString::from("canary-server-secret-5f1c");
+        assert_eq!(
+            signature(1_234_567_890, "0123456789abcdef", &secret, 1_700_000_000),
+            "6f6e733b3d131b39e7de2d737459f09e"
+        );
+        // python3 -c "import hashlib;print(hashlib.md5(('%d%s%s%d'%(7,'0123456789abcdef','secret',-5)).encode()).hexdigest())"
+        assert_eq!(
+            signature(7, "0123456789abcdef", &"secret".into(), -5),
+            "fcee8eddf0a2b053abdd6505e866e0b7"
+        );
+    }
+
+    #[test]
+    fn signed_parameters_take_the_clock_and_nonce_given() {
+        let secret = SensitiveString::from("canary-server-secret-5f1c");
+        let signed = SignedParameters::new(
+            1_234_567_890,
+            &secret,
+            &FixedClock(1_700_000_000),
+            &FixedNonce(NONCE),
+        )
+        .expect("signs");
+        assert_eq!(signed.app_id(), 1_234_567_890);
+        assert_eq!(signed.nonce(), "0123456789abcdef");
+        assert_eq!(signed.timestamp(), 1_700_000_000);
+        assert_eq!(signed.signature(), "6f6e733b3d131b39e7de2d737459f09e");
+        let pairs = signed.query_pairs("StopRecord");
+        assert_eq!(
+            pairs,
+            [
+                ("Action", "StopRecord".to_owned()),
+                ("AppId", "1234567890".to_owned()),
+                ("SignatureNonce", "0123456789abcdef".to_owned()),
+                ("Timestamp", "1700000000".to_owned()),
+                ("Signature", "6f6e733b3d131b39e7de2d737459f09e".to_owned()),
+                ("SignatureVersion", "2.0".to_owned()),
+            ]
+        );
+        let debug = format!("{signed:?}");
+        assert!(debug.contains("0123456789abcdef") && debug.contains("6f6e733b"));
+        assert!(!debug.contains("canary-server-secret"), "{debug}");
+    }
+
+    #[test]
+    fn a_failing_nonce_source_is_a_signing_error() {
+        let result = SignedParameters::new(1, &"s".into(), &FixedClock(0), &BrokenNonce);
+        assert!(matches!(result, Err(Error::Signing { message }) if message == "no randomness"));
+    }
+
+    #[test]
+    fn hex_is_lowercase_and_covers_every_nibble() {
+        let text: [u8; 10] = hex_bytes(&[0x00, 0x0f, 0xf0, 0xa5, 0xff]);
+        assert_eq!(ascii(&text), "000ff0a5ff");
+        let all: [u8; 32] = hex_bytes(&[
+            0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54,
+            0x32, 0x10,
+        ]);
+        assert_eq!(ascii(&all), "0123456789abcdeffedcba9876543210");
+    }
+
+    #[test]
+    fn the_system_clock_and_os_random_are_real() {
+        let now = SystemClock.unix_seconds();
+        assert!(now > 1_700_000_000, "{now}");
+        let first = OsRandom.nonce_bytes().expect("random");
+        let second = OsRandom.nonce_bytes().expect("random");
+        // Equal 8-byte draws happen with probability 2^-64.
+        assert_ne!(first, second);
+        let wide: [u8; 32] = os_random().expect("random");
+        assert_ne!(wide, [0; 32]);
+    }
+
+    #[test]
+    fn the_version_is_two() {
+        assert_eq!(SIGNATURE_VERSION, "2.0");
+    }
+}

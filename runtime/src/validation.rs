@@ -138,10 +138,6 @@ pub fn check_range(
 }
 
 /// Checks the number of items of an array.
-#[allow(
-    dead_code,
-    reason = "used by generated code only when the spec bounds an array's length"
-)]
 #[inline]
 pub fn check_items(
     count: usize,
@@ -167,10 +163,6 @@ pub fn check_items(
 }
 
 /// Checks the length of a string, in characters.
-#[allow(
-    dead_code,
-    reason = "used by generated code only when the spec bounds a string's length"
-)]
 #[inline]
 pub fn check_length(
     text: &str,
@@ -227,5 +219,123 @@ impl<T: Validate> Validate for Option<T> {
         if let Some(value) = self {
             value.collect_violations(at, out);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value with one bounded integer, as generated code would validate it.
+    struct Bounded(i64);
+
+    impl Validate for Bounded {
+        fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+            check_range(self.0, Some(0), Some(10), &at.field("Value"), out);
+        }
+    }
+
+    fn range(value: i64, minimum: Option<i64>, maximum: Option<i64>) -> Vec<Violation> {
+        let mut out = Vec::new();
+        check_range(
+            value,
+            minimum,
+            maximum,
+            &FieldPath::Root.field("N"),
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn paths_print_as_dotted_wire_names_with_indexes() {
+        let root = FieldPath::Root;
+        let config = root.field("MixConfig");
+        let list = config.field("MixInputList");
+        let item = list.index(2);
+        assert_eq!(root.to_string(), "(request)");
+        assert_eq!(
+            item.field("Top").to_string(),
+            "MixConfig.MixInputList[2].Top"
+        );
+        assert_eq!(root.index(0).to_string(), "(request)[0]");
+    }
+
+    #[test]
+    fn ranges_are_inclusive_and_optional() {
+        assert!(range(0, Some(0), Some(10)).is_empty());
+        assert!(range(10, Some(0), Some(10)).is_empty());
+        assert!(range(-1_000, None, None).is_empty());
+        let below = range(-1, Some(0), Some(10));
+        assert_eq!(below.len(), 1);
+        assert_eq!(below[0].rule, "minimum");
+        assert_eq!(below[0].path, "N");
+        assert_eq!(below[0].message, "must be at least 0, got -1");
+        let above = range(11, Some(0), Some(10));
+        assert_eq!(above[0].rule, "maximum");
+        assert_eq!(above[0].message, "must be at most 10, got 11");
+        assert_eq!(range(11, None, Some(10)).len(), 1);
+        assert_eq!(range(-1, Some(0), None).len(), 1);
+    }
+
+    #[test]
+    fn item_counts_are_inclusive() {
+        let mut out = Vec::new();
+        let at = FieldPath::Root.field("List");
+        check_items(1, Some(1), Some(3), &at, &mut out);
+        check_items(3, Some(1), Some(3), &at, &mut out);
+        assert!(out.is_empty());
+        check_items(0, Some(1), Some(3), &at, &mut out);
+        check_items(4, Some(1), Some(3), &at, &mut out);
+        let rules: Vec<&str> = out.iter().map(|v| v.rule).collect();
+        assert_eq!(rules, ["min_items", "max_items"]);
+        assert_eq!(out[0].message, "needs at least 1 items, has 0");
+        assert_eq!(out[1].message, "allows at most 3 items, has 4");
+    }
+
+    #[test]
+    fn lengths_count_characters_not_bytes() {
+        let mut out = Vec::new();
+        let at = FieldPath::Root.field("Name");
+        check_length("ééé", Some(3), Some(3), &at, &mut out);
+        assert!(out.is_empty(), "three characters, six bytes: {out:?}");
+        check_length("ab", Some(3), None, &at, &mut out);
+        check_length("abcd", None, Some(3), &at, &mut out);
+        let rules: Vec<&str> = out.iter().map(|v| v.rule).collect();
+        assert_eq!(rules, ["min_length", "max_length"]);
+        assert_eq!(out[0].message, "must be at least 3 characters, has 2");
+        assert_eq!(out[1].message, "must be at most 3 characters, has 4");
+    }
+
+    #[test]
+    fn unknown_enum_values_name_what_is_allowed() {
+        let mut out = Vec::new();
+        let at = FieldPath::Root.field("Vendor");
+        check_known(true, &1, "1 (AmazonS3)", &at, &mut out);
+        assert!(out.is_empty());
+        check_known(false, &99, "1 (AmazonS3)", &at, &mut out);
+        assert_eq!(out[0].rule, "enum");
+        assert_eq!(out[0].message, "must be one of 1 (AmazonS3), got 99");
+    }
+
+    #[test]
+    fn validate_collects_every_violation_with_its_place() {
+        assert_eq!(Bounded(5).validate(), Ok(()));
+        let error = vec![Bounded(5), Bounded(-1), Bounded(11)]
+            .validate()
+            .expect_err("two out of range");
+        let paths: Vec<&str> = error.violations().iter().map(|v| v.path.as_str()).collect();
+        assert_eq!(paths, ["(request)[1].Value", "(request)[2].Value"]);
+        assert_eq!(
+            error.to_string(),
+            "2 problems; (request)[1].Value: must be at least 0, got -1 [minimum]; \
+             (request)[2].Value: must be at most 10, got 11 [maximum]"
+        );
+        let single = Some(Bounded(20)).validate().expect_err("out of range");
+        assert_eq!(
+            single.to_string(),
+            "1 problem; Value: must be at most 10, got 20 [maximum]"
+        );
+        assert_eq!(None::<Bounded>.validate(), Ok(()));
     }
 }

@@ -141,10 +141,6 @@ pub fn check_range(
 }
 
 /// Checks the number of items of an array.
-#[allow(
-    dead_code,
-    reason = "used by generated code only when the spec bounds an array's length"
-)]
 #[inline]
 pub fn check_items(
     count: usize,
@@ -170,10 +166,6 @@ pub fn check_items(
 }
 
 /// Checks the length of a string, in characters.
-#[allow(
-    dead_code,
-    reason = "used by generated code only when the spec bounds a string's length"
-)]
 #[inline]
 pub fn check_length(
     text: &str,
