@@ -11,8 +11,7 @@ fn main() {
 /// The real spec with every component schema copied `copies` times (references rewritten to
 /// the copy's own schemas), so the schema count grows `copies`-fold.
 fn scaled_spec(copies: usize) -> String {
-    let text =
-        std::fs::read_to_string(tests::workspace_root().join(xtask::SPEC_PATH)).expect("spec");
+    let text = tests::bundled_spec("StartRecord");
     if copies == 1 {
         return text;
     }

@@ -13,6 +13,14 @@ pub fn workspace_root() -> PathBuf {
     xtask::workspace_root()
 }
 
+/// One action of the real spec set as a single self-contained document (YAML), for tools
+/// that read one document.
+pub fn bundled_spec(action: &str) -> String {
+    let root = workspace_root().join(xtask::SPEC_PATH);
+    xtask::bundle_action(&root, xtask::SPEC_PATH, action)
+        .unwrap_or_else(|error| panic!("cannot bundle {action}: {error}"))
+}
+
 /// A file under `tests/fixtures/`.
 pub fn fixture(relative: &str) -> PathBuf {
     workspace_root().join("tests/fixtures").join(relative)

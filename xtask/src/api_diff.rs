@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::model::{
-    Assertion, Condition, Constraints, FieldType, IntFormat, Literal, Model, Rule, StructDef,
-    TypeId, TypeKind,
+    Assertion, Condition, Constraints, FieldType, Grade, IntFormat, Literal, Model, Rule,
+    StructDef, TypeId, TypeKind,
 };
 
 /// How a change affects downstream Rust code.
@@ -528,6 +528,22 @@ fn compare_rules(type_name: &str, old: &StructDef, new: &StructDef, changes: &mu
     }
     for rule in &old.rules {
         match new.rules.iter().find(|r| r.id == rule.id) {
+            Some(other) if other.grade != rule.grade && rule_text(other) == rule_text(rule) => {
+                let (impact, why) = match other.grade {
+                    Grade::Advisory => (Impact::Addition, "`validate()` accepts more requests"),
+                    Grade::Rejected => (
+                        Impact::Breaking,
+                        "`validate()` rejects requests it accepted",
+                    ),
+                };
+                changes.push(change(
+                    format!("rule `{type_name}/{}`", rule.id),
+                    format!("grade {:?} → {:?}", rule.grade, other.grade).to_lowercase(),
+                    impact,
+                    why,
+                    None,
+                ));
+            }
             None => changes.push(change(
                 format!("rule `{type_name}/{}`", rule.id),
                 "removed",
@@ -547,11 +563,18 @@ fn compare_rules(type_name: &str, old: &StructDef, new: &StructDef, changes: &mu
     }
     for rule in &new.rules {
         if !old.rules.iter().any(|r| r.id == rule.id) {
+            let (impact, why) = match rule.grade {
+                Grade::Rejected => (
+                    Impact::Breaking,
+                    "`validate()` rejects requests it accepted",
+                ),
+                Grade::Advisory => (Impact::None, "advisory: reported, never refused"),
+            };
             changes.push(change(
                 format!("rule `{type_name}/{}`", rule.id),
                 format!("added: {}", rule.description),
-                Impact::Breaking,
-                "`validate()` rejects requests it accepted",
+                impact,
+                why,
                 None,
             ));
         }
@@ -736,6 +759,12 @@ fn assertion_text(assertion: &Assertion) -> String {
             maximum,
         } => format!("{} * {} <= {maximum}", a.wire, b.wire),
         Assertion::LessOrEqual { left, right } => format!("{} <= {}", left.wire, right.wire),
+        Assertion::GreaterThan { left, right } => format!("{} > {}", left.wire, right.wire),
+        Assertion::DifferenceAtMost {
+            minuend,
+            subtrahend,
+            maximum,
+        } => format!("{} - {} <= {maximum}", minuend.wire, subtrahend.wire),
         Assertion::CountAtMost {
             array,
             item,

@@ -112,10 +112,16 @@ impl Reporter {
         }
     }
 
+    /// An error at `pointer`: a JSON pointer into this reporter's file (`#/…`), or into
+    /// another file of a spec set (`spec/actions/StopRecord.yaml#/…`).
     pub fn at_pointer(&mut self, pointer: &str, message: impl Into<String>) {
+        let (file, pointer) = match pointer.split_once('#') {
+            Some((file, rest)) if !file.is_empty() => (file.to_owned(), format!("#{rest}")),
+            _ => (self.file.clone(), pointer.to_owned()),
+        };
         self.errors.push(SpecError {
-            file: self.file.clone(),
-            location: Location::Pointer(pointer.to_owned()),
+            file,
+            location: Location::Pointer(pointer),
             message: message.into(),
         });
     }

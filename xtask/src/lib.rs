@@ -25,7 +25,7 @@ pub use diagnostics::{Diagnostics, Location, SpecError};
 pub use emit::GeneratedFile;
 
 /// The spec the real crate is generated from, relative to the workspace root.
-pub const SPEC_PATH: &str = "spec/startrecord.yaml";
+pub const SPEC_PATH: &str = "spec/cloudrecord.yaml";
 /// Where the real crate is written, relative to the workspace root.
 pub const OUTPUT_DIR: &str = "generated";
 
@@ -41,6 +41,24 @@ pub enum GenerateError {
 pub fn generate_from_str(file: &str, text: &str) -> Result<Vec<GeneratedFile>, GenerateError> {
     let loaded = load::load_str(file, text)?;
     generate_loaded(loaded)
+}
+
+/// One action of the spec set at `root` as a single self-contained OpenAPI document (YAML).
+pub fn bundle_action(
+    root: &Path,
+    display_name: &str,
+    action: &str,
+) -> Result<String, GenerateError> {
+    let directory = root.parent().unwrap_or(Path::new("."));
+    let display_directory = display_name.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let source = load::Directory::new(directory, display_directory);
+    let file_name = display_name.rsplit('/').next().unwrap_or(display_name);
+    let root_name = format!("{display_directory}/{file_name}");
+    Ok(load::bundle(
+        &source,
+        root_name.trim_start_matches('/'),
+        action,
+    )?)
 }
 
 /// Runs every stage but `write` on a spec file.

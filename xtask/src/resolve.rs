@@ -16,6 +16,8 @@ const PARAMETER_PREFIX: &str = "#/components/parameters/";
 pub struct ResolvedSpec {
     pub file: String,
     pub document: openapiv3::OpenAPI,
+    /// The loaded spec, for its action documents and where each component came from.
+    pub loaded: LoadedSpec,
     /// For every component schema: the component it finally stands for once chains of
     /// `$ref`-only schemas (aliases) are followed. Non-alias schemas map to themselves.
     schema_targets: BTreeMap<String, String>,
@@ -50,7 +52,7 @@ impl ResolvedSpec {
                 let components = self.document.components.as_ref()?;
                 match components.parameters.get(name)? {
                     ReferenceOr::Item(item) => {
-                        Some((item, pointer_join("#/components/parameters", name)))
+                        Some((item, self.loaded.component_pointer("parameters", name)))
                     }
                     ReferenceOr::Reference { .. } => None,
                 }
@@ -68,22 +70,26 @@ pub fn resolve(spec: LoadedSpec) -> Result<ResolvedSpec, Diagnostics> {
         .components
         .as_ref()
         .map_or(&empty, |c| &c.schemas);
+    let at = |name: &str| spec.component_pointer("schemas", name);
 
-    let schema_targets = alias_targets(schemas, &mut reporter);
-    check_nested_references(&spec.document, schemas, &mut reporter);
-    check_parameter_references(&spec.document, &mut reporter);
+    let schema_targets = alias_targets(schemas, &at, &mut reporter);
+    check_nested_references(&spec, schemas, &at, &mut reporter);
+    check_parameter_references(&spec, &mut reporter);
     if !reporter.has_errors() {
-        check_containment_cycles(schemas, &schema_targets, &mut reporter);
+        check_containment_cycles(schemas, &schema_targets, &at, &mut reporter);
     }
+    let document = spec.document.clone();
     reporter.into_result(ResolvedSpec {
-        file: spec.file,
-        document: spec.document,
+        file: spec.file.clone(),
+        document,
+        loaded: spec,
         schema_targets,
     })
 }
 
 fn alias_targets(
     schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>,
+    at: &dyn Fn(&str) -> String,
     reporter: &mut Reporter,
 ) -> BTreeMap<String, String> {
     let mut targets = BTreeMap::new();
@@ -91,7 +97,7 @@ fn alias_targets(
         let mut seen = vec![start.clone()];
         let mut current = start.clone();
         loop {
-            let pointer = pointer_join("#/components/schemas", &current);
+            let pointer = at(&current);
             let Some(entry) = schemas.get(&current) else {
                 break;
             };
@@ -117,10 +123,7 @@ fn alias_targets(
                 // that merely leads into a cycle reports nothing more.
                 if next == start {
                     seen.push(next.to_owned());
-                    reporter.at_pointer(
-                        &pointer_join("#/components/schemas", start),
-                        format!("`$ref` cycle: {}", seen.join(" -> ")),
-                    );
+                    reporter.at_pointer(&at(start), format!("`$ref` cycle: {}", seen.join(" -> ")));
                 }
                 break;
             }
@@ -132,25 +135,32 @@ fn alias_targets(
 }
 
 fn check_nested_references(
-    document: &openapiv3::OpenAPI,
+    spec: &LoadedSpec,
     schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>,
+    at: &dyn Fn(&str) -> String,
     reporter: &mut Reporter,
 ) {
     for (name, schema) in schemas {
         if let ReferenceOr::Item(schema) = schema {
-            walk_schema(
-                schema,
-                &pointer_join("#/components/schemas", name),
-                schemas,
-                reporter,
-            );
+            walk_schema(schema, &at(name), schemas, reporter);
         }
     }
+    for (paths_pointer, document) in spec.operation_documents() {
+        check_operation_references(&paths_pointer, document, schemas, reporter);
+    }
+}
+
+fn check_operation_references(
+    paths_pointer: &str,
+    document: &openapiv3::OpenAPI,
+    schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>,
+    reporter: &mut Reporter,
+) {
     for (path, item) in document.paths.iter() {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        let path_pointer = pointer_join("#/paths", path);
+        let path_pointer = pointer_join(paths_pointer, path);
         for (method, operation) in item.iter() {
             let op_pointer = pointer_join(&path_pointer, method);
             if let Some(ReferenceOr::Item(body)) = &operation.request_body {
@@ -256,28 +266,53 @@ fn walk_schema(
     }
 }
 
-fn check_parameter_references(document: &openapiv3::OpenAPI, reporter: &mut Reporter) {
+fn check_parameter_references(spec: &LoadedSpec, reporter: &mut Reporter) {
     let empty = indexmap::IndexMap::new();
-    let parameters = document
+    let parameters = spec
+        .document
         .components
         .as_ref()
         .map_or(&empty, |c| &c.parameters);
-    for (path, item) in document.paths.iter() {
-        let ReferenceOr::Item(item) = item else {
-            reporter.at_pointer(
-                &pointer_join("#/paths", path),
-                "path item `$ref`s are not supported",
-            );
-            continue;
-        };
-        for (method, operation) in item.iter() {
-            let op_pointer = pointer_join(&pointer_join("#/paths", path), method);
-            for (index, parameter) in operation.parameters.iter().enumerate() {
+    for (paths_pointer, document) in spec.operation_documents() {
+        for (path, item) in document.paths.iter() {
+            let path_pointer = pointer_join(&paths_pointer, path);
+            let ReferenceOr::Item(item) = item else {
+                reporter.at_pointer(&path_pointer, "path item `$ref`s are not supported");
+                continue;
+            };
+            let shared = item
+                .parameters
+                .iter()
+                .enumerate()
+                .map(|(index, parameter)| {
+                    (
+                        parameter,
+                        pointer_join(
+                            &pointer_join(&path_pointer, "parameters"),
+                            &index.to_string(),
+                        ),
+                    )
+                });
+            let own = item.iter().flat_map(|(method, operation)| {
+                let op_pointer = pointer_join(&path_pointer, method);
+                operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(move |(index, parameter)| {
+                        (
+                            parameter,
+                            pointer_join(
+                                &pointer_join(&op_pointer, "parameters"),
+                                &index.to_string(),
+                            ),
+                        )
+                    })
+            });
+            for (parameter, pointer) in shared.chain(own) {
                 let ReferenceOr::Reference { reference } = parameter else {
                     continue;
                 };
-                let pointer =
-                    pointer_join(&pointer_join(&op_pointer, "parameters"), &index.to_string());
                 match reference.strip_prefix(PARAMETER_PREFIX) {
                     Some(name) => match parameters.get(name) {
                         Some(ReferenceOr::Item(_)) => {}
@@ -299,6 +334,7 @@ fn check_parameter_references(document: &openapiv3::OpenAPI, reporter: &mut Repo
 fn check_containment_cycles(
     schemas: &indexmap::IndexMap<String, ReferenceOr<Schema>>,
     targets: &BTreeMap<String, String>,
+    at: &dyn Fn(&str) -> String,
     reporter: &mut Reporter,
 ) {
     let mut edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -335,7 +371,7 @@ fn check_containment_cycles(
                     key.dedup();
                     if reported.insert(key) {
                         reporter.at_pointer(
-                            &pointer_join("#/components/schemas", start),
+                            &at(start),
                             format!(
                                 "`$ref` cycle through properties: {} (a type cannot contain itself; \
                                  put the recursion behind an array)",

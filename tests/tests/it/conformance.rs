@@ -15,8 +15,7 @@ use serde_json::{json, Map, Value};
 use zego_cloudrecord::StartRecordRequest;
 
 fn spec() -> Value {
-    let text =
-        std::fs::read_to_string(tests::workspace_root().join(xtask::SPEC_PATH)).expect("spec");
+    let text = tests::bundled_spec("StartRecord");
     let yaml: serde_yaml::Value = serde_yaml::from_str(&text).expect("spec parses");
     serde_json::to_value(yaml).expect("spec is JSON-compatible")
 }

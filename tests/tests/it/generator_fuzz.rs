@@ -372,16 +372,22 @@ fn located(file: &str, line: &str) -> bool {
 fn the_generator_never_panics_and_always_locates_its_errors() {
     let cases = env_u64("ZEGO_FUZZ_CASES", DEFAULT_CASES);
     let seed = env_u64("ZEGO_FUZZ_SEED", DEFAULT_SEED);
-    let mut bases = vec![tests::workspace_root().join(xtask::SPEC_PATH)];
-    bases.extend(tests::fixture_files("specs"));
-    let bases: Vec<(String, String, Value)> = bases
+    // The real spec set, one action per document (mutations work on one text), and the
+    // fixtures.
+    let mut bases: Vec<(String, String)> = ["StartRecord", "UpdateLayout", "DescribeTasks"]
         .iter()
-        .map(|path| {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let text = std::fs::read_to_string(path).expect("readable spec");
+        .map(|action| (format!("{action}.yaml"), tests::bundled_spec(action)))
+        .collect();
+    bases.extend(tests::fixture_files("specs").iter().map(|path| {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        (name, std::fs::read_to_string(path).expect("readable spec"))
+    }));
+    let bases: Vec<(String, String, Value)> = bases
+        .into_iter()
+        .map(|(name, text)| {
             let value = serde_yaml::from_str(&text).expect("base specs parse");
             (format!("fuzz/{name}"), text, value)
         })

@@ -122,6 +122,8 @@ fn space_out_items(code: &str) -> String {
             let previous_content = previous.trim_start();
             let same_indent = previous.len() - previous_content.len() == indent;
             let one_line_item = previous_content.ends_with(';')
+                && !previous_content.starts_with("//")
+                && !previous_content.starts_with("#[")
                 && ITEM_STARTS
                     .iter()
                     .any(|start| previous_content.starts_with(start));

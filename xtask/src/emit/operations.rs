@@ -99,9 +99,12 @@ pub(super) fn mock_arm(model: &Model, operation: &Operation) -> (TokenStream, bo
         TypeKind::Struct(StructDef {
             envelope: Some(envelope),
             ..
-        }) => match &model.types[envelope.data_type].kind {
-            TypeKind::Struct(data) => data.fields.iter().collect::<Vec<_>>(),
-            TypeKind::Enum(_) => Vec::new(),
+        }) => match envelope
+            .data
+            .map(|(_, data_type)| &model.types[data_type].kind)
+        {
+            Some(TypeKind::Struct(data)) => data.fields.iter().collect::<Vec<_>>(),
+            _ => Vec::new(),
         },
         _ => Vec::new(),
     };
@@ -202,8 +205,17 @@ pub(super) fn operation_tokens(model: &Model, operation: &Operation) -> TokenStr
         TypeKind::Struct(StructDef {
             envelope: Some(envelope),
             ..
-        }) => ident(&model.types[envelope.data_type].name),
-        _ => ident(&model.types[operation.response].name),
+        }) => match envelope.data {
+            Some((_, data_type)) => {
+                let data = ident(&model.types[data_type].name);
+                quote!(#data)
+            }
+            None => quote!(()),
+        },
+        _ => {
+            let response = ident(&model.types[operation.response].name);
+            quote!(#response)
+        }
     };
     let const_doc = doc_attrs(&[format!(
         "The `{name}` operation (`POST {path}?Action={action}`)."

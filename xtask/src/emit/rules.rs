@@ -78,6 +78,9 @@ pub(super) fn scalar_value(model: &Model, path: &FieldPath, root: &TokenStream) 
             return Access::Direct(leaf.read_place(quote!(#parent.#name)))
         }
         (Access::Direct(parent), false, true) => leaf.map_owned(quote!(#parent.#name)),
+        (Access::Direct(parent), false, false) if matches!(leaf, Leaf::String) => {
+            quote!(#parent.#name.as_deref())
+        }
         (Access::Direct(parent), false, false) => leaf.map_borrowed(quote!(#parent.#name.as_ref())),
         (Access::Maybe(parent), true, true) => {
             leaf.map_owned(quote!(#parent.map(|parent| parent.#name)))
@@ -310,6 +313,28 @@ pub(super) fn assertion_tokens<'a>(
                 |left, right| quote!(#left > #right),
             );
             (broken, left)
+        }
+        Assertion::GreaterThan { left, right } => {
+            let broken = when_both(
+                scalar_value(model, left, &root),
+                scalar_value(model, right, &root),
+                |left, right| quote!(#left <= #right),
+            );
+            (broken, left)
+        }
+        Assertion::DifferenceAtMost {
+            minuend,
+            subtrahend,
+            maximum,
+        } => {
+            let maximum = TokenLiteral::i64_unsuffixed(*maximum);
+            // In i128, so no pair of i64 values can overflow.
+            let broken = when_both(
+                scalar_value(model, minuend, &root),
+                scalar_value(model, subtrahend, &root),
+                |a, b| quote!(i128::from(#a) - i128::from(#b) > #maximum),
+            );
+            (broken, minuend)
         }
         Assertion::CountAtMost {
             array,

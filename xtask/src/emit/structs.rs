@@ -457,11 +457,18 @@ impl StructEmitter<'_> {
 
     fn envelope_impl(&self, name: &Ident) -> Option<TokenStream> {
         let envelope = self.definition.envelope.as_ref()?;
-        let data = ident(&self.model.types[envelope.data_type].name);
         let code = self.field_ident(envelope.code.0);
         let message = self.field_ident(envelope.message.0);
         let request_id = self.field_ident(envelope.request_id.0);
-        let data_field = self.field_ident(envelope.data.0);
+        // An action without `Data` succeeds with `()`: the envelope's Code alone says so.
+        let (data, data_value) = match envelope.data {
+            Some((field, data_type)) => {
+                let data_field = self.field_ident(field.0);
+                let data = ident(&self.model.types[data_type].name);
+                (quote!(#data), quote!(self.#data_field))
+            }
+            None => (quote!(()), quote!(Some(()))),
+        };
         let code_value = match self.definition.fields[envelope.code].ty {
             FieldType::Integer(IntFormat::Int64 | IntFormat::Unspecified) => quote!(self.#code),
             _ => quote!(self.#code.map(i64::from)),
@@ -474,7 +481,7 @@ impl StructEmitter<'_> {
                         code: #code_value,
                         message: self.#message,
                         request_id: self.#request_id,
-                        data: self.#data_field,
+                        data: #data_value,
                     }
                 }
             }

@@ -56,6 +56,8 @@ pub struct Model {
     pub description: Option<String>,
     /// The spec's `servers`, in order; the first is the client's default.
     pub servers: Vec<Server>,
+    /// `x-zego-return-codes`: every `Code` the service documents, but 0 (success).
+    pub return_codes: Vec<ReturnCode>,
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
 }
@@ -66,6 +68,28 @@ pub struct Server {
     /// An absolute `http`/`https` URL without variables.
     pub url: String,
     pub description: Option<String>,
+    /// `x-zego-region`: the `Region` variant that picks this host.
+    pub region: Option<String>,
+}
+
+/// One documented return code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnCode {
+    pub code: i64,
+    /// The Rust variant name, as the spec gives it.
+    pub name: String,
+    pub description: String,
+    pub retry: CodeRetry,
+    /// Which documentation lists it: `cloud-recording` or `gateway`.
+    pub source: String,
+}
+
+/// Whether trying again can help, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeRetry {
+    Never,
+    AfterBackoff,
+    WithNewSignature,
 }
 
 impl Model {
@@ -254,8 +278,21 @@ pub struct Variant {
 pub struct Rule {
     pub id: String,
     pub description: String,
+    pub grade: Grade,
+    /// The documentation's own words for the rule.
+    pub source: Option<String>,
     pub when: Vec<Condition>,
     pub then: Vec<Assertion>,
+}
+
+/// How a rule's source words it: whether the service refuses a request that breaks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Grade {
+    /// The documentation says an error is returned, or a value leaves a documented range.
+    Rejected,
+    /// The documentation only says a setting takes effect under a condition, or is not
+    /// supported; the service may well accept the request.
+    Advisory,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -284,6 +321,15 @@ pub enum Assertion {
         left: FieldPath,
         right: FieldPath,
     },
+    GreaterThan {
+        left: FieldPath,
+        right: FieldPath,
+    },
+    DifferenceAtMost {
+        minuend: FieldPath,
+        subtrahend: FieldPath,
+        maximum: i64,
+    },
     CountAtMost {
         array: FieldPath,
         item: Condition,
@@ -310,8 +356,8 @@ pub struct Envelope {
     pub code: FieldId,
     pub message: FieldId,
     pub request_id: FieldId,
-    pub data: FieldId,
-    pub data_type: TypeId,
+    /// The `Data` field and its type; `None` for actions that return nothing but the envelope.
+    pub data: Option<(FieldId, TypeId)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -331,6 +377,24 @@ pub struct Operation {
     pub idempotency_key: Option<FieldPath>,
     /// `x-zego-room-id`: the request field recorded as `room_id` on tracing spans.
     pub room_id: Option<FieldPath>,
+    /// `x-zego-task-id`: the request field that names the recording task.
+    pub task_id: Option<FieldPath>,
+    /// `x-zego-rate-limit`: the documented limit, in calls per second.
+    pub rate_limit: Option<u32>,
+    /// `x-zego-safe-to-retry`: a read-only action, retried without an idempotency key.
+    pub safe_to_retry: bool,
+    /// `x-zego-task-preconditions`, documented on the client method.
+    pub preconditions: Vec<Precondition>,
+}
+
+/// What the documentation says the target task of an action must be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Precondition {
+    pub id: String,
+    /// Whether the documentation only advises (true) or documents an error (false).
+    pub advisory: bool,
+    pub description: String,
+    pub source: String,
 }
 
 /// Names of the common signing parameters and the wire names the client sends for them.

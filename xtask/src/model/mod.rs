@@ -46,9 +46,11 @@ pub fn build(spec: &ResolvedSpec) -> Result<Model, Diagnostics> {
     let operations = builder.operations();
     builder.mark_usage(&operations);
     let servers = builder.servers();
+    let return_codes = builder.return_codes();
     let info = &spec.document.info;
     let model = Model {
         servers,
+        return_codes,
         spec_file: spec.file.clone(),
         title: info.title.clone(),
         version: info.version.clone(),
@@ -69,7 +71,14 @@ struct Builder<'a> {
 }
 
 /// Extensions that the generator reads; anything else starting with `x-zego-` is a typo.
-const KNOWN_ZEGO_EXTENSIONS: [&str; 7] = [
+const KNOWN_ZEGO_EXTENSIONS: [&str; 14] = [
+    "x-zego-actions",
+    "x-zego-return-codes",
+    "x-zego-region",
+    "x-zego-rate-limit",
+    "x-zego-task-id",
+    "x-zego-safe-to-retry",
+    "x-zego-task-preconditions",
     "x-zego-idempotency-key",
     "x-zego-room-id",
     "x-zego-type-name",

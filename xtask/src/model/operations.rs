@@ -29,23 +29,152 @@ impl Builder<'_> {
                 );
                 continue;
             }
+            let region = match server.extensions.get("x-zego-region") {
+                None => None,
+                Some(Value::String(name)) => Some(name.clone()),
+                Some(_) => {
+                    self.reporter.at_pointer(
+                        &pointer_join(
+                            &pointer_join("#/servers", &index.to_string()),
+                            "x-zego-region",
+                        ),
+                        "`x-zego-region` must be a name",
+                    );
+                    None
+                }
+            };
             servers.push(Server {
                 url: url.to_owned(),
                 description: server.description.clone(),
+                region,
             });
         }
         servers
     }
 
+    /// `x-zego-return-codes` on the root.
+    pub(super) fn return_codes(&mut self) -> Vec<ReturnCode> {
+        let Some(raw) = self.spec.document.extensions.get("x-zego-return-codes") else {
+            return Vec::new();
+        };
+        let at = "#/x-zego-return-codes";
+        let raw = match Vec::<RawReturnCode>::deserialize(raw) {
+            Ok(raw) => raw,
+            Err(error) => {
+                self.reporter
+                    .at_pointer(at, format!("malformed `x-zego-return-codes`: {error}"));
+                return Vec::new();
+            }
+        };
+        let mut codes: Vec<ReturnCode> = Vec::new();
+        for (index, raw) in raw.into_iter().enumerate() {
+            let item = pointer_join(at, &index.to_string());
+            let retry = match raw.retry.as_str() {
+                "never" => CodeRetry::Never,
+                "after-backoff" => CodeRetry::AfterBackoff,
+                "with-new-signature" => CodeRetry::WithNewSignature,
+                other => {
+                    self.reporter.at_pointer(
+                        &pointer_join(&item, "retry"),
+                        format!("unknown retry `{other}`: use never, after-backoff or with-new-signature"),
+                    );
+                    continue;
+                }
+            };
+            if raw.code == 0 {
+                self.reporter
+                    .at_pointer(&item, "code 0 is success, not a return code to list");
+            }
+            if codes
+                .iter()
+                .any(|known| known.code == raw.code || known.name == raw.name)
+            {
+                self.reporter.at_pointer(
+                    &item,
+                    format!("code {} (`{}`) is listed twice", raw.code, raw.name),
+                );
+            }
+            codes.push(ReturnCode {
+                code: raw.code,
+                name: raw.name,
+                description: raw.description,
+                retry,
+                source: raw.source,
+            });
+        }
+        codes
+    }
+
     pub(super) fn operations(&mut self) -> Vec<Operation> {
         let mut operations = Vec::new();
         let spec = self.spec;
-        let document = &spec.document;
+        for action in &spec.loaded.actions {
+            self.check_member(action);
+        }
+        for (paths_pointer, document) in spec.loaded.operation_documents() {
+            self.document_operations(&paths_pointer, document, &mut operations);
+        }
+        for (index, operation) in operations.iter().enumerate() {
+            let first = operations[..index]
+                .iter()
+                .find(|o| o.action == operation.action);
+            if let Some(first) = first {
+                self.reporter.at_pointer(
+                    &operation.pointer,
+                    format!(
+                        "`Action={}` is routed to `{}` already: every operation needs its own Action",
+                        operation.action, first.operation_id
+                    ),
+                );
+            }
+        }
+        operations
+    }
+
+    /// A member of a spec set must describe the same API as its root: the same version, and
+    /// only servers the root lists (the client takes its hosts from the root).
+    fn check_member(&mut self, action: &crate::load::ActionDocument) {
+        let root = &self.spec.document;
+        if action.document.info.version != root.info.version {
+            self.reporter.at_pointer(
+                &format!("{}#/info/version", action.file),
+                format!(
+                    "version `{}` differs from the root's `{}`; a spec set has one version",
+                    action.document.info.version, root.info.version
+                ),
+            );
+        }
+        for (index, server) in action.document.servers.iter().enumerate() {
+            let known = root
+                .servers
+                .iter()
+                .any(|listed| listed.url.trim_end_matches('/') == server.url.trim_end_matches('/'));
+            if !known {
+                self.reporter.at_pointer(
+                    &format!("{}#/servers/{index}/url", action.file),
+                    format!("server `{}` is not one of the root's `servers`", server.url),
+                );
+            }
+        }
+        if action.document.paths.paths.len() != 1 {
+            self.reporter.at_pointer(
+                &format!("{}#/paths", action.file),
+                "an action document describes exactly one operation, `POST /`",
+            );
+        }
+    }
+
+    fn document_operations(
+        &mut self,
+        paths_pointer: &str,
+        document: &openapiv3::OpenAPI,
+        operations: &mut Vec<Operation>,
+    ) {
         for (path, item) in document.paths.iter() {
             let ReferenceOr::Item(item) = item else {
                 continue;
             };
-            let path_pointer = pointer_join("#/paths", path);
+            let path_pointer = pointer_join(paths_pointer, path);
             self.check_path(path, &path_pointer);
             let shared: Vec<(&ReferenceOr<openapiv3::Parameter>, String)> = item
                 .parameters
@@ -74,7 +203,6 @@ impl Builder<'_> {
                 }
             }
         }
-        operations
     }
 
     /// Quirk: every ZEGOCLOUD action is `POST /`, told apart by the `Action` query parameter,
@@ -131,9 +259,20 @@ impl Builder<'_> {
             _ => None,
         };
         let room_id = match (request, operation.extensions.get("x-zego-room-id")) {
-            (Some(request), Some(path)) => Some(self.room_id_path(request, path, pointer)?),
+            (Some(request), Some(path)) => {
+                Some(self.text_field_path(request, path, pointer, "x-zego-room-id")?)
+            }
             _ => None,
         };
+        let task_id = match (request, operation.extensions.get("x-zego-task-id")) {
+            (Some(request), Some(path)) => {
+                Some(self.text_field_path(request, path, pointer, "x-zego-task-id")?)
+            }
+            _ => None,
+        };
+        let rate_limit = self.rate_limit(&operation.extensions, pointer);
+        let safe_to_retry = self.flag(&operation.extensions, "x-zego-safe-to-retry", pointer);
+        let preconditions = self.preconditions(&operation.extensions, pointer);
         Some(Operation {
             method: String::new(),
             operation_id,
@@ -146,20 +285,96 @@ impl Builder<'_> {
             response: response?,
             idempotency_key,
             room_id,
+            task_id,
+            rate_limit,
+            safe_to_retry,
+            preconditions,
         })
     }
 
+    /// `x-zego-rate-limit`: calls per second, a positive integer.
+    fn rate_limit(
+        &mut self,
+        extensions: &indexmap::IndexMap<String, Value>,
+        pointer: &str,
+    ) -> Option<u32> {
+        let value = extensions.get("x-zego-rate-limit")?;
+        let limit = value
+            .as_u64()
+            .and_then(|v| u32::try_from(v).ok())
+            .filter(|v| *v > 0);
+        if limit.is_none() {
+            self.reporter.at_pointer(
+                &pointer_join(pointer, "x-zego-rate-limit"),
+                "`x-zego-rate-limit` must be a positive whole number of calls per second",
+            );
+        }
+        limit
+    }
+
+    /// A boolean extension; absent means false.
+    fn flag(
+        &mut self,
+        extensions: &indexmap::IndexMap<String, Value>,
+        name: &str,
+        pointer: &str,
+    ) -> bool {
+        match extensions.get(name) {
+            None => false,
+            Some(Value::Bool(flag)) => *flag,
+            Some(_) => {
+                self.reporter.at_pointer(
+                    &pointer_join(pointer, name),
+                    format!("`{name}` must be true or false"),
+                );
+                false
+            }
+        }
+    }
+
+    /// `x-zego-task-preconditions`: documentation of what the target task must be.
+    fn preconditions(
+        &mut self,
+        extensions: &indexmap::IndexMap<String, Value>,
+        pointer: &str,
+    ) -> Vec<Precondition> {
+        let Some(raw) = extensions.get("x-zego-task-preconditions") else {
+            return Vec::new();
+        };
+        let at = pointer_join(pointer, "x-zego-task-preconditions");
+        match Vec::<RawPrecondition>::deserialize(raw) {
+            Ok(raw) => raw
+                .into_iter()
+                .map(|raw| Precondition {
+                    id: raw.id,
+                    advisory: raw.grade == "advisory",
+                    description: raw.description,
+                    source: raw.source,
+                })
+                .collect(),
+            Err(error) => {
+                self.reporter.at_pointer(
+                    &at,
+                    format!("malformed `x-zego-task-preconditions`: {error}"),
+                );
+                Vec::new()
+            }
+        }
+    }
+
     /// Resolves `x-zego-room-id`: a string field (not a credential).
-    pub(super) fn room_id_path(
+    /// Resolves `x-zego-room-id` or `x-zego-task-id`: a string field that is no credential.
+    pub(super) fn text_field_path(
         &mut self,
         request: TypeId,
         path: &Value,
         pointer: &str,
+        extension: &str,
     ) -> Option<FieldPath> {
-        let at = pointer_join(pointer, "x-zego-room-id");
+        let at = pointer_join(pointer, extension);
         let Some(wire) = path.as_str() else {
             self.reporter
-                .at_pointer(&at, "`x-zego-room-id` must be a dotted field path");
+                .at_pointer(&at, format!("`{extension}` must be a dotted field path"));
             return None;
         };
         let path = self.path(request, wire, &at)?;
@@ -517,22 +732,34 @@ impl Builder<'_> {
             |t| matches!(t, FieldType::String),
             "a string",
         );
-        let data = find(
-            "data",
-            &raw.data,
-            |t| matches!(t, FieldType::Named(_)),
-            "an object",
-        );
-        let (code, message, request_id, data) = (code?, message?, request_id?, data?);
-        let FieldType::Named(data_type) = fields[data].ty else {
-            return None;
+        // Actions that answer with nothing but the envelope name no `data`.
+        let data = match &raw.data {
+            Some(wire) => Some(find(
+                "data",
+                wire,
+                |t| matches!(t, FieldType::Named(_)),
+                "an object",
+            )?),
+            None => None,
         };
-        for (role, index) in [
-            ("code", code),
-            ("message", message),
-            ("request_id", request_id),
-            ("data", data),
-        ] {
+        let (code, message, request_id) = (code?, message?, request_id?);
+        let data = match data {
+            Some(index) => match fields[index].ty {
+                FieldType::Named(data_type) => Some((FieldId(index), data_type)),
+                _ => return None,
+            },
+            None => None,
+        };
+        let roles = [
+            ("code", Some(code)),
+            ("message", Some(message)),
+            ("request_id", Some(request_id)),
+            ("data", data.map(|(field, _)| field.0)),
+        ];
+        for (role, index) in roles
+            .into_iter()
+            .filter_map(|(role, index)| Some((role, index?)))
+        {
             if fields[index].required {
                 self.reporter.at_pointer(
                     &pointer_join(&envelope_pointer, role),
@@ -547,8 +774,7 @@ impl Builder<'_> {
             code: FieldId(code),
             message: FieldId(message),
             request_id: FieldId(request_id),
-            data: FieldId(data),
-            data_type,
+            data,
         })
     }
 }
@@ -559,5 +785,34 @@ pub(super) struct RawEnvelope {
     code: String,
     message: String,
     request_id: String,
-    data: String,
+    #[serde(default)]
+    data: Option<String>,
+}
+
+/// One entry of `x-zego-task-preconditions`. `when`/`then` state it in the rule grammar
+/// (paths may start with `StartRecord.` or `DescribeRecordStatus.`) for readers and tools;
+/// the generator documents the entry and evaluates nothing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPrecondition {
+    id: String,
+    description: String,
+    grade: String,
+    source: String,
+    #[serde(default)]
+    #[allow(dead_code, reason = "kept for readers of the spec; not evaluated")]
+    when: Option<Value>,
+    #[serde(default)]
+    #[allow(dead_code, reason = "kept for readers of the spec; not evaluated")]
+    then: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawReturnCode {
+    code: i64,
+    name: String,
+    description: String,
+    retry: String,
+    source: String,
 }

@@ -45,9 +45,22 @@ impl Builder<'_> {
             let at = pointer_join(&pointer_join(pointer, "then"), &index.to_string());
             then.push(self.assertion(owner, assertion, &at));
         }
+        let grade = match raw.grade.as_deref() {
+            None | Some("rejected") => Grade::Rejected,
+            Some("advisory") => Grade::Advisory,
+            Some(other) => {
+                self.reporter.at_pointer(
+                    &pointer_join(pointer, "grade"),
+                    format!("unknown grade `{other}`: a rule is `rejected` or `advisory`"),
+                );
+                return None;
+            }
+        };
         Some(Rule {
             id: raw.id,
             description: raw.description,
+            grade,
+            source: raw.source,
             when: when.into_iter().collect::<Option<_>>()?,
             then: then.into_iter().collect::<Option<_>>()?,
         })
@@ -121,6 +134,24 @@ impl Builder<'_> {
                 left: self.integer_path(owner, field, pointer)?,
                 right: self.integer_path(owner, less_or_equal, pointer)?,
             }),
+            RawAssertion::GreaterThan {
+                field,
+                greater_than,
+            } => Some(Assertion::GreaterThan {
+                left: self.integer_path(owner, field, pointer)?,
+                right: self.integer_path(owner, greater_than, pointer)?,
+            }),
+            RawAssertion::Difference {
+                difference,
+                maximum,
+            } => {
+                let [a, b] = difference;
+                Some(Assertion::DifferenceAtMost {
+                    minuend: self.integer_path(owner, a, pointer)?,
+                    subtrahend: self.integer_path(owner, b, pointer)?,
+                    maximum: *maximum,
+                })
+            }
             RawAssertion::Count {
                 count,
                 item,
@@ -287,6 +318,12 @@ impl Builder<'_> {
 pub(super) struct RawRule {
     id: String,
     description: String,
+    /// `rejected` (the default) or `advisory`.
+    #[serde(default)]
+    grade: Option<String>,
+    /// The documentation's own words.
+    #[serde(default)]
+    source: Option<String>,
     #[serde(default)]
     when: Vec<RawCondition>,
     then: Vec<RawAssertion>,
@@ -321,6 +358,14 @@ pub(super) enum RawAssertion {
     LessOrEqual {
         field: String,
         less_or_equal: String,
+    },
+    GreaterThan {
+        field: String,
+        greater_than: String,
+    },
+    Difference {
+        difference: [String; 2],
+        maximum: i64,
     },
     Count {
         count: String,

@@ -9,7 +9,7 @@ impl Builder<'_> {
     /// later in the document.
     pub(super) fn declare_components(&mut self) {
         for (name, schema) in component_schemas(self.spec) {
-            let pointer = pointer_join("#/components/schemas", &name);
+            let pointer = self.spec.loaded.component_pointer("schemas", &name);
             let kind = match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(_)) => TypeKind::Struct(empty_struct()),
                 SchemaKind::Type(Type::Integer(_) | Type::String(_)) if has_enum(schema) => {
@@ -196,6 +196,20 @@ impl Builder<'_> {
             }
         };
         let Some(schema) = schema else {
+            // Quirk: OpenAPI 3.0 ignores siblings of `$ref`, so a shared enum's default lives in
+            // the component it references; the field takes it from there.
+            let default = match (property, &ty) {
+                (ReferenceOr::Reference { reference }, FieldType::Named(_)) => {
+                    let spec = self.spec;
+                    spec.schema_target(reference)
+                        .and_then(|name| spec.component_schema(name))
+                        .and_then(|target| target.schema_data.default.as_ref())
+                        .and_then(|value| {
+                            self.default_literal(&ty, value, &pointer_join(pointer, "default"))
+                        })
+                }
+                _ => None,
+            };
             return Some(Field {
                 name: RustName::default(),
                 wire_name: wire_name.to_owned(),
@@ -204,7 +218,7 @@ impl Builder<'_> {
                 note: None,
                 ty,
                 required,
-                default: None,
+                default,
                 constraints: Constraints::default(),
                 sensitive: false,
             });

@@ -1,4 +1,11 @@
-//! Stage 1: read the spec text and parse it into an `openapiv3::OpenAPI` document.
+//! Stage 1: read the spec text and parse it into an `openapiv3::OpenAPI` document; for a spec
+//! set (a root document listing one document per action, see [`set`]), read every member.
+
+mod set;
+
+use std::collections::BTreeMap;
+
+pub use set::{bundle, load_set, Directory, SpecSource};
 
 use crate::diagnostics::{pointer_join, Diagnostics, Location, SpecError};
 
@@ -10,13 +17,63 @@ pub const MAX_DEPTH: usize = 32;
 /// A parsed spec and the name its errors and generated headers refer to it by.
 #[derive(Debug, Clone)]
 pub struct LoadedSpec {
-    /// The spec's path as the user named it, relative to the workspace (e.g. `spec/startrecord.yaml`).
+    /// The spec's path as the user named it, relative to the workspace (e.g. `spec/cloudrecord.yaml`).
+    pub file: String,
+    /// The document; for a set, the root with every member's components merged in.
+    pub document: openapiv3::OpenAPI,
+    /// A set's action documents, in the order the root lists them; empty for a single
+    /// document, whose own `paths` hold its operations.
+    pub actions: Vec<ActionDocument>,
+    /// Which member each merged component came from (`schemas/Name` → file), so errors about
+    /// it name that file. Components of the root itself are not listed.
+    pub origins: BTreeMap<String, String>,
+}
+
+impl LoadedSpec {
+    /// The documents whose `paths` hold operations, each with the pointer prefix of its
+    /// `paths` (`#/paths` for the root, `spec/actions/X.yaml#/paths` for a member).
+    pub fn operation_documents(&self) -> Vec<(String, &openapiv3::OpenAPI)> {
+        if self.actions.is_empty() {
+            return vec![("#/paths".to_owned(), &self.document)];
+        }
+        self.actions
+            .iter()
+            .map(|action| (format!("{}#/paths", action.file), &action.document))
+            .collect()
+    }
+
+    /// The JSON pointer of a component (`kind` is `schemas`, `parameters`, …), in the file
+    /// that defines it.
+    pub fn component_pointer(&self, kind: &str, name: &str) -> String {
+        let local = pointer_join(&pointer_join("#/components", kind), name);
+        match self.origins.get(&format!("{kind}/{name}")) {
+            Some(file) => format!("{file}{local}"),
+            None => local,
+        }
+    }
+}
+
+/// One member of a spec set: a complete OpenAPI document for one action, its references into
+/// the root rewritten to point into the merged document.
+#[derive(Debug, Clone)]
+pub struct ActionDocument {
     pub file: String,
     pub document: openapiv3::OpenAPI,
 }
 
-/// Parses YAML (JSON is YAML too) into an OpenAPI 3.0 document.
+/// Parses YAML (JSON is YAML too) into an OpenAPI 3.0 document: a single-document spec.
 pub fn load_str(file: &str, text: &str) -> Result<LoadedSpec, Diagnostics> {
+    let (_, document) = parse(file, text)?;
+    Ok(LoadedSpec {
+        file: file.to_owned(),
+        document,
+        actions: Vec::new(),
+        origins: BTreeMap::new(),
+    })
+}
+
+/// The text as a generic YAML value (for what typed parsing cannot see) and as a document.
+fn parse(file: &str, text: &str) -> Result<(serde_yaml::Value, openapiv3::OpenAPI), Diagnostics> {
     // A generic YAML value first: its mappings reject duplicate keys (with their line), which
     // typed maps would silently collapse, losing one of the definitions.
     let value = serde_yaml::from_str::<serde_yaml::Value>(text)
@@ -43,22 +100,20 @@ pub fn load_str(file: &str, text: &str) -> Result<LoadedSpec, Diagnostics> {
             ),
         }));
     }
-    Ok(LoadedSpec {
-        file: file.to_owned(),
-        document,
-    })
+    Ok((value, document))
 }
 
-/// Reads and parses a spec file; `display_name` is how errors and headers name it.
+/// Reads and parses a spec file, or the set it is the root of; `display_name` is how errors
+/// and headers name it. Members of a set are read relative to the root's directory.
 pub fn load_file(path: &std::path::Path, display_name: &str) -> Result<LoadedSpec, Diagnostics> {
-    let text = std::fs::read_to_string(path).map_err(|error| {
-        Diagnostics::single(SpecError {
-            file: display_name.to_owned(),
-            location: Location::Document,
-            message: format!("cannot read the spec: {error}"),
-        })
-    })?;
-    load_str(display_name, &text)
+    let directory = path.parent().unwrap_or(std::path::Path::new("."));
+    let display_directory = display_name.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let source = set::RootFile {
+        display_name,
+        path,
+        members: Directory::new(directory, display_directory),
+    };
+    load_set(&source, display_name)
 }
 
 fn yaml_error(file: &str, error: &serde_yaml::Error) -> SpecError {
