@@ -72,7 +72,7 @@ fn each_checkout_is_generated_from_its_own_spec() {
         "without git history the version check says it did not run: {stderr}"
     );
 
-    let spec = checkout.join("spec/startrecord.yaml");
+    let spec = checkout.join("spec/actions/StartRecord.yaml");
     let text = std::fs::read_to_string(&spec).expect("spec");
     let edited = text.replacen("Room ID to be recorded.", "Room to record.", 1);
     assert_ne!(
