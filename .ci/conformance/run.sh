@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Runs the generated example binary against a local capture server (127.0.0.1) for every
-# request in tests/fixtures/requests/, then validates the captured HTTP requests against the
-# spec with openapi-core. Usage: run.sh <python-with-openapi-core>
+# Runs the `cloudrecord` example binary against a local capture server (127.0.0.1) for every
+# request in tests/fixtures/requests/<Action>/ (one folder per action), then validates each
+# captured HTTP request against its action's OpenAPI document with openapi-core.
+# Usage: run.sh <python-with-openapi-core>
 set -euo pipefail
 python=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"; [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true' EXIT
 
-requests=("$root"/tests/fixtures/requests/*.json)
-cargo build --quiet --package zego-cloudrecord --example start_record
-example="$root/target/debug/examples/start_record"
+requests=("$root"/tests/fixtures/requests/*/*.json)
+cargo build --quiet --package zego-cloudrecord --example cloudrecord
+example="$root/target/debug/examples/cloudrecord"
 
 "$python" "$root/.ci/conformance/capture_server.py" --port-file "$work/port" --out "$work/captured.jsonl" \
   --requests "${#requests[@]}" --seconds 120 &
@@ -19,10 +20,11 @@ for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
 port=$(cat "$work/port")
 
 for request in "${requests[@]}"; do
-  echo "example: $(basename "$request")"
+  action=$(basename "$(dirname "$request")")
+  echo "cloudrecord $action $(basename "$request")"
   ZEGO_APP_ID=1234567890 ZEGO_SERVER_SECRET=conformance-secret ZEGO_BASE_URL="http://127.0.0.1:$port" \
-    "$example" "$request"
+    "$example" "$action" "$request" >/dev/null
 done
 wait "$server"
 server=
-"$python" "$root/.ci/conformance/validate_requests.py" "$root/spec/startrecord.yaml" "$work/captured.jsonl" "${#requests[@]}"
+"$python" "$root/.ci/conformance/validate_requests.py" "$root/spec/actions" "$work/captured.jsonl" "${#requests[@]}"

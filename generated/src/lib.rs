@@ -51,5 +51,5 @@ mod service;
 pub mod types;
 
 pub use runtime::*;
-pub use service::DEFAULT_BASE_URL;
+pub use service::{Region, DEFAULT_BASE_URL};
 pub use types::*;

@@ -3,6 +3,53 @@
 
 use super::runtime::{Client, ClientBuilder, Error, SensitiveString};
 
+/// A regional host of the service (the spec's `servers` marked `x-zego-region`).
+/// Without one, requests go to [`DEFAULT_BASE_URL`]; ZEGOCLOUD advises the host
+/// nearest to the calling server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Region {
+    /// Mainland China (Shanghai).
+    /// `https://cloudrecord-api-sha.zego.im`
+    Shanghai,
+    /// Hong Kong, Macau and Taiwan (Hong Kong).
+    /// `https://cloudrecord-api-hkg.zego.im`
+    HongKong,
+    /// Europe (Frankfurt).
+    /// `https://cloudrecord-api-fra.zego.im`
+    Frankfurt,
+    /// Western United States (California).
+    /// `https://cloudrecord-api-lax.zego.im`
+    California,
+    /// Asia-Pacific (Mumbai).
+    /// `https://cloudrecord-api-bom.zego.im`
+    Mumbai,
+    /// Southeast Asia (Singapore).
+    /// `https://cloudrecord-api-sgp.zego.im`
+    Singapore,
+}
+
+impl Region {
+    /// The region's base URL.
+    pub const fn base_url(self) -> &'static str {
+        match self {
+            Self::Shanghai => "https://cloudrecord-api-sha.zego.im",
+            Self::HongKong => "https://cloudrecord-api-hkg.zego.im",
+            Self::Frankfurt => "https://cloudrecord-api-fra.zego.im",
+            Self::California => "https://cloudrecord-api-lax.zego.im",
+            Self::Mumbai => "https://cloudrecord-api-bom.zego.im",
+            Self::Singapore => "https://cloudrecord-api-sgp.zego.im",
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Sends requests to `region`'s host instead of the default one.
+    pub fn region(self, region: Region) -> Self {
+        self.base_url(region.base_url())
+    }
+}
+
 /// Where requests go unless [`ClientBuilder::base_url`] says otherwise: the first of the
 /// spec's `servers`.
 pub const DEFAULT_BASE_URL: &str = "https://cloudrecord-api.zego.im";

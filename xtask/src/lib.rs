@@ -61,6 +61,16 @@ pub fn bundle_action(
     )?)
 }
 
+/// Where the runtime crate's sources are, relative to the workspace root; the generator
+/// writes the return-code table (`codes.rs`) there for the real spec.
+pub const RUNTIME_SOURCE_DIR: &str = "runtime/src";
+
+/// The runtime crate's `codes.rs` for a spec file.
+pub fn runtime_codes_from_file(path: &Path, display_name: &str) -> Result<GeneratedFile, GenerateError> {
+    let model = named_model(load::load_file(path, display_name)?)?;
+    Ok(emit::runtime_codes_file(&model)?)
+}
+
 /// Runs every stage but `write` on a spec file.
 pub fn generate_from_file(
     path: &Path,

@@ -99,6 +99,24 @@ fn codegen(check: bool, spec: &Path, out: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    let runtime_codes = match xtask::runtime_codes_from_file(&root.join(spec), &display_name) {
+        Ok(file) => [file],
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match write::sync(&root.join(xtask::RUNTIME_SOURCE_DIR), &runtime_codes, mode) {
+        Ok(outcome) => {
+            for path in outcome.written {
+                say!("  wrote {}/{path}", xtask::RUNTIME_SOURCE_DIR);
+            }
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
     let fixture_clients = [xtask::emit::fixture_clients_manifest()];
     let fixture_dir = root.join(xtask::emit::FIXTURE_CLIENTS_DIR);
     match write::sync(&fixture_dir, &fixture_clients, mode) {

@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 
 include!(concat!(env!("OUT_DIR"), "/runtime_sources.rs"));
 
-/// Methods the generated code itself adds to `Client` (in `src/service.rs`).
-pub const GENERATED_CLIENT_METHODS: [&str; 2] = ["new", "builder"];
+/// Methods the generated code itself adds to `Client`: the constructors (`src/service.rs`)
+/// and the dispatch by action name (`src/operations.rs`), in that order.
+pub const GENERATED_CLIENT_METHODS: [&str; 4] = ["new", "builder", "call_action", "dry_run_action"];
 
 /// Every method `Client` has without the operations: the runtime's `impl Client` blocks and
 /// [`GENERATED_CLIENT_METHODS`]. An operation with one of these names would not compile.

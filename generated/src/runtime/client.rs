@@ -2,8 +2,9 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::fmt;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
@@ -37,6 +38,9 @@ pub struct Operation {
     pub action: &'static str,
     /// The URL path, relative to the base URL.
     pub path: &'static str,
+    /// The documented call frequency limit (calls per second), which
+    /// [`ClientBuilder::rate_limit_per_action`] keeps the action under.
+    pub rate_limit: Option<u32>,
 }
 
 /// The common result envelope of ZEGOCLOUD responses (`Code`, `Message`, `RequestId`, `Data`).
@@ -79,6 +83,17 @@ pub trait RequestInfo {
     /// The room the request is about, recorded on the call's tracing span.
     fn room_id(&self) -> Option<&str> {
         None
+    }
+
+    /// The recording task the request is about, recorded on the call's tracing span.
+    fn task_id(&self) -> Option<&str> {
+        None
+    }
+
+    /// Whether the action only reads (`x-zego-safe-to-retry`), so a retry policy may repeat it
+    /// without an idempotency key.
+    fn safe_to_retry(&self) -> bool {
+        false
     }
 }
 
@@ -135,6 +150,8 @@ struct Inner {
     max_response_bytes: usize,
     retry: Option<RetryPolicy>,
     rate_limiter: Option<RateLimiter>,
+    /// One limiter per action, created at its first call, when limits per action are on.
+    action_limiters: Option<Mutex<BTreeMap<&'static str, Arc<RateLimiter>>>>,
 }
 
 impl fmt::Debug for Client {
@@ -146,6 +163,7 @@ impl fmt::Debug for Client {
             .field("max_response_bytes", &self.inner.max_response_bytes)
             .field("retry", &self.inner.retry)
             .field("rate_limiter", &self.inner.rate_limiter)
+            .field("rate_limit_per_action", &self.inner.action_limiters.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -171,6 +189,7 @@ impl ClientBuilder {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: None,
             rate_limit: None,
+            rate_limit_per_action: false,
         }
     }
 }
@@ -236,17 +255,19 @@ impl Client {
             }
             _ => request,
         };
-        // Without an idempotency key a retry could start a second recording.
+        // Without an idempotency key a retry could start a second recording; read-only
+        // actions are safe either way.
         let policy = self
             .inner
             .retry
-            .filter(|_| request.idempotency_key().is_some());
+            .filter(|_| request.idempotency_key().is_some() || request.safe_to_retry());
         let body = self.encode(request)?;
         let span = tracing::info_span!(
             "zego_request",
             operation = operation.name,
             action = operation.action,
             room_id = request.room_id().unwrap_or_default(),
+            task_id = request.task_id().unwrap_or_default(),
             attempts = tracing::field::Empty,
             outcome = tracing::field::Empty,
             code = tracing::field::Empty,
@@ -260,6 +281,58 @@ impl Client {
             .await;
         record_outcome(&span, &result, started);
         result
+    }
+
+    /// The limiter of `operation`'s action, when limits per action are on and the spec
+    /// documents one.
+    fn action_limiter(&self, operation: &Operation) -> Option<Arc<RateLimiter>> {
+        let limiters = self.inner.action_limiters.as_ref()?;
+        let limit = operation.rate_limit?;
+        let mut limiters = limiters.lock().unwrap_or_else(PoisonError::into_inner);
+        Some(
+            limiters
+                .entry(operation.action)
+                .or_insert_with(|| Arc::new(RateLimiter::per_second(limit)))
+                .clone(),
+        )
+    }
+
+    /// Decodes `body` (the API's JSON wire format) as `operation`'s request type `R`, sends
+    /// it, and returns the response's `Data` as JSON. For tools that choose the action at run
+    /// time; the generated `Client::call_action` picks `R` and `E` by the action's name.
+    ///
+    /// # Errors
+    /// [`Error::RequestJson`] when `body` is not a valid `R`; otherwise as [`Client::execute`].
+    pub async fn execute_json<R, E>(
+        &self,
+        operation: &Operation,
+        body: &str,
+    ) -> Result<ApiResponse<serde_json::Value>, Error>
+    where
+        R: Serialize + DeserializeOwned + Validate + RequestInfo + Clone,
+        E: DeserializeOwned + Envelope,
+        E::Data: Serialize,
+    {
+        let request: R = decode_request(operation, body)?;
+        let response = self.execute::<R, E>(operation, &request).await?;
+        let data = serde_json::to_value(&response.data).map_err(encode_error)?;
+        Ok(ApiResponse {
+            data,
+            request_id: response.request_id,
+        })
+    }
+
+    /// Decodes `body` as `operation`'s request type `R` and signs it without sending, as
+    /// [`Client::dry_run`].
+    ///
+    /// # Errors
+    /// [`Error::RequestJson`] when `body` is not a valid `R`; otherwise as [`Client::dry_run`].
+    pub fn dry_run_json<R>(&self, operation: &Operation, body: &str) -> Result<DryRun, Error>
+    where
+        R: Serialize + DeserializeOwned + Validate + Redact + Clone,
+    {
+        let request: R = decode_request(operation, body)?;
+        self.dry_run(operation, &request)
     }
 
     async fn attempts<E>(
@@ -314,6 +387,9 @@ impl Client {
         E: DeserializeOwned + Envelope,
     {
         if let Some(limiter) = &self.inner.rate_limiter {
+            limiter.acquire().await;
+        }
+        if let Some(limiter) = self.action_limiter(operation) {
             limiter.acquire().await;
         }
         let started = Instant::now();
@@ -568,6 +644,7 @@ pub struct ClientBuilder {
     max_response_bytes: usize,
     retry: Option<RetryPolicy>,
     rate_limit: Option<u32>,
+    rate_limit_per_action: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -585,6 +662,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
+            .field("rate_limit_per_action", &self.rate_limit_per_action)
             .finish()
     }
 }
@@ -653,6 +731,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Keeps each action under its documented call frequency limit (StartRecord and
+    /// StopRecord 50 per second, the others 10), across all clones of the client; off by
+    /// default. The documentation does not say whether a limit counts per AppId or per
+    /// action; this client counts each action separately, for the one AppId a client signs
+    /// for, since the limits are documented action by action. Combines with
+    /// [`ClientBuilder::rate_limit`], an overall cap.
+    pub fn rate_limit_per_action(mut self) -> Self {
+        self.rate_limit_per_action = true;
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -697,7 +786,23 @@ impl ClientBuilder {
                 max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
                 rate_limiter: self.rate_limit.map(RateLimiter::per_second),
+            action_limiters: self
+                .rate_limit_per_action
+                .then(|| Mutex::new(BTreeMap::new())),
             }),
         })
     }
+}
+
+/// `body` as `operation`'s request type, with the JSON path of the first problem.
+fn decode_request<R: DeserializeOwned>(operation: &Operation, body: &str) -> Result<R, Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        Error::RequestJson {
+            action: operation.action,
+            path,
+            message: error.into_inner().to_string(),
+        }
+    })
 }

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+pub use super::codes::ApiCode;
 use super::validation::ValidationError;
 
 /// Everything that can go wrong calling the service.
@@ -69,6 +70,25 @@ pub enum Error {
     Signing {
         /// What failed.
         message: String,
+    },
+
+    /// A request given as JSON (to [`Client::call_action`](super::client::Client) and the
+    /// like) is not the action's request type.
+    #[error("the JSON is not a valid {action} request at `{path}`: {message}")]
+    RequestJson {
+        /// The action the JSON was meant for.
+        action: &'static str,
+        /// Where in the JSON the problem is; `.` for the document itself.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// No action of this API has the name given.
+    #[error("`{action}` is not an action of this API")]
+    UnknownAction {
+        /// The name given.
+        action: String,
     },
 
     /// The client was configured with something unusable.
@@ -180,103 +200,14 @@ impl fmt::Display for TransportErrorKind {
     }
 }
 
-macro_rules! api_codes {
-    ($($(#[doc = $doc:literal])* $name:ident = $value:literal,)*) => {
-        /// A ZEGOCLOUD server API return code (`Code`), as the common return-code table
-        /// documents it. An open enum, like the generated ones: codes this crate does not
-        /// know keep their number in [`ApiCode::Unknown`].
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum ApiCode {
-            $($(#[doc = $doc])* $name,)*
-            /// A code not in the common table (for example a product-specific one).
-            Unknown(i64),
-        }
-
-        impl ApiCode {
-            /// The numeric code, as sent on the wire.
-            pub const fn wire_value(self) -> i64 {
-                match self {
-                    $(Self::$name => $value,)*
-                    Self::Unknown(value) => value,
-                }
-            }
-
-            /// The named code for `value`, or [`ApiCode::Unknown`].
-            pub const fn from_wire_value(value: i64) -> Self {
-                match value {
-                    $($value => Self::$name,)*
-                    other => Self::Unknown(other),
-                }
-            }
-
-            /// Whether the code is one this crate names.
-            pub const fn is_known(self) -> bool {
-                !matches!(self, Self::Unknown(_))
-            }
-        }
-    };
-}
-
-api_codes! {
-    /// 1: the request failed because the server is busy; retry later.
-    ServerBusy = 1,
-    /// 2: an input parameter is wrong.
-    InvalidParameter = 2,
-    /// 3: authentication failed.
-    AuthenticationFailed = 3,
-    /// 7: too many requests per second; retry later.
-    RateLimited = 7,
-    /// 100000000: wrong Host in the request.
-    WrongHost = 100_000_000,
-    /// 100000001: AppId is malformed.
-    AppIdMalformed = 100_000_001,
-    /// 100000002: Timestamp is missing.
-    TimestampMissing = 100_000_002,
-    /// 100000003: Timestamp is malformed.
-    TimestampMalformed = 100_000_003,
-    /// 100000004: the signature expired (clock skew over 10 minutes, or reused); sign again.
-    SignatureExpired = 100_000_004,
-    /// 100000005: the signature is wrong (check the ServerSecret).
-    SignatureWrong = 100_000_005,
-    /// 100000006: Action is missing.
-    ActionMissing = 100_000_006,
-    /// 100000007: Action is not supported.
-    ActionNotSupported = 100_000_007,
-    /// 100000008: SignatureNonce is missing.
-    SignatureNonceMissing = 100_000_008,
-    /// 100000009: Signature is missing.
-    SignatureMissing = 100_000_009,
-    /// 100000010: the service could not get the ServerSecret (check the AppId).
-    ServerSecretUnavailable = 100_000_010,
-    /// 100000011: the service could not get the app's configuration.
-    AppConfigUnavailable = 100_000_011,
-    /// 100000012: the service could not read the request body.
-    BodyUnreadable = 100_000_012,
-    /// 100000013: SignatureVersion is missing.
-    SignatureVersionMissing = 100_000_013,
-    /// 100000014: SignatureVersion is not supported (only 2.0 is).
-    SignatureVersionUnsupported = 100_000_014,
-    /// 100000015: internal error of the API gateway.
-    GatewayInternalError = 100_000_015,
-    /// 100000016: the app is not configured for the production environment.
-    AppNotInProduction = 100_000_016,
-    /// 100000017: the app has not enabled this service.
-    ServiceNotEnabled = 100_000_017,
-}
-
-impl ApiCode {
-    /// Whether the code says to try again later: a busy server or a rate limit.
-    pub const fn is_retryable(self) -> bool {
-        matches!(self, Self::ServerBusy | Self::RateLimited)
-    }
-}
-
-impl fmt::Display for ApiCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unknown(value) => write!(f, "code {value}"),
-            known => write!(f, "code {} ({known:?})", known.wire_value()),
-        }
-    }
+/// Whether trying a refused call again can help, as the documentation advises for its code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CodeRetry {
+    /// Trying again cannot help: fix the request, the account or the credentials.
+    Never,
+    /// The service is shedding load (a rate limit): try again after backing off.
+    AfterBackoff,
+    /// The signature expired: a new attempt, signed anew (as every attempt is), can succeed.
+    WithNewSignature,
 }

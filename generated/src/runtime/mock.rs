@@ -24,7 +24,7 @@ pub enum MockResponse {
     /// A non-zero `Code` with this `Message`.
     ApiError {
         /// The return code.
-        code: i64,
+        code: ApiCode,
         /// The message.
         message: String,
     },
@@ -117,7 +117,7 @@ struct State {
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use zego_cloudrecord::mock::{MockResponse, MockServer};
-/// use zego_cloudrecord::{Error, StartRecordRequest, StorageParams};
+/// use zego_cloudrecord::{ApiCode, Error, StartRecordRequest, StorageParams};
 ///
 /// let mock = MockServer::start(1234567890, "test-secret").await?;
 /// let client = mock.client()?;
@@ -127,7 +127,7 @@ struct State {
 /// let started = client.start_record(&request).await?;
 /// assert!(started.data.task_id.is_some());
 ///
-/// mock.respond_next(1, MockResponse::ApiError { code: 7, message: "slow down".into() });
+/// mock.respond_next(1, MockResponse::ApiError { code: ApiCode::RateLimited, message: "slow down".into() });
 /// assert!(matches!(client.start_record(&request).await, Err(Error::Api { .. })));
 ///
 /// let requests = mock.requests();
@@ -287,23 +287,18 @@ fn answer(
     };
     let (response, recorded) = if let Some((code, message)) = signature_problem {
         (
-            envelope(sequence, code.wire_value(), message, None),
+            envelope(sequence, code, message, None),
             MockResponse::ApiError {
-                code: code.wire_value(),
+                code: ApiCode::from_wire_value(code),
                 message: message.to_owned(),
             },
         )
     } else if data.is_null() {
         let message = "action not supported";
         (
-            envelope(
-                sequence,
-                ApiCode::ActionNotSupported.wire_value(),
-                message,
-                None,
-            ),
+            envelope(sequence, ACTION_NOT_SUPPORTED, message, None),
             MockResponse::ApiError {
-                code: ApiCode::ActionNotSupported.wire_value(),
+                code: ApiCode::from_wire_value(ACTION_NOT_SUPPORTED),
                 message: message.to_owned(),
             },
         )
@@ -315,10 +310,12 @@ fn answer(
                 .collect::<Vec<_>>()
                 .join("; ")
         });
-        let code = ApiCode::InvalidParameter.wire_value();
         (
-            envelope(sequence, code, &message, None),
-            MockResponse::ApiError { code, message },
+            envelope(sequence, INVALID_PARAMETER, &message, None),
+            MockResponse::ApiError {
+                code: ApiCode::from_wire_value(INVALID_PARAMETER),
+                message,
+            },
         )
     } else {
         let programmed = state.queue.pop_front().unwrap_or(MockResponse::Success);
@@ -326,7 +323,9 @@ fn answer(
             MockResponse::Success | MockResponse::Delay(_) => {
                 envelope(sequence, 0, "success", Some(data))
             }
-            MockResponse::ApiError { code, message } => envelope(sequence, *code, message, None),
+            MockResponse::ApiError { code, message } => {
+                envelope(sequence, code.wire_value(), message, None)
+            }
             MockResponse::HttpStatus(status) => http(*status, b""),
         };
         (bytes, programmed)
@@ -346,36 +345,47 @@ fn answer(
     (response, delay)
 }
 
+// The codes the mock answers with, as ZEGOCLOUD documents them. Numbers rather than `ApiCode`
+// variants: the mock serves any spec, whatever its table of codes.
+const APP_ID_MALFORMED: i64 = 100_000_001;
+const TIMESTAMP_MALFORMED: i64 = 100_000_003;
+const SIGNATURE_WRONG: i64 = 100_000_005;
+const ACTION_NOT_SUPPORTED: i64 = 100_000_007;
+const SIGNATURE_NONCE_MISSING: i64 = 100_000_008;
+const SIGNATURE_MISSING: i64 = 100_000_009;
+const SIGNATURE_VERSION_UNSUPPORTED: i64 = 100_000_014;
+const INVALID_PARAMETER: i64 = 300_000_004;
+
 /// What is wrong with the common parameters, as the service would say it.
 fn signature_problem(
     query: &BTreeMap<String, String>,
     app_id: u32,
     secret: &SensitiveString,
-) -> Option<(ApiCode, &'static str)> {
+) -> Option<(i64, &'static str)> {
     let get = |name: &str| query.get(name).map(String::as_str);
     let Some(sent_app_id) = get("AppId").and_then(|id| id.parse::<u32>().ok()) else {
-        return Some((ApiCode::AppIdMalformed, "AppId is missing or malformed"));
+        return Some((APP_ID_MALFORMED, "AppId is missing or malformed"));
     };
     let Some(timestamp) = get("Timestamp").and_then(|t| t.parse::<i64>().ok()) else {
         return Some((
-            ApiCode::TimestampMalformed,
+            TIMESTAMP_MALFORMED,
             "Timestamp is missing or malformed",
         ));
     };
     let Some(nonce) = get("SignatureNonce") else {
-        return Some((ApiCode::SignatureNonceMissing, "SignatureNonce is missing"));
+        return Some((SIGNATURE_NONCE_MISSING, "SignatureNonce is missing"));
     };
     if get("SignatureVersion") != Some(SIGNATURE_VERSION) {
         return Some((
-            ApiCode::SignatureVersionUnsupported,
+            SIGNATURE_VERSION_UNSUPPORTED,
             "SignatureVersion must be 2.0",
         ));
     }
     let Some(sent_signature) = get("Signature") else {
-        return Some((ApiCode::SignatureMissing, "Signature is missing"));
+        return Some((SIGNATURE_MISSING, "Signature is missing"));
     };
     if sent_app_id != app_id || sent_signature != signature(app_id, nonce, secret, timestamp) {
-        return Some((ApiCode::SignatureWrong, "signature wrong"));
+        return Some((SIGNATURE_WRONG, "signature wrong"));
     }
     None
 }

@@ -19,6 +19,7 @@
 #![deny(missing_docs)]
 
 mod client;
+mod codes;
 mod error;
 /// A local fake of the service for downstream tests (feature `mock`).
 #[cfg(feature = "mock")]

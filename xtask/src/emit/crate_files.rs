@@ -18,7 +18,11 @@ pub(super) fn runtime_files(spec_file: &str) -> Vec<GeneratedFile> {
             runtime_sources::LIB
         ),
     };
-    let modules = runtime_sources::MODULES.iter().map(|(module, source)| {
+    // The code table is emitted from each spec (emit/codes.rs), not copied.
+    let modules = runtime_sources::MODULES
+        .iter()
+        .filter(|(module, _)| *module != "codes")
+        .map(|(module, source)| {
         let origin = format!("runtime/src/{module}.rs");
         GeneratedFile {
             path: format!("src/runtime/{module}.rs"),

@@ -13,6 +13,7 @@ use crate::model::{
     Literal, Model, Operation, StructDef, TypeDef, TypeKind,
 };
 
+mod codes;
 mod crate_files;
 mod docs;
 mod enums;
@@ -22,6 +23,7 @@ mod service;
 mod structs;
 mod types;
 
+use codes::codes_rs;
 use crate_files::{crate_description, runtime_files};
 pub use crate_files::{fixture_clients_manifest, manifest, Package, FIXTURE_CLIENTS_DIR};
 use docs::*;
@@ -75,7 +77,19 @@ pub fn emit(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
         mock_actions_rs(model),
     )?);
     files.extend(runtime_files(&model.spec_file));
+    files.push(rust_file(model, RUNTIME_CODES_FILE, codes_rs(model))?);
     Ok(files)
+}
+
+/// Where the generated return-code table goes in a generated crate; the runtime's copy of it
+/// (`runtime/src/codes.rs`, for the real spec) is not copied, but emitted from each spec.
+pub const RUNTIME_CODES_FILE: &str = "src/runtime/codes.rs";
+
+/// The return-code table for the runtime crate itself (`runtime/src/codes.rs`).
+pub fn runtime_codes_file(model: &Model) -> Result<GeneratedFile, EmitError> {
+    let mut file = rust_file(model, "codes.rs", codes_rs(model))?;
+    file.path = "codes.rs".to_owned();
+    Ok(file)
 }
 
 fn rust_header(spec_file: &str, template: Option<&str>) -> String {

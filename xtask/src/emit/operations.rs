@@ -4,8 +4,69 @@
 use super::*;
 
 /// Runtime items `operations.rs` may use.
-pub(super) const RUNTIME_OPERATION_ITEMS: [&str; 5] =
-    ["ApiResponse", "Client", "Error", "Operation", "RequestInfo"];
+pub(super) const RUNTIME_OPERATION_ITEMS: [&str; 6] =
+    ["ApiResponse", "Client", "DryRun", "Error", "Operation", "RequestInfo"];
+
+/// `Client::call_action` and `Client::dry_run_action`: every operation by its `Action`
+/// name, for tools that choose it at run time, and the list of all operations.
+fn dispatch_tokens(model: &Model) -> TokenStream {
+    let [_, _, call, dry_run] = crate::runtime_sources::GENERATED_CLIENT_METHODS.map(ident);
+    let consts: Vec<Ident> = model
+        .operations
+        .iter()
+        .map(|operation| format_ident!("{}", operation.method.to_uppercase()))
+        .collect();
+    let actions: Vec<&str> = model.operations.iter().map(|o| o.action.as_str()).collect();
+    let requests: Vec<Ident> = model
+        .operations
+        .iter()
+        .map(|o| ident(&model.types[o.request].name))
+        .collect();
+    let responses: Vec<Ident> = model
+        .operations
+        .iter()
+        .map(|o| ident(&model.types[o.response].name))
+        .collect();
+    let count = TokenLiteral::usize_unsuffixed(model.operations.len());
+    quote! {
+        /// Every operation of the API, in the spec's order.
+        pub const ALL: [&Operation; #count] = [#(&#consts),*];
+
+        impl Client {
+            /// Sends `body`, a request in the API's JSON wire format, as the action named
+            /// `action`, and returns the response's `Data` as JSON (`null` for actions that
+            /// return none). For tools that choose the action at run time; programs should
+            /// call the typed method of the action.
+            ///
+            /// # Errors
+            /// [`Error::UnknownAction`] for a name that is no action of this API,
+            /// [`Error::RequestJson`] when `body` is not that action's request; otherwise
+            /// as the action's method.
+            pub async fn #call(
+                &self,
+                action: &str,
+                body: &str,
+            ) -> Result<ApiResponse<serde_json::Value>, Error> {
+                match action {
+                    #(#actions => self.execute_json::<#requests, #responses>(&#consts, body).await,)*
+                    other => Err(Error::UnknownAction { action: other.to_owned() }),
+                }
+            }
+
+            /// Validates and signs `body` as the action named `action` without sending it, as
+            /// [`Client::dry_run`].
+            ///
+            /// # Errors
+            /// As [`Client::call_action`], before anything would be sent.
+            pub fn #dry_run(&self, action: &str, body: &str) -> Result<DryRun, Error> {
+                match action {
+                    #(#actions => self.dry_run_json::<#requests>(&#consts, body),)*
+                    other => Err(Error::UnknownAction { action: other.to_owned() }),
+                }
+            }
+        }
+    }
+}
 
 pub(super) fn operations_rs(model: &Model) -> TokenStream {
     let items = model
@@ -20,8 +81,10 @@ pub(super) fn operations_rs(model: &Model) -> TokenStream {
         seen.push(operation.request);
         Some(request_info_impl(model, operation))
     });
+    let dispatch = dispatch_tokens(model);
     let body = quote! {
         #(#items)*
+        #dispatch
         #(#request_infos)*
     };
     let runtime = imports(&body, quote!(super::runtime), &RUNTIME_OPERATION_ITEMS);
@@ -170,7 +233,34 @@ pub(super) fn request_info_impl(model: &Model, operation: &Operation) -> TokenSt
             }
         }
     });
+    let task = operation.task_id.as_ref().map(|path| {
+        let value = match scalar_value(model, path, &quote!(self)) {
+            Access::Direct(value) => quote!(Some(#value)),
+            Access::Maybe(value) => value,
+        };
+        quote! {
+            fn task_id(&self) -> Option<&str> {
+                #value
+            }
+        }
+    });
+    let safe = operation.safe_to_retry.then(|| {
+        quote! {
+            fn safe_to_retry(&self) -> bool {
+                true
+            }
+        }
+    });
     let mut doc = Vec::new();
+    if operation.safe_to_retry {
+        doc.push("A read-only action (`x-zego-safe-to-retry`): retries are always safe.".to_owned());
+    }
+    if let Some(path) = &operation.task_id {
+        doc.push(format!(
+            "`{}` (`x-zego-task-id`) names the recording task in tracing spans.",
+            path.wire
+        ));
+    }
     if let Some(key) = &operation.idempotency_key {
         doc.push(format!(
             "`{}` (`x-zego-idempotency-key`) makes retries of this request safe.",
@@ -189,6 +279,8 @@ pub(super) fn request_info_impl(model: &Model, operation: &Operation) -> TokenSt
         impl RequestInfo for #request {
             #key
             #room
+            #task
+            #safe
         }
     }
 }
@@ -217,6 +309,7 @@ pub(super) fn operation_tokens(model: &Model, operation: &Operation) -> TokenStr
             quote!(#response)
         }
     };
+    let rate_limit = option_tokens(operation.rate_limit.map(TokenLiteral::u32_unsuffixed));
     let const_doc = doc_attrs(&[format!(
         "The `{name}` operation (`POST {path}?Action={action}`)."
     )]);
@@ -225,6 +318,28 @@ pub(super) fn operation_tokens(model: &Model, operation: &Operation) -> TokenStr
     if let Some(description) = &operation.doc {
         method_doc.push(String::new());
         method_doc.extend(description.lines().map(str::to_owned));
+    }
+    if let Some(limit) = operation.rate_limit {
+        method_doc.push(String::new());
+        method_doc.push(format!(
+            "Documented limit: {limit} calls per second \
+             ([`ClientBuilder::rate_limit_per_action`] keeps to it)."
+        ));
+    }
+    if !operation.preconditions.is_empty() {
+        method_doc.extend([String::new(), "# The task".to_owned(), String::new()]);
+        for precondition in &operation.preconditions {
+            let kind = if precondition.advisory {
+                "advisory"
+            } else {
+                "the service refuses otherwise"
+            };
+            method_doc.push(format!(
+                "- {} ({kind}; the documentation: \"{}\")",
+                precondition.description.trim(),
+                precondition.source.trim()
+            ));
+        }
     }
     method_doc.extend([
         String::new(),
@@ -243,6 +358,7 @@ pub(super) fn operation_tokens(model: &Model, operation: &Operation) -> TokenStr
             name: #name,
             action: #action,
             path: #path,
+            rate_limit: #rate_limit,
         };
 
         impl Client {

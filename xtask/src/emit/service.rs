@@ -9,14 +9,17 @@ pub(super) fn service_rs(model: &Model) -> TokenStream {
         .servers
         .first()
         .map_or("", |server| server.url.as_str());
-    let [new, builder] = GENERATED_CLIENT_METHODS.map(ident);
+    let [new, builder, _, _] = GENERATED_CLIENT_METHODS.map(ident);
     let doc = doc_attrs(&[
         "Where requests go unless [`ClientBuilder::base_url`] says otherwise: the first of the"
             .to_owned(),
         "spec's `servers`.".to_owned(),
     ]);
+    let region = region_tokens(model);
     quote! {
         use super::runtime::{Client, ClientBuilder, Error, SensitiveString};
+
+        #region
 
         #doc
         pub const DEFAULT_BASE_URL: &str = #default_url;
@@ -34,6 +37,56 @@ pub(super) fn service_rs(model: &Model) -> TokenStream {
             /// HTTP client.
             pub fn #builder(app_id: u32, server_secret: impl Into<SensitiveString>) -> ClientBuilder {
                 ClientBuilder::new(app_id, server_secret, DEFAULT_BASE_URL)
+            }
+        }
+    }
+}
+
+/// `Region` and `ClientBuilder::region`, from the servers marked `x-zego-region`; nothing
+/// when no server is.
+fn region_tokens(model: &Model) -> TokenStream {
+    let regional: Vec<&crate::model::Server> = model
+        .servers
+        .iter()
+        .filter(|server| server.region.is_some())
+        .collect();
+    if regional.is_empty() {
+        return TokenStream::new();
+    }
+    let variants: Vec<Ident> = regional
+        .iter()
+        .filter_map(|server| server.region.as_deref())
+        .map(ident)
+        .collect();
+    let urls = regional.iter().map(|server| server.url.as_str());
+    let docs = regional.iter().map(|server| {
+        let mut lines: Vec<String> = server.description.iter().cloned().collect();
+        lines.push(format!("`{}`", server.url));
+        doc_attrs(&lines)
+    });
+    quote! {
+        /// A regional host of the service (the spec's `servers` marked `x-zego-region`).
+        /// Without one, requests go to [`DEFAULT_BASE_URL`]; ZEGOCLOUD advises the host
+        /// nearest to the calling server.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Region {
+            #(#docs #variants,)*
+        }
+
+        impl Region {
+            /// The region's base URL.
+            pub const fn base_url(self) -> &'static str {
+                match self {
+                    #(Self::#variants => #urls,)*
+                }
+            }
+        }
+
+        impl ClientBuilder {
+            /// Sends requests to `region`'s host instead of the default one.
+            pub fn region(self, region: Region) -> Self {
+                self.base_url(region.base_url())
             }
         }
     }

@@ -1,0 +1,135 @@
+//! `src/runtime/codes.rs`: the service's return codes (`x-zego-return-codes`) as the open
+//! enum `ApiCode`, with each code's meaning and retry advice. The runtime refers to this
+//! module, so `cargo xtask codegen` also writes it into the runtime crate for the real spec.
+
+use super::*;
+use crate::model::{CodeRetry, ReturnCode};
+
+pub(super) fn codes_rs(model: &Model) -> TokenStream {
+    let codes = &model.return_codes;
+    let variants: Vec<Ident> = codes.iter().map(|code| ident(&code.name)).collect();
+    let values: Vec<TokenLiteral> = codes
+        .iter()
+        .map(|code| TokenLiteral::i64_unsuffixed(code.code))
+        .collect();
+    let docs = codes.iter().map(code_doc);
+    let descriptions = codes.iter().map(|code| code.description.as_str());
+    let retries = codes.iter().map(|code| match code.retry {
+        CodeRetry::Never => quote!(CodeRetry::Never),
+        CodeRetry::AfterBackoff => quote!(CodeRetry::AfterBackoff),
+        CodeRetry::WithNewSignature => quote!(CodeRetry::WithNewSignature),
+    });
+    let count = TokenLiteral::usize_unsuffixed(codes.len());
+    // Without a table every code is unknown: plain bodies instead of one-armed matches.
+    let (from_wire, description, retry) = if codes.is_empty() {
+        (
+            quote!(Self::Unknown(value)),
+            quote!(let _ = self; "a code the spec does not list"),
+            quote!(let _ = self; CodeRetry::Never),
+        )
+    } else {
+        (
+            quote! {
+                match value {
+                    #(#values => Self::#variants,)*
+                    other => Self::Unknown(other),
+                }
+            },
+            quote! {
+                match self {
+                    #(Self::#variants => #descriptions,)*
+                    Self::Unknown(_) => "a code the spec does not list",
+                }
+            },
+            quote! {
+                match self {
+                    #(Self::#variants => #retries,)*
+                    Self::Unknown(_) => CodeRetry::Never,
+                }
+            },
+        )
+    };
+    let wire_arms = codes.iter().zip(&variants).map(|(code, variant)| {
+        let value = TokenLiteral::i64_unsuffixed(code.code);
+        quote!(Self::#variant => #value,)
+    });
+    quote! {
+        use std::fmt;
+
+        use super::error::CodeRetry;
+
+        /// A return code (`Code`) of the service, as the spec's `x-zego-return-codes` lists
+        /// it: the service's own codes and the API gateway's. An open enum: a code this crate
+        /// does not know keeps its number in [`ApiCode::Unknown`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ApiCode {
+            #(#docs #variants,)*
+            /// A code the spec does not list.
+            Unknown(i64),
+        }
+
+        impl ApiCode {
+            /// Every code the spec lists, in its order.
+            pub const KNOWN: [Self; #count] = [#(Self::#variants),*];
+
+            /// The numeric code, as sent on the wire.
+            pub const fn wire_value(self) -> i64 {
+                match self {
+                    #(#wire_arms)*
+                    Self::Unknown(value) => value,
+                }
+            }
+
+            /// The named code for `value`, or [`ApiCode::Unknown`].
+            pub const fn from_wire_value(value: i64) -> Self {
+                #from_wire
+            }
+
+            /// Whether the code is one the spec lists.
+            pub const fn is_known(self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
+
+            /// What the documentation says the code means.
+            pub const fn description(self) -> &'static str {
+                #description
+            }
+
+            /// Whether, and how, trying again can help.
+            pub const fn retry(self) -> CodeRetry {
+                #retry
+            }
+
+            /// Whether trying the same call again later may succeed.
+            pub const fn is_retryable(self) -> bool {
+                !matches!(self.retry(), CodeRetry::Never)
+            }
+        }
+
+        impl fmt::Display for ApiCode {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    Self::Unknown(value) => write!(f, "code {value}"),
+                    known => write!(f, "code {} ({known:?})", known.wire_value()),
+                }
+            }
+        }
+    }
+}
+
+fn code_doc(code: &ReturnCode) -> TokenStream {
+    let mut lines = vec![format!("{}: {}", code.code, code.description)];
+    lines.push(String::new());
+    let source = match code.source.as_str() {
+        "gateway" => "API gateway code (common to ZEGOCLOUD server APIs)",
+        _ => "Cloud Recording code",
+    };
+    let retry = match code.retry {
+        CodeRetry::Never => "trying again does not help",
+        CodeRetry::AfterBackoff => "retried after backing off",
+        CodeRetry::WithNewSignature => "retried with a new signature",
+    };
+    lines.push(format!("{source}; {retry}."));
+    doc_attrs(&lines)
+}
