@@ -1,5 +1,5 @@
-use std::fmt;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -160,7 +160,10 @@ impl fmt::Debug for Client {
             .field("max_response_bytes", &self.inner.max_response_bytes)
             .field("retry", &self.inner.retry)
             .field("rate_limiter", &self.inner.rate_limiter)
-            .field("rate_limit_per_action", &self.inner.action_limiters.is_some())
+            .field(
+                "rate_limit_per_action",
+                &self.inner.action_limiters.is_some(),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -783,9 +786,9 @@ impl ClientBuilder {
                 max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
                 rate_limiter: self.rate_limit.map(RateLimiter::per_second),
-            action_limiters: self
-                .rate_limit_per_action
-                .then(|| Mutex::new(BTreeMap::new())),
+                action_limiters: self
+                    .rate_limit_per_action
+                    .then(|| Mutex::new(BTreeMap::new())),
             }),
         })
     }

@@ -66,7 +66,10 @@ pub fn bundle_action(
 pub const RUNTIME_SOURCE_DIR: &str = "runtime/src";
 
 /// The runtime crate's `codes.rs` for a spec file.
-pub fn runtime_codes_from_file(path: &Path, display_name: &str) -> Result<GeneratedFile, GenerateError> {
+pub fn runtime_codes_from_file(
+    path: &Path,
+    display_name: &str,
+) -> Result<GeneratedFile, GenerateError> {
     let model = named_model(load::load_file(path, display_name)?)?;
     Ok(emit::runtime_codes_file(&model)?)
 }

@@ -139,11 +139,69 @@ pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
         }
         def.name = name;
     }
+    name_variants(
+        model
+            .return_codes
+            .iter_mut()
+            .enumerate()
+            .map(|(index, code)| {
+                let at = format!("#/x-zego-return-codes/{index}/name");
+                (code.name.clone(), at, &mut code.variant)
+            }),
+        &mut reporter,
+    );
+    name_variants(
+        model
+            .servers
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(index, server)| {
+                let at = format!("#/servers/{index}/x-zego-region");
+                Some((server.region.clone()?, at, &mut server.region_variant))
+            }),
+        &mut reporter,
+    );
     let methods = operation_names(&model, &mut reporter);
     for (operation, method) in model.operations.iter_mut().zip(methods) {
         operation.method = method;
     }
     reporter.into_result(model)
+}
+
+/// Names the variants of one generated enum (return codes, regions): each a usable Pascal-case
+/// identifier, none `Unknown` (kept for values the crate does not know), no two alike.
+fn name_variants<'a>(
+    entries: impl Iterator<Item = (String, String, &'a mut String)>,
+    reporter: &mut Reporter,
+) {
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for (source, pointer, slot) in entries {
+        let Some(name) = rust_name(&source, Case::Pascal) else {
+            reporter.at_pointer(
+                &pointer,
+                format!("cannot derive a Rust variant name from `{source}`"),
+            );
+            continue;
+        };
+        if name.ident == "Unknown" || name.ident.starts_with("r#") {
+            reporter.at_pointer(
+                &pointer,
+                format!("variant name `{}` is reserved", name.ident),
+            );
+            continue;
+        }
+        if let Some(first) = taken.insert(name.ident.clone(), source.clone()) {
+            reporter.at_pointer(
+                &pointer,
+                format!(
+                    "name collision: `{source}` becomes `{}`, as `{first}` already does",
+                    name.ident
+                ),
+            );
+            continue;
+        }
+        *slot = name.ident;
+    }
 }
 
 fn member_names(def: &crate::model::TypeDef, reporter: &mut Reporter) -> Vec<RustName> {

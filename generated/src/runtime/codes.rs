@@ -328,9 +328,10 @@ impl ApiCode {
 
 impl fmt::Display for ApiCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unknown(value) => write!(f, "code {value}"),
-            known => write!(f, "code {} ({known:?})", known.wire_value()),
+        if self.is_known() {
+            write!(f, "code {} ({self:?})", self.wire_value())
+        } else {
+            write!(f, "code {}", self.wire_value())
         }
     }
 }

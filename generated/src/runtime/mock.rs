@@ -367,10 +367,7 @@ fn signature_problem(
         return Some((APP_ID_MALFORMED, "AppId is missing or malformed"));
     };
     let Some(timestamp) = get("Timestamp").and_then(|t| t.parse::<i64>().ok()) else {
-        return Some((
-            TIMESTAMP_MALFORMED,
-            "Timestamp is missing or malformed",
-        ));
+        return Some((TIMESTAMP_MALFORMED, "Timestamp is missing or malformed"));
     };
     let Some(nonce) = get("SignatureNonce") else {
         return Some((SIGNATURE_NONCE_MISSING, "SignatureNonce is missing"));

@@ -288,16 +288,22 @@ async fn success_ignores_fields_added_later() {
 async fn non_zero_code_is_an_api_error_with_named_codes() {
     let cases = [
         (
-            json!({"Code": 3, "Message": "auth failed", "RequestId": "r3"}),
-            ApiCode::AuthenticationFailed,
+            json!({"Code": 300000004, "Message": "bad RoomId", "RequestId": "r3"}),
+            ApiCode::InvalidParameter,
             false,
         ),
         (
-            json!({"Code": 1, "Message": "busy", "RequestId": "r1"}),
-            ApiCode::ServerBusy,
+            json!({"Code": 100000004, "Message": "expired", "RequestId": "r1"}),
+            ApiCode::SignatureExpired,
             true,
         ),
-        (json!({"Code": 7}), ApiCode::RateLimited, true),
+        (json!({"Code": 300000003}), ApiCode::RateLimited, true),
+        (json!({"Code": 300001001}), ApiCode::TaskAlreadyEnded, false),
+        (
+            json!({"Code": 1, "Message": "not this API's"}),
+            ApiCode::Unknown(1),
+            false,
+        ),
         (
             json!({"Code": 100000005, "Message": "sig"}),
             ApiCode::SignatureWrong,

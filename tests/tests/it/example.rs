@@ -140,7 +140,7 @@ async fn sends_and_prints_the_task_id_or_the_error() {
     Mock::given(method("POST"))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_json(json!({"Code": 3, "Message": "authentication failed"})),
+                .set_body_json(json!({"Code": 300000002, "Message": "not activated"})),
         )
         .mount(&server)
         .await;
@@ -160,6 +160,6 @@ async fn sends_and_prints_the_task_id_or_the_error() {
     assert!(!second.status.success());
     assert_eq!(
         String::from_utf8_lossy(&second.stderr),
-        "error: the service refused the request with code 3 (AuthenticationFailed): authentication failed\n"
+        "error: the service refused the request with code 300000002 (CloudRecordingNotEnabled): not activated\n"
     );
 }

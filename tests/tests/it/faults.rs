@@ -109,7 +109,7 @@ fn cases() -> Vec<Case> {
             Expect::TooLarge,
         ),
         case("huge chunked body", respond(huge_chunked_body(2 * 1024 * 1024)), Expect::TooLarge),
-        case("Code != 0 with Message", json_200(&json!({"Code": 2, "Message": "invalid RoomId", "RequestId": "r"})), Expect::Api(ApiCode::InvalidParameter, "invalid RoomId")),
+        case("Code != 0 with Message", json_200(&json!({"Code": 300000004, "Message": "invalid RoomId", "RequestId": "r"})), Expect::Api(ApiCode::InvalidParameter, "invalid RoomId")),
         case("Code != 0 without Message", json_200(&json!({"Code": 100000010})), Expect::Api(ApiCode::ServerSecretUnavailable, "")),
         case("Code 0 without Data", json_200(&json!({"Code": 0, "Message": "success"})), Expect::Decode("Data")),
         case("Code as a string", json_200(&json!({"Code": "0", "Data": {"TaskId": "t"}})), Expect::Decode("Code")),

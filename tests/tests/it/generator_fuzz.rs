@@ -414,7 +414,20 @@ fn the_generator_never_panics_and_always_locates_its_errors() {
             serde_yaml::to_string(&spec).expect("mutated specs serialize")
         };
         match catch_unwind(AssertUnwindSafe(|| xtask::generate_from_str(file, &text))) {
-            Err(_) => panics.push(format!("case {case} ({file}, {applied:?})")),
+            Err(payload) => {
+                let message = payload
+                    .downcast_ref::<&str>()
+                    .map(|text| (*text).to_owned())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                // Kept for reproduction: `xtask::generate_from_str` on this file panics.
+                let kept = std::env::temp_dir().join(format!("zego-fuzz-case-{case}.yaml"));
+                let _ = std::fs::write(&kept, &text);
+                panics.push(format!(
+                    "case {case} ({file}, {applied:?}): {message}; input kept in {}",
+                    kept.display()
+                ));
+            }
             Ok(Ok(_)) => generated += 1,
             Ok(Err(error)) => {
                 rejected += 1;

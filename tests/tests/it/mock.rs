@@ -51,8 +51,8 @@ async fn answers_as_programmed_for_the_next_calls() {
     mock.respond_next(
         2,
         MockResponse::ApiError {
-            code: 1,
-            message: "busy".to_owned(),
+            code: ApiCode::RateLimited,
+            message: "slow down".to_owned(),
         },
     );
     mock.respond_next(1, MockResponse::HttpStatus(503));
@@ -61,12 +61,12 @@ async fn answers_as_programmed_for_the_next_calls() {
         let error = client
             .start_record(&single_stream_request())
             .await
-            .expect_err("busy");
+            .expect_err("rate limited");
         assert!(
             matches!(
                 error,
                 Error::Api {
-                    code: ApiCode::ServerBusy,
+                    code: ApiCode::RateLimited,
                     ..
                 }
             ),
@@ -163,7 +163,7 @@ async fn invalid_bodies_are_refused_with_the_generated_validation() {
         .expect("sent");
     let answer: serde_json::Value =
         serde_json::from_slice(&response.bytes().await.expect("body")).expect("JSON");
-    assert_eq!(answer["Code"], 2, "{answer}");
+    assert_eq!(answer["Code"], 300_000_004, "{answer}");
     let recorded = &mock.requests()[0];
     assert!(recorded.signature_valid);
     let rules: Vec<&str> = recorded.violations.iter().map(|v| v.rule).collect();

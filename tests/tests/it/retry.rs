@@ -152,11 +152,15 @@ async fn a_caller_set_client_task_id_is_kept() {
 
 #[tokio::test(start_paused = true)]
 async fn transient_api_codes_are_retried_and_others_are_not() {
-    let busy = json!({"Code": 1, "Message": "busy"}).to_string();
-    let auth = json!({"Code": 3, "Message": "authentication failed"}).to_string();
+    let limited = json!({"Code": 300000003, "Message": "too fast"}).to_string();
+    let expired = json!({"Code": 100000004, "Message": "signature expired"}).to_string();
+    let ended = json!({"Code": 300001001, "Message": "task ended"}).to_string();
+    let wrong = json!({"Code": 100000005, "Message": "signature wrong"}).to_string();
     let cases = [
-        (busy, 3, ApiCode::ServerBusy),
-        (auth, 1, ApiCode::AuthenticationFailed),
+        (limited, 3, ApiCode::RateLimited),
+        (expired, 3, ApiCode::SignatureExpired),
+        (ended, 1, ApiCode::TaskAlreadyEnded),
+        (wrong, 1, ApiCode::SignatureWrong),
     ];
     for (body, attempts, code) in cases {
         let server =

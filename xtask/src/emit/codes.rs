@@ -7,7 +7,7 @@ use crate::model::{CodeRetry, ReturnCode};
 
 pub(super) fn codes_rs(model: &Model) -> TokenStream {
     let codes = &model.return_codes;
-    let variants: Vec<Ident> = codes.iter().map(|code| ident(&code.name)).collect();
+    let variants: Vec<Ident> = codes.iter().map(|code| ident(&code.variant)).collect();
     let values: Vec<TokenLiteral> = codes
         .iter()
         .map(|code| TokenLiteral::i64_unsuffixed(code.code))
@@ -109,9 +109,10 @@ pub(super) fn codes_rs(model: &Model) -> TokenStream {
 
         impl fmt::Display for ApiCode {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self {
-                    Self::Unknown(value) => write!(f, "code {value}"),
-                    known => write!(f, "code {} ({known:?})", known.wire_value()),
+                if self.is_known() {
+                    write!(f, "code {} ({self:?})", self.wire_value())
+                } else {
+                    write!(f, "code {}", self.wire_value())
                 }
             }
         }

@@ -23,16 +23,16 @@ pub(super) fn runtime_files(spec_file: &str) -> Vec<GeneratedFile> {
         .iter()
         .filter(|(module, _)| *module != "codes")
         .map(|(module, source)| {
-        let origin = format!("runtime/src/{module}.rs");
-        GeneratedFile {
-            path: format!("src/runtime/{module}.rs"),
-            contents: format!(
-                "{}{}",
-                rust_header(spec_file, Some(&origin)),
-                without_unit_tests(source)
-            ),
-        }
-    });
+            let origin = format!("runtime/src/{module}.rs");
+            GeneratedFile {
+                path: format!("src/runtime/{module}.rs"),
+                contents: format!(
+                    "{}{}",
+                    rust_header(spec_file, Some(&origin)),
+                    without_unit_tests(source)
+                ),
+            }
+        });
     std::iter::once(lib).chain(modules).collect()
 }
 

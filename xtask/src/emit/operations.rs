@@ -4,8 +4,14 @@
 use super::*;
 
 /// Runtime items `operations.rs` may use.
-pub(super) const RUNTIME_OPERATION_ITEMS: [&str; 6] =
-    ["ApiResponse", "Client", "DryRun", "Error", "Operation", "RequestInfo"];
+pub(super) const RUNTIME_OPERATION_ITEMS: [&str; 6] = [
+    "ApiResponse",
+    "Client",
+    "DryRun",
+    "Error",
+    "Operation",
+    "RequestInfo",
+];
 
 /// `Client::call_action` and `Client::dry_run_action`: every operation by its `Action`
 /// name, for tools that choose it at run time, and the list of all operations.
@@ -253,7 +259,9 @@ pub(super) fn request_info_impl(model: &Model, operation: &Operation) -> TokenSt
     });
     let mut doc = Vec::new();
     if operation.safe_to_retry {
-        doc.push("A read-only action (`x-zego-safe-to-retry`): retries are always safe.".to_owned());
+        doc.push(
+            "A read-only action (`x-zego-safe-to-retry`): retries are always safe.".to_owned(),
+        );
     }
     if let Some(path) = &operation.task_id {
         doc.push(format!(

@@ -55,8 +55,7 @@ fn region_tokens(model: &Model) -> TokenStream {
     }
     let variants: Vec<Ident> = regional
         .iter()
-        .filter_map(|server| server.region.as_deref())
-        .map(ident)
+        .map(|server| ident(&server.region_variant))
         .collect();
     let urls = regional.iter().map(|server| server.url.as_str());
     let docs = regional.iter().map(|server| {

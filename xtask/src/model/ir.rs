@@ -68,16 +68,20 @@ pub struct Server {
     /// An absolute `http`/`https` URL without variables.
     pub url: String,
     pub description: Option<String>,
-    /// `x-zego-region`: the `Region` variant that picks this host.
+    /// `x-zego-region`: the name of the `Region` variant that picks this host.
     pub region: Option<String>,
+    /// That variant's Rust name; empty until the naming stage sets it.
+    pub region_variant: String,
 }
 
 /// One documented return code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReturnCode {
     pub code: i64,
-    /// The Rust variant name, as the spec gives it.
+    /// The variant name, as the spec gives it.
     pub name: String,
+    /// The Rust variant name; empty until the naming stage sets it.
+    pub variant: String,
     pub description: String,
     pub retry: CodeRetry,
     /// Which documentation lists it: `cloud-recording` or `gateway`.

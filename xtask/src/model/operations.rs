@@ -47,6 +47,7 @@ impl Builder<'_> {
                 url: url.to_owned(),
                 description: server.description.clone(),
                 region,
+                region_variant: String::new(),
             });
         }
         servers
@@ -97,6 +98,7 @@ impl Builder<'_> {
             codes.push(ReturnCode {
                 code: raw.code,
                 name: raw.name,
+                variant: String::new(),
                 description: raw.description,
                 retry,
                 source: raw.source,
