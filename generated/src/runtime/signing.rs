@@ -24,14 +24,16 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn unix_seconds(&self) -> i64 {
-        // A clock set before 1970 gives a negative timestamp; the service will reject it with
-        // a clear code rather than this client inventing a time.
-        match SystemTime::now().duration_since(UNIX_EPOCH) {
-            Ok(elapsed) => i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX),
-            Err(before) => {
-                i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |secs| -secs)
-            }
-        }
+        unix_seconds_at(SystemTime::now())
+    }
+}
+
+/// `time` as Unix seconds. A clock set before 1970 gives a negative timestamp; the service
+/// will reject it with a clear code rather than this client inventing a time.
+fn unix_seconds_at(time: SystemTime) -> i64 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(elapsed) => i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |secs| -secs),
     }
 }
 
@@ -164,11 +166,13 @@ fn signature_bytes(
     hex_bytes(&hasher.finalize().into())
 }
 
-/// Lowercase hex of `N` bytes into `2 × N` ASCII bytes (`M` must be `2 × N`).
+/// Lowercase hex of `N` bytes into `2 × N` ASCII bytes (`M` must be `2 × N`, checked when
+/// compiling).
 pub(super) fn hex_bytes<const N: usize, const M: usize>(bytes: &[u8; N]) -> [u8; M] {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    const { assert!(M == 2 * N, "hex needs two characters per byte") };
     let mut text = [b'0'; M];
-    for (index, byte) in bytes.iter().enumerate().take(M / 2) {
+    for (index, byte) in bytes.iter().enumerate() {
         text[2 * index] = DIGITS[usize::from(byte >> 4)];
         text[2 * index + 1] = DIGITS[usize::from(byte & 0x0f)];
     }
