@@ -597,6 +597,16 @@ pub struct RecordInputParams {
     /// Spec note: The page allows raising the limit to 48 hours through ZEGOCLOUD support; the documented range [300, 86400] is what this document and the client enforce.
     #[serde(rename = "MaxRecordTime", skip_serializing_if = "Option::is_none")]
     pub max_record_time: Option<i64>,
+    /// Single stream recording only. When true, a stream whose publisher drops out and publishes again keeps being recorded into the same file, with the gap left out, so each stream ID ends up with one file. When false (the default), a stream published again starts a new file.
+    ///
+    /// Wire name: `ResumeWithoutInterruption`. Default when not sent: `false`.
+    ///
+    /// Spec note: Not on the seed page: added from ZEGOCLOUD's current StartRecord documentation (reference fact sheet, section 11). The documentation does not say how the setting combines with FillBlank true.
+    #[serde(
+        rename = "ResumeWithoutInterruption",
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub resume_without_interruption: Option<bool>,
     /// Wire name: `MixConfig`.
     #[serde(rename = "MixConfig", skip_serializing_if = "Option::is_none")]
     pub mix_config: Option<MixConfig>,
@@ -618,6 +628,7 @@ impl RecordInputParams {
             whiteboard: None,
             max_idle_time: None,
             max_record_time: None,
+            resume_without_interruption: None,
             mix_config: None,
         }
     }
@@ -705,6 +716,16 @@ impl RecordInputParams {
         self
     }
 
+    /// Sets `ResumeWithoutInterruption`.
+    #[must_use]
+    pub fn with_resume_without_interruption(
+        mut self,
+        resume_without_interruption: bool,
+    ) -> Self {
+        self.resume_without_interruption = Some(resume_without_interruption);
+        self
+    }
+
     /// Sets `MixConfig`.
     #[must_use]
     pub fn with_mix_config(mut self, mix_config: MixConfig) -> Self {
@@ -758,6 +779,15 @@ impl RecordInputParams {
     /// `MaxRecordTime` as the service sees it: the value set, else [`Self::DEFAULT_MAX_RECORD_TIME`].
     pub fn max_record_time_or_default(&self) -> i64 {
         self.max_record_time.unwrap_or(Self::DEFAULT_MAX_RECORD_TIME)
+    }
+
+    /// The value the service uses for `ResumeWithoutInterruption` when it is not sent.
+    pub const DEFAULT_RESUME_WITHOUT_INTERRUPTION: bool = false;
+
+    /// `ResumeWithoutInterruption` as the service sees it: the value set, else [`Self::DEFAULT_RESUME_WITHOUT_INTERRUPTION`].
+    pub fn resume_without_interruption_or_default(&self) -> bool {
+        self.resume_without_interruption
+            .unwrap_or(Self::DEFAULT_RESUME_WITHOUT_INTERRUPTION)
     }
 
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
@@ -1928,9 +1958,9 @@ impl Redact for MixOutputWatermarkImageConfig {
     fn redact(&mut self) {}
 }
 
-/// Timestamp watermark configuration. After configuration, the timestamp watermark is displayed in the upper right corner of the video.
+/// Timestamp watermark configuration. After configuration, the timestamp watermark is displayed in the upper right corner of the video, formatted `yyyy-MM-dd HH:mm`.
 ///
-/// Spec note: The page's text breaks off inside the timestamp format ("yyyy-MM-dd HH" then "."); the full format is not stated there.
+/// Spec note: The seed page's text breaks off inside the timestamp format ("yyyy-MM-dd HH" then "."). ZEGOCLOUD's current documentation gives `yyyy-MM-dd HH:mm`; its pages before November 2025 said `yyyy-MM-dd HH:mm:ss`. The current format is the one described here; the service decides, the client sends no format.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -2041,6 +2071,8 @@ pub struct RecordOutputParams {
     /// Specifies the format of the recording file. Default is "mp4". If recording "mp4" or "flv" and StreamType is set to 4, the generated audio file format is aac. When the stream is VP8 encoded and the recording file format is "mp4", contact ZEGOCLOUD Technical Support for configuration.
     ///
     /// Wire name: `OutputFileFormat`. Default when not sent: `mp4`.
+    ///
+    /// Spec note: The seed page lists mp4, flv, hls, jpg and mp3; aac and ogg come from ZEGOCLOUD's current documentation (reference fact sheet, section 11). The VOD vendors 5 and 6 still accept only the formats their rules name.
     #[serde(rename = "OutputFileFormat", skip_serializing_if = "Option::is_none")]
     pub output_file_format: Option<OutputFileFormat>,
     /// Output directory of the recording file in third-party cloud storage. Default is the root directory.
@@ -2206,7 +2238,7 @@ impl Validate for RecordOutputParams {
                 check_known(
                     value.is_known(),
                     value,
-                    "mp4 (Mp4), flv (Flv), hls (Hls), jpg (Jpg), mp3 (Mp3)",
+                    "mp4 (Mp4), flv (Flv), hls (Hls), jpg (Jpg), aac (Aac), mp3 (Mp3), ogg (Ogg)",
                     &at,
                     out,
                 );
@@ -2245,7 +2277,7 @@ impl Redact for RecordOutputParams {
 /// only); 6 requires TencentCloudVodParams (MP4, FLV, JPG and MP3 files only); 8 requires
 /// Bucket, AccessKeyId and AccessKeySecret; 10 also requires EndPoint.
 ///
-/// Spec note: The page lists Vendor 10 both among the vendors that need Region, Bucket, AccessKeyId and AccessKeySecret and, separately, as needing Bucket and EndPoint; both rules are recorded, so Vendor 10 needs all five.
+/// Spec note: The seed page lists Vendor 10 both among the vendors that need Region, Bucket, AccessKeyId and AccessKeySecret and, separately, as needing Bucket and EndPoint. ZEGOCLOUD's current documentation settles it: Vendor 10 needs Region, Bucket, AccessKeyId, AccessKeySecret and EndPoint, which is what the two rules below require together.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -2286,6 +2318,13 @@ pub struct StorageParams {
     /// Wire name: `EndPoint`.
     #[serde(rename = "EndPoint", skip_serializing_if = "Option::is_none")]
     pub end_point: Option<String>,
+    /// Only for Vendor 10 (S3-compatible storage). When true, uploads address the bucket in the URL path (path-style) instead of in the host name.
+    ///
+    /// Wire name: `S3ForcePathStyle`. Default when not sent: `false`.
+    ///
+    /// Spec note: Not on the seed page: added from ZEGOCLOUD's current documentation (reference fact sheet, section 11), where the default false is stated in the text only, not in the schema.
+    #[serde(rename = "S3ForcePathStyle", skip_serializing_if = "Option::is_none")]
+    pub s3_force_path_style: Option<bool>,
 }
 
 impl StorageParams {
@@ -2300,6 +2339,7 @@ impl StorageParams {
             alibaba_cloud_vod_params: None,
             tencent_cloud_vod_params: None,
             end_point: None,
+            s3_force_path_style: None,
         }
     }
 
@@ -2359,6 +2399,21 @@ impl StorageParams {
     pub fn with_end_point(mut self, end_point: impl Into<String>) -> Self {
         self.end_point = Some(end_point.into());
         self
+    }
+
+    /// Sets `S3ForcePathStyle`.
+    #[must_use]
+    pub fn with_s3_force_path_style(mut self, s3_force_path_style: bool) -> Self {
+        self.s3_force_path_style = Some(s3_force_path_style);
+        self
+    }
+
+    /// The value the service uses for `S3ForcePathStyle` when it is not sent.
+    pub const DEFAULT_S3_FORCE_PATH_STYLE: bool = false;
+
+    /// `S3ForcePathStyle` as the service sees it: the value set, else [`Self::DEFAULT_S3_FORCE_PATH_STYLE`].
+    pub fn s3_force_path_style_or_default(&self) -> bool {
+        self.s3_force_path_style.unwrap_or(Self::DEFAULT_S3_FORCE_PATH_STYLE)
     }
 
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
@@ -4794,7 +4849,7 @@ impl std::fmt::Display for StreamConfigStreamType {
 
 /// Specifies the format of the recording file. Default is "mp4". If recording "mp4" or "flv" and StreamType is set to 4, the generated audio file format is aac. When the stream is VP8 encoded and the recording file format is "mp4", contact ZEGOCLOUD Technical Support for configuration.
 ///
-/// Values: mp4 (Mp4), flv (Flv), hls (Hls), jpg (Jpg), mp3 (Mp3).
+/// Values: mp4 (Mp4), flv (Flv), hls (Hls), jpg (Jpg), aac (Aac), mp3 (Mp3), ogg (Ogg).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutputFileFormat {
@@ -4810,17 +4865,30 @@ pub enum OutputFileFormat {
     /// JPG snapshots, taken every SnapshotInterval seconds.
     /// Wire value: `jpg`.
     Jpg,
+    /// AAC audio file.
+    /// Wire value: `aac`.
+    Aac,
     /// MP3 audio file.
     /// Wire value: `mp3`.
     Mp3,
+    /// Ogg audio file. In single stream recording of an Opus stream, the file keeps the stream's bitrate and sample rate.
+    /// Wire value: `ogg`.
+    Ogg,
     /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
     Unknown(String),
 }
 
 impl OutputFileFormat {
     /// Every value the spec lists, in its order.
-    pub const KNOWN: [Self; 5] = [Self::Mp4, Self::Flv, Self::Hls, Self::Jpg, Self::Mp3];
-
+    pub const KNOWN: [Self; 7] = [
+        Self::Mp4,
+        Self::Flv,
+        Self::Hls,
+        Self::Jpg,
+        Self::Aac,
+        Self::Mp3,
+        Self::Ogg,
+    ];
     /// The value sent on the wire.
     pub fn wire_value(&self) -> &str {
         match self {
@@ -4828,7 +4896,9 @@ impl OutputFileFormat {
             Self::Flv => "flv",
             Self::Hls => "hls",
             Self::Jpg => "jpg",
+            Self::Aac => "aac",
             Self::Mp3 => "mp3",
+            Self::Ogg => "ogg",
             Self::Unknown(value) => value,
         }
     }
@@ -4840,7 +4910,9 @@ impl OutputFileFormat {
             "flv" => Self::Flv,
             "hls" => Self::Hls,
             "jpg" => Self::Jpg,
+            "aac" => Self::Aac,
             "mp3" => Self::Mp3,
+            "ogg" => Self::Ogg,
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -99,6 +99,17 @@ fn named_model(loaded: load::LoadedSpec) -> Result<model::Model, GenerateError> 
     Ok(naming::assign(model)?)
 }
 
+/// Compares two versions of a spec set, each given as where its files come from and its
+/// root: what the change from `base` to `current` does to the API.
+pub fn api_diff_sets(
+    base: (&dyn load::SpecSource, &str),
+    current: (&dyn load::SpecSource, &str),
+) -> Result<api_diff::Report, GenerateError> {
+    let base_model = named_model(load::load_set(base.0, base.1)?)?;
+    let current_model = named_model(load::load_set(current.0, current.1)?)?;
+    Ok(api_diff::compare(&base_model, &current_model))
+}
+
 /// Compares two spec texts: what the change from `base` to `current` does to the API.
 pub fn api_diff(
     base: (&str, &str),

@@ -139,15 +139,15 @@ fn codegen(check: bool, spec: &Path, out: &Path) -> ExitCode {
 /// Fails when the spec changed in a breaking way since the default base without a major
 /// bump of `info.version`. Without git history to compare with, says so and passes.
 fn check_version(root: &Path, spec: &str) -> ExitCode {
-    let base = match xtask::vcs::default_base(root, spec) {
+    let base = match xtask::vcs::default_base(root, spec_directory(spec)) {
         Ok(base) => base,
         Err(reason) => {
             eprintln!("note: no version check against an earlier spec ({reason})");
             return ExitCode::SUCCESS;
         }
     };
-    let base_text = match xtask::vcs::file_at(root, &base, spec) {
-        Ok(Some(text)) => text,
+    match xtask::vcs::file_at(root, &base, spec) {
+        Ok(Some(_)) => {}
         Ok(None) => {
             eprintln!("note: no version check: {spec} does not exist at {base} (a new spec)");
             return ExitCode::SUCCESS;
@@ -156,16 +156,14 @@ fn check_version(root: &Path, spec: &str) -> ExitCode {
             eprintln!("note: no version check against {base}: {reason}");
             return ExitCode::SUCCESS;
         }
-    };
-    let current_text = match std::fs::read_to_string(root.join(spec)) {
-        Ok(text) => text,
-        Err(error) => {
-            eprintln!("error: cannot read {spec} for the version check: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
+    }
     let base_label = format!("{spec}@{}", short(&base));
-    let report = match xtask::api_diff((&base_label, &base_text), (spec, &current_text)) {
+    let at_base = xtask::vcs::Revision {
+        root,
+        revision: &base,
+    };
+    let here = current_files(root);
+    let report = match xtask::api_diff_sets((&at_base, spec), (&here, spec)) {
         Ok(report) => report,
         Err(error) => {
             eprintln!("note: the spec at {base_label} does not generate, so there is no version check: {error}");
@@ -185,6 +183,17 @@ fn check_version(root: &Path, spec: &str) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The spec files as they are in the work tree.
+fn current_files(root: &Path) -> xtask::load::Directory {
+    xtask::load::Directory::new(root, "")
+}
+
+/// The folder of the spec set, whose every file counts as the spec.
+fn spec_directory(spec: &str) -> &str {
+    spec.rsplit_once('/')
+        .map_or(".", |(directory, _)| directory)
+}
+
 fn short(revision: &str) -> &str {
     if revision.len() == 40 && revision.chars().all(|c| c.is_ascii_hexdigit()) {
         &revision[..12]
@@ -197,33 +206,21 @@ fn api_diff(base: Option<String>, spec: &Path) -> ExitCode {
     const ERROR: u8 = 2;
     let root = xtask::workspace_root();
     let spec_name = display(spec);
-    let base = match base.map_or_else(|| xtask::vcs::default_base(&root, &spec_name), Ok) {
+    let default_base = || xtask::vcs::default_base(&root, spec_directory(&spec_name));
+    let base = match base.map_or_else(default_base, Ok) {
         Ok(base) => base,
         Err(reason) => {
             eprintln!("error: cannot choose a base revision ({reason}); pass --base <git-ref>");
             return ExitCode::from(ERROR);
         }
     };
-    let base_text = match xtask::vcs::file_at(&root, &base, &spec_name) {
-        Ok(Some(text)) => text,
-        Ok(None) => {
-            eprintln!("error: {spec_name} does not exist at {base}");
-            return ExitCode::from(ERROR);
-        }
-        Err(reason) => {
-            eprintln!("error: {reason}");
-            return ExitCode::from(ERROR);
-        }
-    };
-    let current_text = match std::fs::read_to_string(root.join(spec)) {
-        Ok(text) => text,
-        Err(error) => {
-            eprintln!("error: cannot read {spec_name}: {error}");
-            return ExitCode::from(ERROR);
-        }
-    };
     let base_label = format!("{spec_name}@{}", short(&base));
-    match xtask::api_diff((&base_label, &base_text), (&spec_name, &current_text)) {
+    let at_base = xtask::vcs::Revision {
+        root: &root,
+        revision: &base,
+    };
+    let here = current_files(&root);
+    match xtask::api_diff_sets((&at_base, &spec_name), (&here, &spec_name)) {
         Ok(report) => {
             {
                 use std::io::Write as _;

@@ -24,8 +24,8 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
     }
 }
 
-/// The default base: `HEAD` when `spec` has uncommitted changes, else the merge base of
-/// `HEAD` and `main`.
+/// The default base: `HEAD` when `spec` (a file or the folder of a spec set) has uncommitted
+/// changes, else the merge base of `HEAD` and `main`.
 pub fn default_base(root: &Path, spec: &str) -> Result<String, String> {
     let dirty = !git(root, &["status", "--porcelain", "--", spec])?.is_empty();
     if dirty {
@@ -49,5 +49,18 @@ pub fn file_at(root: &Path, revision: &str, path: &str) -> Result<Option<String>
     match git(root, &["show", &format!("{revision}:{path}")]) {
         Ok(text) => Ok(Some(text)),
         Err(_) => Ok(None),
+    }
+}
+
+/// The files of a spec set as they were at a git revision.
+pub struct Revision<'a> {
+    pub root: &'a Path,
+    pub revision: &'a str,
+}
+
+impl crate::load::SpecSource for Revision<'_> {
+    fn read(&self, path: &str) -> Result<String, String> {
+        file_at(self.root, self.revision, path)?
+            .ok_or_else(|| format!("it does not exist at {}", self.revision))
     }
 }
