@@ -16,6 +16,7 @@ pub mod model;
 pub mod naming;
 pub mod resolve;
 pub mod runtime_sources;
+pub mod upstream_diff;
 pub mod vcs;
 pub mod write;
 
@@ -97,6 +98,22 @@ fn named_model(loaded: load::LoadedSpec) -> Result<model::Model, GenerateError> 
     let resolved = resolve::resolve(loaded)?;
     let model = model::build(&resolved)?;
     Ok(naming::assign(model)?)
+}
+
+/// Our spec set's actions, flattened for `cargo xtask upstream-diff`.
+pub fn our_actions(
+    root: &Path,
+    display_name: &str,
+) -> Result<std::collections::BTreeMap<String, upstream_diff::ActionFields>, String> {
+    let loaded = load::load_file(root, display_name).map_err(|error| error.to_string())?;
+    let model = named_model(loaded).map_err(|error| error.to_string())?;
+    let mut texts = Vec::new();
+    for operation in &model.operations {
+        let text = bundle_action(root, display_name, &operation.operation_id)
+            .map_err(|error| error.to_string())?;
+        texts.push((operation.operation_id.clone(), text));
+    }
+    upstream_diff::actions_from_texts(&texts)
 }
 
 /// Compares two versions of a spec set, each given as where its files come from and its

@@ -28,6 +28,18 @@ enum Command {
         #[arg(long, default_value = xtask::OUTPUT_DIR)]
         out: PathBuf,
     },
+    /// Print, as Markdown, how our spec differs field by field from a local copy of
+    /// ZEGOCLOUD's per-action OpenAPI files (for example a checkout of `ZEGOCLOUD/docs_all`,
+    /// folder `extended_services/cloud_recording/en/server`).
+    ///
+    /// Exit status: 0 when nothing differs; 1 when something does; 2 on an error.
+    UpstreamDiff {
+        /// The folder holding ZEGOCLOUD's files.
+        dir: PathBuf,
+        /// Our spec, relative to the workspace root.
+        #[arg(long, default_value = xtask::SPEC_PATH)]
+        spec: PathBuf,
+    },
     /// Print, as Markdown, what the spec change since `--base` does to the generated API.
     ///
     /// Exit status: 0 when nothing breaking changed; 1 when the Rust API or the wire format
@@ -48,6 +60,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Codegen { check, spec, out } => codegen(check, &spec, &out),
         Command::ApiDiff { base, spec } => api_diff(base, &spec),
+        Command::UpstreamDiff { dir, spec } => upstream_diff(&dir, &spec),
     }
 }
 
@@ -240,5 +253,35 @@ fn api_diff(base: Option<String>, spec: &Path) -> ExitCode {
             eprintln!("{error}");
             ExitCode::from(ERROR)
         }
+    }
+}
+
+fn upstream_diff(dir: &Path, spec: &Path) -> ExitCode {
+    const ERROR: u8 = 2;
+    let root = xtask::workspace_root();
+    let ours = match xtask::our_actions(&root.join(spec), &display(spec)) {
+        Ok(ours) => ours,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(ERROR);
+        }
+    };
+    let upstream = match xtask::upstream_diff::upstream_actions(dir) {
+        Ok(upstream) => upstream,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(ERROR);
+        }
+    };
+    let drift = xtask::upstream_diff::compare(&ours, &upstream);
+    {
+        use std::io::Write as _;
+        let report = xtask::upstream_diff::to_markdown(&drift, &display(dir));
+        let _ = write!(std::io::stdout().lock(), "{report}");
+    }
+    if drift.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

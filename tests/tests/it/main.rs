@@ -20,4 +20,5 @@ mod observability;
 mod retry;
 mod secrets;
 mod signing;
+mod upstream_diff;
 mod validation;
