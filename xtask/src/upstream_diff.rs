@@ -233,9 +233,9 @@ fn action_fields(document: &Document) -> Result<Option<(String, ActionFields)>, 
     };
     let mut fields = ActionFields::new();
     let body = &operation["requestBody"]["content"]["application/json"]["schema"];
-    flatten(document, body, "request", true, &mut fields, 0)?;
+    flatten(document, body, "request", &mut fields, 0)?;
     let response = &operation["responses"]["200"]["content"]["application/json"]["schema"];
-    flatten(document, response, "response", true, &mut fields, 0)?;
+    flatten(document, response, "response", &mut fields, 0)?;
     Ok(Some((action, fields)))
 }
 
@@ -246,7 +246,6 @@ fn flatten(
     document: &Document,
     schema: &Value,
     path: &str,
-    required: bool,
     out: &mut ActionFields,
     depth: usize,
 ) -> Result<(), String> {
@@ -278,7 +277,7 @@ fn flatten(
                 child.clone(),
                 facts(&resolved, required_names.contains(&name)),
             );
-            flatten(child_document, &resolved, &child, false, out, depth + 1)?;
+            flatten(child_document, &resolved, &child, out, depth + 1)?;
         }
     }
     if schema["type"].as_str() == Some("array") {
@@ -286,7 +285,7 @@ fn flatten(
         let (item_owner, items) = follow(document, &schema["items"])?;
         let item_document = item_owner.as_ref().unwrap_or(document);
         if items["properties"].is_mapping() {
-            flatten(item_document, &items, &child, required, out, depth + 1)?;
+            flatten(item_document, &items, &child, out, depth + 1)?;
         }
     }
     Ok(())
