@@ -30,7 +30,7 @@ impl Client {
     /// automatically. Call StopRecord for every task to avoid extra cost from continuous
     /// recording. Call frequency limit: 50 calls per second.
     ///
-    /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`] keeps to it).
+    /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -67,7 +67,7 @@ impl Client {
     /// stopping every task explicitly, because a task left running keeps being billed.
     /// Call frequency limit: 50 calls per second.
     ///
-    /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`] keeps to it).
+    /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -106,7 +106,7 @@ impl Client {
     /// (MixMode 1) in which every view has ViewType 1. Call frequency limit: 10 calls per
     /// second.
     ///
-    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`] keeps to it).
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// # The task
     ///
@@ -147,7 +147,7 @@ impl Client {
     /// may leave Whiteboard.WhiteboardId out; the whiteboard is then recorded from the moment
     /// this action names one. Call frequency limit: 10 calls per second.
     ///
-    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`] keeps to it).
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -180,7 +180,7 @@ impl Client {
     /// Only tasks whose recording began no more than three days before the call can be
     /// queried. Call frequency limit: 10 calls per second.
     ///
-    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`] keeps to it).
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// # The task
     ///
@@ -219,7 +219,7 @@ impl Client {
     /// EndTime. The window may be at most three days long and may not open more than three
     /// days before the call. Call frequency limit: 10 calls per second.
     ///
-    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`] keeps to it).
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -254,7 +254,7 @@ impl Client {
     /// and DescribeTasks show the task with Status 5 (paused). ResumeRecord continues the
     /// recording. Call frequency limit: 10 calls per second.
     ///
-    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`] keeps to it).
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// # The task
     ///
@@ -293,7 +293,7 @@ impl Client {
     /// up again, the recording status callback reports event_type 202. Call frequency limit:
     /// 10 calls per second.
     ///
-    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`] keeps to it).
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// # The task
     ///
@@ -336,7 +336,7 @@ impl Client {
     /// (RecordOutputParams.OutputFileFormat `jpg` with SnapshotInterval) and need no call to
     /// this action. Call frequency limit: 10 calls per second.
     ///
-    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`] keeps to it).
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// # The task
     ///

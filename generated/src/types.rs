@@ -445,7 +445,7 @@ impl Validate for StartRecordRequest {
                 })
         {
             out.push(
-                Violation::new(
+                Violation::advisory(
                     &at.field("RecordOutputParams").field("OutputFileFormat"),
                     "alibaba-vod-output-format",
                     "When StorageParams.Vendor is 5 (Alibaba Cloud VOD), only MP4 and FLV files can be uploaded, so RecordOutputParams.OutputFileFormat must be mp4 or flv.",
@@ -466,7 +466,7 @@ impl Validate for StartRecordRequest {
                 })
         {
             out.push(
-                Violation::new(
+                Violation::advisory(
                     &at.field("RecordOutputParams").field("OutputFileFormat"),
                     "tencent-vod-output-format",
                     "When StorageParams.Vendor is 6 (Tencent Cloud VOD), only MP4, FLV, JPG and MP3 files can be uploaded, so RecordOutputParams.OutputFileFormat must be one of those.",
@@ -592,9 +592,9 @@ pub struct RecordInputParams {
     pub max_idle_time: Option<i64>,
     /// Maximum recording task duration. Recording automatically ends when the duration reaches this value, in seconds. Default is 86400 seconds (24 hours). This value must be greater than or equal to 300 and less than or equal to 86400 (24 hours). The maximum recording duration limit supports increasing to 48 hours; to adjust it, contact ZEGOCLOUD Technical Support.
     ///
-    /// Wire name: `MaxRecordTime`. Default when not sent: `86400`. Range: 300 to 86400.
+    /// Wire name: `MaxRecordTime`. Default when not sent: `86400`. Range: 300 to 172800.
     ///
-    /// Spec note: The page allows raising the limit to 48 hours through ZEGOCLOUD support; the documented range [300, 86400] is what this document and the client enforce.
+    /// Spec note: The page allows raising the limit to 48 hours (172800 seconds) through ZEGOCLOUD support, so the range here is [300, 172800]: no account's request is refused. A value above 86400 is an advisory finding (rule `max-record-time-beyond-24-hours`), which a client for a raised account allows.
     #[serde(rename = "MaxRecordTime", skip_serializing_if = "Option::is_none")]
     pub max_record_time: Option<i64>,
     /// Single stream recording only. When true, a stream whose publisher drops out and publishes again keeps being recorded into the same file, with the gap left out, so each stream ID ends up with one file. When false (the default), a stream published again starts a new file.
@@ -863,7 +863,7 @@ impl Validate for RecordInputParams {
         {
             let at = at.field("MaxRecordTime");
             if let Some(value) = &self.max_record_time {
-                check_range(*value, Some(300), Some(86400), &at, out);
+                check_range(*value, Some(300), Some(172800), &at, out);
             }
         }
         {
@@ -871,6 +871,15 @@ impl Validate for RecordInputParams {
             if let Some(value) = &self.mix_config {
                 Validate::collect_violations(value, &at, out);
             }
+        }
+        if self.max_record_time.or(Some(86400)).is_some_and(|value| value > 86400) {
+            out.push(
+                Violation::advisory(
+                    &at.field("MaxRecordTime"),
+                    "max-record-time-beyond-24-hours",
+                    "MaxRecordTime above 86400 seconds (24 hours) needs an account whose limit ZEGOCLOUD support raised (up to 48 hours); allow this rule on such a client.",
+                ),
+            );
         }
         if matches!(self.record_mode, RecordMode::MixedStream)
             && self.mix_config.is_none()
@@ -883,8 +892,7 @@ impl Validate for RecordInputParams {
                 ),
             );
         }
-        if self.has_whiteboard.or(Some(false)) == Some(true)
-            && self.whiteboard.as_ref().is_none_or(Vec::is_empty)
+        if self.has_whiteboard.or(Some(false)) == Some(true) && self.whiteboard.is_none()
         {
             out.push(
                 Violation::new(
@@ -925,7 +933,7 @@ impl Validate for RecordInputParams {
             && self.has_whiteboard.or(Some(false)) != Some(false)
         {
             out.push(
-                Violation::new(
+                Violation::advisory(
                     &at.field("HasWhiteboard"),
                     "no-whiteboard-in-audio-only-mix",
                     "In stream mixing recording with StreamType 1 (audio only), whiteboards cannot be recorded, so HasWhiteboard must not be true.",
@@ -935,23 +943,29 @@ impl Validate for RecordInputParams {
         if self
             .mix_config
             .as_ref()
-            .and_then(|parent| parent.mix_input_list.as_ref())
-            .is_some_and(|list| {
-                list
-                    .iter()
-                    .any(|item| {
-                        item
-                            .view_type
-                            .or(Some(ViewType::AudioVideo))
-                            .is_some_and(|value| matches!(value, ViewType::Whiteboard))
-                    })
-            }) && self.has_whiteboard.or(Some(false)) != Some(true)
+            .and_then(|parent| parent.mix_mode)
+            .or(Some(MixMode::EqualDivision))
+            .is_some_and(|value| matches!(value, MixMode::Custom))
+            && self
+                .mix_config
+                .as_ref()
+                .and_then(|parent| parent.mix_input_list.as_ref())
+                .is_some_and(|list| {
+                    list
+                        .iter()
+                        .any(|item| {
+                            item
+                                .view_type
+                                .or(Some(ViewType::AudioVideo))
+                                .is_some_and(|value| matches!(value, ViewType::Whiteboard))
+                        })
+                }) && self.has_whiteboard.or(Some(false)) != Some(true)
         {
             out.push(
-                Violation::new(
+                Violation::advisory(
                     &at.field("HasWhiteboard"),
                     "whiteboard-view-needs-whiteboard",
-                    "A MixConfig.MixInputList view of ViewType 2 (whiteboard) is only valid when whiteboard recording is enabled (HasWhiteboard true).",
+                    "A MixConfig.MixInputList view of ViewType 2 (whiteboard) is only valid when whiteboard recording is enabled (HasWhiteboard true); without it the view shows no whiteboard. Checked for a custom layout (MixMode 1).",
                 ),
             );
         }
@@ -1659,7 +1673,7 @@ impl Validate for MixConfig {
             .mix_mode
             .or(Some(MixMode::EqualDivision))
             .is_some_and(|value| matches!(value, MixMode::Custom))
-            && self.mix_input_list.as_ref().is_none_or(Vec::is_empty)
+            && self.mix_input_list.is_none()
         {
             out.push(
                 Violation::new(
@@ -1670,28 +1684,32 @@ impl Validate for MixConfig {
             );
         }
         if self
-            .mix_input_list
-            .as_ref()
-            .map_or(
-                0,
-                |list| {
-                    list
-                        .iter()
-                        .filter(|item| {
-                            item
-                                .view_type
-                                .or(Some(ViewType::AudioVideo))
-                                .is_some_and(|value| matches!(value, ViewType::Whiteboard))
-                        })
-                        .count()
-                },
-            ) > 1
+            .mix_mode
+            .or(Some(MixMode::EqualDivision))
+            .is_some_and(|value| matches!(value, MixMode::Custom))
+            && self
+                .mix_input_list
+                .as_ref()
+                .map_or(
+                    0,
+                    |list| {
+                        list
+                            .iter()
+                            .filter(|item| {
+                                item
+                                    .view_type
+                                    .or(Some(ViewType::AudioVideo))
+                                    .is_some_and(|value| matches!(value, ViewType::Whiteboard))
+                            })
+                            .count()
+                    },
+                ) > 1
         {
             out.push(
                 Violation::new(
                     &at.field("MixInputList"),
                     "single-whiteboard-view",
-                    "Only one MixInputList view can be set as whiteboard (ViewType 2); setting two or more returns an error.",
+                    "Only one MixInputList view can be set as whiteboard (ViewType 2); setting two or more returns an error. Checked for a custom layout (MixMode 1), the only layout that uses MixInputList.",
                 ),
             );
         }
@@ -3023,7 +3041,7 @@ impl Validate for UpdateLayoutRequest {
             .mix_mode
             .or(Some(MixMode::EqualDivision))
             .is_some_and(|value| matches!(value, MixMode::Custom))
-            && self.mix_input_list.as_ref().is_none_or(Vec::is_empty)
+            && self.mix_input_list.is_none()
         {
             out.push(
                 Violation::new(

@@ -14,7 +14,7 @@ use super::sensitive::{Redact, SensitiveString};
 use super::signing::{
     Clock, NonceSource, OsRandom, SignedParameters, SystemClock, SIGNATURE_VERSION,
 };
-use super::validation::Validate;
+use super::validation::{Validate, ValidationError, Violation};
 
 /// How long one request may take, from connecting to reading the whole response.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -102,6 +102,27 @@ pub struct ApiResponse<T> {
     pub data: T,
     /// The response's `RequestId`, for ZEGOCLOUD support.
     pub request_id: Option<String>,
+    /// What the checks before sending found but did not refuse: advisory findings (a
+    /// setting that takes no effect, or is not supported), and with [`Checks::Warn`] every
+    /// finding. Each was also logged as a `tracing` warning.
+    pub warnings: Vec<Violation>,
+}
+
+/// How the client checks a request before sending it. The default, [`Checks::Strict`],
+/// refuses only what the documentation says the service refuses; everything else the
+/// checks find is a warning.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Checks {
+    /// Refuse requests the service refuses (documented errors and ranges); warn about
+    /// advisory findings.
+    #[default]
+    Strict,
+    /// Refuse nothing: every finding is a warning. For accounts whose limits ZEGOCLOUD
+    /// raised, or when the service accepts what the documentation says it refuses.
+    Warn,
+    /// Check nothing.
+    Off,
 }
 
 /// A signed request as it would be sent, for inspection; credentials in the body are redacted.
@@ -114,6 +135,8 @@ pub struct DryRun {
     pub url: String,
     /// The JSON body, with every credential replaced by `[redacted]`.
     pub redacted_body: String,
+    /// What the checks found but did not refuse, as [`ApiResponse::warnings`].
+    pub warnings: Vec<Violation>,
 }
 
 impl fmt::Display for DryRun {
@@ -131,6 +154,8 @@ impl fmt::Display for DryRun {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// The checks of this handle; [`Client::with_checks`] makes a handle with others.
+    checks: Checks,
 }
 
 struct Inner {
@@ -147,6 +172,8 @@ struct Inner {
     max_response_bytes: usize,
     retry: Option<RetryPolicy>,
     rate_limiter: Option<RateLimiter>,
+    /// Rule ids whose findings the caller expects: neither refused nor reported.
+    allowed: Vec<String>,
     /// One limiter per action, created at its first call, when limits per action are on.
     action_limiters: Option<Mutex<BTreeMap<&'static str, Arc<RateLimiter>>>>,
 }
@@ -190,6 +217,8 @@ impl ClientBuilder {
             retry: None,
             rate_limit: None,
             rate_limit_per_action: false,
+            checks: Checks::Strict,
+            allowed: Vec::new(),
         }
     }
 }
@@ -213,7 +242,7 @@ impl Client {
     where
         R: Serialize + Validate + Redact + Clone,
     {
-        request.validate()?;
+        let warnings = self.check(request)?;
         let mut shown = request.clone();
         shown.redact();
         let redacted_body = serde_json::to_string_pretty(&shown).map_err(encode_error)?;
@@ -222,7 +251,58 @@ impl Client {
             method: "POST",
             url: self.url(operation, &signed),
             redacted_body,
+            warnings,
         })
+    }
+
+    /// A handle to the same client (same connections, limits and settings) whose calls are
+    /// checked as `checks` says: the way around a check for one call, or a few.
+    ///
+    /// ```no_run
+    /// # async fn run(client: zego_cloudrecord::Client, request: zego_cloudrecord::StartRecordRequest) -> Result<(), zego_cloudrecord::Error> {
+    /// use zego_cloudrecord::Checks;
+    /// let response = client.with_checks(Checks::Warn).start_record(&request).await?;
+    /// for warning in &response.warnings {
+    ///     eprintln!("sent anyway: {warning}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn with_checks(&self, checks: Checks) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            checks,
+        }
+    }
+
+    /// The checks this handle applies.
+    pub fn checks(&self) -> Checks {
+        self.checks
+    }
+
+    /// Checks `request` as this handle's [`Checks`] say: the findings it refuses as an
+    /// error, the rest (logged) as warnings.
+    fn check<R: Validate>(&self, request: &R) -> Result<Vec<Violation>, Error> {
+        if self.checks == Checks::Off {
+            return Ok(Vec::new());
+        }
+        let (refused, warnings): (Vec<Violation>, Vec<Violation>) = request
+            .findings()
+            .into_iter()
+            .filter(|finding| !self.inner.allowed.iter().any(|rule| rule == finding.rule))
+            .partition(|finding| self.checks == Checks::Strict && !finding.advisory);
+        if !refused.is_empty() {
+            return Err(Error::Validation(ValidationError::new(refused)));
+        }
+        for warning in &warnings {
+            tracing::warn!(
+                rule = warning.rule,
+                path = %warning.path,
+                advisory = warning.advisory,
+                "{}",
+                warning.message
+            );
+        }
+        Ok(warnings)
     }
 
     /// Validates, signs and sends `request` for `operation`, then decodes the response as the
@@ -241,7 +321,7 @@ impl Client {
         R: Serialize + Validate + RequestInfo + Clone,
         E: DeserializeOwned + Envelope,
     {
-        request.validate()?;
+        let warnings = self.check(request)?;
         let keyed;
         let request = match self.inner.retry {
             Some(_) if request.idempotency_key().is_none() => {
@@ -280,7 +360,10 @@ impl Client {
             .instrument(span.clone())
             .await;
         record_outcome(&span, &result, started);
-        result
+        result.map(|response| ApiResponse {
+            warnings,
+            ..response
+        })
     }
 
     /// The limiter of `operation`'s action, when limits per action are on and the spec
@@ -319,6 +402,7 @@ impl Client {
         Ok(ApiResponse {
             data,
             request_id: response.request_id,
+            warnings: response.warnings,
         })
     }
 
@@ -621,7 +705,11 @@ where
         });
     }
     match data {
-        Some(data) => Ok(ApiResponse { data, request_id }),
+        Some(data) => Ok(ApiResponse {
+            data,
+            request_id,
+            warnings: Vec::new(),
+        }),
         None => Err(decode_error(
             "Data".to_owned(),
             "a successful response (`Code` 0) has no `Data`".to_owned(),
@@ -645,6 +733,8 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     rate_limit: Option<u32>,
     rate_limit_per_action: bool,
+    checks: Checks,
+    allowed: Vec<String>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -742,6 +832,21 @@ impl ClientBuilder {
         self
     }
 
+    /// How requests are checked before they are sent; [`Checks::Strict`] by default.
+    /// [`Client::with_checks`] changes it for some calls only.
+    pub fn checks(mut self, checks: Checks) -> Self {
+        self.checks = checks;
+        self
+    }
+
+    /// Expects the findings of the rule `rule_id` (as in [`Violation::rule`], e.g.
+    /// `max-record-time-beyond-24-hours` for an account whose limit ZEGOCLOUD raised):
+    /// they are neither refused nor reported. Call once per rule.
+    pub fn allow(mut self, rule_id: impl Into<String>) -> Self {
+        self.allowed.push(rule_id.into());
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -774,6 +879,7 @@ impl ClientBuilder {
         prefix.set_fragment(None);
         let url_prefix = prefix.as_str().trim_end_matches('/').to_owned();
         Ok(Client {
+            checks: self.checks,
             inner: Arc::new(Inner {
                 http,
                 base_url,
@@ -786,6 +892,7 @@ impl ClientBuilder {
                 max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
                 rate_limiter: self.rate_limit.map(RateLimiter::per_second),
+                allowed: self.allowed,
                 action_limiters: self
                     .rate_limit_per_action
                     .then(|| Mutex::new(BTreeMap::new())),

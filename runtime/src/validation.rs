@@ -41,6 +41,7 @@ impl fmt::Display for FieldPath<'_> {
 
 /// One broken rule: where, which rule, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Violation {
     /// The field the problem is about, e.g. `RecordInputParams.MaxIdleTime`.
     pub path: String,
@@ -49,47 +50,79 @@ pub struct Violation {
     pub rule: &'static str,
     /// What is wrong, in a sentence.
     pub message: String,
+    /// Whether the documentation only advises here (the setting takes no effect, or is not
+    /// supported) rather than saying the service refuses the request. Advisory findings
+    /// are warnings, never reasons to refuse a request.
+    pub advisory: bool,
 }
 
 impl Violation {
-    /// A violation of `rule` at `path`.
+    /// A violation of `rule` at `path` that the service refuses.
     pub fn new(path: &FieldPath<'_>, rule: &'static str, message: impl Into<String>) -> Self {
         Self {
             path: path.to_string(),
             rule,
             message: message.into(),
+            advisory: false,
+        }
+    }
+
+    /// An advisory finding: the service probably accepts the request, but the setting may
+    /// not do what the caller expects.
+    pub fn advisory(path: &FieldPath<'_>, rule: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            advisory: true,
+            ..Self::new(path, rule, message)
         }
     }
 }
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} [{}]", self.path, self.message, self.rule)
+        let advisory = if self.advisory { " (advisory)" } else { "" };
+        write!(
+            f,
+            "{}: {} [{}{advisory}]",
+            self.path, self.message, self.rule
+        )
     }
 }
 
 /// Every rule a request breaks, found before anything is sent.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ValidationError {
     violations: Vec<Violation>,
 }
 
 impl ValidationError {
+    /// An error holding `violations` (at least one).
+    pub fn new(violations: Vec<Violation>) -> Self {
+        Self { violations }
+    }
+
     /// The violations, in field order. Never empty.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
 }
 
+/// One line per violation: the form people read, in messages and in `{:?}` alike (so
+/// `fn main() -> Result<(), Error>` prints something readable).
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let count = self.violations.len();
         let noun = if count == 1 { "problem" } else { "problems" };
-        write!(f, "{count} {noun}")?;
+        write!(f, "{count} {noun}:")?;
         for violation in &self.violations {
-            write!(f, "; {violation}")?;
+            write!(f, "\n  - {violation}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
@@ -100,15 +133,26 @@ pub trait Validate {
     /// Appends every violation found in `self`, which sits at `at`, to `out`.
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>);
 
-    /// All violations at once, or `Ok(())` when the value is valid.
+    /// Every violation the service refuses at once, or `Ok(())`. Advisory findings are
+    /// not errors; [`Validate::findings`] lists them too.
     fn validate(&self) -> Result<(), ValidationError> {
-        let mut violations = Vec::new();
-        self.collect_violations(&FieldPath::Root, &mut violations);
+        let violations: Vec<Violation> = self
+            .findings()
+            .into_iter()
+            .filter(|violation| !violation.advisory)
+            .collect();
         if violations.is_empty() {
             Ok(())
         } else {
             Err(ValidationError { violations })
         }
+    }
+
+    /// Every finding, refused and advisory alike, in field order.
+    fn findings(&self) -> Vec<Violation> {
+        let mut violations = Vec::new();
+        self.collect_violations(&FieldPath::Root, &mut violations);
+        violations
     }
 }
 
@@ -247,6 +291,32 @@ mod tests {
         out
     }
 
+    /// Advisory findings are reported, never refused.
+    struct Advised;
+
+    impl Validate for Advised {
+        fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+            out.push(Violation::advisory(
+                &at.field("Mode"),
+                "mode-ignored",
+                "has no effect here",
+            ));
+        }
+    }
+
+    #[test]
+    fn advisory_findings_are_not_errors() {
+        assert_eq!(Advised.validate(), Ok(()));
+        let findings = Advised.findings();
+        assert_eq!(findings.len(), 1);
+        assert!(findings[0].advisory);
+        assert_eq!(
+            findings[0].to_string(),
+            "Mode: has no effect here [mode-ignored (advisory)]"
+        );
+        assert!(!Violation::new(&FieldPath::Root, "r", "m").advisory);
+    }
+
     #[test]
     fn paths_print_as_dotted_wire_names_with_indexes() {
         let root = FieldPath::Root;
@@ -328,13 +398,18 @@ mod tests {
         assert_eq!(paths, ["(request)[1].Value", "(request)[2].Value"]);
         assert_eq!(
             error.to_string(),
-            "2 problems; (request)[1].Value: must be at least 0, got -1 [minimum]; \
-             (request)[2].Value: must be at most 10, got 11 [maximum]"
+            "2 problems:\n  - (request)[1].Value: must be at least 0, got -1 [minimum]\n  \
+             - (request)[2].Value: must be at most 10, got 11 [maximum]"
+        );
+        assert_eq!(
+            format!("{error:?}"),
+            error.to_string(),
+            "Debug reads like Display"
         );
         let single = Some(Bounded(20)).validate().expect_err("out of range");
         assert_eq!(
             single.to_string(),
-            "1 problem; Value: must be at most 10, got 20 [maximum]"
+            "1 problem:\n  - Value: must be at most 10, got 20 [maximum]"
         );
         assert_eq!(None::<Bounded>.validate(), Ok(()));
     }

@@ -760,6 +760,7 @@ fn assertion_text(assertion: &Assertion) -> String {
         } => format!("{} * {} <= {maximum}", a.wire, b.wire),
         Assertion::LessOrEqual { left, right } => format!("{} <= {}", left.wire, right.wire),
         Assertion::GreaterThan { left, right } => format!("{} > {}", left.wire, right.wire),
+        Assertion::AtMost { path, maximum } => format!("{} <= {maximum}", path.wire),
         Assertion::DifferenceAtMost {
             minuend,
             subtrahend,

@@ -44,6 +44,7 @@ impl fmt::Display for FieldPath<'_> {
 
 /// One broken rule: where, which rule, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Violation {
     /// The field the problem is about, e.g. `RecordInputParams.MaxIdleTime`.
     pub path: String,
@@ -52,47 +53,79 @@ pub struct Violation {
     pub rule: &'static str,
     /// What is wrong, in a sentence.
     pub message: String,
+    /// Whether the documentation only advises here (the setting takes no effect, or is not
+    /// supported) rather than saying the service refuses the request. Advisory findings
+    /// are warnings, never reasons to refuse a request.
+    pub advisory: bool,
 }
 
 impl Violation {
-    /// A violation of `rule` at `path`.
+    /// A violation of `rule` at `path` that the service refuses.
     pub fn new(path: &FieldPath<'_>, rule: &'static str, message: impl Into<String>) -> Self {
         Self {
             path: path.to_string(),
             rule,
             message: message.into(),
+            advisory: false,
+        }
+    }
+
+    /// An advisory finding: the service probably accepts the request, but the setting may
+    /// not do what the caller expects.
+    pub fn advisory(path: &FieldPath<'_>, rule: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            advisory: true,
+            ..Self::new(path, rule, message)
         }
     }
 }
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} [{}]", self.path, self.message, self.rule)
+        let advisory = if self.advisory { " (advisory)" } else { "" };
+        write!(
+            f,
+            "{}: {} [{}{advisory}]",
+            self.path, self.message, self.rule
+        )
     }
 }
 
 /// Every rule a request breaks, found before anything is sent.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ValidationError {
     violations: Vec<Violation>,
 }
 
 impl ValidationError {
+    /// An error holding `violations` (at least one).
+    pub fn new(violations: Vec<Violation>) -> Self {
+        Self { violations }
+    }
+
     /// The violations, in field order. Never empty.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
 }
 
+/// One line per violation: the form people read, in messages and in `{:?}` alike (so
+/// `fn main() -> Result<(), Error>` prints something readable).
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let count = self.violations.len();
         let noun = if count == 1 { "problem" } else { "problems" };
-        write!(f, "{count} {noun}")?;
+        write!(f, "{count} {noun}:")?;
         for violation in &self.violations {
-            write!(f, "; {violation}")?;
+            write!(f, "\n  - {violation}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
@@ -103,15 +136,26 @@ pub trait Validate {
     /// Appends every violation found in `self`, which sits at `at`, to `out`.
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>);
 
-    /// All violations at once, or `Ok(())` when the value is valid.
+    /// Every violation the service refuses at once, or `Ok(())`. Advisory findings are
+    /// not errors; [`Validate::findings`] lists them too.
     fn validate(&self) -> Result<(), ValidationError> {
-        let mut violations = Vec::new();
-        self.collect_violations(&FieldPath::Root, &mut violations);
+        let violations: Vec<Violation> = self
+            .findings()
+            .into_iter()
+            .filter(|violation| !violation.advisory)
+            .collect();
         if violations.is_empty() {
             Ok(())
         } else {
             Err(ValidationError { violations })
         }
+    }
+
+    /// Every finding, refused and advisory alike, in field order.
+    fn findings(&self) -> Vec<Violation> {
+        let mut violations = Vec::new();
+        self.collect_violations(&FieldPath::Root, &mut violations);
+        violations
     }
 }
 

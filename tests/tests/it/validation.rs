@@ -9,15 +9,13 @@ use zego_cloudrecord::{
 };
 
 /// `(path, rule)` of every violation, in order.
+/// `(path, rule)` of every finding, refused and advisory alike, in order.
 fn violations(request: &impl Validate) -> Vec<(String, &'static str)> {
-    match request.validate() {
-        Ok(()) => Vec::new(),
-        Err(error) => error
-            .violations()
-            .iter()
-            .map(|v| (v.path.clone(), v.rule))
-            .collect(),
-    }
+    request
+        .findings()
+        .iter()
+        .map(|v| (v.path.clone(), v.rule))
+        .collect()
 }
 
 fn pairs(expected: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
@@ -71,7 +69,6 @@ fn ranges_are_enforced_with_full_paths() {
         violations(&request),
         pairs(&[
             ("RecordInputParams.MaxIdleTime", "minimum"),
-            ("RecordInputParams.MaxRecordTime", "maximum"),
             ("RecordInputParams.MixConfig.MixInputList[2].Top", "maximum"),
             (
                 "RecordInputParams.MixConfig.MixInputList[2].Right",
@@ -84,6 +81,10 @@ fn ranges_are_enforced_with_full_paths() {
             (
                 "RecordInputParams.MixConfig.MixOutputVideoConfig.Fps",
                 "maximum"
+            ),
+            (
+                "RecordInputParams.MaxRecordTime",
+                "max-record-time-beyond-24-hours"
             ),
             ("RecordOutputParams.FragmentSeconds", "minimum"),
         ])
@@ -102,7 +103,7 @@ fn every_violation_is_reported_at_once_and_reads_well() {
     let text = error.to_string();
     assert!(
         text.starts_with(
-            "4 problems; RecordInputParams.MaxIdleTime: must be at least 5, got 1 [minimum]"
+            "4 problems:\n  - RecordInputParams.MaxIdleTime: must be at least 5, got 1 [minimum]\n"
         ),
         "{text}"
     );
@@ -157,15 +158,15 @@ fn rule_whiteboard_required_when_enabled() {
         input.with_whiteboard(vec![]),
         storage(Vendor::AmazonS3),
     );
-    for request in [missing, empty] {
-        assert_eq!(
-            violations(&request),
-            pairs(&[(
-                "RecordInputParams.Whiteboard",
-                "whiteboard-required-when-enabled"
-            )])
-        );
-    }
+    // "Required" means given: an empty list is given, and left to the service to judge.
+    assert_eq!(violations(&empty), vec![]);
+    assert_eq!(
+        violations(&missing),
+        pairs(&[(
+            "RecordInputParams.Whiteboard",
+            "whiteboard-required-when-enabled"
+        )])
+    );
 }
 
 #[test]
@@ -388,6 +389,25 @@ fn rules_vod_output_formats() {
         )),
         vec![]
     );
+}
+
+#[test]
+fn advisory_rules_are_findings_not_errors() {
+    // 48 hours: allowed for accounts whose limit ZEGOCLOUD raised, so only advisory.
+    let mut request = single_stream_request();
+    request.record_input_params.max_record_time = Some(172_800);
+    assert_eq!(request.validate(), Ok(()));
+    assert_eq!(
+        violations(&request),
+        pairs(&[(
+            "RecordInputParams.MaxRecordTime",
+            "max-record-time-beyond-24-hours"
+        )])
+    );
+    assert!(request.findings()[0].advisory);
+    request.record_input_params.max_record_time = Some(172_801);
+    let error = request.validate().expect_err("beyond any account's limit");
+    assert_eq!(error.violations()[0].rule, "maximum");
 }
 
 #[test]

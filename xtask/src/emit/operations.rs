@@ -331,7 +331,8 @@ pub(super) fn operation_tokens(model: &Model, operation: &Operation) -> TokenStr
         method_doc.push(String::new());
         method_doc.push(format!(
             "Documented limit: {limit} calls per second \
-             ([`ClientBuilder::rate_limit_per_action`] keeps to it)."
+             ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) \
+             keeps to it)."
         ));
     }
     if !operation.preconditions.is_empty() {

@@ -322,6 +322,14 @@ pub(super) fn assertion_tokens<'a>(
             );
             (broken, left)
         }
+        Assertion::AtMost { path, maximum } => {
+            let maximum = TokenLiteral::i64_unsuffixed(*maximum);
+            let broken = match scalar_value(model, path, &root) {
+                Access::Direct(value) => quote!(#value > #maximum),
+                Access::Maybe(value) => quote!(#value.is_some_and(|value| value > #maximum)),
+            };
+            (broken, path)
+        }
         Assertion::DifferenceAtMost {
             minuend,
             subtrahend,
@@ -364,12 +372,14 @@ pub(super) fn missing_tokens(model: &Model, path: &FieldPath) -> TokenStream {
         return quote!(false);
     };
     let name = ident(&model.field(*last).name.ident);
-    let is_array = matches!(field.ty, FieldType::Array { .. });
-    let missing = |holder: TokenStream| match (field.required, is_array) {
-        (true, true) => quote!(#holder.#name.is_empty()),
-        (true, false) => quote!(false),
-        (false, true) => quote!(#holder.#name.as_ref().is_none_or(Vec::is_empty)),
-        (false, false) => quote!(#holder.#name.is_none()),
+    // "Required" in the sources means given; an empty list is given, and the service, not
+    // this client, decides whether it is enough.
+    let missing = |holder: TokenStream| {
+        if field.required {
+            quote!(false)
+        } else {
+            quote!(#holder.#name.is_none())
+        }
     };
     match parent_access(model, path, &quote!(self)) {
         Access::Direct(parent) => missing(parent),

@@ -2,7 +2,7 @@
 //! (constraints and rules), redaction and the response envelope.
 
 use super::*;
-use crate::model::TypeId;
+use crate::model::{Grade, TypeId};
 
 pub(super) struct StructEmitter<'a> {
     pub(super) model: &'a Model,
@@ -394,9 +394,13 @@ impl StructEmitter<'_> {
                 } else {
                     vec![broken]
                 };
+                let violation = match rule.grade {
+                    Grade::Rejected => quote!(Violation::new(&#at, #id, #description)),
+                    Grade::Advisory => quote!(Violation::advisory(&#at, #id, #description)),
+                };
                 quote! {
                     if #(#guard)&&* {
-                        out.push(Violation::new(&#at, #id, #description));
+                        out.push(#violation);
                     }
                 }
             });

@@ -329,6 +329,11 @@ pub enum Assertion {
         left: FieldPath,
         right: FieldPath,
     },
+    /// The field's value (its default when not set) is at most `maximum`.
+    AtMost {
+        path: FieldPath,
+        maximum: i64,
+    },
     DifferenceAtMost {
         minuend: FieldPath,
         subtrahend: FieldPath,

@@ -141,6 +141,10 @@ impl Builder<'_> {
                 left: self.integer_path(owner, field, pointer)?,
                 right: self.integer_path(owner, greater_than, pointer)?,
             }),
+            RawAssertion::AtMost { field, at_most } => Some(Assertion::AtMost {
+                path: self.integer_path(owner, field, pointer)?,
+                maximum: *at_most,
+            }),
             RawAssertion::Difference {
                 difference,
                 maximum,
@@ -362,6 +366,10 @@ pub(super) enum RawAssertion {
     GreaterThan {
         field: String,
         greater_than: String,
+    },
+    AtMost {
+        field: String,
+        at_most: i64,
     },
     Difference {
         difference: [String; 2],
