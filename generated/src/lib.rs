@@ -50,6 +50,7 @@ mod service;
 #[rustfmt::skip]
 pub mod types;
 
+pub use helpers::{rgb, Colour, ColourError, Rect};
 pub use runtime::*;
 pub use service::{Region, DEFAULT_BASE_URL};
 pub use types::*;

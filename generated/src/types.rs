@@ -89,6 +89,41 @@ impl MixInput {
         self
     }
 
+    /// Replaces `Top`.
+    #[must_use]
+    pub fn with_top(mut self, top: i64) -> Self {
+        self.top = top;
+        self
+    }
+
+    /// Replaces `Left`.
+    #[must_use]
+    pub fn with_left(mut self, left: i64) -> Self {
+        self.left = left;
+        self
+    }
+
+    /// Replaces `Bottom`.
+    #[must_use]
+    pub fn with_bottom(mut self, bottom: i64) -> Self {
+        self.bottom = bottom;
+        self
+    }
+
+    /// Replaces `Right`.
+    #[must_use]
+    pub fn with_right(mut self, right: i64) -> Self {
+        self.right = right;
+        self
+    }
+
+    /// Replaces `Layer`.
+    #[must_use]
+    pub fn with_layer(mut self, layer: i64) -> Self {
+        self.layer = layer;
+        self
+    }
+
     /// Sets `FillMode`.
     #[must_use]
     pub fn with_fill_mode(mut self, fill_mode: MixInputFillMode) -> Self {
@@ -397,6 +432,23 @@ impl StartRecordRequest {
         }
     }
 
+    /// Replaces `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = room_id.into();
+        self
+    }
+
+    /// Replaces `RecordInputParams`.
+    #[must_use]
+    pub fn with_record_input_params(
+        mut self,
+        record_input_params: RecordInputParams,
+    ) -> Self {
+        self.record_input_params = record_input_params;
+        self
+    }
+
     /// Sets `RecordOutputParams`.
     #[must_use]
     pub fn with_record_output_params(
@@ -404,6 +456,13 @@ impl StartRecordRequest {
         record_output_params: RecordOutputParams,
     ) -> Self {
         self.record_output_params = Some(record_output_params);
+        self
+    }
+
+    /// Replaces `StorageParams`.
+    #[must_use]
+    pub fn with_storage_params(mut self, storage_params: StorageParams) -> Self {
+        self.storage_params = storage_params;
         self
     }
 
@@ -448,7 +507,11 @@ impl Validate for StartRecordRequest {
                 Violation::advisory(
                     &at.field("RecordOutputParams").field("OutputFileFormat"),
                     "alibaba-vod-output-format",
-                    "When StorageParams.Vendor is 5 (Alibaba Cloud VOD), only MP4 and FLV files can be uploaded, so RecordOutputParams.OutputFileFormat must be mp4 or flv.",
+                    format!(
+                        "{} (StorageParams.Vendor is {:?})",
+                        "When StorageParams.Vendor is 5 (Alibaba Cloud VOD), only MP4 and FLV files can be uploaded, so RecordOutputParams.OutputFileFormat must be mp4 or flv.",
+                        self.storage_params.vendor
+                    ),
                 ),
             );
         }
@@ -469,7 +532,11 @@ impl Validate for StartRecordRequest {
                 Violation::advisory(
                     &at.field("RecordOutputParams").field("OutputFileFormat"),
                     "tencent-vod-output-format",
-                    "When StorageParams.Vendor is 6 (Tencent Cloud VOD), only MP4, FLV, JPG and MP3 files can be uploaded, so RecordOutputParams.OutputFileFormat must be one of those.",
+                    format!(
+                        "{} (StorageParams.Vendor is {:?})",
+                        "When StorageParams.Vendor is 6 (Tencent Cloud VOD), only MP4, FLV, JPG and MP3 files can be uploaded, so RecordOutputParams.OutputFileFormat must be one of those.",
+                        self.storage_params.vendor
+                    ),
                 ),
             );
         }
@@ -631,6 +698,13 @@ impl RecordInputParams {
             resume_without_interruption: None,
             mix_config: None,
         }
+    }
+
+    /// Replaces `RecordMode`.
+    #[must_use]
+    pub fn with_record_mode(mut self, record_mode: RecordMode) -> Self {
+        self.record_mode = record_mode;
+        self
     }
 
     /// Sets `StreamType`.
@@ -872,6 +946,16 @@ impl Validate for RecordInputParams {
                 Validate::collect_violations(value, &at, out);
             }
         }
+        if self.whiteboard.is_some() && self.has_whiteboard.or(Some(false)) != Some(true)
+        {
+            out.push(
+                Violation::advisory(
+                    &at.field("HasWhiteboard"),
+                    "whiteboard-needs-whiteboard-recording",
+                    "Whiteboard is set but HasWhiteboard is not true, so no whiteboard is recorded; set both (RecordInputParams::with_whiteboard_recording does).",
+                ),
+            );
+        }
         if self.max_record_time.or(Some(86400)).is_some_and(|value| value > 86400) {
             out.push(
                 Violation::advisory(
@@ -888,7 +972,11 @@ impl Validate for RecordInputParams {
                 Violation::new(
                     &at.field("MixConfig"),
                     "mix-config-required-for-mixed-mode",
-                    "MixConfig is required when RecordMode is 2 (stream mixing recording).",
+                    format!(
+                        "{} (RecordMode is {:?})",
+                        "MixConfig is required when RecordMode is 2 (stream mixing recording).",
+                        self.record_mode
+                    ),
                 ),
             );
         }
@@ -921,7 +1009,11 @@ impl Validate for RecordInputParams {
                 Violation::new(
                     &at.field("MixConfig").field("MixOutputVideoConfig"),
                     "mix-video-config-required-for-video",
-                    "MixConfig.MixOutputVideoConfig is required in stream mixing recording when StreamType is 2, 3 or 4 (3 when not set).",
+                    format!(
+                        "{} (RecordMode is {:?})",
+                        "MixConfig.MixOutputVideoConfig is required in stream mixing recording when StreamType is 2, 3 or 4 (3 when not set).",
+                        self.record_mode
+                    ),
                 ),
             );
         }
@@ -936,7 +1028,11 @@ impl Validate for RecordInputParams {
                 Violation::advisory(
                     &at.field("HasWhiteboard"),
                     "no-whiteboard-in-audio-only-mix",
-                    "In stream mixing recording with StreamType 1 (audio only), whiteboards cannot be recorded, so HasWhiteboard must not be true.",
+                    format!(
+                        "{} (RecordMode is {:?})",
+                        "In stream mixing recording with StreamType 1 (audio only), whiteboards cannot be recorded, so HasWhiteboard must not be true.",
+                        self.record_mode
+                    ),
                 ),
             );
         }
@@ -1001,6 +1097,13 @@ impl RecordStream {
         }
     }
 
+    /// Replaces `StreamId`.
+    #[must_use]
+    pub fn with_stream_id(mut self, stream_id: impl Into<String>) -> Self {
+        self.stream_id = stream_id.into();
+        self
+    }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
@@ -1038,6 +1141,11 @@ pub struct FillFrame {
 }
 
 impl FillFrame {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `FrameFillMode`.
     #[must_use]
     pub fn with_frame_fill_mode(mut self, frame_fill_mode: FrameFillMode) -> Self {
@@ -1152,6 +1260,20 @@ impl Whiteboard {
             is_ppt_animation: None,
             ppt_animation_fps: None,
         }
+    }
+
+    /// Replaces `HorizontalRatio`.
+    #[must_use]
+    pub fn with_horizontal_ratio(mut self, horizontal_ratio: i64) -> Self {
+        self.horizontal_ratio = horizontal_ratio;
+        self
+    }
+
+    /// Replaces `VerticalRatio`.
+    #[must_use]
+    pub fn with_vertical_ratio(mut self, vertical_ratio: i64) -> Self {
+        self.vertical_ratio = vertical_ratio;
+        self
     }
 
     /// Sets `Width`.
@@ -1408,6 +1530,16 @@ impl MixConfig {
     #[must_use]
     pub fn with_fill_mode(mut self, fill_mode: FillMode) -> Self {
         self.fill_mode = Some(fill_mode);
+        self
+    }
+
+    /// Replaces `MixOutputStreamId`.
+    #[must_use]
+    pub fn with_mix_output_stream_id(
+        mut self,
+        mix_output_stream_id: impl Into<String>,
+    ) -> Self {
+        self.mix_output_stream_id = mix_output_stream_id.into();
         self
     }
 
@@ -1797,6 +1929,34 @@ impl MixOutputVideoConfig {
         }
     }
 
+    /// Replaces `Width`.
+    #[must_use]
+    pub fn with_width(mut self, width: i64) -> Self {
+        self.width = width;
+        self
+    }
+
+    /// Replaces `Height`.
+    #[must_use]
+    pub fn with_height(mut self, height: i64) -> Self {
+        self.height = height;
+        self
+    }
+
+    /// Replaces `Fps`.
+    #[must_use]
+    pub fn with_fps(mut self, fps: i64) -> Self {
+        self.fps = fps;
+        self
+    }
+
+    /// Replaces `Bitrate`.
+    #[must_use]
+    pub fn with_bitrate(mut self, bitrate: i64) -> Self {
+        self.bitrate = bitrate;
+        self
+    }
+
     /// The value the service uses for `Fps` when it is not sent.
     pub const DEFAULT_FPS: i64 = 15;
 
@@ -1829,7 +1989,7 @@ impl Validate for MixOutputVideoConfig {
         if i128::from(self.width) * i128::from(self.height) > 2073600 {
             out.push(
                 Violation::new(
-                    &at.field("Width"),
+                    at,
                     "output-resolution-limit",
                     "The product of Width and Height cannot exceed 1920 * 1080 (2073600), otherwise an error is returned.",
                 ),
@@ -1855,6 +2015,11 @@ pub struct MixOutputAudioConfig {
 }
 
 impl MixOutputAudioConfig {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Bitrate`.
     #[must_use]
     pub fn with_bitrate(mut self, bitrate: i64) -> Self {
@@ -1918,6 +2083,34 @@ impl MixOutputWatermarkImageConfig {
     /// A value with the required fields (`Left`, `Top`, `Right`, `Bottom`) and nothing else set.
     pub fn new(left: i64, top: i64, right: i64, bottom: i64) -> Self {
         Self { left, top, right, bottom }
+    }
+
+    /// Replaces `Left`.
+    #[must_use]
+    pub fn with_left(mut self, left: i64) -> Self {
+        self.left = left;
+        self
+    }
+
+    /// Replaces `Top`.
+    #[must_use]
+    pub fn with_top(mut self, top: i64) -> Self {
+        self.top = top;
+        self
+    }
+
+    /// Replaces `Right`.
+    #[must_use]
+    pub fn with_right(mut self, right: i64) -> Self {
+        self.right = right;
+        self
+    }
+
+    /// Replaces `Bottom`.
+    #[must_use]
+    pub fn with_bottom(mut self, bottom: i64) -> Self {
+        self.bottom = bottom;
+        self
     }
 
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
@@ -1996,6 +2189,13 @@ impl MixOutputWatermarkTimestampConfig {
         Self { font_size }
     }
 
+    /// Replaces `FontSize`.
+    #[must_use]
+    pub fn with_font_size(mut self, font_size: i64) -> Self {
+        self.font_size = font_size;
+        self
+    }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
@@ -2037,6 +2237,11 @@ pub struct StreamConfig {
 }
 
 impl StreamConfig {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `StreamId`.
     #[must_use]
     pub fn with_stream_id(mut self, stream_id: impl Into<String>) -> Self {
@@ -2145,6 +2350,11 @@ pub struct RecordOutputParams {
 }
 
 impl RecordOutputParams {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `OutputFileFormat`.
     #[must_use]
     pub fn with_output_file_format(
@@ -2361,6 +2571,13 @@ impl StorageParams {
         }
     }
 
+    /// Replaces `Vendor`.
+    #[must_use]
+    pub fn with_vendor(mut self, vendor: Vendor) -> Self {
+        self.vendor = vendor;
+        self
+    }
+
     /// Sets `Region`.
     #[must_use]
     pub fn with_region(mut self, region: impl Into<String>) -> Self {
@@ -2478,7 +2695,11 @@ impl Validate for StorageParams {
                     Violation::new(
                         &at.field("Region"),
                         "object-storage-credentials",
-                        "When Vendor is 1, 2, 3, 4, 7, 9 or 10, Region, Bucket, AccessKeyId and AccessKeySecret are required.",
+                        format!(
+                            "{} (Vendor is {:?})",
+                            "When Vendor is 1, 2, 3, 4, 7, 9 or 10, Region, Bucket, AccessKeyId and AccessKeySecret are required.",
+                            self.vendor
+                        ),
                     ),
                 );
             }
@@ -2487,7 +2708,11 @@ impl Validate for StorageParams {
                     Violation::new(
                         &at.field("Bucket"),
                         "object-storage-credentials",
-                        "When Vendor is 1, 2, 3, 4, 7, 9 or 10, Region, Bucket, AccessKeyId and AccessKeySecret are required.",
+                        format!(
+                            "{} (Vendor is {:?})",
+                            "When Vendor is 1, 2, 3, 4, 7, 9 or 10, Region, Bucket, AccessKeyId and AccessKeySecret are required.",
+                            self.vendor
+                        ),
                     ),
                 );
             }
@@ -2496,7 +2721,11 @@ impl Validate for StorageParams {
                     Violation::new(
                         &at.field("AccessKeyId"),
                         "object-storage-credentials",
-                        "When Vendor is 1, 2, 3, 4, 7, 9 or 10, Region, Bucket, AccessKeyId and AccessKeySecret are required.",
+                        format!(
+                            "{} (Vendor is {:?})",
+                            "When Vendor is 1, 2, 3, 4, 7, 9 or 10, Region, Bucket, AccessKeyId and AccessKeySecret are required.",
+                            self.vendor
+                        ),
                     ),
                 );
             }
@@ -2505,7 +2734,11 @@ impl Validate for StorageParams {
                     Violation::new(
                         &at.field("AccessKeySecret"),
                         "object-storage-credentials",
-                        "When Vendor is 1, 2, 3, 4, 7, 9 or 10, Region, Bucket, AccessKeyId and AccessKeySecret are required.",
+                        format!(
+                            "{} (Vendor is {:?})",
+                            "When Vendor is 1, 2, 3, 4, 7, 9 or 10, Region, Bucket, AccessKeyId and AccessKeySecret are required.",
+                            self.vendor
+                        ),
                     ),
                 );
             }
@@ -2517,7 +2750,11 @@ impl Validate for StorageParams {
                 Violation::new(
                     &at.field("AlibabaCloudVodParams"),
                     "alibaba-vod-params",
-                    "When Vendor is 5, AlibabaCloudVodParams is required.",
+                    format!(
+                        "{} (Vendor is {:?})",
+                        "When Vendor is 5, AlibabaCloudVodParams is required.", self
+                        .vendor
+                    ),
                 ),
             );
         }
@@ -2528,7 +2765,11 @@ impl Validate for StorageParams {
                 Violation::new(
                     &at.field("TencentCloudVodParams"),
                     "tencent-vod-params",
-                    "When Vendor is 6, TencentCloudVodParams is required.",
+                    format!(
+                        "{} (Vendor is {:?})",
+                        "When Vendor is 6, TencentCloudVodParams is required.", self
+                        .vendor
+                    ),
                 ),
             );
         }
@@ -2538,7 +2779,11 @@ impl Validate for StorageParams {
                     Violation::new(
                         &at.field("Bucket"),
                         "google-cloud-storage-credentials",
-                        "When Vendor is 8, Bucket, AccessKeyId and AccessKeySecret are required.",
+                        format!(
+                            "{} (Vendor is {:?})",
+                            "When Vendor is 8, Bucket, AccessKeyId and AccessKeySecret are required.",
+                            self.vendor
+                        ),
                     ),
                 );
             }
@@ -2547,7 +2792,11 @@ impl Validate for StorageParams {
                     Violation::new(
                         &at.field("AccessKeyId"),
                         "google-cloud-storage-credentials",
-                        "When Vendor is 8, Bucket, AccessKeyId and AccessKeySecret are required.",
+                        format!(
+                            "{} (Vendor is {:?})",
+                            "When Vendor is 8, Bucket, AccessKeyId and AccessKeySecret are required.",
+                            self.vendor
+                        ),
                     ),
                 );
             }
@@ -2556,7 +2805,11 @@ impl Validate for StorageParams {
                     Violation::new(
                         &at.field("AccessKeySecret"),
                         "google-cloud-storage-credentials",
-                        "When Vendor is 8, Bucket, AccessKeyId and AccessKeySecret are required.",
+                        format!(
+                            "{} (Vendor is {:?})",
+                            "When Vendor is 8, Bucket, AccessKeyId and AccessKeySecret are required.",
+                            self.vendor
+                        ),
                     ),
                 );
             }
@@ -2567,7 +2820,11 @@ impl Validate for StorageParams {
                     Violation::new(
                         &at.field("Bucket"),
                         "s3-compatible-endpoint",
-                        "When Vendor is 10, Bucket and EndPoint are required.",
+                        format!(
+                            "{} (Vendor is {:?})",
+                            "When Vendor is 10, Bucket and EndPoint are required.", self
+                            .vendor
+                        ),
                     ),
                 );
             }
@@ -2576,7 +2833,11 @@ impl Validate for StorageParams {
                     Violation::new(
                         &at.field("EndPoint"),
                         "s3-compatible-endpoint",
-                        "When Vendor is 10, Bucket and EndPoint are required.",
+                        format!(
+                            "{} (Vendor is {:?})",
+                            "When Vendor is 10, Bucket and EndPoint are required.", self
+                            .vendor
+                        ),
                     ),
                 );
             }
@@ -2642,6 +2903,44 @@ impl AlibabaCloudVodParams {
         }
     }
 
+    /// Replaces `Region`.
+    #[must_use]
+    pub fn with_region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// Replaces `AccessKeyId`.
+    #[must_use]
+    pub fn with_access_key_id(mut self, access_key_id: impl Into<String>) -> Self {
+        self.access_key_id = access_key_id.into();
+        self
+    }
+
+    /// Replaces `AccessKeySecret`.
+    #[must_use]
+    pub fn with_access_key_secret(
+        mut self,
+        access_key_secret: impl Into<SensitiveString>,
+    ) -> Self {
+        self.access_key_secret = access_key_secret.into();
+        self
+    }
+
+    /// Replaces `Title`.
+    #[must_use]
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.title = title.into();
+        self
+    }
+
+    /// Replaces `StorageLocation`.
+    #[must_use]
+    pub fn with_storage_location(mut self, storage_location: impl Into<String>) -> Self {
+        self.storage_location = storage_location.into();
+        self
+    }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
@@ -2703,6 +3002,27 @@ impl TencentCloudVodParams {
         }
     }
 
+    /// Replaces `SecretId`.
+    #[must_use]
+    pub fn with_secret_id(mut self, secret_id: impl Into<String>) -> Self {
+        self.secret_id = secret_id.into();
+        self
+    }
+
+    /// Replaces `SecretKey`.
+    #[must_use]
+    pub fn with_secret_key(mut self, secret_key: impl Into<SensitiveString>) -> Self {
+        self.secret_key = secret_key.into();
+        self
+    }
+
+    /// Replaces `Region`.
+    #[must_use]
+    pub fn with_region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
     /// Sets `SubAppId`.
     #[must_use]
     pub fn with_sub_app_id(mut self, sub_app_id: i64) -> Self {
@@ -2754,6 +3074,11 @@ pub struct StartRecordResponse {
 }
 
 impl StartRecordResponse {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Code`.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {
@@ -2810,6 +3135,11 @@ pub struct StartRecordData {
 }
 
 impl StartRecordData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `TaskId`.
     #[must_use]
     pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
@@ -2836,6 +3166,13 @@ impl StopRecordRequest {
     /// A value with the required fields (`TaskId`) and nothing else set.
     pub fn new(task_id: impl Into<String>) -> Self {
         Self { task_id: task_id.into() }
+    }
+
+    /// Replaces `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
     }
 
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
@@ -2877,6 +3214,11 @@ pub struct StopRecordResponse {
 }
 
 impl StopRecordResponse {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Code`.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {
@@ -2971,6 +3313,13 @@ impl UpdateLayoutRequest {
             mix_input_list: None,
             mix_max_resolution_stream_id: None,
         }
+    }
+
+    /// Replaces `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
     }
 
     /// Sets `MixMode`.
@@ -3108,6 +3457,11 @@ pub struct UpdateLayoutResponse {
 }
 
 impl UpdateLayoutResponse {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Code`.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {
@@ -3171,6 +3525,20 @@ impl UpdateWhiteboardRequest {
         }
     }
 
+    /// Replaces `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
+    /// Replaces `WhiteboardId`.
+    #[must_use]
+    pub fn with_whiteboard_id(mut self, whiteboard_id: impl Into<String>) -> Self {
+        self.whiteboard_id = whiteboard_id.into();
+        self
+    }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
@@ -3210,6 +3578,11 @@ pub struct UpdateWhiteboardResponse {
 }
 
 impl UpdateWhiteboardResponse {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Code`.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {
@@ -3265,6 +3638,13 @@ impl DescribeRecordStatusRequest {
         Self { task_id: task_id.into() }
     }
 
+    /// Replaces `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
@@ -3307,6 +3687,11 @@ pub struct DescribeRecordStatusResponse {
 }
 
 impl DescribeRecordStatusResponse {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Code`.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {
@@ -3397,6 +3782,11 @@ pub struct DescribeRecordStatusData {
 }
 
 impl DescribeRecordStatusData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `RoomId`.
     #[must_use]
     pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
@@ -3533,6 +3923,11 @@ pub struct RecordFile {
 }
 
 impl RecordFile {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `UserId`.
     #[must_use]
     pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
@@ -3705,6 +4100,13 @@ impl DescribeTasksRequest {
         }
     }
 
+    /// Replaces `Status`.
+    #[must_use]
+    pub fn with_status(mut self, status: TaskStatusFilter) -> Self {
+        self.status = status;
+        self
+    }
+
     /// Sets `RoomId`.
     #[must_use]
     pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
@@ -3723,6 +4125,20 @@ impl DescribeTasksRequest {
     #[must_use]
     pub fn with_page_size(mut self, page_size: i64) -> Self {
         self.page_size = Some(page_size);
+        self
+    }
+
+    /// Replaces `StartTime`.
+    #[must_use]
+    pub fn with_start_time(mut self, start_time: i64) -> Self {
+        self.start_time = start_time;
+        self
+    }
+
+    /// Replaces `EndTime`.
+    #[must_use]
+    pub fn with_end_time(mut self, end_time: i64) -> Self {
+        self.end_time = end_time;
         self
     }
 
@@ -3820,6 +4236,11 @@ pub struct DescribeTasksResponse {
 }
 
 impl DescribeTasksResponse {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Code`.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {
@@ -3891,6 +4312,11 @@ pub struct DescribeTasksData {
 }
 
 impl DescribeTasksData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `PageOffset`.
     #[must_use]
     pub fn with_page_offset(mut self, page_offset: i64) -> Self {
@@ -3945,6 +4371,11 @@ pub struct RecordTaskItem {
 }
 
 impl RecordTaskItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `RecordBeginTimestamp`.
     #[must_use]
     pub fn with_record_begin_timestamp(mut self, record_begin_timestamp: i64) -> Self {
@@ -3994,6 +4425,13 @@ impl PauseRecordRequest {
         Self { task_id: task_id.into() }
     }
 
+    /// Replaces `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
@@ -4033,6 +4471,11 @@ pub struct PauseRecordResponse {
 }
 
 impl PauseRecordResponse {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Code`.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {
@@ -4088,6 +4531,13 @@ impl ResumeRecordRequest {
         Self { task_id: task_id.into() }
     }
 
+    /// Replaces `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
@@ -4127,6 +4577,11 @@ pub struct ResumeRecordResponse {
 }
 
 impl ResumeRecordResponse {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Code`.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {
@@ -4182,6 +4637,13 @@ impl TakeSnapshotRequest {
         Self { task_id: task_id.into() }
     }
 
+    /// Replaces `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
     /// Checks every constraint and cross-field rule of the spec; reports all violations.
     ///
     /// # Errors
@@ -4221,6 +4683,11 @@ pub struct TakeSnapshotResponse {
 }
 
 impl TakeSnapshotResponse {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Sets `Code`.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {

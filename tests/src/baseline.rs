@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use zego_cloudrecord::{
     MixConfig, MixInput, MixOutputVideoConfig, MixOutputWatermarkImageConfig, RecordInputParams,
-    RecordMode, StartRecordRequest, StorageParams, ViewType, Whiteboard,
+    RecordMode, Rect as ViewRect, StartRecordRequest, StorageParams, ViewType, Whiteboard,
 };
 
 /// The request the per-request benchmarks use: stream mixing with four views (one of them a
@@ -13,7 +13,16 @@ use zego_cloudrecord::{
 pub fn bench_request() -> StartRecordRequest {
     let mut views: Vec<MixInput> = (0..3)
         .map(|i| {
-            MixInput::stream_view(format!("stream-{i}"), i * 320, 0, i * 320 + 320, 360, i + 1)
+            MixInput::stream_view(
+                format!("stream-{i}"),
+                ViewRect {
+                    left: i * 320,
+                    top: 0,
+                    right: i * 320 + 320,
+                    bottom: 360,
+                },
+                i + 1,
+            )
         })
         .collect();
     views.push(MixInput::new(360, 0, 720, 1280, 4).with_view_type(ViewType::Whiteboard));

@@ -53,7 +53,7 @@ pub fn spec_dependent(files: &[xtask::GeneratedFile]) -> String {
 pub mod support {
     use zego_cloudrecord::{
         AlibabaCloudVodParams, Clock, Error, MixConfig, MixInput, MixOutputVideoConfig,
-        NonceSource, RecordInputParams, RecordMode, StartRecordRequest, StorageParams,
+        NonceSource, RecordInputParams, RecordMode, Rect, StartRecordRequest, StorageParams,
         TencentCloudVodParams, Vendor, Whiteboard,
     };
 
@@ -140,8 +140,26 @@ pub mod support {
             "room-1-mix",
             MixOutputVideoConfig::landscape_720p(),
             vec![
-                MixInput::stream_view("a", 0, 0, 640, 720, 1),
-                MixInput::stream_view("b", 640, 0, 1280, 720, 2),
+                MixInput::stream_view(
+                    "a",
+                    Rect {
+                        left: 0,
+                        top: 0,
+                        right: 640,
+                        bottom: 720,
+                    },
+                    1,
+                ),
+                MixInput::stream_view(
+                    "b",
+                    Rect {
+                        left: 640,
+                        top: 0,
+                        right: 1280,
+                        bottom: 720,
+                    },
+                    2,
+                ),
             ],
         );
         StartRecordRequest::mixed_stream("room-1", layout, storage(Vendor::AmazonS3))

@@ -747,6 +747,7 @@ fn condition_text(condition: &Condition) -> String {
         Condition::Any { array, item } => {
             format!("any {} where {}", array.wire, condition_text(item))
         }
+        Condition::Present(path) => format!("present {}", path.wire),
     }
 }
 

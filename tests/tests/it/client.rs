@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use zego_cloudrecord::{
     ApiCode, Client, Error, MixConfig, MixInput, MixInputFillMode, MixOutputAudioConfig,
     MixOutputVideoConfig, MixOutputWatermarkImageConfig, MixOutputWatermarkTimestampConfig,
-    OutputFileFormat, RecordInputParams, RecordMode, RecordOutputParams, SoundWaveType,
+    OutputFileFormat, RecordInputParams, RecordMode, RecordOutputParams, Rect, SoundWaveType,
     StartRecordRequest, StreamConfig, StreamConfigStreamType, StreamType, TransportErrorKind,
     Vendor, ViewType,
 };
@@ -157,7 +157,17 @@ async fn mixed_body_with_a_full_mix_config_is_the_exact_wire_json() {
         "mix-out",
         MixOutputVideoConfig::new(1280, 720, 15, 1_500_000),
         vec![
-            MixInput::stream_view("a", 0, 0, 640, 720, 1).with_fill_mode(MixInputFillMode::Scale),
+            MixInput::stream_view(
+                "a",
+                Rect {
+                    left: 0,
+                    top: 0,
+                    right: 640,
+                    bottom: 720,
+                },
+                1,
+            )
+            .with_fill_mode(MixInputFillMode::Scale),
             MixInput::new(0, 640, 720, 1280, 2)
                 .with_view_type(ViewType::Whiteboard)
                 .with_background_image("https://x.test/bg.png"),

@@ -105,7 +105,7 @@ fn nested_arrays_report_indexed_paths_and_rules() {
             "Rows[0][1].Children[0].Span [minimum]",
             "Highlights[0].Scores[1] [maximum]",
             "Highlights [one-highlight]",
-            "Canvas.Width [canvas-area]",
+            "Canvas [canvas-area]",
             "Kind [highlight-needs-grid]",
         ],
         "{violations}"

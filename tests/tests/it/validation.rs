@@ -4,7 +4,7 @@
 use tests::support::{mixed_request, single_stream_request, storage, whiteboard_request};
 use zego_cloudrecord::{
     FieldPath, MixConfig, MixInput, MixMode, MixOutputVideoConfig, MixOutputWatermarkImageConfig,
-    OutputFileFormat, RecordInputParams, RecordMode, RecordOutputParams, StartRecordRequest,
+    OutputFileFormat, RecordInputParams, RecordMode, RecordOutputParams, Rect, StartRecordRequest,
     StorageParams, StreamType, Validate, Vendor, ViewType, Whiteboard,
 };
 
@@ -48,8 +48,26 @@ fn common_requests_are_valid() {
 #[test]
 fn ranges_are_enforced_with_full_paths() {
     let views = vec![
-        MixInput::stream_view("a", 0, 0, 10, 10, 1),
-        MixInput::stream_view("b", 0, 0, 10, 10, 1),
+        MixInput::stream_view(
+            "a",
+            Rect {
+                left: 0,
+                top: 0,
+                right: 10,
+                bottom: 10,
+            },
+            1,
+        ),
+        MixInput::stream_view(
+            "b",
+            Rect {
+                left: 0,
+                top: 0,
+                right: 10,
+                bottom: 10,
+            },
+            1,
+        ),
         MixInput::new(2000, 0, 10, 1921, 1),
     ];
     let mix = MixConfig::custom_layout(
@@ -254,7 +272,7 @@ fn rule_output_resolution_limit() {
     assert_eq!(
         violations(&mixed_with(mix)),
         pairs(&[(
-            "RecordInputParams.MixConfig.MixOutputVideoConfig.Width",
+            "RecordInputParams.MixConfig.MixOutputVideoConfig",
             "output-resolution-limit"
         )])
     );
@@ -388,6 +406,40 @@ fn rules_vod_output_formats() {
             storage(Vendor::AlibabaCloudVod)
         )),
         vec![]
+    );
+}
+
+#[test]
+fn rule_whiteboard_needs_whiteboard_recording() {
+    let whiteboard = Whiteboard::new(16, 9);
+    let forgotten = StartRecordRequest::single_stream("r", storage(Vendor::AmazonS3))
+        .with_record_input_params_adjusted(|input| input.with_whiteboard(vec![whiteboard.clone()]));
+    assert_eq!(
+        violations(&forgotten),
+        pairs(&[(
+            "RecordInputParams.HasWhiteboard",
+            "whiteboard-needs-whiteboard-recording"
+        )])
+    );
+    assert_eq!(
+        forgotten.validate(),
+        Ok(()),
+        "advisory: sent, with a warning"
+    );
+    let both = StartRecordRequest::single_stream("r", storage(Vendor::AmazonS3))
+        .with_record_input_params_adjusted(|input| input.with_whiteboard_recording(whiteboard));
+    assert_eq!(violations(&both), vec![]);
+}
+
+#[test]
+fn rule_messages_name_the_enum_values_the_caller_wrote() {
+    let request = StartRecordRequest::single_stream("r", StorageParams::new(Vendor::AmazonS3));
+    let error = request.validate().expect_err("no credentials");
+    assert!(
+        error.violations()[0]
+            .message
+            .ends_with("(Vendor is AmazonS3)"),
+        "{error}"
     );
 }
 

@@ -275,6 +275,13 @@ pub(super) fn condition_tokens(
                 }
             }
         }
+        Condition::Present(path) => {
+            if negate {
+                missing_at(model, path, root)
+            } else {
+                present_at(model, path, root)
+            }
+        }
     }
 }
 
@@ -290,6 +297,7 @@ pub(super) fn assertion_tokens<'a>(
             let path = match condition {
                 Condition::OneOf { path, .. } => path,
                 Condition::Any { array, .. } => array,
+                Condition::Present(path) => path,
             };
             (broken, path)
         }
@@ -364,6 +372,37 @@ pub(super) fn assertion_tokens<'a>(
 
 /// True when the last field of `path` is missing (or an empty array) while its parent exists.
 pub(super) fn missing_tokens(model: &Model, path: &FieldPath) -> TokenStream {
+    missing_at(model, path, &quote!(self))
+}
+
+/// True when the field at `path` (from `root`) and every object above it are set.
+fn present_at(model: &Model, path: &FieldPath, root: &TokenStream) -> TokenStream {
+    let Some((last, field)) = path
+        .steps
+        .last()
+        .zip(path_fields(model, path).last().copied())
+    else {
+        return quote!(true);
+    };
+    let name = ident(&model.field(*last).name.ident);
+    let present = |holder: TokenStream| {
+        if field.required {
+            quote!(true)
+        } else {
+            quote!(#holder.#name.is_some())
+        }
+    };
+    match parent_access(model, path, root) {
+        Access::Direct(parent) => present(parent),
+        Access::Maybe(parent) => {
+            let check = present(quote!(parent));
+            quote!(#parent.is_some_and(|parent| #check))
+        }
+    }
+}
+
+/// True when the field at `path` (from `root`) is not set; false when its parent is absent.
+fn missing_at(model: &Model, path: &FieldPath, root: &TokenStream) -> TokenStream {
     let Some((last, field)) = path
         .steps
         .last()
@@ -381,7 +420,7 @@ pub(super) fn missing_tokens(model: &Model, path: &FieldPath) -> TokenStream {
             quote!(#holder.#name.is_none())
         }
     };
-    match parent_access(model, path, &quote!(self)) {
+    match parent_access(model, path, root) {
         Access::Direct(parent) => missing(parent),
         Access::Maybe(parent) => {
             let check = missing(quote!(parent));
@@ -391,7 +430,23 @@ pub(super) fn missing_tokens(model: &Model, path: &FieldPath) -> TokenStream {
 }
 
 /// `at.field("A").field("B")` for a rule path.
+/// A reference to the path of the object holding the field at `path`.
+pub(super) fn parent_path_tokens(path: &FieldPath) -> TokenStream {
+    let segments: Vec<&str> = path.wire.split('.').collect();
+    path_reference(&segments[..segments.len().saturating_sub(1)])
+}
+
+/// A reference to the path of the field at `path`.
 pub(super) fn path_tokens(path: &FieldPath) -> TokenStream {
-    let segments = path.wire.split('.').map(|segment| quote!(.field(#segment)));
-    quote!(at #(#segments)*)
+    let segments: Vec<&str> = path.wire.split('.').collect();
+    path_reference(&segments)
+}
+
+/// `&at.field("A").field("B")`, or `at` itself (already a reference) for no segments.
+fn path_reference(segments: &[&str]) -> TokenStream {
+    if segments.is_empty() {
+        return quote!(at);
+    }
+    let segments = segments.iter().map(|segment| quote!(.field(#segment)));
+    quote!(&at #(#segments)*)
 }

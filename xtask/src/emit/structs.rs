@@ -154,7 +154,6 @@ impl StructEmitter<'_> {
             .fields
             .iter()
             .enumerate()
-            .filter(|(_, f)| !f.required)
             .map(|(index, field)| {
                 let field_name = self.field_ident(index);
                 let setter = format_ident!("with_{}", self.definition.fields[index].name.bare());
@@ -164,12 +163,19 @@ impl StructEmitter<'_> {
                 } else {
                     value
                 };
-                let doc = doc_attrs(&[format!("Sets `{}`.", field.wire_name)]);
+                // Required fields have setters too, so a value built by a constructor or a
+                // helper can still be adjusted in a chain.
+                let (doc, assignment) = if field.required {
+                    (format!("Replaces `{}`.", field.wire_name), quote!(#value))
+                } else {
+                    (format!("Sets `{}`.", field.wire_name), quote!(Some(#value)))
+                };
+                let doc = doc_attrs(&[doc]);
                 quote! {
                     #doc
                     #[must_use]
                     pub fn #setter(mut self, #field_name: #param) -> Self {
-                        self.#field_name = Some(#value);
+                        self.#field_name = #assignment;
                         self
                     }
                 }
@@ -210,7 +216,12 @@ impl StructEmitter<'_> {
             .filter(|(_, f)| f.required)
             .collect();
         if required.is_empty() {
-            return None;
+            return Some(quote! {
+                /// A value with nothing set, the same as [`Default::default`].
+                pub fn new() -> Self {
+                    Self::default()
+                }
+            });
         }
         let params = required.iter().map(|(index, field)| {
             let name = self.field_ident(*index);
@@ -346,6 +357,42 @@ impl StructEmitter<'_> {
         }
     }
 
+    /// The rule's description, followed by the value of each enum its conditions test, by
+    /// name (`StorageParams.Vendor is AmazonS3`): the spec's words give numbers, the caller
+    /// wrote variants.
+    fn rule_message(&self, rule: &crate::model::Rule) -> TokenStream {
+        let description = &rule.description;
+        let shown: Vec<(String, TokenStream)> = rule
+            .when
+            .iter()
+            .filter_map(|condition| match condition {
+                Condition::OneOf { path, .. } => Some(path),
+                _ => None,
+            })
+            .filter(|path| {
+                path_fields(self.model, path).last().is_some_and(|field| {
+                    matches!(field.ty, FieldType::Named(id)
+                        if matches!(self.model.types[id].kind, TypeKind::Enum(_)))
+                })
+            })
+            .filter_map(|path| match scalar_value(self.model, path, &quote!(self)) {
+                Access::Direct(value) => Some((path.wire.clone(), value)),
+                Access::Maybe(_) => None,
+            })
+            .collect();
+        if shown.is_empty() {
+            return quote!(#description);
+        }
+        let template = shown
+            .iter()
+            .fold(String::from("{}"), |mut text, (wire, _)| {
+                text.push_str(&format!(" ({wire} is {{:?}})"));
+                text
+            });
+        let values = shown.iter().map(|(_, value)| value);
+        quote!(format!(#template, #description, #(#values),*))
+    }
+
     fn validate_impl(&self, name: &Ident) -> TokenStream {
         let field_checks =
             self.definition
@@ -378,7 +425,6 @@ impl StructEmitter<'_> {
                 });
         let rules = self.definition.rules.iter().map(|rule| {
             let id = &rule.id;
-            let description = &rule.description;
             let when: Vec<TokenStream> = rule
                 .when
                 .iter()
@@ -387,16 +433,22 @@ impl StructEmitter<'_> {
             let single = rule.then.len() == 1;
             let asserts = rule.then.iter().map(|a| {
                 let (broken, path) = assertion_tokens(self.model, a);
-                let at = path_tokens(path);
+                // A limit on two fields together (Width × Height) is about the object that
+                // holds them, not the first of them.
+                let at = match a {
+                    Assertion::ProductAtMost { .. } => parent_path_tokens(path),
+                    _ => path_tokens(path),
+                };
                 // A lone assertion joins the rule's conditions in one `if` (clippy's collapsible_if).
                 let guard = if single {
                     when.iter().chain([&broken]).cloned().collect()
                 } else {
                     vec![broken]
                 };
+                let message = self.rule_message(rule);
                 let violation = match rule.grade {
-                    Grade::Rejected => quote!(Violation::new(&#at, #id, #description)),
-                    Grade::Advisory => quote!(Violation::advisory(&#at, #id, #description)),
+                    Grade::Rejected => quote!(Violation::new(#at, #id, #message)),
+                    Grade::Advisory => quote!(Violation::advisory(#at, #id, #message)),
                 };
                 quote! {
                     if #(#guard)&&* {

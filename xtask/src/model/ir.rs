@@ -311,6 +311,8 @@ pub enum Condition {
         array: FieldPath,
         item: Box<Condition>,
     },
+    /// The field is set.
+    Present(FieldPath),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -97,6 +97,9 @@ impl Builder<'_> {
                 }
                 Some(Condition::OneOf { path, values })
             }
+            RawCondition::Present { present } => {
+                Some(Condition::Present(self.path(owner, present, pointer)?))
+            }
             RawCondition::Any { any, item } => {
                 let (array, item_type) = self.array_path(owner, any, pointer)?;
                 let item = self.condition(item_type, item, &pointer_join(pointer, "where"))?;
@@ -346,6 +349,9 @@ pub(super) enum RawCondition {
         any: String,
         #[serde(rename = "where")]
         item: Box<RawCondition>,
+    },
+    Present {
+        present: String,
     },
 }
 
