@@ -36,6 +36,7 @@
 //! `helpers.rs` and the examples are written by hand.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod helpers;
 #[rustfmt::skip]

@@ -1845,6 +1845,38 @@ impl Validate for MixConfig {
                 ),
             );
         }
+        if let (Some(list), Some(bound)) = (
+            self.mix_input_list.as_ref(),
+            self.mix_output_video_config.as_ref().map(|parent| parent.width),
+        ) {
+            for (index, item) in list.iter().enumerate() {
+                if item.right > bound {
+                    out.push(
+                        Violation::new(
+                            &at.field("MixInputList").index(index).field("Right"),
+                            "views-within-canvas-width",
+                            "Every MixInputList view must lie inside the canvas: its Right cannot exceed MixOutputVideoConfig.Width.",
+                        ),
+                    );
+                }
+            }
+        }
+        if let (Some(list), Some(bound)) = (
+            self.mix_input_list.as_ref(),
+            self.mix_output_video_config.as_ref().map(|parent| parent.height),
+        ) {
+            for (index, item) in list.iter().enumerate() {
+                if item.bottom > bound {
+                    out.push(
+                        Violation::new(
+                            &at.field("MixInputList").index(index).field("Bottom"),
+                            "views-within-canvas-height",
+                            "Every MixInputList view must lie inside the canvas: its Bottom cannot exceed MixOutputVideoConfig.Height.",
+                        ),
+                    );
+                }
+            }
+        }
         if self
             .mix_output_watermark_image_config
             .as_ref()

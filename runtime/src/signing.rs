@@ -7,6 +7,7 @@ use super::error::Error;
 use super::sensitive::SensitiveString;
 
 /// The signature version this client implements.
+#[doc(hidden)]
 pub const SIGNATURE_VERSION: &str = "2.0";
 
 /// Where the client reads the current time from. Replace it in tests to get fixed timestamps.
@@ -61,6 +62,7 @@ pub(super) fn os_random<const N: usize>() -> Result<[u8; N], Error> {
 
 /// The common query parameters of one signed request. Held in fixed-size buffers: signing
 /// allocates nothing.
+#[doc(hidden)]
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct SignedParameters {
     app_id: u32,
@@ -137,6 +139,7 @@ impl SignedParameters {
 
 /// `Signature` version 2.0: lowercase hex MD5 of AppId, SignatureNonce, ServerSecret and
 /// Timestamp, as decimal text, concatenated without separators.
+#[doc(hidden)]
 pub fn signature(
     app_id: u32,
     nonce: &str,

@@ -762,6 +762,11 @@ fn assertion_text(assertion: &Assertion) -> String {
         Assertion::LessOrEqual { left, right } => format!("{} <= {}", left.wire, right.wire),
         Assertion::GreaterThan { left, right } => format!("{} > {}", left.wire, right.wire),
         Assertion::AtMost { path, maximum } => format!("{} <= {maximum}", path.wire),
+        Assertion::EachAtMost {
+            array,
+            item_field,
+            bound,
+        } => format!("each {}.{} <= {}", array.wire, item_field.wire, bound.wire),
         Assertion::DifferenceAtMost {
             minuend,
             subtrahend,

@@ -44,6 +44,7 @@ pub struct Operation {
 }
 
 /// The common result envelope of ZEGOCLOUD responses (`Code`, `Message`, `RequestId`, `Data`).
+#[doc(hidden)]
 pub trait Envelope {
     /// The payload of a successful response.
     type Data;
@@ -52,6 +53,7 @@ pub trait Envelope {
 }
 
 /// The parts of a response envelope.
+#[doc(hidden)]
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnvelopeParts<T> {
     /// `Code`: 0 on success.
@@ -68,6 +70,7 @@ pub struct EnvelopeParts<T> {
 /// can be retried safely, through an idempotency key (`x-zego-idempotency-key` in the spec;
 /// the default means "no key": never retried), and which room it is about, for tracing
 /// (`x-zego-room-id`).
+#[doc(hidden)]
 pub trait RequestInfo {
     /// The key, when the request has one set.
     fn idempotency_key(&self) -> Option<&str> {
@@ -389,6 +392,7 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::RequestJson`] when `body` is not a valid `R`; otherwise as [`Client::execute`].
+    #[doc(hidden)]
     pub async fn execute_json<R, E>(
         &self,
         operation: &Operation,
@@ -414,6 +418,7 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::RequestJson`] when `body` is not a valid `R`; otherwise as [`Client::dry_run`].
+    #[doc(hidden)]
     pub fn dry_run_json<R>(&self, operation: &Operation, body: &str) -> Result<DryRun, Error>
     where
         R: Serialize + DeserializeOwned + Validate + Redact + Clone,

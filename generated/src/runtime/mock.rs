@@ -68,6 +68,7 @@ impl std::fmt::Debug for RecordedRequest {
 
 /// The API's actions as the mock knows them. The generated code implements it (one arm per
 /// operation of the spec), so this module depends on no particular spec.
+#[doc(hidden)]
 pub trait MockActions: Send + Sync + 'static {
     /// Checks `body` against `action`'s request type and makes up the `Data` of a successful
     /// answer; `None` when the API has no such action. `sequence` numbers the mock's requests
@@ -76,6 +77,7 @@ pub trait MockActions: Send + Sync + 'static {
 }
 
 /// The result of checking a request body against an action's request type.
+#[doc(hidden)]
 #[derive(Debug)]
 pub struct Checked {
     violations: Result<Vec<Violation>, String>,

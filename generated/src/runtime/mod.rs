@@ -25,6 +25,7 @@ mod codes;
 mod error;
 /// A local fake of the service for downstream tests (feature `mock`).
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 mod retry;
 mod sensitive;

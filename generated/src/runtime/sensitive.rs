@@ -64,6 +64,7 @@ impl<'de> serde::Deserialize<'de> for SensitiveString {
 
 /// Replaces every credential in a value with [`SensitiveString::REDACTED`], so the value can
 /// be shown (for example by a dry run) without leaking secrets.
+#[doc(hidden)]
 pub trait Redact {
     /// Overwrites the credentials held by `self` and everything inside it.
     fn redact(&mut self);

@@ -101,6 +101,10 @@ fn ranges_are_enforced_with_full_paths() {
                 "maximum"
             ),
             (
+                "RecordInputParams.MixConfig.MixInputList[2].Right",
+                "views-within-canvas-width"
+            ),
+            (
                 "RecordInputParams.MaxRecordTime",
                 "max-record-time-beyond-24-hours"
             ),
@@ -406,6 +410,32 @@ fn rules_vod_output_formats() {
             storage(Vendor::AlibabaCloudVod)
         )),
         vec![]
+    );
+}
+
+#[test]
+fn rules_views_within_canvas() {
+    let canvas = MixOutputVideoConfig::landscape_720p(); // 1280 x 720
+    let inside = MixInput::stream_view("a", Rect::at(0, 0, 1280, 720), 1);
+    let too_wide = MixInput::stream_view("b", Rect::at(640, 0, 700, 720), 1);
+    let too_large = MixInput::stream_view("c", Rect::at(0, 0, 1920, 1080), 1);
+    let mix = MixConfig::custom_layout("out", canvas, vec![inside, too_wide, too_large]);
+    assert_eq!(
+        violations(&mixed_with(mix)),
+        pairs(&[
+            (
+                "RecordInputParams.MixConfig.MixInputList[1].Right",
+                "views-within-canvas-width"
+            ),
+            (
+                "RecordInputParams.MixConfig.MixInputList[2].Right",
+                "views-within-canvas-width"
+            ),
+            (
+                "RecordInputParams.MixConfig.MixInputList[2].Bottom",
+                "views-within-canvas-height"
+            ),
+        ])
     );
 }
 

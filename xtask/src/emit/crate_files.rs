@@ -103,7 +103,12 @@ rust-version = "1.85"
 license = "MIT OR Apache-2.0"
 publish = false
 
-{runtime_tables}[dev-dependencies]
+{runtime_tables}[package.metadata.docs.rs]
+# Document the mock too, marked with the feature it needs.
+all-features = true
+rustdoc-args = ["--cfg", "docsrs"]
+
+[dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 {own_tables}"#
     )

@@ -330,6 +330,31 @@ pub(super) fn assertion_tokens<'a>(
             );
             (broken, left)
         }
+        Assertion::EachAtMost {
+            array,
+            item_field,
+            bound,
+        } => {
+            let item_check = item_exceeds(model, item_field);
+            let broken = match (
+                field_access(model, array, &root),
+                scalar_value(model, bound, &root),
+            ) {
+                (Access::Direct(list), Access::Direct(bound)) => {
+                    quote!({ let bound = #bound; #list.iter().any(|item| #item_check) })
+                }
+                (Access::Direct(list), Access::Maybe(bound)) => {
+                    quote!(#bound.is_some_and(|bound| #list.iter().any(|item| #item_check)))
+                }
+                (Access::Maybe(list), Access::Direct(bound)) => {
+                    quote!({ let bound = #bound; #list.is_some_and(|list| list.iter().any(|item| #item_check)) })
+                }
+                (Access::Maybe(list), Access::Maybe(bound)) => quote! {
+                    #list.zip(#bound).is_some_and(|(list, bound)| list.iter().any(|item| #item_check))
+                },
+            };
+            (broken, array)
+        }
         Assertion::AtMost { path, maximum } => {
             let maximum = TokenLiteral::i64_unsuffixed(*maximum);
             let broken = match scalar_value(model, path, &root) {
@@ -430,6 +455,60 @@ fn missing_at(model: &Model, path: &FieldPath, root: &TokenStream) -> TokenStrea
 }
 
 /// `at.field("A").field("B")` for a rule path.
+/// True when `item`'s field at `path` is set and greater than `bound`.
+fn item_exceeds(model: &Model, path: &FieldPath) -> TokenStream {
+    match scalar_value(model, path, &quote!(item)) {
+        Access::Direct(value) => quote!(#value > bound),
+        Access::Maybe(value) => quote!(#value.is_some_and(|value| value > bound)),
+    }
+}
+
+/// `EachAtMost` reported item by item: a loop pushing `violation(path)` for every item whose
+/// field exceeds the bound, at that item's index.
+pub(super) fn each_item_tokens(
+    model: &Model,
+    array: &FieldPath,
+    item_field: &FieldPath,
+    bound: &FieldPath,
+    violation: impl Fn(TokenStream) -> TokenStream,
+) -> TokenStream {
+    let root = quote!(self);
+    let item_check = item_exceeds(model, item_field);
+    let array_segments = array
+        .wire
+        .split('.')
+        .map(|segment| quote!(.field(#segment)));
+    let item_segments = item_field
+        .wire
+        .split('.')
+        .map(|segment| quote!(.field(#segment)));
+    let push = violation(quote!(&at #(#array_segments)* .index(index) #(#item_segments)*));
+    let each = quote! {
+        for (index, item) in list.iter().enumerate() {
+            if #item_check {
+                out.push(#push);
+            }
+        }
+    };
+    match (
+        field_access(model, array, &root),
+        scalar_value(model, bound, &root),
+    ) {
+        (Access::Direct(list), Access::Direct(bound)) => {
+            quote!({ let bound = #bound; let list = &#list; #each })
+        }
+        (Access::Direct(list), Access::Maybe(bound)) => {
+            quote!(if let Some(bound) = #bound { let list = &#list; #each })
+        }
+        (Access::Maybe(list), Access::Direct(bound)) => {
+            quote!(if let Some(list) = #list { let bound = #bound; #each })
+        }
+        (Access::Maybe(list), Access::Maybe(bound)) => {
+            quote!(if let (Some(list), Some(bound)) = (#list, #bound) { #each })
+        }
+    }
+}
+
 /// A reference to the path of the object holding the field at `path`.
 pub(super) fn parent_path_tokens(path: &FieldPath) -> TokenStream {
     let segments: Vec<&str> = path.wire.split('.').collect();

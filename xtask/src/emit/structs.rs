@@ -432,6 +432,26 @@ impl StructEmitter<'_> {
                 .collect();
             let single = rule.then.len() == 1;
             let asserts = rule.then.iter().map(|a| {
+                let message = self.rule_message(rule);
+                if let Assertion::EachAtMost {
+                    array,
+                    item_field,
+                    bound,
+                } = a
+                {
+                    let check = each_item_tokens(self.model, array, item_field, bound, |at| {
+                        match rule.grade {
+                            Grade::Rejected => quote!(Violation::new(#at, #id, #message)),
+                            Grade::Advisory => quote!(Violation::advisory(#at, #id, #message)),
+                        }
+                    });
+                    // With several assertions the rule's conditions already wrap them all.
+                    return if when.is_empty() || !single {
+                        check
+                    } else {
+                        quote!(if #(#when)&&* { #check })
+                    };
+                }
                 let (broken, path) = assertion_tokens(self.model, a);
                 // A limit on two fields together (Width × Height) is about the object that
                 // holds them, not the first of them.

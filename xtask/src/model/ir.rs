@@ -331,6 +331,13 @@ pub enum Assertion {
         left: FieldPath,
         right: FieldPath,
     },
+    /// In every item of `array`, `item_field` (relative to the item) is at most `bound`
+    /// (relative to the rule's owner); each item that breaks it is reported at its index.
+    EachAtMost {
+        array: FieldPath,
+        item_field: FieldPath,
+        bound: FieldPath,
+    },
     /// The field's value (its default when not set) is at most `maximum`.
     AtMost {
         path: FieldPath,

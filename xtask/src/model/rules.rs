@@ -144,6 +144,18 @@ impl Builder<'_> {
                 left: self.integer_path(owner, field, pointer)?,
                 right: self.integer_path(owner, greater_than, pointer)?,
             }),
+            RawAssertion::Each {
+                each,
+                field,
+                less_or_equal,
+            } => {
+                let (array, item_type) = self.array_path(owner, each, pointer)?;
+                Some(Assertion::EachAtMost {
+                    array,
+                    item_field: self.integer_path(item_type, field, pointer)?,
+                    bound: self.integer_path(owner, less_or_equal, pointer)?,
+                })
+            }
             RawAssertion::AtMost { field, at_most } => Some(Assertion::AtMost {
                 path: self.integer_path(owner, field, pointer)?,
                 maximum: *at_most,
@@ -376,6 +388,11 @@ pub(super) enum RawAssertion {
     AtMost {
         field: String,
         at_most: i64,
+    },
+    Each {
+        each: String,
+        field: String,
+        less_or_equal: String,
     },
     Difference {
         difference: [String; 2],
