@@ -9,9 +9,17 @@
 //! `ZEGO_BASE_URL` overrides the service address. It prints the `RequestId` and the
 //! response's `Data` as JSON, and exits non-zero with the error on failure. With `--dry-run`
 //! the signed request is printed (credentials in the body redacted) and nothing is sent.
+//!
+//! ```text
+//! ZEGO_CALLBACK_SECRET=... cargo run -p zego-cloudrecord --example cloudrecord -- verify-callback body.json
+//! ```
+//!
+//! checks a recording-status callback body (signature, age, shape) and prints its event; a
+//! forged, wrongly keyed, stale, unsigned or malformed one exits non-zero with the reason.
 
 use std::process::ExitCode;
 
+use zego_cloudrecord::callbacks::{self, CallbackEvent, CallbackVerifier};
 use zego_cloudrecord::{operations, Client, Error};
 
 #[tokio::main(flavor = "current_thread")]
@@ -28,7 +36,8 @@ async fn main() -> ExitCode {
 fn usage() -> String {
     let actions: Vec<&str> = operations::ALL.iter().map(|op| op.action).collect();
     format!(
-        "usage: cloudrecord <Action> [--dry-run] <request.json>\nactions: {}",
+        "usage: cloudrecord <Action> [--dry-run] <request.json>\n       \
+         cloudrecord verify-callback <body.json>\nactions: {}",
         actions.join(", ")
     )
 }
@@ -44,6 +53,9 @@ async fn run() -> Result<(), String> {
         }
     }
     let [action, path] = <[String; 2]>::try_from(positional).map_err(|_| usage())?;
+    if action == "verify-callback" {
+        return verify_callback(&path);
+    }
     let body =
         std::fs::read_to_string(&path).map_err(|error| format!("cannot read {path}: {error}"))?;
     let client = client_from_env()?;
@@ -61,6 +73,46 @@ async fn run() -> Result<(), String> {
     let data = serde_json::to_string_pretty(&response.data).map_err(|error| error.to_string())?;
     let request_id = response.request_id.as_deref().unwrap_or("(none)");
     print(&format!("RequestId: {request_id}\nData: {data}"));
+    Ok(())
+}
+
+/// Verifies a callback body with `ZEGO_CALLBACK_SECRET` and prints its event.
+fn verify_callback(path: &str) -> Result<(), String> {
+    let secret = std::env::var("ZEGO_CALLBACK_SECRET")
+        .map_err(|_| "ZEGO_CALLBACK_SECRET is not set".to_owned())?;
+    let body = std::fs::read(path).map_err(|error| format!("cannot read {path}: {error}"))?;
+    let verifier = CallbackVerifier::new(secret);
+    let callback = callbacks::verify(&verifier, &body)
+        .map_err(|refusal| format!("{path}: callback refused: {refusal}"))?;
+    let mut lines = vec![
+        format!("event: {:?}", callback.event_type),
+        format!(
+            "task_id: {}",
+            callback.task_id.as_deref().unwrap_or("(none)")
+        ),
+        format!(
+            "room_id: {}",
+            callback.room_id.as_deref().unwrap_or("(none)")
+        ),
+        format!("sequence: {:?}", callback.sequence),
+    ];
+    match callback.event() {
+        CallbackEvent::FilesUploaded { status, files } => {
+            lines.push(format!("upload_status: {status:?}"));
+            for file in files {
+                lines.push(format!(
+                    "file: {} {} ({} bytes, {} ms): {}",
+                    file.file_id.as_deref().unwrap_or("?"),
+                    file.file_url.as_deref().unwrap_or("(no URL)"),
+                    file.file_size.unwrap_or_default(),
+                    file.duration.unwrap_or_default(),
+                    file.outcome()
+                ));
+            }
+        }
+        other => lines.push(format!("detail: {other:?}")),
+    }
+    print(&lines.join("\n"));
     Ok(())
 }
 

@@ -22,6 +22,8 @@
 //!   with [`helpers`] for the common StartRecord requests.
 //! - [`Error`] is every failure, typed: validation, API return code, HTTP, transport,
 //!   decoding, signing, configuration.
+//! - [`callbacks`] verifies the recording-status callbacks ZEGOCLOUD sends and reads them as
+//!   typed events.
 //! - [`mock`] (feature `mock`) is a local fake of the service for downstream tests.
 //!
 //! Credentials (the ServerSecret and storage keys) are held in [`SensitiveString`] and never
@@ -38,6 +40,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod callbacks;
 pub mod helpers;
 #[rustfmt::skip]
 mod mock_actions;

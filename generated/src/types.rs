@@ -396,6 +396,643 @@ impl std::fmt::Display for TaskStatus {
     }
 }
 
+/// Media tracks a recorded file contains.
+///
+/// Values: 1 (AudioOnly), 2 (VideoOnly), 3 (AudioAndVideo).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MediaTrackType {
+    /// Audio track only.
+    /// Wire value: `1`.
+    AudioOnly,
+    /// Video track only.
+    /// Wire value: `2`.
+    VideoOnly,
+    /// Both audio and video tracks.
+    /// Wire value: `3`.
+    AudioAndVideo,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl MediaTrackType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::AudioOnly, Self::VideoOnly, Self::AudioAndVideo];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::AudioOnly => 1,
+            Self::VideoOnly => 2,
+            Self::AudioAndVideo => 3,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::AudioOnly,
+            2 => Self::VideoOnly,
+            3 => Self::AudioAndVideo,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for MediaTrackType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MediaTrackType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for MediaTrackType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The recording status callback: a JSON body ZEGOCLOUD POSTs to the callback URL
+/// (configured in the console, or per task in StartRecord's RecordOutputParams.CallbackUrl)
+/// when something happens to a recording task. The receiver answers any 2xx status; with
+/// no answer, ZEGOCLOUD tries twice more, 5 seconds apart, then drops the callback.
+/// Delivery is not guaranteed, so nothing essential should depend on callbacks alone.
+///
+/// Genuineness: `signature` is the lowercase hex SHA1 of the callback secret (not the
+/// ServerSecret), `timestamp` and `nonce`, sorted as strings and joined without separators.
+/// The scheme signs no part of the body, and the documentation sets no age limit.
+///
+/// Spec note: ZEGOCLOUD warns that it may add fields and event types, so every field here is optional and unknown ones are kept out of the way rather than refused. `timestamp` is a string of Unix seconds (a string in the documentation's sample, unlike `app_id`). Only the Chinese page documents the retries. The scope of `sequence` (per task or global) is not stated; together with `task_id` it identifies a delivery.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RecordingCallback {
+    /// The application's AppId.
+    ///
+    /// Wire name: `app_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<i64>,
+    /// ID of the recording task the event is about.
+    ///
+    /// Wire name: `task_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// ID of the recorded room.
+    ///
+    /// Wire name: `room_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Wire name: `event_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<CallbackEventType>,
+    /// A description of the event; often empty.
+    ///
+    /// Wire name: `message`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Random value that goes into `signature`.
+    ///
+    /// Wire name: `nonce`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+    /// When the callback was sent, as Unix seconds written as a string; goes into `signature`.
+    ///
+    /// Wire name: `timestamp`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    /// Lowercase hex SHA1 that shows the callback comes from ZEGOCLOUD.
+    ///
+    /// Wire name: `signature`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    /// Message sequence number, from 0.
+    ///
+    /// Wire name: `sequence`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
+    /// Wire name: `detail`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<CallbackDetail>,
+}
+
+impl RecordingCallback {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `app_id`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = Some(app_id);
+        self
+    }
+
+    /// Sets `task_id`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = Some(task_id.into());
+        self
+    }
+
+    /// Sets `room_id`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `event_type`.
+    #[must_use]
+    pub fn with_event_type(mut self, event_type: CallbackEventType) -> Self {
+        self.event_type = Some(event_type);
+        self
+    }
+
+    /// Sets `message`.
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// Sets `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = Some(nonce.into());
+        self
+    }
+
+    /// Sets `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = Some(timestamp.into());
+        self
+    }
+
+    /// Sets `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = Some(signature.into());
+        self
+    }
+
+    /// Sets `sequence`.
+    #[must_use]
+    pub fn with_sequence(mut self, sequence: i64) -> Self {
+        self.sequence = Some(sequence);
+        self
+    }
+
+    /// Sets `detail`.
+    #[must_use]
+    pub fn with_detail(mut self, detail: CallbackDetail) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+}
+
+/// What happened to the recording task.
+///
+/// Values: 1 (FilesUploaded), 2 (EndedAbnormally), 3 (ImageDownloadFailed), 4 (NoStreams), 5 (Finished), 6 (StreamMissing), 7 (Uploading), 102 (HlsFragmentUploaded), 201 (Paused), 202 (Resumed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CallbackEventType {
+    /// Upload of the recorded files finished (detail.upload_status, detail.file_info); snapshots also arrive this way.
+    /// Wire value: `1`.
+    FilesUploaded,
+    /// The task ended abnormally (detail.quit_reason).
+    /// Wire value: `2`.
+    EndedAbnormally,
+    /// A background or watermark image could not be downloaded (detail.image_type, detail.image_url).
+    /// Wire value: `3`.
+    ImageDownloadFailed,
+    /// The room has had no streams for 30 seconds; repeated every 30 seconds until one appears or the task times out.
+    /// Wire value: `4`.
+    NoStreams,
+    /// Recording finished normally.
+    /// Wire value: `5`.
+    Finished,
+    /// A stream to record does not exist (detail.stream_id).
+    /// Wire value: `6`.
+    StreamMissing,
+    /// Recording stopped and the files are being uploaded.
+    /// Wire value: `7`.
+    Uploading,
+    /// A real-time HLS fragment was uploaded (detail.file_url is the M3U8 playlist).
+    /// Wire value: `102`.
+    HlsFragmentUploaded,
+    /// The task was paused.
+    /// Wire value: `201`.
+    Paused,
+    /// The task was resumed.
+    /// Wire value: `202`.
+    Resumed,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl CallbackEventType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 10] = [
+        Self::FilesUploaded,
+        Self::EndedAbnormally,
+        Self::ImageDownloadFailed,
+        Self::NoStreams,
+        Self::Finished,
+        Self::StreamMissing,
+        Self::Uploading,
+        Self::HlsFragmentUploaded,
+        Self::Paused,
+        Self::Resumed,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::FilesUploaded => 1,
+            Self::EndedAbnormally => 2,
+            Self::ImageDownloadFailed => 3,
+            Self::NoStreams => 4,
+            Self::Finished => 5,
+            Self::StreamMissing => 6,
+            Self::Uploading => 7,
+            Self::HlsFragmentUploaded => 102,
+            Self::Paused => 201,
+            Self::Resumed => 202,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::FilesUploaded,
+            2 => Self::EndedAbnormally,
+            3 => Self::ImageDownloadFailed,
+            4 => Self::NoStreams,
+            5 => Self::Finished,
+            6 => Self::StreamMissing,
+            7 => Self::Uploading,
+            102 => Self::HlsFragmentUploaded,
+            201 => Self::Paused,
+            202 => Self::Resumed,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for CallbackEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CallbackEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for CallbackEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Event details; which fields are filled depends on event_type. Empty for events 4, 5, 7, 201 and 202.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackDetail {
+    /// For event 1, whether every file was uploaded.
+    ///
+    /// Wire name: `upload_status`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upload_status: Option<UploadStatus>,
+    /// For event 1, the files; an empty list means nothing was recorded (nobody published).
+    ///
+    /// Wire name: `file_info`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_info: Option<Vec<CallbackFile>>,
+    /// For event 2, why the task ended.
+    ///
+    /// Wire name: `quit_reason`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quit_reason: Option<QuitReason>,
+    /// For event 3, which image failed.
+    ///
+    /// Wire name: `image_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_type: Option<CallbackImageType>,
+    /// For event 3, the URL that could not be downloaded.
+    ///
+    /// Wire name: `image_url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// For events 6 and 102, the stream.
+    ///
+    /// Wire name: `stream_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<String>,
+    /// For event 102, the playlist's file name.
+    ///
+    /// Wire name: `file_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<String>,
+    /// For event 102, the M3U8 playlist's URL.
+    ///
+    /// Wire name: `file_url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_url: Option<String>,
+    /// Wire name: `media_track_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_track_type: Option<MediaTrackType>,
+}
+
+impl CallbackDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `upload_status`.
+    #[must_use]
+    pub fn with_upload_status(mut self, upload_status: UploadStatus) -> Self {
+        self.upload_status = Some(upload_status);
+        self
+    }
+
+    /// Sets `file_info`.
+    #[must_use]
+    pub fn with_file_info(mut self, file_info: Vec<CallbackFile>) -> Self {
+        self.file_info = Some(file_info);
+        self
+    }
+
+    /// Sets `quit_reason`.
+    #[must_use]
+    pub fn with_quit_reason(mut self, quit_reason: QuitReason) -> Self {
+        self.quit_reason = Some(quit_reason);
+        self
+    }
+
+    /// Sets `image_type`.
+    #[must_use]
+    pub fn with_image_type(mut self, image_type: CallbackImageType) -> Self {
+        self.image_type = Some(image_type);
+        self
+    }
+
+    /// Sets `image_url`.
+    #[must_use]
+    pub fn with_image_url(mut self, image_url: impl Into<String>) -> Self {
+        self.image_url = Some(image_url.into());
+        self
+    }
+
+    /// Sets `stream_id`.
+    #[must_use]
+    pub fn with_stream_id(mut self, stream_id: impl Into<String>) -> Self {
+        self.stream_id = Some(stream_id.into());
+        self
+    }
+
+    /// Sets `file_id`.
+    #[must_use]
+    pub fn with_file_id(mut self, file_id: impl Into<String>) -> Self {
+        self.file_id = Some(file_id.into());
+        self
+    }
+
+    /// Sets `file_url`.
+    #[must_use]
+    pub fn with_file_url(mut self, file_url: impl Into<String>) -> Self {
+        self.file_url = Some(file_url.into());
+        self
+    }
+
+    /// Sets `media_track_type`.
+    #[must_use]
+    pub fn with_media_track_type(mut self, media_track_type: MediaTrackType) -> Self {
+        self.media_track_type = Some(media_track_type);
+        self
+    }
+}
+
+/// One recorded file, as event 1 reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallbackFile {
+    /// The publisher's user ID; for a mixed recording, MixOutputStreamId.
+    ///
+    /// Wire name: `user_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The publisher's nickname; for a mixed recording, MixOutputStreamId.
+    ///
+    /// Wire name: `user_name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// The stream; for a mixed recording, MixOutputStreamId.
+    ///
+    /// Wire name: `stream_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<String>,
+    /// The file's name (see OutputFileRule).
+    ///
+    /// Wire name: `file_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<String>,
+    /// Alibaba Cloud VOD's VideoId or Tencent Cloud VOD's FileId; empty for other storage.
+    ///
+    /// Wire name: `video_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video_id: Option<String>,
+    /// The file's URL; not given for Qiniu Cloud Kodo and Alibaba Cloud VOD.
+    ///
+    /// Wire name: `file_url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_url: Option<String>,
+    /// The file's format (mp4, flv, hls, jpg, aac, and, though not listed, mp3 and ogg).
+    ///
+    /// Wire name: `output_file_format`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_file_format: Option<String>,
+    /// Size in bytes.
+    ///
+    /// Wire name: `file_size`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<i64>,
+    /// Length in milliseconds.
+    ///
+    /// Wire name: `duration`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<i64>,
+    /// Width in pixels.
+    ///
+    /// Wire name: `resolution_width`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution_width: Option<i64>,
+    /// Height in pixels.
+    ///
+    /// Wire name: `resolution_height`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution_height: Option<i64>,
+    /// Wire name: `media_track_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_track_type: Option<MediaTrackType>,
+    /// When the file began recording, as Unix milliseconds.
+    ///
+    /// Wire name: `begin_timestamp`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub begin_timestamp: Option<i64>,
+    /// A custom timestamp carried in the stream's SEI (English page only).
+    ///
+    /// Wire name: `custom_begin_timestamp`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_begin_timestamp: Option<i64>,
+    /// Where the file ended up.
+    ///
+    /// Wire name: `status`.
+    ///
+    /// Spec note: Pages before June 2025 also listed statuses 1 and 2; they decode as unknown values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CallbackFileStatus>,
+}
+
+impl CallbackFile {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `user_id`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `user_name`.
+    #[must_use]
+    pub fn with_user_name(mut self, user_name: impl Into<String>) -> Self {
+        self.user_name = Some(user_name.into());
+        self
+    }
+
+    /// Sets `stream_id`.
+    #[must_use]
+    pub fn with_stream_id(mut self, stream_id: impl Into<String>) -> Self {
+        self.stream_id = Some(stream_id.into());
+        self
+    }
+
+    /// Sets `file_id`.
+    #[must_use]
+    pub fn with_file_id(mut self, file_id: impl Into<String>) -> Self {
+        self.file_id = Some(file_id.into());
+        self
+    }
+
+    /// Sets `video_id`.
+    #[must_use]
+    pub fn with_video_id(mut self, video_id: impl Into<String>) -> Self {
+        self.video_id = Some(video_id.into());
+        self
+    }
+
+    /// Sets `file_url`.
+    #[must_use]
+    pub fn with_file_url(mut self, file_url: impl Into<String>) -> Self {
+        self.file_url = Some(file_url.into());
+        self
+    }
+
+    /// Sets `output_file_format`.
+    #[must_use]
+    pub fn with_output_file_format(
+        mut self,
+        output_file_format: impl Into<String>,
+    ) -> Self {
+        self.output_file_format = Some(output_file_format.into());
+        self
+    }
+
+    /// Sets `file_size`.
+    #[must_use]
+    pub fn with_file_size(mut self, file_size: i64) -> Self {
+        self.file_size = Some(file_size);
+        self
+    }
+
+    /// Sets `duration`.
+    #[must_use]
+    pub fn with_duration(mut self, duration: i64) -> Self {
+        self.duration = Some(duration);
+        self
+    }
+
+    /// Sets `resolution_width`.
+    #[must_use]
+    pub fn with_resolution_width(mut self, resolution_width: i64) -> Self {
+        self.resolution_width = Some(resolution_width);
+        self
+    }
+
+    /// Sets `resolution_height`.
+    #[must_use]
+    pub fn with_resolution_height(mut self, resolution_height: i64) -> Self {
+        self.resolution_height = Some(resolution_height);
+        self
+    }
+
+    /// Sets `media_track_type`.
+    #[must_use]
+    pub fn with_media_track_type(mut self, media_track_type: MediaTrackType) -> Self {
+        self.media_track_type = Some(media_track_type);
+        self
+    }
+
+    /// Sets `begin_timestamp`.
+    #[must_use]
+    pub fn with_begin_timestamp(mut self, begin_timestamp: i64) -> Self {
+        self.begin_timestamp = Some(begin_timestamp);
+        self
+    }
+
+    /// Sets `custom_begin_timestamp`.
+    #[must_use]
+    pub fn with_custom_begin_timestamp(mut self, custom_begin_timestamp: i64) -> Self {
+        self.custom_begin_timestamp = Some(custom_begin_timestamp);
+        self
+    }
+
+    /// Sets `status`.
+    #[must_use]
+    pub fn with_status(mut self, status: CallbackFileStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
 /// Request body of StartRecord.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3930,8 +4567,6 @@ pub struct RecordFile {
     /// Wire name: `ResolutionHeight`.
     #[serde(rename = "ResolutionHeight", skip_serializing_if = "Option::is_none")]
     pub resolution_height: Option<i64>,
-    /// Media tracks the file contains.
-    ///
     /// Wire name: `MediaTrackType`.
     #[serde(rename = "MediaTrackType", skip_serializing_if = "Option::is_none")]
     pub media_track_type: Option<MediaTrackType>,
@@ -4878,6 +5513,376 @@ impl<'de> serde::Deserialize<'de> for MixInputFillMode {
 }
 
 impl std::fmt::Display for MixInputFillMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// For event 1, whether every file was uploaded.
+///
+/// Values: 1 (AllUploaded), 2 (SomeFailed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UploadStatus {
+    /// Every file reached the cloud storage.
+    /// Wire value: `1`.
+    AllUploaded,
+    /// At least one file did not (see each file's status).
+    /// Wire value: `2`.
+    SomeFailed,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl UploadStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::AllUploaded, Self::SomeFailed];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::AllUploaded => 1,
+            Self::SomeFailed => 2,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::AllUploaded,
+            2 => Self::SomeFailed,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for UploadStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for UploadStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// For event 2, why the task ended.
+///
+/// Values: 1 (ServiceFailedToStart), 2 (CannotJoinRoom), 3 (IdleTimeout), 4 (MaxRecordTimeReached), 5 (EngineFailedToStart), 6 (NetworkLost), 1001 (UnknownError), 1002 (FileNameTooLong), 1003 (CannotOpenFile), 1004 (OutOfStorage), 1005 (EngineInitFailed), 1006 (FileHeaderWriteFailed), 1007 (FileWriteEbadf), 1008 (FileWriteEio), 1009 (InternalChannelError), 1010 (UnsupportedOutputFormat), 1011 (IllegalState).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QuitReason {
+    /// The recording service could not start; start a new recording.
+    /// Wire value: `1`.
+    ServiceFailedToStart,
+    /// The service could not join the room; make sure it can be joined.
+    /// Wire value: `2`.
+    CannotJoinRoom,
+    /// No stream or whiteboard for longer than MaxIdleTime; the task ended by itself.
+    /// Wire value: `3`.
+    IdleTimeout,
+    /// MaxRecordTime was reached; the task ended by itself.
+    /// Wire value: `4`.
+    MaxRecordTimeReached,
+    /// The recording engine could not start; start a new recording.
+    /// Wire value: `5`.
+    EngineFailedToStart,
+    /// The recording service lost its network connection; start a new recording.
+    /// Wire value: `6`.
+    NetworkLost,
+    /// An unknown recording error; start a new recording.
+    /// Wire value: `1001`.
+    UnknownError,
+    /// The file name is too long; see OutputFileRule.
+    /// Wire value: `1002`.
+    FileNameTooLong,
+    /// A recording file could not be opened; start a new recording.
+    /// Wire value: `1003`.
+    CannotOpenFile,
+    /// The recording service ran out of storage space; start a new recording.
+    /// Wire value: `1004`.
+    OutOfStorage,
+    /// The recording engine failed to initialise; start a new recording.
+    /// Wire value: `1005`.
+    EngineInitFailed,
+    /// A file header could not be written; start a new recording.
+    /// Wire value: `1006`.
+    FileHeaderWriteFailed,
+    /// A file write failed (EBADF); start a new recording.
+    /// Wire value: `1007`.
+    FileWriteEbadf,
+    /// A file write failed (EIO); start a new recording.
+    /// Wire value: `1008`.
+    FileWriteEio,
+    /// An internal channel failed; start a new recording.
+    /// Wire value: `1009`.
+    InternalChannelError,
+    /// The output file format is not supported; see OutputFileFormat.
+    /// Wire value: `1010`.
+    UnsupportedOutputFormat,
+    /// The recording was in an illegal state; start a new recording.
+    /// Wire value: `1011`.
+    IllegalState,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl QuitReason {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 17] = [
+        Self::ServiceFailedToStart,
+        Self::CannotJoinRoom,
+        Self::IdleTimeout,
+        Self::MaxRecordTimeReached,
+        Self::EngineFailedToStart,
+        Self::NetworkLost,
+        Self::UnknownError,
+        Self::FileNameTooLong,
+        Self::CannotOpenFile,
+        Self::OutOfStorage,
+        Self::EngineInitFailed,
+        Self::FileHeaderWriteFailed,
+        Self::FileWriteEbadf,
+        Self::FileWriteEio,
+        Self::InternalChannelError,
+        Self::UnsupportedOutputFormat,
+        Self::IllegalState,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::ServiceFailedToStart => 1,
+            Self::CannotJoinRoom => 2,
+            Self::IdleTimeout => 3,
+            Self::MaxRecordTimeReached => 4,
+            Self::EngineFailedToStart => 5,
+            Self::NetworkLost => 6,
+            Self::UnknownError => 1001,
+            Self::FileNameTooLong => 1002,
+            Self::CannotOpenFile => 1003,
+            Self::OutOfStorage => 1004,
+            Self::EngineInitFailed => 1005,
+            Self::FileHeaderWriteFailed => 1006,
+            Self::FileWriteEbadf => 1007,
+            Self::FileWriteEio => 1008,
+            Self::InternalChannelError => 1009,
+            Self::UnsupportedOutputFormat => 1010,
+            Self::IllegalState => 1011,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::ServiceFailedToStart,
+            2 => Self::CannotJoinRoom,
+            3 => Self::IdleTimeout,
+            4 => Self::MaxRecordTimeReached,
+            5 => Self::EngineFailedToStart,
+            6 => Self::NetworkLost,
+            1001 => Self::UnknownError,
+            1002 => Self::FileNameTooLong,
+            1003 => Self::CannotOpenFile,
+            1004 => Self::OutOfStorage,
+            1005 => Self::EngineInitFailed,
+            1006 => Self::FileHeaderWriteFailed,
+            1007 => Self::FileWriteEbadf,
+            1008 => Self::FileWriteEio,
+            1009 => Self::InternalChannelError,
+            1010 => Self::UnsupportedOutputFormat,
+            1011 => Self::IllegalState,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for QuitReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for QuitReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for QuitReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// For event 3, which image failed.
+///
+/// Values: 1 (CanvasBackground), 2 (Watermark), 3 (DefaultViewBackground), 4 (ViewBackground).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CallbackImageType {
+    /// The canvas background (MixOutputBackgroundImage).
+    /// Wire value: `1`.
+    CanvasBackground,
+    /// The watermark (MixOutputWatermarkImage).
+    /// Wire value: `2`.
+    Watermark,
+    /// The default background of a view (DefaultMixStreamBackgroundImage).
+    /// Wire value: `3`.
+    DefaultViewBackground,
+    /// A custom layout view's background (MixInputList\[\].BackgroundImage).
+    /// Wire value: `4`.
+    ViewBackground,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl CallbackImageType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 4] = [
+        Self::CanvasBackground,
+        Self::Watermark,
+        Self::DefaultViewBackground,
+        Self::ViewBackground,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::CanvasBackground => 1,
+            Self::Watermark => 2,
+            Self::DefaultViewBackground => 3,
+            Self::ViewBackground => 4,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::CanvasBackground,
+            2 => Self::Watermark,
+            3 => Self::DefaultViewBackground,
+            4 => Self::ViewBackground,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for CallbackImageType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CallbackImageType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for CallbackImageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Where the file ended up.
+///
+/// Values: 3 (Uploaded), 4 (InBackupStorage), 5 (UploadFailed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CallbackFileStatus {
+    /// Uploaded to your cloud storage.
+    /// Wire value: `3`.
+    Uploaded,
+    /// The upload to your cloud storage failed; the file is in ZEGOCLOUD's backup storage, which keeps it for 3 days only: download it soon.
+    /// Wire value: `4`.
+    InBackupStorage,
+    /// The upload failed both to your cloud storage and to ZEGOCLOUD's backup storage.
+    /// Wire value: `5`.
+    UploadFailed,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl CallbackFileStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [
+        Self::Uploaded,
+        Self::InBackupStorage,
+        Self::UploadFailed,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Uploaded => 3,
+            Self::InBackupStorage => 4,
+            Self::UploadFailed => 5,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            3 => Self::Uploaded,
+            4 => Self::InBackupStorage,
+            5 => Self::UploadFailed,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for CallbackFileStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CallbackFileStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for CallbackFileStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.wire_value(), f)
     }
@@ -5861,75 +6866,6 @@ impl<'de> serde::Deserialize<'de> for RecordFileFormat {
 }
 
 impl std::fmt::Display for RecordFileFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.wire_value(), f)
-    }
-}
-
-/// Media tracks the file contains.
-///
-/// Values: 1 (AudioOnly), 2 (VideoOnly), 3 (AudioAndVideo).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MediaTrackType {
-    /// Audio track only.
-    /// Wire value: `1`.
-    AudioOnly,
-    /// Video track only.
-    /// Wire value: `2`.
-    VideoOnly,
-    /// Both audio and video tracks.
-    /// Wire value: `3`.
-    AudioAndVideo,
-    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
-    Unknown(i64),
-}
-
-impl MediaTrackType {
-    /// Every value the spec lists, in its order.
-    pub const KNOWN: [Self; 3] = [Self::AudioOnly, Self::VideoOnly, Self::AudioAndVideo];
-
-    /// The value sent on the wire.
-    pub const fn wire_value(self) -> i64 {
-        match self {
-            Self::AudioOnly => 1,
-            Self::VideoOnly => 2,
-            Self::AudioAndVideo => 3,
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a wire value; values the spec does not list become `Unknown`.
-    pub const fn from_wire_value(value: i64) -> Self {
-        match value {
-            1 => Self::AudioOnly,
-            2 => Self::VideoOnly,
-            3 => Self::AudioAndVideo,
-            other => Self::Unknown(other),
-        }
-    }
-
-    /// Whether this is one of the values the spec lists.
-    pub const fn is_known(self) -> bool {
-        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
-    }
-}
-
-impl serde::Serialize for MediaTrackType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.wire_value())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MediaTrackType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
-    }
-}
-
-impl std::fmt::Display for MediaTrackType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.wire_value(), f)
     }

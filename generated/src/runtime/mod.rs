@@ -18,6 +18,7 @@
 //! unit tests, if any, are its last item, starting at a line `#[cfg(test)]`.
 #![deny(missing_docs)]
 
+mod callback;
 mod client;
 // Written by `cargo xtask codegen` from the spec's return codes, and left as it prints it.
 #[rustfmt::skip]
@@ -32,6 +33,7 @@ mod sensitive;
 mod signing;
 mod validation;
 
+pub use callback::*;
 pub use client::*;
 pub use error::*;
 pub use retry::*;

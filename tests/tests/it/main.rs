@@ -7,6 +7,7 @@
 
 mod api_diff;
 mod baseline;
+mod callbacks;
 mod checks;
 mod client;
 mod codegen_snapshots;

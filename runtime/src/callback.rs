@@ -1,0 +1,368 @@
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use sha1::{Digest, Sha1};
+
+use super::sensitive::SensitiveString;
+use super::signing::{ascii, hex_bytes, Clock, SystemClock};
+
+/// The largest callback body a verifier reads by default. Callbacks are small (a file list
+/// of a few hundred bytes a file); anything larger is refused before it is parsed.
+pub const DEFAULT_MAX_CALLBACK_BYTES: usize = 64 * 1024;
+
+/// How old a callback's `timestamp` may be by default. The documentation sets no limit;
+/// ZEGOCLOUD retries a callback twice, 5 seconds apart, so ten minutes leaves room for
+/// clock skew and slow delivery while bounding replays.
+pub const DEFAULT_MAX_CALLBACK_AGE: Duration = Duration::from_secs(600);
+
+/// Checks recording-status callbacks: size, JSON, signature and age, then decodes them.
+///
+/// The signature is the lowercase hex SHA1 of the callback secret, `timestamp` and `nonce`,
+/// sorted as strings and joined. What the scheme cannot protect: it signs no part of the
+/// body, so whoever sees one genuine callback can change its `detail`, `task_id` or
+/// `event_type` and replay it with the same `timestamp`, `nonce` and `signature` until the
+/// maximum age runs out; and it is a plain hash, not an HMAC. Serve the endpoint over HTTPS,
+/// keep the maximum age short, and treat a callback as a hint to check with
+/// DescribeRecordStatus before acting on anything that matters.
+#[derive(Clone)]
+pub struct CallbackVerifier {
+    secret: SensitiveString,
+    max_age: Duration,
+    max_body_bytes: usize,
+    clock: Arc<dyn Clock>,
+}
+
+impl fmt::Debug for CallbackVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallbackVerifier")
+            .field("secret", &self.secret)
+            .field("max_age", &self.max_age)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CallbackVerifier {
+    /// A verifier for the project's callback secret (shown in the ZEGOCLOUD console; not
+    /// the ServerSecret), with the default limits.
+    pub fn new(callback_secret: impl Into<SensitiveString>) -> Self {
+        Self {
+            secret: callback_secret.into(),
+            max_age: DEFAULT_MAX_CALLBACK_AGE,
+            max_body_bytes: DEFAULT_MAX_CALLBACK_BYTES,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// How old (and how far in the future) a callback's `timestamp` may be.
+    #[must_use]
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = max_age;
+        self
+    }
+
+    /// The largest body accepted, in bytes.
+    #[must_use]
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// Where the current time comes from (for tests).
+    #[must_use]
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Checks `body` and decodes it as `T`: refused when too large, not JSON (or nested too
+    /// deep), unsigned, wrongly signed, too old or from the future. Never panics, and reads
+    /// at most the configured number of bytes.
+    ///
+    /// # Errors
+    /// A [`CallbackRefusal`] saying why; it never contains the secret.
+    pub fn verify<T: DeserializeOwned>(&self, body: &[u8]) -> Result<T, CallbackRefusal> {
+        if body.len() > self.max_body_bytes {
+            return Err(CallbackRefusal::TooLarge {
+                limit: self.max_body_bytes,
+            });
+        }
+        // serde_json limits nesting (128 levels) and reports deeper input as an error.
+        let value: serde_json::Value =
+            serde_json::from_slice(body).map_err(|error| CallbackRefusal::NotJson {
+                message: error.to_string(),
+            })?;
+        let text = |name: &'static str| match &value[name] {
+            serde_json::Value::String(text) if !text.is_empty() => Ok(text.clone()),
+            // The documentation's sample writes `timestamp` as a string; a number is the same.
+            serde_json::Value::Number(number) => Ok(number.to_string()),
+            _ => Err(CallbackRefusal::Unsigned { missing: name }),
+        };
+        let (signature, timestamp, nonce) =
+            (text("signature")?, text("timestamp")?, text("nonce")?);
+        let expected = callback_signature(&self.secret, &timestamp, &nonce);
+        if !constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
+            return Err(CallbackRefusal::BadSignature);
+        }
+        let sent: i64 = timestamp
+            .trim()
+            .parse()
+            .map_err(|_| CallbackRefusal::BadTimestamp { timestamp })?;
+        let age = self.clock.unix_seconds().saturating_sub(sent);
+        let limit = i64::try_from(self.max_age.as_secs()).unwrap_or(i64::MAX);
+        if age > limit {
+            return Err(CallbackRefusal::Stale {
+                age_seconds: age,
+                max_age_seconds: limit,
+            });
+        }
+        if -age > limit {
+            return Err(CallbackRefusal::FromTheFuture {
+                seconds_ahead: -age,
+            });
+        }
+        serde_json::from_value(value).map_err(|error| CallbackRefusal::NotACallback {
+            message: error.to_string(),
+        })
+    }
+}
+
+/// The signature of a callback: lowercase hex SHA1 of `secret`, `timestamp` and `nonce`,
+/// sorted as strings and joined without separators.
+pub fn callback_signature(secret: &SensitiveString, timestamp: &str, nonce: &str) -> String {
+    let mut parts = [secret.expose_secret(), timestamp, nonce];
+    parts.sort_unstable();
+    let mut hasher = Sha1::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+    }
+    let digest: [u8; 20] = hasher.finalize().into();
+    let hex: [u8; 40] = hex_bytes(&digest);
+    ascii(&hex).to_owned()
+}
+
+/// Equality that takes as long for any two inputs of one length, so timing does not tell an
+/// attacker how much of a forged signature was right.
+fn constant_time_eq(expected: &[u8], given: &[u8]) -> bool {
+    if expected.len() != given.len() {
+        return false;
+    }
+    expected
+        .iter()
+        .zip(given)
+        .fold(0_u8, |difference, (a, b)| difference | (a ^ b))
+        == 0
+}
+
+/// Why a callback was refused. The messages never contain the secret.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallbackRefusal {
+    /// The body is larger than the verifier accepts.
+    #[error("the callback body exceeds {limit} bytes")]
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The body is not JSON (or nests too deep).
+    #[error("the callback body is not JSON: {message}")]
+    NotJson {
+        /// The parser's account.
+        message: String,
+    },
+    /// A field the signature needs is missing or empty.
+    #[error("the callback is not signed: `{missing}` is missing")]
+    Unsigned {
+        /// The missing field.
+        missing: &'static str,
+    },
+    /// The signature does not match: forged, changed, or signed with another secret.
+    #[error("the callback's signature is wrong (forged, or signed with another callback secret)")]
+    BadSignature,
+    /// `timestamp` is not a number of seconds.
+    #[error("the callback's timestamp `{timestamp}` is not Unix seconds")]
+    BadTimestamp {
+        /// What was sent.
+        timestamp: String,
+    },
+    /// The callback is older than the verifier accepts (a replay, or a very late delivery).
+    #[error("the callback is {age_seconds} s old, more than the {max_age_seconds} s accepted")]
+    Stale {
+        /// Its age.
+        age_seconds: i64,
+        /// The limit.
+        max_age_seconds: i64,
+    },
+    /// The callback's timestamp lies further in the future than clocks drift.
+    #[error("the callback's timestamp is {seconds_ahead} s in the future")]
+    FromTheFuture {
+        /// How far.
+        seconds_ahead: i64,
+    },
+    /// Genuine, but not shaped like a callback (a field of the wrong type).
+    #[error("the callback does not decode: {message}")]
+    NotACallback {
+        /// The decoder's account.
+        message: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct At(i64);
+
+    impl Clock for At {
+        fn unix_seconds(&self) -> i64 {
+            self.0
+        }
+    }
+
+    fn verifier(now: i64) -> CallbackVerifier {
+        CallbackVerifier::new("secret").clock(Arc::new(At(now)))
+    }
+
+    fn body(timestamp: &str, nonce: &str, signature: &str) -> Vec<u8> {
+        serde_json::json!({
+            "task_id": "t", "event_type": 5, "nonce": nonce,
+            "timestamp": timestamp, "signature": signature, "sequence": 1
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    #[test]
+    fn the_documented_example_signs_as_documented() {
+        assert_eq!(
+            callback_signature(&"secret".into(), "1470820198", "123412"),
+            "5bd59fd62953a8059fb7eaba95720f66d19e4517"
+        );
+    }
+
+    #[test]
+    fn genuine_fresh_callbacks_decode() {
+        let good = body(
+            "1470820198",
+            "123412",
+            "5bd59fd62953a8059fb7eaba95720f66d19e4517",
+        );
+        let value: serde_json::Value = verifier(1_470_820_200).verify(&good).expect("genuine");
+        assert_eq!(value["task_id"], "t");
+        // Exactly at the limit is still accepted; a second later is not.
+        assert!(verifier(1_470_820_198 + 600)
+            .verify::<serde_json::Value>(&good)
+            .is_ok());
+        assert_eq!(
+            verifier(1_470_820_198 + 601).verify::<serde_json::Value>(&good),
+            Err(CallbackRefusal::Stale {
+                age_seconds: 601,
+                max_age_seconds: 600
+            })
+        );
+        assert_eq!(
+            verifier(1_470_820_198 - 601).verify::<serde_json::Value>(&good),
+            Err(CallbackRefusal::FromTheFuture { seconds_ahead: 601 })
+        );
+        assert!(verifier(1_470_820_198 - 600)
+            .verify::<serde_json::Value>(&good)
+            .is_ok());
+    }
+
+    #[test]
+    fn forged_unsigned_and_malformed_callbacks_are_refused() {
+        let now = verifier(1_470_820_200);
+        let forged = body(
+            "1470820198",
+            "123412",
+            "5bd59fd62953a8059fb7eaba95720f66d19e4518",
+        );
+        assert_eq!(
+            now.verify::<serde_json::Value>(&forged),
+            Err(CallbackRefusal::BadSignature)
+        );
+        let short = body("1470820198", "123412", "5bd59fd6");
+        assert_eq!(
+            now.verify::<serde_json::Value>(&short),
+            Err(CallbackRefusal::BadSignature)
+        );
+        let other_key = CallbackVerifier::new("not-secret").clock(Arc::new(At(1_470_820_200)));
+        let good = body(
+            "1470820198",
+            "123412",
+            "5bd59fd62953a8059fb7eaba95720f66d19e4517",
+        );
+        assert_eq!(
+            other_key.verify::<serde_json::Value>(&good),
+            Err(CallbackRefusal::BadSignature)
+        );
+        let unsigned = body("1470820198", "123412", "");
+        assert_eq!(
+            now.verify::<serde_json::Value>(&unsigned),
+            Err(CallbackRefusal::Unsigned {
+                missing: "signature"
+            })
+        );
+        assert!(matches!(
+            now.verify::<serde_json::Value>(b"{nope"),
+            Err(CallbackRefusal::NotJson { .. })
+        ));
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(matches!(
+            now.verify::<serde_json::Value>(deep.as_bytes()),
+            Err(CallbackRefusal::NotJson { .. })
+        ));
+        let huge = vec![b' '; DEFAULT_MAX_CALLBACK_BYTES + 1];
+        assert_eq!(
+            now.verify::<serde_json::Value>(&huge),
+            Err(CallbackRefusal::TooLarge {
+                limit: DEFAULT_MAX_CALLBACK_BYTES
+            })
+        );
+        let signature = callback_signature(&"secret".into(), "soon", "1");
+        assert_eq!(
+            now.verify::<serde_json::Value>(&body("soon", "1", &signature)),
+            Err(CallbackRefusal::BadTimestamp {
+                timestamp: "soon".to_owned()
+            })
+        );
+    }
+
+    #[test]
+    fn numeric_timestamps_count_and_wrong_shapes_are_refused_after_the_signature() {
+        let signature = callback_signature(&"secret".into(), "1470820198", "7");
+        let numeric =
+            serde_json::json!({"timestamp": 1_470_820_198, "nonce": "7", "signature": signature});
+        let now = verifier(1_470_820_198);
+        assert!(now
+            .verify::<serde_json::Value>(numeric.to_string().as_bytes())
+            .is_ok());
+        #[derive(Debug, serde::Deserialize)]
+        struct Shape {
+            #[allow(dead_code)]
+            sequence: String,
+        }
+        let wrong = body("1470820198", "7", &signature);
+        assert!(matches!(
+            now.verify::<Shape>(&wrong),
+            Err(CallbackRefusal::NotACallback { .. })
+        ));
+    }
+
+    #[test]
+    fn constant_time_comparison_is_plain_equality() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(constant_time_eq(b"", b""));
+    }
+
+    #[test]
+    fn the_secret_stays_out_of_debug() {
+        let debug = format!("{:?}", CallbackVerifier::new("canary-callback-secret"));
+        assert!(!debug.contains("canary"), "{debug}");
+    }
+}
