@@ -22,6 +22,10 @@
 //!   with [`helpers`] for the common StartRecord requests.
 //! - [`Error`] is every failure, typed: validation, API return code, HTTP, transport,
 //!   decoding, signing, configuration.
+//! - [`lifecycle`]: a task's life in a few calls. [`Client::start_recording`] returns a
+//!   [`lifecycle::RecordingTask`] with `stop`, `pause`, `resume`, `update_layout`,
+//!   `update_whiteboard`, `take_snapshot` and `status`; `wait_for_files` polls until the files
+//!   are uploaded; [`Client::tasks`] lists tasks as an async stream over any time range.
 //! - [`callbacks`] verifies the recording-status callbacks ZEGOCLOUD sends and reads them as
 //!   typed events.
 //! - [`mock`] (feature `mock`) is a local fake of the service for downstream tests.
@@ -42,8 +46,13 @@
 
 pub mod callbacks;
 pub mod helpers;
+pub mod lifecycle;
 #[rustfmt::skip]
 mod mock_actions;
+/// A mock that behaves like the service (feature `mock`).
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock_service;
 /// Descriptors of the API's operations, for [`Client::dry_run`] and [`Client::execute`].
 #[rustfmt::skip]
 pub mod operations;

@@ -71,6 +71,19 @@ pub trait MockActions: Send + Sync + 'static {
     /// answer; `None` when the API has no such action. `sequence` numbers the mock's requests
     /// from 1, for made-up ids.
     fn check(&self, action: &str, body: &[u8], sequence: u64) -> Option<Checked>;
+
+    /// The answer to a valid request that no programmed response overrides: its `Data`
+    /// (by default the made-up `data`), or a return code and message. A mock that keeps
+    /// state (tasks and their status) changes it here, and only here.
+    fn respond(
+        &self,
+        action: &str,
+        body: &[u8],
+        data: serde_json::Value,
+    ) -> Result<serde_json::Value, (ApiCode, String)> {
+        let _ = (action, body);
+        Ok(data)
+    }
 }
 
 /// The result of checking a request body against an action's request type.
@@ -270,8 +283,11 @@ fn answer(
     let sequence = state.sequence;
     let action = request.query.get("Action").cloned();
     let signature_problem = signature_problem(&request.query, app_id, secret);
+    // A request with a bad signature never reaches the actions, as it would not reach the
+    // service.
     let checked = action
         .as_deref()
+        .filter(|_| signature_problem.is_none())
         .and_then(|action| actions.check(action, &request.body, sequence));
     let (violations, decode_problem, data) = match checked {
         Some(Checked {
@@ -320,7 +336,23 @@ fn answer(
         let programmed = state.queue.pop_front().unwrap_or(MockResponse::Success);
         let bytes = match &programmed {
             MockResponse::Success | MockResponse::Delay(_) => {
-                envelope(sequence, 0, "success", Some(data))
+                let action = action.as_deref().unwrap_or_default();
+                match actions.respond(action, &request.body, data) {
+                    Ok(data) => envelope(sequence, 0, "success", Some(data)),
+                    Err((code, message)) => {
+                        let bytes = envelope(sequence, code.wire_value(), &message, None);
+                        let refused = MockResponse::ApiError { code, message };
+                        return finish(
+                            &mut state,
+                            request,
+                            action,
+                            signature_problem.is_none(),
+                            violations,
+                            refused,
+                            bytes,
+                        );
+                    }
+                }
             }
             MockResponse::ApiError { code, message } => {
                 envelope(sequence, code.wire_value(), message, None)
@@ -329,15 +361,37 @@ fn answer(
         };
         (bytes, programmed)
     };
+    let action = action.unwrap_or_default();
+    finish(
+        &mut state,
+        request,
+        &action,
+        signature_problem.is_none(),
+        violations,
+        recorded,
+        response,
+    )
+}
+
+/// Records the request and what was answered, and returns the answer.
+fn finish(
+    state: &mut State,
+    request: &HttpRequest,
+    action: &str,
+    signature_valid: bool,
+    violations: Vec<Violation>,
+    recorded: MockResponse,
+    response: Vec<u8>,
+) -> (Vec<u8>, Option<Duration>) {
     let delay = match recorded {
         MockResponse::Delay(delay) => Some(delay),
         _ => None,
     };
     state.requests.push(RecordedRequest {
-        action,
+        action: (!action.is_empty()).then(|| action.to_owned()),
         query: request.query.clone(),
         body: serde_json::from_slice(&request.body).unwrap_or(serde_json::Value::Null),
-        signature_valid: signature_problem.is_none(),
+        signature_valid,
         violations,
         response: recorded,
     });

@@ -17,6 +17,7 @@ mod faults;
 mod fixtures_compile;
 mod freshness;
 mod generator_fuzz;
+mod lifecycle;
 mod mock;
 mod observability;
 mod retry;

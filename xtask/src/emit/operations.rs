@@ -121,8 +121,9 @@ pub(super) fn mock_actions_rs(model: &Model) -> TokenStream {
         quote!(_sequence)
     };
     let body = quote! {
-        /// The actions of this API, for the mock server: each decodes and validates its
-        /// request type and makes up the `Data` of a successful answer.
+        /// The actions of this API, for the mock server (`MockServer::start_with`): each
+        /// decodes and validates its request type and makes up the `Data` of a successful
+        /// answer. It keeps no state.
         #[derive(Clone, Copy, Debug, Default)]
         pub struct Actions;
 
@@ -135,25 +136,11 @@ pub(super) fn mock_actions_rs(model: &Model) -> TokenStream {
             }
         }
 
-        impl MockServer {
-            /// Starts the mock on 127.0.0.1 (random port) for `app_id` and its ServerSecret,
-            /// answering every action of this API.
-            ///
-            /// # Errors
-            /// When no local port can be bound.
-            pub async fn start(
-                app_id: u32,
-                server_secret: impl Into<SensitiveString>,
-            ) -> std::io::Result<Self> {
-                Self::start_with(app_id, server_secret, Actions).await
-            }
-        }
     };
     let types = imports(&body, quote!(super::types), &type_names(model));
     quote! {
         #![cfg(feature = "mock")]
-        use super::runtime::mock::{Checked, MockActions, MockServer};
-        use super::runtime::SensitiveString;
+        use super::runtime::mock::{Checked, MockActions};
         #types
         #body
     }
