@@ -49,7 +49,6 @@ pub mod helpers;
 pub mod lifecycle;
 #[rustfmt::skip]
 mod mock_actions;
-/// A mock that behaves like the service (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock_service;
