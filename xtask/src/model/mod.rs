@@ -7,8 +7,8 @@
 //! error at its JSON pointer, never a guess.
 
 //! The IR types are in [`ir`]; the builder is split by concern: [`schemas`] lowers schemas,
-//! [`rules`] resolves cross-field rules, [`operations`] reads operations and envelopes, and
-//! [`usage`] marks where each type is used.
+//! [`rules`] resolves cross-field rules, [`operations`] reads operations and envelopes,
+//! [`service`] reads the hosts and return codes, and [`usage`] marks where each type is used.
 
 use std::collections::BTreeMap;
 
@@ -26,6 +26,7 @@ mod ir;
 mod operations;
 mod rules;
 mod schemas;
+mod service;
 mod usage;
 
 pub use ir::*;

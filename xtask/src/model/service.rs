@@ -1,0 +1,119 @@
+//! What the API says about itself as a whole: its hosts (`servers`, with `x-zego-region`)
+//! and its return codes (`x-zego-return-codes`).
+
+use super::*;
+
+impl Builder<'_> {
+    /// The spec's `servers`. Quirk: OpenAPI lets a document name none (meaning `/`, relative
+    /// to wherever it was loaded from); a client needs a real host to default to.
+    pub(super) fn servers(&mut self) -> Vec<Server> {
+        let document = &self.spec.document;
+        if document.servers.is_empty() {
+            self.reporter.at_pointer(
+                "#/servers",
+                "the spec names no `servers`: the first one is the client's default host",
+            );
+        }
+        let mut servers = Vec::new();
+        for (index, server) in document.servers.iter().enumerate() {
+            let at = pointer_join(&pointer_join("#/servers", &index.to_string()), "url");
+            let url = server.url.trim_end_matches('/');
+            let absolute = url.starts_with("https://") || url.starts_with("http://");
+            if !absolute || url.contains(['{', '}']) || server.variables.is_some() {
+                self.reporter.at_pointer(
+                    &at,
+                    format!(
+                        "server `{}` must be an absolute http(s) URL without variables",
+                        server.url
+                    ),
+                );
+                continue;
+            }
+            let region = match server.extensions.get("x-zego-region") {
+                None => None,
+                Some(Value::String(name)) => Some(name.clone()),
+                Some(_) => {
+                    self.reporter.at_pointer(
+                        &pointer_join(
+                            &pointer_join("#/servers", &index.to_string()),
+                            "x-zego-region",
+                        ),
+                        "`x-zego-region` must be a name",
+                    );
+                    None
+                }
+            };
+            servers.push(Server {
+                url: url.to_owned(),
+                description: server.description.clone(),
+                region,
+                region_variant: String::new(),
+            });
+        }
+        servers
+    }
+
+    /// `x-zego-return-codes` on the root.
+    pub(super) fn return_codes(&mut self) -> Vec<ReturnCode> {
+        let Some(raw) = self.spec.document.extensions.get("x-zego-return-codes") else {
+            return Vec::new();
+        };
+        let at = "#/x-zego-return-codes";
+        let raw = match Vec::<RawReturnCode>::deserialize(raw) {
+            Ok(raw) => raw,
+            Err(error) => {
+                self.reporter
+                    .at_pointer(at, format!("malformed `x-zego-return-codes`: {error}"));
+                return Vec::new();
+            }
+        };
+        let mut codes: Vec<ReturnCode> = Vec::new();
+        for (index, raw) in raw.into_iter().enumerate() {
+            let item = pointer_join(at, &index.to_string());
+            let retry = match raw.retry.as_str() {
+                "never" => CodeRetry::Never,
+                "after-backoff" => CodeRetry::AfterBackoff,
+                "with-new-signature" => CodeRetry::WithNewSignature,
+                other => {
+                    self.reporter.at_pointer(
+                        &pointer_join(&item, "retry"),
+                        format!("unknown retry `{other}`: use never, after-backoff or with-new-signature"),
+                    );
+                    continue;
+                }
+            };
+            if raw.code == 0 {
+                self.reporter
+                    .at_pointer(&item, "code 0 is success, not a return code to list");
+            }
+            if codes
+                .iter()
+                .any(|known| known.code == raw.code || known.name == raw.name)
+            {
+                self.reporter.at_pointer(
+                    &item,
+                    format!("code {} (`{}`) is listed twice", raw.code, raw.name),
+                );
+            }
+            codes.push(ReturnCode {
+                code: raw.code,
+                name: raw.name,
+                variant: String::new(),
+                description: raw.description,
+                retry,
+                source: raw.source,
+            });
+        }
+        codes
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawReturnCode {
+    code: i64,
+    name: String,
+    description: String,
+    retry: String,
+    source: String,
+}
