@@ -83,17 +83,8 @@ fn client_from_env() -> Result<Client, String> {
     builder.build().map_err(describe)
 }
 
-/// The error's message, plus one line per violation for an invalid request.
+/// The error's message; an invalid request lists every violation on its own line (the
+/// error's own `Display` does).
 fn describe(error: Error) -> String {
-    let mut text = error.to_string();
-    if let Error::Validation(validation) = &error {
-        text = format!(
-            "the request is invalid ({} problems):",
-            validation.violations().len()
-        );
-        for violation in validation.violations() {
-            text.push_str(&format!("\n  - {violation}"));
-        }
-    }
-    text
+    error.to_string()
 }

@@ -102,7 +102,7 @@ fn invalid_requests_fail_with_every_violation() {
     let printed = text(&output);
     assert!(!output.status.success(), "{printed}");
     assert!(
-        printed.contains("the request is invalid (2 problems)"),
+        printed.contains("the request was not sent because it is invalid: 2 problems:\n  - "),
         "{printed}"
     );
     assert!(
