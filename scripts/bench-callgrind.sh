@@ -16,11 +16,12 @@ instructions() { # which iterations
   grep -E "Collected" "$work/log" | grep -oE "[0-9]+$"
 }
 
-for which in generated hand_written; do
+for which in generated hand_written generated_stop hand_written_stop; do
   full=$(instructions "$which" "$iterations")
   setup=$(instructions "$which" 0)
   per=$(( (full - setup) / iterations ))
   echo "$which: $per instructions per request"
   eval "per_$which=$per"
 done
-awk -v g="$per_generated" -v h="$per_hand_written" 'BEGIN { printf "ratio generated/hand-written: %.3f\n", g / h }'
+awk -v g="$per_generated" -v h="$per_hand_written" 'BEGIN { printf "StartRecord ratio generated/hand-written: %.3f\n", g / h }'
+awk -v g="$per_generated_stop" -v h="$per_hand_written_stop" 'BEGIN { printf "StopRecord ratio generated/hand-written: %.3f\n", g / h }'

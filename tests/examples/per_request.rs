@@ -1,5 +1,7 @@
 //! The per-request work in a loop, for instruction counts under callgrind (see
-//! `scripts/bench-callgrind.sh`): `per_request <generated|hand_written> <iterations>`.
+//! `scripts/bench-callgrind.sh`):
+//! `per_request <generated|hand_written|generated_stop|hand_written_stop> <iterations>`
+//! (StartRecord's full mixed request, and StopRecord's one field).
 
 use std::hint::black_box;
 
@@ -30,8 +32,31 @@ fn main() {
                 ));
             }
         }
+        "generated_stop" => {
+            let request = zego_cloudrecord::StopRecordRequest::new("0123456789abcdef");
+            let secret = SensitiveString::from("bench-server-secret");
+            for _ in 0..iterations {
+                black_box(baseline::generated_stop_per_request(
+                    black_box(&request),
+                    black_box(&secret),
+                ));
+            }
+        }
+        "hand_written_stop" => {
+            let request = baseline::StopRequest {
+                task_id: "0123456789abcdef".to_owned(),
+            };
+            for _ in 0..iterations {
+                black_box(baseline::baseline_stop_per_request(
+                    black_box(&request),
+                    black_box("bench-server-secret"),
+                ));
+            }
+        }
         _ => {
-            eprintln!("usage: per_request <generated|hand_written> <iterations>");
+            eprintln!(
+                "usage: per_request <generated|hand_written|generated_stop|hand_written_stop> <iterations>"
+            );
             std::process::exit(2);
         }
     }

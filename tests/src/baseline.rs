@@ -247,3 +247,49 @@ pub struct Response {
 pub struct ResponseData {
     pub task_id: Option<String>,
 }
+
+/// The hand-written StopRecord body: one field.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StopRequest {
+    pub task_id: String,
+}
+
+/// The smallest action's per-request work by hand: serialize + one MD5.
+pub fn baseline_stop_per_request(request: &StopRequest, secret: &str) -> (Vec<u8>, String) {
+    use md5::{Digest, Md5};
+    let body = serde_json::to_vec(request).unwrap_or_default();
+    let digest = Md5::digest(
+        format!(
+            "{}{}{}{}",
+            1_234_567_890_u32, "0123456789abcdef", secret, 1_700_000_000_i64
+        )
+        .as_bytes(),
+    );
+    let mut signature = String::with_capacity(32);
+    for byte in digest {
+        signature.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
+        signature.push(char::from(b"0123456789abcdef"[usize::from(byte & 0x0f)]));
+    }
+    (body, signature)
+}
+
+/// The generated client's per-request work for StopRecord: validate, sign, serialize.
+pub fn generated_stop_per_request(
+    request: &zego_cloudrecord::StopRecordRequest,
+    secret: &zego_cloudrecord::SensitiveString,
+) -> (Vec<u8>, Option<zego_cloudrecord::SignedParameters>) {
+    let valid = request.validate().is_ok();
+    let signed = zego_cloudrecord::SignedParameters::new(
+        1_234_567_890,
+        secret,
+        &crate::support::FixedClock,
+        &crate::support::FixedNonce,
+    );
+    let body = if valid {
+        serde_json::to_vec(request).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    (body, signed.ok())
+}
