@@ -66,13 +66,14 @@ pub fn bundle_action(
 /// writes the return-code table (`codes.rs`) there for the real spec.
 pub const RUNTIME_SOURCE_DIR: &str = "runtime/src";
 
-/// The runtime crate's `codes.rs` for a spec file.
-pub fn runtime_codes_from_file(
+/// The generated crate's files and the runtime crate's `codes.rs` for a spec file, from one
+/// pass of the pipeline (what `cargo xtask codegen` writes).
+pub fn generate_all_from_file(
     path: &Path,
     display_name: &str,
-) -> Result<GeneratedFile, GenerateError> {
+) -> Result<(Vec<GeneratedFile>, GeneratedFile), GenerateError> {
     let model = named_model(load::load_file(path, display_name)?)?;
-    Ok(emit::runtime_codes_file(&model)?)
+    Ok((emit::emit(&model)?, emit::runtime_codes_file(&model)?))
 }
 
 /// Runs every stage but `write` on a spec file.

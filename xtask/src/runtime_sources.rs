@@ -3,6 +3,7 @@
 //! generated names clear of the names they define.
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 include!(concat!(env!("OUT_DIR"), "/runtime_sources.rs"));
 
@@ -12,7 +13,13 @@ pub const GENERATED_CLIENT_METHODS: [&str; 4] = ["new", "builder", "call_action"
 
 /// Every method `Client` has without the operations: the runtime's `impl Client` blocks and
 /// [`GENERATED_CLIENT_METHODS`]. An operation with one of these names would not compile.
+/// Parsed once per process (the sources are compiled in, so the answer never changes).
 pub fn client_methods() -> BTreeSet<String> {
+    static METHODS: OnceLock<BTreeSet<String>> = OnceLock::new();
+    METHODS.get_or_init(scan_client_methods).clone()
+}
+
+fn scan_client_methods() -> BTreeSet<String> {
     let mut methods: BTreeSet<String> = GENERATED_CLIENT_METHODS
         .iter()
         .map(|name| (*name).to_owned())
@@ -40,6 +47,11 @@ pub fn client_methods() -> BTreeSet<String> {
 /// The names of the runtime's public types, traits and constants, which the generated crate
 /// re-exports at its root beside the generated types.
 pub fn public_names() -> BTreeSet<String> {
+    static NAMES: OnceLock<BTreeSet<String>> = OnceLock::new();
+    NAMES.get_or_init(scan_public_names).clone()
+}
+
+fn scan_public_names() -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     for file in parsed_modules() {
         for item in file.items {
