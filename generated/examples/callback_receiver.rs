@@ -5,7 +5,7 @@
 //! ```
 //!
 //! It is a public endpoint, so it is careful: it reads at most 8 KiB of headers and the
-//! verifier's body limit (64 KiB) of body, gives a client 5 seconds to send it all, answers
+//! verifier's body limit (1 MiB by default) of body, gives a client 5 seconds to send it all, answers
 //! at once (ZEGOCLOUD retries after 5 seconds) and does the work afterwards, skips repeated
 //! deliveries (same task and sequence), and answers a refused body with 400 or 413, never a
 //! panic. Point StartRecord's `RecordOutputParams.CallbackUrl` at it.

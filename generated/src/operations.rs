@@ -498,6 +498,8 @@ impl Client {
 /// `RecordInputParams.ClientTaskId` (`x-zego-idempotency-key`) makes retries of this request safe.
 /// `RoomId` (`x-zego-room-id`) names the room in tracing spans.
 impl RequestInfo for StartRecordRequest {
+    const TAKES_IDEMPOTENCY_KEY: bool = true;
+
     fn idempotency_key(&self) -> Option<&str> {
         self.record_input_params.client_task_id.as_deref()
     }
@@ -533,17 +535,27 @@ impl RequestInfo for UpdateWhiteboardRequest {
     }
 }
 
+/// A read-only action (`x-zego-safe-to-retry`): retries are always safe.
 /// `TaskId` (`x-zego-task-id`) names the recording task in tracing spans.
 impl RequestInfo for DescribeRecordStatusRequest {
     fn task_id(&self) -> Option<&str> {
         Some(self.task_id.as_str())
     }
+
+    fn safe_to_retry(&self) -> bool {
+        true
+    }
 }
 
+/// A read-only action (`x-zego-safe-to-retry`): retries are always safe.
 /// `RoomId` (`x-zego-room-id`) names the room in tracing spans.
 impl RequestInfo for DescribeTasksRequest {
     fn room_id(&self) -> Option<&str> {
         self.room_id.as_deref()
+    }
+
+    fn safe_to_retry(&self) -> bool {
+        true
     }
 }
 

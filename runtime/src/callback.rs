@@ -8,9 +8,11 @@ use sha1::{Digest, Sha1};
 use super::sensitive::SensitiveString;
 use super::signing::{ascii, hex_bytes, Clock, SystemClock};
 
-/// The largest callback body a verifier reads by default. Callbacks are small (a file list
-/// of a few hundred bytes a file); anything larger is refused before it is parsed.
-pub const DEFAULT_MAX_CALLBACK_BYTES: usize = 64 * 1024;
+/// The largest callback body a verifier reads by default; anything larger is refused before
+/// it is parsed. An upload callback lists every file at a few hundred bytes each, and the
+/// documentation bounds neither the file count nor the body, so the default leaves room for
+/// thousands of files (a long, fragmented single-stream recording of a large room).
+pub const DEFAULT_MAX_CALLBACK_BYTES: usize = 1024 * 1024;
 
 /// How old a callback's `timestamp` may be by default. The documentation sets no limit;
 /// ZEGOCLOUD retries a callback twice, 5 seconds apart, so ten minutes leaves room for

@@ -69,6 +69,10 @@ pub struct EnvelopeParts<T> {
 /// (`x-zego-room-id`).
 #[doc(hidden)]
 pub trait RequestInfo {
+    /// Whether the request type has an idempotency key field; without one the client does
+    /// not copy the request to set a key it would throw away.
+    const TAKES_IDEMPOTENCY_KEY: bool = false;
+
     /// The key, when the request has one set.
     fn idempotency_key(&self) -> Option<&str> {
         None
@@ -327,7 +331,7 @@ impl Client {
         let warnings = self.check(request)?;
         let keyed;
         let request = match self.inner.retry {
-            Some(_) if request.idempotency_key().is_none() => {
+            Some(_) if R::TAKES_IDEMPOTENCY_KEY && request.idempotency_key().is_none() => {
                 let mut copy = request.clone();
                 if copy.set_idempotency_key(random_key()?) {
                     keyed = copy;

@@ -8,7 +8,10 @@ use serde_json::{json, Value};
 use tests::fault_server::{http_response, FaultServer, Step};
 use tests::support::{expected_signature, single_stream_request, APP_ID, SERVER_SECRET};
 use tokio::time::Instant;
-use zego_cloudrecord::{ApiCode, Client, Error, RateLimiter, RetryPolicy};
+use zego_cloudrecord::{
+    ApiCode, Client, DescribeRecordStatusRequest, Error, RateLimiter, RetryPolicy,
+    StopRecordRequest,
+};
 
 fn ok_response() -> Vec<u8> {
     let body = json!({"Code": 0, "RequestId": "r", "Data": {"TaskId": "task-1"}}).to_string();
@@ -197,6 +200,38 @@ async fn client_errors_and_failures_after_a_response_are_not_retried() {
             .expect_err("fails");
         assert_eq!(server.connections(), 1, "not retried: {error:?}");
     }
+}
+
+/// Read-only actions (`x-zego-safe-to-retry`) are repeated; an action that changes a task and
+/// has no idempotency key is sent once, untouched.
+#[tokio::test(start_paused = true)]
+async fn read_only_actions_are_retried_and_unkeyed_writes_are_not() {
+    let script = |n| match n {
+        0 => vec![
+            Step::ReadRequest,
+            Step::Write(status("503 Service Unavailable")),
+        ],
+        _ => vec![Step::ReadRequest, Step::Write(ok_response())],
+    };
+    let server = FaultServer::start(script).await;
+    client(&server.url(), Some(RetryPolicy::default()))
+        .describe_record_status(&DescribeRecordStatusRequest::new("task-1"))
+        .await
+        .expect("the second attempt succeeds");
+    assert_eq!(server.connections(), 2);
+
+    let server = FaultServer::start(script).await;
+    let error = client(&server.url(), Some(RetryPolicy::default()))
+        .stop_record(&StopRecordRequest::new("task-1"))
+        .await
+        .expect_err("not retried");
+    assert!(
+        matches!(error, Error::Http { status: 503, .. }),
+        "{error:?}"
+    );
+    assert_eq!(server.connections(), 1);
+    let body: Value = serde_json::from_slice(&server.bodies()[0]).expect("JSON body");
+    assert_eq!(body, json!({"TaskId": "task-1"}));
 }
 
 #[tokio::test(start_paused = true)]

@@ -206,6 +206,7 @@ pub(super) fn request_info_impl(model: &Model, operation: &Operation) -> TokenSt
             .map(|step| ident(&model.field(*step).name.ident))
             .collect();
         quote! {
+            const TAKES_IDEMPOTENCY_KEY: bool = true;
             fn idempotency_key(&self) -> Option<&str> {
                 self.#(#fields).*.as_deref()
             }

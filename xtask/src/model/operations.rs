@@ -75,6 +75,7 @@ impl Builder<'_> {
             };
             let path_pointer = pointer_join(paths_pointer, path);
             self.check_path(path, &path_pointer);
+            self.reject_own_servers(&item.servers, &path_pointer);
             let shared: Vec<(&ReferenceOr<openapiv3::Parameter>, String)> = item
                 .parameters
                 .iter()
@@ -135,6 +136,17 @@ impl Builder<'_> {
         }
     }
 
+    /// Every request goes to the client's one base URL (the spec's servers, or a region),
+    /// so a host set on a path item or an operation would be silently ignored.
+    fn reject_own_servers(&mut self, servers: &[openapiv3::Server], pointer: &str) {
+        if !servers.is_empty() {
+            self.reporter.at_pointer(
+                &pointer_join(pointer, "servers"),
+                "unsupported: `servers` on a path item or operation; every action is sent to the document's servers (the client's region)",
+            );
+        }
+    }
+
     pub(super) fn operation(
         &mut self,
         path: &str,
@@ -143,6 +155,7 @@ impl Builder<'_> {
         pointer: &str,
     ) -> Option<Operation> {
         self.check_extensions(&operation.extensions, pointer);
+        self.reject_own_servers(&operation.servers, pointer);
         let Some(operation_id) = operation.operation_id.clone() else {
             self.reporter.at_pointer(
                 pointer,
@@ -244,11 +257,26 @@ impl Builder<'_> {
         match Vec::<RawPrecondition>::deserialize(raw) {
             Ok(raw) => raw
                 .into_iter()
-                .map(|raw| Precondition {
-                    id: raw.id,
-                    advisory: raw.grade == "advisory",
-                    description: raw.description,
-                    source: raw.source,
+                .enumerate()
+                .filter_map(|(index, raw)| {
+                    let advisory = match raw.grade.as_str() {
+                        "advisory" => true,
+                        "rejected" => false,
+                        other => {
+                            let grade = pointer_join(&pointer_join(&at, &index.to_string()), "grade");
+                            self.reporter.at_pointer(
+                                &grade,
+                                format!("unknown grade `{other}`: a precondition is `rejected` or `advisory`"),
+                            );
+                            return None;
+                        }
+                    };
+                    Some(Precondition {
+                        id: raw.id,
+                        advisory,
+                        description: raw.description,
+                        source: raw.source,
+                    })
                 })
                 .collect(),
             Err(error) => {

@@ -58,6 +58,7 @@ impl Builder<'_> {
                     self.types[id].kind = TypeKind::Struct(definition);
                 }
                 _ => {
+                    self.reject_common_features(schema, &pointer);
                     if let Some(definition) = self.enum_def(schema, &pointer) {
                         self.types[id].kind = TypeKind::Enum(definition);
                     }
@@ -229,13 +230,14 @@ impl Builder<'_> {
             schema.schema_data.default.as_ref().and_then(|value| {
                 self.default_literal(&ty, value, &pointer_join(pointer, "default"))
             });
-        let sensitive = matches!(
-            &schema.schema_kind,
-            SchemaKind::Type(Type::String(StringType {
-                format: VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password),
-                ..
-            }))
-        );
+        let sensitive = is_password(schema);
+        if sensitive && ty != FieldType::String {
+            // Only a plain string field is redacted; anything else would print the secret.
+            self.reporter.at_pointer(
+                &pointer_join(pointer, "format"),
+                "unsupported: `format: password` on a field that is not a plain string (an enum or a list); the client could not keep it out of `Debug`",
+            );
+        }
         Some(Field {
             name: RustName::default(),
             wire_name: wire_name.to_owned(),
@@ -344,6 +346,12 @@ impl Builder<'_> {
                         Constraints::default(),
                     ),
                     Some(ReferenceOr::Item(items)) => {
+                        if is_password(items) {
+                            self.reporter.at_pointer(
+                                &pointer_join(&items_pointer, "format"),
+                                "unsupported: `format: password` on array items; the client redacts string fields only, so a list of secrets would show in `Debug`",
+                            );
+                        }
                         let item_hint = InlineName { item: true, ..hint };
                         let ty = self.inline_type(items, item_hint, &items_pointer)?;
                         (ty, self.constraints(items, &items_pointer))
@@ -647,4 +655,15 @@ impl Builder<'_> {
             FieldType::Number | FieldType::Array { .. } => None,
         }
     }
+}
+
+/// `format: password`: the one string format the generated client acts on (it redacts).
+fn is_password(schema: &Schema) -> bool {
+    matches!(
+        &schema.schema_kind,
+        SchemaKind::Type(Type::String(StringType {
+            format: VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Password),
+            ..
+        }))
+    )
 }
