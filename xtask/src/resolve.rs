@@ -329,6 +329,32 @@ fn check_parameter_references(spec: &LoadedSpec, reporter: &mut Reporter) {
     }
 }
 
+/// The components an object holds by value: its `$ref` properties and, through inline
+/// object properties (which become structs of their own), theirs.
+fn contained_components<'a>(
+    object: &openapiv3::ObjectType,
+    targets: &'a BTreeMap<String, String>,
+    children: &mut Vec<&'a str>,
+) {
+    for property in object.properties.values() {
+        match property {
+            ReferenceOr::Reference { reference } => {
+                let target = reference
+                    .strip_prefix(SCHEMA_PREFIX)
+                    .and_then(|child| targets.get(child));
+                if let Some(target) = target {
+                    children.push(target.as_str());
+                }
+            }
+            ReferenceOr::Item(schema) => {
+                if let SchemaKind::Type(Type::Object(inner)) = &schema.schema_kind {
+                    contained_components(inner, targets, children);
+                }
+            }
+        }
+    }
+}
+
 /// A struct that contains itself through non-array properties would have infinite size.
 /// Arrays give the needed indirection, so cycles through `items` are fine.
 fn check_containment_cycles(
@@ -346,16 +372,7 @@ fn check_containment_cycles(
             continue;
         };
         let children = edges.entry(name.as_str()).or_default();
-        for property in object.properties.values() {
-            if let ReferenceOr::Reference { reference } = property {
-                let target = reference
-                    .strip_prefix(SCHEMA_PREFIX)
-                    .and_then(|child| targets.get(child));
-                if let Some(target) = target {
-                    children.push(target.as_str());
-                }
-            }
-        }
+        contained_components(object, targets, children);
     }
     let mut reported = BTreeSet::new();
     for start in edges.keys() {
