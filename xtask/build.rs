@@ -1,5 +1,9 @@
 //! Embeds the runtime crate's sources into the generator, which copies them into every
 //! generated crate. The module list is read from `runtime/src/lib.rs`, its one home.
+//!
+//! It also lists the names those sources define (public items, `Client`'s methods), which
+//! the naming stage keeps generated names clear of. Reading them here, once per build,
+//! keeps a syn parse of the whole runtime out of every run of the generator.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -42,17 +46,119 @@ fn main() {
     )
     .unwrap_or_default();
     writeln!(table, "pub const MODULES: &[(&str, &str)] = &[").unwrap_or_default();
+    let mut names = RuntimeNames::default();
     for module in declared_modules(&lib_text) {
         let file = sources.join(format!("{module}.rs"));
-        assert!(
-            file.exists(),
-            "runtime/src/lib.rs declares `mod {module};` but runtime/src/{module}.rs is missing"
-        );
+        let source = std::fs::read_to_string(&file).unwrap_or_else(|error| {
+            panic!("runtime/src/lib.rs declares `mod {module};` but runtime/src/{module}.rs cannot be read: {error}")
+        });
+        let parsed = syn::parse_file(&source)
+            .unwrap_or_else(|error| panic!("runtime/src/{module}.rs does not parse: {error}"));
+        names.scan(parsed);
         writeln!(table, "    ({module:?}, include_str!({:?})),", path(&file)).unwrap_or_default();
     }
     writeln!(table, "];").unwrap_or_default();
+    writeln!(
+        table,
+        "/// The methods of the runtime's `impl Client` blocks, sorted."
+    )
+    .unwrap_or_default();
+    writeln!(
+        table,
+        "pub const RUNTIME_CLIENT_METHODS: &[&str] = &{:?};",
+        Vec::from_iter(&names.client_methods)
+    )
+    .unwrap_or_default();
+    writeln!(
+        table,
+        "/// The runtime's public types, traits and constants (also those a macro declares), sorted."
+    )
+    .unwrap_or_default();
+    writeln!(
+        table,
+        "pub const RUNTIME_PUBLIC_NAMES: &[&str] = &{:?};",
+        Vec::from_iter(&names.public)
+    )
+    .unwrap_or_default();
     std::fs::write(Path::new(&out_dir).join("runtime_sources.rs"), table)
         .expect("OUT_DIR is writable");
+}
+
+/// What the runtime's sources define, sorted so the table is the same on every machine.
+#[derive(Default)]
+struct RuntimeNames {
+    client_methods: std::collections::BTreeSet<String>,
+    public: std::collections::BTreeSet<String>,
+}
+
+impl RuntimeNames {
+    fn scan(&mut self, file: syn::File) {
+        for item in file.items {
+            let (visibility, ident) = match &item {
+                syn::Item::Struct(item) => (&item.vis, &item.ident),
+                syn::Item::Enum(item) => (&item.vis, &item.ident),
+                syn::Item::Trait(item) => (&item.vis, &item.ident),
+                syn::Item::Type(item) => (&item.vis, &item.ident),
+                syn::Item::Const(item) => (&item.vis, &item.ident),
+                syn::Item::Macro(item) => {
+                    self.public
+                        .extend(declared_in_tokens(item.mac.tokens.clone()));
+                    continue;
+                }
+                syn::Item::Impl(block) => {
+                    self.scan_impl(block);
+                    continue;
+                }
+                _ => continue,
+            };
+            if matches!(visibility, syn::Visibility::Public(_)) {
+                self.public.insert(ident.to_string());
+            }
+        }
+    }
+
+    fn scan_impl(&mut self, block: &syn::ItemImpl) {
+        let is_client = matches!(&*block.self_ty, syn::Type::Path(path)
+            if path.path.segments.last().is_some_and(|segment| segment.ident == "Client"));
+        if !is_client {
+            return;
+        }
+        for member in &block.items {
+            if let syn::ImplItem::Fn(function) = member {
+                self.client_methods.insert(function.sig.ident.to_string());
+            }
+        }
+    }
+}
+
+/// `pub enum Name`, `pub struct Name`, … written inside a macro (the runtime declares
+/// `ApiCode` through `macro_rules!`), found token by token.
+fn declared_in_tokens(tokens: proc_macro2::TokenStream) -> Vec<String> {
+    use proc_macro2::TokenTree;
+    let flat: Vec<TokenTree> = flatten(tokens);
+    flat.windows(3)
+        .filter_map(|window| match window {
+            [TokenTree::Ident(visibility), TokenTree::Ident(keyword), TokenTree::Ident(name)]
+                if visibility == "pub"
+                    && ["enum", "struct", "trait", "type"]
+                        .iter()
+                        .any(|k| keyword == k) =>
+            {
+                Some(name.to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn flatten(tokens: proc_macro2::TokenStream) -> Vec<proc_macro2::TokenTree> {
+    tokens
+        .into_iter()
+        .flat_map(|token| match token {
+            proc_macro2::TokenTree::Group(group) => flatten(group.stream()),
+            other => vec![other],
+        })
+        .collect()
 }
 
 /// The names of `mod name;` declarations (any visibility), in order.

@@ -40,6 +40,15 @@ enum Command {
         #[arg(long, default_value = xtask::SPEC_PATH)]
         spec: PathBuf,
     },
+    /// Print one action of the spec set as a single self-contained OpenAPI document (YAML),
+    /// for tools that read one document: other generators, validators, fuzzers.
+    Bundle {
+        /// The action's name (its operationId), for example `StartRecord`.
+        action: String,
+        /// The spec, relative to the workspace root.
+        #[arg(long, default_value = xtask::SPEC_PATH)]
+        spec: PathBuf,
+    },
     /// Print, as Markdown, what the spec change since `--base` does to the generated API.
     ///
     /// Exit status: 0 when nothing breaking changed; 1 when the Rust API or the wire format
@@ -61,6 +70,7 @@ fn main() -> ExitCode {
         Command::Codegen { check, spec, out } => codegen(check, &spec, &out),
         Command::ApiDiff { base, spec } => api_diff(base, &spec),
         Command::UpstreamDiff { dir, spec } => upstream_diff(&dir, &spec),
+        Command::Bundle { action, spec } => bundle(&action, &spec),
     }
 }
 
@@ -247,6 +257,21 @@ fn api_diff(base: Option<String>, spec: &Path) -> ExitCode {
         Err(error) => {
             eprintln!("{error}");
             ExitCode::from(ERROR)
+        }
+    }
+}
+
+fn bundle(action: &str, spec: &Path) -> ExitCode {
+    let root = xtask::workspace_root();
+    match xtask::bundle_action(&root.join(spec), &display(spec), action) {
+        Ok(document) => {
+            use std::io::Write as _;
+            let _ = write!(std::io::stdout().lock(), "{document}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -121,3 +121,46 @@ fn a_closed_stdout_is_not_a_panic() {
     assert!(output.status.success(), "{stderr}");
     let _ = std::fs::remove_dir_all(&checkout);
 }
+
+#[test]
+fn bundle_prints_one_action_as_a_self_contained_document() {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(workspace())
+        .args(["bundle", "StopRecord"])
+        .output()
+        .expect("run xtask");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let document: serde_yaml::Value =
+        serde_yaml::from_slice(&output.stdout).expect("the bundle is YAML");
+    let paths = document["paths"].as_mapping().expect("paths");
+    assert_eq!(paths.len(), 1, "one action's paths");
+    assert_eq!(
+        document["paths"]["/"]["post"]["operationId"].as_str(),
+        Some("StopRecord")
+    );
+    assert!(document.get("x-zego-actions").is_none(), "no member list");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let outside: Vec<&str> = text
+        .lines()
+        .filter(|line| line.trim_start().starts_with("$ref:") && line.contains(".yaml"))
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "references leave the document: {outside:?}"
+    );
+    assert!(text.contains("$ref: '#/components/schemas/StopRecordRequest'"));
+    assert!(document["components"]["schemas"]["StopRecordRequest"].is_mapping());
+
+    let unknown = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(workspace())
+        .args(["bundle", "StopEverything"])
+        .output()
+        .expect("run xtask");
+    assert!(!unknown.status.success());
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.contains("StopEverything"), "{stderr}");
+}

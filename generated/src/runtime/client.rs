@@ -366,7 +366,7 @@ impl Client {
         );
         let started = Instant::now();
         let result = self
-            .attempts::<E>(operation, body, policy)
+            .attempts::<E>(operation, body, policy, &span)
             .instrument(span.clone())
             .await;
         record_outcome(&span, &result, started);
@@ -431,19 +431,23 @@ impl Client {
         self.dry_run(operation, &request)
     }
 
+    /// Sends `body` until an attempt succeeds or `policy` gives up. `call_span` is the span of
+    /// the whole call; each attempt gets a span of its own inside it.
     async fn attempts<E>(
         &self,
         operation: &Operation,
         body: bytes::Bytes,
         policy: Option<RetryPolicy>,
+        call_span: &tracing::Span,
     ) -> Result<ApiResponse<E::Data>, Error>
     where
         E: DeserializeOwned + Envelope,
     {
-        let started = tokio::time::Instant::now();
+        // The retry budget's clock starts only for a call that may be retried.
+        let started = policy.map(|_| tokio::time::Instant::now());
         let mut attempt = 1;
         loop {
-            tracing::Span::current().record("attempts", attempt);
+            call_span.record("attempts", attempt);
             let span = tracing::debug_span!(
                 "zego_attempt",
                 attempt,
@@ -451,14 +455,14 @@ impl Client {
                 elapsed_ms = tracing::field::Empty
             );
             let failure = match self
-                .attempt::<E>(operation, body.clone())
-                .instrument(span)
+                .attempt::<E>(operation, body.clone(), &span)
+                .instrument(span.clone())
                 .await
             {
                 Ok(response) => return Ok(response),
                 Err(failure) => failure,
             };
-            let Some(policy) = policy else {
+            let (Some(policy), Some(started)) = (policy, started) else {
                 return Err(failure.error);
             };
             if attempt >= policy.attempts() || !failure.retryable() {
@@ -478,6 +482,7 @@ impl Client {
         &self,
         operation: &Operation,
         body: bytes::Bytes,
+        span: &tracing::Span,
     ) -> Result<ApiResponse<E::Data>, Failure>
     where
         E: DeserializeOwned + Envelope,
@@ -501,15 +506,16 @@ impl Client {
             .await
             .map_err(|error| Failure::before_response(Error::transport(error)))?;
         let status = response.status();
-        tracing::Span::current().record("status", status.as_u16());
+        span.record("status", status.as_u16());
         let bytes = read_capped(response, self.inner.max_response_bytes)
             .await
             .map_err(Failure::after_response)?;
-        tracing::Span::current().record("elapsed_ms", started.elapsed().as_millis() as u64);
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        span.record("elapsed_ms", elapsed_ms);
         tracing::debug!(
             status = status.as_u16(),
             bytes = bytes.len(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
+            elapsed_ms,
             "response received"
         );
         if !status.is_success() {
@@ -650,21 +656,28 @@ fn encode_error(error: serde_json::Error) -> Error {
     }
 }
 
-async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, Error> {
-    let declared = response
+/// Reads the body, refusing one larger than `limit`. A body whose `Content-Length` is
+/// within the limit is taken whole, without a copy: hyper reads exactly the declared length,
+/// and a client that decompresses reports no length for the body it decodes.
+/// Only a body of unknown length is gathered chunk by chunk and counted.
+async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<bytes::Bytes, Error> {
+    match response
         .content_length()
-        .and_then(|length| usize::try_from(length).ok());
-    if declared.is_some_and(|length| length > limit) {
-        return Err(Error::ResponseTooLarge { limit });
-    }
-    let mut body = Vec::with_capacity(declared.unwrap_or(0));
-    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
-        if body.len() + chunk.len() > limit {
-            return Err(Error::ResponseTooLarge { limit });
+        .map(|length| usize::try_from(length).unwrap_or(usize::MAX))
+    {
+        Some(declared) if declared > limit => Err(Error::ResponseTooLarge { limit }),
+        Some(_) => response.bytes().await.map_err(Error::transport),
+        None => {
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
+                if body.len() + chunk.len() > limit {
+                    return Err(Error::ResponseTooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(bytes::Bytes::from(body))
         }
-        body.extend_from_slice(&chunk);
     }
-    Ok(body)
 }
 
 /// Decodes a response body of the common envelope: the `Data` of a success (`Code` 0), or the

@@ -68,14 +68,30 @@ pub fn emit(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
             own_tables: "",
         }),
     }];
-    files.push(rust_file(model, "src/types.rs", types_rs(model))?);
-    files.push(rust_file(model, "src/operations.rs", operations_rs(model))?);
-    files.push(rust_file(model, "src/service.rs", service_rs(model))?);
-    files.push(rust_file(
-        model,
-        "src/mock_actions.rs",
-        mock_actions_rs(model),
-    )?);
+    // `types.rs` is most of the work (building, parsing and printing it). Its types are cut
+    // in two halves, one printed on a second thread while this one prints the first half and
+    // the other files; tokens cannot cross threads, so each thread builds its own from the
+    // shared model and hands back text. The files keep their fixed order.
+    let split = halfway(model);
+    let (first, second, others) = std::thread::scope(|scope| {
+        let second = scope.spawn(move || {
+            PrintedItems::of("src/types.rs", type_items(model, split..model.types.len()))
+        });
+        let others = [
+            rust_file(model, "src/operations.rs", operations_rs(model)),
+            rust_file(model, "src/service.rs", service_rs(model)),
+            rust_file(model, "src/mock_actions.rs", mock_actions_rs(model)),
+        ];
+        let first = PrintedItems::of("src/types.rs", type_items(model, 0..split));
+        let second = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second, others)
+    });
+    files.push(types_file(model, first?, second?)?);
+    for file in others {
+        files.push(file?);
+    }
     files.extend(runtime_files(&model.spec_file));
     files.push(rust_file(model, RUNTIME_CODES_FILE, codes_rs(model))?);
     Ok(files)
@@ -103,10 +119,7 @@ fn rust_header(spec_file: &str, template: Option<&str>) -> String {
 }
 
 fn rust_file(model: &Model, path: &str, tokens: TokenStream) -> Result<GeneratedFile, EmitError> {
-    let file = syn::parse2::<syn::File>(tokens).map_err(|error| EmitError {
-        file: path.to_owned(),
-        message: error.to_string(),
-    })?;
+    let file = parse_file(path, tokens)?;
     let contents = format!(
         "{}{}",
         rust_header(&model.spec_file, None),
@@ -115,6 +128,53 @@ fn rust_file(model: &Model, path: &str, tokens: TokenStream) -> Result<Generated
     Ok(GeneratedFile {
         path: path.to_owned(),
         contents,
+    })
+}
+
+/// Top-level items printed on their own, with the identifiers they use (to decide the file's
+/// imports once all its parts are printed). prettyplease prints each top-level item by
+/// itself, so parts printed apart and joined read exactly as the file printed at once.
+struct PrintedItems {
+    text: String,
+    used: UsedIdents,
+}
+
+impl PrintedItems {
+    fn of(path: &str, items: TokenStream) -> Result<Self, EmitError> {
+        let used = UsedIdents::of(&items);
+        let file = parse_file(path, items)?;
+        Ok(Self {
+            text: prettyplease::unparse(&file),
+            used,
+        })
+    }
+}
+
+/// `src/types.rs` from its two printed halves: the imports both need, then the halves.
+fn types_file(
+    model: &Model,
+    first: PrintedItems,
+    second: PrintedItems,
+) -> Result<GeneratedFile, EmitError> {
+    let path = "src/types.rs";
+    let mut used = first.used;
+    used.0.extend(second.used.0);
+    let imports = prettyplease::unparse(&parse_file(path, types_imports(&used))?);
+    let code = [imports, first.text, second.text].concat();
+    Ok(GeneratedFile {
+        path: path.to_owned(),
+        contents: format!(
+            "{}{}",
+            rust_header(&model.spec_file, None),
+            space_out_items(&code)
+        ),
+    })
+}
+
+fn parse_file(path: &str, tokens: TokenStream) -> Result<syn::File, EmitError> {
+    syn::parse2::<syn::File>(tokens).map_err(|error| EmitError {
+        file: path.to_owned(),
+        message: error.to_string(),
     })
 }
 
@@ -207,32 +267,49 @@ fn inline_runtime(files: &[GeneratedFile]) -> String {
     out
 }
 
-/// `use path::{…};` for the `candidates` that `body` names, or nothing when it names none.
-fn imports(body: &TokenStream, path: TokenStream, candidates: &[&str]) -> Option<TokenStream> {
-    let mut used = std::collections::BTreeSet::new();
-    collect_idents(body.clone(), &mut used);
-    let mut wanted: Vec<&str> = candidates
-        .iter()
-        .copied()
-        .filter(|candidate| used.contains(*candidate))
-        .collect();
-    wanted.sort_unstable();
-    let names: Vec<Ident> = wanted.into_iter().map(ident).collect();
-    match names.as_slice() {
-        [] => None,
-        [one] => Some(quote!(use #path::#one;)),
-        many => Some(quote!(use #path::{#(#many),*};)),
-    }
-}
+/// The identifiers a token stream uses, gathered in one walk so that every `use` line of a
+/// file is decided from the same set.
+struct UsedIdents(std::collections::BTreeSet<String>);
 
-fn collect_idents(tokens: TokenStream, into: &mut std::collections::BTreeSet<String>) {
-    for token in tokens {
-        match token {
-            proc_macro2::TokenTree::Ident(ident) => {
-                into.insert(ident.to_string());
+impl UsedIdents {
+    fn of(body: &TokenStream) -> Self {
+        let mut used = Self(std::collections::BTreeSet::new());
+        let mut name = String::new();
+        used.collect(body.clone(), &mut name);
+        used
+    }
+
+    fn collect(&mut self, tokens: TokenStream, name: &mut String) {
+        use std::fmt::Write as _;
+        for token in tokens {
+            match token {
+                proc_macro2::TokenTree::Ident(ident) => {
+                    // Most identifiers repeat: allocate only for one not seen yet.
+                    name.clear();
+                    let _ = write!(name, "{ident}");
+                    if !self.0.contains(name.as_str()) {
+                        self.0.insert(name.clone());
+                    }
+                }
+                proc_macro2::TokenTree::Group(group) => self.collect(group.stream(), name),
+                _ => {}
             }
-            proc_macro2::TokenTree::Group(group) => collect_idents(group.stream(), into),
-            _ => {}
+        }
+    }
+
+    /// `use path::{…};` for the `candidates` the body names, or nothing when it names none.
+    fn imports(&self, path: TokenStream, candidates: &[&str]) -> Option<TokenStream> {
+        let mut wanted: Vec<&str> = candidates
+            .iter()
+            .copied()
+            .filter(|candidate| self.0.contains(*candidate))
+            .collect();
+        wanted.sort_unstable();
+        let names: Vec<Ident> = wanted.into_iter().map(ident).collect();
+        match names.as_slice() {
+            [] => None,
+            [one] => Some(quote!(use #path::#one;)),
+            many => Some(quote!(use #path::{#(#many),*};)),
         }
     }
 }

@@ -93,8 +93,9 @@ pub(super) fn operations_rs(model: &Model) -> TokenStream {
         #dispatch
         #(#request_infos)*
     };
-    let runtime = imports(&body, quote!(super::runtime), &RUNTIME_OPERATION_ITEMS);
-    let types = imports(&body, quote!(super::types), &type_names(model));
+    let used = UsedIdents::of(&body);
+    let runtime = used.imports(quote!(super::runtime), &RUNTIME_OPERATION_ITEMS);
+    let types = used.imports(quote!(super::types), &type_names(model));
     quote! {
         #runtime
         #types
@@ -137,7 +138,7 @@ pub(super) fn mock_actions_rs(model: &Model) -> TokenStream {
         }
 
     };
-    let types = imports(&body, quote!(super::types), &type_names(model));
+    let types = UsedIdents::of(&body).imports(quote!(super::types), &type_names(model));
     quote! {
         #![cfg(feature = "mock")]
         use super::runtime::mock::{Checked, MockActions};

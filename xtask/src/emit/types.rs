@@ -1,14 +1,16 @@
 //! `src/types.rs`: one struct or enum per schema, and the Rust type of each field.
 
 use super::*;
+use std::ops::Range;
+
 use crate::model::TypeId;
 
-pub(super) fn types_rs(model: &Model) -> TokenStream {
-    let items = model
-        .types
+/// The items of `types.rs` for the types in `range`: one struct or enum per schema.
+pub(super) fn type_items(model: &Model, range: Range<usize>) -> TokenStream {
+    let items = model.types[range.clone()]
         .iter()
-        .enumerate()
-        .map(|(id, def)| match &def.kind {
+        .zip(range)
+        .map(|(def, id)| match &def.kind {
             TypeKind::Struct(definition) => StructEmitter {
                 model,
                 id: TypeId(id),
@@ -18,14 +20,35 @@ pub(super) fn types_rs(model: &Model) -> TokenStream {
             .emit(),
             TypeKind::Enum(definition) => enum_tokens(def, definition),
         });
-    let body = quote!(#(#items)*);
-    let support = imports(&body, quote!(super::runtime::support), &RUNTIME_SUPPORT);
-    let runtime = imports(&body, quote!(super::runtime), &RUNTIME_TYPES_ITEMS);
+    quote!(#(#items)*)
+}
+
+/// The `use` lines of `types.rs`, for the runtime items its types name.
+pub(super) fn types_imports(used: &UsedIdents) -> TokenStream {
+    let support = used.imports(quote!(super::runtime::support), &RUNTIME_SUPPORT);
+    let runtime = used.imports(quote!(super::runtime), &RUNTIME_TYPES_ITEMS);
     quote! {
         #support
         #runtime
-        #body
     }
+}
+
+/// Where to cut the types into two runs of about equal work (counted in fields and
+/// variants, which is what the emitted code grows with).
+pub(super) fn halfway(model: &Model) -> usize {
+    let weight = |def: &TypeDef| match &def.kind {
+        TypeKind::Struct(definition) => 1 + definition.fields.len(),
+        TypeKind::Enum(definition) => 1 + definition.variants.len(),
+    };
+    let total: usize = model.types.iter().map(weight).sum();
+    let mut so_far = 0;
+    for (index, def) in model.types.iter().enumerate() {
+        if so_far * 2 >= total {
+            return index;
+        }
+        so_far += weight(def);
+    }
+    model.types.len()
 }
 
 /// Runtime items `types.rs` may use, imported when it does.

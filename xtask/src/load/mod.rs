@@ -88,8 +88,16 @@ fn parse(file: &str, text: &str) -> Result<(serde_yaml::Value, openapiv3::OpenAP
             ),
         }));
     }
-    let document = serde_yaml::from_str::<openapiv3::OpenAPI>(text)
-        .map_err(|error| Diagnostics::single(yaml_error(file, &error)))?;
+    // The typed document comes from the value already parsed, which is much cheaper than
+    // scanning the text again. The text stays the authority: a value has no line numbers,
+    // and a plain scalar such as `title: 2024` is a number in a value but may be read as a
+    // string from text. So a document the value does not fit is read from the text, which
+    // either succeeds or says where it fails.
+    let document: openapiv3::OpenAPI = match serde::Deserialize::deserialize(&value) {
+        Ok(document) => document,
+        Err(_) => serde_yaml::from_str(text)
+            .map_err(|error| Diagnostics::single(yaml_error(file, &error)))?,
+    };
     if !document.openapi.starts_with("3.0.") {
         return Err(Diagnostics::single(SpecError {
             file: file.to_owned(),
@@ -171,4 +179,35 @@ fn too_deep(value: &serde_yaml::Value) -> Option<String> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "openapi: 3.0.3\ninfo:\n  title: TITLE\n  version: 1.0.0\npaths: {}\n";
+
+    #[test]
+    fn a_number_where_the_spec_wants_a_string_reads_as_text_does() {
+        // The fast path (typed from the parsed value) sees the number 2024; reading the text
+        // gives the string "2024", as it did before the fast path existed.
+        let (_, document) = parse("api.yaml", &MINIMAL.replace("TITLE", "2024"))
+            .expect("a number-like title loads");
+        assert_eq!(document.info.title, "2024");
+    }
+
+    #[test]
+    fn a_document_that_does_not_fit_is_reported_at_its_line() {
+        let text = MINIMAL.replace("paths: {}", "paths: []");
+        let Err(errors) = parse("api.yaml", &text) else {
+            panic!("a list of paths is refused");
+        };
+        let [error] = errors.0.as_slice() else {
+            panic!("one error: {errors}");
+        };
+        assert!(
+            matches!(error.location, Location::LineColumn { line: 5, .. }),
+            "{error}"
+        );
+    }
 }

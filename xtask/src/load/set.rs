@@ -149,7 +149,7 @@ pub fn bundle(source: &dyn SpecSource, root: &str, action: &str) -> Result<Strin
             .map_err(|reason| unreadable(root, &member, &reason))?;
         let (mut value, document) = parse(&member, &text)?;
         let mut errors = Vec::new();
-        rewrite_references(&mut value, root, &member, "#", &mut errors);
+        rewrite_references(&mut value, root, &member, &mut "#".to_owned(), &mut errors);
         merge_components(&value, &mut root_value, &member, &mut origins, &mut errors);
         if !errors.is_empty() {
             return Err(Diagnostics(errors));
@@ -218,7 +218,7 @@ fn load_member(
     // Parsed as written first, so problems are reported with their line and column.
     let (mut value, _) = parse(member, &text)?;
     let mut errors = Vec::new();
-    rewrite_references(&mut value, root, member, "#", &mut errors);
+    rewrite_references(&mut value, root, member, &mut "#".to_owned(), &mut errors);
     merge_components(&value, root_value, member, origins, &mut errors);
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
@@ -237,51 +237,59 @@ fn load_member(
 }
 
 /// Turns every `$ref` into the root (or into the member itself) into a local `#/…` one;
-/// a reference into any other file is an error.
+/// a reference into any other file is an error. `pointer` is where `value` is: one buffer,
+/// grown and cut back on the way down, since a pointer is only read when there is an error.
 fn rewrite_references(
     value: &mut Value,
     root: &str,
     member: &str,
-    pointer: &str,
+    pointer: &mut String,
     errors: &mut Vec<SpecError>,
 ) {
+    let depth = pointer.len();
     match value {
         Value::Mapping(map) => {
             for (key, child) in map.iter_mut() {
-                let key_text = key.as_str().unwrap_or_default().to_owned();
-                let at = pointer_join(pointer, &key_text);
-                if key_text == "$ref" {
-                    if let Value::String(reference) = child {
-                        if let Some(local) = local_reference(reference, root, member) {
-                            *reference = local;
-                        } else {
-                            errors.push(SpecError {
-                                file: member.to_owned(),
-                                location: Location::Pointer(at),
-                                message: format!(
-                                    "`{reference}` points into a file outside the spec set; a \
-                                     member may reference itself and the root `{root}` only"
-                                ),
-                            });
-                        }
+                let key_text = key.as_str().unwrap_or_default();
+                push_pointer_token(pointer, key_text);
+                if key_text != "$ref" {
+                    rewrite_references(child, root, member, pointer, errors);
+                } else if let Value::String(reference) = child {
+                    match local_reference(reference, root, member) {
+                        Some(local) => *reference = local,
+                        None => errors.push(SpecError {
+                            file: member.to_owned(),
+                            location: Location::Pointer(pointer.clone()),
+                            message: format!(
+                                "`{reference}` points into a file outside the spec set; a \
+                                 member may reference itself and the root `{root}` only"
+                            ),
+                        }),
                     }
-                    continue;
                 }
-                rewrite_references(child, root, member, &at, errors);
+                pointer.truncate(depth);
             }
         }
         Value::Sequence(items) => {
             for (index, item) in items.iter_mut().enumerate() {
-                rewrite_references(
-                    item,
-                    root,
-                    member,
-                    &pointer_join(pointer, &index.to_string()),
-                    errors,
-                );
+                push_pointer_token(pointer, &index.to_string());
+                rewrite_references(item, root, member, pointer, errors);
+                pointer.truncate(depth);
             }
         }
         _ => {}
+    }
+}
+
+/// Appends `/token` to a JSON pointer, escaped as [`pointer_join`] does.
+fn push_pointer_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for character in token.chars() {
+        match character {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            other => pointer.push(other),
+        }
     }
 }
 
