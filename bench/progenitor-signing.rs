@@ -38,7 +38,7 @@ impl ClientHooks<()> for crate::Client {
             .get()
             .ok_or_else(|| Error::Custom("signing::set_credentials was not called".into()))?;
         let mut nonce_bytes = [0_u8; 8];
-        getrandom::fill(&mut nonce_bytes).map_err(|error| Error::Custom(error.to_string()))?;
+        getrandom::getrandom(&mut nonce_bytes).map_err(|error| Error::Custom(error.to_string()))?;
         let mut nonce = String::with_capacity(16);
         push_hex(&mut nonce, &nonce_bytes);
         let timestamp = SystemTime::now()

@@ -39,15 +39,12 @@ async fn run() -> Result<(), String> {
     let path = path.ok_or_else(|| USAGE.to_owned())?;
     let text =
         std::fs::read_to_string(&path).map_err(|error| format!("cannot read {path}: {error}"))?;
-    let mut deserializer = serde_json::Deserializer::from_str(&text);
-    let request: StartRecordRequest =
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-            format!(
-                "{path}: not a StartRecord request at `{}`: {}",
-                error.path(),
-                error.inner()
-            )
-        })?;
+    let request: StartRecordRequest = serde_json::from_str(&text).map_err(|error| {
+        format!(
+            "{path}: not a StartRecord request at `{}`: {error}",
+            zego_cloudrecord::json_error_path(&text, &error)
+        )
+    })?;
 
     let client = client_from_env()?;
     if dry_run {

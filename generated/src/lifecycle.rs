@@ -356,11 +356,10 @@ impl WaitOptions {
 }
 
 /// Why waiting for a task's files stopped without them.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum WaitError {
     /// The files were not settled before the deadline.
-    #[error("the task's files were not settled after {waited:?}")]
     Deadline {
         /// How long it waited.
         waited: Duration,
@@ -368,8 +367,27 @@ pub enum WaitError {
         last: Box<DescribeRecordStatusData>,
     },
     /// A status call failed.
-    #[error("could not ask for the task's status: {0}")]
-    Api(#[source] Error),
+    Api(Error),
+}
+
+impl std::fmt::Display for WaitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Deadline { waited, .. } => {
+                write!(f, "the task's files were not settled after {waited:?}")
+            }
+            Self::Api(error) => write!(f, "could not ask for the task's status: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for WaitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Api(error) => Some(error),
+            Self::Deadline { .. } => None,
+        }
+    }
 }
 
 /// An ended task's files.

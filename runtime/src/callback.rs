@@ -159,38 +159,32 @@ fn constant_time_eq(expected: &[u8], given: &[u8]) -> bool {
 }
 
 /// Why a callback was refused. The messages never contain the secret.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CallbackRefusal {
     /// The body is larger than the verifier accepts.
-    #[error("the callback body exceeds {limit} bytes")]
     TooLarge {
         /// The limit, in bytes.
         limit: usize,
     },
     /// The body is not JSON (or nests too deep).
-    #[error("the callback body is not JSON: {message}")]
     NotJson {
         /// The parser's account.
         message: String,
     },
     /// A field the signature needs is missing or empty.
-    #[error("the callback is not signed: `{missing}` is missing")]
     Unsigned {
         /// The missing field.
         missing: &'static str,
     },
     /// The signature does not match: forged, changed, or signed with another secret.
-    #[error("the callback's signature is wrong (forged, or signed with another callback secret)")]
     BadSignature,
     /// `timestamp` is not a number of seconds.
-    #[error("the callback's timestamp `{timestamp}` is not Unix seconds")]
     BadTimestamp {
         /// What was sent.
         timestamp: String,
     },
     /// The callback is older than the verifier accepts (a replay, or a very late delivery).
-    #[error("the callback is {age_seconds} s old, more than the {max_age_seconds} s accepted")]
     Stale {
         /// Its age.
         age_seconds: i64,
@@ -198,18 +192,49 @@ pub enum CallbackRefusal {
         max_age_seconds: i64,
     },
     /// The callback's timestamp lies further in the future than clocks drift.
-    #[error("the callback's timestamp is {seconds_ahead} s in the future")]
     FromTheFuture {
         /// How far.
         seconds_ahead: i64,
     },
     /// Genuine, but not shaped like a callback (a field of the wrong type).
-    #[error("the callback does not decode: {message}")]
     NotACallback {
         /// The decoder's account.
         message: String,
     },
 }
+
+impl fmt::Display for CallbackRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLarge { limit } => write!(f, "the callback body exceeds {limit} bytes"),
+            Self::NotJson { message } => write!(f, "the callback body is not JSON: {message}"),
+            Self::Unsigned { missing } => {
+                write!(f, "the callback is not signed: `{missing}` is missing")
+            }
+            Self::BadSignature => f.write_str(
+                "the callback's signature is wrong (forged, or signed with another callback secret)",
+            ),
+            Self::BadTimestamp { timestamp } => {
+                write!(f, "the callback's timestamp `{timestamp}` is not Unix seconds")
+            }
+            Self::Stale {
+                age_seconds,
+                max_age_seconds,
+            } => write!(
+                f,
+                "the callback is {age_seconds} s old, more than the {max_age_seconds} s accepted"
+            ),
+            Self::FromTheFuture { seconds_ahead } => {
+                write!(f, "the callback's timestamp is {seconds_ahead} s in the future")
+            }
+            Self::NotACallback { message } => {
+                write!(f, "the callback does not decode: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CallbackRefusal {}
 
 #[cfg(test)]
 mod tests {

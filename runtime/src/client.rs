@@ -9,6 +9,7 @@ use serde::Serialize;
 use tracing::Instrument;
 
 use super::error::{body_snippet, Error};
+use super::json_path::json_error_path;
 use super::retry::{random_key, random_u64, RateLimiter, RetryPolicy};
 use super::sensitive::{Redact, SensitiveString};
 use super::signing::{
@@ -475,6 +476,7 @@ impl Client {
         }
     }
 
+    /// One attempt: the exchange, then the answer decoded as `E`.
     async fn attempt<E>(
         &self,
         operation: &Operation,
@@ -484,6 +486,18 @@ impl Client {
     where
         E: DeserializeOwned + Envelope,
     {
+        let bytes = self.exchange(operation, body, span).await?;
+        decode_response::<E>(&bytes).map_err(Failure::after_response)
+    }
+
+    /// Sends one signed request and reads a 2xx answer's body. Not generic, so the HTTP
+    /// machinery is compiled once for every action rather than once per action.
+    async fn exchange(
+        &self,
+        operation: &Operation,
+        body: bytes::Bytes,
+        span: &tracing::Span,
+    ) -> Result<bytes::Bytes, Failure> {
         if let Some(limiter) = &self.inner.rate_limiter {
             limiter.acquire().await;
         }
@@ -521,7 +535,7 @@ impl Client {
                 body_snippet: body_snippet(&bytes),
             }));
         }
-        decode_response::<E>(&bytes).map_err(Failure::after_response)
+        Ok(bytes)
     }
 
     /// Serializes into a buffer sized like the largest body so far, so a request body is
@@ -693,20 +707,8 @@ where
         message,
         body_snippet: body_snippet(bytes),
     };
-    // The fast path: plain serde_json. Only a body that fails is decoded a second time, with
-    // serde_path_to_error, to say where it fails.
-    let envelope: E = match serde_json::from_slice(bytes) {
-        Ok(envelope) => envelope,
-        Err(plain) => {
-            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-            return Err(
-                match serde_path_to_error::deserialize::<_, E>(&mut deserializer) {
-                    Err(error) => decode_error(error.path().to_string(), error.inner().to_string()),
-                    Ok(_) => decode_error(".".to_owned(), plain.to_string()),
-                },
-            );
-        }
-    };
+    let envelope: E = serde_json::from_slice(bytes)
+        .map_err(|error| decode_error(json_error_path(bytes, &error), error.to_string()))?;
     let EnvelopeParts {
         code,
         message,
@@ -925,13 +927,9 @@ impl ClientBuilder {
 
 /// `body` as `operation`'s request type, with the JSON path of the first problem.
 fn decode_request<R: DeserializeOwned>(operation: &Operation, body: &str) -> Result<R, Error> {
-    let mut deserializer = serde_json::Deserializer::from_str(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        Error::RequestJson {
-            action: operation.action,
-            path,
-            message: error.into_inner().to_string(),
-        }
+    serde_json::from_str(body).map_err(|error| Error::RequestJson {
+        action: operation.action,
+        path: json_error_path(body, &error),
+        message: error.to_string(),
     })
 }

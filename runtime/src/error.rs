@@ -7,15 +7,13 @@ use super::validation::ValidationError;
 ///
 /// Messages read well on their own and never contain the ServerSecret or a storage
 /// credential.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The request breaks the spec's constraints; nothing was sent. Holds every violation.
-    #[error("the request was not sent because it is invalid: {0}")]
-    Validation(#[from] ValidationError),
+    Validation(ValidationError),
 
     /// The service answered with a non-zero `Code`.
-    #[error("the service refused the request with {code}{}{}", message_suffix(.message), request_id_suffix(.request_id.as_deref()))]
     Api {
         /// The return code.
         code: ApiCode,
@@ -26,7 +24,6 @@ pub enum Error {
     },
 
     /// The service answered with an HTTP status other than 2xx.
-    #[error("the service answered HTTP {status}{}", body_suffix(.body_snippet))]
     Http {
         /// The HTTP status code.
         status: u16,
@@ -35,24 +32,20 @@ pub enum Error {
     },
 
     /// The request or response did not get through.
-    #[error("{kind} while calling the service: {}", error_chain(.source))]
     Transport {
         /// What kind of failure it was.
         kind: TransportErrorKind,
         /// The underlying error, without the request URL.
-        #[source]
         source: reqwest::Error,
     },
 
     /// The response body is larger than the client accepts.
-    #[error("the service's response exceeds the {limit}-byte limit; the rest was not read")]
     ResponseTooLarge {
         /// The configured limit, in bytes.
         limit: usize,
     },
 
     /// A 2xx response that is not the JSON the spec describes.
-    #[error("could not decode the service's response at `{path}`: {message}{}", body_suffix(.body_snippet))]
     Decode {
         /// Where in the JSON the problem is, e.g. `Data.TaskId`; `.` for the document itself.
         path: String,
@@ -63,7 +56,6 @@ pub enum Error {
     },
 
     /// The request could not be signed or encoded.
-    #[error("could not prepare the request: {message}")]
     Signing {
         /// What failed.
         message: String,
@@ -71,7 +63,6 @@ pub enum Error {
 
     /// A request given as JSON (to [`Client::call_action`](super::client::Client) and the
     /// like) is not the action's request type.
-    #[error("the JSON is not a valid {action} request at `{path}`: {message}")]
     RequestJson {
         /// The action the JSON was meant for.
         action: &'static str,
@@ -82,18 +73,97 @@ pub enum Error {
     },
 
     /// No action of this API has the name given.
-    #[error("`{action}` is not an action of this API")]
     UnknownAction {
         /// The name given.
         action: String,
     },
 
     /// The client was configured with something unusable.
-    #[error("invalid client configuration: {message}")]
     Configuration {
         /// What is wrong.
         message: String,
     },
+}
+
+// Written out rather than derived: a derive macro would add a proc-macro crate to every
+// downstream build for these few lines.
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Validation(error) => {
+                write!(f, "the request was not sent because it is invalid: {error}")
+            }
+            Self::Api {
+                code,
+                message,
+                request_id,
+            } => write!(
+                f,
+                "the service refused the request with {code}{}{}",
+                message_suffix(message),
+                request_id_suffix(request_id.as_deref())
+            ),
+            Self::Http {
+                status,
+                body_snippet,
+            } => write!(
+                f,
+                "the service answered HTTP {status}{}",
+                body_suffix(body_snippet)
+            ),
+            Self::Transport { kind, source } => {
+                write!(
+                    f,
+                    "{kind} while calling the service: {}",
+                    error_chain(source)
+                )
+            }
+            Self::ResponseTooLarge { limit } => write!(
+                f,
+                "the service's response exceeds the {limit}-byte limit; the rest was not read"
+            ),
+            Self::Decode {
+                path,
+                message,
+                body_snippet,
+            } => write!(
+                f,
+                "could not decode the service's response at `{path}`: {message}{}",
+                body_suffix(body_snippet)
+            ),
+            Self::Signing { message } => write!(f, "could not prepare the request: {message}"),
+            Self::RequestJson {
+                action,
+                path,
+                message,
+            } => write!(
+                f,
+                "the JSON is not a valid {action} request at `{path}`: {message}"
+            ),
+            Self::UnknownAction { action } => {
+                write!(f, "`{action}` is not an action of this API")
+            }
+            Self::Configuration { message } => {
+                write!(f, "invalid client configuration: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Validation(error) => Some(error),
+            Self::Transport { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl From<ValidationError> for Error {
+    fn from(error: ValidationError) -> Self {
+        Self::Validation(error)
+    }
 }
 
 impl Error {

@@ -21,6 +21,7 @@ mod client;
 #[rustfmt::skip]
 mod codes;
 mod error;
+mod json_path;
 /// A local fake of the service for downstream tests (feature `mock`).
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
@@ -33,6 +34,7 @@ mod validation;
 pub use callback::*;
 pub use client::*;
 pub use error::*;
+pub use json_path::json_error_path;
 pub use retry::*;
 pub use sensitive::*;
 pub use signing::*;

@@ -54,7 +54,7 @@ impl NonceSource for OsRandom {
 /// `N` bytes from the operating system's random source.
 pub(super) fn os_random<const N: usize>() -> Result<[u8; N], Error> {
     let mut bytes = [0_u8; N];
-    getrandom::fill(&mut bytes).map_err(|error| Error::Signing {
+    getrandom::getrandom(&mut bytes).map_err(|error| Error::Signing {
         message: format!("the OS random source failed: {error}"),
     })?;
     Ok(bytes)

@@ -52,7 +52,7 @@ impl HandWritten {
 
     fn signed_url(&self, action: &str) -> Result<String, String> {
         let mut nonce_bytes = [0_u8; 8];
-        getrandom::fill(&mut nonce_bytes).map_err(|error| error.to_string())?;
+        getrandom::getrandom(&mut nonce_bytes).map_err(|error| error.to_string())?;
         let mut nonce = String::with_capacity(16);
         push_hex(&mut nonce, &nonce_bytes);
         let timestamp = SystemTime::now()

@@ -96,7 +96,9 @@ pub(super) fn operations_rs(model: &Model) -> TokenStream {
     let used = UsedIdents::of(&body);
     let runtime = used.imports(quote!(super::runtime), &RUNTIME_OPERATION_ITEMS);
     let types = used.imports(quote!(super::types), &type_names(model));
+    let future = used.imports(quote!(std::future), &["Future"]);
     quote! {
+        #future
         #runtime
         #types
         #body
@@ -361,11 +363,11 @@ pub(super) fn operation_tokens(model: &Model, operation: &Operation) -> TokenStr
 
         impl Client {
             #method_doc
-            pub async fn #method(
-                &self,
-                request: &#request,
-            ) -> Result<ApiResponse<#data>, Error> {
-                self.execute::<_, #response>(&#const_name, request).await
+            pub fn #method<'a>(
+                &'a self,
+                request: &'a #request,
+            ) -> impl Future<Output = Result<ApiResponse<#data>, Error>> + Send + 'a {
+                self.execute::<_, #response>(&#const_name, request)
             }
         }
     }
