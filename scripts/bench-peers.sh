@@ -115,26 +115,38 @@ if wants downstream; then
   echo "## What a downstream program costs to build"
   echo
   # Each side is built alone, in its own target directory, from the bench workspace's
-  # lockfile; "incremental" is a rebuild after touching main.rs.
-  seconds() { local started=$(date +%s.%N); "$@" >/dev/null 2>&1; echo "$(date +%s.%N) - $started" | bc | xargs printf '%.1f'; }
-  echo "| | clean debug build (s) | rebuild after touching main.rs (s) | compilation units | packages in the dependency tree | duplicate packages | release build (s) | release binary (MiB) | debug binary (MiB) |"
+  # lockfile; "incremental" is a rebuild after touching main.rs. Builds alternate between the
+  # sides and each number is the median of three, since one build on a 2-core machine can be
+  # a second or two off.
+  seconds() { local started=$(date +%s.%N); "$@" >/dev/null 2>&1; echo "$(date +%s.%N) - $started" | bc; }
+  median() { printf '%s\n' "$@" | sort -n | sed -n 2p | xargs printf '%.1f'; }
+  declare -A clean incremental release
+  for round in 1 2 3; do
+    for side in ours progenitor; do
+      package="downstream-$side"
+      target="$work/target-$side"
+      rm -rf "$target"
+      build() { env CARGO_TARGET_DIR="$target" cargo build --manifest-path bench/Cargo.toml -p "$package" "$@"; }
+      clean[$side]+=" $(seconds build)"
+      touch "bench/$package/src/main.rs"
+      incremental[$side]+=" $(seconds build)"
+      release[$side]+=" $(seconds build --release)"
+    done
+  done
+  echo "| | clean debug build (s) | rebuild after touching main.rs (s) | release build (s) | compilation units | packages in the dependency tree | packages built in two versions | release binary (MiB) | debug binary (MiB) |"
   echo "|---|---|---|---|---|---|---|---|---|"
   for side in ours progenitor; do
     package="downstream-$side"
     target="$work/target-$side"
-    clean=$(seconds env CARGO_TARGET_DIR="$target" cargo build --manifest-path bench/Cargo.toml -p "$package")
-    touch "bench/$package/src/main.rs"
-    incremental=$(seconds env CARGO_TARGET_DIR="$target" cargo build --manifest-path bench/Cargo.toml -p "$package")
     units=$(find "$target/debug/.fingerprint" -mindepth 1 -maxdepth 1 -type d | wc -l)
     packages=$(cargo tree --manifest-path bench/Cargo.toml -p "$package" -e normal,build --prefix none 2>/dev/null \
       | sed 's/ (\*)$//; s/ (proc-macro)$//' | awk '{ print $1 " " $2 }' | sort -u | wc -l)
-    # Packages built in more than one version (`cargo tree -d` lists each version).
+    # `cargo tree -d` lists each version of a package built more than once.
     duplicates=$(cargo tree --manifest-path bench/Cargo.toml -p "$package" -e normal,build -d --depth 0 2>/dev/null \
-      | awk 'NF { print $1 }' | sort | uniq -d | wc -l)
-    release=$(seconds env CARGO_TARGET_DIR="$target" cargo build --manifest-path bench/Cargo.toml -p "$package" --release)
-    release_size=$(stat -c %s "$target/release/$package" | awk '{ printf "%.1f", $1 / 1048576 }')
+      | awk 'NF { print $1 }' | sort | uniq -d | tr '\n' ' ')
+    release_size=$(stat -c %s "$target/release/$package" | awk '{ printf "%.2f", $1 / 1048576 }')
     debug_size=$(stat -c %s "$target/debug/$package" | awk '{ printf "%.1f", $1 / 1048576 }')
-    echo "| $side | $clean | $incremental | $units | $packages | $duplicates | $release | $release_size | $debug_size |"
+    echo "| $side | $(median ${clean[$side]}) | $(median ${incremental[$side]}) | $(median ${release[$side]}) | $units | $packages | ${duplicates:-none} | $release_size | $debug_size |"
   done
   echo
 fi

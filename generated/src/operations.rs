@@ -383,6 +383,7 @@ impl Client {
     /// [`Error::UnknownAction`] for a name that is no action of this API,
     /// [`Error::RequestJson`] when `body` is not that action's request; otherwise
     /// as the action's method.
+    #[inline]
     pub async fn call_action(
         &self,
         action: &str,
@@ -465,6 +466,7 @@ impl Client {
     ///
     /// # Errors
     /// As [`Client::call_action`], before anything would be sent.
+    #[inline]
     pub fn dry_run_action(&self, action: &str, body: &str) -> Result<DryRun, Error> {
         match action {
             "StartRecord" => self.dry_run_json::<StartRecordRequest>(&START_RECORD, body),

@@ -930,7 +930,8 @@ impl ClientBuilder {
 
 /// `body` as `operation`'s request type, with the JSON path of the first problem.
 fn decode_request<R: DeserializeOwned>(operation: &Operation, body: &str) -> Result<R, Error> {
-    serde_json::from_str(body).map_err(|error| Error::RequestJson {
+    // From bytes, as responses and the mock's requests are: one decoder per type, not two.
+    serde_json::from_slice(body.as_bytes()).map_err(|error| Error::RequestJson {
         action: operation.action,
         path: json_error_path(body, &error),
         message: error.to_string(),

@@ -34,6 +34,9 @@ fn dispatch_tokens(model: &Model) -> TokenStream {
         .map(|o| ident(&model.types[o.response].name))
         .collect();
     let count = TokenLiteral::usize_unsuffixed(model.operations.len());
+    // The dispatchers are `#[inline]` so that they are compiled only in programs that call
+    // them: each names every action's request and response type, and compiling them in the
+    // crate itself would put every action's decoding into every downstream build.
     quote! {
         /// Every operation of the API, in the spec's order.
         pub const ALL: [&Operation; #count] = [#(&#consts),*];
@@ -48,6 +51,7 @@ fn dispatch_tokens(model: &Model) -> TokenStream {
             /// [`Error::UnknownAction`] for a name that is no action of this API,
             /// [`Error::RequestJson`] when `body` is not that action's request; otherwise
             /// as the action's method.
+            #[inline]
             pub async fn #call(
                 &self,
                 action: &str,
@@ -64,6 +68,7 @@ fn dispatch_tokens(model: &Model) -> TokenStream {
             ///
             /// # Errors
             /// As [`Client::call_action`], before anything would be sent.
+            #[inline]
             pub fn #dry_run(&self, action: &str, body: &str) -> Result<DryRun, Error> {
                 match action {
                     #(#actions => self.dry_run_json::<#requests>(&#consts, body),)*
