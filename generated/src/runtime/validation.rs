@@ -131,16 +131,11 @@ impl fmt::Debug for ValidationError {
 
 impl std::error::Error for ValidationError {}
 
-/// Checks a value against every constraint and cross-field rule its spec states.
-pub trait Validate {
-    /// Appends every violation found in `self`, which sits at `at`, to `out`.
-    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>);
-
-    /// Every violation the service refuses at once, or `Ok(())`. Advisory findings are
-    /// not errors; [`Validate::findings`] lists them too.
-    fn validate(&self) -> Result<(), ValidationError> {
-        let violations: Vec<Violation> = self
-            .findings()
+impl ValidationError {
+    /// An error for the findings that are not advisory, if there are any. Not generic, so
+    /// it is compiled once rather than once per validated type.
+    fn refusing(findings: Vec<Violation>) -> Result<(), ValidationError> {
+        let violations: Vec<Violation> = findings
             .into_iter()
             .filter(|violation| !violation.advisory)
             .collect();
@@ -149,6 +144,18 @@ pub trait Validate {
         } else {
             Err(ValidationError { violations })
         }
+    }
+}
+
+/// Checks a value against every constraint and cross-field rule its spec states.
+pub trait Validate {
+    /// Appends every violation found in `self`, which sits at `at`, to `out`.
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>);
+
+    /// Every violation the service refuses at once, or `Ok(())`. Advisory findings are
+    /// not errors; [`Validate::findings`] lists them too.
+    fn validate(&self) -> Result<(), ValidationError> {
+        ValidationError::refusing(self.findings())
     }
 
     /// Every finding, refused and advisory alike, in field order.
