@@ -11,7 +11,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::diagnostics::{pointer_join, Diagnostics, Reporter};
 pub use crate::model::RustName;
-use crate::model::{Literal, Model, TypeKind};
+use crate::model::{Accessors, Literal, Model, TypeKind};
 use crate::runtime_sources;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +130,7 @@ pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
                 for (field, member) in definition.fields.iter_mut().zip(members) {
                     field.name = member;
                 }
+                name_accessors(&mut definition.fields, &mut reporter);
             }
             TypeKind::Enum(definition) => {
                 for (variant, member) in definition.variants.iter_mut().zip(members) {
@@ -163,9 +164,73 @@ pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
     );
     let methods = operation_names(&model, &mut reporter);
     for (operation, method) in model.operations.iter_mut().zip(methods) {
+        operation.const_name = method.to_uppercase();
         operation.method = method;
     }
+    for operation in &model.operations {
+        if OPERATIONS_MODULE_ITEMS.contains(&operation.const_name.as_str()) {
+            reporter.at_pointer(
+                &pointer_join(&operation.pointer, "operationId"),
+                format!(
+                    "operation `{}` would get the descriptor constant `operations::{}`, which \
+                     the module already has; rename the operationId",
+                    operation.operation_id, operation.const_name
+                ),
+            );
+        }
+    }
     reporter.into_result(model)
+}
+
+/// Items of the generated `operations` module besides each operation's descriptor constant.
+const OPERATIONS_MODULE_ITEMS: [&str; 1] = ["ALL"];
+
+/// Methods every generated struct has besides its fields' setters and default getters.
+const STRUCT_METHODS: [&str; 2] = ["new", "validate"];
+
+/// Names each field's setter, default constant and default getter (see [`Accessors`]), and
+/// reports two fields whose items would have the same name: `with_a_or_default` is both the
+/// setter of a field `a_or_default` and the default getter of a field `with_a`.
+fn name_accessors(fields: &mut [crate::model::Field], reporter: &mut Reporter) {
+    let mut methods: BTreeMap<String, String> = STRUCT_METHODS
+        .iter()
+        .map(|name| ((*name).to_owned(), "every generated struct".to_owned()))
+        .collect();
+    let mut constants: BTreeMap<String, String> = BTreeMap::new();
+    for field in fields.iter_mut() {
+        let bare = field.name.bare().to_owned();
+        let has_default = field.default.is_some();
+        field.accessors = Accessors {
+            setter: format!("with_{bare}"),
+            default_const: has_default.then(|| format!("DEFAULT_{}", bare.to_uppercase())),
+            default_getter: (has_default && !field.required).then(|| format!("{bare}_or_default")),
+        };
+        let owner = format!("the field `{}`", field.wire_name);
+        let accessors = &field.accessors;
+        let method_names = std::iter::once(&accessors.setter).chain(&accessors.default_getter);
+        for name in method_names {
+            if let Some(first) = methods.insert(name.clone(), owner.clone()) {
+                reporter.at_pointer(
+                    &field.pointer,
+                    format!(
+                        "name collision: {owner} gets the method `{name}`, which {first} already \
+                         has; rename one of the properties"
+                    ),
+                );
+            }
+        }
+        if let Some(name) = &accessors.default_const {
+            if let Some(first) = constants.insert(name.clone(), owner.clone()) {
+                reporter.at_pointer(
+                    &field.pointer,
+                    format!(
+                        "name collision: {owner} gets the constant `{name}`, which {first} \
+                         already has; rename one of the properties"
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// Names the variants of one generated enum (return codes, regions): each a usable Pascal-case

@@ -20,7 +20,7 @@ fn dispatch_tokens(model: &Model) -> TokenStream {
     let consts: Vec<Ident> = model
         .operations
         .iter()
-        .map(|operation| format_ident!("{}", operation.method.to_uppercase()))
+        .map(|operation| ident(&operation.const_name))
         .collect();
     let actions: Vec<&str> = model.operations.iter().map(|o| o.action.as_str()).collect();
     let requests: Vec<Ident> = model
@@ -290,7 +290,7 @@ pub(super) fn request_info_impl(model: &Model, operation: &Operation) -> TokenSt
 }
 
 pub(super) fn operation_tokens(model: &Model, operation: &Operation) -> TokenStream {
-    let const_name = format_ident!("{}", operation.method.to_uppercase());
+    let const_name = ident(&operation.const_name);
     let method = format_ident!("{}", operation.method);
     let name = &operation.operation_id;
     let action = &operation.action;

@@ -156,7 +156,7 @@ impl StructEmitter<'_> {
             .enumerate()
             .map(|(index, field)| {
                 let field_name = self.field_ident(index);
-                let setter = format_ident!("with_{}", self.definition.fields[index].name.bare());
+                let setter = ident(&field.accessors.setter);
                 let (param, value) = self.param(index, field);
                 let value = if value.is_empty() {
                     quote!(#field_name)
@@ -277,8 +277,7 @@ impl StructEmitter<'_> {
 
     fn default_items(&self, index: usize, field: &Field) -> Option<TokenStream> {
         let default = field.default.as_ref()?;
-        let bare = self.definition.fields[index].name.bare();
-        let const_name = format_ident!("DEFAULT_{}", bare.to_uppercase());
+        let const_name = ident(field.accessors.default_const.as_deref()?);
         let (const_type, const_value, copy) = self.default_const(field, default)?;
         let doc = doc_attrs(&[format!(
             "The value the service uses for `{}` when it is not sent.",
@@ -288,11 +287,11 @@ impl StructEmitter<'_> {
             #doc
             pub const #const_name: #const_type = #const_value;
         };
-        if field.required {
+        let Some(getter) = field.accessors.default_getter.as_deref() else {
             return Some(constant);
-        }
+        };
         let field_name = self.field_ident(index);
-        let getter = format_ident!("{}_or_default", bare);
+        let getter = ident(getter);
         let getter_doc = doc_attrs(&[format!(
             "`{}` as the service sees it: the value set, else [`Self::{const_name}`].",
             field.wire_name

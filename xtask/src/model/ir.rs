@@ -159,6 +159,19 @@ pub struct Field {
     pub constraints: Constraints,
     /// `format: password`: a credential that must never be printed.
     pub sensitive: bool,
+    /// The struct's items for this field; empty until the naming stage sets them.
+    pub accessors: Accessors,
+}
+
+/// The names of the items a generated struct has for one of its fields, besides the field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Accessors {
+    /// `with_{field}`, the builder-style setter.
+    pub setter: String,
+    /// `DEFAULT_{FIELD}`, the documented default, for a field that has one.
+    pub default_const: Option<String>,
+    /// `{field}_or_default`, the value the service sees, for an optional field with a default.
+    pub default_getter: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -383,6 +396,8 @@ pub struct Operation {
     pub operation_id: String,
     /// The `Client` method's name; empty until the naming stage sets it.
     pub method: String,
+    /// The name of the operation's descriptor constant in `operations.rs`; set by naming.
+    pub const_name: String,
     pub pointer: String,
     pub path: String,
     /// The value of the `Action` query parameter.

@@ -187,6 +187,7 @@ impl Builder<'_> {
         let preconditions = self.preconditions(&operation.extensions, pointer);
         Some(Operation {
             method: String::new(),
+            const_name: String::new(),
             operation_id,
             pointer: pointer.to_owned(),
             path: path.to_owned(),

@@ -222,6 +222,7 @@ impl Builder<'_> {
                 default,
                 constraints: Constraints::default(),
                 sensitive: false,
+                accessors: Accessors::default(),
             });
         };
         self.check_extensions(&schema.schema_data.extensions, pointer);
@@ -249,6 +250,7 @@ impl Builder<'_> {
             default,
             constraints,
             sensitive,
+            accessors: Accessors::default(),
         })
     }
 
