@@ -276,7 +276,10 @@ impl Builder<'_> {
         hint: InlineName<'_>,
         pointer: &str,
     ) -> Option<FieldType> {
-        self.reject_common_features(schema, pointer);
+        // An object's features are checked with the rest of it, in `struct_def`.
+        if !matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_))) {
+            self.reject_common_features(schema, pointer);
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
                 if has_enum(schema) {
@@ -348,6 +351,7 @@ impl Builder<'_> {
                         Constraints::default(),
                     ),
                     Some(ReferenceOr::Item(items)) => {
+                        self.check_extensions(&items.schema_data.extensions, &items_pointer);
                         if is_password(items) {
                             self.reporter.at_pointer(
                                 &pointer_join(&items_pointer, "format"),
