@@ -4726,11 +4726,11 @@ pub struct DescribeTasksRequest {
     /// Wire name: `RoomId`.
     #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
-    /// Number of the page to return, counted from 1. Left out, the first page is returned.
+    /// Number of the page to return, counted from 1. Left out, or 0, the first page is returned.
     ///
-    /// Wire name: `PageOffset`. Default when not sent: `1`. Range: at least 1.
+    /// Wire name: `PageOffset`. Default when not sent: `1`. Range: at least 0.
     ///
-    /// Spec note: ZEGOCLOUD's schema sets a minimum of 1, while its text says that 0, like an omitted value, is treated as 1. The schema's minimum is kept, so the client rejects 0, a value the service would accept as the first page; leave the field out instead.
+    /// Spec note: ZEGOCLOUD's schema sets a minimum of 1, while its text says that 0, like an omitted value, is treated as 1. The text is followed: the client accepts 0, because it must never refuse a request the documentation allows. `cargo xtask upstream-diff` shows the difference.
     #[serde(rename = "PageOffset", skip_serializing_if = "Option::is_none")]
     pub page_offset: Option<i64>,
     /// Number of tasks per page, from 1 to 50. Left out, 50 are returned per page.
@@ -4844,7 +4844,7 @@ impl Validate for DescribeTasksRequest {
         {
             let at = at.field("PageOffset");
             if let Some(value) = &self.page_offset {
-                check_range(*value, Some(1), None, &at, out);
+                check_range(*value, Some(0), None, &at, out);
             }
         }
         {

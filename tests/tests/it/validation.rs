@@ -568,6 +568,18 @@ fn rules_describe_tasks_time_window() {
     );
 }
 
+#[test]
+fn a_page_offset_of_zero_is_sent_because_the_documentation_allows_it() {
+    use zego_cloudrecord::{DescribeTasksRequest, TaskStatusFilter};
+    let start = 1_700_000_000_000;
+    let first_page =
+        DescribeTasksRequest::new(TaskStatusFilter::Ended, start, start + 1).with_page_offset(0);
+    assert_eq!(first_page.validate(), Ok(()));
+    let negative = first_page.with_page_offset(-1);
+    let error = negative.validate().expect_err("a negative page is refused");
+    assert_eq!(error.violations()[0].path, "PageOffset");
+}
+
 /// Every `x-zego-rules` id of every action, from the bundled documents.
 fn rule_ids() -> Vec<String> {
     let mut ids = Vec::new();
