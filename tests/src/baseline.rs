@@ -190,8 +190,13 @@ pub fn baseline_request() -> Request {
 
 /// The baseline's per-request work: serialize, plus one MD5 signature as lowercase hex.
 pub fn baseline_per_request(request: &Request, secret: &str) -> (Vec<u8>, String) {
-    use md5::{Digest, Md5};
     let body = serde_json::to_vec(request).unwrap_or_default();
+    (body, baseline_signature(secret))
+}
+
+/// The signature by hand, with the fixed AppId, nonce and timestamp of the benchmarks.
+fn baseline_signature(secret: &str) -> String {
+    use md5::{Digest, Md5};
     let digest = Md5::digest(
         format!(
             "{}{}{}{}",
@@ -204,7 +209,7 @@ pub fn baseline_per_request(request: &Request, secret: &str) -> (Vec<u8>, String
         signature.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
         signature.push(char::from(b"0123456789abcdef"[usize::from(byte & 0x0f)]));
     }
-    (body, signature)
+    signature
 }
 
 /// The generated client's per-request work: validate, sign (fixed clock and nonce, so no
@@ -213,7 +218,15 @@ pub fn generated_per_request(
     request: &StartRecordRequest,
     secret: &zego_cloudrecord::SensitiveString,
 ) -> (Vec<u8>, Option<zego_cloudrecord::SignedParameters>) {
-    let valid = request.validate().is_ok();
+    generated_work(request.validate().is_ok(), request, secret)
+}
+
+/// Sign, and serialize a request that validated, as the client does before sending.
+fn generated_work<R: serde::Serialize>(
+    valid: bool,
+    request: &R,
+    secret: &zego_cloudrecord::SensitiveString,
+) -> (Vec<u8>, Option<zego_cloudrecord::SignedParameters>) {
     let signed = zego_cloudrecord::SignedParameters::new(
         1_234_567_890,
         secret,
@@ -257,21 +270,8 @@ pub struct StopRequest {
 
 /// The smallest action's per-request work by hand: serialize + one MD5.
 pub fn baseline_stop_per_request(request: &StopRequest, secret: &str) -> (Vec<u8>, String) {
-    use md5::{Digest, Md5};
     let body = serde_json::to_vec(request).unwrap_or_default();
-    let digest = Md5::digest(
-        format!(
-            "{}{}{}{}",
-            1_234_567_890_u32, "0123456789abcdef", secret, 1_700_000_000_i64
-        )
-        .as_bytes(),
-    );
-    let mut signature = String::with_capacity(32);
-    for byte in digest {
-        signature.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
-        signature.push(char::from(b"0123456789abcdef"[usize::from(byte & 0x0f)]));
-    }
-    (body, signature)
+    (body, baseline_signature(secret))
 }
 
 /// The generated client's per-request work for StopRecord: validate, sign, serialize.
@@ -279,17 +279,5 @@ pub fn generated_stop_per_request(
     request: &zego_cloudrecord::StopRecordRequest,
     secret: &zego_cloudrecord::SensitiveString,
 ) -> (Vec<u8>, Option<zego_cloudrecord::SignedParameters>) {
-    let valid = request.validate().is_ok();
-    let signed = zego_cloudrecord::SignedParameters::new(
-        1_234_567_890,
-        secret,
-        &crate::support::FixedClock,
-        &crate::support::FixedNonce,
-    );
-    let body = if valid {
-        serde_json::to_vec(request).unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    (body, signed.ok())
+    generated_work(request.validate().is_ok(), request, secret)
 }
