@@ -141,8 +141,22 @@ impl Reporter {
 
 /// Appends one reference token to a JSON pointer, escaping `~` and `/` as RFC 6901 requires.
 pub fn pointer_join(pointer: &str, token: &str) -> String {
-    let escaped = token.replace('~', "~0").replace('/', "~1");
-    format!("{pointer}/{escaped}")
+    let mut joined = pointer.to_owned();
+    push_pointer_token(&mut joined, token);
+    joined
+}
+
+/// [`pointer_join`] in place, for walks that grow one pointer and cut it back.
+pub fn push_pointer_token(pointer: &mut String, token: &str) {
+    pointer.reserve(token.len() + 1);
+    pointer.push('/');
+    for character in token.chars() {
+        match character {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            other => pointer.push(other),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -73,19 +73,7 @@ pub fn generate_all_from_file(
     display_name: &str,
 ) -> Result<(Vec<GeneratedFile>, GeneratedFile), GenerateError> {
     let model = named_model(load::load_file(path, display_name)?)?;
-    let files = emit::emit(&model)?;
-    // The runtime's `codes.rs` is the generated crate's copy of it, at another path.
-    let codes = match files
-        .iter()
-        .find(|file| file.path == emit::RUNTIME_CODES_FILE)
-    {
-        Some(file) => GeneratedFile {
-            path: "codes.rs".to_owned(),
-            contents: file.contents.clone(),
-        },
-        None => emit::runtime_codes_file(&model)?,
-    };
-    Ok((files, codes))
+    Ok(emit::emit_with_runtime_codes(&model)?)
 }
 
 /// Runs every stage but `write` on a spec file.

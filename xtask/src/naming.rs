@@ -168,13 +168,14 @@ pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
         operation.method = method;
     }
     for operation in &model.operations {
-        if OPERATIONS_MODULE_ITEMS.contains(&operation.const_name.as_str()) {
+        let name = operation.const_name.as_str();
+        if OPERATIONS_MODULE_ITEMS.contains(&name) {
             reporter.at_pointer(
                 &pointer_join(&operation.pointer, "operationId"),
                 format!(
-                    "operation `{}` would get the descriptor constant `operations::{}`, which \
-                     the module already has; rename the operationId",
-                    operation.operation_id, operation.const_name
+                    "operation `{}` would get the descriptor constant `operations::{name}`, a \
+                     name the module already has; rename the operationId",
+                    operation.operation_id
                 ),
             );
         }
@@ -185,17 +186,12 @@ pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
 /// Items of the generated `operations` module besides each operation's descriptor constant.
 const OPERATIONS_MODULE_ITEMS: [&str; 1] = ["ALL"];
 
-/// Methods every generated struct has besides its fields' setters and default getters.
-const STRUCT_METHODS: [&str; 2] = ["new", "validate"];
-
 /// Names each field's setter, default constant and default getter (see [`Accessors`]), and
 /// reports two fields whose items would have the same name: `with_a_or_default` is both the
 /// setter of a field `a_or_default` and the default getter of a field `with_a`.
 fn name_accessors(fields: &mut [crate::model::Field], reporter: &mut Reporter) {
-    let mut methods: BTreeMap<String, String> = STRUCT_METHODS
-        .iter()
-        .map(|name| ((*name).to_owned(), "every generated struct".to_owned()))
-        .collect();
+    // `new` and `validate`, the struct's other methods, cannot take either shape.
+    let mut methods: BTreeMap<String, String> = BTreeMap::new();
     let mut constants: BTreeMap<String, String> = BTreeMap::new();
     for field in fields.iter_mut() {
         let bare = field.name.bare().to_owned();

@@ -58,6 +58,14 @@ pub struct EmitError {
 /// All files of the generated crate, in a fixed order. `src/lib.rs`, helpers and examples
 /// are ordinary hand-written source in the crate and not emitted.
 pub fn emit(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
+    Ok(emit_with_runtime_codes(model)?.0)
+}
+
+/// [`emit`]'s files, and the return-code table for the runtime crate itself
+/// (`runtime/src/codes.rs`): the same text as the generated crate's copy, at the runtime's path.
+pub fn emit_with_runtime_codes(
+    model: &Model,
+) -> Result<(Vec<GeneratedFile>, GeneratedFile), EmitError> {
     let mut files = vec![GeneratedFile {
         path: "Cargo.toml".to_owned(),
         contents: manifest(&Package {
@@ -93,20 +101,18 @@ pub fn emit(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
         files.push(file?);
     }
     files.extend(runtime_files(&model.spec_file));
-    files.push(rust_file(model, RUNTIME_CODES_FILE, codes_rs(model))?);
-    Ok(files)
+    let codes = rust_file(model, RUNTIME_CODES_FILE, codes_rs(model))?;
+    let runtime_codes = GeneratedFile {
+        path: "codes.rs".to_owned(),
+        contents: codes.contents.clone(),
+    };
+    files.push(codes);
+    Ok((files, runtime_codes))
 }
 
 /// Where the generated return-code table goes in a generated crate; the runtime's copy of it
 /// (`runtime/src/codes.rs`, for the real spec) is not copied, but emitted from each spec.
 pub const RUNTIME_CODES_FILE: &str = "src/runtime/codes.rs";
-
-/// The return-code table for the runtime crate itself (`runtime/src/codes.rs`).
-pub fn runtime_codes_file(model: &Model) -> Result<GeneratedFile, EmitError> {
-    let mut file = rust_file(model, "codes.rs", codes_rs(model))?;
-    file.path = "codes.rs".to_owned();
-    Ok(file)
-}
 
 fn rust_header(spec_file: &str, template: Option<&str>) -> String {
     let from = match template {

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use serde_yaml::Value;
 
 use super::{parse, ActionDocument, LoadedSpec};
-use crate::diagnostics::{pointer_join, Diagnostics, Location, SpecError};
+use crate::diagnostics::{pointer_join, push_pointer_token, Diagnostics, Location, SpecError};
 
 /// The root's extension listing its members, as paths relative to the root.
 const ACTIONS_KEY: &str = "x-zego-actions";
@@ -278,18 +278,6 @@ fn rewrite_references(
             }
         }
         _ => {}
-    }
-}
-
-/// Appends `/token` to a JSON pointer, escaped as [`pointer_join`] does.
-fn push_pointer_token(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    for character in token.chars() {
-        match character {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            other => pointer.push(other),
-        }
     }
 }
 
