@@ -30,7 +30,13 @@ async fn main() -> std::io::Result<()> {
         eprintln!("error: ZEGO_CALLBACK_SECRET is not set");
         std::process::exit(2);
     };
-    let verifier = Arc::new(CallbackVerifier::new(secret));
+    let verifier = match CallbackVerifier::new(secret) {
+        Ok(verifier) => Arc::new(verifier),
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::exit(2);
+        }
+    };
     let seen: Arc<Mutex<HashSet<DeliveryId>>> = Arc::default();
     let listener = TcpListener::bind(&address).await?;
     eprintln!("listening on http://{}", listener.local_addr()?);

@@ -4,8 +4,8 @@
 //! ```
 //! use zego_cloudrecord::callbacks::{CallbackEvent, CallbackVerifier};
 //!
-//! # fn handle(body: &[u8]) -> Result<(), zego_cloudrecord::CallbackRefusal> {
-//! let verifier = CallbackVerifier::new("the project's callback secret");
+//! # fn handle(body: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+//! let verifier = CallbackVerifier::new("the project's callback secret")?;
 //! let callback = zego_cloudrecord::callbacks::verify(&verifier, body)?;
 //! if let CallbackEvent::FilesUploaded { files, .. } = callback.event() {
 //!     for file in files {

@@ -1,20 +1,33 @@
-//! Shortcuts for the common requests: single stream and mixed recordings, views placed by a
-//! named rectangle, whiteboard recording, one constructor per storage vendor, and colours.
+//! Shortcuts for the common requests: single stream and mixed recordings, layout updates,
+//! views placed by a named rectangle, whiteboard recording, one constructor per storage
+//! vendor, and colours. No helper panics, whatever its input.
 
 use std::fmt;
 use std::str::FromStr;
 
+use super::operations;
 use super::runtime::{ApiResponse, Error, SensitiveString};
 use super::types::{
     AlibabaCloudVodParams, FillFrame, FrameFillMode, MixConfig, MixInput, MixMode,
     MixOutputVideoConfig, MixOutputWatermarkImageConfig, RecordInputParams, RecordMode,
-    StartRecordData, StartRecordRequest, StorageParams, TencentCloudVodParams, Vendor, ViewType,
-    Whiteboard,
+    StartRecordData, StartRecordRequest, StorageParams, TencentCloudVodParams, UpdateLayoutRequest,
+    Vendor, ViewType, Whiteboard,
 };
 
 /// A rectangle on the output canvas, in pixels from its upper left corner. The one way this
 /// crate takes coordinates: by name, so left and top cannot be swapped unnoticed (and a
-/// rectangle whose edges cross is reported by `validate()`).
+/// rectangle whose edges cross is reported by `validate()`). The generated constructors that
+/// take four coordinates by position (`MixInput::new`, `MixOutputWatermarkImageConfig::new`)
+/// are deprecated in its favour.
+///
+/// ```
+/// use zego_cloudrecord::Rect;
+///
+/// let area = Rect::at(640, 0, 640, 720);
+/// assert_eq!((area.right, area.bottom, area.width()), (1280, 720, 640));
+/// // Arithmetic saturates: no input makes a helper panic.
+/// assert_eq!(Rect::at(i64::MAX, 0, 10, 10).right, i64::MAX);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Rect {
     /// X of the left edge.
@@ -28,24 +41,38 @@ pub struct Rect {
 }
 
 impl Rect {
-    /// The rectangle at (`left`, `top`) that is `width` wide and `height` high.
+    /// The rectangle at (`left`, `top`) that is `width` wide and `height` high. An edge past
+    /// the range of `i64` stops at its end (`validate()` then reports it as out of range).
     pub const fn at(left: i64, top: i64, width: i64, height: i64) -> Self {
         Self {
             left,
             top,
-            right: left + width,
-            bottom: top + height,
+            right: left.saturating_add(width),
+            bottom: top.saturating_add(height),
         }
     }
 
-    /// Width in pixels.
-    pub const fn width(&self) -> i64 {
-        self.right - self.left
+    /// The whole canvas of `video`: from (0, 0) to its width and height.
+    pub const fn canvas(video: &MixOutputVideoConfig) -> Self {
+        Self::at(0, 0, video.width, video.height)
     }
 
-    /// Height in pixels.
+    /// Width in pixels (saturating).
+    pub const fn width(&self) -> i64 {
+        self.right.saturating_sub(self.left)
+    }
+
+    /// Height in pixels (saturating).
     pub const fn height(&self) -> i64 {
-        self.bottom - self.top
+        self.bottom.saturating_sub(self.top)
+    }
+
+    /// Whether `other` lies inside this rectangle (edges included).
+    pub const fn contains(&self, other: &Rect) -> bool {
+        other.left >= self.left
+            && other.top >= self.top
+            && other.right <= self.right
+            && other.bottom <= self.bottom
     }
 }
 
@@ -131,14 +158,65 @@ impl ApiResponse<StartRecordData> {
     /// The new task's id.
     ///
     /// # Errors
-    /// [`Error::Decode`] when a successful answer carries none, which the documentation
-    /// does not foresee.
+    /// [`Error::MissingInResponse`] naming the RequestId when a successful answer carries
+    /// none: the documentation promises only Code, Message and RequestId, and the task may
+    /// have started all the same.
     pub fn task_id(&self) -> Result<&str, Error> {
-        self.data.task_id.as_deref().ok_or_else(|| Error::Decode {
-            path: "Data.TaskId".to_owned(),
-            message: "a successful StartRecord answer has no TaskId".to_owned(),
-            body_snippet: String::new(),
-        })
+        self.data
+            .task_id
+            .as_deref()
+            .ok_or_else(|| Error::MissingInResponse {
+                action: operations::START_RECORD.action,
+                path: "Data.TaskId",
+                request_id: self.request_id.clone(),
+            })
+    }
+}
+
+/// UpdateLayout requests for each layout mode. The custom layout sends its MixMode with the
+/// views: views sent without MixMode are an advisory finding (`layout-views-without-mix-mode`),
+/// since the documentation does not say whether the service then keeps the task's mode or
+/// falls back to equal division, where views do nothing.
+///
+/// ```
+/// use zego_cloudrecord::{MixInput, MixMode, Rect, UpdateLayoutRequest, Validate};
+///
+/// let request = UpdateLayoutRequest::custom_layout(
+///     "task-1",
+///     vec![MixInput::stream_view("teacher", Rect::at(0, 0, 1280, 720), 1)],
+/// );
+/// assert_eq!(request.mix_mode, Some(MixMode::Custom));
+/// assert!(request.findings().is_empty());
+/// ```
+impl UpdateLayoutRequest {
+    /// A custom layout (MixMode 1) of `views`.
+    pub fn custom_layout(task_id: impl Into<String>, views: Vec<MixInput>) -> Self {
+        Self::new(task_id)
+            .with_mix_mode(MixMode::Custom)
+            .with_mix_input_list(views)
+    }
+
+    /// The streams in equal parts of the canvas (MixMode 2).
+    pub fn equal_division(task_id: impl Into<String>) -> Self {
+        Self::new(task_id).with_mix_mode(MixMode::EqualDivision)
+    }
+
+    /// The horizontal layout (MixMode 3); `with_mix_max_resolution_stream_id` picks the
+    /// stream shown largest.
+    pub fn horizontal(task_id: impl Into<String>) -> Self {
+        Self::new(task_id).with_mix_mode(MixMode::Horizontal)
+    }
+
+    /// The vertical layout (MixMode 4); `with_mix_max_resolution_stream_id` picks the stream
+    /// shown largest.
+    pub fn vertical(task_id: impl Into<String>) -> Self {
+        Self::new(task_id).with_mix_mode(MixMode::Vertical)
+    }
+
+    /// The floating layout (MixMode 5); `with_mix_max_resolution_stream_id` picks the stream
+    /// shown largest.
+    pub fn floating(task_id: impl Into<String>) -> Self {
+        Self::new(task_id).with_mix_mode(MixMode::Floating)
     }
 }
 
@@ -331,17 +409,25 @@ impl MixOutputVideoConfig {
 }
 
 impl MixInput {
+    /// A view covering `area`, drawn above the views of a smaller `layer`; set what it shows
+    /// with `with_stream_id` or `with_view_type`. The by-name form of the deprecated
+    /// positional `MixInput::new`.
+    pub fn covering(area: Rect, layer: i64) -> Self {
+        // The one call of the positional constructor, with each coordinate named.
+        #[allow(deprecated)]
+        Self::new(area.top, area.left, area.bottom, area.right, layer)
+    }
+
     /// A view of `stream_id` covering `area`; views with a larger `layer` are drawn on top.
     pub fn stream_view(stream_id: impl Into<String>, area: Rect, layer: i64) -> Self {
-        Self::new(area.top, area.left, area.bottom, area.right, layer).with_stream_id(stream_id)
+        Self::covering(area, layer).with_stream_id(stream_id)
     }
 
     /// The view that shows the whiteboard (ViewType 2), covering `area`. A layout holds at
     /// most one, and the task must record a whiteboard
     /// ([`RecordInputParams::with_whiteboard_recording`]).
     pub fn whiteboard_view(area: Rect, layer: i64) -> Self {
-        Self::new(area.top, area.left, area.bottom, area.right, layer)
-            .with_view_type(ViewType::Whiteboard)
+        Self::covering(area, layer).with_view_type(ViewType::Whiteboard)
     }
 
     /// The area the view covers.
@@ -356,9 +442,22 @@ impl MixInput {
 }
 
 impl MixOutputWatermarkImageConfig {
-    /// An image watermark covering `area` of the canvas.
+    /// An image watermark covering `area` of the canvas. The by-name form of the deprecated
+    /// positional `MixOutputWatermarkImageConfig::new`.
     pub fn covering(area: Rect) -> Self {
+        // The one call of the positional constructor, with each coordinate named.
+        #[allow(deprecated)]
         Self::new(area.left, area.top, area.right, area.bottom)
+    }
+
+    /// The area the watermark covers.
+    pub fn area(&self) -> Rect {
+        Rect {
+            left: self.left,
+            top: self.top,
+            right: self.right,
+            bottom: self.bottom,
+        }
     }
 }
 

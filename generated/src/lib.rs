@@ -64,5 +64,5 @@ pub mod types;
 
 pub use helpers::{rgb, Colour, ColourError, Rect};
 pub use runtime::*;
-pub use service::{Region, DEFAULT_BASE_URL};
+pub use service::{rule_ids, Region, DEFAULT_BASE_URL};
 pub use types::*;

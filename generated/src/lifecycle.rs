@@ -20,51 +20,74 @@
 //! # Ok(()) }
 //! ```
 
+use std::fmt;
 use std::time::Duration;
 
 use futures_core::Stream;
 
-use super::runtime::{ApiCode, ApiResponse, Client, Error};
+use super::helpers::Rect;
+use super::operations;
+use super::rule_ids;
+use super::runtime::{ApiCode, ApiResponse, Client, Error, FieldPath, Violation};
 use super::types::{
     DescribeRecordStatusData, DescribeRecordStatusRequest, DescribeTasksRequest,
-    PauseRecordRequest, RecordFile, RecordFileStatus, RecordTaskItem, ResumeRecordRequest,
-    StartRecordRequest, StopRecordRequest, TakeSnapshotRequest, TaskStatus, TaskStatusFilter,
-    UpdateLayoutRequest, UpdateWhiteboardRequest,
+    MixOutputVideoConfig, PauseRecordRequest, RecordFile, RecordFileStatus, RecordTaskItem,
+    ResumeRecordRequest, StartRecordRequest, StopRecordRequest, TakeSnapshotRequest, TaskStatus,
+    TaskStatusFilter, UpdateLayoutRequest, UpdateLayoutResponse, UpdateWhiteboardRequest,
 };
 
 impl Client {
-    /// Starts a recording (StartRecord) and returns a handle for the new task.
+    /// Starts a recording (StartRecord) and returns a handle for the new task, which
+    /// remembers the task's canvas (`MixConfig.MixOutputVideoConfig`) to check layout
+    /// updates against it.
     ///
     /// # Errors
-    /// As [`Client::start_record`]; [`Error::Decode`] when a successful answer has no TaskId.
+    /// As [`Client::start_record`]; [`Error::MissingInResponse`] (with the RequestId) when a
+    /// successful answer has no TaskId.
     pub async fn start_recording(
         &self,
         request: &StartRecordRequest,
     ) -> Result<RecordingTask, Error> {
         let response = self.start_record(request).await?;
         let task_id = response.task_id()?.to_owned();
-        Ok(self.task(task_id))
+        let task = self.task(task_id);
+        Ok(
+            match request
+                .record_input_params
+                .mix_config
+                .as_ref()
+                .and_then(|mix| mix.mix_output_video_config.as_ref())
+            {
+                Some(video) => task.with_canvas(video),
+                None => task,
+            },
+        )
     }
 
-    /// A handle for a task started earlier, by its id.
+    /// A handle for a task started earlier, by its id. It knows no canvas unless told
+    /// ([`RecordingTask::with_canvas`]).
     pub fn task(&self, task_id: impl Into<String>) -> RecordingTask {
         RecordingTask {
             client: self.clone(),
             task_id: task_id.into(),
+            canvas: None,
         }
     }
 
-    /// Every task matching `query`, as an async stream: page by page (up to 50 tasks a
-    /// page), and window by window when the range is longer than DescribeTasks' three days.
-    /// Each page is one DescribeTasks call, made when the stream reaches it.
+    /// Every task matching `query`, as an async stream, page by page; each page is one
+    /// DescribeTasks call, made when the stream reaches it.
+    ///
+    /// DescribeTasks answers only for tasks that began at most three days before now, in a
+    /// window of at most three days. A query reaching further back is not clipped: its first
+    /// call is refused by the client's checks (`tasks-start-within-three-days`, made with the
+    /// client's clock), so the stream's one item is that error and the caller learns that
+    /// older tasks cannot be listed. [`TaskQuery::recent`] builds a query that always fits.
     pub fn tasks(
         &self,
         query: TaskQuery,
     ) -> impl Stream<Item = Result<RecordTaskItem, Error>> + '_ {
-        let window_start = query.start_ms;
         let state = Pages {
             query,
-            window_start,
             page: 1,
             buffer: Vec::new(),
             done: false,
@@ -101,23 +124,30 @@ pub struct TaskQuery {
     pub start_ms: i64,
     /// End of the range, Unix milliseconds.
     pub end_ms: i64,
-    /// Tasks per page, 1 to 50.
+    /// Tasks per page (DescribeTasks' PageSize).
     pub page_size: i64,
 }
 
 impl TaskQuery {
-    /// DescribeTasks' largest window: three days.
-    pub const MAX_WINDOW_MS: i64 = 3 * 24 * 60 * 60 * 1000;
-
-    /// Tasks with `status` whose recording began between `start_ms` and `end_ms`, 50 a page.
+    /// Tasks with `status` whose recording began between `start_ms` and `end_ms`, as many a
+    /// page as DescribeTasks sends by default.
     pub fn new(status: TaskStatusFilter, start_ms: i64, end_ms: i64) -> Self {
         Self {
             status,
             room_id: None,
             start_ms,
             end_ms,
-            page_size: 50,
+            page_size: DescribeTasksRequest::DEFAULT_PAGE_SIZE,
         }
+    }
+
+    /// Tasks with `status` whose recording began in the last `within` before now on
+    /// `client`'s clock. Keep `within` at most three days, the furthest back DescribeTasks
+    /// looks.
+    pub fn recent(client: &Client, status: TaskStatusFilter, within: Duration) -> Self {
+        let now = client.now_unix_millis();
+        let within = i64::try_from(within.as_millis()).unwrap_or(i64::MAX);
+        Self::new(status, now.saturating_sub(within), now)
     }
 
     /// Only tasks of `room_id`.
@@ -130,7 +160,6 @@ impl TaskQuery {
 
 struct Pages {
     query: TaskQuery,
-    window_start: i64,
     page: i64,
     /// The current page's tasks, last first.
     buffer: Vec<RecordTaskItem>,
@@ -138,14 +167,10 @@ struct Pages {
 }
 
 impl Pages {
-    /// Loads the next page (or the first page of the next window) into the buffer.
+    /// Loads the next page into the buffer.
     async fn fetch(&mut self, client: &Client) -> Result<(), Error> {
-        let window_end = self
-            .window_start
-            .saturating_add(TaskQuery::MAX_WINDOW_MS)
-            .min(self.query.end_ms);
         let mut request =
-            DescribeTasksRequest::new(self.query.status, self.window_start, window_end)
+            DescribeTasksRequest::new(self.query.status, self.query.start_ms, self.query.end_ms)
                 .with_page_offset(self.page)
                 .with_page_size(self.query.page_size);
         if let Some(room) = &self.query.room_id {
@@ -153,17 +178,15 @@ impl Pages {
         }
         let data = client.describe_tasks(&request).await?.data;
         let tasks = data.taskid_list.unwrap_or_default();
-        let seen = (self.page - 1) * self.query.page_size + tasks.len() as i64;
-        let page_was_full = tasks.len() as i64 >= self.query.page_size;
-        let more_in_window =
-            data.total_count.map_or(page_was_full, |total| seen < total) && !tasks.is_empty();
+        let count = i64::try_from(tasks.len()).unwrap_or(i64::MAX);
+        let seen = (self.page - 1)
+            .saturating_mul(self.query.page_size)
+            .saturating_add(count);
+        let page_was_full = count >= self.query.page_size;
+        let more = data.total_count.map_or(page_was_full, |total| seen < total) && count > 0;
         self.buffer = tasks.into_iter().rev().collect();
-        if more_in_window {
+        if more {
             self.page += 1;
-        } else if window_end < self.query.end_ms {
-            // Windows share no instant: the next starts a millisecond after this one ends.
-            self.window_start = window_end + 1;
-            self.page = 1;
         } else {
             self.done = true;
         }
@@ -177,6 +200,8 @@ impl Pages {
 pub struct RecordingTask {
     client: Client,
     task_id: String,
+    /// The task's output canvas, when known: layout updates are checked against it.
+    canvas: Option<Rect>,
 }
 
 /// What stopping a task did.
@@ -200,6 +225,20 @@ impl RecordingTask {
     /// The task's id.
     pub fn id(&self) -> &str {
         &self.task_id
+    }
+
+    /// The same handle, knowing that the task records on the canvas `video` describes (the
+    /// StartRecord request's `MixConfig.MixOutputVideoConfig`), so that layout updates with
+    /// views outside it are found before sending. [`Client::start_recording`] sets it.
+    #[must_use]
+    pub fn with_canvas(mut self, video: &MixOutputVideoConfig) -> Self {
+        self.canvas = Some(Rect::canvas(video));
+        self
+    }
+
+    /// The task's canvas, when the handle knows it.
+    pub fn canvas(&self) -> Option<Rect> {
+        self.canvas
     }
 
     /// Stops the task (StopRecord). Stopping a task that has already ended is
@@ -245,7 +284,18 @@ impl RecordingTask {
     }
 
     /// Changes the layout (UpdateLayout): `layout` gets a request with the task's id and
-    /// returns it with the layout set.
+    /// returns it with the layout set. When the handle knows the task's canvas, each view must
+    /// lie inside it (`layout-views-within-canvas`), checked like every other rule.
+    ///
+    /// ```no_run
+    /// # async fn run(task: zego_cloudrecord::lifecycle::RecordingTask) -> Result<(), zego_cloudrecord::Error> {
+    /// use zego_cloudrecord::{MixInput, Rect, UpdateLayoutRequest};
+    ///
+    /// let views = vec![MixInput::stream_view("teacher", Rect::at(0, 0, 1280, 720), 1)];
+    /// task.update_layout(|request| UpdateLayoutRequest::custom_layout(request.task_id, views))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`Client::update_layout`].
@@ -254,7 +304,57 @@ impl RecordingTask {
         layout: impl FnOnce(UpdateLayoutRequest) -> UpdateLayoutRequest,
     ) -> Result<ApiResponse<()>, Error> {
         let request = layout(UpdateLayoutRequest::new(&self.task_id)).with_task_id(&self.task_id);
-        self.client.update_layout(&request).await
+        let outside = self.views_outside_canvas(&request);
+        self.client
+            .execute_checked::<_, UpdateLayoutResponse>(
+                &operations::UPDATE_LAYOUT,
+                &request,
+                outside,
+            )
+            .await
+    }
+
+    /// Sets a custom layout (MixMode 1) of `views`, as [`RecordingTask::update_layout`].
+    ///
+    /// # Errors
+    /// As [`Client::update_layout`].
+    pub async fn set_custom_layout(
+        &self,
+        views: Vec<super::types::MixInput>,
+    ) -> Result<ApiResponse<()>, Error> {
+        self.update_layout(|request| UpdateLayoutRequest::custom_layout(request.task_id, views))
+            .await
+    }
+
+    /// Each view of `request` that reaches past the task's canvas, as a finding of the
+    /// operation's precondition `layout-views-within-canvas`.
+    fn views_outside_canvas(&self, request: &UpdateLayoutRequest) -> Vec<Violation> {
+        let (Some(canvas), Some(views)) = (self.canvas, request.mix_input_list.as_ref()) else {
+            return Vec::new();
+        };
+        let list = FieldPath::Root.field("MixInputList");
+        let mut findings = Vec::new();
+        for (index, view) in views.iter().enumerate() {
+            let at = list.index(index);
+            let area = view.area();
+            for (edge, value, limit) in [
+                ("Right", area.right, canvas.right),
+                ("Bottom", area.bottom, canvas.bottom),
+            ] {
+                if value > limit {
+                    findings.push(Violation::new(
+                        &at.field(edge),
+                        rule_ids::LAYOUT_VIEWS_WITHIN_CANVAS,
+                        format!(
+                            "the view reaches {value}, past the task's {}×{} canvas",
+                            canvas.width(),
+                            canvas.height()
+                        ),
+                    ));
+                }
+            }
+        }
+        findings
     }
 
     /// Shows another whiteboard (UpdateWhiteboard).
@@ -289,7 +389,7 @@ impl RecordingTask {
     }
 
     /// Polls the task's status until it has ended and every file is uploaded or has failed,
-    /// with backoff, at most 10 calls a second (DescribeRecordStatus' limit), until
+    /// with backoff, never faster than DescribeRecordStatus' documented limit allows, until
     /// `options.deadline`.
     ///
     /// # Errors
@@ -300,7 +400,8 @@ impl RecordingTask {
         options: WaitOptions,
     ) -> Result<RecordingOutcome, WaitError> {
         let started = tokio::time::Instant::now();
-        let mut interval = options.first_interval.max(MIN_INTERVAL);
+        let min_interval = min_poll_interval();
+        let mut interval = options.first_interval.max(min_interval);
         loop {
             let status = self.status().await.map_err(WaitError::Api)?;
             if let Some(outcome) = RecordingOutcome::settled(&status) {
@@ -315,13 +416,20 @@ impl RecordingTask {
             tokio::time::sleep(interval).await;
             interval = interval
                 .mul_f32(1.5)
-                .min(options.max_interval.max(MIN_INTERVAL));
+                .min(options.max_interval.max(min_interval));
         }
     }
 }
 
-/// DescribeRecordStatus allows 10 calls a second; a waiter never polls faster.
-const MIN_INTERVAL: Duration = Duration::from_millis(100);
+/// The shortest wait between two status calls: DescribeRecordStatus' documented limit, so a
+/// waiter never polls faster than the service allows.
+fn min_poll_interval() -> Duration {
+    operations::DESCRIBE_RECORD_STATUS
+        .rate_limit
+        .map_or(Duration::ZERO, |per_second| {
+            Duration::from_secs(1) / per_second.max(1)
+        })
+}
 
 /// How [`RecordingTask::wait_for_files`] polls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -353,6 +461,21 @@ impl WaitOptions {
         self.deadline = deadline;
         self
     }
+
+    /// Waits `interval` after the first look (never less than the action's rate limit
+    /// allows).
+    #[must_use]
+    pub fn first_interval(mut self, interval: Duration) -> Self {
+        self.first_interval = interval;
+        self
+    }
+
+    /// Never waits longer than `interval` between two looks.
+    #[must_use]
+    pub fn max_interval(mut self, interval: Duration) -> Self {
+        self.max_interval = interval;
+        self
+    }
 }
 
 /// Why waiting for a task's files stopped without them.
@@ -374,9 +497,29 @@ impl std::fmt::Display for WaitError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Deadline { waited, .. } => {
-                write!(f, "the task's files were not settled after {waited:?}")
+                write!(
+                    f,
+                    "the task's files were not settled after {}",
+                    HumanDuration(*waited)
+                )
             }
             Self::Api(error) => write!(f, "could not ask for the task's status: {error}"),
+        }
+    }
+}
+
+/// A duration as people write it: `250 ms`, `4.2 s`, `3 min 5 s`, `1 h 2 min`.
+struct HumanDuration(Duration);
+
+impl fmt::Display for HumanDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let millis = self.0.as_millis();
+        let seconds = self.0.as_secs();
+        match seconds {
+            0 => write!(f, "{millis} ms"),
+            1..=59 => write!(f, "{}.{} s", seconds, self.0.subsec_millis() / 100),
+            60..=3599 => write!(f, "{} min {} s", seconds / 60, seconds % 60),
+            _ => write!(f, "{} h {} min", seconds / 3600, seconds % 3600 / 60),
         }
     }
 }

@@ -110,4 +110,8 @@ impl MockActions for Actions {
             _ => None,
         }
     }
+
+    fn known_rules(&self) -> &'static [&'static str] {
+        &super::service::rule_ids::ALL
+    }
 }

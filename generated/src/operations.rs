@@ -2,7 +2,9 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::future::Future;
-use super::runtime::{ApiResponse, Client, DryRun, Error, Operation, RequestInfo};
+use super::runtime::{
+    ApiResponse, Client, DryRun, Error, FieldPath, Operation, RequestInfo, Violation,
+};
 use super::types::{
     DescribeRecordStatusData, DescribeRecordStatusRequest, DescribeRecordStatusResponse,
     DescribeTasksData, DescribeTasksRequest, DescribeTasksResponse, PauseRecordRequest,
@@ -562,6 +564,25 @@ impl RequestInfo for DescribeTasksRequest {
 
     fn safe_to_retry(&self) -> bool {
         true
+    }
+
+    fn clock_findings(&self, service_now_ms: i64, out: &mut Vec<Violation>) {
+        {
+            let earliest = service_now_ms.saturating_sub(259200000);
+            if self.start_time < earliest {
+                out.push(
+                    Violation::new(
+                        &FieldPath::Root.field("StartTime"),
+                        "tasks-start-within-three-days",
+                        format!(
+                            "{} (got {}, earliest accepted now {earliest})",
+                            "StartTime may lie at most three days (259200000 ms) before the current time.",
+                            self.start_time
+                        ),
+                    ),
+                );
+            }
+        }
     }
 }
 

@@ -50,6 +50,172 @@ impl ClientBuilder {
     }
 }
 
+/// The ids of the spec's rules (`x-zego-rules`, task preconditions and clock rules), as
+/// [`Violation::rule`](super::runtime::Violation::rule) reports them and
+/// [`ClientBuilder::allow`] takes them. A constant is checked by the compiler, a string
+/// when the client is built.
+pub mod rule_ids {
+    /// `view-top-not-below-bottom`: A view's Top must not be greater than its Bottom.
+    pub const VIEW_TOP_NOT_BELOW_BOTTOM: &str = "view-top-not-below-bottom";
+
+    /// `view-left-not-past-right`: A view's Left must not be greater than its Right.
+    pub const VIEW_LEFT_NOT_PAST_RIGHT: &str = "view-left-not-past-right";
+
+    /// `alibaba-vod-output-format`: When StorageParams.Vendor is 5 (Alibaba Cloud VOD), only MP4 and FLV files can be uploaded, so RecordOutputParams.OutputFileFormat must be mp4 or flv.
+    pub const ALIBABA_VOD_OUTPUT_FORMAT: &str = "alibaba-vod-output-format";
+
+    /// `tencent-vod-output-format`: When StorageParams.Vendor is 6 (Tencent Cloud VOD), only MP4, FLV, JPG and MP3 files can be uploaded, so RecordOutputParams.OutputFileFormat must be one of those.
+    pub const TENCENT_VOD_OUTPUT_FORMAT: &str = "tencent-vod-output-format";
+
+    /// `whiteboard-needs-whiteboard-recording`: Whiteboard is set but HasWhiteboard is not true, so no whiteboard is recorded; set both (RecordInputParams::with_whiteboard_recording does).
+    pub const WHITEBOARD_NEEDS_WHITEBOARD_RECORDING: &str = "whiteboard-needs-whiteboard-recording";
+
+    /// `max-record-time-beyond-24-hours`: MaxRecordTime above 86400 seconds (24 hours) needs an account whose limit ZEGOCLOUD support raised (up to 48 hours); allow this rule on such a client.
+    pub const MAX_RECORD_TIME_BEYOND_24_HOURS: &str = "max-record-time-beyond-24-hours";
+
+    /// `mix-config-required-for-mixed-mode`: MixConfig is required when RecordMode is 2 (stream mixing recording).
+    pub const MIX_CONFIG_REQUIRED_FOR_MIXED_MODE: &str = "mix-config-required-for-mixed-mode";
+
+    /// `whiteboard-required-when-enabled`: Whiteboard is required, with at least one whiteboard, when HasWhiteboard is true.
+    pub const WHITEBOARD_REQUIRED_WHEN_ENABLED: &str = "whiteboard-required-when-enabled";
+
+    /// `mix-video-config-required-for-video`: MixConfig.MixOutputVideoConfig is required in stream mixing recording when StreamType is 2, 3 or 4 (3 when not set).
+    pub const MIX_VIDEO_CONFIG_REQUIRED_FOR_VIDEO: &str = "mix-video-config-required-for-video";
+
+    /// `no-whiteboard-in-audio-only-mix`: In stream mixing recording with StreamType 1 (audio only), whiteboards cannot be recorded, so HasWhiteboard must not be true.
+    pub const NO_WHITEBOARD_IN_AUDIO_ONLY_MIX: &str = "no-whiteboard-in-audio-only-mix";
+
+    /// `whiteboard-view-needs-whiteboard`: A MixConfig.MixInputList view of ViewType 2 (whiteboard) is only valid when whiteboard recording is enabled (HasWhiteboard true); without it the view shows no whiteboard. Checked for a custom layout (MixMode 1).
+    pub const WHITEBOARD_VIEW_NEEDS_WHITEBOARD: &str = "whiteboard-view-needs-whiteboard";
+
+    /// `mix-input-list-required-for-custom-layout`: MixInputList must be specified when MixMode is 1 (custom layout).
+    pub const MIX_INPUT_LIST_REQUIRED_FOR_CUSTOM_LAYOUT: &str = "mix-input-list-required-for-custom-layout";
+
+    /// `single-whiteboard-view`: Only one MixInputList view can be set as whiteboard (ViewType 2); setting two or more returns an error. Checked whatever the MixMode, as the source states it with no condition (and as UpdateLayout's layout-single-whiteboard-view is checked).
+    pub const SINGLE_WHITEBOARD_VIEW: &str = "single-whiteboard-view";
+
+    /// `views-within-canvas-width`: Every MixInputList view must lie inside the canvas: its Right cannot exceed MixOutputVideoConfig.Width.
+    pub const VIEWS_WITHIN_CANVAS_WIDTH: &str = "views-within-canvas-width";
+
+    /// `views-within-canvas-height`: Every MixInputList view must lie inside the canvas: its Bottom cannot exceed MixOutputVideoConfig.Height.
+    pub const VIEWS_WITHIN_CANVAS_HEIGHT: &str = "views-within-canvas-height";
+
+    /// `watermark-within-canvas-width`: MixOutputWatermarkImageConfig.Right cannot exceed the width of the canvas (MixOutputVideoConfig.Width).
+    pub const WATERMARK_WITHIN_CANVAS_WIDTH: &str = "watermark-within-canvas-width";
+
+    /// `watermark-within-canvas-height`: MixOutputWatermarkImageConfig.Bottom cannot exceed the height of the canvas (MixOutputVideoConfig.Height).
+    pub const WATERMARK_WITHIN_CANVAS_HEIGHT: &str = "watermark-within-canvas-height";
+
+    /// `output-resolution-limit`: The product of Width and Height cannot exceed 1920 * 1080 (2073600), otherwise an error is returned.
+    pub const OUTPUT_RESOLUTION_LIMIT: &str = "output-resolution-limit";
+
+    /// `watermark-left-not-past-right`: Left cannot exceed the value of Right.
+    pub const WATERMARK_LEFT_NOT_PAST_RIGHT: &str = "watermark-left-not-past-right";
+
+    /// `watermark-top-not-past-bottom`: Top cannot exceed the value of Bottom.
+    pub const WATERMARK_TOP_NOT_PAST_BOTTOM: &str = "watermark-top-not-past-bottom";
+
+    /// `object-storage-credentials`: When Vendor is 1, 2, 3, 4, 7, 9 or 10, Region, Bucket, AccessKeyId and AccessKeySecret are required.
+    pub const OBJECT_STORAGE_CREDENTIALS: &str = "object-storage-credentials";
+
+    /// `alibaba-vod-params`: When Vendor is 5, AlibabaCloudVodParams is required.
+    pub const ALIBABA_VOD_PARAMS: &str = "alibaba-vod-params";
+
+    /// `tencent-vod-params`: When Vendor is 6, TencentCloudVodParams is required.
+    pub const TENCENT_VOD_PARAMS: &str = "tencent-vod-params";
+
+    /// `google-cloud-storage-credentials`: When Vendor is 8, Bucket, AccessKeyId and AccessKeySecret are required.
+    pub const GOOGLE_CLOUD_STORAGE_CREDENTIALS: &str = "google-cloud-storage-credentials";
+
+    /// `s3-compatible-endpoint`: When Vendor is 10, Bucket and EndPoint are required.
+    pub const S3_COMPATIBLE_ENDPOINT: &str = "s3-compatible-endpoint";
+
+    /// `layout-custom-needs-views`: MixInputList must be given, with at least one view, when MixMode is 1 (custom layout).
+    pub const LAYOUT_CUSTOM_NEEDS_VIEWS: &str = "layout-custom-needs-views";
+
+    /// `layout-views-without-mix-mode`: MixInputList is sent without MixMode. Whether the service then keeps the task's layout mode or falls back to its default, 2 (equal division, where views do nothing), is not documented; send MixMode 1 with the views (UpdateLayoutRequest::custom_layout does).
+    pub const LAYOUT_VIEWS_WITHOUT_MIX_MODE: &str = "layout-views-without-mix-mode";
+
+    /// `layout-single-whiteboard-view`: At most one MixInputList view may show the whiteboard (ViewType 2); two or more are answered with an error.
+    pub const LAYOUT_SINGLE_WHITEBOARD_VIEW: &str = "layout-single-whiteboard-view";
+
+    /// `tasks-end-after-start`: EndTime must be later than StartTime.
+    pub const TASKS_END_AFTER_START: &str = "tasks-end-after-start";
+
+    /// `tasks-window-at-most-three-days`: The query window, EndTime − StartTime, may span at most three days: 259200000 milliseconds.
+    pub const TASKS_WINDOW_AT_MOST_THREE_DAYS: &str = "tasks-window-at-most-three-days";
+
+    /// `layout-whiteboard-view-needs-whiteboard-recording`: A view of ViewType 2 (whiteboard) only works when the task was started with whiteboard recording (StartRecord RecordInputParams.HasWhiteboard true).
+    pub const LAYOUT_WHITEBOARD_VIEW_NEEDS_WHITEBOARD_RECORDING: &str = "layout-whiteboard-view-needs-whiteboard-recording";
+
+    /// `layout-views-within-canvas`: No view may reach past the canvas: each view's Bottom is at most the output video Height and its Right at most the output video Width that StartRecord set in MixConfig.MixOutputVideoConfig.
+    pub const LAYOUT_VIEWS_WITHIN_CANVAS: &str = "layout-views-within-canvas";
+
+    /// `status-task-started-within-three-days`: The task's recording must have started at most three days (259200000 ms) before the call.
+    pub const STATUS_TASK_STARTED_WITHIN_THREE_DAYS: &str = "status-task-started-within-three-days";
+
+    /// `tasks-start-within-three-days`: StartTime may lie at most three days (259200000 ms) before the current time.
+    pub const TASKS_START_WITHIN_THREE_DAYS: &str = "tasks-start-within-three-days";
+
+    /// `pause-needs-mixed-stream-task`: Only a stream mixing recording task (StartRecord RecordMode 2) can be paused; the return code for other tasks is not documented.
+    pub const PAUSE_NEEDS_MIXED_STREAM_TASK: &str = "pause-needs-mixed-stream-task";
+
+    /// `resume-needs-paused-task`: The task must be paused (DescribeRecordStatus Status 5); otherwise the service answers with return code 300001004.
+    pub const RESUME_NEEDS_PAUSED_TASK: &str = "resume-needs-paused-task";
+
+    /// `resume-needs-mixed-stream-task`: Only a stream mixing recording task (StartRecord RecordMode 2) can be resumed; since only such tasks can be paused, a single-stream task also fails resume-needs-paused-task.
+    pub const RESUME_NEEDS_MIXED_STREAM_TASK: &str = "resume-needs-mixed-stream-task";
+
+    /// `snapshot-needs-mixed-stream-task`: Snapshots are taken of the mixed stream, so the task must use stream mixing recording (StartRecord RecordMode 2); the return code for other tasks is not documented.
+    pub const SNAPSHOT_NEEDS_MIXED_STREAM_TASK: &str = "snapshot-needs-mixed-stream-task";
+
+    /// `snapshot-needs-running-task`: The task must still be recording (DescribeRecordStatus Status 2); the return code for other states is not documented.
+    pub const SNAPSHOT_NEEDS_RUNNING_TASK: &str = "snapshot-needs-running-task";
+
+    /// Every id above, in the spec's order.
+    pub const ALL: [&str; 39] = [
+        VIEW_TOP_NOT_BELOW_BOTTOM,
+        VIEW_LEFT_NOT_PAST_RIGHT,
+        ALIBABA_VOD_OUTPUT_FORMAT,
+        TENCENT_VOD_OUTPUT_FORMAT,
+        WHITEBOARD_NEEDS_WHITEBOARD_RECORDING,
+        MAX_RECORD_TIME_BEYOND_24_HOURS,
+        MIX_CONFIG_REQUIRED_FOR_MIXED_MODE,
+        WHITEBOARD_REQUIRED_WHEN_ENABLED,
+        MIX_VIDEO_CONFIG_REQUIRED_FOR_VIDEO,
+        NO_WHITEBOARD_IN_AUDIO_ONLY_MIX,
+        WHITEBOARD_VIEW_NEEDS_WHITEBOARD,
+        MIX_INPUT_LIST_REQUIRED_FOR_CUSTOM_LAYOUT,
+        SINGLE_WHITEBOARD_VIEW,
+        VIEWS_WITHIN_CANVAS_WIDTH,
+        VIEWS_WITHIN_CANVAS_HEIGHT,
+        WATERMARK_WITHIN_CANVAS_WIDTH,
+        WATERMARK_WITHIN_CANVAS_HEIGHT,
+        OUTPUT_RESOLUTION_LIMIT,
+        WATERMARK_LEFT_NOT_PAST_RIGHT,
+        WATERMARK_TOP_NOT_PAST_BOTTOM,
+        OBJECT_STORAGE_CREDENTIALS,
+        ALIBABA_VOD_PARAMS,
+        TENCENT_VOD_PARAMS,
+        GOOGLE_CLOUD_STORAGE_CREDENTIALS,
+        S3_COMPATIBLE_ENDPOINT,
+        LAYOUT_CUSTOM_NEEDS_VIEWS,
+        LAYOUT_VIEWS_WITHOUT_MIX_MODE,
+        LAYOUT_SINGLE_WHITEBOARD_VIEW,
+        TASKS_END_AFTER_START,
+        TASKS_WINDOW_AT_MOST_THREE_DAYS,
+        LAYOUT_WHITEBOARD_VIEW_NEEDS_WHITEBOARD_RECORDING,
+        LAYOUT_VIEWS_WITHIN_CANVAS,
+        STATUS_TASK_STARTED_WITHIN_THREE_DAYS,
+        TASKS_START_WITHIN_THREE_DAYS,
+        PAUSE_NEEDS_MIXED_STREAM_TASK,
+        RESUME_NEEDS_PAUSED_TASK,
+        RESUME_NEEDS_MIXED_STREAM_TASK,
+        SNAPSHOT_NEEDS_MIXED_STREAM_TASK,
+        SNAPSHOT_NEEDS_RUNNING_TASK,
+    ];
+}
+
 /// Where requests go unless [`ClientBuilder::base_url`] says otherwise: the first of the
 /// spec's `servers`.
 pub const DEFAULT_BASE_URL: &str = "https://cloudrecord-api.zego.im";
@@ -73,5 +239,6 @@ impl Client {
         server_secret: impl Into<SensitiveString>,
     ) -> ClientBuilder {
         ClientBuilder::new(app_id, server_secret, DEFAULT_BASE_URL)
+            .known_rules(&rule_ids::ALL)
     }
 }

@@ -61,6 +61,9 @@ pub struct MixInput {
 
 impl MixInput {
     /// A value with the required fields (`Top`, `Left`, `Bottom`, `Right`, `Layer`) and nothing else set.
+    #[deprecated(
+        note = "takes four coordinates by position (Top, Left, Bottom, Right), an order a call hides; use MixInput::stream_view, MixInput::whiteboard_view or MixInput::covering with a Rect"
+    )]
     pub fn new(top: i64, left: i64, bottom: i64, right: i64, layer: i64) -> Self {
         Self {
             stream_id: None,
@@ -1617,13 +1620,14 @@ impl Validate for RecordInputParams {
                 ),
             );
         }
-        if self.has_whiteboard.or(Some(false)) == Some(true) && self.whiteboard.is_none()
+        if self.has_whiteboard.or(Some(false)) == Some(true)
+            && self.whiteboard.as_ref().is_none_or(|list| list.is_empty())
         {
             out.push(
                 Violation::new(
                     &at.field("Whiteboard"),
                     "whiteboard-required-when-enabled",
-                    "Whiteboard is required (and must not be empty) when HasWhiteboard is true.",
+                    "Whiteboard is required, with at least one whiteboard, when HasWhiteboard is true.",
                 ),
             );
         }
@@ -2453,32 +2457,28 @@ impl Validate for MixConfig {
             );
         }
         if self
-            .mix_mode
-            .or(Some(MixMode::EqualDivision))
-            .is_some_and(|value| matches!(value, MixMode::Custom))
-            && self
-                .mix_input_list
-                .as_ref()
-                .map_or(
-                    0,
-                    |list| {
-                        list
-                            .iter()
-                            .filter(|item| {
-                                item
-                                    .view_type
-                                    .or(Some(ViewType::AudioVideo))
-                                    .is_some_and(|value| matches!(value, ViewType::Whiteboard))
-                            })
-                            .count()
-                    },
-                ) > 1
+            .mix_input_list
+            .as_ref()
+            .map_or(
+                0,
+                |list| {
+                    list
+                        .iter()
+                        .filter(|item| {
+                            item
+                                .view_type
+                                .or(Some(ViewType::AudioVideo))
+                                .is_some_and(|value| matches!(value, ViewType::Whiteboard))
+                        })
+                        .count()
+                },
+            ) > 1
         {
             out.push(
                 Violation::new(
                     &at.field("MixInputList"),
                     "single-whiteboard-view",
-                    "Only one MixInputList view can be set as whiteboard (ViewType 2); setting two or more returns an error. Checked for a custom layout (MixMode 1), the only layout that uses MixInputList.",
+                    "Only one MixInputList view can be set as whiteboard (ViewType 2); setting two or more returns an error. Checked whatever the MixMode, as the source states it with no condition (and as UpdateLayout's layout-single-whiteboard-view is checked).",
                 ),
             );
         }
@@ -2750,6 +2750,9 @@ pub struct MixOutputWatermarkImageConfig {
 
 impl MixOutputWatermarkImageConfig {
     /// A value with the required fields (`Left`, `Top`, `Right`, `Bottom`) and nothing else set.
+    #[deprecated(
+        note = "takes four coordinates by position (Left, Top, Right, Bottom), an order a call hides; use MixOutputWatermarkImageConfig::covering with a Rect"
+    )]
     pub fn new(left: i64, top: i64, right: i64, bottom: i64) -> Self {
         Self { left, top, right, bottom }
     }
@@ -3785,7 +3788,7 @@ impl Envelope for StartRecordResponse {
             code: self.code,
             message: self.message,
             request_id: self.request_id,
-            data: self.data,
+            data: Some(self.data.unwrap_or_default()),
         }
     }
 }
@@ -4059,13 +4062,22 @@ impl Validate for UpdateLayoutRequest {
             .mix_mode
             .or(Some(MixMode::EqualDivision))
             .is_some_and(|value| matches!(value, MixMode::Custom))
-            && self.mix_input_list.is_none()
+            && self.mix_input_list.as_ref().is_none_or(|list| list.is_empty())
         {
             out.push(
                 Violation::new(
                     &at.field("MixInputList"),
                     "layout-custom-needs-views",
-                    "MixInputList must be given (and not be empty) when MixMode is 1 (custom layout).",
+                    "MixInputList must be given, with at least one view, when MixMode is 1 (custom layout).",
+                ),
+            );
+        }
+        if self.mix_input_list.is_some() && self.mix_mode.is_none() {
+            out.push(
+                Violation::advisory(
+                    &at.field("MixMode"),
+                    "layout-views-without-mix-mode",
+                    "MixInputList is sent without MixMode. Whether the service then keeps the task's layout mode or falls back to its default, 2 (equal division, where views do nothing), is not documented; send MixMode 1 with the views (UpdateLayoutRequest::custom_layout does).",
                 ),
             );
         }
@@ -4398,7 +4410,7 @@ impl Envelope for DescribeRecordStatusResponse {
             code: self.code,
             message: self.message,
             request_id: self.request_id,
-            data: self.data,
+            data: Some(self.data.unwrap_or_default()),
         }
     }
 }
@@ -4742,7 +4754,7 @@ pub struct DescribeTasksRequest {
     ///
     /// Wire name: `StartTime`. Required.
     ///
-    /// Spec note: The three-day limit depends on the clock. The client can only check it against its own clock, which may differ from ZEGOCLOUD's (the service tolerates 10 minutes of skew on the signature Timestamp), so a window that opens right at the limit may be judged differently by the client and by the service.
+    /// Spec note: The three-day limit depends on the clock, so `validate()` cannot check it; the client checks it (`x-zego-clock-rules`, tasks-start-within-three-days) with the clock it signs with, allowing the 10 minutes of skew the service tolerates on the signature Timestamp, so a window that opens within 10 minutes of the limit is sent and left to the service.
     #[serde(rename = "StartTime")]
     pub start_time: i64,
     /// End of the query window, as a Unix timestamp in milliseconds. It must be later than StartTime and at most three days after it. Only tasks whose recording started within the window are listed.
@@ -4945,7 +4957,7 @@ impl Envelope for DescribeTasksResponse {
             code: self.code,
             message: self.message,
             request_id: self.request_id,
-            data: self.data,
+            data: Some(self.data.unwrap_or_default()),
         }
     }
 }

@@ -5,6 +5,8 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use sha1::{Digest, Sha1};
 
+use super::error::Error;
+use super::json_path::json_error_path;
 use super::sensitive::SensitiveString;
 use super::signing::{ascii, hex_bytes, Clock, SystemClock};
 
@@ -49,13 +51,24 @@ impl fmt::Debug for CallbackVerifier {
 impl CallbackVerifier {
     /// A verifier for the project's callback secret (shown in the ZEGOCLOUD console; not
     /// the ServerSecret), with the default limits.
-    pub fn new(callback_secret: impl Into<SensitiveString>) -> Self {
-        Self {
-            secret: callback_secret.into(),
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] for an empty secret: anyone could sign callbacks with it.
+    pub fn new(callback_secret: impl Into<SensitiveString>) -> Result<Self, Error> {
+        let secret = callback_secret.into();
+        if secret.expose_secret().is_empty() {
+            return Err(Error::Configuration {
+                message: "the callback secret is empty; anyone could sign callbacks with it. \
+                          Copy it from the ZEGOCLOUD console"
+                    .to_owned(),
+            });
+        }
+        Ok(Self {
+            secret,
             max_age: DEFAULT_MAX_CALLBACK_AGE,
             max_body_bytes: DEFAULT_MAX_CALLBACK_BYTES,
             clock: Arc::new(SystemClock),
-        }
+        })
     }
 
     /// How old (and how far in the future) a callback's `timestamp` may be.
@@ -72,10 +85,13 @@ impl CallbackVerifier {
         self
     }
 
-    /// Where the current time comes from (for tests).
+    /// Where the current time comes from; default the system clock. Takes any [`Clock`],
+    /// as `ClientBuilder::clock` does: share one
+    /// [`ManualClock`](super::signing::ManualClock) with a mock to test a receiver on a clock
+    /// of your own.
     #[must_use]
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
         self
     }
 
@@ -125,7 +141,10 @@ impl CallbackVerifier {
                 seconds_ahead: -age,
             });
         }
-        serde_json::from_value(value).map_err(|error| CallbackRefusal::NotACallback {
+        // Decoded from the bytes again, not from the value, so the error has a position and
+        // so a path to the field of the wrong shape.
+        serde_json::from_slice(body).map_err(|error| CallbackRefusal::NotACallback {
+            path: json_error_path(body, &error),
             message: error.to_string(),
         })
     }
@@ -198,6 +217,8 @@ pub enum CallbackRefusal {
     },
     /// Genuine, but not shaped like a callback (a field of the wrong type).
     NotACallback {
+        /// Where in the body, e.g. `detail.file_info[0].file_size`; `.` for the body itself.
+        path: String,
         /// The decoder's account.
         message: String,
     },
@@ -227,8 +248,8 @@ impl fmt::Display for CallbackRefusal {
             Self::FromTheFuture { seconds_ahead } => {
                 write!(f, "the callback's timestamp is {seconds_ahead} s in the future")
             }
-            Self::NotACallback { message } => {
-                write!(f, "the callback does not decode: {message}")
+            Self::NotACallback { path, message } => {
+                write!(f, "the callback does not decode at `{path}`: {message}")
             }
         }
     }
@@ -250,7 +271,9 @@ mod tests {
     }
 
     fn verifier(now: i64) -> CallbackVerifier {
-        CallbackVerifier::new("secret").clock(Arc::new(At(now)))
+        CallbackVerifier::new("secret")
+            .expect("non-empty secret")
+            .clock(At(now))
     }
 
     fn body(timestamp: &str, nonce: &str, signature: &str) -> Vec<u8> {
@@ -316,7 +339,9 @@ mod tests {
             now.verify::<serde_json::Value>(&short),
             Err(CallbackRefusal::BadSignature)
         );
-        let other_key = CallbackVerifier::new("not-secret").clock(Arc::new(At(1_470_820_200)));
+        let other_key = CallbackVerifier::new("not-secret")
+            .expect("non-empty secret")
+            .clock(At(1_470_820_200));
         let good = body(
             "1470820198",
             "123412",
@@ -373,10 +398,24 @@ mod tests {
             sequence: String,
         }
         let wrong = body("1470820198", "7", &signature);
-        assert!(matches!(
-            now.verify::<Shape>(&wrong),
-            Err(CallbackRefusal::NotACallback { .. })
-        ));
+        let refusal = now
+            .verify::<Shape>(&wrong)
+            .expect_err("sequence is a number");
+        assert!(
+            matches!(&refusal, CallbackRefusal::NotACallback { path, .. } if path == "sequence"),
+            "{refusal:?}"
+        );
+        assert!(refusal.to_string().contains("`sequence`"), "{refusal}");
+    }
+
+    #[test]
+    fn an_empty_secret_is_a_configuration_error() {
+        let error = CallbackVerifier::new("").expect_err("empty secret");
+        assert!(matches!(error, Error::Configuration { .. }), "{error:?}");
+        assert!(
+            error.to_string().contains("callback secret is empty"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -389,7 +428,10 @@ mod tests {
 
     #[test]
     fn the_secret_stays_out_of_debug() {
-        let debug = format!("{:?}", CallbackVerifier::new("canary-callback-secret"));
+        let debug = format!(
+            "{:?}",
+            CallbackVerifier::new("canary-callback-secret").expect("non-empty secret")
+        );
         assert!(!debug.contains("canary"), "{debug}");
     }
 }

@@ -13,9 +13,10 @@ use super::json_path::json_error_path;
 use super::retry::{random_key, random_u64, RateLimiter, RetryPolicy};
 use super::sensitive::{Redact, SensitiveString};
 use super::signing::{
-    Clock, NonceSource, OsRandom, SignedParameters, SystemClock, SIGNATURE_VERSION,
+    Clock, NonceSource, OsRandom, SignedParameters, SystemClock, ALLOWED_CLOCK_SKEW,
+    SIGNATURE_VERSION,
 };
-use super::validation::{Validate, ValidationError, Violation};
+use super::validation::{builtin_rules, Validate, ValidationError, Violation};
 
 /// How long one request may take, from connecting to reading the whole response.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -100,6 +101,13 @@ pub trait RequestInfo {
     fn safe_to_retry(&self) -> bool {
         false
     }
+
+    /// Appends what the spec's checks against the current time (`x-zego-clock-rules`) find;
+    /// `service_now_ms` is the earliest time the service's clock may show (the client's
+    /// clock less the skew the service allows), in Unix milliseconds.
+    fn clock_findings(&self, service_now_ms: i64, out: &mut Vec<Violation>) {
+        let _ = (service_now_ms, out);
+    }
 }
 
 /// A successful call's result.
@@ -181,7 +189,7 @@ struct Inner {
     retry: Option<RetryPolicy>,
     rate_limiter: Option<RateLimiter>,
     /// Rule ids whose findings the caller expects: neither refused nor reported.
-    allowed: Vec<String>,
+    allowed: Vec<&'static str>,
     /// One limiter per action, created at its first call, when limits per action are on.
     action_limiters: Option<Mutex<BTreeMap<&'static str, Arc<RateLimiter>>>>,
 }
@@ -227,6 +235,7 @@ impl ClientBuilder {
             rate_limit_per_action: false,
             checks: Checks::Strict,
             allowed: Vec::new(),
+            known_rules: &[],
         }
     }
 }
@@ -242,15 +251,20 @@ impl Client {
         self.inner.base_url.as_str()
     }
 
+    /// The current time on the client's clock (the one it signs with), in Unix milliseconds.
+    pub fn now_unix_millis(&self) -> i64 {
+        self.inner.clock.unix_millis()
+    }
+
     /// Validates and signs `request` for `operation` without sending it.
     ///
     /// # Errors
     /// [`Error::Validation`] for an invalid request, [`Error::Signing`] when no nonce can be had.
     pub fn dry_run<R>(&self, operation: &Operation, request: &R) -> Result<DryRun, Error>
     where
-        R: Serialize + Validate + Redact + Clone,
+        R: Serialize + Validate + RequestInfo + Redact + Clone,
     {
-        let warnings = self.check(request)?;
+        let warnings = self.check(request, Vec::new())?;
         let mut shown = request.clone();
         shown.redact();
         let redacted_body = serde_json::to_string_pretty(&shown).map_err(encode_error)?;
@@ -287,19 +301,29 @@ impl Client {
         self.checks
     }
 
-    /// Checks `request` as this handle's [`Checks`] say: the findings it refuses as an
-    /// error, the rest (logged) as warnings.
-    fn check<R: Validate>(&self, request: &R) -> Result<Vec<Violation>, Error> {
+    /// Checks `request` (and the caller's `extra` findings about it) as this handle's
+    /// [`Checks`] say: the findings it refuses as an error, the rest (logged) as warnings.
+    fn check<R: Validate + RequestInfo>(
+        &self,
+        request: &R,
+        extra: Vec<Violation>,
+    ) -> Result<Vec<Violation>, Error> {
         if self.checks == Checks::Off {
             return Ok(Vec::new());
         }
-        let (refused, warnings): (Vec<Violation>, Vec<Violation>) = request
-            .findings()
+        let mut findings = request.findings();
+        let skew = i64::try_from(ALLOWED_CLOCK_SKEW.as_millis()).unwrap_or(i64::MAX);
+        let service_now_ms = self.inner.clock.unix_millis().saturating_sub(skew);
+        request.clock_findings(service_now_ms, &mut findings);
+        findings.extend(extra);
+        let (refused, warnings): (Vec<Violation>, Vec<Violation>) = findings
             .into_iter()
-            .filter(|finding| !self.inner.allowed.iter().any(|rule| rule == finding.rule))
+            .filter(|finding| !self.inner.allowed.contains(&finding.rule))
             .partition(|finding| self.checks == Checks::Strict && !finding.advisory);
         if !refused.is_empty() {
-            return Err(Error::Validation(ValidationError::new(refused)));
+            return Err(Error::Validation(
+                ValidationError::new(refused).with_warnings(warnings),
+            ));
         }
         for warning in &warnings {
             tracing::warn!(
@@ -329,7 +353,28 @@ impl Client {
         R: Serialize + Validate + RequestInfo + Clone,
         E: DeserializeOwned + Envelope,
     {
-        let warnings = self.check(request)?;
+        self.execute_checked::<R, E>(operation, request, Vec::new())
+            .await
+    }
+
+    /// As [`Client::execute`], with findings about `request` that its own checks cannot make
+    /// (a task handle knows the task's canvas, the request does not). They are refused,
+    /// warned about or allowed like every other finding.
+    ///
+    /// # Errors
+    /// As [`Client::execute`].
+    #[doc(hidden)]
+    pub async fn execute_checked<R, E>(
+        &self,
+        operation: &Operation,
+        request: &R,
+        extra_findings: Vec<Violation>,
+    ) -> Result<ApiResponse<E::Data>, Error>
+    where
+        R: Serialize + Validate + RequestInfo + Clone,
+        E: DeserializeOwned + Envelope,
+    {
+        let warnings = self.check(request, extra_findings)?;
         let keyed;
         let request = match self.inner.retry {
             Some(_) if R::TAKES_IDEMPOTENCY_KEY && request.idempotency_key().is_none() => {
@@ -343,13 +388,16 @@ impl Client {
             }
             _ => request,
         };
-        // Without an idempotency key a retry could start a second recording; read-only
-        // actions are safe either way.
-        let policy = self
-            .inner
-            .retry
-            .filter(|_| request.idempotency_key().is_some() || request.safe_to_retry());
-        let body = self.encode(request)?;
+        // A call the service may have acted on is repeated only when repeating it cannot act
+        // twice: it carries an idempotency key, or it only reads. A call the service did not
+        // act on (throttled, refused at the gateway, never connected) is repeated for any
+        // action.
+        let idempotent = request.idempotency_key().is_some() || request.safe_to_retry();
+        let policy = self.inner.retry;
+        let body = match self.encode(request) {
+            Ok(body) => body,
+            Err(error) => return Err(error.with_warnings(warnings)),
+        };
         let span = tracing::info_span!(
             "zego_request",
             operation = operation.name,
@@ -364,14 +412,17 @@ impl Client {
         );
         let started = Instant::now();
         let result = self
-            .attempts::<E>(operation, body, policy, &span)
+            .attempts::<E>(operation, body, policy, idempotent, &span)
             .instrument(span.clone())
             .await;
         record_outcome(&span, &result, started);
-        result.map(|response| ApiResponse {
-            warnings,
-            ..response
-        })
+        match result {
+            Ok(response) => Ok(ApiResponse {
+                warnings,
+                ..response
+            }),
+            Err(error) => Err(error.with_warnings(warnings)),
+        }
     }
 
     /// The limiter of `operation`'s action, when limits per action are on and the spec
@@ -423,7 +474,7 @@ impl Client {
     #[doc(hidden)]
     pub fn dry_run_json<R>(&self, operation: &Operation, body: &str) -> Result<DryRun, Error>
     where
-        R: Serialize + DeserializeOwned + Validate + Redact + Clone,
+        R: Serialize + DeserializeOwned + Validate + RequestInfo + Redact + Clone,
     {
         let request: R = decode_request(operation, body)?;
         self.dry_run(operation, &request)
@@ -436,6 +487,7 @@ impl Client {
         operation: &Operation,
         body: bytes::Bytes,
         policy: Option<RetryPolicy>,
+        idempotent: bool,
         call_span: &tracing::Span,
     ) -> Result<ApiResponse<E::Data>, Error>
     where
@@ -463,7 +515,7 @@ impl Client {
             let (Some(policy), Some(started)) = (policy, started) else {
                 return Err(failure.error);
             };
-            if attempt >= policy.attempts() || !failure.retryable() {
+            if attempt >= policy.attempts() || !failure.retryable(idempotent) {
                 return Err(failure.error);
             }
             let delay = policy.backoff(attempt, random_u64()?);
@@ -533,6 +585,7 @@ impl Client {
             return Err(Failure::after_response(Error::Http {
                 status: status.as_u16(),
                 body_snippet: body_snippet(&bytes),
+                warnings: Vec::new(),
             }));
         }
         Ok(bytes)
@@ -651,13 +704,18 @@ impl Failure {
         }
     }
 
-    /// [`Error::is_retryable`], except that a transport failure counts only before any
-    /// response arrived (after that the service may have acted on the request).
-    fn retryable(&self) -> bool {
-        match &self.error {
+    /// Whether a retry may follow: the failure is transient ([`Error::is_retryable`]), a
+    /// transport failure happened before any response arrived, and either the service
+    /// certainly did not act on the call ([`Error::service_did_not_act`]) or the call is
+    /// `idempotent`, so acting on it twice is harmless.
+    fn retryable(&self, idempotent: bool) -> bool {
+        // A transport failure before any response (a reset, a timeout) may follow the
+        // request's arrival: transient, with an outcome only a connect failure makes certain.
+        let transient = match &self.error {
             Error::Transport { .. } => self.before_response,
             other => other.is_retryable(),
-        }
+        };
+        transient && (idempotent || self.error.service_did_not_act())
     }
 }
 
@@ -676,13 +734,19 @@ async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<by
         .content_length()
         .map(|length| usize::try_from(length).unwrap_or(usize::MAX))
     {
-        Some(declared) if declared > limit => Err(Error::ResponseTooLarge { limit }),
+        Some(declared) if declared > limit => Err(Error::ResponseTooLarge {
+            limit,
+            warnings: Vec::new(),
+        }),
         Some(_) => response.bytes().await.map_err(Error::transport),
         None => {
             let mut body = Vec::new();
             while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
                 if body.len() + chunk.len() > limit {
-                    return Err(Error::ResponseTooLarge { limit });
+                    return Err(Error::ResponseTooLarge {
+                        limit,
+                        warnings: Vec::new(),
+                    });
                 }
                 body.extend_from_slice(&chunk);
             }
@@ -706,6 +770,7 @@ where
         path,
         message,
         body_snippet: body_snippet(bytes),
+        warnings: Vec::new(),
     };
     let envelope: E = serde_json::from_slice(bytes)
         .map_err(|error| decode_error(json_error_path(bytes, &error), error.to_string()))?;
@@ -726,8 +791,11 @@ where
             code: super::error::ApiCode::from_wire_value(code),
             message: message.unwrap_or_default(),
             request_id,
+            warnings: Vec::new(),
         });
     }
+    // The envelope gives an empty `Data` for a success without one when its type can be
+    // empty; only a `Data` type with required fields leaves nothing to return.
     match data {
         Some(data) => Ok(ApiResponse {
             data,
@@ -736,7 +804,7 @@ where
         }),
         None => Err(decode_error(
             "Data".to_owned(),
-            "a successful response (`Code` 0) has no `Data`".to_owned(),
+            "a successful response (`Code` 0) has no `Data`, and this action's Data has required fields".to_owned(),
         )),
     }
 }
@@ -759,6 +827,7 @@ pub struct ClientBuilder {
     rate_limit_per_action: bool,
     checks: Checks,
     allowed: Vec<String>,
+    known_rules: &'static [&'static str],
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -814,7 +883,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Where timestamps come from; default the system clock.
+    /// Where timestamps come from, for signing and for the checks against the current time;
+    /// default the system clock. Takes any [`Clock`], an `Arc<dyn Clock>` or a shared
+    /// [`ManualClock`](super::signing::ManualClock) included.
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
@@ -863,20 +934,61 @@ impl ClientBuilder {
         self
     }
 
-    /// Expects the findings of the rule `rule_id` (as in [`Violation::rule`], e.g.
-    /// `max-record-time-beyond-24-hours` for an account whose limit ZEGOCLOUD raised):
-    /// they are neither refused nor reported. Call once per rule.
+    /// Expects the findings of the rule `rule_id` (as in [`Violation::rule`]; the generated
+    /// `rule_ids` module has a constant for each of the spec's rules, e.g.
+    /// `rule_ids::MAX_RECORD_TIME_BEYOND_24_HOURS` for an account whose limit ZEGOCLOUD
+    /// raised): they are neither refused nor reported. Call once per rule. An id that names
+    /// no rule is an [`Error::Configuration`] from [`ClientBuilder::build`], which lists the
+    /// known ones.
     pub fn allow(mut self, rule_id: impl Into<String>) -> Self {
         self.allowed.push(rule_id.into());
         self
     }
 
+    /// The spec's rule ids, which [`ClientBuilder::allow`] accepts besides the
+    /// [`builtin_rules`]; the generated `Client::builder` sets them.
+    #[doc(hidden)]
+    pub fn known_rules(mut self, rule_ids: &'static [&'static str]) -> Self {
+        self.known_rules = rule_ids;
+        self
+    }
+
+    /// The allowed rule ids as the known ids they name; an unknown one is an error.
+    fn allowed_rules(&self) -> Result<Vec<&'static str>, Error> {
+        let known = || builtin_rules::ALL.iter().chain(self.known_rules).copied();
+        let mut allowed = Vec::new();
+        for rule in &self.allowed {
+            match known().find(|known| known == rule) {
+                Some(known) => allowed.push(known),
+                None => {
+                    let listed: Vec<&str> = known().collect();
+                    return Err(Error::Configuration {
+                        message: format!(
+                            "allow(\"{rule}\"): no check has this id; the known ids are {}",
+                            listed.join(", ")
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(allowed)
+    }
+
     /// Builds the client.
     ///
     /// # Errors
-    /// [`Error::Configuration`] for a base URL that is not an absolute `http`/`https` URL, or
-    /// when the HTTP client cannot be built.
+    /// [`Error::Configuration`] for an empty ServerSecret, an allowed rule id that names no
+    /// check, a base URL that is not an absolute `http`/`https` URL, or when the HTTP client
+    /// cannot be built.
     pub fn build(self) -> Result<Client, Error> {
+        if self.server_secret.expose_secret().is_empty() {
+            return Err(Error::Configuration {
+                message: "the ServerSecret is empty; every call would be refused with 100000005 \
+                          (wrong signature). Copy it from the ZEGOCLOUD console"
+                    .to_owned(),
+            });
+        }
+        let allowed = self.allowed_rules()?;
         let base_url =
             reqwest::Url::parse(&self.base_url).map_err(|error| Error::Configuration {
                 message: format!("base URL `{}`: {error}", self.base_url),
@@ -916,7 +1028,7 @@ impl ClientBuilder {
                 max_response_bytes: self.max_response_bytes,
                 retry: self.retry,
                 rate_limiter: self.rate_limit.map(RateLimiter::per_second),
-                allowed: self.allowed,
+                allowed,
                 action_limiters: self
                     .rate_limit_per_action
                     .then(|| Mutex::new(BTreeMap::new())),

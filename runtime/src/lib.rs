@@ -38,7 +38,7 @@ pub use json_path::json_error_path;
 pub use retry::*;
 pub use sensitive::*;
 pub use signing::*;
-pub use validation::{FieldPath, Validate, ValidationError, Violation};
+pub use validation::{builtin_rules, FieldPath, Validate, ValidationError, Violation};
 
 /// The helpers generated validation code calls; not meant to be used directly.
 #[doc(hidden)]

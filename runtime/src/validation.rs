@@ -39,6 +39,30 @@ impl fmt::Display for FieldPath<'_> {
     }
 }
 
+/// The ids of the checks every generated client makes from the spec's schemas (ranges,
+/// sizes, lengths, enums), besides the ids of the spec's own rules.
+pub mod builtin_rules {
+    /// A number below its range.
+    pub const MINIMUM: &str = "minimum";
+    /// A number above its range.
+    pub const MAXIMUM: &str = "maximum";
+    /// An array with too few items.
+    pub const MIN_ITEMS: &str = "min_items";
+    /// An array with too many items.
+    pub const MAX_ITEMS: &str = "max_items";
+    /// A string too short.
+    pub const MIN_LENGTH: &str = "min_length";
+    /// A string too long.
+    pub const MAX_LENGTH: &str = "max_length";
+    /// A value the spec's enum does not list.
+    pub const ENUM: &str = "enum";
+
+    /// Every id above.
+    pub const ALL: [&str; 7] = [
+        MINIMUM, MAXIMUM, MIN_ITEMS, MAX_ITEMS, MIN_LENGTH, MAX_LENGTH, ENUM,
+    ];
+}
+
 /// One broken rule: where, which rule, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -92,17 +116,35 @@ impl fmt::Display for Violation {
 #[derive(Clone, PartialEq, Eq)]
 pub struct ValidationError {
     violations: Vec<Violation>,
+    warnings: Vec<Violation>,
 }
 
 impl ValidationError {
     /// An error holding `violations` (at least one).
     pub fn new(violations: Vec<Violation>) -> Self {
-        Self { violations }
+        Self {
+            violations,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The same error, also carrying the findings that were not reasons to refuse.
+    #[must_use]
+    pub fn with_warnings(mut self, warnings: Vec<Violation>) -> Self {
+        self.warnings = warnings;
+        self
     }
 
     /// The violations, in field order. Never empty.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
+    }
+
+    /// What the checks found besides the violations, without refusing for it (advisory
+    /// findings, and allowed ones under the client's check policy): the same list a
+    /// successful call's `warnings` would hold.
+    pub fn warnings(&self) -> &[Violation] {
+        &self.warnings
     }
 }
 
@@ -139,7 +181,7 @@ impl ValidationError {
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(ValidationError { violations })
+            Err(ValidationError::new(violations))
         }
     }
 }
@@ -175,14 +217,14 @@ pub fn check_range(
     if let Some(minimum) = minimum.filter(|minimum| value < *minimum) {
         out.push(Violation::new(
             at,
-            "minimum",
+            builtin_rules::MINIMUM,
             format!("must be at least {minimum}, got {value}"),
         ));
     }
     if let Some(maximum) = maximum.filter(|maximum| value > *maximum) {
         out.push(Violation::new(
             at,
-            "maximum",
+            builtin_rules::MAXIMUM,
             format!("must be at most {maximum}, got {value}"),
         ));
     }
@@ -200,14 +242,14 @@ pub fn check_items(
     if let Some(minimum) = minimum.filter(|minimum| count < *minimum) {
         out.push(Violation::new(
             at,
-            "min_items",
+            builtin_rules::MIN_ITEMS,
             format!("needs at least {minimum} items, has {count}"),
         ));
     }
     if let Some(maximum) = maximum.filter(|maximum| count > *maximum) {
         out.push(Violation::new(
             at,
-            "max_items",
+            builtin_rules::MAX_ITEMS,
             format!("allows at most {maximum} items, has {count}"),
         ));
     }
@@ -226,14 +268,14 @@ pub fn check_length(
     if let Some(minimum) = minimum.filter(|minimum| length < *minimum) {
         out.push(Violation::new(
             at,
-            "min_length",
+            builtin_rules::MIN_LENGTH,
             format!("must be at least {minimum} characters, has {length}"),
         ));
     }
     if let Some(maximum) = maximum.filter(|maximum| length > *maximum) {
         out.push(Violation::new(
             at,
-            "max_length",
+            builtin_rules::MAX_LENGTH,
             format!("must be at most {maximum} characters, has {length}"),
         ));
     }
@@ -251,7 +293,7 @@ pub fn check_known(
     if !known {
         out.push(Violation::new(
             at,
-            "enum",
+            builtin_rules::ENUM,
             format!("must be one of {allowed}, got {value}"),
         ));
     }

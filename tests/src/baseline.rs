@@ -25,14 +25,32 @@ pub fn bench_request() -> StartRecordRequest {
             )
         })
         .collect();
-    views.push(MixInput::new(360, 0, 720, 1280, 4).with_view_type(ViewType::Whiteboard));
+    views.push(
+        MixInput::covering(
+            zego_cloudrecord::Rect {
+                top: 360,
+                left: 0,
+                bottom: 720,
+                right: 1280,
+            },
+            4,
+        )
+        .with_view_type(ViewType::Whiteboard),
+    );
     let mix = MixConfig::custom_layout(
         "room-bench-mix",
         MixOutputVideoConfig::landscape_720p(),
         views,
     )
     .with_mix_output_watermark_image("https://example.com/wm.png")
-    .with_mix_output_watermark_image_config(MixOutputWatermarkImageConfig::new(1100, 20, 1260, 80));
+    .with_mix_output_watermark_image_config(MixOutputWatermarkImageConfig::covering(
+        zego_cloudrecord::Rect {
+            left: 1100,
+            top: 20,
+            right: 1260,
+            bottom: 80,
+        },
+    ));
     let input = RecordInputParams::new(RecordMode::MixedStream)
         .with_has_whiteboard(true)
         .with_whiteboard(vec![Whiteboard::new(16, 9).with_whiteboard_id("wb-1")])

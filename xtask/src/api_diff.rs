@@ -755,6 +755,7 @@ fn assertion_text(assertion: &Assertion) -> String {
     match assertion {
         Assertion::Holds(condition) => condition_text(condition),
         Assertion::Present(path) => format!("present {}", path.wire),
+        Assertion::NotEmpty(path) => format!("not empty {}", path.wire),
         Assertion::ProductAtMost {
             factors: [a, b],
             maximum,

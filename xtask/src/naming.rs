@@ -162,6 +162,7 @@ pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
             }),
         &mut reporter,
     );
+    name_rule_ids(&mut model.rule_ids, &mut reporter);
     let methods = operation_names(&model, &mut reporter);
     for (operation, method) in model.operations.iter_mut().zip(methods) {
         operation.const_name = method.to_uppercase();
@@ -181,6 +182,51 @@ pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
         }
     }
     reporter.into_result(model)
+}
+
+/// Items of the generated `rule_ids` module besides each rule's constant.
+const RULE_IDS_MODULE_ITEMS: [&str; 1] = ["ALL"];
+
+/// Names each rule id's constant (`views-within-canvas-width` becomes
+/// `VIEWS_WITHIN_CANVAS_WIDTH`), reporting two ids that would share one.
+fn name_rule_ids(rule_ids: &mut [crate::model::RuleId], reporter: &mut Reporter) {
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for rule in rule_ids.iter_mut() {
+        let Some(name) = rust_name(&rule.id, Case::Snake) else {
+            reporter.at_pointer(
+                &rule.pointer,
+                format!(
+                    "cannot derive a Rust constant name from the rule id `{}`",
+                    rule.id
+                ),
+            );
+            continue;
+        };
+        let name = name.ident.trim_start_matches("r#").to_uppercase();
+        if RULE_IDS_MODULE_ITEMS.contains(&name.as_str()) {
+            reporter.at_pointer(
+                &rule.pointer,
+                format!(
+                    "rule id `{}` would get the constant `rule_ids::{name}`, a name the module \
+                     already has; rename the rule",
+                    rule.id
+                ),
+            );
+        }
+        if let Some(first) = taken.get(&name) {
+            reporter.at_pointer(
+                &rule.pointer,
+                format!(
+                    "rule id `{}` would get the constant `rule_ids::{name}`, which the rule id \
+                     `{first}` already has; rename one of them",
+                    rule.id
+                ),
+            );
+        } else {
+            taken.insert(name.clone(), rule.id.clone());
+        }
+        rule.const_name = name;
+    }
 }
 
 /// Items of the generated `operations` module besides each operation's descriptor constant.

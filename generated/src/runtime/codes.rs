@@ -13,62 +13,92 @@ pub enum ApiCode {
     /// 100000000: The request's Host header is wrong.
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     WrongHost,
     /// 100000001: AppId is not in the right format.
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     AppIdMalformed,
     /// 100000002: Timestamp is missing.
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     TimestampMissing,
     /// 100000003: Timestamp is not in the right format (Unix seconds).
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     TimestampMalformed,
     /// 100000004: The signature has expired (the Timestamp is more than 10 minutes off, or the signature was used before); sign the request again.
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); retried with a new signature.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     SignatureExpired,
     /// 100000005: The signature is wrong; check the ServerSecret and how the signature is built.
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     SignatureWrong,
     /// 100000006: Action is missing.
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     ActionMissing,
     /// 100000007: Action names no action of this service.
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     ActionNotSupported,
     /// 100000008: SignatureNonce is missing.
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     SignatureNonceMissing,
     /// 100000009: Signature is missing.
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     SignatureMissing,
     /// 100000010: The service could not get the ServerSecret; check the AppId.
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     ServerSecretUnavailable,
     /// 100000011: The service could not get the application's configuration.
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     AppConfigUnavailable,
     /// 100000012: The service could not read the HTTP body.
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     BodyUnreadable,
     /// 100000013: SignatureVersion is missing.
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     SignatureVersionMissing,
     /// 100000014: SignatureVersion is not supported (only 2.0 is).
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     SignatureVersionUnsupported,
     /// 100000015: Internal error of the API gateway.
     ///
@@ -77,18 +107,26 @@ pub enum ApiCode {
     /// 100000016: The application is not configured for the production environment.
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     AppNotInProduction,
     /// 100000017: The application has not enabled this service.
     ///
     /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     ServiceNotEnabled,
     /// 300000002: Cloud Recording is not activated for this AppId; ZEGOCLOUD support can enable it.
     ///
     /// Cloud Recording code; trying again does not help.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     CloudRecordingNotEnabled,
     /// 300000003: Calls exceed the action's frequency limit; slow down and try again.
     ///
     /// Cloud Recording code; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
     RateLimited,
     /// 300000004: An input parameter is invalid; Message names it.
     ///
@@ -323,6 +361,22 @@ impl ApiCode {
     /// Whether trying the same call again later may succeed.
     pub const fn is_retryable(self) -> bool {
         !matches!(self.retry(), CodeRetry::Never)
+    }
+
+    /// Whether the spec marks the code as answered before the service acts on the
+    /// request (`answered-before-acting`): the call was not carried out, so repeating
+    /// it is safe for every action, idempotent or not.
+    pub const fn answered_before_acting(self) -> bool {
+        matches!(
+            self, Self::WrongHost | Self::AppIdMalformed | Self::TimestampMissing |
+            Self::TimestampMalformed | Self::SignatureExpired | Self::SignatureWrong |
+            Self::ActionMissing | Self::ActionNotSupported | Self::SignatureNonceMissing
+            | Self::SignatureMissing | Self::ServerSecretUnavailable |
+            Self::AppConfigUnavailable | Self::BodyUnreadable |
+            Self::SignatureVersionMissing | Self::SignatureVersionUnsupported |
+            Self::AppNotInProduction | Self::ServiceNotEnabled |
+            Self::CloudRecordingNotEnabled | Self::RateLimited
+        )
     }
 }
 

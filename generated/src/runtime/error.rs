@@ -4,12 +4,14 @@
 use std::fmt;
 
 pub use super::codes::ApiCode;
-use super::validation::ValidationError;
+use super::validation::{ValidationError, Violation};
 
-/// Everything that can go wrong calling the service.
+/// Everything that can go wrong calling the service: eleven variants, each a kind of failure.
 ///
 /// Messages read well on their own and never contain the ServerSecret or a storage
-/// credential.
+/// credential. What the checks before sending found without refusing (advisory findings, and
+/// every finding under `Checks::Warn`) stays on every outcome: on the response when the call
+/// succeeds, in [`Error::warnings`] when it fails.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -24,6 +26,8 @@ pub enum Error {
         message: String,
         /// The service's `RequestId`, for ZEGOCLOUD support.
         request_id: Option<String>,
+        /// What the checks found without refusing the request.
+        warnings: Vec<Violation>,
     },
 
     /// The service answered with an HTTP status other than 2xx.
@@ -32,6 +36,8 @@ pub enum Error {
         status: u16,
         /// The start of the response body (at most 512 bytes, lossily decoded).
         body_snippet: String,
+        /// What the checks found without refusing the request.
+        warnings: Vec<Violation>,
     },
 
     /// The request or response did not get through.
@@ -40,12 +46,16 @@ pub enum Error {
         kind: TransportErrorKind,
         /// The underlying error, without the request URL.
         source: reqwest::Error,
+        /// What the checks found without refusing the request.
+        warnings: Vec<Violation>,
     },
 
     /// The response body is larger than the client accepts.
     ResponseTooLarge {
         /// The configured limit, in bytes.
         limit: usize,
+        /// What the checks found without refusing the request.
+        warnings: Vec<Violation>,
     },
 
     /// A 2xx response that is not the JSON the spec describes.
@@ -56,6 +66,20 @@ pub enum Error {
         message: String,
         /// The start of the response body (at most 512 bytes, lossily decoded).
         body_snippet: String,
+        /// What the checks found without refusing the request.
+        warnings: Vec<Violation>,
+    },
+
+    /// The service answered success (`Code` 0) without a value the documentation promises
+    /// a success carries, such as StartRecord's TaskId. The call may well have taken effect:
+    /// give the `RequestId` to ZEGOCLOUD support, or look the task up.
+    MissingInResponse {
+        /// The action called.
+        action: &'static str,
+        /// The missing value's path, e.g. `Data.TaskId`.
+        path: &'static str,
+        /// The success's `RequestId`.
+        request_id: Option<String>,
     },
 
     /// The request could not be signed or encoded.
@@ -100,6 +124,7 @@ impl fmt::Display for Error {
                 code,
                 message,
                 request_id,
+                ..
             } => write!(
                 f,
                 "the service refused the request with {code}{}{}",
@@ -109,19 +134,20 @@ impl fmt::Display for Error {
             Self::Http {
                 status,
                 body_snippet,
+                ..
             } => write!(
                 f,
                 "the service answered HTTP {status}{}",
                 body_suffix(body_snippet)
             ),
-            Self::Transport { kind, source } => {
+            Self::Transport { kind, source, .. } => {
                 write!(
                     f,
                     "{kind} while calling the service: {}",
                     error_chain(source)
                 )
             }
-            Self::ResponseTooLarge { limit } => write!(
+            Self::ResponseTooLarge { limit, .. } => write!(
                 f,
                 "the service's response exceeds the {limit}-byte limit; the rest was not read"
             ),
@@ -129,10 +155,20 @@ impl fmt::Display for Error {
                 path,
                 message,
                 body_snippet,
+                ..
             } => write!(
                 f,
                 "could not decode the service's response at `{path}`: {message}{}",
                 body_suffix(body_snippet)
+            ),
+            Self::MissingInResponse {
+                action,
+                path,
+                request_id,
+            } => write!(
+                f,
+                "{action} answered success without `{path}`; the call may have taken effect{}",
+                request_id_suffix(request_id.as_deref())
             ),
             Self::Signing { message } => write!(f, "could not prepare the request: {message}"),
             Self::RequestJson {
@@ -170,6 +206,33 @@ impl From<ValidationError> for Error {
 }
 
 impl Error {
+    /// What the checks before sending found without refusing the request: advisory findings,
+    /// and every finding under `Checks::Warn`. Empty for failures before any check ran.
+    pub fn warnings(&self) -> &[Violation] {
+        match self {
+            Self::Validation(error) => error.warnings(),
+            Self::Api { warnings, .. }
+            | Self::Http { warnings, .. }
+            | Self::Transport { warnings, .. }
+            | Self::ResponseTooLarge { warnings, .. }
+            | Self::Decode { warnings, .. } => warnings,
+            _ => &[],
+        }
+    }
+
+    /// The same error carrying `found` as its warnings (for the variants that carry them).
+    pub(super) fn with_warnings(mut self, found: Vec<Violation>) -> Self {
+        match &mut self {
+            Self::Api { warnings, .. }
+            | Self::Http { warnings, .. }
+            | Self::Transport { warnings, .. }
+            | Self::ResponseTooLarge { warnings, .. }
+            | Self::Decode { warnings, .. } => *warnings = found,
+            _ => {}
+        }
+        self
+    }
+
     /// Whether trying the same call again later may succeed: a busy or rate-limited service,
     /// HTTP 429 or 5xx, a timeout or a failed connection.
     pub fn is_retryable(&self) -> bool {
@@ -180,6 +243,22 @@ impl Error {
                 kind,
                 TransportErrorKind::Timeout | TransportErrorKind::Connect
             ),
+            _ => false,
+        }
+    }
+
+    /// Whether the service certainly did not act on the call: it was refused before sending,
+    /// never reached the service (no connection), was throttled (HTTP 429), or was answered
+    /// with a code the spec marks `answered-before-acting`. Such a call can be repeated for
+    /// any action; one whose outcome is unknown (a timeout after sending, HTTP 5xx, other
+    /// codes) only when it is idempotent.
+    pub fn service_did_not_act(&self) -> bool {
+        match self {
+            Self::Validation(_) | Self::Signing { .. } | Self::RequestJson { .. } => true,
+            Self::UnknownAction { .. } | Self::Configuration { .. } => true,
+            Self::Api { code, .. } => code.answered_before_acting(),
+            Self::Http { status, .. } => *status == 429,
+            Self::Transport { kind, .. } => *kind == TransportErrorKind::Connect,
             _ => false,
         }
     }
@@ -195,6 +274,7 @@ impl Error {
         Self::Transport {
             kind,
             source: error.without_url(),
+            warnings: Vec::new(),
         }
     }
 }

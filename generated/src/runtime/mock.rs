@@ -66,9 +66,11 @@ impl std::fmt::Debug for RecordedRequest {
     }
 }
 
-/// The API's actions as the mock knows them. The generated code implements it (one arm per
-/// operation of the spec), so this module depends on no particular spec.
-#[doc(hidden)]
+/// What the mock knows of an API: how to check each action's request, and how the service
+/// answers it. This module depends on no particular spec: the generated `mock_actions::Actions`
+/// implements the checks (one arm per operation of the spec), and a product's stateful
+/// service (Cloud Recording's `mock_service::RecordingService`)
+/// adds the answers. [`MockServer::start_with`] takes either.
 pub trait MockActions: Send + Sync + 'static {
     /// Checks `body` against `action`'s request type and makes up the `Data` of a successful
     /// answer; `None` when the API has no such action. `sequence` numbers the mock's requests
@@ -87,10 +89,21 @@ pub trait MockActions: Send + Sync + 'static {
         let _ = (action, body);
         Ok(data)
     }
+
+    /// Called once when a [`MockServer`] starts serving these actions, with the app id it
+    /// serves: a stateful service puts it where the service would (callbacks carry it).
+    fn serving(&self, app_id: u32) {
+        let _ = app_id;
+    }
+
+    /// The ids of the API's rules, which a client made by [`MockServer::client_builder`]
+    /// accepts in `allow`.
+    fn known_rules(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// The result of checking a request body against an action's request type.
-#[doc(hidden)]
 #[derive(Debug)]
 pub struct Checked {
     violations: Result<Vec<Violation>, String>,
@@ -155,6 +168,7 @@ pub struct MockServer {
     address: SocketAddr,
     app_id: u32,
     server_secret: SensitiveString,
+    known_rules: &'static [&'static str],
     state: Arc<Mutex<State>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -183,6 +197,8 @@ impl MockServer {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         let server_secret = server_secret.into();
+        actions.serving(app_id);
+        let known_rules = actions.known_rules();
         let state = Arc::new(Mutex::new(State::default()));
         let task = tokio::spawn(serve(
             listener,
@@ -195,6 +211,7 @@ impl MockServer {
             address,
             app_id,
             server_secret,
+            known_rules,
             state,
             task,
         })
@@ -205,12 +222,24 @@ impl MockServer {
         format!("http://{}", self.address)
     }
 
-    /// A client for this mock, with the mock's app id and secret.
+    /// A client for this mock, with the mock's app id and secret and default settings.
     ///
     /// # Errors
     /// As [`ClientBuilder::build`](super::client::ClientBuilder::build).
     pub fn client(&self) -> Result<Client, Error> {
-        ClientBuilder::new(self.app_id, self.server_secret.clone(), self.url()).build()
+        self.client_builder().build()
+    }
+
+    /// A builder for a client of this mock (its URL, app id and secret already set), for
+    /// tests that want other settings: a retry policy, rate limits, checks, a clock.
+    pub fn client_builder(&self) -> ClientBuilder {
+        ClientBuilder::new(self.app_id, self.server_secret.clone(), self.url())
+            .known_rules(self.known_rules)
+    }
+
+    /// The app id the mock serves.
+    pub fn app_id(&self) -> u32 {
+        self.app_id
     }
 
     /// Answers the next `times` valid requests with `response` (after any already queued).

@@ -5,7 +5,6 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::Arc;
 
 use serde_json::{json, Value};
 use zego_cloudrecord::callbacks::{
@@ -26,7 +25,9 @@ impl Clock for At {
 }
 
 fn verifier() -> CallbackVerifier {
-    CallbackVerifier::new(SECRET).clock(Arc::new(At(NOW)))
+    CallbackVerifier::new(SECRET)
+        .expect("non-empty secret")
+        .clock(At(NOW))
 }
 
 /// A callback as ZEGOCLOUD would send it, signed with `secret` at `timestamp`.

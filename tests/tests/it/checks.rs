@@ -87,3 +87,110 @@ async fn strict_refuses_warn_sends_and_off_checks_nothing() {
     let rules: Vec<&str> = dry_run.warnings.iter().map(|w| w.rule).collect();
     assert_eq!(rules, ["minimum"]);
 }
+
+/// Warnings stay on every outcome: a call sent with findings that then fails carries them.
+#[tokio::test]
+async fn warnings_are_kept_when_the_call_fails() {
+    let mock = zego_cloudrecord::mock::MockServer::start(1234567890, "secret")
+        .await
+        .expect("mock");
+    let client = mock.client().expect("client");
+    let request =
+        zego_cloudrecord::UpdateLayoutRequest::new("no-such-task").with_mix_input_list(vec![
+            zego_cloudrecord::MixInput::stream_view(
+                "host",
+                zego_cloudrecord::Rect::at(0, 0, 10, 10),
+                1,
+            ),
+        ]);
+    let error = client.update_layout(&request).await.expect_err("no task");
+    assert!(matches!(error, Error::Api { .. }), "{error:?}");
+    let rules: Vec<&str> = error.warnings().iter().map(|w| w.rule).collect();
+    assert_eq!(
+        rules,
+        [zego_cloudrecord::rule_ids::LAYOUT_VIEWS_WITHOUT_MIX_MODE]
+    );
+
+    // Refused under Strict: the advisory finding is kept beside the violations.
+    let mut both = request.clone();
+    both.mix_input_list = Some(vec![zego_cloudrecord::MixInput::covering(
+        zego_cloudrecord::Rect {
+            left: 20,
+            top: 0,
+            right: 10,
+            bottom: 10,
+        },
+        1,
+    )]);
+    let refused = client
+        .update_layout(&both)
+        .await
+        .expect_err("crossed edges");
+    let Error::Validation(validation) = &refused else {
+        panic!("{refused:?}");
+    };
+    assert_eq!(validation.violations()[0].rule, "view-left-not-past-right");
+    assert_eq!(refused.warnings().len(), 1);
+}
+
+#[test]
+fn configuration_mistakes_are_errors_that_say_what_to_do() {
+    let unknown = Client::builder(1, "secret")
+        .allow("max-record-time-beyond-24h")
+        .build()
+        .expect_err("misspelt rule id");
+    let message = unknown.to_string();
+    assert!(
+        matches!(unknown, Error::Configuration { .. }),
+        "{unknown:?}"
+    );
+    assert!(
+        message.contains("max-record-time-beyond-24-hours"),
+        "lists the known ids: {message}"
+    );
+    assert!(
+        message.contains("minimum"),
+        "and the built-in ones: {message}"
+    );
+    Client::builder(1, "secret")
+        .allow(zego_cloudrecord::rule_ids::MAX_RECORD_TIME_BEYOND_24_HOURS)
+        .allow(zego_cloudrecord::builtin_rules::MAXIMUM)
+        .build()
+        .expect("known ids");
+
+    let empty = Client::new(1, "").expect_err("empty ServerSecret");
+    assert!(matches!(empty, Error::Configuration { .. }), "{empty:?}");
+    let verifier = zego_cloudrecord::CallbackVerifier::new("").expect_err("empty callback secret");
+    assert!(
+        matches!(verifier, Error::Configuration { .. }),
+        "{verifier:?}"
+    );
+}
+
+#[test]
+fn no_helper_panics_on_extreme_input() {
+    use zego_cloudrecord::{Colour, MixInput, MixOutputWatermarkImageConfig, Rect};
+    for value in [i64::MIN, -1, 0, 1, i64::MAX] {
+        let area = Rect::at(value, value, value, value);
+        let _ = (
+            area.width(),
+            area.height(),
+            Rect::canvas(&zego_cloudrecord::MixOutputVideoConfig::new(
+                value, value, 1, 1,
+            )),
+        );
+        let wide = Rect {
+            left: i64::MIN,
+            top: i64::MIN,
+            right: i64::MAX,
+            bottom: i64::MAX,
+        };
+        assert_eq!(wide.width(), i64::MAX);
+        let _ = MixInput::covering(area, value).area();
+        let _ = MixOutputWatermarkImageConfig::covering(area).area();
+        let _ = wide.contains(&area);
+    }
+    let _ = Colour::from_wire_value(i32::MIN);
+    assert!("#12345".parse::<Colour>().is_err());
+    assert!("#ÿÿÿÿ".parse::<Colour>().is_err());
+}

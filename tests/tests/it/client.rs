@@ -168,15 +168,28 @@ async fn mixed_body_with_a_full_mix_config_is_the_exact_wire_json() {
                 1,
             )
             .with_fill_mode(MixInputFillMode::Scale),
-            MixInput::new(0, 640, 720, 1280, 2)
-                .with_view_type(ViewType::Whiteboard)
-                .with_background_image("https://x.test/bg.png"),
+            MixInput::covering(
+                Rect {
+                    top: 0,
+                    left: 640,
+                    bottom: 720,
+                    right: 1280,
+                },
+                2,
+            )
+            .with_view_type(ViewType::Whiteboard)
+            .with_background_image("https://x.test/bg.png"),
         ],
     )
     .with_mix_output_audio_config(MixOutputAudioConfig::default().with_bitrate(64_000))
     .with_mix_output_background_color(0x1122_3300)
     .with_mix_output_watermark_image("https://x.test/wm.png")
-    .with_mix_output_watermark_image_config(MixOutputWatermarkImageConfig::new(10, 10, 110, 60))
+    .with_mix_output_watermark_image_config(MixOutputWatermarkImageConfig::covering(Rect {
+        left: 10,
+        top: 10,
+        right: 110,
+        bottom: 60,
+    }))
     .with_is_always_mix(true)
     .with_mix_output_watermark_timestamp_config(MixOutputWatermarkTimestampConfig::new(24))
     .with_record_sound_wave(true)
@@ -336,6 +349,7 @@ async fn non_zero_code_is_an_api_error_with_named_codes() {
                 code,
                 message,
                 request_id,
+                ..
             } => {
                 assert_eq!(*code, expected_code);
                 assert_eq!(message, body["Message"].as_str().unwrap_or_default());
@@ -356,7 +370,7 @@ async fn http_errors_keep_status_and_a_body_snippet() {
         .await
         .expect_err("http error");
     assert!(
-        matches!(&error, Error::Http { status: 500, body_snippet } if body_snippet == "internal trouble"),
+        matches!(&error, Error::Http { status: 500, body_snippet, .. } if body_snippet == "internal trouble"),
         "{error:?}"
     );
     assert!(error.is_retryable());
@@ -414,11 +428,47 @@ async fn invalid_json_is_a_decode_error_with_a_path() {
 }
 
 #[tokio::test]
-async fn success_without_data_or_code_is_a_decode_error() {
-    for (body, expected_path) in [
-        (json!({"Code": 0, "RequestId": "r"}), "Data"),
-        (json!({"Message": "?"}), "Code"),
+async fn success_without_data_returns_what_was_received() {
+    for body in [
+        json!({"Code": 0, "RequestId": "r"}),
+        json!({"Code": 0, "RequestId": "r", "Data": null}),
     ] {
+        let server = server_answering(ResponseTemplate::new(200).set_body_json(body)).await;
+        let client = client_for(&server);
+        let response = client
+            .start_record(&single_stream_request())
+            .await
+            .expect("a success, though empty");
+        assert_eq!(response.request_id.as_deref(), Some("r"));
+        assert_eq!(response.data.task_id, None);
+        let missing = response.task_id().expect_err("no TaskId");
+        assert!(
+            matches!(&missing, Error::MissingInResponse { path: "Data.TaskId", request_id: Some(id), .. } if id == "r"),
+            "{missing:?}"
+        );
+        assert!(missing.to_string().contains("request id r"), "{missing}");
+        let started = client
+            .start_recording(&single_stream_request())
+            .await
+            .expect_err("no task to hand back");
+        assert!(
+            matches!(started, Error::MissingInResponse { .. }),
+            "{started:?}"
+        );
+        let status = client
+            .describe_record_status(&zego_cloudrecord::DescribeRecordStatusRequest::new("t"))
+            .await
+            .expect("empty status");
+        assert_eq!(
+            status.data,
+            zego_cloudrecord::DescribeRecordStatusData::default()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_response_without_code_is_a_decode_error() {
+    for (body, expected_path) in [(json!({"Message": "?"}), "Code")] {
         let server = server_answering(ResponseTemplate::new(200).set_body_json(body)).await;
         let error = client_for(&server)
             .start_record(&single_stream_request())
@@ -501,7 +551,7 @@ async fn oversized_bodies_are_cut_off() {
         .await
         .expect_err("too large");
     assert!(
-        matches!(error, Error::ResponseTooLarge { limit: 16_384 }),
+        matches!(error, Error::ResponseTooLarge { limit: 16_384, .. }),
         "{error:?}"
     );
 }

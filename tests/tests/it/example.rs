@@ -10,6 +10,10 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn example_binary() -> PathBuf {
+    example_binary_named("start_record")
+}
+
+fn example_binary_named(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
     let profile_dir = exe
         .parent()
@@ -17,11 +21,11 @@ fn example_binary() -> PathBuf {
         .expect("target/<profile>/deps/<test>");
     let binary = profile_dir
         .join("examples")
-        .join(format!("start_record{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
         binary.exists(),
         "{} is missing: run `cargo test --workspace` (which builds examples) or \
-         `cargo build -p zego-cloudrecord --example start_record` first",
+         `cargo build -p zego-cloudrecord --examples` first",
         binary.display()
     );
     binary
@@ -161,5 +165,51 @@ async fn sends_and_prints_the_task_id_or_the_error() {
     assert_eq!(
         String::from_utf8_lossy(&second.stderr),
         "error: the service refused the request with code 300000002 (CloudRecordingNotEnabled): not activated\n"
+    );
+}
+
+#[test]
+fn help_is_not_an_error_and_a_near_miss_gets_a_suggestion() {
+    let cloudrecord = |args: &[&str]| {
+        Command::new(example_binary_named("cloudrecord"))
+            .args(args)
+            .output()
+            .expect("the example runs")
+    };
+    let help = cloudrecord(&["--help"]);
+    assert!(help.status.success(), "{}", text(&help));
+    assert!(
+        String::from_utf8_lossy(&help.stdout).starts_with("usage:"),
+        "{}",
+        text(&help)
+    );
+
+    let typo = cloudrecord(&["startrecord", "request.json"]);
+    assert!(!typo.status.success());
+    assert!(
+        text(&typo).contains("did you mean `StartRecord`?"),
+        "{}",
+        text(&typo)
+    );
+}
+
+#[test]
+fn the_readme_sample_path_works_from_a_subfolder() {
+    let output = Command::new(example_binary_named("cloudrecord"))
+        .args([
+            "--dry-run",
+            "StopRecord",
+            "tests/fixtures/requests/StopRecord/task.json",
+        ])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))
+        .env("ZEGO_APP_ID", "1234567890")
+        .env("ZEGO_SERVER_SECRET", SERVER_SECRET)
+        .output()
+        .expect("the example runs");
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(
+        text(&output).contains("Action=StopRecord"),
+        "{}",
+        text(&output)
     );
 }

@@ -347,3 +347,51 @@ async fn clones_share_one_rate_limit() {
     );
     assert_eq!(server.connections(), 25);
 }
+
+/// A throttled call (300000003, HTTP 429) was never carried out, so it is retried for every
+/// action, StopRecord included; a call whose outcome is unknown (HTTP 5xx, a timeout after
+/// sending) is retried only when idempotent.
+#[tokio::test(start_paused = true)]
+async fn throttled_calls_are_retried_for_every_action() {
+    let limited = json!({"Code": 300000003, "Message": "too fast"}).to_string();
+    for first in [
+        http_response("200 OK", "application/json", limited.as_bytes()),
+        status("429 Too Many Requests"),
+    ] {
+        let script = move |n| match n {
+            0 => vec![Step::ReadRequest, Step::Write(first.clone())],
+            _ => vec![Step::ReadRequest, Step::Write(ok_response())],
+        };
+        let server = FaultServer::start(script).await;
+        client(&server.url(), Some(RetryPolicy::default()))
+            .stop_record(&StopRecordRequest::new("task-1"))
+            .await
+            .expect("retried after the throttled attempt");
+        assert_eq!(server.connections(), 2);
+    }
+    assert!(ApiCode::RateLimited.answered_before_acting());
+    assert!(!ApiCode::InternalError.answered_before_acting());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_connection_refused_is_retried_for_every_action() {
+    // A port nothing listens on: the request never left, so repeating it is safe.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    drop(listener);
+    let error = client(&url, Some(RetryPolicy::default().max_attempts(2)))
+        .stop_record(&StopRecordRequest::new("task-1"))
+        .await
+        .expect_err("nobody listens");
+    assert!(error.service_did_not_act(), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::Transport {
+                kind: zego_cloudrecord::TransportErrorKind::Connect,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}

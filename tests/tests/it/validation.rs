@@ -68,7 +68,15 @@ fn ranges_are_enforced_with_full_paths() {
             },
             1,
         ),
-        MixInput::new(2000, 0, 10, 1921, 1),
+        MixInput::covering(
+            Rect {
+                top: 2000,
+                left: 0,
+                bottom: 10,
+                right: 1921,
+            },
+            1,
+        ),
     ];
     let mix = MixConfig::custom_layout(
         "out",
@@ -180,8 +188,14 @@ fn rule_whiteboard_required_when_enabled() {
         input.with_whiteboard(vec![]),
         storage(Vendor::AmazonS3),
     );
-    // "Required" means given: an empty list is given, and left to the service to judge.
-    assert_eq!(violations(&empty), vec![]);
+    // The rule says the list must not be empty, and checks that it is not.
+    assert_eq!(
+        violations(&empty),
+        pairs(&[(
+            "RecordInputParams.Whiteboard",
+            "whiteboard-required-when-enabled"
+        )])
+    );
     assert_eq!(
         violations(&missing),
         pairs(&[(
@@ -224,7 +238,16 @@ fn rule_no_whiteboard_in_audio_only_mix() {
 
 #[test]
 fn rule_whiteboard_view_needs_whiteboard() {
-    let view = MixInput::new(0, 0, 100, 100, 1).with_view_type(ViewType::Whiteboard);
+    let view = MixInput::covering(
+        Rect {
+            top: 0,
+            left: 0,
+            bottom: 100,
+            right: 100,
+        },
+        1,
+    )
+    .with_view_type(ViewType::Whiteboard);
     let mix = MixConfig::custom_layout("out", MixOutputVideoConfig::landscape_720p(), vec![view]);
     assert_eq!(
         violations(&mixed_with(mix)),
@@ -251,7 +274,16 @@ fn rule_mix_input_list_required_for_custom_layout() {
 
 #[test]
 fn rule_single_whiteboard_view() {
-    let view = MixInput::new(0, 0, 100, 100, 1).with_view_type(ViewType::Whiteboard);
+    let view = MixInput::covering(
+        Rect {
+            top: 0,
+            left: 0,
+            bottom: 100,
+            right: 100,
+        },
+        1,
+    )
+    .with_view_type(ViewType::Whiteboard);
     let mix = MixConfig::custom_layout(
         "out",
         MixOutputVideoConfig::landscape_720p(),
@@ -287,7 +319,12 @@ fn rule_output_resolution_limit() {
 
 #[test]
 fn rules_watermark_corners_and_canvas() {
-    let watermark = MixOutputWatermarkImageConfig::new(500, 400, 1300, 300);
+    let watermark = MixOutputWatermarkImageConfig::covering(Rect {
+        left: 500,
+        top: 400,
+        right: 1300,
+        bottom: 300,
+    });
     let mix = MixConfig::new("out")
         .with_mix_output_video_config(MixOutputVideoConfig::landscape_720p())
         .with_mix_output_watermark_image_config(watermark);
@@ -306,9 +343,12 @@ fn rules_watermark_corners_and_canvas() {
     );
     let too_low = MixConfig::new("out")
         .with_mix_output_video_config(MixOutputVideoConfig::landscape_720p())
-        .with_mix_output_watermark_image_config(MixOutputWatermarkImageConfig::new(
-            600, 0, 500, 800,
-        ));
+        .with_mix_output_watermark_image_config(MixOutputWatermarkImageConfig::covering(Rect {
+            left: 600,
+            top: 0,
+            right: 500,
+            bottom: 800,
+        }));
     assert_eq!(
         violations(&mixed_with(too_low)),
         pairs(&[
@@ -494,7 +534,15 @@ fn advisory_rules_are_findings_not_errors() {
 
 #[test]
 fn rules_view_corners_are_ordered() {
-    let crossed = MixInput::new(100, 200, 50, 150, 1);
+    let crossed = MixInput::covering(
+        Rect {
+            top: 100,
+            left: 200,
+            bottom: 50,
+            right: 150,
+        },
+        1,
+    );
     let mix =
         MixConfig::custom_layout("out", MixOutputVideoConfig::landscape_720p(), vec![crossed]);
     assert_eq!(
@@ -510,7 +558,15 @@ fn rules_view_corners_are_ordered() {
             ),
         ])
     );
-    let flat = MixInput::new(100, 100, 100, 100, 1);
+    let flat = MixInput::covering(
+        Rect {
+            top: 100,
+            left: 100,
+            bottom: 100,
+            right: 100,
+        },
+        1,
+    );
     let mix = MixConfig::custom_layout("out", MixOutputVideoConfig::landscape_720p(), vec![flat]);
     assert_eq!(
         violations(&mixed_with(mix)),
@@ -527,7 +583,16 @@ fn rules_update_layout() {
         violations(&custom),
         pairs(&[("MixInputList", "layout-custom-needs-views")])
     );
-    let whiteboard = MixInput::new(0, 0, 10, 10, 1).with_view_type(ViewType::Whiteboard);
+    let whiteboard = MixInput::covering(
+        Rect {
+            top: 0,
+            left: 0,
+            bottom: 10,
+            right: 10,
+        },
+        1,
+    )
+    .with_view_type(ViewType::Whiteboard);
     let two_whiteboards = UpdateLayoutRequest::new("task")
         .with_mix_mode(MixMode::Custom)
         .with_mix_input_list(vec![whiteboard.clone(), whiteboard.clone()]);
@@ -538,8 +603,35 @@ fn rules_update_layout() {
     let one = UpdateLayoutRequest::new("task")
         .with_mix_mode(MixMode::Custom)
         .with_mix_input_list(vec![whiteboard]);
-    assert_eq!(violations(&one), vec![]);
+    assert_eq!(violations(&one.clone()), vec![]);
     assert_eq!(violations(&UpdateLayoutRequest::new("task")), vec![]);
+    let empty_custom = custom.clone().with_mix_input_list(vec![]);
+    assert_eq!(
+        violations(&empty_custom),
+        pairs(&[("MixInputList", "layout-custom-needs-views")]),
+        "the message says not empty, so an empty list is refused too"
+    );
+    // Views without MixMode: advisory, since the service may keep the task's custom mode.
+    let no_mode = UpdateLayoutRequest::new("task")
+        .with_mix_input_list(one.mix_input_list.clone().unwrap_or_default());
+    assert_eq!(
+        violations(&no_mode),
+        pairs(&[("MixMode", "layout-views-without-mix-mode")])
+    );
+    assert!(no_mode.validate().is_ok(), "advisory findings never refuse");
+}
+
+#[test]
+fn single_whiteboard_view_is_checked_whatever_the_mix_mode() {
+    let whiteboard = MixInput::whiteboard_view(Rect::at(0, 0, 10, 10), 1);
+    let layout = zego_cloudrecord::MixConfig::custom_layout(
+        "out",
+        zego_cloudrecord::MixOutputVideoConfig::landscape_720p(),
+        vec![whiteboard.clone(), whiteboard],
+    )
+    .with_mix_mode(MixMode::EqualDivision);
+    let rules: Vec<&str> = layout.findings().iter().map(|v| v.rule).collect();
+    assert!(rules.contains(&"single-whiteboard-view"), "{rules:?}");
 }
 
 #[test]

@@ -19,6 +19,17 @@ pub(super) fn codes_rs(model: &Model) -> TokenStream {
         CodeRetry::AfterBackoff => quote!(CodeRetry::AfterBackoff),
         CodeRetry::WithNewSignature => quote!(CodeRetry::WithNewSignature),
     });
+    let before_acting: Vec<&Ident> = codes
+        .iter()
+        .zip(&variants)
+        .filter(|(code, _)| code.answered_before_acting)
+        .map(|(_, variant)| variant)
+        .collect();
+    let answered_before_acting = if before_acting.is_empty() {
+        quote!(let _ = self; false)
+    } else {
+        quote!(matches!(self, #(Self::#before_acting)|*))
+    };
     let count = TokenLiteral::usize_unsuffixed(codes.len());
     // Without a table every code is unknown: plain bodies instead of one-armed matches.
     let (from_wire, description, retry) = if codes.is_empty() {
@@ -105,6 +116,13 @@ pub(super) fn codes_rs(model: &Model) -> TokenStream {
             pub const fn is_retryable(self) -> bool {
                 !matches!(self.retry(), CodeRetry::Never)
             }
+
+            /// Whether the spec marks the code as answered before the service acts on the
+            /// request (`answered-before-acting`): the call was not carried out, so repeating
+            /// it is safe for every action, idempotent or not.
+            pub const fn answered_before_acting(self) -> bool {
+                #answered_before_acting
+            }
         }
 
         impl fmt::Display for ApiCode {
@@ -132,5 +150,12 @@ fn code_doc(code: &ReturnCode) -> TokenStream {
         CodeRetry::WithNewSignature => "retried with a new signature",
     };
     lines.push(format!("{source}; {retry}."));
+    if code.answered_before_acting {
+        lines.push(String::new());
+        lines.push(
+            "Answered before the service acts on the request, so a retry is safe for every action."
+                .to_owned(),
+        );
+    }
     doc_attrs(&lines)
 }

@@ -2,15 +2,18 @@
 //! reads from each request) and `src/mock_actions.rs` (the mock server's dispatch).
 
 use super::*;
+use crate::model::Grade;
 
 /// Runtime items `operations.rs` may use.
-pub(super) const RUNTIME_OPERATION_ITEMS: [&str; 6] = [
+pub(super) const RUNTIME_OPERATION_ITEMS: [&str; 8] = [
     "ApiResponse",
     "Client",
     "DryRun",
     "Error",
+    "FieldPath",
     "Operation",
     "RequestInfo",
+    "Violation",
 ];
 
 /// `Client::call_action` and `Client::dry_run_action`: every operation by its `Action`
@@ -142,6 +145,10 @@ pub(super) fn mock_actions_rs(model: &Model) -> TokenStream {
                     _ => None,
                 }
             }
+
+            fn known_rules(&self) -> &'static [&'static str] {
+                &super::service::rule_ids::ALL
+            }
         }
 
     };
@@ -253,6 +260,7 @@ pub(super) fn request_info_impl(model: &Model, operation: &Operation) -> TokenSt
             }
         }
     });
+    let clock = clock_findings_tokens(model, operation);
     let mut doc = Vec::new();
     if operation.safe_to_retry {
         doc.push(
@@ -285,8 +293,53 @@ pub(super) fn request_info_impl(model: &Model, operation: &Operation) -> TokenSt
             #room
             #task
             #safe
+            #clock
         }
     }
+}
+
+/// `RequestInfo::clock_findings` from the operation's `x-zego-clock-rules`; nothing without.
+fn clock_findings_tokens(model: &Model, operation: &Operation) -> Option<TokenStream> {
+    if operation.clock_rules.is_empty() {
+        return None;
+    }
+    let checks = operation.clock_rules.iter().map(|rule| {
+        let id = rule.id.as_str();
+        let max_age = TokenLiteral::i64_unsuffixed(rule.max_age_ms);
+        let segments = rule.field.wire.split('.').map(|segment| quote!(.field(#segment)));
+        let description = rule.description.trim();
+        let violation = match rule.grade {
+            Grade::Rejected => quote!(Violation::new),
+            Grade::Advisory => quote!(Violation::advisory),
+        };
+        let compare = |value: TokenStream| {
+            quote! {
+                if #value < earliest {
+                    out.push(#violation(
+                        &FieldPath::Root #(#segments)*,
+                        #id,
+                        format!("{} (got {}, earliest accepted now {earliest})", #description, #value),
+                    ));
+                }
+            }
+        };
+        let check = match scalar_value(model, &rule.field, &quote!(self)) {
+            Access::Direct(value) => compare(value),
+            Access::Maybe(value) => {
+                let inner = compare(quote!(value));
+                quote!(if let Some(value) = #value { #inner })
+            }
+        };
+        quote! {
+            let earliest = service_now_ms.saturating_sub(#max_age);
+            #check
+        }
+    });
+    Some(quote! {
+        fn clock_findings(&self, service_now_ms: i64, out: &mut Vec<Violation>) {
+            #({ #checks })*
+        }
+    })
 }
 
 pub(super) fn operation_tokens(model: &Model, operation: &Operation) -> TokenStream {

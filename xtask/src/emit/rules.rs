@@ -302,6 +302,7 @@ pub(super) fn assertion_tokens<'a>(
             (broken, path)
         }
         Assertion::Present(path) => (missing_tokens(model, path), path),
+        Assertion::NotEmpty(path) => (empty_tokens(model, path), path),
         Assertion::ProductAtMost {
             factors: [a, b],
             maximum,
@@ -398,6 +399,32 @@ pub(super) fn assertion_tokens<'a>(
 /// True when the last field of `path` is missing (or an empty array) while its parent exists.
 pub(super) fn missing_tokens(model: &Model, path: &FieldPath) -> TokenStream {
     missing_at(model, path, &quote!(self))
+}
+
+/// True when the array at `path` is missing or empty while its parent exists.
+fn empty_tokens(model: &Model, path: &FieldPath) -> TokenStream {
+    let Some((last, field)) = path
+        .steps
+        .last()
+        .zip(path_fields(model, path).last().copied())
+    else {
+        return quote!(false);
+    };
+    let name = ident(&model.field(*last).name.ident);
+    let empty = |holder: TokenStream| {
+        if field.required {
+            quote!(#holder.#name.is_empty())
+        } else {
+            quote!(#holder.#name.as_ref().is_none_or(|list| list.is_empty()))
+        }
+    };
+    match parent_access(model, path, &quote!(self)) {
+        Access::Direct(parent) => empty(parent),
+        Access::Maybe(parent) => {
+            let check = empty(quote!(parent));
+            quote!(#parent.is_some_and(|parent| #check))
+        }
+    }
 }
 
 /// True when the field at `path` (from `root`) and every object above it are set.

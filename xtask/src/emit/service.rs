@@ -16,10 +16,13 @@ pub(super) fn service_rs(model: &Model) -> TokenStream {
         "spec's `servers`.".to_owned(),
     ]);
     let region = region_tokens(model);
+    let rule_ids = rule_ids_tokens(model);
     quote! {
         use super::runtime::{Client, ClientBuilder, Error, SensitiveString};
 
         #region
+
+        #rule_ids
 
         #doc
         pub const DEFAULT_BASE_URL: &str = #default_url;
@@ -36,8 +39,36 @@ pub(super) fn service_rs(model: &Model) -> TokenStream {
             /// A builder to change the base URL, timeouts, retries, rate limit, user agent or
             /// HTTP client.
             pub fn #builder(app_id: u32, server_secret: impl Into<SensitiveString>) -> ClientBuilder {
-                ClientBuilder::new(app_id, server_secret, DEFAULT_BASE_URL)
+                ClientBuilder::new(app_id, server_secret, DEFAULT_BASE_URL).known_rules(&rule_ids::ALL)
             }
+        }
+    }
+}
+
+/// `rule_ids`: a constant per rule id the spec defines, and the list of them all, which
+/// `ClientBuilder::allow` checks names against.
+fn rule_ids_tokens(model: &Model) -> TokenStream {
+    let names: Vec<Ident> = model
+        .rule_ids
+        .iter()
+        .map(|rule| ident(&rule.const_name))
+        .collect();
+    let ids = model.rule_ids.iter().map(|rule| rule.id.as_str());
+    let docs = model
+        .rule_ids
+        .iter()
+        .map(|rule| doc_attrs(&[format!("`{}`: {}", rule.id, rule.description)]));
+    let count = TokenLiteral::usize_unsuffixed(model.rule_ids.len());
+    quote! {
+        /// The ids of the spec's rules (`x-zego-rules`, task preconditions and clock rules), as
+        /// [`Violation::rule`](super::runtime::Violation::rule) reports them and
+        /// [`ClientBuilder::allow`] takes them. A constant is checked by the compiler, a string
+        /// when the client is built.
+        pub mod rule_ids {
+            #(#docs pub const #names: &str = #ids;)*
+
+            /// Every id above, in the spec's order.
+            pub const ALL: [&str; #count] = [#(#names),*];
         }
     }
 }

@@ -253,9 +253,15 @@ impl StructEmitter<'_> {
             wire_names.join(", ")
         )]);
         let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let deprecated = self
+            .definition
+            .deprecated_constructor
+            .as_deref()
+            .map(|note| quote!(#[deprecated(note = #note)]));
         Some(quote! {
             #doc
             #allow
+            #deprecated
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits),* }
             }
@@ -540,7 +546,21 @@ impl StructEmitter<'_> {
             Some((field, data_type)) => {
                 let data_field = self.field_ident(field.0);
                 let data = ident(&self.model.types[data_type].name);
-                (quote!(#data), quote!(self.#data_field))
+                // The documentation guarantees only Code, Message and RequestId: a success
+                // without Data is still a success, with nothing set, when Data can be empty.
+                let value = match (
+                    &self.definition.fields[field].required,
+                    &self.model.types[data_type].kind,
+                ) {
+                    (true, _) => quote!(Some(self.#data_field)),
+                    (false, TypeKind::Struct(data_def))
+                        if data_def.fields.iter().all(|f| !f.required) =>
+                    {
+                        quote!(Some(self.#data_field.unwrap_or_default()))
+                    }
+                    (false, _) => quote!(self.#data_field),
+                };
+                (quote!(#data), value)
             }
             None => (quote!(()), quote!(Some(()))),
         };

@@ -58,6 +58,8 @@ pub struct Model {
     pub servers: Vec<Server>,
     /// `x-zego-return-codes`: every `Code` the service documents, but 0 (success).
     pub return_codes: Vec<ReturnCode>,
+    /// Every rule id the client can report, once each, in spec order.
+    pub rule_ids: Vec<RuleId>,
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
 }
@@ -86,6 +88,9 @@ pub struct ReturnCode {
     pub retry: CodeRetry,
     /// Which documentation lists it: `cloud-recording` or `gateway`.
     pub source: String,
+    /// `answered-before-acting`: the code is answered before the service acts on the request
+    /// (a throttled or unauthenticated call), so repeating the call cannot do anything twice.
+    pub answered_before_acting: bool,
 }
 
 /// Whether trying again can help, and how.
@@ -136,6 +141,9 @@ pub struct StructDef {
     pub usage: Usage,
     /// Set on response schemas that carry the common result envelope.
     pub envelope: Option<Envelope>,
+    /// `x-zego-deprecated-constructor`: why the positional `new` is deprecated, and what to
+    /// use instead.
+    pub deprecated_constructor: Option<String>,
 }
 
 /// Where a type is reachable from: request bodies, responses, or both.
@@ -294,6 +302,8 @@ pub struct Variant {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     pub id: String,
+    /// Where the rule is written, for errors about it.
+    pub pointer: String,
     pub description: String,
     pub grade: Grade,
     /// The documentation's own words for the rule.
@@ -332,6 +342,8 @@ pub enum Condition {
 pub enum Assertion {
     Holds(Condition),
     Present(FieldPath),
+    /// The array is set and holds at least one item (not checked when its parent is absent).
+    NotEmpty(FieldPath),
     ProductAtMost {
         factors: [FieldPath; 2],
         maximum: i64,
@@ -418,12 +430,43 @@ pub struct Operation {
     pub safe_to_retry: bool,
     /// `x-zego-task-preconditions`, documented on the client method.
     pub preconditions: Vec<Precondition>,
+    /// `x-zego-clock-rules`: checks of the request against the current time.
+    pub clock_rules: Vec<ClockRule>,
+}
+
+/// A check that needs the current time, which a schema-only `validate()` does not have: the
+/// client runs it with the clock it signs with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClockRule {
+    pub id: String,
+    pub pointer: String,
+    pub description: String,
+    pub grade: Grade,
+    pub source: Option<String>,
+    /// An integer field holding Unix milliseconds.
+    pub field: FieldPath,
+    /// How far before the current time the field may lie, in milliseconds.
+    pub max_age_ms: i64,
+}
+
+/// The id of a check the generated client can report (a rule, precondition or clock rule),
+/// with the Rust constant that names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleId {
+    pub id: String,
+    pub description: String,
+    /// Where the id is first written.
+    pub pointer: String,
+    /// The constant's Rust name; empty until the naming stage sets it.
+    pub const_name: String,
 }
 
 /// What the documentation says the target task of an action must be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Precondition {
     pub id: String,
+    /// Where the precondition is written, for errors about it.
+    pub pointer: String,
     /// Whether the documentation only advises (true) or documents an error (false).
     pub advisory: bool,
     pub description: String,

@@ -48,10 +48,12 @@ pub fn build(spec: &ResolvedSpec) -> Result<Model, Diagnostics> {
     builder.mark_usage(&operations);
     let servers = builder.servers();
     let return_codes = builder.return_codes();
+    let rule_ids = rule_ids(&builder.types, &operations);
     let info = &spec.document.info;
     let model = Model {
         servers,
         return_codes,
+        rule_ids,
         spec_file: spec.file.clone(),
         title: info.title.clone(),
         version: info.version.clone(),
@@ -72,7 +74,9 @@ struct Builder<'a> {
 }
 
 /// Extensions that the generator reads; anything else starting with `x-zego-` is a typo.
-const KNOWN_ZEGO_EXTENSIONS: [&str; 14] = [
+const KNOWN_ZEGO_EXTENSIONS: [&str; 16] = [
+    "x-zego-clock-rules",
+    "x-zego-deprecated-constructor",
     "x-zego-actions",
     "x-zego-return-codes",
     "x-zego-region",
@@ -88,6 +92,41 @@ const KNOWN_ZEGO_EXTENSIONS: [&str; 14] = [
     "x-zego-envelope",
     "x-zego-common-param",
 ];
+
+/// Every id of a rule, precondition or clock rule, once each, where it is first written.
+fn rule_ids(types: &[TypeDef], operations: &[Operation]) -> Vec<RuleId> {
+    let struct_rules = types.iter().flat_map(|def| match &def.kind {
+        TypeKind::Struct(definition) => definition.rules.as_slice(),
+        TypeKind::Enum(_) => &[],
+    });
+    let mut ids: Vec<RuleId> = Vec::new();
+    let mut add = |id: &str, description: &str, pointer: &str| {
+        if ids.iter().all(|known| known.id != id) {
+            ids.push(RuleId {
+                id: id.to_owned(),
+                description: description.trim().to_owned(),
+                pointer: pointer.to_owned(),
+                const_name: String::new(),
+            });
+        }
+    };
+    for rule in struct_rules {
+        add(&rule.id, &rule.description, &rule.pointer);
+    }
+    for operation in operations {
+        for precondition in &operation.preconditions {
+            add(
+                &precondition.id,
+                &precondition.description,
+                &precondition.pointer,
+            );
+        }
+        for rule in &operation.clock_rules {
+            add(&rule.id, &rule.description, &rule.pointer);
+        }
+    }
+    ids
+}
 
 /// The struct or enum a field type finally holds, looking through arrays.
 pub fn named_type(ty: &FieldType) -> Option<TypeId> {
@@ -134,6 +173,7 @@ fn empty_struct() -> StructDef {
         notes: Vec::new(),
         usage: Usage::default(),
         envelope: None,
+        deprecated_constructor: None,
     }
 }
 

@@ -185,6 +185,10 @@ impl Builder<'_> {
         let rate_limit = self.rate_limit(&operation.extensions, pointer);
         let safe_to_retry = self.flag(&operation.extensions, "x-zego-safe-to-retry", pointer);
         let preconditions = self.preconditions(&operation.extensions, pointer);
+        let clock_rules = match (request, operation.extensions.get("x-zego-clock-rules")) {
+            (Some(request), Some(raw)) => self.clock_rules(request, raw, pointer),
+            _ => Vec::new(),
+        };
         Some(Operation {
             method: String::new(),
             const_name: String::new(),
@@ -202,6 +206,7 @@ impl Builder<'_> {
             rate_limit,
             safe_to_retry,
             preconditions,
+            clock_rules,
         })
     }
 
@@ -273,6 +278,7 @@ impl Builder<'_> {
                         }
                     };
                     Some(Precondition {
+                        pointer: pointer_join(&at, &index.to_string()),
                         id: raw.id,
                         advisory,
                         description: raw.description,
@@ -288,6 +294,58 @@ impl Builder<'_> {
                 Vec::new()
             }
         }
+    }
+
+    /// `x-zego-clock-rules`: each an integer field of the request (Unix milliseconds) that
+    /// may lie at most `not_older_than_ms` before the current time.
+    fn clock_rules(&mut self, request: TypeId, raw: &Value, pointer: &str) -> Vec<ClockRule> {
+        let at = pointer_join(pointer, "x-zego-clock-rules");
+        let raw = match Vec::<RawClockRule>::deserialize(raw) {
+            Ok(raw) => raw,
+            Err(error) => {
+                self.reporter
+                    .at_pointer(&at, format!("malformed `x-zego-clock-rules`: {error}"));
+                return Vec::new();
+            }
+        };
+        let mut rules = Vec::new();
+        for (index, raw) in raw.into_iter().enumerate() {
+            let item = pointer_join(&at, &index.to_string());
+            let grade = match raw.grade.as_str() {
+                "rejected" => Grade::Rejected,
+                "advisory" => Grade::Advisory,
+                other => {
+                    self.reporter.at_pointer(
+                        &pointer_join(&item, "grade"),
+                        format!(
+                            "unknown grade `{other}`: a clock rule is `rejected` or `advisory`"
+                        ),
+                    );
+                    continue;
+                }
+            };
+            if raw.not_older_than_ms <= 0 {
+                self.reporter.at_pointer(
+                    &pointer_join(&item, "not_older_than_ms"),
+                    "`not_older_than_ms` must be a positive number of milliseconds",
+                );
+                continue;
+            }
+            let Some(field) = self.integer_path(request, &raw.field, &pointer_join(&item, "field"))
+            else {
+                continue;
+            };
+            rules.push(ClockRule {
+                id: raw.id,
+                pointer: item,
+                description: raw.description,
+                grade,
+                source: raw.source,
+                field,
+                max_age_ms: raw.not_older_than_ms,
+            });
+        }
+        rules
     }
 
     /// Resolves `x-zego-room-id`: a string field (not a credential).
@@ -715,6 +773,19 @@ pub(super) struct RawEnvelope {
     request_id: String,
     #[serde(default)]
     data: Option<String>,
+}
+
+/// One entry of `x-zego-clock-rules`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawClockRule {
+    id: String,
+    description: String,
+    grade: String,
+    #[serde(default)]
+    source: Option<String>,
+    field: String,
+    not_older_than_ms: i64,
 }
 
 /// One entry of `x-zego-task-preconditions`. `when`/`then` state it in the rule grammar

@@ -58,6 +58,7 @@ impl Builder<'_> {
         };
         Some(Rule {
             id: raw.id,
+            pointer: pointer.to_owned(),
             description: raw.description,
             grade,
             source: raw.source,
@@ -120,6 +121,22 @@ impl Builder<'_> {
         match raw {
             RawAssertion::Present { present } => {
                 Some(Assertion::Present(self.path(owner, present, pointer)?))
+            }
+            RawAssertion::NotEmpty { not_empty } => {
+                let path = self.path(owner, not_empty, pointer)?;
+                let is_array = path
+                    .steps
+                    .last()
+                    .and_then(|step| self.struct_field(*step))
+                    .is_some_and(|field| matches!(field.ty, FieldType::Array { .. }));
+                if !is_array {
+                    self.reporter.at_pointer(
+                        pointer,
+                        format!("`{not_empty}` must be an array field for `not_empty`"),
+                    );
+                    return None;
+                }
+                Some(Assertion::NotEmpty(path))
             }
             RawAssertion::Product { product, maximum } => {
                 let [a, b] = product;
@@ -372,6 +389,9 @@ pub(super) enum RawCondition {
 pub(super) enum RawAssertion {
     Present {
         present: String,
+    },
+    NotEmpty {
+        not_empty: String,
     },
     Product {
         product: [String; 2],

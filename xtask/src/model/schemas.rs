@@ -124,12 +124,32 @@ impl Builder<'_> {
         let notes = note(extensions, pointer, &mut self.reporter)
             .into_iter()
             .collect();
+        let deprecated_constructor = self.deprecated_constructor(extensions, pointer);
         StructDef {
             envelope: self.envelope(extensions, &fields, pointer),
             fields,
             rules: Vec::new(),
             notes,
             usage: Usage::default(),
+            deprecated_constructor,
+        }
+    }
+
+    /// `x-zego-deprecated-constructor`: a non-empty note saying what to use instead.
+    fn deprecated_constructor(
+        &mut self,
+        extensions: &indexmap::IndexMap<String, Value>,
+        pointer: &str,
+    ) -> Option<String> {
+        match extensions.get("x-zego-deprecated-constructor")? {
+            Value::String(note) if !note.trim().is_empty() => Some(note.trim().to_owned()),
+            _ => {
+                self.reporter.at_pointer(
+                    &pointer_join(pointer, "x-zego-deprecated-constructor"),
+                    "`x-zego-deprecated-constructor` must be a non-empty string saying what to use instead",
+                );
+                None
+            }
         }
     }
 

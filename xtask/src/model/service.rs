@@ -102,6 +102,7 @@ impl Builder<'_> {
                 description: raw.description,
                 retry,
                 source: raw.source,
+                answered_before_acting: raw.answered_before_acting,
             });
         }
         codes
@@ -116,4 +117,6 @@ pub(super) struct RawReturnCode {
     description: String,
     retry: String,
     source: String,
+    #[serde(default, rename = "answered-before-acting")]
+    answered_before_acting: bool,
 }
