@@ -567,12 +567,13 @@ impl RequestInfo for DescribeTasksRequest {
     }
 
     fn clock_findings(&self, service_now_ms: i64, out: &mut Vec<Violation>) {
+        let at = &FieldPath::Root;
         {
             let earliest = service_now_ms.saturating_sub(259200000);
             if self.start_time < earliest {
                 out.push(
                     Violation::new(
-                        &FieldPath::Root.field("StartTime"),
+                        &at.field("StartTime"),
                         "tasks-start-within-three-days",
                         format!(
                             "{} (got {}, earliest accepted now {earliest})",

@@ -66,8 +66,8 @@ impl std::fmt::Debug for RecordedRequest {
 /// What the mock knows of an API: how to check each action's request, and how the service
 /// answers it. This module depends on no particular spec: the generated `mock_actions::Actions`
 /// implements the checks (one arm per operation of the spec), and a product's stateful
-/// service (Cloud Recording's `mock_service::RecordingService`)
-/// adds the answers. [`MockServer::start_with`] takes either.
+/// service, written beside the generated crate, adds the answers. [`MockServer::start_with`]
+/// takes either.
 pub trait MockActions: Send + Sync + 'static {
     /// Checks `body` against `action`'s request type and makes up the `Data` of a successful
     /// answer; `None` when the API has no such action. `sequence` numbers the mock's requests

@@ -306,7 +306,7 @@ fn clock_findings_tokens(model: &Model, operation: &Operation) -> Option<TokenSt
     let checks = operation.clock_rules.iter().map(|rule| {
         let id = rule.id.as_str();
         let max_age = TokenLiteral::i64_unsuffixed(rule.max_age_ms);
-        let segments = rule.field.wire.split('.').map(|segment| quote!(.field(#segment)));
+        let at = path_tokens(&rule.field);
         let description = rule.description.trim();
         let violation = match rule.grade {
             Grade::Rejected => quote!(Violation::new),
@@ -316,7 +316,7 @@ fn clock_findings_tokens(model: &Model, operation: &Operation) -> Option<TokenSt
             quote! {
                 if #value < earliest {
                     out.push(#violation(
-                        &FieldPath::Root #(#segments)*,
+                        #at,
                         #id,
                         format!("{} (got {}, earliest accepted now {earliest})", #description, #value),
                     ));
@@ -337,6 +337,7 @@ fn clock_findings_tokens(model: &Model, operation: &Operation) -> Option<TokenSt
     });
     Some(quote! {
         fn clock_findings(&self, service_now_ms: i64, out: &mut Vec<Violation>) {
+            let at = &FieldPath::Root;
             #({ #checks })*
         }
     })

@@ -403,82 +403,62 @@ pub(super) fn missing_tokens(model: &Model, path: &FieldPath) -> TokenStream {
 
 /// True when the array at `path` is missing or empty while its parent exists.
 fn empty_tokens(model: &Model, path: &FieldPath) -> TokenStream {
-    let Some((last, field)) = path
-        .steps
-        .last()
-        .zip(path_fields(model, path).last().copied())
-    else {
-        return quote!(false);
-    };
-    let name = ident(&model.field(*last).name.ident);
-    let empty = |holder: TokenStream| {
-        if field.required {
+    on_last_field(model, path, &quote!(self), |holder, name, required| {
+        if required {
             quote!(#holder.#name.is_empty())
         } else {
             quote!(#holder.#name.as_ref().is_none_or(|list| list.is_empty()))
         }
-    };
-    match parent_access(model, path, &quote!(self)) {
-        Access::Direct(parent) => empty(parent),
-        Access::Maybe(parent) => {
-            let check = empty(quote!(parent));
-            quote!(#parent.is_some_and(|parent| #check))
-        }
-    }
+    })
+    .unwrap_or_else(|| quote!(false))
 }
 
 /// True when the field at `path` (from `root`) and every object above it are set.
 fn present_at(model: &Model, path: &FieldPath, root: &TokenStream) -> TokenStream {
-    let Some((last, field)) = path
-        .steps
-        .last()
-        .zip(path_fields(model, path).last().copied())
-    else {
-        return quote!(true);
-    };
-    let name = ident(&model.field(*last).name.ident);
-    let present = |holder: TokenStream| {
-        if field.required {
+    on_last_field(model, path, root, |holder, name, required| {
+        if required {
             quote!(true)
         } else {
             quote!(#holder.#name.is_some())
         }
-    };
-    match parent_access(model, path, root) {
-        Access::Direct(parent) => present(parent),
-        Access::Maybe(parent) => {
-            let check = present(quote!(parent));
-            quote!(#parent.is_some_and(|parent| #check))
-        }
-    }
+    })
+    .unwrap_or_else(|| quote!(true))
 }
 
 /// True when the field at `path` (from `root`) is not set; false when its parent is absent.
 fn missing_at(model: &Model, path: &FieldPath, root: &TokenStream) -> TokenStream {
-    let Some((last, field)) = path
-        .steps
-        .last()
-        .zip(path_fields(model, path).last().copied())
-    else {
-        return quote!(false);
-    };
-    let name = ident(&model.field(*last).name.ident);
     // "Required" in the sources means given; an empty list is given, and the service, not
-    // this client, decides whether it is enough.
-    let missing = |holder: TokenStream| {
-        if field.required {
+    // this client, decides whether it is enough (`not_empty` says more where a rule does).
+    on_last_field(model, path, root, |holder, name, required| {
+        if required {
             quote!(false)
         } else {
             quote!(#holder.#name.is_none())
         }
-    };
-    match parent_access(model, path, root) {
-        Access::Direct(parent) => missing(parent),
+    })
+    .unwrap_or_else(|| quote!(false))
+}
+
+/// `check(holder, field name, required)` on the object holding the last field of `path`,
+/// false when an optional object above it is absent; `None` for an empty path.
+fn on_last_field(
+    model: &Model,
+    path: &FieldPath,
+    root: &TokenStream,
+    check: impl Fn(TokenStream, &Ident, bool) -> TokenStream,
+) -> Option<TokenStream> {
+    let (last, field) = path
+        .steps
+        .last()
+        .zip(path_fields(model, path).last().copied())?;
+    let name = ident(&model.field(*last).name.ident);
+    Some(match parent_access(model, path, root) {
+        Access::Direct(parent) => check(parent, &name, field.required),
         Access::Maybe(parent) => {
-            let check = missing(quote!(parent));
-            quote!(#parent.is_some_and(|parent| #check))
+            let inner = check(quote!(parent), &name, field.required);
+            quote!(#parent.is_some_and(|parent| #inner))
         }
-    }
+    })
 }
 
 /// `at.field("A").field("B")` for a rule path.

@@ -311,18 +311,8 @@ impl Builder<'_> {
         let mut rules = Vec::new();
         for (index, raw) in raw.into_iter().enumerate() {
             let item = pointer_join(&at, &index.to_string());
-            let grade = match raw.grade.as_str() {
-                "rejected" => Grade::Rejected,
-                "advisory" => Grade::Advisory,
-                other => {
-                    self.reporter.at_pointer(
-                        &pointer_join(&item, "grade"),
-                        format!(
-                            "unknown grade `{other}`: a clock rule is `rejected` or `advisory`"
-                        ),
-                    );
-                    continue;
-                }
+            let Some(grade) = self.grade(&raw.grade, &item, "a clock rule") else {
+                continue;
             };
             if raw.not_older_than_ms <= 0 {
                 self.reporter.at_pointer(

@@ -45,17 +45,11 @@ impl Builder<'_> {
             let at = pointer_join(&pointer_join(pointer, "then"), &index.to_string());
             then.push(self.assertion(owner, assertion, &at));
         }
-        let grade = match raw.grade.as_deref() {
-            None | Some("rejected") => Grade::Rejected,
-            Some("advisory") => Grade::Advisory,
-            Some(other) => {
-                self.reporter.at_pointer(
-                    &pointer_join(pointer, "grade"),
-                    format!("unknown grade `{other}`: a rule is `rejected` or `advisory`"),
-                );
-                return None;
-            }
-        };
+        let grade = self.grade(
+            raw.grade.as_deref().unwrap_or("rejected"),
+            pointer,
+            "a rule",
+        )?;
         Some(Rule {
             id: raw.id,
             pointer: pointer.to_owned(),
@@ -65,6 +59,22 @@ impl Builder<'_> {
             when: when.into_iter().collect::<Option<_>>()?,
             then: then.into_iter().collect::<Option<_>>()?,
         })
+    }
+
+    /// A rule's `grade` (`rejected` or `advisory`); a located error for anything else.
+    /// `holder` names what carries it in the message (`a rule`, `a clock rule`).
+    pub(super) fn grade(&mut self, text: &str, pointer: &str, holder: &str) -> Option<Grade> {
+        match text {
+            "rejected" => Some(Grade::Rejected),
+            "advisory" => Some(Grade::Advisory),
+            other => {
+                self.reporter.at_pointer(
+                    &pointer_join(pointer, "grade"),
+                    format!("unknown grade `{other}`: {holder} is `rejected` or `advisory`"),
+                );
+                None
+            }
+        }
     }
 
     pub(super) fn condition(
