@@ -11,6 +11,7 @@
 pub mod api_diff;
 pub mod diagnostics;
 pub mod emit;
+pub mod handwritten;
 pub mod load;
 pub mod model;
 pub mod naming;
@@ -73,7 +74,23 @@ pub fn generate_all_from_file(
     display_name: &str,
 ) -> Result<(Vec<GeneratedFile>, GeneratedFile), GenerateError> {
     let model = named_model(load::load_file(path, display_name)?)?;
-    Ok(emit::emit_with_runtime_codes(&model)?)
+    let (mut files, runtime_codes) = emit::emit_with_runtime_codes(&model)?;
+    add_handwritten(&model, path, display_name, &mut files)?;
+    Ok((files, runtime_codes))
+}
+
+/// Appends the copies of the spec's hand-written sources (`x-zego-handwritten`), if any.
+fn add_handwritten(
+    model: &model::Model,
+    path: &Path,
+    display_name: &str,
+    files: &mut Vec<GeneratedFile>,
+) -> Result<(), GenerateError> {
+    if let Some(dir) = &model.handwritten {
+        let copies = handwritten::copies(path, display_name, dir, files)?;
+        files.extend(copies);
+    }
+    Ok(())
 }
 
 /// Runs every stage but `write` on a spec file.
@@ -81,8 +98,10 @@ pub fn generate_from_file(
     path: &Path,
     display_name: &str,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
-    let loaded = load::load_file(path, display_name)?;
-    generate_loaded(loaded)
+    let model = named_model(load::load_file(path, display_name)?)?;
+    let mut files = emit::emit(&model)?;
+    add_handwritten(&model, path, display_name, &mut files)?;
+    Ok(files)
 }
 
 fn generate_loaded(loaded: load::LoadedSpec) -> Result<Vec<GeneratedFile>, GenerateError> {

@@ -31,7 +31,7 @@ fn second_checkout(name: &str) -> PathBuf {
     let root = std::env::temp_dir().join(format!("xtask-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let source = workspace();
-    for dir in ["spec", "generated", "runtime"] {
+    for dir in ["spec", "handwritten", "generated", "runtime"] {
         copy_dir(&source.join(dir), &root.join(dir));
     }
     std::fs::create_dir_all(root.join("xtask")).expect("xtask dir");

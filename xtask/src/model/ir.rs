@@ -58,6 +58,9 @@ pub struct Model {
     pub servers: Vec<Server>,
     /// `x-zego-return-codes`: every `Code` the service documents, but 0 (success).
     pub return_codes: Vec<ReturnCode>,
+    /// `x-zego-handwritten`: the folder of hand-written sources copied into the crate,
+    /// relative to the spec's root file.
+    pub handwritten: Option<String>,
     /// Every rule id the client can report, once each, in spec order.
     pub rule_ids: Vec<RuleId>,
     pub types: Vec<TypeDef>,

@@ -49,11 +49,13 @@ pub fn build(spec: &ResolvedSpec) -> Result<Model, Diagnostics> {
     let servers = builder.servers();
     let return_codes = builder.return_codes();
     let rule_ids = rule_ids(&builder.types, &operations);
+    let handwritten = builder.handwritten();
     let info = &spec.document.info;
     let model = Model {
         servers,
         return_codes,
         rule_ids,
+        handwritten,
         spec_file: spec.file.clone(),
         title: info.title.clone(),
         version: info.version.clone(),
@@ -74,7 +76,8 @@ struct Builder<'a> {
 }
 
 /// Extensions that the generator reads; anything else starting with `x-zego-` is a typo.
-const KNOWN_ZEGO_EXTENSIONS: [&str; 16] = [
+const KNOWN_ZEGO_EXTENSIONS: [&str; 17] = [
+    "x-zego-handwritten",
     "x-zego-clock-rules",
     "x-zego-deprecated-constructor",
     "x-zego-actions",

@@ -53,6 +53,23 @@ impl Builder<'_> {
         servers
     }
 
+    /// `x-zego-handwritten` on the root: a relative folder path.
+    pub(super) fn handwritten(&mut self) -> Option<String> {
+        let raw = self.spec.document.extensions.get("x-zego-handwritten")?;
+        match raw.as_str() {
+            Some(dir) if !dir.trim().is_empty() && !std::path::Path::new(dir).is_absolute() => {
+                Some(dir.trim().to_owned())
+            }
+            _ => {
+                self.reporter.at_pointer(
+                    "#/x-zego-handwritten",
+                    "`x-zego-handwritten` must be a folder path relative to this file",
+                );
+                None
+            }
+        }
+    }
+
     /// `x-zego-return-codes` on the root.
     pub(super) fn return_codes(&mut self) -> Vec<ReturnCode> {
         let Some(raw) = self.spec.document.extensions.get("x-zego-return-codes") else {

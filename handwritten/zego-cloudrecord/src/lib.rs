@@ -1,0 +1,70 @@
+//! A typed async client for the ZEGOCLOUD Cloud Recording API.
+//!
+//! ```no_run
+//! use zego_cloudrecord::{Client, StartRecordRequest, StorageParams};
+//!
+//! # async fn run() -> Result<(), zego_cloudrecord::Error> {
+//! let client = Client::new(1234567890, "server secret")?;
+//! let storage = StorageParams::amazon_s3("us-east-1", "recordings", "AKID...", "secret-key");
+//! let started = client
+//!     .start_record(&StartRecordRequest::single_stream("room-1", storage))
+//!     .await?;
+//! println!("task {:?}, request {:?}", started.data.task_id, started.request_id);
+//! # Ok(()) }
+//! ```
+//!
+//! # Map of the crate
+//!
+//! - [`Client`] sends requests: one method per API action, each validating the request first
+//!   (nothing invalid is sent), signing it (ZEGOCLOUD signature 2.0) and decoding the reply.
+//!   [`ClientBuilder`] sets the base URL, timeouts, [`RetryPolicy`] and rate limit.
+//! - Request and response types, one per schema of the spec ([`types`], re-exported here),
+//!   with [`helpers`] for the common StartRecord requests.
+//! - [`Error`] is every failure, typed: validation, API return code, HTTP, transport,
+//!   decoding, signing, configuration.
+//! - [`lifecycle`]: a task's life in a few calls. [`Client::start_recording`] returns a
+//!   [`lifecycle::RecordingTask`] with `stop`, `pause`, `resume`, `update_layout`,
+//!   `update_whiteboard`, `take_snapshot` and `status`; `wait_for_files` polls until the files
+//!   are uploaded; [`Client::tasks`] lists tasks as an async stream over any time range.
+//! - [`callbacks`] verifies the recording-status callbacks ZEGOCLOUD sends and reads them as
+//!   typed events.
+//! - [`mock`] (feature `mock`) is a local fake of the service for downstream tests.
+//!
+//! Credentials (the ServerSecret and storage keys) are held in [`SensitiveString`] and never
+//! printed.
+//!
+//! Features: `rustls-tls` (default) uses rustls with webpki roots; `native-tls` uses the
+//! platform's TLS library instead; `mock` adds [`mock::MockServer`].
+//!
+//! The crate is made of three parts, all written by `cargo xtask codegen`: `types.rs`,
+//! `operations.rs`, `service.rs` and `mock_actions.rs` are generated from the spec;
+//! `runtime/` is a copy of the workspace's `runtime` crate (signing, transport, errors,
+//! validation helpers, the mock server); this file, `helpers.rs`, `lifecycle.rs`,
+//! `callbacks.rs`, `mock_service.rs` and the examples are copies of the hand-written sources
+//! in the repository's `handwritten/zego-cloudrecord/`, where they are edited.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod callbacks;
+pub mod helpers;
+pub mod lifecycle;
+#[rustfmt::skip]
+mod mock_actions;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock_service;
+/// Descriptors of the API's operations, for [`Client::dry_run`] and [`Client::execute`].
+#[rustfmt::skip]
+pub mod operations;
+mod runtime;
+#[rustfmt::skip]
+mod service;
+/// Request and response types, one per schema of the spec.
+#[rustfmt::skip]
+pub mod types;
+
+pub use helpers::{rgb, Colour, ColourError, Rect};
+pub use runtime::*;
+pub use service::{rule_ids, Region, DEFAULT_BASE_URL};
+pub use types::*;
