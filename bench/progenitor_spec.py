@@ -4,7 +4,7 @@
 Two adaptations, both because of how progenitor works, not because of the API:
 - One OpenAPI document cannot hold nine POST operations on `/` (every action is
   `POST /?Action=...`), so each action gets the path `/<Action>`; the signing hook in
-  `bench/progenitor-hooks.rs` puts the request back on `/?Action=<Action>&<signature>`.
+  `bench/progenitor-signing.rs` puts the request back on `/?Action=<Action>&<signature>`.
 - The common query parameters (Action and the five signature parameters) are dropped from
   each operation: the hook adds them, as a progenitor user would, instead of every call
   passing six computed arguments.

@@ -22,16 +22,21 @@
 //!   (nothing invalid is sent), signing it (ZEGOCLOUD signature 2.0) and decoding the reply.
 //!   [`ClientBuilder`] sets the base URL, timeouts, [`RetryPolicy`] and rate limit.
 //! - Request and response types, one per schema of the spec ([`types`], re-exported here),
-//!   with [`helpers`] for the common StartRecord requests.
+//!   with [`helpers`] for the common StartRecord and UpdateLayout requests and [`Rect`] for
+//!   coordinates.
+//! - [`operations`]: each action's descriptor (its `Action`, path and documented rate limit),
+//!   for [`Client::dry_run`] and [`Client::execute`]; [`rule_ids`]: the id of every rule the
+//!   checks report, for [`ClientBuilder::allow`].
 //! - [`Error`] is every failure, typed: validation, API return code, HTTP, transport,
-//!   decoding, signing, configuration.
+//!   decoding, a success missing what it promises, signing, configuration.
 //! - [`lifecycle`]: a task's life in a few calls. [`Client::start_recording`] returns a
 //!   [`lifecycle::RecordingTask`] with `stop`, `pause`, `resume`, `update_layout`,
 //!   `update_whiteboard`, `take_snapshot` and `status`; `wait_for_files` polls until the files
-//!   are uploaded; [`Client::tasks`] lists tasks as an async stream over any time range.
+//!   are uploaded; [`Client::tasks`] lists tasks as an async stream, page by page.
 //! - [`callbacks`] verifies the recording-status callbacks ZEGOCLOUD sends and reads them as
 //!   typed events.
-//! - [`mock`] (feature `mock`) is a local fake of the service for downstream tests.
+//! - [`mock`] (feature `mock`) is a local fake of the service for downstream tests, and
+//!   [`mock_service`] the recording service it plays: tasks, rate limits and callbacks.
 //!
 //! Credentials (the ServerSecret and storage keys) are held in [`SensitiveString`] and never
 //! printed.

@@ -2,8 +2,9 @@
 //! the client, tokio and reqwest once instead of once per file).
 //!
 //! Generator: `codegen_snapshots`, `freshness`, `generator_fuzz`, `fixtures_compile`,
-//! `api_diff`. Client: `client`, `signing`, `validation`, `conformance`, `faults`, `retry`,
-//! `mock`, `observability`, `secrets`, `example`, `baseline`.
+//! `api_diff`, `upstream_diff`. Client: `client`, `signing`, `validation`, `checks`,
+//! `conformance`, `faults`, `retry`, `mock`, `lifecycle`, `callbacks`, `observability`,
+//! `secrets`, `example`, `baseline`.
 
 mod api_diff;
 mod baseline;
