@@ -18,7 +18,28 @@
 /// ```
 pub fn json_error_path(text: impl AsRef<[u8]>, error: &serde_json::Error) -> String {
     let text = text.as_ref();
-    path_at(text, offset_of(text, error.line(), error.column()))
+    let offset = offset_of(text, error.line(), error.column());
+    // serde_json reports an array holding more elements than a struct read from it as
+    // "trailing characters", positioned just past the first byte of the first extra
+    // element: the problem is the array, not that element. (Its error codes are private,
+    // so the message is the only way to tell.)
+    if error.to_string().starts_with("trailing characters") {
+        return render(&frames_at(text, offset.saturating_sub(1)));
+    }
+    let mut frames = frames_at(text, offset);
+    // An error at the first byte of an array element (a map where a number belongs) is
+    // about that element, though nothing of it has been read.
+    if next_value_starts(text, offset) {
+        start_value(&mut frames);
+    }
+    render(&frames)
+}
+
+/// Whether the first byte at or after `offset` that is not white space begins a value.
+fn next_value_starts(text: &[u8], offset: usize) -> bool {
+    text.get(offset..)
+        .and_then(|rest| rest.iter().find(|byte| !byte.is_ascii_whitespace()))
+        .is_some_and(|byte| !matches!(byte, b']' | b'}' | b',' | b':'))
 }
 
 /// The byte offset of a serde_json position: `line` counts from 1, `column` is the number
@@ -46,8 +67,8 @@ enum Frame {
     Array { index: usize, started: bool },
 }
 
-/// The path of the value containing the byte at `offset`, reading `text[..offset]`.
-fn path_at(text: &[u8], offset: usize) -> String {
+/// The values open at `offset` (outermost first), reading `text[..offset]`.
+fn frames_at(text: &[u8], offset: usize) -> Vec<Frame> {
     let mut frames: Vec<Frame> = Vec::new();
     let mut position = 0;
     while position < offset {
@@ -109,7 +130,7 @@ fn path_at(text: &[u8], offset: usize) -> String {
             _ => start_value(&mut frames),
         }
     }
-    render(&frames)
+    frames
 }
 
 /// Notes that a value begins in the innermost array, if that is where it is.
@@ -238,5 +259,16 @@ mod tests {
     #[test]
     fn a_key_cut_off_by_the_end_is_unknown() {
         assert_eq!(path_of(r#"{"Code": 0, "Data": {"Ta"#), "Data.?");
+    }
+
+    #[test]
+    fn a_struct_given_as_an_array_is_found_at_the_element_or_the_array() {
+        // Structs decode from arrays too, field by field: the second element is `Data`.
+        assert_eq!(path_of(r#"[0, ["t", {"x": 2}]]"#), "[1][1]");
+        // More elements than fields: the array is what is wrong, not the extra element.
+        assert_eq!(
+            path_of(r#"{"Code": 0, "Data": {"Files": [[1, {"x": [2]}]]}}"#),
+            "Data.Files[0]"
+        );
     }
 }

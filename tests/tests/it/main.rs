@@ -2,7 +2,7 @@
 //! the client, tokio and reqwest once instead of once per file).
 //!
 //! Generator: `codegen_snapshots`, `freshness`, `generator_fuzz`, `fixtures_compile`,
-//! `api_diff`, `upstream_diff`. Client: `client`, `signing`, `validation`, `checks`,
+//! `api_diff`, `upstream_diff`. Client: `client`, `signing`, `validation`, `json_path`, `checks`,
 //! `conformance`, `faults`, `retry`, `mock`, `lifecycle`, `callbacks`, `observability`,
 //! `secrets`, `example`, `baseline`.
 
@@ -18,6 +18,7 @@ mod faults;
 mod fixtures_compile;
 mod freshness;
 mod generator_fuzz;
+mod json_path;
 mod lifecycle;
 mod mock;
 mod observability;
