@@ -1,9 +1,8 @@
-//! Embeds the runtime crate's sources into the generator, which copies them into every
-//! generated crate. The module list is read from `runtime/src/lib.rs`, its one home.
-//!
-//! It also lists the names those sources define (public items, `Client`'s methods), which
-//! the naming stage keeps generated names clear of. Reading them here, once per build,
-//! keeps a syn parse of the whole runtime out of every run of the generator.
+//! Lists what the generator needs to know of the runtime crate: its manifest (every generated
+//! crate forwards its features and depends on its version), and the names its sources define
+//! (public items, `Client`'s methods), which the naming stage keeps generated names clear of.
+//! The module list is read from `runtime/src/lib.rs`, its one home. Reading them here, once
+//! per build, keeps a syn parse of the whole runtime out of every run of the generator.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -29,23 +28,6 @@ fn main() {
         path(&runtime.join("Cargo.toml"))
     )
     .unwrap_or_default();
-    writeln!(
-        table,
-        "/// `runtime/src/lib.rs`, which declares the modules below."
-    )
-    .unwrap_or_default();
-    writeln!(
-        table,
-        "pub const LIB: &str = include_str!({:?});",
-        path(&lib)
-    )
-    .unwrap_or_default();
-    writeln!(
-        table,
-        "/// Each module of the runtime, by name, in the order `lib.rs` declares them."
-    )
-    .unwrap_or_default();
-    writeln!(table, "pub const MODULES: &[(&str, &str)] = &[").unwrap_or_default();
     let mut names = RuntimeNames::default();
     for module in declared_modules(&lib_text) {
         let file = sources.join(format!("{module}.rs"));
@@ -55,9 +37,7 @@ fn main() {
         let parsed = syn::parse_file(&source)
             .unwrap_or_else(|error| panic!("runtime/src/{module}.rs does not parse: {error}"));
         names.scan(parsed);
-        writeln!(table, "    ({module:?}, include_str!({:?})),", path(&file)).unwrap_or_default();
     }
-    writeln!(table, "];").unwrap_or_default();
     writeln!(
         table,
         "/// The methods of the runtime's `impl Client` blocks, sorted."

@@ -36,6 +36,32 @@
 //! # let _ = client;
 //! # Ok(()) }
 //! ```
+//!
+//! Programmed answers and the requests received, for tests of code that calls the API:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use zego_cloudrecord::mock::{MockResponse, MockServer};
+//! use zego_cloudrecord::{ApiCode, Error, StartRecordRequest, StorageParams};
+//!
+//! let mock = MockServer::start(1234567890, "test-secret").await?;
+//! let client = mock.client()?;
+//! let storage = StorageParams::amazon_s3("us-east-1", "bucket", "key-id", "key-secret");
+//! let request = StartRecordRequest::single_stream("room-1", storage);
+//!
+//! let started = client.start_record(&request).await?;
+//! assert!(started.data.task_id.is_some());
+//!
+//! mock.respond_next(1, MockResponse::ApiError { code: ApiCode::RateLimited, message: "slow down".into() });
+//! assert!(matches!(client.start_record(&request).await, Err(Error::Api { .. })));
+//!
+//! let requests = mock.requests();
+//! assert_eq!(requests.len(), 2);
+//! assert!(requests.iter().all(|r| r.signature_valid && r.violations.is_empty()));
+//! assert_eq!(requests[0].body["RoomId"], "room-1");
+//! # Ok(()) }
+//! ```
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -46,29 +72,22 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-use super::mock_actions::Actions;
+use zego_server_runtime::deps::{reqwest, tokio};
+
+use super::mock::{Actions, Checked, DefaultMock, MockActions};
 use super::operations;
-use super::runtime::mock::{Checked, MockActions, MockServer};
-use super::runtime::{callback_signature, ApiCode, Clock, SensitiveString, SystemClock};
 use super::types::{
     CallbackEventType, CallbackFileStatus, DescribeRecordStatusRequest, DescribeTasksRequest,
     MediaTrackType, PauseRecordRequest, RecordFileStatus, RecordMode, ResumeRecordRequest,
     StartRecordRequest, StopRecordRequest, StreamType, TakeSnapshotRequest, TaskStatus,
     TaskStatusFilter, UpdateLayoutRequest, UpdateWhiteboardRequest, UploadStatus,
 };
+use super::{callback_signature, Api, ApiCode, Clock, SensitiveString, SystemClock};
 
-impl MockServer {
-    /// Starts the mock on 127.0.0.1 (random port) for `app_id` and its ServerSecret, keeping
-    /// tasks like the service does (a [`RecordingService`] without callbacks).
-    ///
-    /// # Errors
-    /// When no local port can be bound.
-    pub async fn start(
-        app_id: u32,
-        server_secret: impl Into<SensitiveString>,
-    ) -> std::io::Result<Self> {
-        Self::start_with(app_id, server_secret, RecordingService::new()).await
-    }
+/// `MockServer::start` plays a [`RecordingService`] without callbacks: it keeps tasks like
+/// the service does.
+impl DefaultMock for Api {
+    type Service = RecordingService;
 }
 
 /// The state the mock keeps; see the [module](self). Clones share the tasks, so a test can
@@ -237,17 +256,13 @@ impl Effect {
     }
 }
 
-impl MockActions for RecordingService {
+impl MockActions<ApiCode> for RecordingService {
     fn check(&self, action: &str, body: &[u8], sequence: u64) -> Option<Checked> {
         Actions.check(action, body, sequence)
     }
 
     fn serving(&self, app_id: u32) {
         self.app_id.store(app_id, Ordering::Relaxed);
-    }
-
-    fn known_rules(&self) -> &'static [&'static str] {
-        Actions.known_rules()
     }
 
     fn respond(&self, action: &str, body: &[u8], data: Value) -> Answer {

@@ -2,9 +2,10 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::future::Future;
-use super::runtime::{
-    ApiResponse, Client, DryRun, Error, FieldPath, Operation, RequestInfo, Violation,
+use zego_server_runtime::{
+    ApiResponse, DryRun, FieldPath, Operation, RequestInfo, Violation,
 };
+use super::service::{Client, Error};
 use super::types::{
     DescribeRecordStatusData, DescribeRecordStatusRequest, DescribeRecordStatusResponse,
     DescribeTasksData, DescribeTasksRequest, DescribeTasksResponse, PauseRecordRequest,
@@ -33,7 +34,7 @@ impl Client {
     /// automatically. Call StopRecord for every task to avoid extra cost from continuous
     /// recording. Call frequency limit: 50 calls per second.
     ///
-    /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -70,7 +71,7 @@ impl Client {
     /// stopping every task explicitly, because a task left running keeps being billed.
     /// Call frequency limit: 50 calls per second.
     ///
-    /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -109,7 +110,7 @@ impl Client {
     /// (MixMode 1) in which every view has ViewType 1. Call frequency limit: 10 calls per
     /// second.
     ///
-    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// # The task
     ///
@@ -150,7 +151,7 @@ impl Client {
     /// may leave Whiteboard.WhiteboardId out; the whiteboard is then recorded from the moment
     /// this action names one. Call frequency limit: 10 calls per second.
     ///
-    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -183,7 +184,7 @@ impl Client {
     /// Only tasks whose recording began no more than three days before the call can be
     /// queried. Call frequency limit: 10 calls per second.
     ///
-    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// # The task
     ///
@@ -223,7 +224,7 @@ impl Client {
     /// EndTime. The window may be at most three days long and may not open more than three
     /// days before the call. Call frequency limit: 10 calls per second.
     ///
-    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -260,7 +261,7 @@ impl Client {
     /// and DescribeTasks show the task with Status 5 (paused). ResumeRecord continues the
     /// recording. Call frequency limit: 10 calls per second.
     ///
-    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// # The task
     ///
@@ -299,7 +300,7 @@ impl Client {
     /// up again, the recording status callback reports event_type 202. Call frequency limit:
     /// 10 calls per second.
     ///
-    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// # The task
     ///
@@ -342,7 +343,7 @@ impl Client {
     /// (RecordOutputParams.OutputFileFormat `jpg` with SnapshotInterval) and need no call to
     /// this action. Call frequency limit: 10 calls per second.
     ///
-    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// # The task
     ///
@@ -464,7 +465,7 @@ impl Client {
     }
 
     /// Validates and signs `body` as the action named `action` without sending it, as
-    /// [`Client::dry_run`].
+    /// `Client::dry_run`.
     ///
     /// # Errors
     /// As [`Client::call_action`], before anything would be sent.

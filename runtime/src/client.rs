@@ -1,5 +1,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -8,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tracing::Instrument;
 
+use super::api::{RegionalHost, ReturnCode, ServerApi};
 use super::error::{body_snippet, Error};
 use super::json_path::json_error_path;
 use super::retry::{random_key, random_u64, RateLimiter, RetryPolicy};
@@ -24,10 +26,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest response body the client reads; a larger one is an error, not an allocation.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
-/// The `User-Agent` sent unless [`ClientBuilder::user_agent`] sets another.
-pub const DEFAULT_USER_AGENT: &str =
-    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
-
 /// One API action: how the client addresses it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Operation {
@@ -164,14 +162,26 @@ impl fmt::Display for DryRun {
     }
 }
 
-/// An async client of the Cloud Recording API.
+/// An async client of the API `A` describes: the machinery every product's client shares
+/// (checks, signing, transport, retries, rate limits, decoding). A generated crate wraps it
+/// in its own `Client`, which adds one method per action.
 ///
 /// Cheap to clone: clones share one connection pool and configuration.
-#[derive(Clone)]
-pub struct Client {
+pub struct Client<A> {
     inner: Arc<Inner>,
     /// The checks of this handle; [`Client::with_checks`] makes a handle with others.
     checks: Checks,
+    api: PhantomData<fn() -> A>,
+}
+
+impl<A> Clone for Client<A> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            checks: self.checks,
+            api: PhantomData,
+        }
+    }
 }
 
 struct Inner {
@@ -194,7 +204,7 @@ struct Inner {
     action_limiters: Option<Mutex<BTreeMap<&'static str, Arc<RateLimiter>>>>,
 }
 
-impl fmt::Debug for Client {
+impl<A> fmt::Debug for Client<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("app_id", &self.inner.app_id)
@@ -211,21 +221,18 @@ impl fmt::Debug for Client {
     }
 }
 
-impl ClientBuilder {
-    /// A builder for `app_id` and its ServerSecret that sends to `base_url` unless told
-    /// otherwise. The generated `Client::builder` calls this with the spec's first server.
-    pub fn new(
-        app_id: u32,
-        server_secret: impl Into<SensitiveString>,
-        base_url: impl Into<String>,
-    ) -> Self {
+impl<A: ServerApi> ClientBuilder<A> {
+    /// A builder for `app_id` and its ServerSecret that sends to the API's default host
+    /// unless told otherwise. The generated `Client::builder` calls this.
+    pub fn new(app_id: u32, server_secret: impl Into<SensitiveString>) -> Self {
         Self {
+            api: PhantomData,
             app_id,
             server_secret: server_secret.into(),
-            base_url: base_url.into(),
+            base_url: A::DEFAULT_BASE_URL.to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            user_agent: A::USER_AGENT.to_owned(),
             http_client: None,
             clock: Arc::new(SystemClock),
             nonces: Arc::new(OsRandom),
@@ -235,12 +242,11 @@ impl ClientBuilder {
             rate_limit_per_action: false,
             checks: Checks::Strict,
             allowed: Vec::new(),
-            known_rules: &[],
         }
     }
 }
 
-impl Client {
+impl<A: ServerApi> Client<A> {
     /// The application ID requests are signed for.
     pub fn app_id(&self) -> u32 {
         self.inner.app_id
@@ -260,7 +266,7 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Validation`] for an invalid request, [`Error::Signing`] when no nonce can be had.
-    pub fn dry_run<R>(&self, operation: &Operation, request: &R) -> Result<DryRun, Error>
+    pub fn dry_run<R>(&self, operation: &Operation, request: &R) -> Result<DryRun, Error<A::Code>>
     where
         R: Serialize + Validate + RequestInfo + Redact + Clone,
     {
@@ -278,21 +284,13 @@ impl Client {
     }
 
     /// A handle to the same client (same connections, limits and settings) whose calls are
-    /// checked as `checks` says: the way around a check for one call, or a few.
-    ///
-    /// ```no_run
-    /// # async fn run(client: zego_cloudrecord::Client, request: zego_cloudrecord::StartRecordRequest) -> Result<(), zego_cloudrecord::Error> {
-    /// use zego_cloudrecord::Checks;
-    /// let response = client.with_checks(Checks::Warn).start_record(&request).await?;
-    /// for warning in &response.warnings {
-    ///     eprintln!("sent anyway: {warning}");
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn with_checks(&self, checks: Checks) -> Client {
+    /// checked as `checks` says: the way around a check for one call, or a few. A generated
+    /// crate's `Client::with_checks` wraps it.
+    pub fn with_checks(&self, checks: Checks) -> Client<A> {
         Client {
             inner: self.inner.clone(),
             checks,
+            api: PhantomData,
         }
     }
 
@@ -307,7 +305,7 @@ impl Client {
         &self,
         request: &R,
         extra: Vec<Violation>,
-    ) -> Result<Vec<Violation>, Error> {
+    ) -> Result<Vec<Violation>, Error<A::Code>> {
         if self.checks == Checks::Off {
             return Ok(Vec::new());
         }
@@ -348,7 +346,7 @@ impl Client {
         &self,
         operation: &Operation,
         request: &R,
-    ) -> Result<ApiResponse<E::Data>, Error>
+    ) -> Result<ApiResponse<E::Data>, Error<A::Code>>
     where
         R: Serialize + Validate + RequestInfo + Clone,
         E: DeserializeOwned + Envelope,
@@ -369,7 +367,7 @@ impl Client {
         operation: &Operation,
         request: &R,
         extra_findings: Vec<Violation>,
-    ) -> Result<ApiResponse<E::Data>, Error>
+    ) -> Result<ApiResponse<E::Data>, Error<A::Code>>
     where
         R: Serialize + Validate + RequestInfo + Clone,
         E: DeserializeOwned + Envelope,
@@ -450,7 +448,7 @@ impl Client {
         &self,
         operation: &Operation,
         body: &str,
-    ) -> Result<ApiResponse<serde_json::Value>, Error>
+    ) -> Result<ApiResponse<serde_json::Value>, Error<A::Code>>
     where
         R: Serialize + DeserializeOwned + Validate + RequestInfo + Clone,
         E: DeserializeOwned + Envelope,
@@ -472,7 +470,11 @@ impl Client {
     /// # Errors
     /// [`Error::RequestJson`] when `body` is not a valid `R`; otherwise as [`Client::dry_run`].
     #[doc(hidden)]
-    pub fn dry_run_json<R>(&self, operation: &Operation, body: &str) -> Result<DryRun, Error>
+    pub fn dry_run_json<R>(
+        &self,
+        operation: &Operation,
+        body: &str,
+    ) -> Result<DryRun, Error<A::Code>>
     where
         R: Serialize + DeserializeOwned + Validate + RequestInfo + Redact + Clone,
     {
@@ -489,7 +491,7 @@ impl Client {
         policy: Option<RetryPolicy>,
         idempotent: bool,
         call_span: &tracing::Span,
-    ) -> Result<ApiResponse<E::Data>, Error>
+    ) -> Result<ApiResponse<E::Data>, Error<A::Code>>
     where
         E: DeserializeOwned + Envelope,
     {
@@ -534,12 +536,12 @@ impl Client {
         operation: &Operation,
         body: bytes::Bytes,
         span: &tracing::Span,
-    ) -> Result<ApiResponse<E::Data>, Failure>
+    ) -> Result<ApiResponse<E::Data>, Failure<A::Code>>
     where
         E: DeserializeOwned + Envelope,
     {
         let bytes = self.exchange(operation, body, span).await?;
-        decode_response::<E>(&bytes).map_err(Failure::after_response)
+        decode_response::<E, A::Code>(&bytes).map_err(Failure::after_response)
     }
 
     /// Sends one signed request and reads a 2xx answer's body. Not generic, so the HTTP
@@ -549,7 +551,7 @@ impl Client {
         operation: &Operation,
         body: bytes::Bytes,
         span: &tracing::Span,
-    ) -> Result<bytes::Bytes, Failure> {
+    ) -> Result<bytes::Bytes, Failure<A::Code>> {
         if let Some(limiter) = &self.inner.rate_limiter {
             limiter.acquire().await;
         }
@@ -594,7 +596,7 @@ impl Client {
     /// Serializes into a buffer sized like the largest body so far, so a request body is
     /// written without growing its buffer again and again. The body is shared, not copied,
     /// by every attempt.
-    fn encode<R: Serialize>(&self, request: &R) -> Result<bytes::Bytes, Error> {
+    fn encode<R: Serialize>(&self, request: &R) -> Result<bytes::Bytes, Error<A::Code>> {
         const LARGEST_HINT: usize = 64 * 1024;
         let hint = self.inner.body_size_hint.load(Ordering::Relaxed);
         let mut body = Vec::with_capacity(hint);
@@ -605,13 +607,14 @@ impl Client {
         Ok(bytes::Bytes::from(body))
     }
 
-    fn sign(&self) -> Result<SignedParameters, Error> {
+    fn sign(&self) -> Result<SignedParameters, Error<A::Code>> {
         SignedParameters::new(
             self.inner.app_id,
             &self.inner.server_secret,
             self.inner.clock.as_ref(),
             self.inner.nonces.as_ref(),
         )
+        .map_err(Error::from)
     }
 
     /// The signed URL, written directly: cheaper than editing a parsed `Url`, and reqwest
@@ -650,9 +653,9 @@ fn push_query_value(url: &mut String, value: &str) {
 }
 
 /// Records how a call ended on its span: outcome, return code, `RequestId` and time taken.
-fn record_outcome<T>(
+fn record_outcome<T, C: ReturnCode>(
     span: &tracing::Span,
-    result: &Result<ApiResponse<T>, Error>,
+    result: &Result<ApiResponse<T>, Error<C>>,
     started: Instant,
 ) {
     span.record("elapsed_ms", started.elapsed().as_millis() as u64);
@@ -684,20 +687,20 @@ fn record_outcome<T>(
 
 /// A failed attempt, and whether it failed before any response arrived (so the service
 /// cannot have acted on it).
-struct Failure {
-    error: Error,
+struct Failure<C> {
+    error: Error<C>,
     before_response: bool,
 }
 
-impl Failure {
-    fn before_response(error: Error) -> Self {
+impl<C: ReturnCode> Failure<C> {
+    fn before_response(error: Error<C>) -> Self {
         Self {
             error,
             before_response: true,
         }
     }
 
-    fn after_response(error: Error) -> Self {
+    fn after_response(error: Error<C>) -> Self {
         Self {
             error,
             before_response: false,
@@ -719,7 +722,7 @@ impl Failure {
     }
 }
 
-fn encode_error(error: serde_json::Error) -> Error {
+fn encode_error<C>(error: serde_json::Error) -> Error<C> {
     Error::Signing {
         message: format!("the request cannot be encoded as JSON: {error}"),
     }
@@ -729,7 +732,10 @@ fn encode_error(error: serde_json::Error) -> Error {
 /// within the limit is taken whole, without a copy: hyper reads exactly the declared length,
 /// and a client that decompresses reports no length for the body it decodes.
 /// Only a body of unknown length is gathered chunk by chunk and counted.
-async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<bytes::Bytes, Error> {
+async fn read_capped<C: ReturnCode>(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<bytes::Bytes, Error<C>> {
     match response
         .content_length()
         .map(|length| usize::try_from(length).unwrap_or(usize::MAX))
@@ -762,9 +768,10 @@ async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<by
 /// # Errors
 /// [`Error::Decode`] for a body that is not the expected JSON (with the path of the failing
 /// field), [`Error::Api`] for a non-zero `Code`.
-pub fn decode_response<E>(bytes: &[u8]) -> Result<ApiResponse<E::Data>, Error>
+pub fn decode_response<E, C>(bytes: &[u8]) -> Result<ApiResponse<E::Data>, Error<C>>
 where
     E: DeserializeOwned + Envelope,
+    C: ReturnCode,
 {
     let decode_error = |path: String, message: String| Error::Decode {
         path,
@@ -788,7 +795,7 @@ where
     };
     if code != 0 {
         return Err(Error::Api {
-            code: super::error::ApiCode::from_wire_value(code),
+            code: C::from_wire_value(code),
             message: message.unwrap_or_default(),
             request_id,
             warnings: Vec::new(),
@@ -811,7 +818,8 @@ where
 
 /// Configures a [`Client`].
 #[must_use]
-pub struct ClientBuilder {
+pub struct ClientBuilder<A> {
+    api: PhantomData<fn() -> A>,
     app_id: u32,
     server_secret: SensitiveString,
     base_url: String,
@@ -827,10 +835,9 @@ pub struct ClientBuilder {
     rate_limit_per_action: bool,
     checks: Checks,
     allowed: Vec<String>,
-    known_rules: &'static [&'static str],
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<A> fmt::Debug for ClientBuilder<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("app_id", &self.app_id)
@@ -850,11 +857,16 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
+impl<A: ServerApi> ClientBuilder<A> {
     /// Where requests go; by default the spec's first server. Use a local URL for tests.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
         self
+    }
+
+    /// Sends requests to `region`'s host instead of the default one.
+    pub fn region(self, region: impl RegionalHost) -> Self {
+        self.base_url(region.base_url())
     }
 
     /// The limit for a whole request; default [`DEFAULT_TIMEOUT`]. Ignored with [`ClientBuilder::http_client`].
@@ -869,7 +881,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The `User-Agent` header; default [`DEFAULT_USER_AGENT`]. Ignored with [`ClientBuilder::http_client`].
+    /// The `User-Agent` header; default the product crate's name and version
+    /// ([`ServerApi::USER_AGENT`]). Ignored with [`ClientBuilder::http_client`].
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self
@@ -945,17 +958,9 @@ impl ClientBuilder {
         self
     }
 
-    /// The spec's rule ids, which [`ClientBuilder::allow`] accepts besides the
-    /// [`builtin_rules`]; the generated `Client::builder` sets them.
-    #[doc(hidden)]
-    pub fn known_rules(mut self, rule_ids: &'static [&'static str]) -> Self {
-        self.known_rules = rule_ids;
-        self
-    }
-
     /// The allowed rule ids as the known ids they name; an unknown one is an error.
-    fn allowed_rules(&self) -> Result<Vec<&'static str>, Error> {
-        let known = || builtin_rules::ALL.iter().chain(self.known_rules).copied();
+    fn allowed_rules(&self) -> Result<Vec<&'static str>, Error<A::Code>> {
+        let known = || builtin_rules::ALL.iter().chain(A::RULE_IDS).copied();
         let mut allowed = Vec::new();
         for rule in &self.allowed {
             match known().find(|known| known == rule) {
@@ -980,7 +985,7 @@ impl ClientBuilder {
     /// [`Error::Configuration`] for an empty ServerSecret, an allowed rule id that names no
     /// check, a base URL that is not an absolute `http`/`https` URL, or when the HTTP client
     /// cannot be built.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<A::Client, Error<A::Code>> {
         if self.server_secret.expose_secret().is_empty() {
             return Err(Error::Configuration {
                 message: "the ServerSecret is empty; every call would be refused with 100000005 \
@@ -1014,7 +1019,8 @@ impl ClientBuilder {
         prefix.set_query(None);
         prefix.set_fragment(None);
         let url_prefix = prefix.as_str().trim_end_matches('/').to_owned();
-        Ok(Client {
+        Ok(A::Client::from(Client {
+            api: PhantomData,
             checks: self.checks,
             inner: Arc::new(Inner {
                 http,
@@ -1033,12 +1039,15 @@ impl ClientBuilder {
                     .rate_limit_per_action
                     .then(|| Mutex::new(BTreeMap::new())),
             }),
-        })
+        }))
     }
 }
 
 /// `body` as `operation`'s request type, with the JSON path of the first problem.
-fn decode_request<R: DeserializeOwned>(operation: &Operation, body: &str) -> Result<R, Error> {
+fn decode_request<R: DeserializeOwned, C>(
+    operation: &Operation,
+    body: &str,
+) -> Result<R, Error<C>> {
     // From bytes, as responses and the mock's requests are: one decoder per type, not two.
     serde_json::from_slice(body.as_bytes()).map_err(|error| Error::RequestJson {
         action: operation.action,

@@ -1,6 +1,6 @@
 use std::fmt;
 
-pub use super::codes::ApiCode;
+use super::api::ReturnCode;
 use super::validation::{ValidationError, Violation};
 
 /// Everything that can go wrong calling the service: eleven variants, each a kind of failure.
@@ -9,16 +9,19 @@ use super::validation::{ValidationError, Violation};
 /// credential. What the checks before sending found without refusing (advisory findings, and
 /// every finding under `Checks::Warn`) stays on every outcome: on the response when the call
 /// succeeds, in [`Error::warnings`] when it fails.
+///
+/// Generic over a product's return codes `C`; each generated crate names its own
+/// (`zego_cloudrecord::Error` is `Error<zego_cloudrecord::ApiCode>`).
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<C> {
     /// The request breaks the spec's constraints; nothing was sent. Holds every violation.
     Validation(ValidationError),
 
     /// The service answered with a non-zero `Code`.
     Api {
         /// The return code.
-        code: ApiCode,
+        code: C,
         /// The service's `Message`; empty when it sent none.
         message: String,
         /// The service's `RequestId`, for ZEGOCLOUD support.
@@ -111,7 +114,7 @@ pub enum Error {
 
 // Written out rather than derived: a derive macro would add a proc-macro crate to every
 // downstream build for these few lines.
-impl fmt::Display for Error {
+impl<C: ReturnCode> fmt::Display for Error<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Validation(error) => {
@@ -186,7 +189,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
+impl<C: ReturnCode> std::error::Error for Error<C> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Validation(error) => Some(error),
@@ -196,13 +199,76 @@ impl std::error::Error for Error {
     }
 }
 
-impl From<ValidationError> for Error {
+/// Preparing a request failed (no nonce could be had, the body could not be encoded).
+/// Converts into [`Error::Signing`]; a custom [`NonceSource`](super::NonceSource) returns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigningError {
+    message: String,
+}
+
+impl SigningError {
+    /// A signing failure described by `message`.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for SigningError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not prepare the request: {}", self.message)
+    }
+}
+
+impl std::error::Error for SigningError {}
+
+impl<C> From<SigningError> for Error<C> {
+    fn from(error: SigningError) -> Self {
+        Self::Signing {
+            message: error.message,
+        }
+    }
+}
+
+/// A setting that cannot work, found before anything is sent (an empty secret): what is
+/// wrong and what to do. Converts into [`Error::Configuration`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigurationError {
+    message: String,
+}
+
+impl ConfigurationError {
+    pub(super) fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigurationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid configuration: {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigurationError {}
+
+impl<C> From<ConfigurationError> for Error<C> {
+    fn from(error: ConfigurationError) -> Self {
+        Self::Configuration {
+            message: error.message,
+        }
+    }
+}
+
+impl<C> From<ValidationError> for Error<C> {
     fn from(error: ValidationError) -> Self {
         Self::Validation(error)
     }
 }
 
-impl Error {
+impl<C: ReturnCode> Error<C> {
     /// What the checks before sending found without refusing the request: advisory findings,
     /// and every finding under `Checks::Warn`. Empty for failures before any check ran.
     pub fn warnings(&self) -> &[Violation] {

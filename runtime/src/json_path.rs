@@ -11,10 +11,15 @@
 /// that decodes requests or callbacks itself.
 ///
 /// ```
+/// #[derive(Debug, serde::Deserialize)]
+/// struct Storage {
+///     #[serde(rename = "Vendor")]
+///     _vendor: u32,
+/// }
+///
 /// let text = r#"{"Vendor": "S3", "Bucket": "recordings"}"#;
-/// let error = serde_json::from_str::<zego_cloudrecord::StorageParams>(text)
-///     .expect_err("Vendor is a number");
-/// assert_eq!(zego_cloudrecord::json_error_path(text, &error), "Vendor");
+/// let error = serde_json::from_str::<Storage>(text).expect_err("Vendor is a number");
+/// assert_eq!(zego_server_runtime::json_error_path(text, &error), "Vendor");
 /// ```
 pub fn json_error_path(text: impl AsRef<[u8]>, error: &serde_json::Error) -> String {
     let text = text.as_ref();

@@ -1,25 +1,19 @@
-//! The part of the ZEGOCLOUD Cloud Recording client that does not depend on the spec:
-//! signing (signature 2.0), the HTTP transport with retries and rate limiting, the error
-//! type, validation helpers, redaction of credentials and the mock server.
+//! The runtime every generated ZEGOCLOUD server-API client shares: signing (signature 2.0),
+//! the HTTP transport with retries and rate limiting, the error type, validation helpers,
+//! redaction of credentials, callback verification and the mock server. It knows no
+//! particular API: a generated crate (such as `zego-cloudrecord`) describes its own once
+//! ([`ServerApi`]: return codes, default host, rule ids, client type) and depends on this
+//! crate, the way AWS's generated SDK crates depend on `aws-smithy-runtime`.
 //!
-//! This is a crate of its own so that it compiles, is linted and is unit-tested where it is
-//! edited. `cargo xtask codegen` copies these files, unchanged and without their unit tests,
-//! into the generated crate's `src/runtime/`, so the generated crate stays self-contained:
-//! downstream users depend on one crate, and generated code can add inherent methods (one per
-//! API action) to [`Client`]. The generated code reaches this code only through the traits
-//! [`Envelope`], [`RequestInfo`], [`Validate`], [`Redact`] and `mock::MockActions` and the
-//! items in `support`.
-//!
-//! Conventions the copy relies on: paths between these modules are written `super::…` (they
-//! resolve the same in this crate and under `runtime/` in the generated one), and a file's
-//! unit tests, if any, are its last item, starting at a line `#[cfg(test)]`.
+//! A generated crate reaches this code through [`Client`] (which its own `Client` wraps,
+//! adding one method per action), [`ClientBuilder`], [`Error`] (generic over its return
+//! codes), the traits [`ServerApi`], [`ReturnCode`], [`Envelope`], [`RequestInfo`],
+//! [`Validate`], [`Redact`] and `mock::MockActions`, and the items in `support`.
 #![deny(missing_docs)]
 
+mod api;
 mod callback;
 mod client;
-// Written by `cargo xtask codegen` from the spec's return codes, and left as it prints it.
-#[rustfmt::skip]
-mod codes;
 mod error;
 mod json_path;
 /// A local fake of the service for downstream tests (feature `mock`).
@@ -31,6 +25,7 @@ mod sensitive;
 mod signing;
 mod validation;
 
+pub use api::*;
 pub use callback::*;
 pub use client::*;
 pub use error::*;
@@ -39,6 +34,16 @@ pub use retry::*;
 pub use sensitive::*;
 pub use signing::*;
 pub use validation::{builtin_rules, FieldPath, Validate, ValidationError, Violation};
+
+/// The crates the products' hand-written code uses beside the runtime, at the runtime's
+/// versions and features, so a generated crate lists one dependency for all of them.
+#[doc(hidden)]
+pub mod deps {
+    pub use futures_core;
+    pub use futures_util;
+    pub use reqwest;
+    pub use tokio;
+}
 
 /// The helpers generated validation code calls; not meant to be used directly.
 #[doc(hidden)]

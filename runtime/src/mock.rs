@@ -6,8 +6,9 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::client::{Client, ClientBuilder};
-use super::error::{ApiCode, Error};
+use super::api::{ReturnCode, ServerApi};
+use super::client::ClientBuilder;
+use super::error::Error;
 use super::sensitive::SensitiveString;
 use super::signing::{signature, SIGNATURE_VERSION};
 use super::validation::{Validate, Violation};
@@ -15,13 +16,13 @@ use super::validation::{Validate, Violation};
 /// How the mock answers a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum MockResponse {
+pub enum MockResponse<C> {
     /// `Code` 0 with made-up `Data` (string fields `mock` followed by 12 digits).
     Success,
     /// A non-zero `Code` with this `Message`.
     ApiError {
         /// The return code.
-        code: ApiCode,
+        code: C,
         /// The message.
         message: String,
     },
@@ -35,7 +36,7 @@ pub enum MockResponse {
 /// body out, since the body can hold storage credentials.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
-pub struct RecordedRequest {
+pub struct RecordedRequest<C> {
     /// The `Action` query parameter.
     pub action: Option<String>,
     /// Every query parameter.
@@ -47,10 +48,10 @@ pub struct RecordedRequest {
     /// What the generated validation found in the body.
     pub violations: Vec<Violation>,
     /// What the mock answered.
-    pub response: MockResponse,
+    pub response: MockResponse<C>,
 }
 
-impl std::fmt::Debug for RecordedRequest {
+impl<C: std::fmt::Debug> std::fmt::Debug for RecordedRequest<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RecordedRequest")
             .field("action", &self.action)
@@ -68,7 +69,7 @@ impl std::fmt::Debug for RecordedRequest {
 /// implements the checks (one arm per operation of the spec), and a product's stateful
 /// service, written beside the generated crate, adds the answers. [`MockServer::start_with`]
 /// takes either.
-pub trait MockActions: Send + Sync + 'static {
+pub trait MockActions<C>: Send + Sync + 'static {
     /// Checks `body` against `action`'s request type and makes up the `Data` of a successful
     /// answer; `None` when the API has no such action. `sequence` numbers the mock's requests
     /// from 1, for made-up ids.
@@ -82,7 +83,7 @@ pub trait MockActions: Send + Sync + 'static {
         action: &str,
         body: &[u8],
         data: serde_json::Value,
-    ) -> Result<serde_json::Value, (ApiCode, String)> {
+    ) -> Result<serde_json::Value, (C, String)> {
         let _ = (action, body);
         Ok(data)
     }
@@ -91,12 +92,6 @@ pub trait MockActions: Send + Sync + 'static {
     /// serves: a stateful service puts it where the service would (callbacks carry it).
     fn serving(&self, app_id: u32) {
         let _ = app_id;
-    }
-
-    /// The ids of the API's rules, which a client made by [`MockServer::client_builder`]
-    /// accepts in `allow`.
-    fn known_rules(&self) -> &'static [&'static str] {
-        &[]
     }
 }
 
@@ -124,11 +119,20 @@ impl Checked {
     }
 }
 
-#[derive(Default)]
-struct State {
-    requests: Vec<RecordedRequest>,
-    queue: VecDeque<MockResponse>,
+struct State<C> {
+    requests: Vec<RecordedRequest<C>>,
+    queue: VecDeque<MockResponse<C>>,
     sequence: u64,
+}
+
+impl<C> Default for State<C> {
+    fn default() -> Self {
+        Self {
+            requests: Vec::new(),
+            queue: VecDeque::new(),
+            sequence: 0,
+        }
+    }
 }
 
 /// A local fake of the service for downstream tests (feature `mock`).
@@ -138,39 +142,17 @@ struct State {
 /// records every request, and answers with success unless told otherwise for the next
 /// calls. It stops when dropped.
 ///
-/// ```
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use zego_cloudrecord::mock::{MockResponse, MockServer};
-/// use zego_cloudrecord::{ApiCode, Error, StartRecordRequest, StorageParams};
-///
-/// let mock = MockServer::start(1234567890, "test-secret").await?;
-/// let client = mock.client()?;
-/// let storage = StorageParams::amazon_s3("us-east-1", "bucket", "key-id", "key-secret");
-/// let request = StartRecordRequest::single_stream("room-1", storage);
-///
-/// let started = client.start_record(&request).await?;
-/// assert!(started.data.task_id.is_some());
-///
-/// mock.respond_next(1, MockResponse::ApiError { code: ApiCode::RateLimited, message: "slow down".into() });
-/// assert!(matches!(client.start_record(&request).await, Err(Error::Api { .. })));
-///
-/// let requests = mock.requests();
-/// assert_eq!(requests.len(), 2);
-/// assert!(requests.iter().all(|r| r.signature_valid && r.violations.is_empty()));
-/// assert_eq!(requests[0].body["RoomId"], "room-1");
-/// # Ok(()) }
-/// ```
-pub struct MockServer {
+/// A generated crate names it for its API (`zego_cloudrecord::mock::MockServer`); its
+/// `mock_service` module shows it in use.
+pub struct MockServer<A: ServerApi> {
     address: SocketAddr,
     app_id: u32,
     server_secret: SensitiveString,
-    known_rules: &'static [&'static str],
-    state: Arc<Mutex<State>>,
+    state: Arc<Mutex<State<A::Code>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
-impl std::fmt::Debug for MockServer {
+impl<A: ServerApi> std::fmt::Debug for MockServer<A> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockServer")
             .field("address", &self.address)
@@ -180,7 +162,28 @@ impl std::fmt::Debug for MockServer {
     }
 }
 
-impl MockServer {
+/// The mock a product starts by default: its stateful service (a generated crate states it
+/// beside its `mock_service`), for [`MockServer::start`].
+pub trait DefaultMock: ServerApi {
+    /// The service [`MockServer::start`] plays.
+    type Service: MockActions<Self::Code> + Default;
+}
+
+impl<A: DefaultMock> MockServer<A> {
+    /// Starts the mock on 127.0.0.1 (random port) for `app_id` and its ServerSecret, playing
+    /// the product's default service.
+    ///
+    /// # Errors
+    /// When no local port can be bound.
+    pub async fn start(
+        app_id: u32,
+        server_secret: impl Into<SensitiveString>,
+    ) -> std::io::Result<Self> {
+        Self::start_with(app_id, server_secret, A::Service::default()).await
+    }
+}
+
+impl<A: ServerApi> MockServer<A> {
     /// Starts the mock on 127.0.0.1 (random port) for `app_id` and its ServerSecret,
     /// answering the actions `actions` knows.
     ///
@@ -189,13 +192,12 @@ impl MockServer {
     pub async fn start_with(
         app_id: u32,
         server_secret: impl Into<SensitiveString>,
-        actions: impl MockActions,
+        actions: impl MockActions<A::Code>,
     ) -> std::io::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         let server_secret = server_secret.into();
         actions.serving(app_id);
-        let known_rules = actions.known_rules();
         let state = Arc::new(Mutex::new(State::default()));
         let task = tokio::spawn(serve(
             listener,
@@ -208,7 +210,6 @@ impl MockServer {
             address,
             app_id,
             server_secret,
-            known_rules,
             state,
             task,
         })
@@ -223,15 +224,14 @@ impl MockServer {
     ///
     /// # Errors
     /// As [`ClientBuilder::build`](super::client::ClientBuilder::build).
-    pub fn client(&self) -> Result<Client, Error> {
+    pub fn client(&self) -> Result<A::Client, Error<A::Code>> {
         self.client_builder().build()
     }
 
     /// A builder for a client of this mock (its URL, app id and secret already set), for
     /// tests that want other settings: a retry policy, rate limits, checks, a clock.
-    pub fn client_builder(&self) -> ClientBuilder {
-        ClientBuilder::new(self.app_id, self.server_secret.clone(), self.url())
-            .known_rules(self.known_rules)
+    pub fn client_builder(&self) -> ClientBuilder<A> {
+        ClientBuilder::new(self.app_id, self.server_secret.clone()).base_url(self.url())
     }
 
     /// The app id the mock serves.
@@ -240,13 +240,13 @@ impl MockServer {
     }
 
     /// Answers the next `times` valid requests with `response` (after any already queued).
-    pub fn respond_next(&self, times: usize, response: MockResponse) {
+    pub fn respond_next(&self, times: usize, response: MockResponse<A::Code>) {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         state.queue.extend(std::iter::repeat_n(response, times));
     }
 
     /// Every request received so far, oldest first.
-    pub fn requests(&self) -> Vec<RecordedRequest> {
+    pub fn requests(&self) -> Vec<RecordedRequest<A::Code>> {
         self.state
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -255,18 +255,18 @@ impl MockServer {
     }
 }
 
-impl Drop for MockServer {
+impl<A: ServerApi> Drop for MockServer<A> {
     fn drop(&mut self) {
         self.task.abort();
     }
 }
 
-async fn serve(
+async fn serve<C: ReturnCode>(
     listener: TcpListener,
     app_id: u32,
     secret: SensitiveString,
-    state: Arc<Mutex<State>>,
-    actions: Arc<dyn MockActions>,
+    state: Arc<Mutex<State<C>>>,
+    actions: Arc<dyn MockActions<C>>,
 ) {
     while let Ok((stream, _)) = listener.accept().await {
         let (secret, state, actions) = (secret.clone(), state.clone(), actions.clone());
@@ -281,12 +281,12 @@ struct HttpRequest {
     body: Vec<u8>,
 }
 
-async fn handle(
+async fn handle<C: ReturnCode>(
     mut stream: TcpStream,
     app_id: u32,
     secret: &SensitiveString,
-    state: &Mutex<State>,
-    actions: &dyn MockActions,
+    state: &Mutex<State<C>>,
+    actions: &dyn MockActions<C>,
 ) -> std::io::Result<()> {
     let Some(request) = read_request(&mut stream).await? else {
         return Ok(());
@@ -300,12 +300,12 @@ async fn handle(
 }
 
 /// Decides the answer and records the request.
-fn answer(
+fn answer<C: ReturnCode>(
     request: &HttpRequest,
     app_id: u32,
     secret: &SensitiveString,
-    state: &Mutex<State>,
-    actions: &dyn MockActions,
+    state: &Mutex<State<C>>,
+    actions: &dyn MockActions<C>,
 ) -> (Vec<u8>, Option<Duration>) {
     let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
     state.sequence += 1;
@@ -333,7 +333,7 @@ fn answer(
         (
             envelope(sequence, code, message, None),
             MockResponse::ApiError {
-                code: ApiCode::from_wire_value(code),
+                code: C::from_wire_value(code),
                 message: message.to_owned(),
             },
         )
@@ -342,7 +342,7 @@ fn answer(
         (
             envelope(sequence, ACTION_NOT_SUPPORTED, message, None),
             MockResponse::ApiError {
-                code: ApiCode::from_wire_value(ACTION_NOT_SUPPORTED),
+                code: C::from_wire_value(ACTION_NOT_SUPPORTED),
                 message: message.to_owned(),
             },
         )
@@ -357,7 +357,7 @@ fn answer(
         (
             envelope(sequence, INVALID_PARAMETER, &message, None),
             MockResponse::ApiError {
-                code: ApiCode::from_wire_value(INVALID_PARAMETER),
+                code: C::from_wire_value(INVALID_PARAMETER),
                 message,
             },
         )
@@ -403,13 +403,13 @@ fn answer(
 }
 
 /// Records the request and what was answered, and returns the answer.
-fn finish(
-    state: &mut State,
+fn finish<C>(
+    state: &mut State<C>,
     request: &HttpRequest,
     action: &str,
     signature_valid: bool,
     violations: Vec<Violation>,
-    recorded: MockResponse,
+    recorded: MockResponse<C>,
     response: Vec<u8>,
 ) -> (Vec<u8>, Option<Duration>) {
     let delay = match recorded {
@@ -427,8 +427,8 @@ fn finish(
     (response, delay)
 }
 
-// The codes the mock answers with, as ZEGOCLOUD documents them. Numbers rather than `ApiCode`
-// variants: the mock serves any spec, whatever its table of codes.
+// The codes the mock answers with, as ZEGOCLOUD documents them. Numbers rather than a
+// product's variants: the mock serves any spec, whatever its table of codes.
 const APP_ID_MALFORMED: i64 = 100_000_001;
 const TIMESTAMP_MALFORMED: i64 = 100_000_003;
 const SIGNATURE_WRONG: i64 = 100_000_005;

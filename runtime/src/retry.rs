@@ -3,7 +3,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::error::Error;
+use super::error::SigningError;
 use super::signing::{ascii, hex_bytes, os_random};
 
 /// When and how often the client tries a call again. Off unless set with
@@ -16,7 +16,7 @@ use super::signing::{ascii, hex_bytes, os_random};
 /// that call. Every attempt is signed anew (fresh nonce and timestamp).
 ///
 /// Retried failures: transport errors before any response arrived, HTTP 429 and 5xx, and the
-/// API codes documented as transient ([`ApiCode::is_retryable`](super::error::ApiCode::is_retryable)).
+/// API codes documented as transient ([`ReturnCode::is_retryable`](super::api::ReturnCode::is_retryable)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_attempts: u32,
@@ -138,12 +138,12 @@ impl RateLimiter {
 }
 
 /// 8 random bytes from the OS, for jitter.
-pub(super) fn random_u64() -> Result<u64, Error> {
+pub(super) fn random_u64() -> Result<u64, SigningError> {
     os_random().map(u64::from_le_bytes)
 }
 
 /// A random idempotency key: 16 bytes from the OS as 32 lowercase hex characters.
-pub(super) fn random_key() -> Result<String, Error> {
+pub(super) fn random_key() -> Result<String, SigningError> {
     let key: [u8; 32] = hex_bytes(&os_random::<16>()?);
     Ok(ascii(&key).to_owned())
 }

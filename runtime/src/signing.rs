@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use md5::{Digest, Md5};
 
-use super::error::Error;
+use super::error::SigningError;
 use super::sensitive::SensitiveString;
 
 /// The signature version this client implements.
@@ -59,7 +59,7 @@ impl Clock for SystemClock {
 ///
 /// ```
 /// use std::time::Duration;
-/// use zego_cloudrecord::{Clock, ManualClock};
+/// use zego_server_runtime::{Clock, ManualClock};
 ///
 /// let clock = ManualClock::at_unix_millis(1_800_000_000_000);
 /// let shared = clock.clone();
@@ -129,7 +129,7 @@ fn unix_seconds_at(time: SystemTime) -> i64 {
 /// Where the client gets the 8 random bytes of each `SignatureNonce`.
 pub trait NonceSource: fmt::Debug + Send + Sync {
     /// Fresh random bytes for one request.
-    fn nonce_bytes(&self) -> Result<[u8; 8], Error>;
+    fn nonce_bytes(&self) -> Result<[u8; 8], SigningError>;
 }
 
 /// The operating system's random source (via `getrandom`), never a time-seeded generator.
@@ -137,17 +137,16 @@ pub trait NonceSource: fmt::Debug + Send + Sync {
 pub struct OsRandom;
 
 impl NonceSource for OsRandom {
-    fn nonce_bytes(&self) -> Result<[u8; 8], Error> {
+    fn nonce_bytes(&self) -> Result<[u8; 8], SigningError> {
         os_random()
     }
 }
 
 /// `N` bytes from the operating system's random source.
-pub(super) fn os_random<const N: usize>() -> Result<[u8; N], Error> {
+pub(super) fn os_random<const N: usize>() -> Result<[u8; N], SigningError> {
     let mut bytes = [0_u8; N];
-    getrandom::getrandom(&mut bytes).map_err(|error| Error::Signing {
-        message: format!("the OS random source failed: {error}"),
-    })?;
+    getrandom::getrandom(&mut bytes)
+        .map_err(|error| SigningError::new(format!("the OS random source failed: {error}")))?;
     Ok(bytes)
 }
 
@@ -177,13 +176,13 @@ impl SignedParameters {
     /// Signs with a fresh nonce from `nonces` and the time from `clock`.
     ///
     /// # Errors
-    /// [`Error::Signing`] when the nonce source fails.
+    /// [`SigningError`] when the nonce source fails.
     pub fn new(
         app_id: u32,
         server_secret: &SensitiveString,
         clock: &dyn Clock,
         nonces: &dyn NonceSource,
-    ) -> Result<Self, Error> {
+    ) -> Result<Self, SigningError> {
         let nonce = hex_bytes(&nonces.nonce_bytes()?);
         let timestamp = clock.unix_seconds();
         let signature = signature_bytes(app_id, ascii(&nonce), server_secret, timestamp);
@@ -292,7 +291,7 @@ mod tests {
     struct FixedNonce([u8; 8]);
 
     impl NonceSource for FixedNonce {
-        fn nonce_bytes(&self) -> Result<[u8; 8], Error> {
+        fn nonce_bytes(&self) -> Result<[u8; 8], SigningError> {
             Ok(self.0)
         }
     }
@@ -301,10 +300,8 @@ mod tests {
     struct BrokenNonce;
 
     impl NonceSource for BrokenNonce {
-        fn nonce_bytes(&self) -> Result<[u8; 8], Error> {
-            Err(Error::Signing {
-                message: "no randomness".to_owned(),
-            })
+        fn nonce_bytes(&self) -> Result<[u8; 8], SigningError> {
+            Err(SigningError::new("no randomness"))
         }
     }
 
@@ -359,7 +356,10 @@ mod tests {
     #[test]
     fn a_failing_nonce_source_is_a_signing_error() {
         let result = SignedParameters::new(1, &"s".into(), &FixedClock(0), &BrokenNonce);
-        assert!(matches!(result, Err(Error::Signing { message }) if message == "no randomness"));
+        assert_eq!(
+            result.err().map(|error| error.to_string()).as_deref(),
+            Some("could not prepare the request: no randomness")
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use divan::black_box;
 use tests::baseline::{self, Response, RESPONSE};
-use zego_cloudrecord::{decode_response, SensitiveString, StartRecordResponse};
+use zego_cloudrecord::{decode_response, ApiCode, SensitiveString, StartRecordResponse};
 
 fn main() {
     divan::main();
@@ -41,7 +41,7 @@ mod response {
     #[divan::bench]
     fn generated(bencher: divan::Bencher) {
         bencher.bench_local(|| {
-            decode_response::<StartRecordResponse>(black_box(RESPONSE))
+            decode_response::<StartRecordResponse, ApiCode>(black_box(RESPONSE))
                 .map(|response| response.data.task_id)
         });
     }

@@ -52,8 +52,8 @@ pub fn spec_dependent(files: &[xtask::GeneratedFile]) -> String {
 /// Fixed clocks, nonces and sample requests shared by the client tests.
 pub mod support {
     use zego_cloudrecord::{
-        AlibabaCloudVodParams, Clock, Error, MixConfig, MixInput, MixOutputVideoConfig,
-        NonceSource, RecordInputParams, RecordMode, Rect, StartRecordRequest, StorageParams,
+        AlibabaCloudVodParams, Clock, MixConfig, MixInput, MixOutputVideoConfig, NonceSource,
+        RecordInputParams, RecordMode, Rect, StartRecordRequest, StorageParams,
         TencentCloudVodParams, Vendor, Whiteboard,
     };
 
@@ -84,7 +84,7 @@ pub mod support {
     pub struct FixedNonce;
 
     impl NonceSource for FixedNonce {
-        fn nonce_bytes(&self) -> Result<[u8; 8], Error> {
+        fn nonce_bytes(&self) -> Result<[u8; 8], zego_cloudrecord::SigningError> {
             Ok(NONCE_BYTES)
         }
     }

@@ -4,9 +4,9 @@
 //! load → resolve → model → naming → emit → write. Each stage is its own module and consumes
 //! only the output of the stage before it: `resolve` takes the loaded document, `model` the
 //! resolved one, `naming` takes the model and returns it with every Rust name filled in, and
-//! `emit` reads that named model alone. The one input beside the spec is the runtime crate's
-//! source ([`runtime_sources`], embedded at build time): `naming` keeps generated names clear
-//! of the names it defines, and `emit` copies it.
+//! `emit` reads that named model alone. The one input beside the spec is what the runtime
+//! crate defines ([`runtime_sources`], listed at build time): `naming` keeps generated names
+//! clear of its names, and `emit` depends on its version and forwards its features.
 
 pub mod api_diff;
 pub mod diagnostics;
@@ -61,22 +61,6 @@ pub fn bundle_action(
         root_name.trim_start_matches('/'),
         action,
     )?)
-}
-
-/// Where the runtime crate's sources are, relative to the workspace root; the generator
-/// writes the return-code table (`codes.rs`) there for the real spec.
-pub const RUNTIME_SOURCE_DIR: &str = "runtime/src";
-
-/// The generated crate's files and the runtime crate's `codes.rs` for a spec file, from one
-/// pass of the pipeline (what `cargo xtask codegen` writes).
-pub fn generate_all_from_file(
-    path: &Path,
-    display_name: &str,
-) -> Result<(Vec<GeneratedFile>, GeneratedFile), GenerateError> {
-    let model = named_model(load::load_file(path, display_name)?)?;
-    let (mut files, runtime_codes) = emit::emit_with_runtime_codes(&model)?;
-    add_handwritten(&model, path, display_name, &mut files)?;
-    Ok((files, runtime_codes))
 }
 
 /// Appends the copies of the spec's hand-written sources (`x-zego-handwritten`), if any.

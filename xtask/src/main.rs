@@ -91,14 +91,13 @@ fn codegen(check: bool, spec: &Path, out: &Path) -> ExitCode {
     let started = Instant::now();
     let root = xtask::workspace_root();
     let display_name = display(spec);
-    let (files, runtime_codes) =
-        match xtask::generate_all_from_file(&root.join(spec), &display_name) {
-            Ok(generated) => generated,
-            Err(error) => {
-                eprintln!("{error}");
-                return ExitCode::FAILURE;
-            }
-        };
+    let files = match xtask::generate_from_file(&root.join(spec), &display_name) {
+        Ok(generated) => generated,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mode = if check { Mode::Check } else { Mode::Write };
     match write::sync(&root.join(out), &files, mode) {
         Ok(outcome) => {
@@ -116,18 +115,6 @@ fn codegen(check: bool, spec: &Path, out: &Path) -> ExitCode {
             }
             for path in outcome.removed {
                 say!("  removed {path}");
-            }
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    }
-    let runtime_codes = [runtime_codes];
-    match write::sync(&root.join(xtask::RUNTIME_SOURCE_DIR), &runtime_codes, mode) {
-        Ok(outcome) => {
-            for path in outcome.written {
-                say!("  wrote {}/{path}", xtask::RUNTIME_SOURCE_DIR);
             }
         }
         Err(error) => {

@@ -1,15 +1,33 @@
-//! The runtime crate's sources, embedded at build time (`xtask/build.rs`), and what the other
-//! stages need to know about them: the emitter copies them, and the naming stage keeps
-//! generated names clear of the names they define (listed by the build script, which parses
-//! them once per build rather than once per run).
+//! What the generator knows of the runtime crate, listed at build time (`xtask/build.rs`):
+//! its manifest, which the emitter reads for the runtime's version and features, and the
+//! names its sources define, which the naming stage keeps generated names clear of (parsed
+//! once per build rather than once per run).
 
 use std::collections::BTreeSet;
 
 include!(concat!(env!("OUT_DIR"), "/runtime_sources.rs"));
 
-/// Methods the generated code itself adds to `Client`: the constructors (`src/service.rs`)
-/// and the dispatch by action name (`src/operations.rs`), in that order.
-pub const GENERATED_CLIENT_METHODS: [&str; 4] = ["new", "builder", "call_action", "dry_run_action"];
+/// Methods the generated code itself gives its `Client`: the constructors and the checks
+/// handle (`src/service.rs`), and the dispatch by action name (`src/operations.rs`).
+pub const GENERATED_CLIENT_METHODS: [&str; 5] = [
+    "new",
+    "builder",
+    "call_action",
+    "dry_run_action",
+    "with_checks",
+];
+
+/// Names the generated crate defines at its root besides the spec's types: the product's
+/// marker type, its return codes, regions and the items of `src/service.rs`.
+pub const GENERATED_ROOT_NAMES: [&str; 7] = [
+    "Api",
+    "ApiCode",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Region",
+    "DEFAULT_BASE_URL",
+];
 
 /// Every method `Client` has without the operations: the runtime's `impl Client` blocks and
 /// [`GENERATED_CLIENT_METHODS`]. An operation with one of these names would not compile.
@@ -22,10 +40,12 @@ pub fn client_methods() -> BTreeSet<String> {
 }
 
 /// The names of the runtime's public types, traits and constants, which the generated crate
-/// re-exports at its root beside the generated types.
+/// re-exports at its root beside the generated types, and the names the generated crate
+/// defines there itself ([`GENERATED_ROOT_NAMES`]).
 pub fn public_names() -> BTreeSet<String> {
     RUNTIME_PUBLIC_NAMES
         .iter()
+        .chain(&GENERATED_ROOT_NAMES)
         .map(|name| (*name).to_owned())
         .collect()
 }

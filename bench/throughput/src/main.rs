@@ -113,7 +113,7 @@ fn contenders(base_url: &str) -> Vec<Contender> {
         reqwest::Client::builder()
             .timeout(zego_cloudrecord::DEFAULT_TIMEOUT)
             .connect_timeout(zego_cloudrecord::DEFAULT_CONNECT_TIMEOUT)
-            .user_agent(zego_cloudrecord::DEFAULT_USER_AGENT)
+            .user_agent(<zego_cloudrecord::Api as zego_cloudrecord::ServerApi>::USER_AGENT)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("reqwest")

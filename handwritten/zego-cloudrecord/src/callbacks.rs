@@ -20,13 +20,13 @@
 //! (it retries after 5 seconds) and do the work afterwards. `examples/callback_receiver.rs`
 //! is a small receiver built on tokio alone.
 
-pub use super::runtime::{
-    callback_signature, CallbackRefusal, CallbackVerifier, DEFAULT_MAX_CALLBACK_AGE,
-    DEFAULT_MAX_CALLBACK_BYTES,
-};
 use super::types::{
     CallbackEventType, CallbackFile, CallbackFileStatus, CallbackImageType, MediaTrackType,
     QuitReason, RecordingCallback, UploadStatus,
+};
+pub use zego_server_runtime::{
+    callback_signature, CallbackRefusal, CallbackVerifier, DEFAULT_MAX_CALLBACK_AGE,
+    DEFAULT_MAX_CALLBACK_BYTES,
 };
 
 /// Checks `body` with `verifier` and decodes it as a [`RecordingCallback`]; unknown fields

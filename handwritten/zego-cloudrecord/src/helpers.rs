@@ -6,13 +6,13 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::operations;
-use super::runtime::{ApiResponse, Error, SensitiveString};
 use super::types::{
     AlibabaCloudVodParams, FillFrame, FrameFillMode, MixConfig, MixInput, MixMode,
     MixOutputVideoConfig, MixOutputWatermarkImageConfig, RecordInputParams, RecordMode,
     StartRecordData, StartRecordRequest, StorageParams, TencentCloudVodParams, UpdateLayoutRequest,
     Vendor, ViewType, Whiteboard,
 };
+use super::{ApiResponse, Error, SensitiveString};
 
 /// A rectangle on the output canvas, in pixels from its upper left corner. The one way this
 /// crate takes coordinates: by name, so left and top cannot be swapped unnoticed (and a
@@ -154,14 +154,20 @@ impl RecordInputParams {
     }
 }
 
-impl ApiResponse<StartRecordData> {
+/// The new task's id from a StartRecord answer. A trait, because the response type is the
+/// shared runtime's; `use zego_cloudrecord::StartRecordResponseExt` to call it.
+pub trait StartRecordResponseExt {
     /// The new task's id.
     ///
     /// # Errors
-    /// [`Error::MissingInResponse`] naming the RequestId when a successful answer carries
-    /// none: the documentation promises only Code, Message and RequestId, and the task may
-    /// have started all the same.
-    pub fn task_id(&self) -> Result<&str, Error> {
+    /// [`Error::MissingInResponse`](zego_server_runtime::Error::MissingInResponse) naming the
+    /// RequestId when a successful answer carries none: the documentation promises only Code,
+    /// Message and RequestId, and the task may have started all the same.
+    fn task_id(&self) -> Result<&str, Error>;
+}
+
+impl StartRecordResponseExt for ApiResponse<StartRecordData> {
+    fn task_id(&self) -> Result<&str, Error> {
         self.data
             .task_id
             .as_deref()

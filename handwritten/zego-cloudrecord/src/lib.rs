@@ -22,7 +22,7 @@
 //!   with [`helpers`] for the common StartRecord and UpdateLayout requests and [`Rect`] for
 //!   coordinates.
 //! - [`operations`]: each action's descriptor (its `Action`, path and documented rate limit),
-//!   for [`Client::dry_run`] and [`Client::execute`]; [`rule_ids`]: the id of every rule the
+//!   for [`Client::dry_run`](zego_server_runtime::Client::dry_run) and [`Client::execute`](zego_server_runtime::Client::execute); [`rule_ids`]: the id of every rule the
 //!   checks report, for [`ClientBuilder::allow`].
 //! - [`Error`] is every failure, typed: validation, API return code, HTTP, transport,
 //!   decoding, a success missing what it promises, signing, configuration.
@@ -35,41 +35,64 @@
 //! - [`mock`] (feature `mock`) is a local fake of the service for downstream tests, and
 //!   [`mock_service`] the recording service it plays: tasks, rate limits and callbacks.
 //!
+//! Checks refuse only what the documentation says the service refuses; the rest are warnings
+//! on the response (and on the error, when the call fails). `with_checks` is the way around a
+//! check for some calls:
+//!
+//! ```no_run
+//! # async fn run(client: zego_cloudrecord::Client, request: zego_cloudrecord::StartRecordRequest) -> Result<(), zego_cloudrecord::Error> {
+//! use zego_cloudrecord::Checks;
+//! let response = client.with_checks(Checks::Warn).start_record(&request).await?;
+//! for warning in &response.warnings {
+//!     eprintln!("sent anyway: {warning}");
+//! }
+//! # Ok(()) }
+//! ```
+//!
 //! Credentials (the ServerSecret and storage keys) are held in [`SensitiveString`] and never
 //! printed.
 //!
 //! Features: `rustls-tls` (default) uses rustls with webpki roots; `native-tls` uses the
 //! platform's TLS library instead; `mock` adds [`mock::MockServer`].
 //!
-//! The crate is made of three parts, all written by `cargo xtask codegen`: `types.rs`,
-//! `operations.rs`, `service.rs` and `mock_actions.rs` are generated from the spec;
-//! `runtime/` is a copy of the workspace's `runtime` crate (signing, transport, errors,
-//! validation helpers, the mock server); this file, `helpers.rs`, `lifecycle.rs`,
-//! `callbacks.rs`, `mock_service.rs` and the examples are copies of the hand-written sources
-//! in the repository's `handwritten/zego-cloudrecord/`, where they are edited.
+//! Every file of the crate is written by `cargo xtask codegen`: `types.rs`, `operations.rs`,
+//! `service.rs`, `codes.rs` and `mock.rs` are generated from the spec; this file, `helpers.rs`,
+//! `lifecycle.rs`, `callbacks.rs`, `mock_service.rs` and the examples are copies of the
+//! hand-written sources in the repository's `handwritten/zego-cloudrecord/`, where they are
+//! edited. What does not depend on the spec (signing, transport, errors, retries, validation
+//! helpers, callback verification, the mock server) is the `zego-server-runtime` crate, a
+//! dependency shared by every generated ZEGOCLOUD client.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod callbacks;
+#[rustfmt::skip]
+mod codes;
 pub mod helpers;
 pub mod lifecycle;
+/// A local fake of the service for downstream tests (feature `mock`): the runtime's mock
+/// server with this API's actions.
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 #[rustfmt::skip]
-mod mock_actions;
+pub mod mock;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock_service;
-/// Descriptors of the API's operations, for [`Client::dry_run`] and [`Client::execute`].
+/// Descriptors of the API's operations, for [`Client::dry_run`](zego_server_runtime::Client::dry_run) and [`Client::execute`](zego_server_runtime::Client::execute).
 #[rustfmt::skip]
 pub mod operations;
-mod runtime;
 #[rustfmt::skip]
 mod service;
 /// Request and response types, one per schema of the spec.
 #[rustfmt::skip]
 pub mod types;
 
-pub use helpers::{rgb, Colour, ColourError, Rect};
-pub use runtime::*;
-pub use service::{rule_ids, Region, DEFAULT_BASE_URL};
+pub use codes::ApiCode;
+pub use helpers::{rgb, Colour, ColourError, Rect, StartRecordResponseExt};
+pub use service::{rule_ids, Api, Client, ClientBuilder, Error, Region, DEFAULT_BASE_URL};
+// The shared runtime's public items (errors' parts, checks, clocks, retries, callbacks), beside
+// this crate's own: the names above take precedence over the runtime's generic ones.
 pub use types::*;
+pub use zego_server_runtime::*;

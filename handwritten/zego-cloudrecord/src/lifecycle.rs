@@ -23,18 +23,19 @@
 use std::fmt;
 use std::time::Duration;
 
-use futures_core::Stream;
+use zego_server_runtime::deps::futures_core::Stream;
+use zego_server_runtime::deps::{futures_util, tokio};
 
-use super::helpers::Rect;
+use super::helpers::{Rect, StartRecordResponseExt};
 use super::operations;
 use super::rule_ids;
-use super::runtime::{ApiCode, ApiResponse, Client, Error, FieldPath, Violation};
 use super::types::{
     DescribeRecordStatusData, DescribeRecordStatusRequest, DescribeTasksRequest,
     MixOutputVideoConfig, PauseRecordRequest, RecordFile, RecordFileStatus, RecordTaskItem,
     ResumeRecordRequest, StartRecordRequest, StopRecordRequest, TakeSnapshotRequest, TaskStatus,
     TaskStatusFilter, UpdateLayoutRequest, UpdateLayoutResponse, UpdateWhiteboardRequest,
 };
+use super::{ApiCode, ApiResponse, Client, Error, FieldPath, Violation};
 
 impl Client {
     /// Starts a recording (StartRecord) and returns a handle for the new task, which

@@ -2,7 +2,7 @@
 //! generated client does, producing the same bytes.
 
 use tests::baseline::{self, Response, RESPONSE};
-use zego_cloudrecord::{decode_response, SensitiveString, StartRecordResponse};
+use zego_cloudrecord::{decode_response, ApiCode, SensitiveString, StartRecordResponse};
 
 #[test]
 fn the_baseline_request_is_byte_identical_and_signed_the_same() {
@@ -21,7 +21,7 @@ fn the_baseline_request_is_byte_identical_and_signed_the_same() {
 
 #[test]
 fn the_baseline_response_decodes_to_the_same_task_id() {
-    let generated = decode_response::<StartRecordResponse>(RESPONSE).expect("decodes");
+    let generated = decode_response::<StartRecordResponse, ApiCode>(RESPONSE).expect("decodes");
     let baseline: Response = serde_json::from_slice(RESPONSE).expect("decodes");
     assert_eq!(baseline.code, 0);
     assert_eq!(

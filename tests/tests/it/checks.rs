@@ -162,9 +162,11 @@ fn configuration_mistakes_are_errors_that_say_what_to_do() {
     assert!(matches!(empty, Error::Configuration { .. }), "{empty:?}");
     let verifier = zego_cloudrecord::CallbackVerifier::new("").expect_err("empty callback secret");
     assert!(
-        matches!(verifier, Error::Configuration { .. }),
+        verifier.to_string().contains("callback secret is empty"),
         "{verifier:?}"
     );
+    let as_client_error: Error = verifier.into();
+    assert!(matches!(as_client_error, Error::Configuration { .. }));
 }
 
 #[test]

@@ -14,8 +14,8 @@ use zego_cloudrecord::{
     ApiCode, Client, Error, MixConfig, MixInput, MixInputFillMode, MixOutputAudioConfig,
     MixOutputVideoConfig, MixOutputWatermarkImageConfig, MixOutputWatermarkTimestampConfig,
     OutputFileFormat, RecordInputParams, RecordMode, RecordOutputParams, Rect, SoundWaveType,
-    StartRecordRequest, StreamConfig, StreamConfigStreamType, StreamType, TransportErrorKind,
-    Vendor, ViewType,
+    StartRecordRequest, StartRecordResponseExt, StreamConfig, StreamConfigStreamType, StreamType,
+    TransportErrorKind, Vendor, ViewType,
 };
 
 fn client_for(server: &MockServer) -> Client {

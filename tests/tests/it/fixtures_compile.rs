@@ -143,7 +143,7 @@ fn several_operations_get_one_method_each_and_credentials_stay_hidden() {
 #[test]
 fn parameters_on_the_path_item_route_the_operation_by_its_action() {
     use path_item_parameters::operations::STOP_THING;
-    use path_item_parameters::runtime::Client;
+    use path_item_parameters::service::Client;
     use path_item_parameters::types::Request;
 
     let client = Client::new(1, "secret").expect("client");

@@ -1,6 +1,6 @@
-//! `src/runtime/codes.rs`: the service's return codes (`x-zego-return-codes`) as the open
-//! enum `ApiCode`, with each code's meaning and retry advice. The runtime refers to this
-//! module, so `cargo xtask codegen` also writes it into the runtime crate for the real spec.
+//! `src/codes.rs`: the service's return codes (`x-zego-return-codes`) as the open enum
+//! `ApiCode`, with each code's meaning and retry advice, and as the runtime reads them
+//! (its `ReturnCode` trait).
 
 use super::*;
 use crate::model::{CodeRetry, ReturnCode};
@@ -64,10 +64,11 @@ pub(super) fn codes_rs(model: &Model) -> TokenStream {
         let value = TokenLiteral::i64_unsuffixed(code.code);
         quote!(Self::#variant => #value,)
     });
+    let runtime = runtime_path();
     quote! {
         use std::fmt;
 
-        use super::error::CodeRetry;
+        use #runtime::{CodeRetry, ReturnCode};
 
         /// A return code (`Code`) of the service, as the spec's `x-zego-return-codes` lists
         /// it: the service's own codes and the API gateway's. An open enum: a code this crate
@@ -122,6 +123,24 @@ pub(super) fn codes_rs(model: &Model) -> TokenStream {
             /// it is safe for every action, idempotent or not.
             pub const fn answered_before_acting(self) -> bool {
                 #answered_before_acting
+            }
+        }
+
+        impl ReturnCode for ApiCode {
+            fn from_wire_value(value: i64) -> Self {
+                Self::from_wire_value(value)
+            }
+
+            fn wire_value(self) -> i64 {
+                Self::wire_value(self)
+            }
+
+            fn retry(self) -> CodeRetry {
+                Self::retry(self)
+            }
+
+            fn answered_before_acting(self) -> bool {
+                Self::answered_before_acting(self)
             }
         }
 

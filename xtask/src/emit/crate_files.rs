@@ -1,52 +1,16 @@
-//! The crate around the code: the manifest (package table plus the runtime's features and
-//! dependencies, copied from `runtime/Cargo.toml`) and the runtime's modules, copied from the
-//! `runtime` crate without their unit tests.
+//! The crate around the code: its manifest, which depends on the runtime crate and forwards
+//! every feature the runtime's manifest lists to it.
 
 use super::*;
 use crate::runtime_sources;
 
-/// The line that starts a runtime file's unit tests; the copy stops there.
-pub(super) const TEST_BLOCK_START: &str = "#[cfg(test)]";
+/// The runtime crate's package name, which generated code and manifests name.
+pub const RUNTIME_CRATE: &str = "zego-server-runtime";
 
-/// The runtime crate's modules as files under `src/runtime/`, without their unit tests.
-pub(super) fn runtime_files(spec_file: &str) -> Vec<GeneratedFile> {
-    let lib = GeneratedFile {
-        path: "src/runtime/mod.rs".to_owned(),
-        contents: format!(
-            "{}{}",
-            rust_header(spec_file, Some("runtime/src/lib.rs")),
-            runtime_sources::LIB
-        ),
-    };
-    // The code table is emitted from each spec (emit/codes.rs), not copied.
-    let modules = runtime_sources::MODULES
-        .iter()
-        .filter(|(module, _)| *module != "codes")
-        .map(|(module, source)| {
-            let origin = format!("runtime/src/{module}.rs");
-            GeneratedFile {
-                path: format!("src/runtime/{module}.rs"),
-                contents: format!(
-                    "{}{}",
-                    rust_header(spec_file, Some(&origin)),
-                    without_unit_tests(source)
-                ),
-            }
-        });
-    std::iter::once(lib).chain(modules).collect()
-}
-
-/// `source` up to its unit-test block (the runtime's convention: tests come last).
-pub(super) fn without_unit_tests(source: &str) -> String {
-    let mut offset = 0;
-    for line in source.split_inclusive('\n') {
-        if line.trim_end() == TEST_BLOCK_START {
-            return format!("{}\n", source[..offset].trim_end());
-        }
-        offset += line.len();
-    }
-    source.to_owned()
-}
+/// The crates the generated code itself uses besides the runtime (its derives and JSON).
+const GENERATED_CODE_DEPENDENCIES: &str = r#"serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+"#;
 
 /// The package table of a crate that holds generated code.
 pub struct Package<'a> {
@@ -55,6 +19,8 @@ pub struct Package<'a> {
     pub description: &'a str,
     /// What the crate is generated from, for the header.
     pub origin: &'a str,
+    /// The runtime crate's folder, relative to the crate's.
+    pub runtime_path: &'a str,
     /// Tables of the crate's own, appended verbatim.
     pub own_tables: &'a str,
 }
@@ -63,7 +29,7 @@ pub struct Package<'a> {
 pub const FIXTURE_CLIENTS_DIR: &str = "tests/fixture-clients";
 
 /// The manifest of `tests/fixture-clients`, which compiles the output for every fixture spec
-/// and so needs the runtime's dependencies and features.
+/// and so depends on the runtime like a generated crate.
 pub fn fixture_clients_manifest() -> GeneratedFile {
     GeneratedFile {
         path: "Cargo.toml".to_owned(),
@@ -72,23 +38,37 @@ pub fn fixture_clients_manifest() -> GeneratedFile {
             version: "0.0.0",
             description: "The generated clients of the test suite's fixture specs, compiled.",
             origin: "tests/fixtures/specs",
+            runtime_path: "../../runtime",
             // The runtime's doc examples name the real crate, `zego_cloudrecord`; they run there.
             own_tables: "\n[lib]\ndoctest = false\n\n[build-dependencies]\nxtask = { path = \"../../xtask\" }\n",
         }),
     }
 }
 
-/// A manifest for a crate holding generated code: its package table, then the runtime's
-/// `[features]` and `[dependencies]` exactly as `runtime/Cargo.toml` lists them.
+/// A manifest for a crate holding generated code: its package table, a dependency on the
+/// runtime crate (by path and version) with each of the runtime's features forwarded, and
+/// what the generated code itself uses.
 pub fn manifest(package: &Package<'_>) -> String {
     let Package {
         name,
         version,
         description,
         origin,
+        runtime_path,
         own_tables,
     } = package;
-    let runtime_tables = manifest_tables(runtime_sources::MANIFEST, &["features", "dependencies"]);
+    let runtime_version = package_version(runtime_sources::MANIFEST).unwrap_or("0");
+    let features = runtime_features(runtime_sources::MANIFEST);
+    let default = features
+        .iter()
+        .find(|(feature, _)| feature == "default")
+        .map(|(_, value)| value.as_str())
+        .unwrap_or("[]");
+    let forwarded: String = features
+        .iter()
+        .filter(|(feature, _)| feature != "default")
+        .map(|(feature, _)| format!("{feature} = [\"{RUNTIME_CRATE}/{feature}\"]\n"))
+        .collect();
     format!(
         r#"# {HEADER_MARKER} from {origin} and runtime/Cargo.toml.
 # Do not edit: change the spec, runtime/Cargo.toml or the generator in xtask/ and run `cargo xtask codegen`.
@@ -103,7 +83,14 @@ rust-version = "1.85"
 license = "MIT OR Apache-2.0"
 publish = false
 
-{runtime_tables}[package.metadata.docs.rs]
+[features]
+# The runtime's features, forwarded to it.
+default = {default}
+{forwarded}
+[dependencies]
+{RUNTIME_CRATE} = {{ version = "{runtime_version}", path = "{runtime_path}", default-features = false }}
+{GENERATED_CODE_DEPENDENCIES}
+[package.metadata.docs.rs]
 # Document the mock too, marked with the feature it needs.
 all-features = true
 rustdoc-args = ["--cfg", "docsrs"]
@@ -114,25 +101,37 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-ut
     )
 }
 
+/// The `version` of a manifest's `[package]` table.
+fn package_version(manifest: &str) -> Option<&str> {
+    manifest_tables_lines(manifest, "package")
+        .find_map(|line| line.strip_prefix("version = "))
+        .map(|value| value.trim().trim_matches('"'))
+}
+
+/// Each `name = value` line of a manifest's `[features]` table.
+fn runtime_features(manifest: &str) -> Vec<(String, String)> {
+    manifest_tables_lines(manifest, "features")
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .filter_map(|line| line.split_once(" = "))
+        .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+        .collect()
+}
+
+/// The lines inside one top-level table of a manifest.
+fn manifest_tables_lines<'a>(manifest: &'a str, table: &'a str) -> impl Iterator<Item = &'a str> {
+    let mut inside = false;
+    manifest.lines().filter(move |line| {
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            inside = name == table;
+            return false;
+        }
+        inside && !line.trim().is_empty()
+    })
+}
+
 pub(super) fn crate_description(model: &Model) -> String {
     format!(
         "Typed async client for the {}, generated from its OpenAPI spec.",
         model.title
     )
-}
-
-/// The named top-level tables of a manifest, verbatim and in the manifest's order.
-pub(super) fn manifest_tables(manifest: &str, wanted: &[&str]) -> String {
-    let mut out = String::new();
-    let mut keep = false;
-    for line in manifest.lines() {
-        if let Some(table) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            keep = wanted.contains(&table);
-        }
-        if keep {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
 }

@@ -1,9 +1,9 @@
 //! Stage 5: turn the named model into the files of the generated crate.
 //!
 //! Spec-dependent code is built with `quote`, parsed into a `syn::File` (so emitting invalid
-//! Rust is caught here) and printed with `prettyplease`. Runtime code that does not depend on
-//! the spec is copied from the `runtime/` crate. Every file starts with a header naming the
-//! spec and the command that wrote it.
+//! Rust is caught here) and printed with `prettyplease`. Code that does not depend on the
+//! spec lives in the runtime crate, which the generated crate depends on. Every file starts
+//! with a header naming the spec and the command that wrote it.
 
 use proc_macro2::{Ident, Literal as TokenLiteral, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -24,8 +24,10 @@ mod structs;
 mod types;
 
 use codes::codes_rs;
-use crate_files::{crate_description, runtime_files};
-pub use crate_files::{fixture_clients_manifest, manifest, Package, FIXTURE_CLIENTS_DIR};
+use crate_files::crate_description;
+pub use crate_files::{
+    fixture_clients_manifest, manifest, Package, FIXTURE_CLIENTS_DIR, RUNTIME_CRATE,
+};
 use docs::*;
 use enums::*;
 use operations::*;
@@ -55,17 +57,9 @@ pub struct EmitError {
     pub message: String,
 }
 
-/// All files of the generated crate, in a fixed order. `src/lib.rs`, helpers and examples
-/// are ordinary hand-written source in the crate and not emitted.
+/// All files of the generated crate, in a fixed order. Its hand-written sources (`src/lib.rs`,
+/// helpers, examples) are copied beside them (see [`crate::handwritten`]).
 pub fn emit(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
-    Ok(emit_with_runtime_codes(model)?.0)
-}
-
-/// [`emit`]'s files, and the return-code table for the runtime crate itself
-/// (`runtime/src/codes.rs`): the same text as the generated crate's copy, at the runtime's path.
-pub fn emit_with_runtime_codes(
-    model: &Model,
-) -> Result<(Vec<GeneratedFile>, GeneratedFile), EmitError> {
     let mut files = vec![GeneratedFile {
         path: "Cargo.toml".to_owned(),
         contents: manifest(&Package {
@@ -73,6 +67,7 @@ pub fn emit_with_runtime_codes(
             version: &model.version,
             description: &crate_description(model),
             origin: &model.spec_file,
+            runtime_path: "../runtime",
             own_tables: "",
         }),
     }];
@@ -88,7 +83,8 @@ pub fn emit_with_runtime_codes(
         let others = [
             rust_file(model, "src/operations.rs", operations_rs(model)),
             rust_file(model, "src/service.rs", service_rs(model)),
-            rust_file(model, "src/mock_actions.rs", mock_actions_rs(model)),
+            rust_file(model, "src/mock.rs", mock_rs(model)),
+            rust_file(model, "src/codes.rs", codes_rs(model)),
         ];
         let first = PrintedItems::of("src/types.rs", type_items(model, 0..split));
         let second = second
@@ -100,27 +96,18 @@ pub fn emit_with_runtime_codes(
     for file in others {
         files.push(file?);
     }
-    files.extend(runtime_files(&model.spec_file));
-    let codes = rust_file(model, RUNTIME_CODES_FILE, codes_rs(model))?;
-    let runtime_codes = GeneratedFile {
-        path: "codes.rs".to_owned(),
-        contents: codes.contents.clone(),
-    };
-    files.push(codes);
-    Ok((files, runtime_codes))
+    Ok(files)
 }
 
-/// Where the generated return-code table goes in a generated crate; the runtime's copy of it
-/// (`runtime/src/codes.rs`, for the real spec) is not copied, but emitted from each spec.
-pub const RUNTIME_CODES_FILE: &str = "src/runtime/codes.rs";
+/// The runtime crate as generated code names it.
+fn runtime_path() -> TokenStream {
+    let name = ident(&RUNTIME_CRATE.replace('-', "_"));
+    quote!(#name)
+}
 
-fn rust_header(spec_file: &str, template: Option<&str>) -> String {
-    let from = match template {
-        Some(template) => format!("from {template} (for {spec_file})"),
-        None => format!("from {spec_file}"),
-    };
+fn rust_header(spec_file: &str) -> String {
     format!(
-        "// {HEADER_MARKER} {from}.\n// Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.\n\n"
+        "// {HEADER_MARKER} from {spec_file}.\n// Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.\n\n"
     )
 }
 
@@ -128,7 +115,7 @@ fn rust_file(model: &Model, path: &str, tokens: TokenStream) -> Result<Generated
     let file = parse_file(path, tokens)?;
     let contents = format!(
         "{}{}",
-        rust_header(&model.spec_file, None),
+        rust_header(&model.spec_file),
         space_out_items(&prettyplease::unparse(&file))
     );
     Ok(GeneratedFile {
@@ -171,7 +158,7 @@ fn types_file(
         path: path.to_owned(),
         contents: format!(
             "{}{}",
-            rust_header(&model.spec_file, None),
+            rust_header(&model.spec_file),
             space_out_items(&code)
         ),
     })
@@ -223,8 +210,8 @@ fn space_out_items(code: &str) -> String {
     out
 }
 
-/// The whole crate as one Rust source with inline modules (`src/runtime/` folded into a
-/// `runtime` module). Used by the test suite to compile the output for fixture specs.
+/// The crate's generated modules as one Rust source with inline modules, for the test suite
+/// to compile the output for fixture specs (the runtime is a dependency there too).
 pub fn single_file(files: &[GeneratedFile]) -> String {
     let mut out = String::new();
     for file in files {
@@ -235,41 +222,8 @@ pub fn single_file(files: &[GeneratedFile]) -> String {
         else {
             continue;
         };
-        if module.starts_with("runtime/") {
-            continue;
-        }
         out.push_str(&format!("pub mod {module} {{\n{}\n}}\n", file.contents));
     }
-    out.push_str(&inline_runtime(files));
-    out
-}
-
-/// `src/runtime/mod.rs` with each `mod name;` replaced by the module's inline body.
-fn inline_runtime(files: &[GeneratedFile]) -> String {
-    let file = |path: &str| files.iter().find(|file| file.path == path);
-    let Some(root) = file("src/runtime/mod.rs") else {
-        return String::new();
-    };
-    let mut out = String::from("pub mod runtime {\n");
-    for line in root.contents.lines() {
-        let trimmed = line.trim();
-        let declared = trimmed
-            .strip_prefix("pub ")
-            .unwrap_or(trimmed)
-            .strip_prefix("mod ")
-            .and_then(|rest| rest.strip_suffix(';'));
-        match declared.and_then(|module| file(&format!("src/runtime/{module}.rs"))) {
-            Some(module_file) => {
-                let head = line.trim_end_matches(';');
-                out.push_str(&format!("{head} {{\n{}\n}}\n", module_file.contents));
-            }
-            None => {
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
-    }
-    out.push_str("}\n");
     out
 }
 

@@ -1,15 +1,14 @@
 //! `src/operations.rs` (one client method and descriptor per operation, and what the client
-//! reads from each request) and `src/mock_actions.rs` (the mock server's dispatch).
+//! reads from each request) and `src/mock.rs` (the mock server for this API: its dispatch and
+//! the runtime's mock types named for it).
 
 use super::*;
 use crate::model::Grade;
 
 /// Runtime items `operations.rs` may use.
-pub(super) const RUNTIME_OPERATION_ITEMS: [&str; 8] = [
+pub(super) const RUNTIME_OPERATION_ITEMS: [&str; 6] = [
     "ApiResponse",
-    "Client",
     "DryRun",
-    "Error",
     "FieldPath",
     "Operation",
     "RequestInfo",
@@ -19,7 +18,7 @@ pub(super) const RUNTIME_OPERATION_ITEMS: [&str; 8] = [
 /// `Client::call_action` and `Client::dry_run_action`: every operation by its `Action`
 /// name, for tools that choose it at run time, and the list of all operations.
 fn dispatch_tokens(model: &Model) -> TokenStream {
-    let [_, _, call, dry_run] = crate::runtime_sources::GENERATED_CLIENT_METHODS.map(ident);
+    let [_, _, call, dry_run, _] = crate::runtime_sources::GENERATED_CLIENT_METHODS.map(ident);
     let consts: Vec<Ident> = model
         .operations
         .iter()
@@ -67,7 +66,7 @@ fn dispatch_tokens(model: &Model) -> TokenStream {
             }
 
             /// Validates and signs `body` as the action named `action` without sending it, as
-            /// [`Client::dry_run`].
+            /// `Client::dry_run`.
             ///
             /// # Errors
             /// As [`Client::call_action`], before anything would be sent.
@@ -102,12 +101,14 @@ pub(super) fn operations_rs(model: &Model) -> TokenStream {
         #(#request_infos)*
     };
     let used = UsedIdents::of(&body);
-    let runtime = used.imports(quote!(super::runtime), &RUNTIME_OPERATION_ITEMS);
+    let runtime = used.imports(runtime_path(), &RUNTIME_OPERATION_ITEMS);
+    let service = used.imports(quote!(super::service), &["Client", "Error"]);
     let types = used.imports(quote!(super::types), &type_names(model));
     let future = used.imports(quote!(std::future), &["Future"]);
     quote! {
         #future
         #runtime
+        #service
         #types
         #body
     }
@@ -118,8 +119,8 @@ pub(super) fn type_names(model: &Model) -> Vec<&str> {
     model.types.iter().map(|def| def.name.as_str()).collect()
 }
 
-/// The mock server's knowledge of this API: compiled only with the `mock` feature.
-pub(super) fn mock_actions_rs(model: &Model) -> TokenStream {
+/// The mock server for this API: compiled only with the `mock` feature.
+pub(super) fn mock_rs(model: &Model) -> TokenStream {
     let (mock_arms, numbered): (Vec<TokenStream>, Vec<bool>) = model
         .operations
         .iter()
@@ -131,23 +132,31 @@ pub(super) fn mock_actions_rs(model: &Model) -> TokenStream {
     } else {
         quote!(_sequence)
     };
+    let runtime = runtime_path();
     let body = quote! {
+        /// A local fake of this API's service for downstream tests: the runtime's mock
+        /// server (it checks signatures, validates bodies, records requests and answers as
+        /// programmed) with this API's actions.
+        pub type MockServer = #runtime::mock::MockServer<Api>;
+
+        /// How the mock answers a request.
+        pub type MockResponse = #runtime::mock::MockResponse<ApiCode>;
+
+        /// A request the mock received, with what it found and answered.
+        pub type RecordedRequest = #runtime::mock::RecordedRequest<ApiCode>;
+
         /// The actions of this API, for the mock server (`MockServer::start_with`): each
         /// decodes and validates its request type and makes up the `Data` of a successful
         /// answer. It keeps no state.
         #[derive(Clone, Copy, Debug, Default)]
         pub struct Actions;
 
-        impl MockActions for Actions {
+        impl MockActions<ApiCode> for Actions {
             fn check(&self, action: &str, body: &[u8], #sequence: u64) -> Option<Checked> {
                 match action {
                     #(#mock_arms)*
                     _ => None,
                 }
-            }
-
-            fn known_rules(&self) -> &'static [&'static str] {
-                &super::service::rule_ids::ALL
             }
         }
 
@@ -155,7 +164,9 @@ pub(super) fn mock_actions_rs(model: &Model) -> TokenStream {
     let types = UsedIdents::of(&body).imports(quote!(super::types), &type_names(model));
     quote! {
         #![cfg(feature = "mock")]
-        use super::runtime::mock::{Checked, MockActions};
+        pub use #runtime::mock::{Checked, DefaultMock, MockActions};
+        use super::codes::ApiCode;
+        use super::service::Api;
         #types
         #body
     }
@@ -379,9 +390,10 @@ pub(super) fn operation_tokens(model: &Model, operation: &Operation) -> TokenStr
     }
     if let Some(limit) = operation.rate_limit {
         method_doc.push(String::new());
+        let runtime = RUNTIME_CRATE.replace('-', "_");
         method_doc.push(format!(
             "Documented limit: {limit} calls per second \
-             ([`ClientBuilder::rate_limit_per_action`](super::runtime::ClientBuilder::rate_limit_per_action) \
+             ([`ClientBuilder::rate_limit_per_action`]({runtime}::ClientBuilder::rate_limit_per_action) \
              keeps to it)."
         ));
     }

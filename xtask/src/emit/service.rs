@@ -1,5 +1,6 @@
-//! `src/service.rs`: where the service is (the spec's `servers`) and the `Client`
-//! constructors that default to it.
+//! `src/service.rs`: this API as the shared runtime sees it (`Api`: return codes, default
+//! host, rule ids, client type), the crate's `Client` over the runtime's, its `Error` and
+//! `ClientBuilder`, where the service is (the spec's `servers`), and the rule ids.
 
 use super::*;
 use crate::runtime_sources::GENERATED_CLIENT_METHODS;
@@ -9,7 +10,7 @@ pub(super) fn service_rs(model: &Model) -> TokenStream {
         .servers
         .first()
         .map_or("", |server| server.url.as_str());
-    let [new, builder, _, _] = GENERATED_CLIENT_METHODS.map(ident);
+    let [new, builder, _, _, with_checks] = GENERATED_CLIENT_METHODS.map(ident);
     let doc = doc_attrs(&[
         "Where requests go unless [`ClientBuilder::base_url`] says otherwise: the first of the"
             .to_owned(),
@@ -17,8 +18,65 @@ pub(super) fn service_rs(model: &Model) -> TokenStream {
     ]);
     let region = region_tokens(model);
     let rule_ids = rule_ids_tokens(model);
+    let runtime = runtime_path();
+    let title = &model.title;
+    let client_doc = doc_attrs(&[
+        format!("An async client of the {title}: one method per action, each validating the"),
+        "request first (nothing invalid is sent), signing it and decoding the reply.".to_owned(),
+        String::new(),
+        "It wraps the shared runtime's client and dereferences to it for what every product's"
+            .to_owned(),
+        "client has (`execute`, `dry_run`, `app_id`, `checks`, …). Cheap to clone: clones share"
+            .to_owned(),
+        "one connection pool and configuration.".to_owned(),
+    ]);
     quote! {
-        use super::runtime::{Client, ClientBuilder, Error, SensitiveString};
+        use std::ops::Deref;
+
+        use #runtime::{Checks, SensitiveString, ServerApi};
+
+        use super::codes::ApiCode;
+
+        /// This API as the shared runtime sees it: its return codes, default host, rule ids
+        /// and client type. The runtime's generic types take it as their parameter.
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct Api;
+
+        impl ServerApi for Api {
+            type Code = ApiCode;
+            type Client = Client;
+            const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
+            const USER_AGENT: &'static str =
+                concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+            const RULE_IDS: &'static [&'static str] = &rule_ids::ALL;
+        }
+
+        /// Everything that can go wrong calling the service: the runtime's error, with this
+        /// API's return codes.
+        pub type Error = #runtime::Error<ApiCode>;
+
+        /// Configures a [`Client`]: base URL or region, timeouts, retries, rate limits, checks.
+        pub type ClientBuilder = #runtime::ClientBuilder<Api>;
+
+        #client_doc
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: #runtime::Client<Api>,
+        }
+
+        impl From<#runtime::Client<Api>> for Client {
+            fn from(inner: #runtime::Client<Api>) -> Self {
+                Self { inner }
+            }
+        }
+
+        impl Deref for Client {
+            type Target = #runtime::Client<Api>;
+
+            fn deref(&self) -> &Self::Target {
+                &self.inner
+            }
+        }
 
         #region
 
@@ -31,7 +89,8 @@ pub(super) fn service_rs(model: &Model) -> TokenStream {
             /// A client with the default settings for `app_id` and its ServerSecret.
             ///
             /// # Errors
-            /// [`Error::Configuration`] when the HTTP client cannot be built (TLS initialisation).
+            /// [`Error::Configuration`] for an empty ServerSecret, or when the HTTP client
+            /// cannot be built (TLS initialisation).
             pub fn #new(app_id: u32, server_secret: impl Into<SensitiveString>) -> Result<Self, Error> {
                 Self::#builder(app_id, server_secret).build()
             }
@@ -39,7 +98,15 @@ pub(super) fn service_rs(model: &Model) -> TokenStream {
             /// A builder to change the base URL, timeouts, retries, rate limit, user agent or
             /// HTTP client.
             pub fn #builder(app_id: u32, server_secret: impl Into<SensitiveString>) -> ClientBuilder {
-                ClientBuilder::new(app_id, server_secret, DEFAULT_BASE_URL).known_rules(&rule_ids::ALL)
+                ClientBuilder::new(app_id, server_secret)
+            }
+
+            /// A handle to the same client (same connections, limits and settings) whose calls
+            /// are checked as `checks` says: the way around a check for one call, or a few.
+            pub fn #with_checks(&self, checks: Checks) -> Self {
+                Self {
+                    inner: self.inner.with_checks(checks),
+                }
             }
         }
     }
@@ -61,7 +128,7 @@ fn rule_ids_tokens(model: &Model) -> TokenStream {
     let count = TokenLiteral::usize_unsuffixed(model.rule_ids.len());
     quote! {
         /// The ids of the spec's rules (`x-zego-rules`, task preconditions and clock rules), as
-        /// [`Violation::rule`](super::runtime::Violation::rule) reports them and
+        /// `Violation::rule` reports them and
         /// [`ClientBuilder::allow`] takes them. A constant is checked by the compiler, a string
         /// when the client is built.
         pub mod rule_ids {
@@ -84,6 +151,7 @@ fn region_tokens(model: &Model) -> TokenStream {
     if regional.is_empty() {
         return TokenStream::new();
     }
+    let runtime = runtime_path();
     let variants: Vec<Ident> = regional
         .iter()
         .map(|server| ident(&server.region_variant))
@@ -113,10 +181,9 @@ fn region_tokens(model: &Model) -> TokenStream {
             }
         }
 
-        impl ClientBuilder {
-            /// Sends requests to `region`'s host instead of the default one.
-            pub fn region(self, region: Region) -> Self {
-                self.base_url(region.base_url())
+        impl #runtime::RegionalHost for Region {
+            fn base_url(self) -> &'static str {
+                Region::base_url(self)
             }
         }
     }

@@ -25,8 +25,9 @@ pub(super) fn type_items(model: &Model, range: Range<usize>) -> TokenStream {
 
 /// The `use` lines of `types.rs`, for the runtime items its types name.
 pub(super) fn types_imports(used: &UsedIdents) -> TokenStream {
-    let support = used.imports(quote!(super::runtime::support), &RUNTIME_SUPPORT);
-    let runtime = used.imports(quote!(super::runtime), &RUNTIME_TYPES_ITEMS);
+    let runtime_crate = runtime_path();
+    let support = used.imports(quote!(#runtime_crate::support), &RUNTIME_SUPPORT);
+    let runtime = used.imports(runtime_crate, &RUNTIME_TYPES_ITEMS);
     quote! {
         #support
         #runtime

@@ -2,7 +2,7 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::fmt;
-use super::error::CodeRetry;
+use zego_server_runtime::{CodeRetry, ReturnCode};
 
 /// A return code (`Code`) of the service, as the spec's `x-zego-return-codes` lists
 /// it: the service's own codes and the API gateway's. An open enum: a code this crate
@@ -377,6 +377,24 @@ impl ApiCode {
             Self::AppNotInProduction | Self::ServiceNotEnabled |
             Self::CloudRecordingNotEnabled | Self::RateLimited
         )
+    }
+}
+
+impl ReturnCode for ApiCode {
+    fn from_wire_value(value: i64) -> Self {
+        Self::from_wire_value(value)
+    }
+
+    fn wire_value(self) -> i64 {
+        Self::wire_value(self)
+    }
+
+    fn retry(self) -> CodeRetry {
+        Self::retry(self)
+    }
+
+    fn answered_before_acting(self) -> bool {
+        Self::answered_before_acting(self)
     }
 }
 

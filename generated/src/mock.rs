@@ -3,12 +3,25 @@
 
 #![cfg(feature = "mock")]
 
-use super::runtime::mock::{Checked, MockActions};
+pub use zego_server_runtime::mock::{Checked, DefaultMock, MockActions};
+use super::codes::ApiCode;
+use super::service::Api;
 use super::types::{
     DescribeRecordStatusRequest, DescribeTasksRequest, PauseRecordRequest,
     ResumeRecordRequest, StartRecordRequest, StopRecordRequest, TakeSnapshotRequest,
     UpdateLayoutRequest, UpdateWhiteboardRequest,
 };
+
+/// A local fake of this API's service for downstream tests: the runtime's mock
+/// server (it checks signatures, validates bodies, records requests and answers as
+/// programmed) with this API's actions.
+pub type MockServer = zego_server_runtime::mock::MockServer<Api>;
+
+/// How the mock answers a request.
+pub type MockResponse = zego_server_runtime::mock::MockResponse<ApiCode>;
+
+/// A request the mock received, with what it found and answered.
+pub type RecordedRequest = zego_server_runtime::mock::RecordedRequest<ApiCode>;
 
 /// The actions of this API, for the mock server (`MockServer::start_with`): each
 /// decodes and validates its request type and makes up the `Data` of a successful
@@ -16,7 +29,7 @@ use super::types::{
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Actions;
 
-impl MockActions for Actions {
+impl MockActions<ApiCode> for Actions {
     fn check(&self, action: &str, body: &[u8], sequence: u64) -> Option<Checked> {
         match action {
             "StartRecord" => {
@@ -109,9 +122,5 @@ impl MockActions for Actions {
             }
             _ => None,
         }
-    }
-
-    fn known_rules(&self) -> &'static [&'static str] {
-        &super::service::rule_ids::ALL
     }
 }
