@@ -67,11 +67,12 @@ pub fn copies(
             .map(|path| path.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
         let shown = format!("{shown_base}/{relative}");
-        if !relative.ends_with(".rs") {
+        let Some(header) = header_for(&relative, &shown, spec_name) else {
             return Err(error(format!(
-                "`{shown}` is not a Rust file; only `.rs` files can be copied into the crate"
+                "`{shown}` cannot be copied: only Rust (`.rs`), Markdown (`.md`) and license \
+                 (`LICENSE*`) files can, each headed in its own syntax"
             )));
-        }
+        };
         if emitted.iter().any(|generated| generated.path == relative) {
             return Err(error(format!(
                 "`{shown}` would replace the generated `{relative}`; rename the hand-written file"
@@ -81,16 +82,31 @@ pub fn copies(
             .map_err(|io| error(format!("cannot read `{shown}`: {io}")))?;
         copies.push(GeneratedFile {
             path: relative,
-            contents: format!(
-                "// {HEADER_MARKER}{COPY_MARKER}{shown} (for {spec_name}).\n\
-                 // Do not edit here: edit {shown} and run `cargo xtask codegen`.\n\n{text}"
-            ),
+            contents: format!("{header}{text}"),
         });
     }
     if copies.is_empty() {
         return Err(error(format!("`{shown_base}` holds no files")));
     }
     Ok(copies)
+}
+
+/// The header a copy of the file at `relative` starts with, in the file's own syntax; `None`
+/// for a kind of file that has no place for one.
+fn header_for(relative: &str, shown: &str, spec_name: &str) -> Option<String> {
+    let note = format!("{HEADER_MARKER}{COPY_MARKER}{shown} (for {spec_name}).");
+    let edit = format!("Do not edit here: edit {shown} and run `cargo xtask codegen`.");
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    if name.ends_with(".rs") {
+        Some(format!("// {note}\n// {edit}\n\n"))
+    } else if name.ends_with(".md") {
+        Some(format!("<!-- {note}\n     {edit} -->\n\n"))
+    } else if name.starts_with("LICENSE") {
+        // Plain text has no comments: the note is its first paragraph.
+        Some(format!("{note}\n{edit}\n\n"))
+    } else {
+        None
+    }
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -147,10 +163,22 @@ mod tests {
 
     #[test]
     fn each_file_is_copied_with_a_header_naming_its_source() {
-        let root = folder("ok", &[("examples/demo.rs", "fn main() {}\n")]);
+        let root = folder(
+            "ok",
+            &[
+                ("examples/demo.rs", "fn main() {}\n"),
+                ("README.md", "# Demo\n"),
+            ],
+        );
         let copied = copies(&root.join("spec.yaml"), "spec/api.yaml", "hw", &[]).expect("copies");
         let paths: Vec<&str> = copied.iter().map(|file| file.path.as_str()).collect();
-        assert_eq!(paths, ["examples/demo.rs", "src/lib.rs"]);
+        assert_eq!(paths, ["README.md", "examples/demo.rs", "src/lib.rs"]);
+        assert!(
+            copied[0].contents.starts_with("<!-- "),
+            "{}",
+            copied[0].contents
+        );
+        let copied = &copied[1..];
         assert!(copied.iter().all(is_copy));
         assert!(copied[1].contents.starts_with(&format!(
             "// {HEADER_MARKER}: a copy of spec/hw/src/lib.rs (for spec/api.yaml)."
@@ -161,7 +189,7 @@ mod tests {
 
     #[test]
     fn what_cannot_be_copied_is_a_located_error() {
-        let root = folder("bad", &[("README.md", "# no\n")]);
+        let root = folder("bad", &[("notes.txt", "no\n")]);
         let spec = root.join("spec.yaml");
         let error = copies(&spec, "api.yaml", "hw", &[]).expect_err("not Rust");
         assert!(
@@ -169,9 +197,7 @@ mod tests {
             "{error}"
         );
         assert!(
-            error
-                .to_string()
-                .contains("hw/README.md` is not a Rust file"),
+            error.to_string().contains("hw/notes.txt` cannot be copied"),
             "{error}"
         );
 

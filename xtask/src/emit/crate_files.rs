@@ -7,6 +7,11 @@ use crate::runtime_sources;
 /// The runtime crate's package name, which generated code and manifests name.
 pub const RUNTIME_CRATE: &str = "zego-server-runtime";
 
+/// What every published generated crate says of itself on crates.io besides its name.
+const PUBLISHED_CRATE_METADATA: &str = r#"keywords = ["zegocloud", "api-client", "openapi", "rtc"]
+categories = ["api-bindings", "web-programming::http-client", "asynchronous"]
+"#;
+
 /// The crates the generated code itself uses besides the runtime (its derives and JSON).
 const GENERATED_CODE_DEPENDENCIES: &str = r#"serde = { version = "1", features = ["derive"] }
 serde_json = "1"
@@ -21,6 +26,9 @@ pub struct Package<'a> {
     pub origin: &'a str,
     /// The runtime crate's folder, relative to the crate's.
     pub runtime_path: &'a str,
+    /// Whether the crate is meant for crates.io (with its documentation link, readme,
+    /// keywords and categories), or for this workspace only.
+    pub publish: bool,
     /// Tables of the crate's own, appended verbatim.
     pub own_tables: &'a str,
 }
@@ -39,6 +47,7 @@ pub fn fixture_clients_manifest() -> GeneratedFile {
             description: "The generated clients of the test suite's fixture specs, compiled.",
             origin: "tests/fixtures/specs",
             runtime_path: "../../runtime",
+            publish: false,
             // The runtime's doc examples name the real crate, `zego_cloudrecord`; they run there.
             own_tables: "\n[lib]\ndoctest = false\n\n[build-dependencies]\nxtask = { path = \"../../xtask\" }\n",
         }),
@@ -55,8 +64,16 @@ pub fn manifest(package: &Package<'_>) -> String {
         description,
         origin,
         runtime_path,
+        publish,
         own_tables,
     } = package;
+    let publishing = if *publish {
+        format!(
+            "documentation = \"https://docs.rs/{name}\"\nreadme = \"README.md\"\n{PUBLISHED_CRATE_METADATA}"
+        )
+    } else {
+        "publish = false\n".to_owned()
+    };
     let runtime_version = package_version(runtime_sources::MANIFEST).unwrap_or("0");
     let features = runtime_features(runtime_sources::MANIFEST);
     let default = features
@@ -81,8 +98,7 @@ description = {description:?}
 edition = "2021"
 rust-version = "1.85"
 license = "MIT OR Apache-2.0"
-publish = false
-
+{publishing}
 [features]
 # The runtime's features, forwarded to it.
 default = {default}

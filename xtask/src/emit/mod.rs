@@ -68,6 +68,7 @@ pub fn emit(model: &Model) -> Result<Vec<GeneratedFile>, EmitError> {
             description: &crate_description(model),
             origin: &model.spec_file,
             runtime_path: "../runtime",
+            publish: true,
             own_tables: "",
         }),
     }];
