@@ -38,17 +38,6 @@ pub fn fixture_files(folder: &str) -> Vec<PathBuf> {
     files
 }
 
-/// The spec-dependent files of a generation (the runtime copied into `src/runtime/` is the
-/// same for every spec and is pinned by the real spec's freshness test).
-pub fn spec_dependent(files: &[xtask::GeneratedFile]) -> String {
-    files
-        .iter()
-        .filter(|file| !file.path.starts_with("src/runtime/") && !xtask::handwritten::is_copy(file))
-        .map(|file| format!("==> {} <==\n{}", file.path, file.contents))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Fixed clocks, nonces and sample requests shared by the client tests.
 pub mod support {
     use zego_cloudrecord::{

@@ -63,6 +63,48 @@ pub fn bundle_action(
     )?)
 }
 
+/// Where the fixture specs are, relative to the workspace root: each one's output is written,
+/// compiled and pinned in `tests/fixture-clients/`.
+pub const FIXTURE_SPECS_DIR: &str = "tests/fixtures/specs";
+
+/// The files of `tests/fixture-clients/` (relative to it): its manifest, one module per
+/// fixture spec holding that spec's generated crate (`src/<fixture>.rs`, inline modules), and
+/// the `src/lib.rs` that lists them. What the generator emits for the fixtures is pinned
+/// there, once, as Rust that compiles.
+///
+/// # Errors
+/// When the fixture folder cannot be read or a fixture does not generate.
+pub fn fixture_clients_files(root: &Path) -> Result<Vec<GeneratedFile>, String> {
+    let dir = root.join(FIXTURE_SPECS_DIR);
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|error| format!("{FIXTURE_SPECS_DIR}: {error}"))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    specs.sort();
+    let mut files = vec![emit::fixture_clients_manifest()];
+    let mut modules = Vec::new();
+    for spec in specs {
+        let Some(stem) = spec.file_stem().and_then(|stem| stem.to_str()) else {
+            continue;
+        };
+        let display = format!("{FIXTURE_SPECS_DIR}/{stem}.yaml");
+        let generated = generate_from_file(&spec, &display)
+            .map_err(|error| format!("fixture {display} does not generate:\n{error}"))?;
+        files.push(GeneratedFile {
+            path: format!("src/{stem}.rs"),
+            contents: emit::fixture_module(&display, &generated),
+        });
+        modules.push(stem.to_owned());
+    }
+    files.push(GeneratedFile {
+        path: "src/lib.rs".to_owned(),
+        contents: emit::fixture_clients_lib(&modules),
+    });
+    Ok(files)
+}
+
 /// Appends the copies of the spec's hand-written sources (`x-zego-handwritten`), if any.
 fn add_handwritten(
     model: &model::Model,

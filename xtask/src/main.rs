@@ -122,7 +122,13 @@ fn codegen(check: bool, spec: &Path, out: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    let fixture_clients = [xtask::emit::fixture_clients_manifest()];
+    let fixture_clients = match xtask::fixture_clients_files(&root) {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let fixture_dir = root.join(xtask::emit::FIXTURE_CLIENTS_DIR);
     match write::sync(&fixture_dir, &fixture_clients, mode) {
         Ok(outcome) => {

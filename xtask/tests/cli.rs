@@ -31,16 +31,18 @@ fn second_checkout(name: &str) -> PathBuf {
     let root = std::env::temp_dir().join(format!("xtask-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let source = workspace();
-    for dir in ["spec", "handwritten", "generated", "runtime"] {
+    for dir in [
+        "spec",
+        "handwritten",
+        "generated",
+        "runtime",
+        "tests/fixtures/specs",
+        "tests/fixture-clients",
+    ] {
         copy_dir(&source.join(dir), &root.join(dir));
     }
     std::fs::create_dir_all(root.join("xtask")).expect("xtask dir");
-    std::fs::create_dir_all(root.join("tests/fixture-clients")).expect("fixture dir");
-    for file in [
-        "Cargo.toml",
-        "xtask/Cargo.toml",
-        "tests/fixture-clients/Cargo.toml",
-    ] {
+    for file in ["Cargo.toml", "xtask/Cargo.toml"] {
         std::fs::copy(source.join(file), root.join(file)).expect("copy manifest");
     }
     root

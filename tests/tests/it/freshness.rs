@@ -23,6 +23,22 @@ fn generated_crate_is_up_to_date() {
     }
 }
 
+/// The fixture specs' output is pinned once, as compiled Rust in `tests/fixture-clients/`
+/// (which the workspace builds and clippy lints): it must be what the generator writes now.
+#[test]
+fn fixture_clients_are_up_to_date() {
+    let root = tests::workspace_root();
+    let files = xtask::fixture_clients_files(&root).unwrap_or_else(|error| panic!("{error}"));
+    let out = root.join(xtask::emit::FIXTURE_CLIENTS_DIR);
+    match write::sync(&out, &files, Mode::Check) {
+        Ok(_) => {}
+        Err(WriteError::Stale { count, diff }) => panic!(
+            "tests/fixture-clients/ is out of date ({count} file(s)). Run `cargo xtask codegen` and commit the result.\n{diff}"
+        ),
+        Err(other) => panic!("{other}"),
+    }
+}
+
 #[test]
 fn generation_is_deterministic() {
     assert_eq!(generate_real(), generate_real());

@@ -48,8 +48,7 @@ pub fn fixture_clients_manifest() -> GeneratedFile {
             origin: "tests/fixtures/specs",
             runtime_path: "../../runtime",
             publish: false,
-            // The runtime's doc examples name the real crate, `zego_cloudrecord`; they run there.
-            own_tables: "\n[lib]\ndoctest = false\n\n[build-dependencies]\nxtask = { path = \"../../xtask\" }\n",
+            own_tables: "\n[lib]\ndoctest = false\n",
         }),
     }
 }

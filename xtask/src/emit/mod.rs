@@ -211,10 +211,10 @@ fn space_out_items(code: &str) -> String {
     out
 }
 
-/// The crate's generated modules as one Rust source with inline modules, for the test suite
-/// to compile the output for fixture specs (the runtime is a dependency there too).
-pub fn single_file(files: &[GeneratedFile]) -> String {
-    let mut out = String::new();
+/// A fixture spec's generated crate as one module file of `tests/fixture-clients/`: each of
+/// its source files as an inline module (the runtime is a dependency there too).
+pub fn fixture_module(spec_file: &str, files: &[GeneratedFile]) -> String {
+    let mut out = rust_header(spec_file);
     for file in files {
         let Some(module) = file
             .path
@@ -224,6 +224,22 @@ pub fn single_file(files: &[GeneratedFile]) -> String {
             continue;
         };
         out.push_str(&format!("pub mod {module} {{\n{}\n}}\n", file.contents));
+    }
+    out
+}
+
+/// `tests/fixture-clients/src/lib.rs`: one module per fixture spec.
+pub fn fixture_clients_lib(modules: &[String]) -> String {
+    let mut out = rust_header(FIXTURE_CLIENTS_DIR);
+    out.push_str(
+        "//! The generator's output for every fixture spec in `tests/fixtures/specs/`, one module\n\
+         //! each, written by `cargo xtask codegen` and compiled (and linted) with the workspace:\n\
+         //! what the generator emits for the fixtures is pinned here, as Rust that compiles.\n\
+         #![allow(\n    dead_code,\n    reason = \"fixture clients are compiled in full; tests use only part of each\"\n)]\n\n",
+    );
+    for module in modules {
+        // Printed as prettyplease prints it, module bodies unindented: not rustfmt's to redo.
+        out.push_str(&format!("#[rustfmt::skip]\npub mod {module};\n"));
     }
     out
 }
