@@ -30,13 +30,17 @@ fn main() {
     .unwrap_or_default();
     let mut names = RuntimeNames::default();
     for module in declared_modules(&lib_text) {
-        let file = sources.join(format!("{module}.rs"));
-        let source = std::fs::read_to_string(&file).unwrap_or_else(|error| {
-            panic!("runtime/src/lib.rs declares `mod {module};` but runtime/src/{module}.rs cannot be read: {error}")
-        });
-        let parsed = syn::parse_file(&source)
-            .unwrap_or_else(|error| panic!("runtime/src/{module}.rs does not parse: {error}"));
-        names.scan(parsed);
+        for file in module_files(&sources, module) {
+            let source = std::fs::read_to_string(&file).unwrap_or_else(|error| {
+                panic!(
+                    "runtime/src/lib.rs declares `mod {module};` but {} cannot be read: {error}",
+                    file.display()
+                )
+            });
+            let parsed = syn::parse_file(&source)
+                .unwrap_or_else(|error| panic!("{} does not parse: {error}", file.display()));
+            names.scan(parsed);
+        }
     }
     writeln!(
         table,
@@ -141,18 +145,50 @@ fn flatten(tokens: proc_macro2::TokenStream) -> Vec<proc_macro2::TokenTree> {
         .collect()
 }
 
-/// The names of `mod name;` declarations (any visibility), in order.
+/// The names of `mod name;` declarations (any visibility), in order; a module compiled for
+/// tests only (`#[cfg(test)]` on the line before) is not part of the runtime's API.
 fn declared_modules(lib: &str) -> Vec<&str> {
-    lib.lines()
-        .filter_map(|line| {
-            let line = line.trim();
-            let rest = line
-                .strip_prefix("pub ")
-                .or_else(|| line.strip_prefix("pub(crate) "))
-                .unwrap_or(line);
-            rest.strip_prefix("mod ")?.strip_suffix(';')
+    let mut modules = Vec::new();
+    let mut previous = "";
+    for line in lib.lines().map(str::trim) {
+        let rest = line
+            .strip_prefix("pub ")
+            .or_else(|| line.strip_prefix("pub(crate) "))
+            .unwrap_or(line);
+        if let Some(module) = rest
+            .strip_prefix("mod ")
+            .and_then(|rest| rest.strip_suffix(';'))
+        {
+            if previous != "#[cfg(test)]" {
+                modules.push(module);
+            }
+        }
+        if !line.is_empty() {
+            previous = line;
+        }
+    }
+    modules
+}
+
+/// The files of module `module`: `src/<module>.rs`, or every file of `src/<module>/` (a
+/// module split by concern), sorted.
+fn module_files(sources: &Path, module: &str) -> Vec<std::path::PathBuf> {
+    let single = sources.join(format!("{module}.rs"));
+    if single.exists() {
+        return vec![single];
+    }
+    let folder = sources.join(module);
+    println!("cargo:rerun-if-changed={}", folder.display());
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&folder)
+        .unwrap_or_else(|error| {
+            panic!("runtime/src/{module}.rs or runtime/src/{module}/ must exist: {error}")
         })
-        .collect()
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .collect();
+    files.sort();
+    files
 }
 
 fn path(path: &Path) -> String {

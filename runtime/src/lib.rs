@@ -23,6 +23,8 @@ pub mod mock;
 mod retry;
 mod sensitive;
 mod signing;
+#[cfg(test)]
+mod testing;
 mod validation;
 
 pub use api::*;

@@ -1,0 +1,125 @@
+//! What the client reads from generated code: each operation's descriptor, the response
+//! envelope, what a request says about itself, and what a call returns.
+
+use std::fmt;
+
+use crate::validation::Violation;
+
+/// One API action: how the client addresses it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// The spec's `operationId`.
+    pub name: &'static str,
+    /// The `Action` query parameter.
+    pub action: &'static str,
+    /// The URL path, relative to the base URL.
+    pub path: &'static str,
+    /// The documented call frequency limit (calls per second), which
+    /// [`ClientBuilder::rate_limit_per_action`] keeps the action under.
+    pub rate_limit: Option<u32>,
+}
+
+/// The common result envelope of ZEGOCLOUD responses (`Code`, `Message`, `RequestId`, `Data`).
+#[doc(hidden)]
+pub trait Envelope {
+    /// The payload of a successful response.
+    type Data;
+    /// The envelope's parts, moved out without copying.
+    fn into_parts(self) -> EnvelopeParts<Self::Data>;
+}
+
+/// The parts of a response envelope.
+#[doc(hidden)]
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnvelopeParts<T> {
+    /// `Code`: 0 on success.
+    pub code: Option<i64>,
+    /// `Message`.
+    pub message: Option<String>,
+    /// `RequestId`.
+    pub request_id: Option<String>,
+    /// `Data`.
+    pub data: Option<T>,
+}
+
+/// What the client reads from a request besides its body. Requests say here whether a call
+/// can be retried safely, through an idempotency key (`x-zego-idempotency-key` in the spec;
+/// the default means "no key": never retried), and which room it is about, for tracing
+/// (`x-zego-room-id`).
+#[doc(hidden)]
+pub trait RequestInfo {
+    /// Whether the request type has an idempotency key field; without one the client does
+    /// not copy the request to set a key it would throw away.
+    const TAKES_IDEMPOTENCY_KEY: bool = false;
+
+    /// The key, when the request has one set.
+    fn idempotency_key(&self) -> Option<&str> {
+        None
+    }
+
+    /// Sets the key; returns `false` when the request has no such field.
+    fn set_idempotency_key(&mut self, key: String) -> bool {
+        let _ = key;
+        false
+    }
+
+    /// The room the request is about, recorded on the call's tracing span.
+    fn room_id(&self) -> Option<&str> {
+        None
+    }
+
+    /// The recording task the request is about, recorded on the call's tracing span.
+    fn task_id(&self) -> Option<&str> {
+        None
+    }
+
+    /// Whether the action only reads (`x-zego-safe-to-retry`), so a retry policy may repeat it
+    /// without an idempotency key.
+    fn safe_to_retry(&self) -> bool {
+        false
+    }
+
+    /// Appends what the spec's checks against the current time (`x-zego-clock-rules`) find;
+    /// `service_now_ms` is the earliest time the service's clock may show (the client's
+    /// clock less the skew the service allows), in Unix milliseconds.
+    fn clock_findings(&self, service_now_ms: i64, out: &mut Vec<Violation>) {
+        let _ = (service_now_ms, out);
+    }
+}
+
+/// A successful call's result.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ApiResponse<T> {
+    /// The response's `Data`.
+    pub data: T,
+    /// The response's `RequestId`, for ZEGOCLOUD support.
+    pub request_id: Option<String>,
+    /// What the checks before sending found but did not refuse: advisory findings (a
+    /// setting that takes no effect, or is not supported), and with [`Checks::Warn`] every
+    /// finding. Each was also logged as a `tracing` warning.
+    pub warnings: Vec<Violation>,
+}
+
+/// A signed request as it would be sent, for inspection; credentials in the body are redacted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DryRun {
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The full URL with the signed query.
+    pub url: String,
+    /// The JSON body, with every credential replaced by `[redacted]`.
+    pub redacted_body: String,
+    /// What the checks found but did not refuse, as [`ApiResponse::warnings`].
+    pub warnings: Vec<Violation>,
+}
+
+impl fmt::Display for DryRun {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} {}", self.method, self.url)?;
+        writeln!(f, "Content-Type: application/json")?;
+        writeln!(f)?;
+        f.write_str(&self.redacted_body)
+    }
+}
