@@ -570,3 +570,58 @@ fn percent_decode(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_split_and_percent_decoded() {
+        let query = parse_query("Action=Start%20Record&AppId=7&Note=a+b&Broken=%zz&Empty=");
+        assert_eq!(query["Action"], "Start Record");
+        assert_eq!(query["Note"], "a b");
+        assert_eq!(query["Broken"], "%zz", "a stray % is kept as it is");
+        assert_eq!(query["Empty"], "");
+    }
+
+    fn signed_query(app_id: u32, secret: &str) -> BTreeMap<String, String> {
+        let secret = SensitiveString::from(secret);
+        let timestamp = 1_700_000_000;
+        let nonce = "0102030405060708";
+        [
+            ("AppId", app_id.to_string()),
+            ("Timestamp", timestamp.to_string()),
+            ("SignatureNonce", nonce.to_owned()),
+            ("SignatureVersion", SIGNATURE_VERSION.to_owned()),
+            ("Signature", signature(app_id, nonce, &secret, timestamp)),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect()
+    }
+
+    #[test]
+    fn a_correct_signature_passes_and_every_fault_gets_the_gateways_code() {
+        let secret = SensitiveString::from("mock-secret");
+        assert_eq!(
+            signature_problem(&signed_query(7, "mock-secret"), 7, &secret),
+            None
+        );
+        let wrong_key = signature_problem(&signed_query(7, "other"), 7, &secret);
+        assert_eq!(wrong_key.map(|(code, _)| code), Some(SIGNATURE_WRONG));
+        let other_app = signature_problem(&signed_query(8, "mock-secret"), 7, &secret);
+        assert_eq!(other_app.map(|(code, _)| code), Some(SIGNATURE_WRONG));
+        for (missing, code) in [
+            ("AppId", APP_ID_MALFORMED),
+            ("Timestamp", TIMESTAMP_MALFORMED),
+            ("SignatureNonce", SIGNATURE_NONCE_MISSING),
+            ("SignatureVersion", SIGNATURE_VERSION_UNSUPPORTED),
+            ("Signature", SIGNATURE_MISSING),
+        ] {
+            let mut query = signed_query(7, "mock-secret");
+            query.remove(missing);
+            let found = signature_problem(&query, 7, &secret).map(|(code, _)| code);
+            assert_eq!(found, Some(code), "without {missing}");
+        }
+    }
+}

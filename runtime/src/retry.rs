@@ -147,3 +147,60 @@ pub(super) fn random_key() -> Result<String, SigningError> {
     let key: [u8; 32] = hex_bytes(&os_random::<16>()?);
     Ok(ascii(&key).to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_full_jitter_under_a_doubling_capped_ceiling() {
+        let policy = RetryPolicy::default()
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_millis(300));
+        assert_eq!(
+            policy.backoff(1, u64::MAX),
+            Duration::from_nanos(u64::MAX % 100_000_001)
+        );
+        assert!(policy.backoff(1, 7) <= Duration::from_millis(100));
+        assert!(policy.backoff(2, u64::MAX - 1) <= Duration::from_millis(200));
+        assert!(
+            policy.backoff(30, u64::MAX - 1) <= Duration::from_millis(300),
+            "capped"
+        );
+        assert_eq!(policy.backoff(2, 0), Duration::ZERO);
+    }
+
+    #[test]
+    fn attempts_count_the_first_and_never_fall_below_one() {
+        assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
+        assert_eq!(RetryPolicy::default().attempts(), 3);
+    }
+
+    #[test]
+    fn the_limiter_spaces_reservations_by_its_interval() {
+        let limiter = RateLimiter::per_second(4);
+        assert_eq!(limiter.interval(), Duration::from_millis(250));
+        let now = Instant::now();
+        let first = limiter.reserve(now);
+        let second = limiter.reserve(now);
+        let third = limiter.reserve(now);
+        assert_eq!(second - first, Duration::from_millis(250));
+        assert_eq!(third - second, Duration::from_millis(250));
+        assert_eq!(
+            RateLimiter::per_second(0).interval(),
+            Duration::from_secs(1)
+        );
+    }
+
+    #[test]
+    fn random_keys_are_32_lowercase_hex_characters() {
+        let key = random_key().expect("OS randomness");
+        assert_eq!(key.len(), 32);
+        assert!(
+            key.bytes()
+                .all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f')),
+            "{key}"
+        );
+        assert_ne!(key, random_key().expect("OS randomness"));
+    }
+}
