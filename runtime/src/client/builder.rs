@@ -131,7 +131,7 @@ impl<A: ServerApi> ClientBuilder<A> {
 
     /// Where timestamps come from, for signing and for the checks against the current time;
     /// default the system clock. Takes any [`Clock`], an `Arc<dyn Clock>` or a shared
-    /// [`ManualClock`](super::signing::ManualClock) included.
+    /// [`ManualClock`](crate::ManualClock) included.
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
@@ -180,7 +180,7 @@ impl<A: ServerApi> ClientBuilder<A> {
         self
     }
 
-    /// Expects the findings of the rule `rule_id` (as in [`Violation::rule`]; the generated
+    /// Expects the findings of the rule `rule_id` (as in [`Violation::rule`](crate::Violation::rule); the generated
     /// `rule_ids` module has a constant for each of the spec's rules, e.g.
     /// `rule_ids::MAX_RECORD_TIME_BEYOND_24_HOURS` for an account whose limit ZEGOCLOUD
     /// raised): they are neither refused nor reported. Call once per rule. An id that names

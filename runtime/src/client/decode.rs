@@ -9,7 +9,7 @@ use crate::error::{body_snippet, Error};
 use crate::json_path::json_error_path;
 
 /// Decodes a response body of the common envelope: the `Data` of a success (`Code` 0), or the
-/// error the body stands for. [`Client`] uses it for every response; it is public for code
+/// error the body stands for. [`Client`](crate::Client) uses it for every response; it is public for code
 /// that receives such bodies another way.
 ///
 /// # Errors

@@ -15,7 +15,7 @@ pub struct Operation {
     /// The URL path, relative to the base URL.
     pub path: &'static str,
     /// The documented call frequency limit (calls per second), which
-    /// [`ClientBuilder::rate_limit_per_action`] keeps the action under.
+    /// [`ClientBuilder::rate_limit_per_action`](crate::ClientBuilder::rate_limit_per_action) keeps the action under.
     pub rate_limit: Option<u32>,
 }
 
@@ -96,7 +96,7 @@ pub struct ApiResponse<T> {
     /// The response's `RequestId`, for ZEGOCLOUD support.
     pub request_id: Option<String>,
     /// What the checks before sending found but did not refuse: advisory findings (a
-    /// setting that takes no effect, or is not supported), and with [`Checks::Warn`] every
+    /// setting that takes no effect, or is not supported), and with [`Checks::Warn`](crate::Checks::Warn) every
     /// finding. Each was also logged as a `tracing` warning.
     pub warnings: Vec<Violation>,
 }
