@@ -3,7 +3,6 @@
 //! the runtime's mock types named for it).
 
 use super::*;
-use crate::model::Grade;
 
 /// Runtime items `operations.rs` may use.
 pub(super) const RUNTIME_OPERATION_ITEMS: [&str; 6] = [
@@ -319,10 +318,7 @@ fn clock_findings_tokens(model: &Model, operation: &Operation) -> Option<TokenSt
         let max_age = TokenLiteral::i64_unsuffixed(rule.max_age_ms);
         let at = path_tokens(&rule.field);
         let description = rule.description.trim();
-        let violation = match rule.grade {
-            Grade::Rejected => quote!(Violation::new),
-            Grade::Advisory => quote!(Violation::advisory),
-        };
+        let violation = violation_constructor(rule.grade);
         let compare = |value: TokenStream| {
             quote! {
                 if #value < earliest {

@@ -2,6 +2,15 @@
 //! over a struct's (possibly optional, possibly nested) fields.
 
 use super::*;
+use crate::model::Grade;
+
+/// The constructor of a finding of `grade`: the service refuses it, or it is advice.
+pub(super) fn violation_constructor(grade: Grade) -> TokenStream {
+    match grade {
+        Grade::Rejected => quote!(Violation::new),
+        Grade::Advisory => quote!(Violation::advisory),
+    }
+}
 
 /// How a rule reads a path: the value is always there (`Direct`), or may be missing (`Maybe`).
 pub(super) enum Access {

@@ -2,7 +2,7 @@
 //! (constraints and rules), redaction and the response envelope.
 
 use super::*;
-use crate::model::{Grade, TypeId};
+use crate::model::TypeId;
 
 pub(super) struct StructEmitter<'a> {
     pub(super) model: &'a Model,
@@ -430,6 +430,7 @@ impl StructEmitter<'_> {
                 });
         let rules = self.definition.rules.iter().map(|rule| {
             let id = &rule.id;
+            let violation = violation_constructor(rule.grade);
             let when: Vec<TokenStream> = rule
                 .when
                 .iter()
@@ -444,12 +445,13 @@ impl StructEmitter<'_> {
                     bound,
                 } = a
                 {
-                    let check = each_item_tokens(self.model, array, item_field, bound, |at| {
-                        match rule.grade {
-                            Grade::Rejected => quote!(Violation::new(#at, #id, #message)),
-                            Grade::Advisory => quote!(Violation::advisory(#at, #id, #message)),
-                        }
-                    });
+                    let check = each_item_tokens(
+                        self.model,
+                        array,
+                        item_field,
+                        bound,
+                        |at| quote!(#violation(#at, #id, #message)),
+                    );
                     // With several assertions the rule's conditions already wrap them all.
                     return if when.is_empty() || !single {
                         check
@@ -471,13 +473,10 @@ impl StructEmitter<'_> {
                     vec![broken]
                 };
                 let message = self.rule_message(rule);
-                let violation = match rule.grade {
-                    Grade::Rejected => quote!(Violation::new(#at, #id, #message)),
-                    Grade::Advisory => quote!(Violation::advisory(#at, #id, #message)),
-                };
+                let finding = quote!(#violation(#at, #id, #message));
                 quote! {
                     if #(#guard)&&* {
-                        out.push(#violation);
+                        out.push(#finding);
                     }
                 }
             });

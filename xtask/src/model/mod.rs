@@ -7,7 +7,7 @@
 //! error at its JSON pointer, never a guess.
 
 //! The IR types are in [`ir`]; the builder is split by concern: [`schemas`] lowers schemas,
-//! [`rules`] resolves cross-field rules, [`operations`] reads operations and envelopes,
+//! [`rules`] resolves cross-field rules, [`operations`] reads operations,
 //! [`service`] reads the hosts and return codes, and [`usage`] marks where each type is used.
 
 use std::collections::BTreeMap;

@@ -1,5 +1,5 @@
 //! Schema lowering: component and inline schemas become structs and enums, with their
-//! fields, types, constraints, defaults and notes. Anything this generator does not support is
+//! fields, types, constraints, defaults, notes and the response envelope. Anything this generator does not support is
 //! an error at its JSON pointer.
 
 use super::*;
@@ -133,6 +133,110 @@ impl Builder<'_> {
             usage: Usage::default(),
             deprecated_constructor,
         }
+    }
+
+    /// `x-zego-envelope` on a response schema: which of its fields carry the common result
+    /// envelope (Code, Message, RequestId, and Data for actions that return data).
+    fn envelope(
+        &mut self,
+        extensions: &indexmap::IndexMap<String, Value>,
+        fields: &[Field],
+        pointer: &str,
+    ) -> Option<Envelope> {
+        let raw = extensions.get("x-zego-envelope")?;
+        let envelope_pointer = pointer_join(pointer, "x-zego-envelope");
+        let raw = match RawEnvelope::deserialize(raw) {
+            Ok(raw) => raw,
+            Err(error) => {
+                self.reporter.at_pointer(
+                    &envelope_pointer,
+                    format!("malformed `x-zego-envelope`: {error}"),
+                );
+                return None;
+            }
+        };
+        let mut find = |role: &str, wire: &str, expected: fn(&FieldType) -> bool, kind: &str| {
+            let found = fields.iter().position(|f| f.wire_name == wire);
+            match found {
+                Some(index) if expected(&fields[index].ty) => Some(index),
+                Some(_) => {
+                    self.reporter.at_pointer(
+                        &pointer_join(&envelope_pointer, role),
+                        format!("envelope field `{wire}` must be {kind}"),
+                    );
+                    None
+                }
+                None => {
+                    self.reporter.at_pointer(
+                        &pointer_join(&envelope_pointer, role),
+                        format!("envelope field `{wire}` is not a property of this schema"),
+                    );
+                    None
+                }
+            }
+        };
+        let code = find(
+            "code",
+            &raw.code,
+            |t| matches!(t, FieldType::Integer(_)),
+            "an integer",
+        );
+        let message = find(
+            "message",
+            &raw.message,
+            |t| matches!(t, FieldType::String),
+            "a string",
+        );
+        let request_id = find(
+            "request_id",
+            &raw.request_id,
+            |t| matches!(t, FieldType::String),
+            "a string",
+        );
+        // Actions that answer with nothing but the envelope name no `data`.
+        let data = match &raw.data {
+            Some(wire) => Some(find(
+                "data",
+                wire,
+                |t| matches!(t, FieldType::Named(_)),
+                "an object",
+            )?),
+            None => None,
+        };
+        let (code, message, request_id) = (code?, message?, request_id?);
+        let data = match data {
+            Some(index) => match fields[index].ty {
+                FieldType::Named(data_type) => Some((FieldId(index), data_type)),
+                _ => return None,
+            },
+            None => None,
+        };
+        let roles = [
+            ("code", Some(code)),
+            ("message", Some(message)),
+            ("request_id", Some(request_id)),
+            ("data", data.map(|(field, _)| field.0)),
+        ];
+        for (role, index) in roles
+            .into_iter()
+            .filter_map(|(role, index)| Some((role, index?)))
+        {
+            if fields[index].required {
+                self.reporter.at_pointer(
+                    &pointer_join(&envelope_pointer, role),
+                    format!(
+                        "envelope field `{}` must be optional: error answers may leave it out",
+                        fields[index].wire_name
+                    ),
+                );
+            }
+        }
+        Some(Envelope {
+            code: FieldId(code),
+            message: FieldId(message),
+            request_id: FieldId(request_id),
+            data,
+        })
     }
 
     /// `x-zego-deprecated-constructor`: a non-empty note saying what to use instead.
@@ -692,4 +796,14 @@ fn is_password(schema: &Schema) -> bool {
             ..
         }))
     )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawEnvelope {
+    code: String,
+    message: String,
+    request_id: String,
+    #[serde(default)]
+    data: Option<String>,
 }
