@@ -2,8 +2,13 @@
 //! `ApiCode`, with each code's meaning and retry advice, and as the runtime reads them
 //! (its `ReturnCode` trait).
 
-use super::*;
-use crate::model::{CodeRetry, ReturnCode};
+use proc_macro2::{Ident, Literal as TokenLiteral, TokenStream};
+use quote::quote;
+
+use crate::model::{CodeRetry, Model, ReturnCode};
+
+use super::docs::doc_attrs;
+use super::{ident, runtime_path};
 
 pub(super) fn codes_rs(model: &Model) -> TokenStream {
     let codes = &model.return_codes;

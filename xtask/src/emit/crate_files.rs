@@ -1,8 +1,10 @@
 //! The crate around the code: its manifest, which depends on the runtime crate and forwards
 //! every feature the runtime's manifest lists to it.
 
-use super::*;
+use crate::model::Model;
 use crate::runtime_sources;
+
+use super::{GeneratedFile, HEADER_MARKER};
 
 /// The runtime crate's package name, which generated code and manifests name.
 pub const RUNTIME_CRATE: &str = "zego-server-runtime";

@@ -1,6 +1,9 @@
 //! Doc text: spec descriptions turned into rustdoc lines, constraint summaries, escaping.
 
-use super::*;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::Constraints;
 
 pub(super) fn constraint_text(constraints: &Constraints) -> Vec<String> {
     let mut facts = Vec::new();
@@ -33,7 +36,7 @@ pub(super) fn text_lines(text: Option<&str>) -> Vec<String> {
 
 /// Quirk: spec prose writes ranges as `[1,30]`, which rustdoc would take for intra-doc links.
 /// Brackets are escaped unless they form a Markdown link (`[text](url)`).
-pub(super) fn escape_brackets(line: &str) -> String {
+fn escape_brackets(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 4);
     let mut link_closes = Vec::new();
     for (index, c) in line.char_indices() {

@@ -1,7 +1,14 @@
 //! Open enums: a variant per documented value plus `Unknown`, so values the service adds
 //! later still decode.
 
-use super::*;
+use proc_macro2::{Ident, Literal as TokenLiteral, TokenStream};
+use quote::quote;
+
+use crate::model::{EnumDef, EnumRepr, TypeDef};
+
+use super::docs::{doc_attrs, doc_line, text_lines};
+use super::ident;
+use super::types::{literal_text, literal_tokens};
 
 pub(super) fn enum_tokens(def: &TypeDef, definition: &EnumDef) -> TokenStream {
     let name = ident(&def.name);

@@ -5,13 +5,10 @@
 //! spec lives in the runtime crate, which the generated crate depends on. Every file starts
 //! with a header naming the spec and the command that wrote it.
 
-use proc_macro2::{Ident, Literal as TokenLiteral, Span, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
 
-use crate::model::{
-    Assertion, Condition, Constraints, EnumDef, EnumRepr, Field, FieldPath, FieldType, IntFormat,
-    Literal, Model, Operation, StructDef, TypeDef, TypeKind,
-};
+use crate::model::Model;
 
 mod codes;
 mod crate_files;
@@ -28,13 +25,9 @@ use crate_files::crate_description;
 pub use crate_files::{
     fixture_clients_manifest, manifest, Package, FIXTURE_CLIENTS_DIR, RUNTIME_CRATE,
 };
-use docs::*;
-use enums::*;
-use operations::*;
-use rules::*;
+use operations::{mock_rs, operations_rs};
 use service::service_rs;
-use structs::*;
-use types::*;
+use types::{halfway, type_items, types_imports};
 
 /// The first line of every file the generator writes; the writer only ever replaces or
 /// removes files that start with it.

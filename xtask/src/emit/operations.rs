@@ -2,10 +2,19 @@
 //! reads from each request) and `src/mock.rs` (the mock server for this API: its dispatch and
 //! the runtime's mock types named for it).
 
-use super::*;
-
 /// Runtime items `operations.rs` may use.
-pub(super) const RUNTIME_OPERATION_ITEMS: [&str; 6] = [
+use proc_macro2::{Ident, Literal as TokenLiteral, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::{FieldType, Model, Operation, StructDef, TypeKind};
+
+use super::crate_files::RUNTIME_CRATE;
+use super::docs::doc_attrs;
+use super::rules::{path_tokens, scalar_value, violation_constructor, Access};
+use super::types::option_tokens;
+use super::{ident, runtime_path, UsedIdents};
+
+const RUNTIME_OPERATION_ITEMS: [&str; 6] = [
     "ApiResponse",
     "DryRun",
     "FieldPath",
@@ -114,7 +123,7 @@ pub(super) fn operations_rs(model: &Model) -> TokenStream {
 }
 
 /// Every generated type's name, for imports.
-pub(super) fn type_names(model: &Model) -> Vec<&str> {
+fn type_names(model: &Model) -> Vec<&str> {
     model.types.iter().map(|def| def.name.as_str()).collect()
 }
 
@@ -173,7 +182,7 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
 
 /// The mock's dispatch for one operation: its request type and made-up response `Data`
 /// (string fields `mock` + 12 digits, so they look like the service's fixed-length ids).
-pub(super) fn mock_arm(model: &Model, operation: &Operation) -> (TokenStream, bool) {
+fn mock_arm(model: &Model, operation: &Operation) -> (TokenStream, bool) {
     let action = &operation.action;
     let request = ident(&model.types[operation.request].name);
     let data_fields = match &model.types[operation.response].kind {
@@ -222,7 +231,7 @@ pub(super) fn mock_arm(model: &Model, operation: &Operation) -> (TokenStream, bo
 
 /// What the client reads from a request besides its body: the idempotency key that makes
 /// retries safe (requests without one are never retried) and the room for tracing.
-pub(super) fn request_info_impl(model: &Model, operation: &Operation) -> TokenStream {
+fn request_info_impl(model: &Model, operation: &Operation) -> TokenStream {
     let request = ident(&model.types[operation.request].name);
     let key = operation.idempotency_key.as_ref().map(|key| {
         let fields: Vec<Ident> = key
@@ -350,7 +359,7 @@ fn clock_findings_tokens(model: &Model, operation: &Operation) -> Option<TokenSt
     })
 }
 
-pub(super) fn operation_tokens(model: &Model, operation: &Operation) -> TokenStream {
+fn operation_tokens(model: &Model, operation: &Operation) -> TokenStream {
     let const_name = ident(&operation.const_name);
     let method = format_ident!("{}", operation.method);
     let name = &operation.operation_id;

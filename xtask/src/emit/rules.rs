@@ -1,8 +1,16 @@
 //! The rule compiler: turns `x-zego-rules` conditions and assertions into Rust expressions
 //! over a struct's (possibly optional, possibly nested) fields.
 
-use super::*;
-use crate::model::Grade;
+use proc_macro2::{Ident, Literal as TokenLiteral, TokenStream};
+use quote::quote;
+
+use crate::model::{
+    Assertion, Condition, EnumDef, EnumRepr, Field, FieldPath, FieldType, Grade, IntFormat,
+    Literal, Model, TypeKind,
+};
+
+use super::ident;
+use super::types::literal_tokens;
 
 /// The constructor of a finding of `grade`: the service refuses it, or it is advice.
 pub(super) fn violation_constructor(grade: Grade) -> TokenStream {
@@ -43,7 +51,7 @@ pub(super) fn step(access: Access, name: &Ident, required: bool) -> Access {
 }
 
 /// The access to the struct that holds the last field of `path` (all but the last step).
-pub(super) fn parent_access(model: &Model, path: &FieldPath, root: &TokenStream) -> Access {
+fn parent_access(model: &Model, path: &FieldPath, root: &TokenStream) -> Access {
     let fields = path_fields(model, path);
     let parents = path.steps.len().saturating_sub(1);
     path.steps
@@ -56,7 +64,7 @@ pub(super) fn parent_access(model: &Model, path: &FieldPath, root: &TokenStream)
 }
 
 /// The access to the last field of `path` itself.
-pub(super) fn field_access(model: &Model, path: &FieldPath, root: &TokenStream) -> Access {
+fn field_access(model: &Model, path: &FieldPath, root: &TokenStream) -> Access {
     let Some((last, field)) = path
         .steps
         .last()
@@ -118,7 +126,7 @@ pub(super) fn scalar_value(model: &Model, path: &FieldPath, root: &TokenStream) 
 }
 
 /// How a scalar field turns into the value rules compare.
-pub(super) enum Leaf {
+enum Leaf {
     /// `i32`/`u32`, widened to `i64`.
     NarrowInt,
     /// `i64` or `bool`, used as is.
@@ -179,7 +187,7 @@ impl Leaf {
 }
 
 /// `Enum::Variant` for a literal of an enum-typed field, `None` for other fields.
-pub(super) fn variant_path(
+fn variant_path(
     model: &Model,
     ty: &FieldType,
     literal: &Literal,
@@ -198,7 +206,7 @@ pub(super) fn variant_path(
 
 /// True when the value of the field typed `ty` is one of `values` (or, with `negate`, when
 /// it is not). Enums are matched against their variants, other values compared as literals.
-pub(super) fn compare_tokens(
+fn compare_tokens(
     model: &Model,
     ty: &FieldType,
     value: Access,
@@ -238,7 +246,7 @@ pub(super) fn compare_tokens(
 }
 
 /// `body(left, right)` when both values are there; false when either is missing.
-pub(super) fn when_both(
+fn when_both(
     left: Access,
     right: Access,
     body: impl Fn(TokenStream, TokenStream) -> TokenStream,
@@ -406,7 +414,7 @@ pub(super) fn assertion_tokens<'a>(
 }
 
 /// True when the last field of `path` is missing (or an empty array) while its parent exists.
-pub(super) fn missing_tokens(model: &Model, path: &FieldPath) -> TokenStream {
+fn missing_tokens(model: &Model, path: &FieldPath) -> TokenStream {
     missing_at(model, path, &quote!(self))
 }
 

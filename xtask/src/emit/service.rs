@@ -2,8 +2,14 @@
 //! host, rule ids, client type), the crate's `Client` over the runtime's, its `Error` and
 //! `ClientBuilder`, where the service is (the spec's `servers`), and the rule ids.
 
-use super::*;
+use proc_macro2::{Ident, Literal as TokenLiteral, TokenStream};
+use quote::quote;
+
+use crate::model::Model;
 use crate::runtime_sources::GENERATED_CLIENT_METHODS;
+
+use super::docs::doc_attrs;
+use super::{ident, runtime_path};
 
 pub(super) fn service_rs(model: &Model) -> TokenStream {
     let default_url = model

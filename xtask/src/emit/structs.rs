@@ -1,8 +1,22 @@
 //! One struct per object schema: fields, constructor and setters, defaults, `validate()`
 //! (constraints and rules), redaction and the response envelope.
 
-use super::*;
-use crate::model::TypeId;
+use proc_macro2::{Ident, Literal as TokenLiteral, TokenStream};
+use quote::quote;
+
+use crate::model::{
+    Assertion, Condition, Constraints, EnumRepr, Field, FieldType, IntFormat, Literal, Model,
+    StructDef, TypeDef, TypeId, TypeKind,
+};
+
+use super::docs::{constraint_text, doc_attrs, text_lines};
+use super::enums::allowed_text;
+use super::ident;
+use super::rules::{
+    assertion_tokens, condition_tokens, each_item_tokens, parent_path_tokens, path_fields,
+    path_tokens, scalar_value, violation_constructor, Access,
+};
+use super::types::{int_type, literal_text, option_tokens, rust_type};
 
 pub(super) struct StructEmitter<'a> {
     pub(super) model: &'a Model,
@@ -583,7 +597,7 @@ impl StructEmitter<'_> {
     }
 }
 
-pub(super) enum DefaultAccess {
+enum DefaultAccess {
     Copy,
     Str,
     Clone,
@@ -591,7 +605,7 @@ pub(super) enum DefaultAccess {
 
 /// Checks on `value` (a reference to a value of type `ty`) at path `at`; `None` when the type
 /// has nothing to check.
-pub(super) fn value_checks(
+fn value_checks(
     model: &Model,
     ty: &FieldType,
     constraints: &Constraints,

@@ -1,9 +1,15 @@
 //! `src/types.rs`: one struct or enum per schema, and the Rust type of each field.
 
-use super::*;
 use std::ops::Range;
 
-use crate::model::TypeId;
+use proc_macro2::{Literal as TokenLiteral, TokenStream};
+use quote::quote;
+
+use crate::model::{Field, FieldType, IntFormat, Literal, Model, TypeDef, TypeId, TypeKind};
+
+use super::enums::enum_tokens;
+use super::structs::StructEmitter;
+use super::{ident, runtime_path, UsedIdents};
 
 /// The items of `types.rs` for the types in `range`: one struct or enum per schema.
 pub(super) fn type_items(model: &Model, range: Range<usize>) -> TokenStream {
@@ -53,7 +59,7 @@ pub(super) fn halfway(model: &Model) -> usize {
 }
 
 /// Runtime items `types.rs` may use, imported when it does.
-pub(super) const RUNTIME_TYPES_ITEMS: [&str; 8] = [
+const RUNTIME_TYPES_ITEMS: [&str; 8] = [
     "Envelope",
     "EnvelopeParts",
     "FieldPath",
@@ -65,7 +71,7 @@ pub(super) const RUNTIME_TYPES_ITEMS: [&str; 8] = [
 ];
 
 /// The validation helpers of `runtime::support`.
-pub(super) const RUNTIME_SUPPORT: [&str; 4] =
+const RUNTIME_SUPPORT: [&str; 4] =
     ["check_items", "check_known", "check_length", "check_range"];
 
 pub(super) fn rust_type(field: &Field, model: &Model) -> TokenStream {

@@ -13,10 +13,8 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    IntegerType, ObjectType, ReferenceOr, Schema, SchemaKind, StringType, Type,
-    VariantOrUnknownOrEmpty,
+    ReferenceOr, Schema, SchemaKind, Type,
 };
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diagnostics::{pointer_join, Diagnostics, Reporter};

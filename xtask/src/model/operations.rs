@@ -2,7 +2,18 @@
 //! signing parameters and the operation extensions. (The response envelope, `x-zego-envelope`,
 //! is read with the schemas, in `schemas.rs`.)
 
-use super::*;
+use std::collections::BTreeMap;
+
+use openapiv3::{ReferenceOr, SchemaKind, Type};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::diagnostics::pointer_join;
+
+use super::ir::{
+    ClockRule, FieldPath, FieldType, Operation, Precondition, TypeId, TypeKind, COMMON_PARAMETERS,
+};
+use super::Builder;
 
 impl Builder<'_> {
     pub(super) fn operations(&mut self) -> Vec<Operation> {
@@ -111,7 +122,7 @@ impl Builder<'_> {
     /// `/?Action=StopRecord`) would validate, but an HTTP client sends `#…` as a fragment that
     /// never reaches the server and `?…` as a second query: the generated client would call
     /// the wrong thing. Path templates would be sent literally. Both are refused here.
-    pub(super) fn check_path(&mut self, path: &str, pointer: &str) {
+    fn check_path(&mut self, path: &str, pointer: &str) {
         if path.contains(['#', '?']) {
             self.reporter.at_pointer(
                 pointer,
@@ -341,7 +352,7 @@ impl Builder<'_> {
 
     /// Resolves `x-zego-room-id`: a string field (not a credential).
     /// Resolves `x-zego-room-id` or `x-zego-task-id`: a string field that is no credential.
-    pub(super) fn text_field_path(
+    fn text_field_path(
         &mut self,
         request: TypeId,
         path: &Value,
@@ -406,7 +417,7 @@ impl Builder<'_> {
     /// Checks that the operation declares exactly the common signing parameters (which the
     /// client fills in) and returns its `Action` value. Parameters declared on the path item
     /// count too, unless the operation declares one with the same name and location.
-    pub(super) fn common_parameters(
+    fn common_parameters(
         &mut self,
         operation: &openapiv3::Operation,
         shared_parameters: &[(&ReferenceOr<openapiv3::Parameter>, String)],
@@ -494,7 +505,7 @@ impl Builder<'_> {
         action
     }
 
-    pub(super) fn action_value(
+    fn action_value(
         &mut self,
         data: &openapiv3::ParameterData,
         pointer: &str,
@@ -519,7 +530,7 @@ impl Builder<'_> {
         single
     }
 
-    pub(super) fn request_type(
+    fn request_type(
         &mut self,
         operation: &openapiv3::Operation,
         pointer: &str,
@@ -545,7 +556,7 @@ impl Builder<'_> {
         self.json_object_type(&body.content, &pointer_join(&body_pointer, "content"))
     }
 
-    pub(super) fn response_type(
+    fn response_type(
         &mut self,
         operation: &openapiv3::Operation,
         pointer: &str,
@@ -597,7 +608,7 @@ impl Builder<'_> {
         Some(id)
     }
 
-    pub(super) fn json_object_type(
+    fn json_object_type(
         &mut self,
         content: &indexmap::IndexMap<String, openapiv3::MediaType>,
         pointer: &str,
@@ -657,7 +668,7 @@ impl Builder<'_> {
 /// One entry of `x-zego-clock-rules`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawClockRule {
+struct RawClockRule {
     id: String,
     description: String,
     grade: String,
@@ -672,7 +683,7 @@ pub(super) struct RawClockRule {
 /// the generator documents the entry and evaluates nothing.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawPrecondition {
+struct RawPrecondition {
     id: String,
     description: String,
     grade: String,

@@ -1,7 +1,16 @@
 //! Cross-field rules (`x-zego-rules`): parsed from the spec and resolved to field paths, with
 //! the literals they compare checked against the fields' types.
 
-use super::*;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::diagnostics::pointer_join;
+
+use super::ir::{
+    Assertion, Condition, Field, FieldId, FieldPath, FieldType, Grade, Literal, PathStep, Rule,
+    TypeId, TypeKind,
+};
+use super::{Builder, LeafKind};
 
 impl Builder<'_> {
     pub(super) fn resolve_rules(&mut self) {
@@ -122,7 +131,7 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn assertion(
+    fn assertion(
         &mut self,
         owner: TypeId,
         raw: &RawAssertion,
@@ -217,7 +226,7 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn rule_literal(
+    fn rule_literal(
         &mut self,
         leaf: Option<&LeafKind>,
         value: &Value,
@@ -249,7 +258,7 @@ impl Builder<'_> {
         literal
     }
 
-    pub(super) fn path_leaf(&self, path: &FieldPath) -> Option<LeafKind> {
+    fn path_leaf(&self, path: &FieldPath) -> Option<LeafKind> {
         let last = path.steps.last()?;
         self.leaf_kind(&self.struct_field(*last)?.ty)
     }
@@ -332,7 +341,7 @@ impl Builder<'_> {
         None
     }
 
-    pub(super) fn array_path(
+    fn array_path(
         &mut self,
         owner: TypeId,
         wire: &str,
@@ -396,7 +405,7 @@ pub(super) enum RawCondition {
 
 #[derive(Debug, Deserialize)]
 #[serde(untagged, deny_unknown_fields)]
-pub(super) enum RawAssertion {
+enum RawAssertion {
     Present {
         present: String,
     },

@@ -2,7 +2,24 @@
 //! fields, types, constraints, defaults, notes and the response envelope. Anything this generator does not support is
 //! an error at its JSON pointer.
 
-use super::*;
+use openapiv3::{
+    IntegerType, ObjectType, ReferenceOr, Schema, SchemaKind, StringType, Type,
+    VariantOrUnknownOrEmpty,
+};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::diagnostics::pointer_join;
+
+use super::ir::{
+    Accessors, Constraints, EnumDef, EnumRepr, Envelope, Field, FieldId, FieldType, IntFormat,
+    Literal, RustName, StructDef, TypeDef, TypeId, TypeKind, Usage, Variant,
+};
+use super::rules::RawRule;
+use super::{
+    component_schemas, describe_kind, empty_struct, has_enum, note, Builder, InlineName, LeafKind,
+    KNOWN_ZEGO_EXTENSIONS,
+};
 
 impl Builder<'_> {
     /// Gives every component schema a type id first, so fields can refer to types defined
@@ -85,7 +102,7 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn struct_def(
+    fn struct_def(
         &mut self,
         id: TypeId,
         schema: &Schema,
@@ -257,7 +274,7 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn reject_object_features(&mut self, object: &ObjectType, pointer: &str) {
+    fn reject_object_features(&mut self, object: &ObjectType, pointer: &str) {
         match &object.additional_properties {
             None | Some(openapiv3::AdditionalProperties::Any(false)) => {}
             Some(_) => self.reporter.at_pointer(
@@ -283,7 +300,7 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn reject_common_features(&mut self, schema: &Schema, pointer: &str) {
+    fn reject_common_features(&mut self, schema: &Schema, pointer: &str) {
         if schema.schema_data.nullable {
             self.reporter.at_pointer(
                 &pointer_join(pointer, "nullable"),
@@ -394,7 +411,7 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn inline_type(
+    fn inline_type(
         &mut self,
         schema: &Schema,
         hint: InlineName<'_>,
@@ -516,7 +533,7 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn int_format(&mut self, integer: &IntegerType, pointer: &str) -> Option<IntFormat> {
+    fn int_format(&mut self, integer: &IntegerType, pointer: &str) -> Option<IntFormat> {
         match &integer.format {
             VariantOrUnknownOrEmpty::Empty => Some(IntFormat::Unspecified),
             VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => {
@@ -540,7 +557,7 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn inline_name(
+    fn inline_name(
         &mut self,
         schema: &Schema,
         hint: InlineName<'_>,
@@ -560,7 +577,7 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn inline_enum(
+    fn inline_enum(
         &mut self,
         schema: &Schema,
         hint: InlineName<'_>,
@@ -579,7 +596,7 @@ impl Builder<'_> {
         Some(FieldType::Named(id))
     }
 
-    pub(super) fn enum_def(&mut self, schema: &Schema, pointer: &str) -> Option<EnumDef> {
+    fn enum_def(&mut self, schema: &Schema, pointer: &str) -> Option<EnumDef> {
         let enum_pointer = pointer_join(pointer, "enum");
         let (repr, values): (EnumRepr, Vec<Option<Literal>>) = match &schema.schema_kind {
             SchemaKind::Type(Type::Integer(integer)) => (
@@ -644,7 +661,7 @@ impl Builder<'_> {
     }
 
     /// Reads an extension that must be a list of strings with one entry per enum value.
-    pub(super) fn parallel_strings(
+    fn parallel_strings(
         &mut self,
         extensions: &indexmap::IndexMap<String, Value>,
         key: &str,
@@ -724,7 +741,7 @@ impl Builder<'_> {
         constraints
     }
 
-    pub(super) fn default_literal(
+    fn default_literal(
         &mut self,
         ty: &FieldType,
         value: &Value,
@@ -800,7 +817,7 @@ fn is_password(schema: &Schema) -> bool {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawEnvelope {
+struct RawEnvelope {
     code: String,
     message: String,
     request_id: String,

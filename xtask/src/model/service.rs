@@ -1,7 +1,13 @@
 //! What the API says about itself as a whole: its hosts (`servers`, with `x-zego-region`)
 //! and its return codes (`x-zego-return-codes`).
 
-use super::*;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::diagnostics::pointer_join;
+
+use super::ir::{CodeRetry, ReturnCode, Server};
+use super::Builder;
 
 impl Builder<'_> {
     /// The spec's `servers`. Quirk: OpenAPI lets a document name none (meaning `/`, relative
@@ -128,7 +134,7 @@ impl Builder<'_> {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawReturnCode {
+struct RawReturnCode {
     code: i64,
     name: String,
     description: String,

@@ -1,6 +1,7 @@
 //! Usage marking: which types are reachable from requests, from responses, or both.
 
-use super::*;
+use super::ir::{Operation, TypeId, TypeKind, Usage};
+use super::{named_type, Builder};
 
 impl Builder<'_> {
     /// Marks every struct reachable from a request body or a response.
@@ -23,7 +24,7 @@ impl Builder<'_> {
         }
     }
 
-    pub(super) fn mark(&mut self, id: TypeId, usage: Usage) {
+    fn mark(&mut self, id: TypeId, usage: Usage) {
         let mut visited = vec![false; self.types.len()];
         let mut stack = vec![id];
         while let Some(current) = stack.pop() {
