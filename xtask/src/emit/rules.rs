@@ -187,11 +187,7 @@ impl Leaf {
 }
 
 /// `Enum::Variant` for a literal of an enum-typed field, `None` for other fields.
-fn variant_path(
-    model: &Model,
-    ty: &FieldType,
-    literal: &Literal,
-) -> Option<TokenStream> {
+fn variant_path(model: &Model, ty: &FieldType, literal: &Literal) -> Option<TokenStream> {
     let FieldType::Named(id) = ty else {
         return None;
     };

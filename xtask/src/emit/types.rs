@@ -71,8 +71,7 @@ const RUNTIME_TYPES_ITEMS: [&str; 8] = [
 ];
 
 /// The validation helpers of `runtime::support`.
-const RUNTIME_SUPPORT: [&str; 4] =
-    ["check_items", "check_known", "check_length", "check_range"];
+const RUNTIME_SUPPORT: [&str; 4] = ["check_items", "check_known", "check_length", "check_range"];
 
 pub(super) fn rust_type(field: &Field, model: &Model) -> TokenStream {
     fn of(ty: &FieldType, sensitive: bool, model: &Model) -> TokenStream {

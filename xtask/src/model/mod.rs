@@ -12,9 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{
-    ReferenceOr, Schema, SchemaKind, Type,
-};
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
 use crate::diagnostics::{pointer_join, Diagnostics, Reporter};

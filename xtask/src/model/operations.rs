@@ -505,11 +505,7 @@ impl Builder<'_> {
         action
     }
 
-    fn action_value(
-        &mut self,
-        data: &openapiv3::ParameterData,
-        pointer: &str,
-    ) -> Option<String> {
+    fn action_value(&mut self, data: &openapiv3::ParameterData, pointer: &str) -> Option<String> {
         let single = match &data.format {
             openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => {
                 match &schema.schema_kind {
@@ -530,11 +526,7 @@ impl Builder<'_> {
         single
     }
 
-    fn request_type(
-        &mut self,
-        operation: &openapiv3::Operation,
-        pointer: &str,
-    ) -> Option<TypeId> {
+    fn request_type(&mut self, operation: &openapiv3::Operation, pointer: &str) -> Option<TypeId> {
         let body_pointer = pointer_join(pointer, "requestBody");
         let body = match &operation.request_body {
             Some(ReferenceOr::Item(body)) => body,
@@ -556,11 +548,7 @@ impl Builder<'_> {
         self.json_object_type(&body.content, &pointer_join(&body_pointer, "content"))
     }
 
-    fn response_type(
-        &mut self,
-        operation: &openapiv3::Operation,
-        pointer: &str,
-    ) -> Option<TypeId> {
+    fn response_type(&mut self, operation: &openapiv3::Operation, pointer: &str) -> Option<TypeId> {
         let responses_pointer = pointer_join(pointer, "responses");
         let mut success = Vec::new();
         for (status, response) in &operation.responses.responses {

@@ -131,12 +131,7 @@ impl Builder<'_> {
         }
     }
 
-    fn assertion(
-        &mut self,
-        owner: TypeId,
-        raw: &RawAssertion,
-        pointer: &str,
-    ) -> Option<Assertion> {
+    fn assertion(&mut self, owner: TypeId, raw: &RawAssertion, pointer: &str) -> Option<Assertion> {
         match raw {
             RawAssertion::Present { present } => {
                 Some(Assertion::Present(self.path(owner, present, pointer)?))

@@ -741,12 +741,7 @@ impl Builder<'_> {
         constraints
     }
 
-    fn default_literal(
-        &mut self,
-        ty: &FieldType,
-        value: &Value,
-        pointer: &str,
-    ) -> Option<Literal> {
+    fn default_literal(&mut self, ty: &FieldType, value: &Value, pointer: &str) -> Option<Literal> {
         let literal = match (self.leaf_kind(ty), value) {
             (Some(LeafKind::Int), Value::Number(n)) => n.as_i64().map(Literal::Int),
             (Some(LeafKind::Str), Value::String(s)) => Some(Literal::Str(s.clone())),
