@@ -353,7 +353,7 @@ fn compare_enums(
                 };
                 changes.push(&subject, kind, Impact::Breaking, WireImpact::Described);
             }
-            Some(renamed) if renamed.name.ident.to_string() != old_name => {
+            Some(renamed) if renamed.name.ident != old_name => {
                 let kind = ChangeKind::VariantRenamed {
                     value: variant.value.clone(),
                     from: old_name,
