@@ -35,4 +35,4 @@ for request in "${requests[@]}"; do
 done
 wait "$server"
 server=
-"$python" "$root/.ci/conformance/validate_requests.py" "$root/spec/actions" "$work/captured.jsonl" "${#requests[@]}"
+"$python" "$root/.ci/conformance/validate_requests.py" "$root/spec/cloudrecord/actions" "$work/captured.jsonl" "${#requests[@]}"

@@ -1,6 +1,6 @@
 """Validates captured HTTP requests against the OpenAPI spec with openapi-core, an
 implementation independent of this project: each request against the document of the action
-its `Action` query parameter names (spec/actions/<Action>.yaml, which references the root).
+its `Action` query parameter names (spec/cloudrecord/actions/<Action>.yaml, which references the root).
 Exits non-zero on any invalid request, and fails when an action has no captured request."""
 
 import json

@@ -113,7 +113,7 @@ impl Reporter {
     }
 
     /// An error at `pointer`: a JSON pointer into this reporter's file (`#/…`), or into
-    /// another file of a spec set (`spec/actions/StopRecord.yaml#/…`).
+    /// another file of a spec set (`spec/cloudrecord/actions/StopRecord.yaml#/…`).
     pub fn at_pointer(&mut self, pointer: &str, message: impl Into<String>) {
         let (file, pointer) = match pointer.split_once('#') {
             Some((file, rest)) if !file.is_empty() => (file.to_owned(), format!("#{rest}")),

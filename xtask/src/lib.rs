@@ -26,10 +26,50 @@ use std::path::{Path, PathBuf};
 pub use diagnostics::{Diagnostics, Location, SpecError};
 pub use emit::GeneratedFile;
 
-/// The spec the real crate is generated from, relative to the workspace root.
-pub const SPEC_PATH: &str = "spec/cloudrecord.yaml";
-/// Where the real crate is written, relative to the workspace root.
+/// The flagship product's spec (Cloud Recording), relative to the workspace root: the default
+/// of the commands that read one spec.
+pub const SPEC_PATH: &str = "spec/cloudrecord/cloudrecord.yaml";
+/// Where the product crates are written, relative to the workspace root: one folder per
+/// crate, named after the crate.
 pub const OUTPUT_DIR: &str = "generated";
+/// Where the product specs are, relative to the workspace root: one folder per product,
+/// `spec/<product>/<product>.yaml` its root.
+pub const SPECS_DIR: &str = "spec";
+/// The runtime crate's folder, relative to the workspace root.
+pub const RUNTIME_DIR: &str = "runtime";
+
+/// Every product's spec root, relative to the workspace root, sorted: each folder of
+/// `spec/` holding a root file named after the folder. This folder listing is the one list
+/// of products; nothing else names them.
+///
+/// # Errors
+/// When `spec/` cannot be read.
+pub fn product_specs(root: &Path) -> Result<Vec<String>, String> {
+    let dir = root.join(SPECS_DIR);
+    let entries = std::fs::read_dir(&dir).map_err(|error| format!("{SPECS_DIR}/: {error}"))?;
+    let mut specs: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| dir.join(name).join(format!("{name}.yaml")).is_file())
+        .map(|name| format!("{SPECS_DIR}/{name}/{name}.yaml"))
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
+/// One product's generated crate: its package name and files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedCrate {
+    pub name: String,
+    pub files: Vec<GeneratedFile>,
+}
+
+impl GeneratedCrate {
+    /// Where the crate goes in this workspace, relative to its root.
+    pub fn workspace_dir(&self) -> String {
+        format!("{OUTPUT_DIR}/{}", self.name)
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
@@ -119,20 +159,61 @@ fn add_handwritten(
     Ok(())
 }
 
-/// Runs every stage but `write` on a spec file.
+/// Runs every stage but `write` on a spec file, for a crate in this workspace's layout
+/// (`generated/<crate>/`).
 pub fn generate_from_file(
     path: &Path,
     display_name: &str,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
+    Ok(generate_crate(path, display_name, emit::WORKSPACE_RUNTIME_PATH)?.files)
+}
+
+/// Runs every stage but `write` on a spec file; `runtime_path` is where the generated crate
+/// finds the runtime crate, relative to the crate's own folder.
+pub fn generate_crate(
+    path: &Path,
+    display_name: &str,
+    runtime_path: &str,
+) -> Result<GeneratedCrate, GenerateError> {
     let model = named_model(load::load_file(path, display_name)?)?;
-    let mut files = emit::emit(&model)?;
+    let mut files = emit::emit(&model, runtime_path)?;
     add_handwritten(&model, path, display_name, &mut files)?;
-    Ok(files)
+    Ok(GeneratedCrate {
+        name: model.crate_name,
+        files,
+    })
 }
 
 fn generate_loaded(loaded: load::LoadedSpec) -> Result<Vec<GeneratedFile>, GenerateError> {
     let model = named_model(loaded)?;
-    Ok(emit::emit(&model)?)
+    Ok(emit::emit(&model, emit::WORKSPACE_RUNTIME_PATH)?)
+}
+
+/// The path from `from` to `to` (both absolute, or both relative to one folder), with `/`
+/// separators: how a manifest in `from` names the folder `to`. An absolute `to` when the two
+/// share no root (another drive).
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    use std::path::Component;
+    let from: Vec<Component> = from.components().collect();
+    let to_parts: Vec<Component> = to.components().collect();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return to.to_string_lossy().replace('\\', "/");
+    }
+    let ups = std::iter::repeat_n("..".to_owned(), from.len() - common);
+    let downs = to_parts[common..]
+        .iter()
+        .map(|part| part.as_os_str().to_string_lossy().into_owned());
+    let parts: Vec<String> = ups.chain(downs).collect();
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
 }
 
 /// Runs load → resolve → model → naming on spec text: the API as the emitter would see it.
@@ -206,7 +287,23 @@ pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::find_workspace_root;
+    use std::path::Path;
+
+    use super::{find_workspace_root, relative_path};
+
+    #[test]
+    fn a_crate_names_the_runtime_relative_to_itself() {
+        let runtime = Path::new("/work/main/runtime");
+        assert_eq!(
+            relative_path(Path::new("/work/main/generated/zego-rtc"), runtime),
+            "../../runtime"
+        );
+        assert_eq!(
+            relative_path(Path::new("/tmp/out/zego-rtc"), runtime),
+            "../../../work/main/runtime"
+        );
+        assert_eq!(relative_path(runtime, runtime), ".");
+    }
 
     #[test]
     fn each_checkout_finds_its_own_root() {

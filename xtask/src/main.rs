@@ -15,18 +15,22 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Generate the client crate in `generated/` from the spec.
+    /// Generate every product's crate in `generated/<crate>/` from its spec in
+    /// `spec/<product>/`, or one product's with `--spec`.
     Codegen {
-        /// Write nothing; exit non-zero with a diff when `generated/` is out of date, or when
-        /// the spec changed in a breaking way without a major bump of `info.version`.
+        /// Write nothing; exit non-zero with a diff when a crate is out of date, or when
+        /// a spec changed in a breaking way without a major bump of `info.version`.
         #[arg(long)]
         check: bool,
-        /// The spec, relative to the workspace root.
-        #[arg(long, default_value = xtask::SPEC_PATH)]
-        spec: PathBuf,
-        /// The output directory, relative to the workspace root.
-        #[arg(long, default_value = xtask::OUTPUT_DIR)]
-        out: PathBuf,
+        /// One product's spec root (or a spec file), relative to the workspace root; default:
+        /// every product under `spec/`.
+        #[arg(long)]
+        spec: Option<PathBuf>,
+        /// Where to write that product's crate (needs `--spec`), relative to the workspace
+        /// root or absolute; default `generated/<crate>/`. A crate written elsewhere names
+        /// this workspace's runtime by a relative path.
+        #[arg(long, requires = "spec")]
+        out: Option<PathBuf>,
     },
     /// Print, as Markdown, how our spec differs field by field from a local copy of
     /// ZEGOCLOUD's per-action OpenAPI files (for example a checkout of `ZEGOCLOUD/docs_all`,
@@ -67,7 +71,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Codegen { check, spec, out } => codegen(check, &spec, &out),
+        Command::Codegen { check, spec, out } => codegen(check, spec.as_deref(), out.as_deref()),
         Command::ApiDiff { base, spec } => api_diff(base, &spec),
         Command::UpstreamDiff { dir, spec } => upstream_diff(&dir, &spec),
         Command::Bundle { action, spec } => bundle(&action, &spec),
@@ -87,24 +91,89 @@ fn display(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-fn codegen(check: bool, spec: &Path, out: &Path) -> ExitCode {
+fn codegen(check: bool, spec: Option<&Path>, out: Option<&Path>) -> ExitCode {
     let started = Instant::now();
     let root = xtask::workspace_root();
-    let display_name = display(spec);
-    let files = match xtask::generate_from_file(&root.join(spec), &display_name) {
+    let specs = match spec {
+        Some(spec) => vec![display(spec)],
+        None => match xtask::product_specs(&root) {
+            Ok(specs) => specs,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let mode = if check { Mode::Check } else { Mode::Write };
+    // Every product is generated even when one fails, so one run shows every problem.
+    let mut failed = false;
+    for spec in &specs {
+        failed |= !codegen_product(&root, spec, out, mode);
+    }
+    if out.is_none() {
+        failed |= !sync_fixture_clients(&root, mode);
+    }
+    if specs.len() > 1 {
+        say!(
+            "{} products {} in {} ms",
+            specs.len(),
+            if check { "checked" } else { "generated" },
+            started.elapsed().as_millis()
+        );
+    }
+    if failed {
+        return ExitCode::FAILURE;
+    }
+    if check && out.is_none() {
+        for spec in &specs {
+            if check_version(&root, spec) != ExitCode::SUCCESS {
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Generates one product's crate into `out` (default: `generated/<crate>/`); whether it
+/// succeeded. A crate written outside the workspace names the runtime by a path relative to
+/// itself, so it builds as a path dependency of another project.
+fn codegen_product(root: &Path, spec: &str, out: Option<&Path>, mode: Mode) -> bool {
+    let started = Instant::now();
+    let out_dir = out.map(|out| absolute(&root.join(out)));
+    let runtime_path = match &out_dir {
+        Some(dir) => xtask::relative_path(dir, &absolute(&root.join(xtask::RUNTIME_DIR))),
+        None => xtask::emit::WORKSPACE_RUNTIME_PATH.to_owned(),
+    };
+    let generated = match xtask::generate_crate(&root.join(spec), spec, &runtime_path) {
         Ok(generated) => generated,
         Err(error) => {
             eprintln!("{error}");
-            return ExitCode::FAILURE;
+            return false;
         }
     };
-    let mode = if check { Mode::Check } else { Mode::Write };
-    match write::sync(&root.join(out), &files, mode) {
+    let (dir, shown) = match out_dir {
+        Some(dir) => {
+            let shown = display(&dir);
+            (dir, shown)
+        }
+        None => (
+            root.join(generated.workspace_dir()),
+            generated.workspace_dir(),
+        ),
+    };
+    match write::sync(&dir, &generated.files, mode) {
         Ok(outcome) => {
-            let verb = if check { "up to date" } else { "generated" };
+            let verb = if mode == Mode::Check {
+                "up to date"
+            } else {
+                "generated"
+            };
             say!(
-                "{}/ {verb} from {display_name}: {} written, {} removed, {} unchanged ({} ms)",
-                out.display(),
+                "{shown}/ {verb} from {spec}: {} written, {} removed, {} unchanged ({} ms)",
                 outcome.written.len(),
                 outcome.removed.len(),
                 outcome.unchanged,
@@ -116,17 +185,34 @@ fn codegen(check: bool, spec: &Path, out: &Path) -> ExitCode {
             for path in outcome.removed {
                 say!("  removed {path}");
             }
+            true
         }
         Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
+            eprintln!("error: {shown}: {error}");
+            false
         }
     }
-    let fixture_clients = match xtask::fixture_clients_files(&root) {
+}
+
+/// `path` made absolute and, where it exists, free of `..` and links; a folder that does not
+/// exist yet keeps its lexical form.
+fn absolute(path: &Path) -> PathBuf {
+    if let Ok(canonical) = path.canonicalize() {
+        return canonical;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => absolute(parent).join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Writes (or checks) `tests/fixture-clients/`; whether it succeeded.
+fn sync_fixture_clients(root: &Path, mode: Mode) -> bool {
+    let fixture_clients = match xtask::fixture_clients_files(root) {
         Ok(files) => files,
         Err(error) => {
             eprintln!("error: {error}");
-            return ExitCode::FAILURE;
+            return false;
         }
     };
     let fixture_dir = root.join(xtask::emit::FIXTURE_CLIENTS_DIR);
@@ -135,16 +221,13 @@ fn codegen(check: bool, spec: &Path, out: &Path) -> ExitCode {
             for path in outcome.written {
                 say!("  wrote {}/{path}", xtask::emit::FIXTURE_CLIENTS_DIR);
             }
+            true
         }
         Err(error) => {
             eprintln!("error: {error}");
-            return ExitCode::FAILURE;
+            false
         }
     }
-    if check {
-        return check_version(&root, &display_name);
-    }
-    ExitCode::SUCCESS
 }
 
 /// Fails when the spec changed in a breaking way since the default base without a major

@@ -74,7 +74,7 @@ fn each_checkout_is_generated_from_its_own_spec() {
         "without git history the version check says it did not run: {stderr}"
     );
 
-    let spec = checkout.join("spec/actions/StartRecord.yaml");
+    let spec = checkout.join("spec/cloudrecord/actions/StartRecord.yaml");
     let text = std::fs::read_to_string(&spec).expect("spec");
     let edited = text.replacen("Room ID to be recorded.", "Room to record.", 1);
     assert_ne!(
@@ -93,12 +93,14 @@ fn each_checkout_is_generated_from_its_own_spec() {
         .output()
         .expect("run xtask");
     assert!(written.status.success());
-    let types = std::fs::read_to_string(checkout.join("generated/src/types.rs")).expect("types");
+    let types = std::fs::read_to_string(checkout.join("generated/zego-cloudrecord/src/types.rs"))
+        .expect("types");
     assert!(
         types.contains("Room to record."),
         "written into the second checkout"
     );
-    let ours = std::fs::read_to_string(workspace().join("generated/src/types.rs")).expect("types");
+    let ours = std::fs::read_to_string(workspace().join("generated/zego-cloudrecord/src/types.rs"))
+        .expect("types");
     assert!(
         !ours.contains("Room to record."),
         "this checkout is untouched"
@@ -165,4 +167,43 @@ fn bundle_prints_one_action_as_a_self_contained_document() {
     assert!(!unknown.status.success());
     let stderr = String::from_utf8_lossy(&unknown.stderr);
     assert!(stderr.contains("StopEverything"), "{stderr}");
+}
+
+#[test]
+fn a_crate_generated_outside_the_workspace_names_the_runtime_by_a_working_relative_path() {
+    let out = std::env::temp_dir().join(format!(
+        "xtask-cli-out-{}/zego-cloudrecord",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&out);
+    let run = xtask_in(&workspace())
+        .args([
+            "codegen",
+            "--spec",
+            "spec/cloudrecord/cloudrecord.yaml",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("run xtask");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
+    let path = manifest
+        .lines()
+        .find(|line| line.starts_with("zego-server-runtime = "))
+        .and_then(|line| line.split("path = \"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .expect("the runtime is named by path");
+    let runtime_manifest = std::fs::read_to_string(out.join(path).join("Cargo.toml"))
+        .expect("the path reaches a manifest");
+    assert!(
+        runtime_manifest.contains("name = \"zego-server-runtime\""),
+        "{path}"
+    );
+    assert!(out.join("src/lib.rs").is_file() && out.join("src/types.rs").is_file());
+    let _ = std::fs::remove_dir_all(out.parent().expect("parent"));
 }

@@ -11,15 +11,31 @@ fn generate_real() -> Vec<xtask::GeneratedFile> {
     xtask::generate_from_file(&spec, xtask::SPEC_PATH).unwrap_or_else(|error| panic!("{error}"))
 }
 
+/// Every product's crate: `generated/<crate>/` is what its spec generates.
 #[test]
-fn generated_crate_is_up_to_date() {
-    let out = tests::workspace_root().join(xtask::OUTPUT_DIR);
-    match write::sync(&out, &generate_real(), Mode::Check) {
-        Ok(_) => {}
-        Err(WriteError::Stale { count, diff }) => panic!(
-            "generated/ is out of date ({count} file(s)). Run `cargo xtask codegen` and commit the result.\n{diff}"
-        ),
-        Err(other) => panic!("{other}"),
+fn generated_crates_are_up_to_date() {
+    let root = tests::workspace_root();
+    let specs = xtask::product_specs(&root).unwrap_or_else(|error| panic!("{error}"));
+    assert!(
+        specs.iter().any(|spec| spec == xtask::SPEC_PATH),
+        "{specs:?}"
+    );
+    for spec in specs {
+        let generated = xtask::generate_crate(
+            &root.join(&spec),
+            &spec,
+            xtask::emit::WORKSPACE_RUNTIME_PATH,
+        )
+        .unwrap_or_else(|error| panic!("{error}"));
+        let out = root.join(generated.workspace_dir());
+        match write::sync(&out, &generated.files, Mode::Check) {
+            Ok(_) => {}
+            Err(WriteError::Stale { count, diff }) => panic!(
+                "{} is out of date ({count} file(s)). Run `cargo xtask codegen` and commit the result.\n{diff}",
+                generated.workspace_dir()
+            ),
+            Err(other) => panic!("{other}"),
+        }
     }
 }
 

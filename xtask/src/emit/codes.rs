@@ -8,7 +8,7 @@ use quote::quote;
 use crate::model::{CodeRetry, Model, ReturnCode};
 
 use super::docs::doc_attrs;
-use super::{ident, runtime_path};
+use super::{ident, runtime_crate_tokens};
 
 pub(super) fn codes_rs(model: &Model) -> TokenStream {
     let codes = &model.return_codes;
@@ -69,7 +69,7 @@ pub(super) fn codes_rs(model: &Model) -> TokenStream {
         let value = TokenLiteral::i64_unsuffixed(code.code);
         quote!(Self::#variant => #value,)
     });
-    let runtime = runtime_path();
+    let runtime = runtime_crate_tokens();
     quote! {
         use std::fmt;
 

@@ -12,7 +12,7 @@ use super::crate_files::RUNTIME_CRATE;
 use super::docs::doc_attrs;
 use super::rules::{path_tokens, scalar_value, violation_constructor, Access};
 use super::types::option_tokens;
-use super::{ident, runtime_path, UsedIdents};
+use super::{ident, runtime_crate_tokens, UsedIdents};
 
 const RUNTIME_OPERATION_ITEMS: [&str; 6] = [
     "ApiResponse",
@@ -109,7 +109,7 @@ pub(super) fn operations_rs(model: &Model) -> TokenStream {
         #(#request_infos)*
     };
     let used = UsedIdents::of(&body);
-    let runtime = used.imports(runtime_path(), &RUNTIME_OPERATION_ITEMS);
+    let runtime = used.imports(runtime_crate_tokens(), &RUNTIME_OPERATION_ITEMS);
     let service = used.imports(quote!(super::service), &["Client", "Error"]);
     let types = used.imports(quote!(super::types), &type_names(model));
     let future = used.imports(quote!(std::future), &["Future"]);
@@ -140,7 +140,7 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
     } else {
         quote!(_sequence)
     };
-    let runtime = runtime_path();
+    let runtime = runtime_crate_tokens();
     let body = quote! {
         /// A local fake of this API's service for downstream tests: the runtime's mock
         /// server (it checks signatures, validates bodies, records requests and answers as

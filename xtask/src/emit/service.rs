@@ -9,7 +9,7 @@ use crate::model::Model;
 use crate::runtime_sources::GENERATED_CLIENT_METHODS;
 
 use super::docs::doc_attrs;
-use super::{ident, runtime_path};
+use super::{ident, runtime_crate_tokens};
 
 pub(super) fn service_rs(model: &Model) -> TokenStream {
     let default_url = model
@@ -24,7 +24,7 @@ pub(super) fn service_rs(model: &Model) -> TokenStream {
     ]);
     let region = region_tokens(model);
     let rule_ids = rule_ids_tokens(model);
-    let runtime = runtime_path();
+    let runtime = runtime_crate_tokens();
     let title = &model.title;
     let client_doc = doc_attrs(&[
         format!("An async client of the {title}: one method per action, each validating the"),
@@ -157,7 +157,7 @@ fn region_tokens(model: &Model) -> TokenStream {
     if regional.is_empty() {
         return TokenStream::new();
     }
-    let runtime = runtime_path();
+    let runtime = runtime_crate_tokens();
     let variants: Vec<Ident> = regional
         .iter()
         .map(|server| ident(&server.region_variant))

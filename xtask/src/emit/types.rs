@@ -9,7 +9,7 @@ use crate::model::{Field, FieldType, IntFormat, Literal, Model, TypeDef, TypeId,
 
 use super::enums::enum_tokens;
 use super::structs::StructEmitter;
-use super::{ident, runtime_path, UsedIdents};
+use super::{ident, runtime_crate_tokens, UsedIdents};
 
 /// The items of `types.rs` for the types in `range`: one struct or enum per schema.
 pub(super) fn type_items(model: &Model, range: Range<usize>) -> TokenStream {
@@ -31,7 +31,7 @@ pub(super) fn type_items(model: &Model, range: Range<usize>) -> TokenStream {
 
 /// The `use` lines of `types.rs`, for the runtime items its types name.
 pub(super) fn types_imports(used: &UsedIdents) -> TokenStream {
-    let runtime_crate = runtime_path();
+    let runtime_crate = runtime_crate_tokens();
     let support = used.imports(quote!(#runtime_crate::support), &RUNTIME_SUPPORT);
     let runtime = used.imports(runtime_crate, &RUNTIME_TYPES_ITEMS);
     quote! {

@@ -17,7 +17,7 @@ pub const MAX_DEPTH: usize = 32;
 /// A parsed spec and the name its errors and generated headers refer to it by.
 #[derive(Debug, Clone)]
 pub struct LoadedSpec {
-    /// The spec's path as the user named it, relative to the workspace (e.g. `spec/cloudrecord.yaml`).
+    /// The spec's path as the user named it, relative to the workspace (e.g. `spec/cloudrecord/cloudrecord.yaml`).
     pub file: String,
     /// The document; for a set, the root with every member's components merged in.
     pub document: openapiv3::OpenAPI,
@@ -31,7 +31,7 @@ pub struct LoadedSpec {
 
 impl LoadedSpec {
     /// The documents whose `paths` hold operations, each with the pointer prefix of its
-    /// `paths` (`#/paths` for the root, `spec/actions/X.yaml#/paths` for a member).
+    /// `paths` (`#/paths` for the root, `spec/cloudrecord/actions/X.yaml#/paths` for a member).
     pub fn operation_documents(&self) -> Vec<(String, &openapiv3::OpenAPI)> {
         if self.actions.is_empty() {
             return vec![("#/paths".to_owned(), &self.document)];

@@ -395,20 +395,20 @@ mod tests {
     #[test]
     fn paths_join_like_a_file_system() {
         assert_eq!(
-            join("spec/actions", "../cloudrecord.yaml"),
-            "spec/cloudrecord.yaml"
+            join("spec/cloudrecord/actions", "../cloudrecord.yaml"),
+            "spec/cloudrecord/cloudrecord.yaml"
         );
         assert_eq!(
-            join("spec", "./actions/StopRecord.yaml"),
-            "spec/actions/StopRecord.yaml"
+            join("spec/cloudrecord", "./actions/StopRecord.yaml"),
+            "spec/cloudrecord/actions/StopRecord.yaml"
         );
         assert_eq!(join("", "a.yaml"), "a.yaml");
     }
 
     #[test]
     fn references_into_the_root_become_local() {
-        let root = "spec/cloudrecord.yaml";
-        let member = "spec/actions/StopRecord.yaml";
+        let root = "spec/cloudrecord/cloudrecord.yaml";
+        let member = "spec/cloudrecord/actions/StopRecord.yaml";
         assert_eq!(
             local_reference(
                 "../cloudrecord.yaml#/components/schemas/MixInput",

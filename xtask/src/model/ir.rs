@@ -51,6 +51,8 @@ impl RustName {
 pub struct Model {
     /// The spec file, as named in generated headers.
     pub spec_file: String,
+    /// The generated crate's package name: `x-zego-crate`, or `zego-` and the root file's stem.
+    pub crate_name: String,
     pub title: String,
     pub version: String,
     pub description: Option<String>,

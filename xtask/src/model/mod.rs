@@ -46,6 +46,7 @@ pub fn build(spec: &ResolvedSpec) -> Result<Model, Diagnostics> {
     let return_codes = builder.return_codes();
     let rule_ids = rule_ids(&builder.types, &operations);
     let handwritten = builder.handwritten();
+    let crate_name = builder.crate_name();
     let info = &spec.document.info;
     let model = Model {
         servers,
@@ -53,6 +54,7 @@ pub fn build(spec: &ResolvedSpec) -> Result<Model, Diagnostics> {
         rule_ids,
         handwritten,
         spec_file: spec.file.clone(),
+        crate_name,
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
@@ -72,7 +74,8 @@ struct Builder<'a> {
 }
 
 /// Extensions that the generator reads; anything else starting with `x-zego-` is a typo.
-const KNOWN_ZEGO_EXTENSIONS: [&str; 17] = [
+const KNOWN_ZEGO_EXTENSIONS: [&str; 18] = [
+    "x-zego-crate",
     "x-zego-handwritten",
     "x-zego-clock-rules",
     "x-zego-deprecated-constructor",

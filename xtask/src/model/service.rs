@@ -59,6 +59,41 @@ impl Builder<'_> {
         servers
     }
 
+    /// `x-zego-crate` on the root: the package name of the generated crate. Without it, the
+    /// name is `zego-` and the root file's stem (`spec/cloudrecord/cloudrecord.yaml` gives
+    /// `zego-cloudrecord`).
+    pub(super) fn crate_name(&mut self) -> String {
+        let stem = self
+            .spec
+            .file
+            .rsplit('/')
+            .next()
+            .and_then(|name| name.split('.').next())
+            .unwrap_or("client");
+        let fallback = format!("zego-{}", stem.to_ascii_lowercase().replace('_', "-"));
+        let Some(raw) = self.spec.document.extensions.get("x-zego-crate") else {
+            return fallback;
+        };
+        let valid = raw.as_str().filter(|name| {
+            !name.is_empty()
+                && name.len() <= 64
+                && name.starts_with(|c: char| c.is_ascii_lowercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        });
+        match valid {
+            Some(name) => name.to_owned(),
+            None => {
+                self.reporter.at_pointer(
+                    "#/x-zego-crate",
+                    "`x-zego-crate` must be a crate name: lowercase ASCII letters, digits and `-`, starting with a letter",
+                );
+                fallback
+            }
+        }
+    }
+
     /// `x-zego-handwritten` on the root: a relative folder path.
     pub(super) fn handwritten(&mut self) -> Option<String> {
         let raw = self.spec.document.extensions.get("x-zego-handwritten")?;
