@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Copies the structure of ZEGOCLOUD's published server-API OpenAPI files into this repository.
+
+Usage: upstream-snapshot.py <docs_all checkout or bare git dir> <out dir>
+
+The copies keep every fact the generator and the tests read (paths, methods, parameters,
+schemas, types, formats, ranges, enums, required-ness, defaults, examples, servers and
+references, laid out as upstream so relative references resolve) and drop ZEGOCLOUD's prose:
+a `description` or `summary` keeps only its call-frequency sentence (a fact the importer reads)
+and is otherwise emptied;
+contact details go. The commit copied is written to <out dir>/SOURCE.
+"""
+import os
+import re
+import subprocess
+import sys
+
+import yaml
+
+FOLDERS = [
+    "core_products/real-time-voice-video/en/server/api-reference",
+    "core_products/aiagent/en/server/api-reference",
+    "extended_services/cloud_recording/en/server",
+    "extended_services/cloud_player/en/server",
+    "extended_services/cloud-realtime-asr/en/server/api-reference",
+    "extended_services/super_board/en/server",
+    "extended_services/super_board/zh/server",
+    "extended_services/analytics_dashboard/zh/server",
+    "snippets/common/en/openapi",
+    "snippets/common/zh/openapi",
+]
+RATE = re.compile(
+    r"(times?|requests?|calls?)\s*/\s*(second|minute|day|\d*\s*seconds?)|次\s*/\s*(\d*\s*)?[秒分天]|QPS",
+    re.IGNORECASE,
+)
+PROSE_KEYS = {"description", "summary"}
+
+
+class Loader(yaml.SafeLoader):
+    """YAML 1.2 reading of scalars: `2022-04-27 14:27:48` stays a string, as serde_yaml reads it."""
+
+
+Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def git(repo, *args):
+    return subprocess.run(["git", "-C", repo, *args], check=True, capture_output=True, text=True).stdout
+
+
+def rate_sentences(text):
+    lines = []
+    for line in str(text).splitlines():
+        if RATE.search(line):
+            lines.append(re.sub(r"<[^>]+>", "", line).strip())
+    return "\n".join(lines)
+
+
+def strip(node, parent_key=None):
+    if isinstance(node, dict):
+        out = {}
+        is_operation = "responses" in node
+        for key, value in node.items():
+            if key in PROSE_KEYS and isinstance(value, str):
+                # Emptied, not removed: OpenAPI requires a response's description. Only an
+                # operation's own text states its call frequency limit.
+                out[key] = rate_sentences(value) if is_operation else ""
+                continue
+            if key == "contact":
+                continue
+            out[key] = strip(value, key)
+        return out
+    if isinstance(node, list):
+        return [strip(item, parent_key) for item in node]
+    return node
+
+
+def main():
+    source, out = sys.argv[1], sys.argv[2]
+    commit = git(source, "rev-parse", "HEAD").strip()
+    for folder in FOLDERS:
+        names = git(source, "ls-tree", "-r", "--name-only", "HEAD", folder).split()
+        for name in names:
+            if not name.endswith((".yaml", ".yml")):
+                continue
+            text = git(source, "show", f"HEAD:{name}")
+            document = yaml.load(text, Loader=Loader)
+            target = os.path.join(out, name)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as handle:
+                yaml.safe_dump(strip(document), handle, sort_keys=False, allow_unicode=True, width=100)
+    with open(os.path.join(out, "SOURCE"), "w", encoding="utf-8") as handle:
+        handle.write(
+            "Structure of ZEGOCLOUD's published server-API OpenAPI files (prose removed), copied by\n"
+            "scripts/upstream-snapshot.py from https://github.com/ZEGOCLOUD/docs_all\n"
+            f"commit {commit}\n"
+        )
+
+
+if __name__ == "__main__":
+    main()
