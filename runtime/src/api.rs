@@ -22,6 +22,10 @@ pub trait ServerApi: Sized + Send + Sync + 'static {
     /// The ids of the product's rules, which `ClientBuilder::allow` accepts besides the
     /// [`builtin_rules`](super::builtin_rules).
     const RULE_IDS: &'static [&'static str];
+    /// The return code the service answers a request with invalid parameters with, where the
+    /// product documents one; the mock server answers it. Without one, the mock refuses such
+    /// a request with HTTP 400, so a test cannot mistake it for a documented answer.
+    const INVALID_PARAMETER_CODE: Option<i64> = None;
 }
 
 /// A product's return codes (`Code` of the response envelope), as the runtime reads them:

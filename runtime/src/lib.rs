@@ -20,6 +20,8 @@ mod json_path;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
+mod numbers;
+mod query;
 mod retry;
 mod sensitive;
 mod signing;
@@ -50,5 +52,8 @@ pub mod deps {
 /// The helpers generated validation code calls; not meant to be used directly.
 #[doc(hidden)]
 pub mod support {
-    pub use super::validation::{check_items, check_known, check_length, check_range};
+    pub use super::numbers::serialize_whole_numbers;
+    pub use super::validation::{
+        check_items, check_known, check_length, check_number_range, check_range, check_unique,
+    };
 }

@@ -71,8 +71,9 @@ impl<C: std::fmt::Debug> std::fmt::Debug for RecordedRequest<C> {
 /// takes either.
 pub trait MockActions<C>: Send + Sync + 'static {
     /// Checks `body` against `action`'s request type and makes up the `Data` of a successful
-    /// answer; `None` when the API has no such action. `sequence` numbers the mock's requests
-    /// from 1, for made-up ids.
+    /// answer; `None` when the API has no such action. `body` is the request's JSON body, or
+    /// for a GET request its raw query (without the leading `?`). `sequence` numbers the
+    /// mock's requests from 1, for made-up ids.
     fn check(&self, action: &str, body: &[u8], sequence: u64) -> Option<Checked>;
 
     /// The answer to a valid request that no programmed response overrides: its `Data`
@@ -114,6 +115,38 @@ impl Checked {
                 Err(error) => error.violations().to_vec(),
             }),
             Err(error) => Err(error.to_string()),
+        };
+        Self { violations, data }
+    }
+}
+
+impl Checked {
+    /// Reads a GET request's raw `query` (the signing parameters and `Action` are skipped) as
+    /// `R` the way the client writes it, and validates it; `data` is what a successful answer
+    /// carries.
+    pub fn decode_query<R: serde::de::DeserializeOwned + Validate>(
+        query: &[u8],
+        data: serde_json::Value,
+    ) -> Self {
+        const SIGNING: [&str; 6] = [
+            "Action",
+            "AppId",
+            "SignatureNonce",
+            "Timestamp",
+            "Signature",
+            "SignatureVersion",
+        ];
+        let text = String::from_utf8_lossy(query);
+        let pairs: Vec<(String, String)> = query_pairs(&text)
+            .into_iter()
+            .filter(|(name, _)| !SIGNING.contains(&name.as_str()))
+            .collect();
+        let violations = match crate::query::decode::<R>(&pairs) {
+            Ok(request) => Ok(match request.validate() {
+                Ok(()) => Vec::new(),
+                Err(error) => error.violations().to_vec(),
+            }),
+            Err(error) => Err(error),
         };
         Self { violations, data }
     }
@@ -199,13 +232,12 @@ impl<A: ServerApi> MockServer<A> {
         let server_secret = server_secret.into();
         actions.serving(app_id);
         let state = Arc::new(Mutex::new(State::default()));
-        let task = tokio::spawn(serve(
-            listener,
+        let service = Arc::new(Service {
             app_id,
-            server_secret.clone(),
-            state.clone(),
-            Arc::new(actions),
-        ));
+            secret: server_secret.clone(),
+            invalid_parameter: A::INVALID_PARAMETER_CODE,
+        });
+        let task = tokio::spawn(serve(listener, service, state.clone(), Arc::new(actions)));
         Ok(Self {
             address,
             app_id,
@@ -261,37 +293,45 @@ impl<A: ServerApi> Drop for MockServer<A> {
     }
 }
 
-async fn serve<C: ReturnCode>(
-    listener: TcpListener,
+/// What the mock serves: the app, its secret, and the product's code for invalid parameters.
+struct Service {
     app_id: u32,
     secret: SensitiveString,
+    invalid_parameter: Option<i64>,
+}
+
+async fn serve<C: ReturnCode>(
+    listener: TcpListener,
+    service: Arc<Service>,
     state: Arc<Mutex<State<C>>>,
     actions: Arc<dyn MockActions<C>>,
 ) {
     while let Ok((stream, _)) = listener.accept().await {
-        let (secret, state, actions) = (secret.clone(), state.clone(), actions.clone());
+        let (service, state, actions) = (service.clone(), state.clone(), actions.clone());
         tokio::spawn(async move {
-            let _ = handle(stream, app_id, &secret, &state, actions.as_ref()).await;
+            let _ = handle(stream, &service, &state, actions.as_ref()).await;
         });
     }
 }
 
 struct HttpRequest {
     query: BTreeMap<String, String>,
+    /// The query as sent, for a GET request's fields (names may repeat).
+    raw_query: String,
+    is_get: bool,
     body: Vec<u8>,
 }
 
 async fn handle<C: ReturnCode>(
     mut stream: TcpStream,
-    app_id: u32,
-    secret: &SensitiveString,
+    service: &Service,
     state: &Mutex<State<C>>,
     actions: &dyn MockActions<C>,
 ) -> std::io::Result<()> {
     let Some(request) = read_request(&mut stream).await? else {
         return Ok(());
     };
-    let (response, delay) = answer(&request, app_id, secret, state, actions);
+    let (response, delay) = answer(&request, service, state, actions);
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;
     }
@@ -302,11 +342,11 @@ async fn handle<C: ReturnCode>(
 /// Decides the answer and records the request.
 fn answer<C: ReturnCode>(
     request: &HttpRequest,
-    app_id: u32,
-    secret: &SensitiveString,
+    service: &Service,
     state: &Mutex<State<C>>,
     actions: &dyn MockActions<C>,
 ) -> (Vec<u8>, Option<Duration>) {
+    let (app_id, secret) = (service.app_id, &service.secret);
     let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
     state.sequence += 1;
     let sequence = state.sequence;
@@ -317,7 +357,14 @@ fn answer<C: ReturnCode>(
     let checked = action
         .as_deref()
         .filter(|_| signature_problem.is_none())
-        .and_then(|action| actions.check(action, &request.body, sequence));
+        .and_then(|action| {
+            let payload = if request.is_get {
+                request.raw_query.as_bytes()
+            } else {
+                &request.body
+            };
+            actions.check(action, payload, sequence)
+        });
     let (violations, decode_problem, data) = match checked {
         Some(Checked {
             violations: Ok(violations),
@@ -354,13 +401,16 @@ fn answer<C: ReturnCode>(
                 .collect::<Vec<_>>()
                 .join("; ")
         });
-        (
-            envelope(sequence, INVALID_PARAMETER, &message, None),
-            MockResponse::ApiError {
-                code: C::from_wire_value(INVALID_PARAMETER),
-                message,
-            },
-        )
+        match service.invalid_parameter {
+            Some(code) => (
+                envelope(sequence, code, &message, None),
+                MockResponse::ApiError {
+                    code: C::from_wire_value(code),
+                    message,
+                },
+            ),
+            None => (http(400, message.as_bytes()), MockResponse::HttpStatus(400)),
+        }
     } else {
         let programmed = state.queue.pop_front().unwrap_or(MockResponse::Success);
         let bytes = match &programmed {
@@ -436,7 +486,6 @@ const ACTION_NOT_SUPPORTED: i64 = 100_000_007;
 const SIGNATURE_NONCE_MISSING: i64 = 100_000_008;
 const SIGNATURE_MISSING: i64 = 100_000_009;
 const SIGNATURE_VERSION_UNSUPPORTED: i64 = 100_000_014;
-const INVALID_PARAMETER: i64 = 300_000_004;
 
 /// What is wrong with the common parameters, as the service would say it.
 fn signature_problem(
@@ -504,15 +553,14 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<HttpRequ
         data.extend_from_slice(&buffer[..read]);
     };
     let head = String::from_utf8_lossy(&data[..header_end]).into_owned();
-    let target = head
-        .lines()
-        .next()
-        .and_then(|line| line.split_whitespace().nth(1))
-        .unwrap_or("/");
-    let query = target
+    let request_line = head.lines().next().unwrap_or_default();
+    let is_get = request_line.starts_with("GET ");
+    let target = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let raw_query = target
         .split_once('?')
-        .map(|(_, query)| parse_query(query))
-        .unwrap_or_default();
+        .map_or("", |(_, query)| query)
+        .to_owned();
+    let query = parse_query(&raw_query);
     let length = head
         .lines()
         .filter_map(|line| line.split_once(':'))
@@ -530,11 +578,18 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<HttpRequ
     let end = data.len().min(header_end + length);
     Ok(Some(HttpRequest {
         query,
+        raw_query,
+        is_get,
         body: data[header_end..end].to_vec(),
     }))
 }
 
 fn parse_query(query: &str) -> BTreeMap<String, String> {
+    query_pairs(query).into_iter().collect()
+}
+
+/// The decoded `(name, value)` pairs of a query, in order, repeats kept.
+fn query_pairs(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
         .filter_map(|pair| pair.split_once('='))

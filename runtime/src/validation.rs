@@ -56,10 +56,19 @@ pub mod builtin_rules {
     pub const MAX_LENGTH: &str = "max_length";
     /// A value the spec's enum does not list.
     pub const ENUM: &str = "enum";
+    /// A list that repeats an item it must hold once (`uniqueItems`).
+    pub const UNIQUE_ITEMS: &str = "unique_items";
 
     /// Every id above.
-    pub const ALL: [&str; 7] = [
-        MINIMUM, MAXIMUM, MIN_ITEMS, MAX_ITEMS, MIN_LENGTH, MAX_LENGTH, ENUM,
+    pub const ALL: [&str; 8] = [
+        MINIMUM,
+        MAXIMUM,
+        MIN_ITEMS,
+        MAX_ITEMS,
+        MIN_LENGTH,
+        MAX_LENGTH,
+        ENUM,
+        UNIQUE_ITEMS,
     ];
 }
 
@@ -70,7 +79,7 @@ pub struct Violation {
     /// The field the problem is about, e.g. `RecordInputParams.MaxIdleTime`.
     pub path: String,
     /// The rule broken: `minimum`, `maximum`, `min_items`, `max_items`, `min_length`,
-    /// `max_length`, `enum`, or the id of a cross-field rule from the spec.
+    /// `max_length`, `enum`, `unique_items`, or the id of a cross-field rule from the spec.
     pub rule: &'static str,
     /// What is wrong, in a sentence.
     pub message: String,
@@ -226,6 +235,46 @@ pub fn check_range(
             at,
             builtin_rules::MAXIMUM,
             format!("must be at most {maximum}, got {value}"),
+        ));
+    }
+}
+
+/// Checks a `number` against an inclusive range.
+#[inline]
+pub fn check_number_range(
+    value: f64,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+    at: &FieldPath<'_>,
+    out: &mut Vec<Violation>,
+) {
+    if let Some(minimum) = minimum.filter(|minimum| value < *minimum || value.is_nan()) {
+        out.push(Violation::new(
+            at,
+            builtin_rules::MINIMUM,
+            format!("must be at least {minimum}, got {value}"),
+        ));
+    }
+    if let Some(maximum) = maximum.filter(|maximum| value > *maximum) {
+        out.push(Violation::new(
+            at,
+            builtin_rules::MAXIMUM,
+            format!("must be at most {maximum}, got {value}"),
+        ));
+    }
+}
+
+/// Checks that no item of a list (`uniqueItems`) appears twice.
+pub fn check_unique<T: PartialEq>(items: &[T], at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+    let repeated = items
+        .iter()
+        .enumerate()
+        .find(|(index, item)| items[..*index].contains(item));
+    if let Some((index, _)) = repeated {
+        out.push(Violation::new(
+            at,
+            builtin_rules::UNIQUE_ITEMS,
+            format!("must not repeat an item (item {index} repeats an earlier one)"),
         ));
     }
 }

@@ -12,6 +12,7 @@ pub mod api_diff;
 pub mod diagnostics;
 pub mod emit;
 pub mod handwritten;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod naming;
@@ -160,12 +161,17 @@ fn add_handwritten(
 }
 
 /// Runs every stage but `write` on a spec file, for a crate in this workspace's layout
-/// (`generated/<crate>/`).
+/// (`generated/<crate>/`): the files generated from the spec and the copies of its
+/// hand-written sources, without the crate root and README a crate without hand-written
+/// ones gets (see [`generate_crate`]).
 pub fn generate_from_file(
     path: &Path,
     display_name: &str,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
-    Ok(generate_crate(path, display_name, emit::WORKSPACE_RUNTIME_PATH)?.files)
+    let model = named_model(load::load_file(path, display_name)?)?;
+    let mut files = emit::emit(&model, emit::WORKSPACE_RUNTIME_PATH)?;
+    add_handwritten(&model, path, display_name, &mut files)?;
+    Ok(files)
 }
 
 /// Runs every stage but `write` on a spec file; `runtime_path` is where the generated crate
@@ -178,6 +184,13 @@ pub fn generate_crate(
     let model = named_model(load::load_file(path, display_name)?)?;
     let mut files = emit::emit(&model, runtime_path)?;
     add_handwritten(&model, path, display_name, &mut files)?;
+    // A product without hand-written ones gets a generated crate root and README.
+    if files.iter().all(|file| file.path != "src/lib.rs") {
+        files.push(emit::library_root(&model)?);
+    }
+    if files.iter().all(|file| file.path != "README.md") {
+        files.push(emit::readme(&model));
+    }
     Ok(GeneratedCrate {
         name: model.crate_name,
         files,
@@ -225,6 +238,26 @@ fn named_model(loaded: load::LoadedSpec) -> Result<model::Model, GenerateError> 
     let resolved = resolve::resolve(loaded)?;
     let model = model::build(&resolved)?;
     Ok(naming::assign(model)?)
+}
+
+/// The return codes of the gateway every ZEGOCLOUD server API sits behind (`source: gateway`
+/// in the flagship spec's `x-zego-return-codes`), for `cargo xtask import` to give every
+/// product.
+///
+/// # Errors
+/// When the spec cannot be read.
+pub fn gateway_return_codes(spec: &Path) -> Result<Vec<serde_yaml::Value>, String> {
+    let text = std::fs::read_to_string(spec).map_err(|error| format!("{}: {error}", spec.display()))?;
+    let document: serde_yaml::Value =
+        serde_yaml::from_str(&text).map_err(|error| format!("{}: {error}", spec.display()))?;
+    Ok(document
+        .get("x-zego-return-codes")
+        .and_then(serde_yaml::Value::as_sequence)
+        .into_iter()
+        .flatten()
+        .filter(|code| code.get("source").and_then(serde_yaml::Value::as_str) == Some("gateway"))
+        .cloned()
+        .collect())
 }
 
 /// Our spec set's actions, flattened for `cargo xtask upstream-diff`.

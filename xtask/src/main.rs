@@ -53,6 +53,30 @@ enum Command {
         #[arg(long, default_value = xtask::SPEC_PATH)]
         spec: PathBuf,
     },
+    /// Import one product from ZEGOCLOUD's published OpenAPI files (a folder of a
+    /// `ZEGOCLOUD/docs_all` checkout, searched recursively) into a spec set in this project's
+    /// format: `<out>/<product>.yaml` and `<out>/actions/<Action>.yaml`. Reports each fix-up
+    /// applied and what could not be inferred.
+    ///
+    /// Exit status: 0 when written; 1 when a file could not be read or an action is broken
+    /// (nothing is written then).
+    Import {
+        /// The folder of published files (English, the primary source).
+        folder: PathBuf,
+        /// Further folders (the Chinese files) that add only the actions the first lacks.
+        #[arg(long)]
+        also: Vec<PathBuf>,
+        /// The spec folder to write, relative to the workspace root, e.g. `spec/cloud-asr`;
+        /// its name is the product's.
+        #[arg(long)]
+        out: PathBuf,
+        /// The generated crate's name; default `zego-<product>`.
+        #[arg(long = "crate")]
+        crate_name: Option<String>,
+        /// The product's name in prose, e.g. `Cloud Real-time ASR`.
+        #[arg(long)]
+        title: String,
+    },
     /// Print, as Markdown, what the spec change since `--base` does to the generated API.
     ///
     /// Exit status: 0 when nothing breaking changed; 1 when the Rust API or the wire format
@@ -75,6 +99,13 @@ fn main() -> ExitCode {
         Command::ApiDiff { base, spec } => api_diff(base, &spec),
         Command::UpstreamDiff { dir, spec } => upstream_diff(&dir, &spec),
         Command::Bundle { action, spec } => bundle(&action, &spec),
+        Command::Import {
+            folder,
+            also,
+            out,
+            crate_name,
+            title,
+        } => import(folder, also, &out, crate_name, title),
     }
 }
 
@@ -228,6 +259,63 @@ fn sync_fixture_clients(root: &Path, mode: Mode) -> bool {
             false
         }
     }
+}
+
+fn import(
+    folder: PathBuf,
+    also: Vec<PathBuf>,
+    out: &Path,
+    crate_name: Option<String>,
+    title: String,
+) -> ExitCode {
+    let root = xtask::workspace_root();
+    let out_dir = root.join(out);
+    let Some(product) = out_dir.file_name().and_then(|name| name.to_str()).map(str::to_owned) else {
+        eprintln!("error: `--out {}` names no folder", out.display());
+        return ExitCode::FAILURE;
+    };
+    let existing_root = out_dir.join(format!("{product}.yaml"));
+    let version = std::fs::read_to_string(&existing_root)
+        .ok()
+        .and_then(|text| serde_yaml::from_str::<serde_yaml::Value>(&text).ok())
+        .and_then(|doc| doc.get("info")?.get("version")?.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "0.1.0".to_owned());
+    let gateway_codes = match xtask::gateway_return_codes(&root.join(xtask::SPEC_PATH)) {
+        Ok(codes) => codes,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = xtask::import::ImportOptions {
+        folders: std::iter::once(folder).chain(also).collect(),
+        crate_name: crate_name.unwrap_or_else(|| format!("zego-{product}")),
+        product,
+        title,
+        version,
+        gateway_codes,
+    };
+    let imported = match xtask::import::import(&options) {
+        Ok(imported) => imported,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for (path, contents) in &imported.files {
+        let target = out_dir.join(path);
+        let written = target
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&target, contents));
+        if let Err(error) = written {
+            eprintln!("error: {}: {error}", display(&target));
+            return ExitCode::FAILURE;
+        }
+    }
+    say!("{}", xtask::import::report_text(&imported.report));
+    say!("wrote {} files into {}/", imported.files.len(), display(out));
+    ExitCode::SUCCESS
 }
 
 /// Fails when the spec changed in a breaking way since the default base without a major

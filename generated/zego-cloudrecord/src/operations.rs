@@ -3,7 +3,7 @@
 
 use std::future::Future;
 use zego_server_runtime::{
-    ApiResponse, DryRun, FieldPath, Operation, RequestInfo, Violation,
+    ApiResponse, DryRun, FieldPath, Method, Operation, RequestInfo, Violation,
 };
 use super::service::{Client, Error};
 use super::types::{
@@ -21,6 +21,8 @@ pub const START_RECORD: Operation = Operation {
     action: "StartRecord",
     path: "/",
     rate_limit: Some(50),
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {
@@ -56,6 +58,8 @@ pub const STOP_RECORD: Operation = Operation {
     action: "StopRecord",
     path: "/",
     rate_limit: Some(50),
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {
@@ -93,6 +97,8 @@ pub const UPDATE_LAYOUT: Operation = Operation {
     action: "UpdateLayout",
     path: "/",
     rate_limit: Some(10),
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {
@@ -137,6 +143,8 @@ pub const UPDATE_WHITEBOARD: Operation = Operation {
     action: "UpdateWhiteboard",
     path: "/",
     rate_limit: Some(10),
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {
@@ -173,6 +181,8 @@ pub const DESCRIBE_RECORD_STATUS: Operation = Operation {
     action: "DescribeRecordStatus",
     path: "/",
     rate_limit: Some(10),
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {
@@ -212,6 +222,8 @@ pub const DESCRIBE_TASKS: Operation = Operation {
     action: "DescribeTasks",
     path: "/",
     rate_limit: Some(10),
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {
@@ -248,6 +260,8 @@ pub const PAUSE_RECORD: Operation = Operation {
     action: "PauseRecord",
     path: "/",
     rate_limit: Some(10),
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {
@@ -287,6 +301,8 @@ pub const RESUME_RECORD: Operation = Operation {
     action: "ResumeRecord",
     path: "/",
     rate_limit: Some(10),
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {
@@ -327,6 +343,8 @@ pub const TAKE_SNAPSHOT: Operation = Operation {
     action: "TakeSnapshot",
     path: "/",
     rate_limit: Some(10),
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {

@@ -33,6 +33,7 @@ impl<A: ServerApi> ClientBuilder<A> {
             app_id,
             server_secret: server_secret.into(),
             base_url: A::DEFAULT_BASE_URL.to_owned(),
+            custom_base_url: false,
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: A::USER_AGENT.to_owned(),
@@ -56,6 +57,8 @@ pub struct ClientBuilder<A> {
     app_id: u32,
     server_secret: SensitiveString,
     base_url: String,
+    /// Whether `base_url` was set by hand (a proxy, a mock) rather than by a region.
+    custom_base_url: bool,
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
@@ -92,14 +95,19 @@ impl<A> fmt::Debug for ClientBuilder<A> {
 
 impl<A: ServerApi> ClientBuilder<A> {
     /// Where requests go; by default the spec's first server. Use a local URL for tests.
+    /// Every request goes there, also those of actions with hosts of their own.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
+        self.custom_base_url = true;
         self
     }
 
-    /// Sends requests to `region`'s host instead of the default one.
-    pub fn region(self, region: impl RegionalHost) -> Self {
-        self.base_url(region.base_url())
+    /// Sends requests to `region`'s host instead of the default one (an action with hosts of
+    /// its own goes to the same region's host when it lists one, else to its first).
+    pub fn region(mut self, region: impl RegionalHost) -> Self {
+        self.base_url = region.base_url().to_owned();
+        self.custom_base_url = false;
+        self
     }
 
     /// The limit for a whole request; default [`DEFAULT_TIMEOUT`]. Ignored with [`ClientBuilder::http_client`].
@@ -259,6 +267,7 @@ impl<A: ServerApi> ClientBuilder<A> {
                 http,
                 base_url,
                 url_prefix,
+                custom_base_url: self.custom_base_url,
                 body_size_hint: AtomicUsize::new(0),
                 app_id: self.app_id,
                 server_secret: self.server_secret,

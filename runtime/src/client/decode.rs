@@ -149,6 +149,8 @@ mod tests {
             action: "Probe",
             path: "/",
             rate_limit: None,
+            method: crate::Method::Post,
+            hosts: &[],
         };
         let error =
             decode_request::<Reply, TestCode>(&operation, r#"{"Code": "x"}"#).expect_err("wrong");

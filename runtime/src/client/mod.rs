@@ -35,7 +35,7 @@ pub use builder::{
 pub use checks::Checks;
 use decode::decode_request;
 pub use decode::decode_response;
-pub use operation::{ApiResponse, DryRun, Envelope, EnvelopeParts, Operation, RequestInfo};
+pub use operation::{ApiResponse, DryRun, Envelope, EnvelopeParts, Method, Operation, RequestInfo};
 use transport::encode_error;
 
 /// An async client of the API `A` describes: the machinery every product's client shares
@@ -65,6 +65,8 @@ struct Inner {
     base_url: reqwest::Url,
     /// The base URL without a trailing `/`, query or fragment; operation paths follow it.
     url_prefix: String,
+    /// Whether the base URL was set by hand: then every action goes there.
+    custom_base_url: bool,
     /// The largest request body so far (capped), to size the next one's buffer.
     body_size_hint: AtomicUsize,
     app_id: u32,
@@ -124,11 +126,20 @@ impl<A: ServerApi> Client<A> {
         let warnings = self.check(request, Vec::new())?;
         let mut shown = request.clone();
         shown.redact();
-        let redacted_body = serde_json::to_string_pretty(&shown).map_err(encode_error)?;
         let signed = self.sign()?;
+        let (url, redacted_body) = match operation.method {
+            Method::Get => {
+                let query = self.query(&shown)?;
+                (self.url(operation, &signed, &query), String::new())
+            }
+            Method::Post => (
+                self.url(operation, &signed, ""),
+                serde_json::to_string_pretty(&shown).map_err(encode_error)?,
+            ),
+        };
         Ok(DryRun {
-            method: "POST",
-            url: self.url(operation, &signed),
+            method: operation.method.as_str(),
+            url,
             redacted_body,
             warnings,
         })
@@ -225,7 +236,7 @@ impl<A: ServerApi> Client<A> {
         // action.
         let idempotent = request.idempotency_key().is_some() || request.safe_to_retry();
         let policy = self.inner.retry;
-        let body = match self.encode(request) {
+        let body = match self.encode(operation, request) {
             Ok(body) => body,
             Err(error) => return Err(error.with_warnings(warnings)),
         };
@@ -365,6 +376,8 @@ mod tests {
         action: "Probe",
         path: "/",
         rate_limit: None,
+        method: crate::Method::Post,
+        hosts: &[],
     };
 
     #[test]

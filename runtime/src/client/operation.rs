@@ -5,6 +5,25 @@ use std::fmt;
 
 use crate::validation::Violation;
 
+/// How an action's request travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`: the request's fields in the query, after the signing parameters.
+    Get,
+    /// `POST`: the request as a JSON body.
+    Post,
+}
+
+impl Method {
+    /// The HTTP method's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+        }
+    }
+}
+
 /// One API action: how the client addresses it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Operation {
@@ -17,6 +36,13 @@ pub struct Operation {
     /// The documented call frequency limit (calls per second), which
     /// [`ClientBuilder::rate_limit_per_action`](crate::ClientBuilder::rate_limit_per_action) keeps the action under.
     pub rate_limit: Option<u32>,
+    /// GET (the request in the query) or POST (a JSON body).
+    pub method: Method,
+    /// The action's own hosts (without a trailing `/`), when the spec gives it other hosts
+    /// than the API's; empty otherwise. A client on one of the API's hosts (the default or a
+    /// region) sends this action to the same host when the action lists it, else to the
+    /// action's first host; a client given its own base URL (a proxy, a mock) keeps it.
+    pub hosts: &'static [&'static str],
 }
 
 /// The common result envelope of ZEGOCLOUD responses (`Code`, `Message`, `RequestId`, `Data`).
@@ -107,9 +133,10 @@ pub struct ApiResponse<T> {
 pub struct DryRun {
     /// The HTTP method.
     pub method: &'static str,
-    /// The full URL with the signed query.
+    /// The full URL with the signed query (and, for a GET action, the request's fields).
     pub url: String,
-    /// The JSON body, with every credential replaced by `[redacted]`.
+    /// The JSON body, with every credential replaced by `[redacted]`; empty for a GET
+    /// action, whose request is in the URL.
     pub redacted_body: String,
     /// What the checks found but did not refuse, as [`ApiResponse::warnings`].
     pub warnings: Vec<Violation>,
@@ -118,6 +145,9 @@ pub struct DryRun {
 impl fmt::Display for DryRun {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{} {}", self.method, self.url)?;
+        if self.redacted_body.is_empty() {
+            return Ok(());
+        }
         writeln!(f, "Content-Type: application/json")?;
         writeln!(f)?;
         f.write_str(&self.redacted_body)

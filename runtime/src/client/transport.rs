@@ -8,7 +8,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::attempts::Failure;
-use super::operation::Operation;
+use super::operation::{Method, Operation};
 use super::Client;
 use crate::api::{ReturnCode, ServerApi};
 use crate::error::{body_snippet, Error};
@@ -16,11 +16,12 @@ use crate::signing::{SignedParameters, SIGNATURE_VERSION};
 
 impl<A: ServerApi> Client<A> {
     /// Sends one signed request and reads a 2xx answer's body. Not generic, so the HTTP
-    /// machinery is compiled once for every action rather than once per action.
+    /// machinery is compiled once for every action rather than once per action. `payload` is
+    /// the JSON body of a POST action, or the query of a GET action's fields.
     pub(super) async fn exchange(
         &self,
         operation: &Operation,
-        body: bytes::Bytes,
+        payload: bytes::Bytes,
         span: &tracing::Span,
     ) -> Result<bytes::Bytes, Failure<A::Code>> {
         if let Some(limiter) = &self.inner.rate_limiter {
@@ -31,13 +32,20 @@ impl<A: ServerApi> Client<A> {
         }
         let started = Instant::now();
         let signed = self.sign().map_err(Failure::before_response)?;
-        let url = self.url(operation, &signed);
-        let response = self
-            .inner
-            .http
-            .post(url)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body)
+        let request = match operation.method {
+            Method::Post => self
+                .inner
+                .http
+                .post(self.url(operation, &signed, ""))
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(payload),
+            Method::Get => {
+                // The query was written as ASCII by `encode`.
+                let query = std::str::from_utf8(&payload).unwrap_or_default();
+                self.inner.http.get(self.url(operation, &signed, query))
+            }
+        };
+        let response = request
             .send()
             .await
             .map_err(|error| Failure::before_response(Error::transport(error)))?;
@@ -64,11 +72,19 @@ impl<A: ServerApi> Client<A> {
         Ok(bytes)
     }
 
-    /// Serializes into a buffer sized like the largest body so far, so a request body is
-    /// written without growing its buffer again and again. The body is shared, not copied,
-    /// by every attempt.
-    pub(super) fn encode<R: Serialize>(&self, request: &R) -> Result<bytes::Bytes, Error<A::Code>> {
+    /// The request as it travels: for a POST action its JSON body, serialized into a buffer
+    /// sized like the largest body so far, so it is written without growing its buffer again
+    /// and again; for a GET action its fields as query pairs. Shared, not copied, by every
+    /// attempt.
+    pub(super) fn encode<R: Serialize>(
+        &self,
+        operation: &Operation,
+        request: &R,
+    ) -> Result<bytes::Bytes, Error<A::Code>> {
         const LARGEST_HINT: usize = 64 * 1024;
+        if operation.method == Method::Get {
+            return self.query(request).map(bytes::Bytes::from);
+        }
         let hint = self.inner.body_size_hint.load(Ordering::Relaxed);
         let mut body = Vec::with_capacity(hint);
         serde_json::to_writer(&mut body, request).map_err(encode_error)?;
@@ -88,10 +104,35 @@ impl<A: ServerApi> Client<A> {
         .map_err(Error::from)
     }
 
-    /// The signed URL, written directly: cheaper than editing a parsed `Url`, and reqwest
-    /// parses it once anyway.
-    pub(super) fn url(&self, operation: &Operation, signed: &SignedParameters) -> String {
-        signed_url(&self.inner.url_prefix, operation, signed)
+    /// A GET request's fields as `&name=value` query pairs (see [`crate::query`]).
+    pub(super) fn query<R: Serialize>(&self, request: &R) -> Result<String, Error<A::Code>> {
+        let value = serde_json::to_value(request).map_err(encode_error)?;
+        let mut query = String::new();
+        crate::query::append(&mut query, &value).map_err(|message| Error::Signing {
+            message: format!("the request cannot be written into the query: {message}"),
+        })?;
+        Ok(query)
+    }
+
+    /// The signed URL with `query` (a GET request's fields) after the signing parameters,
+    /// written directly: cheaper than editing a parsed `Url`, and reqwest parses it once
+    /// anyway.
+    pub(super) fn url(&self, operation: &Operation, signed: &SignedParameters, query: &str) -> String {
+        let mut url = signed_url(self.host(operation), operation, signed);
+        url.push_str(query);
+        url
+    }
+
+    /// Where `operation` goes: the client's base URL, unless the action has hosts of its own
+    /// and the base URL is one of the API's hosts that the action does not list.
+    fn host(&self, operation: &Operation) -> &str {
+        let base = self.inner.url_prefix.as_str();
+        match operation.hosts {
+            [] => base,
+            _ if self.inner.custom_base_url => base,
+            hosts if hosts.contains(&base) => base,
+            [first, ..] => first,
+        }
     }
 }
 
@@ -104,7 +145,7 @@ fn signed_url(prefix: &str, operation: &Operation, signed: &SignedParameters) ->
     url.push_str(prefix);
     url.push_str(operation.path);
     url.push_str("?Action=");
-    push_query_value(&mut url, operation.action);
+    crate::query::push_encoded(&mut url, operation.action);
     url.push_str("&AppId=");
     url.push_str(digits.format(signed.app_id()));
     url.push_str("&SignatureNonce=");
@@ -116,17 +157,6 @@ fn signed_url(prefix: &str, operation: &Operation, signed: &SignedParameters) ->
     url.push_str("&SignatureVersion=");
     url.push_str(SIGNATURE_VERSION);
     url
-}
-
-/// Appends `value` percent-encoded for a query (everything but unreserved characters).
-fn push_query_value(url: &mut String, value: &str) {
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            url.push(char::from(byte));
-        } else {
-            url.push_str(&format!("%{byte:02X}"));
-        }
-    }
 }
 
 pub(super) fn encode_error<C>(error: serde_json::Error) -> Error<C> {
@@ -200,6 +230,8 @@ mod tests {
             action: "Do It",
             path: "/v1",
             rate_limit: None,
+            method: Method::Post,
+            hosts: &[],
         };
         let url = signed_url("https://host.invalid", &operation, &signed);
         let expected = format!(
@@ -213,7 +245,7 @@ mod tests {
     #[test]
     fn query_values_keep_only_unreserved_characters() {
         let mut out = String::new();
-        push_query_value(&mut out, "a-b.c_d~e/f?g&h=é");
+        crate::query::push_encoded(&mut out, "a-b.c_d~e/f?g&h=é");
         assert_eq!(out, "a-b.c_d~e%2Ff%3Fg%26h%3D%C3%A9");
     }
 }

@@ -332,7 +332,7 @@ pub mod operations {
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::future::Future;
-use zego_server_runtime::{ApiResponse, DryRun, Operation, RequestInfo};
+use zego_server_runtime::{ApiResponse, DryRun, Method, Operation, RequestInfo};
 use super::service::{Client, Error};
 use super::types::{HttpStatus, XY, XYResponse};
 
@@ -342,6 +342,8 @@ pub const DO_HTTP_THING: Operation = Operation {
     action: "Do_HTTP_Thing",
     path: "/",
     rate_limit: None,
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {

@@ -255,7 +255,7 @@ pub mod operations {
 
 use std::future::Future;
 use zego_server_runtime::{
-    ApiResponse, DryRun, FieldPath, Operation, RequestInfo, Violation,
+    ApiResponse, DryRun, FieldPath, Method, Operation, RequestInfo, Violation,
 };
 use super::service::{Client, Error};
 use super::types::{Data, Request, Response};
@@ -266,6 +266,8 @@ pub const LIST: Operation = Operation {
     action: "List",
     path: "/",
     rate_limit: None,
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {

@@ -27,7 +27,11 @@ pub struct StartJobRequest {
     /// A floating point field.
     ///
     /// Wire name: `Weight`.
-    #[serde(rename = "Weight", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Weight",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
+    )]
     pub weight: Option<f64>,
 }
 
@@ -435,7 +439,7 @@ pub mod operations {
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::future::Future;
-use zego_server_runtime::{ApiResponse, DryRun, Operation, RequestInfo};
+use zego_server_runtime::{ApiResponse, DryRun, Method, Operation, RequestInfo};
 use super::service::{Client, Error};
 use super::types::{
     JobData, StartJobRequest, StartJobResponse, StopJobRequest, StopJobResponse,
@@ -447,6 +451,8 @@ pub const START_JOB: Operation = Operation {
     action: "StartJob",
     path: "/",
     rate_limit: None,
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {
@@ -472,6 +478,8 @@ pub const STOP_JOB: Operation = Operation {
     action: "StopJob",
     path: "/stop",
     rate_limit: None,
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {

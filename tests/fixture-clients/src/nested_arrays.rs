@@ -569,7 +569,7 @@ pub mod operations {
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::future::Future;
-use zego_server_runtime::{ApiResponse, DryRun, Operation, RequestInfo};
+use zego_server_runtime::{ApiResponse, DryRun, Method, Operation, RequestInfo};
 use super::service::{Client, Error};
 use super::types::{Layout, LayoutResponse, LayoutResult};
 
@@ -579,6 +579,8 @@ pub const DRAW_LAYOUT: Operation = Operation {
     action: "DrawLayout",
     path: "/",
     rate_limit: None,
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {

@@ -144,7 +144,7 @@ pub mod operations {
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::future::Future;
-use zego_server_runtime::{ApiResponse, DryRun, Operation, RequestInfo};
+use zego_server_runtime::{ApiResponse, DryRun, Method, Operation, RequestInfo};
 use super::service::{Client, Error};
 use super::types::{Data, Request, Response};
 
@@ -154,6 +154,8 @@ pub const STOP_THING: Operation = Operation {
     action: "StopThing",
     path: "/",
     rate_limit: None,
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {

@@ -591,7 +591,7 @@ pub mod operations {
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::future::Future;
-use zego_server_runtime::{ApiResponse, DryRun, Operation, RequestInfo};
+use zego_server_runtime::{ApiResponse, DryRun, Method, Operation, RequestInfo};
 use super::service::{Client, Error};
 use super::types::{CreateThingResponse, Thing, ThingResult};
 
@@ -601,6 +601,8 @@ pub const CREATE_THING: Operation = Operation {
     action: "CreateThing",
     path: "/",
     rate_limit: None,
+    method: Method::Post,
+    hosts: &[],
 };
 
 impl Client {

@@ -14,6 +14,7 @@ mod codes;
 mod crate_files;
 mod docs;
 mod enums;
+mod library;
 mod operations;
 mod rules;
 mod service;
@@ -21,6 +22,7 @@ mod structs;
 mod types;
 
 use codes::codes_rs;
+pub use library::{library_root, readme};
 use crate_files::crate_description;
 pub use crate_files::{
     fixture_clients_manifest, manifest, Package, FIXTURE_CLIENTS_DIR, RUNTIME_CRATE,

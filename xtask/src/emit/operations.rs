@@ -6,7 +6,7 @@
 use proc_macro2::{Ident, Literal as TokenLiteral, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::{FieldType, Model, Operation, StructDef, TypeKind};
+use crate::model::{FieldType, HttpMethod, Model, Operation, StructDef, TypeKind};
 
 use super::crate_files::RUNTIME_CRATE;
 use super::docs::doc_attrs;
@@ -14,10 +14,11 @@ use super::rules::{path_tokens, scalar_value, violation_constructor, Access};
 use super::types::option_tokens;
 use super::{ident, runtime_crate_tokens, UsedIdents};
 
-const RUNTIME_OPERATION_ITEMS: [&str; 6] = [
+const RUNTIME_OPERATION_ITEMS: [&str; 7] = [
     "ApiResponse",
     "DryRun",
     "FieldPath",
+    "Method",
     "Operation",
     "RequestInfo",
     "Violation",
@@ -206,6 +207,11 @@ fn mock_arm(model: &Model, operation: &Operation) -> (TokenStream, bool) {
             }
             (FieldType::Integer(_), _) => quote!(serde_json::Value::from(0)),
             (FieldType::Boolean, _) => quote!(serde_json::Value::Bool(false)),
+            (FieldType::Number(_), _) => quote!(serde_json::Value::from(0)),
+            (FieldType::Any, _) => quote!(serde_json::Value::Null),
+            (FieldType::FreeForm | FieldType::Map(_), _) => {
+                quote!(serde_json::Value::Object(serde_json::Map::new()))
+            }
             _ => return None,
         };
         Some(quote!(data.insert(#wire.to_owned(), #value);))
@@ -219,11 +225,15 @@ fn mock_arm(model: &Model, operation: &Operation) -> (TokenStream, bool) {
     } else {
         quote!(let mut data)
     };
+    let decode = match operation.http_method {
+        HttpMethod::Post => quote!(decode),
+        HttpMethod::Get => quote!(decode_query),
+    };
     let arm = quote! {
         #action => {
             #binding = serde_json::Map::new();
             #(#inserts)*
-            Some(Checked::decode::<#request>(body, serde_json::Value::Object(data)))
+            Some(Checked::#decode::<#request>(body, serde_json::Value::Object(data)))
         }
     };
     (arm, numbered)
@@ -384,9 +394,15 @@ fn operation_tokens(model: &Model, operation: &Operation) -> TokenStream {
         }
     };
     let rate_limit = option_tokens(operation.rate_limit.map(TokenLiteral::u32_unsuffixed));
+    let http_method = operation.http_method.as_str();
     let const_doc = doc_attrs(&[format!(
-        "The `{name}` operation (`POST {path}?Action={action}`)."
+        "The `{name}` operation (`{http_method} {path}?Action={action}`)."
     )]);
+    let method_variant = match operation.http_method {
+        HttpMethod::Get => quote!(Method::Get),
+        HttpMethod::Post => quote!(Method::Post),
+    };
+    let hosts = operation.hosts.iter().map(String::as_str);
     let mut method_doc = Vec::new();
     method_doc.extend(operation.summary.iter().cloned());
     if let Some(description) = &operation.doc {
@@ -435,6 +451,8 @@ fn operation_tokens(model: &Model, operation: &Operation) -> TokenStream {
             action: #action,
             path: #path,
             rate_limit: #rate_limit,
+            method: #method_variant,
+            hosts: &[#(#hosts),*],
         };
 
         impl Client {

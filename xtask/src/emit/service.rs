@@ -26,6 +26,14 @@ pub(super) fn service_rs(model: &Model) -> TokenStream {
     let rule_ids = rule_ids_tokens(model);
     let runtime = runtime_crate_tokens();
     let title = &model.title;
+    let invalid_parameter = model
+        .return_codes
+        .iter()
+        .find(|code| code.invalid_parameter)
+        .map(|code| {
+            let value = TokenLiteral::i64_unsuffixed(code.code);
+            quote!(const INVALID_PARAMETER_CODE: Option<i64> = Some(#value);)
+        });
     let client_doc = doc_attrs(&[
         format!("An async client of the {title}: one method per action, each validating the"),
         "request first (nothing invalid is sent), signing it and decoding the reply.".to_owned(),
@@ -55,6 +63,7 @@ pub(super) fn service_rs(model: &Model) -> TokenStream {
             const USER_AGENT: &'static str =
                 concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
             const RULE_IDS: &'static [&'static str] = &rule_ids::ALL;
+            #invalid_parameter
         }
 
         /// Everything that can go wrong calling the service: the runtime's error, with this

@@ -11,12 +11,12 @@ use crate::model::{
 
 use super::docs::{constraint_text, doc_attrs, text_lines};
 use super::enums::allowed_text;
-use super::ident;
+use super::{ident, RUNTIME_CRATE};
 use super::rules::{
     assertion_tokens, condition_tokens, each_item_tokens, parent_path_tokens, path_fields,
     path_tokens, scalar_value, violation_constructor, Access,
 };
-use super::types::{int_type, literal_text, option_tokens, rust_type};
+use super::types::{int_type, literal_text, number_tokens, option_tokens, rust_type};
 
 pub(super) struct StructEmitter<'a> {
     pub(super) model: &'a Model,
@@ -100,7 +100,8 @@ impl StructEmitter<'_> {
                 ty = items;
             }
             match ty {
-                FieldType::Number => true,
+                FieldType::Number(_) => true,
+                FieldType::Map(values) => matches!(**values, FieldType::Number(_)),
                 FieldType::Named(child) => self.contains_number(*child, seen),
                 _ => false,
             }
@@ -125,7 +126,12 @@ impl StructEmitter<'_> {
             .needs_rename
             .then(|| quote!(rename = #wire,));
         let skip = (!field.required).then(|| quote!(skip_serializing_if = "Option::is_none",));
-        let serde = (rename.is_some() || skip.is_some()).then(|| quote!(#[serde(#rename #skip)]));
+        let whole = holds_numbers(&field.ty).then(|| {
+            let path = format!("{}::support::serialize_whole_numbers", RUNTIME_CRATE.replace('-', "_"));
+            quote!(serialize_with = #path,)
+        });
+        let serde = (rename.is_some() || skip.is_some() || whole.is_some())
+            .then(|| quote!(#[serde(#rename #skip #whole)]));
         let doc = doc_attrs(&self.field_doc(field));
         quote! {
             #doc
@@ -352,6 +358,9 @@ impl StructEmitter<'_> {
             }
             (FieldType::Boolean, Literal::Bool(value)) => {
                 Some((quote!(bool), quote!(#value), DefaultAccess::Copy))
+            }
+            (FieldType::Number(_), Literal::Number(value)) => {
+                Some((quote!(f64), number_tokens(value), DefaultAccess::Copy))
             }
             (FieldType::String, Literal::Str(value)) if !field.sensitive => {
                 Some((quote!(&'static str), quote!(#value), DefaultAccess::Str))
@@ -625,6 +634,18 @@ fn value_checks(
                 check_range(#value, #minimum, #maximum, &at, out);
             })
         }
+        FieldType::Number(_)
+            if constraints.number_minimum.is_some() || constraints.number_maximum.is_some() =>
+        {
+            let bound = |value: Option<f64>| {
+                option_tokens(value.map(TokenLiteral::f64_unsuffixed))
+            };
+            let minimum = bound(constraints.number_minimum);
+            let maximum = bound(constraints.number_maximum);
+            Some(quote! {
+                check_number_range(*value, #minimum, #maximum, &at, out);
+            })
+        }
         FieldType::String
             if constraints.min_length.is_some() || constraints.max_length.is_some() =>
         {
@@ -664,6 +685,11 @@ fn value_checks(
                         check_items(value.len(), #minimum, #maximum, &at, out);
                     }
                 });
+            let unique = constraints.unique_items.then(|| {
+                quote! {
+                    check_unique(value, &at, out);
+                }
+            });
             let each = value_checks(model, items, item_constraints, false).map(|checks| {
                 quote! {
                     for (index, value) in value.iter().enumerate() {
@@ -672,11 +698,22 @@ fn value_checks(
                     }
                 }
             });
-            if count.is_none() && each.is_none() {
+            if count.is_none() && unique.is_none() && each.is_none() {
                 return None;
             }
-            Some(quote! { #count #each })
+            Some(quote! { #count #unique #each })
         }
         _ => None,
+    }
+}
+
+/// Whether a field's value is made of `f64`s (a number, or a list or map of them), which go
+/// on the wire with whole numbers as integers.
+fn holds_numbers(ty: &FieldType) -> bool {
+    match ty {
+        FieldType::Number(_) => true,
+        FieldType::Array { items, .. } => holds_numbers(items),
+        FieldType::Map(values) => holds_numbers(values),
+        _ => false,
     }
 }

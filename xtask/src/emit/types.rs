@@ -71,7 +71,14 @@ const RUNTIME_TYPES_ITEMS: [&str; 8] = [
 ];
 
 /// The validation helpers of `runtime::support`.
-const RUNTIME_SUPPORT: [&str; 4] = ["check_items", "check_known", "check_length", "check_range"];
+const RUNTIME_SUPPORT: [&str; 6] = [
+    "check_items",
+    "check_known",
+    "check_length",
+    "check_number_range",
+    "check_range",
+    "check_unique",
+];
 
 pub(super) fn rust_type(field: &Field, model: &Model) -> TokenStream {
     fn of(ty: &FieldType, sensitive: bool, model: &Model) -> TokenStream {
@@ -79,7 +86,13 @@ pub(super) fn rust_type(field: &Field, model: &Model) -> TokenStream {
             FieldType::String if sensitive => quote!(SensitiveString),
             FieldType::String => quote!(String),
             FieldType::Integer(format) => int_type(*format),
-            FieldType::Number => quote!(f64),
+            FieldType::Number(_) => quote!(f64),
+            FieldType::FreeForm => quote!(serde_json::Map<String, serde_json::Value>),
+            FieldType::Any => quote!(serde_json::Value),
+            FieldType::Map(values) => {
+                let values = of(values, false, model);
+                quote!(std::collections::BTreeMap<String, #values>)
+            }
             FieldType::Boolean => quote!(bool),
             FieldType::Array { items, .. } => {
                 let item = of(items, false, model);
@@ -110,6 +123,7 @@ pub(super) fn literal_tokens(literal: &Literal) -> TokenStream {
         }
         Literal::Str(value) => quote!(#value),
         Literal::Bool(value) => quote!(#value),
+        Literal::Number(value) => number_tokens(value),
     }
 }
 
@@ -118,7 +132,15 @@ pub(super) fn literal_text(literal: &Literal) -> String {
         Literal::Int(value) => value.to_string(),
         Literal::Str(value) => value.clone(),
         Literal::Bool(value) => value.to_string(),
+        Literal::Number(value) => value.clone(),
     }
+}
+
+/// An `f64` literal from its text (`0.7`, `500.0`).
+pub(super) fn number_tokens(text: &str) -> TokenStream {
+    let value: f64 = text.parse().unwrap_or_default();
+    let literal = TokenLiteral::f64_unsuffixed(value);
+    quote!(#literal)
 }
 
 pub(super) fn option_tokens(value: Option<TokenLiteral>) -> TokenStream {

@@ -96,6 +96,9 @@ pub struct ReturnCode {
     /// `answered-before-acting`: the code is answered before the service acts on the request
     /// (a throttled or unauthenticated call), so repeating the call cannot do anything twice.
     pub answered_before_acting: bool,
+    /// `invalid-parameter`: the code the service answers a request with invalid parameters
+    /// with; the mock server answers it.
+    pub invalid_parameter: bool,
 }
 
 /// Whether trying again can help, and how.
@@ -191,13 +194,31 @@ pub struct Accessors {
 pub enum FieldType {
     String,
     Integer(IntFormat),
-    Number,
+    Number(NumberFormat),
     Boolean,
     Array {
         items: Box<FieldType>,
         item_constraints: Constraints,
     },
     Named(TypeId),
+    /// An object with no `properties` (`additionalProperties` absent or `true`): any JSON
+    /// object, kept whole.
+    FreeForm,
+    /// An object with no `properties` whose `additionalProperties` is a schema: a map from
+    /// keys to values of that schema.
+    Map(Box<FieldType>),
+    /// A schema that constrains nothing (no `type`): any JSON value.
+    Any,
+}
+
+/// The `format` of a `type: number`. Every one is held as an `f64` (which holds a `float`
+/// exactly); whole numbers are sent without a fraction, as services that read an integer
+/// expect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberFormat {
+    Unspecified,
+    Float,
+    Double,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,14 +231,19 @@ pub enum IntFormat {
     Unspecified,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Constraints {
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
+    /// `minimum`/`maximum` of a `number` field (they may have a fraction).
+    pub number_minimum: Option<f64>,
+    pub number_maximum: Option<f64>,
     pub min_items: Option<usize>,
     pub max_items: Option<usize>,
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
+    /// `uniqueItems` of an array.
+    pub unique_items: bool,
 }
 
 impl Constraints {
@@ -269,6 +295,8 @@ pub enum Literal {
     Int(i64),
     Str(String),
     Bool(bool),
+    /// A `number` default, as the spec writes it (a valid Rust `f64` literal).
+    Number(String),
 }
 
 impl std::fmt::Display for Literal {
@@ -277,6 +305,7 @@ impl std::fmt::Display for Literal {
             Self::Int(value) => write!(f, "{value}"),
             Self::Str(value) => write!(f, "{value:?}"),
             Self::Bool(value) => write!(f, "{value}"),
+            Self::Number(value) => f.write_str(value),
         }
     }
 }
@@ -417,6 +446,11 @@ pub struct Operation {
     pub const_name: String,
     pub pointer: String,
     pub path: String,
+    /// GET (the request's fields in the query) or POST (a JSON body).
+    pub http_method: HttpMethod,
+    /// The operation's own hosts (`servers` on the operation or its path item), without a
+    /// trailing `/`; empty when it uses the document's.
+    pub hosts: Vec<String>,
     /// The value of the `Action` query parameter.
     pub action: String,
     pub summary: Option<String>,
@@ -437,6 +471,22 @@ pub struct Operation {
     pub preconditions: Vec<Precondition>,
     /// `x-zego-clock-rules`: checks of the request against the current time.
     pub clock_rules: Vec<ClockRule>,
+}
+
+/// How an operation's request travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+        }
+    }
 }
 
 /// A check that needs the current time, which a schema-only `validate()` does not have: the

@@ -74,7 +74,8 @@ struct Builder<'a> {
 }
 
 /// Extensions that the generator reads; anything else starting with `x-zego-` is a typo.
-const KNOWN_ZEGO_EXTENSIONS: [&str; 18] = [
+const KNOWN_ZEGO_EXTENSIONS: [&str; 19] = [
+    "x-zego-query-style",
     "x-zego-crate",
     "x-zego-handwritten",
     "x-zego-clock-rules",
@@ -148,6 +149,7 @@ struct InlineName<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LeafKind {
     Int,
+    Number,
     Str,
     Bool,
     IntEnum(TypeId),

@@ -11,9 +11,10 @@ use serde_json::Value;
 use crate::diagnostics::pointer_join;
 
 use super::ir::{
-    ClockRule, FieldPath, FieldType, Operation, Precondition, TypeId, TypeKind, COMMON_PARAMETERS,
+    ClockRule, FieldPath, FieldType, HttpMethod, Operation, Precondition, TypeDef, TypeId,
+    TypeKind, COMMON_PARAMETERS,
 };
-use super::Builder;
+use super::{empty_struct, Builder};
 
 impl Builder<'_> {
     pub(super) fn operations(&mut self) -> Vec<Operation> {
@@ -55,22 +56,38 @@ impl Builder<'_> {
                 ),
             );
         }
+        let own_hosts: Vec<&str> = action
+            .document
+            .paths
+            .iter()
+            .filter_map(|(_, item)| item.as_item())
+            .flat_map(|item| {
+                let operations = item.iter().flat_map(|(_, operation)| operation.servers.iter());
+                item.servers.iter().chain(operations)
+            })
+            .map(|server| server.url.trim_end_matches('/'))
+            .collect();
         for (index, server) in action.document.servers.iter().enumerate() {
+            let url = server.url.trim_end_matches('/');
             let known = root
                 .servers
                 .iter()
-                .any(|listed| listed.url.trim_end_matches('/') == server.url.trim_end_matches('/'));
+                .any(|listed| listed.url.trim_end_matches('/') == url)
+                || own_hosts.contains(&url);
             if !known {
                 self.reporter.at_pointer(
                     &format!("{}#/servers/{index}/url", action.file),
-                    format!("server `{}` is not one of the root's `servers`", server.url),
+                    format!(
+                        "server `{}` is neither one of the root's `servers` nor one of the operation's own",
+                        server.url
+                    ),
                 );
             }
         }
         if action.document.paths.paths.len() != 1 {
             self.reporter.at_pointer(
                 &format!("{}#/paths", action.file),
-                "an action document describes exactly one operation, `POST /`",
+                "an action document describes exactly one operation",
             );
         }
     }
@@ -87,7 +104,7 @@ impl Builder<'_> {
             };
             let path_pointer = pointer_join(paths_pointer, path);
             self.check_path(path, &path_pointer);
-            self.reject_own_servers(&item.servers, &path_pointer);
+            let item_hosts = self.hosts(&item.servers, &path_pointer);
             let shared: Vec<(&ReferenceOr<openapiv3::Parameter>, String)> = item
                 .parameters
                 .iter()
@@ -102,15 +119,27 @@ impl Builder<'_> {
                 .collect();
             for (method, operation) in item.iter() {
                 let pointer = pointer_join(&path_pointer, method);
-                if method != "post" {
-                    // Reported, and the operation still checked, so one run shows every problem.
-                    self.reporter.at_pointer(
-                        &pointer,
-                        format!("unsupported method `{method}`: ZEGOCLOUD server APIs are called with POST"),
-                    );
-                }
-                let operation = self.operation(path, operation, &shared, &pointer);
-                if let Some(operation) = operation.filter(|_| method == "post") {
+                let http_method = match method {
+                    "post" => Some(HttpMethod::Post),
+                    "get" => Some(HttpMethod::Get),
+                    _ => {
+                        // Reported, and the operation still checked, so one run shows every
+                        // problem.
+                        self.reporter.at_pointer(
+                            &pointer,
+                            format!("unsupported method `{method}`: ZEGOCLOUD server APIs are called with GET or POST"),
+                        );
+                        None
+                    }
+                };
+                let context = OperationContext {
+                    path,
+                    http_method: http_method.unwrap_or(HttpMethod::Post),
+                    shared_parameters: &shared,
+                    item_hosts: &item_hosts,
+                };
+                let operation = self.operation(&context, operation, &pointer);
+                if let Some(operation) = operation.filter(|_| http_method.is_some()) {
                     operations.push(operation);
                 }
             }
@@ -148,26 +177,52 @@ impl Builder<'_> {
         }
     }
 
-    /// Every request goes to the client's one base URL (the spec's servers, or a region),
-    /// so a host set on a path item or an operation would be silently ignored.
-    fn reject_own_servers(&mut self, servers: &[openapiv3::Server], pointer: &str) {
-        if !servers.is_empty() {
-            self.reporter.at_pointer(
-                &pointer_join(pointer, "servers"),
-                "unsupported: `servers` on a path item or operation; every action is sent to the document's servers (the client's region)",
-            );
+    /// `servers` on a path item or an operation: the action's own hosts, absolute URLs
+    /// without variables.
+    fn hosts(&mut self, servers: &[openapiv3::Server], pointer: &str) -> Vec<String> {
+        let mut hosts = Vec::new();
+        for (index, server) in servers.iter().enumerate() {
+            let url = server.url.trim_end_matches('/');
+            let absolute = url.starts_with("https://") || url.starts_with("http://");
+            if !absolute || url.contains(['{', '}']) || server.variables.is_some() {
+                let at = pointer_join(&pointer_join(&pointer_join(pointer, "servers"), &index.to_string()), "url");
+                self.reporter.at_pointer(
+                    &at,
+                    format!("server `{}` must be an absolute http(s) URL without variables", server.url),
+                );
+                continue;
+            }
+            hosts.push(url.to_owned());
         }
+        hosts
     }
 
-    pub(super) fn operation(
+    fn operation(
         &mut self,
-        path: &str,
+        context: &OperationContext<'_>,
         operation: &openapiv3::Operation,
-        shared_parameters: &[(&ReferenceOr<openapiv3::Parameter>, String)],
         pointer: &str,
     ) -> Option<Operation> {
         self.check_extensions(&operation.extensions, pointer);
-        self.reject_own_servers(&operation.servers, pointer);
+        let own_hosts = self.hosts(&operation.servers, pointer);
+        let hosts = if own_hosts.is_empty() {
+            context.item_hosts.to_vec()
+        } else {
+            own_hosts
+        };
+        let root_hosts: Vec<&str> = self
+            .spec
+            .document
+            .servers
+            .iter()
+            .map(|server| server.url.trim_end_matches('/'))
+            .collect();
+        // Hosts the same as the document's are no hosts of the action's own.
+        let hosts = if hosts.iter().all(|host| root_hosts.contains(&host.as_str())) && hosts.len() == root_hosts.len() {
+            Vec::new()
+        } else {
+            hosts
+        };
         let Some(operation_id) = operation.operation_id.clone() else {
             self.reporter.at_pointer(
                 pointer,
@@ -175,8 +230,11 @@ impl Builder<'_> {
             );
             return None;
         };
-        let action = self.common_parameters(operation, shared_parameters, pointer);
-        let request = self.request_type(operation, pointer);
+        let (action, query) = self.parameters(context, operation, pointer);
+        let request = match context.http_method {
+            HttpMethod::Post => self.request_type(operation, pointer),
+            HttpMethod::Get => self.query_request_type(operation, &query, pointer),
+        };
         let response = self.response_type(operation, pointer);
         let idempotency_key = match (request, operation.extensions.get("x-zego-idempotency-key")) {
             (Some(request), Some(key)) => Some(self.idempotency_key(request, key, pointer)?),
@@ -206,7 +264,9 @@ impl Builder<'_> {
             const_name: String::new(),
             operation_id,
             pointer: pointer.to_owned(),
-            path: path.to_owned(),
+            path: context.path.to_owned(),
+            http_method: context.http_method,
+            hosts,
             action: action?,
             summary: operation.summary.clone(),
             doc: operation.description.clone(),
@@ -414,15 +474,18 @@ impl Builder<'_> {
         None
     }
 
-    /// Checks that the operation declares exactly the common signing parameters (which the
-    /// client fills in) and returns its `Action` value. Parameters declared on the path item
-    /// count too, unless the operation declares one with the same name and location.
-    fn common_parameters(
+    /// Checks that the operation declares the common signing parameters (which the client
+    /// fills in) and returns its `Action` value, with a GET operation's other query
+    /// parameters (its request's fields). Parameters declared on the path item count too,
+    /// unless the operation declares one with the same name and location.
+    fn parameters<'s>(
         &mut self,
-        operation: &openapiv3::Operation,
-        shared_parameters: &[(&ReferenceOr<openapiv3::Parameter>, String)],
+        context: &OperationContext<'s>,
+        operation: &'s openapiv3::Operation,
         pointer: &str,
-    ) -> Option<String> {
+    ) -> (Option<String>, Vec<QueryParameter>) {
+        let shared_parameters = context.shared_parameters;
+        let mut query = Vec::new();
         let mut seen: BTreeMap<&str, String> = BTreeMap::new();
         let mut action = None;
         let parameters_pointer = pointer_join(pointer, "parameters");
@@ -464,11 +527,22 @@ impl Builder<'_> {
             let Some((role, wire)) =
                 role.and_then(|role| COMMON_PARAMETERS.iter().find(|(r, _)| *r == role))
             else {
+                if let (HttpMethod::Get, openapiv3::Parameter::Query { .. }) =
+                    (context.http_method, parameter)
+                {
+                    query.push(QueryParameter {
+                        data: data.clone(),
+                        pointer: at.clone(),
+                    });
+                    continue;
+                }
                 self.reporter.at_pointer(
                     &at,
                     format!(
-                        "parameter `{}` is not a common signing parameter: only parameters marked \
-                         `x-zego-common-param` ({}) are supported",
+                        "parameter `{}` is not a common signing parameter: a POST action takes \
+                         only the parameters marked `x-zego-common-param` ({}) and sends its \
+                         request as a JSON body; a GET action's other query parameters are its \
+                         request's fields",
                         data.name,
                         COMMON_PARAMETERS.map(|(role, _)| role).join(", ")
                     ),
@@ -502,7 +576,7 @@ impl Builder<'_> {
                 );
             }
         }
-        action
+        (action, query)
     }
 
     fn action_value(&mut self, data: &openapiv3::ParameterData, pointer: &str) -> Option<String> {
@@ -524,6 +598,115 @@ impl Builder<'_> {
             );
         }
         single
+    }
+
+    /// A GET operation's request: a struct of its query parameters, named after the
+    /// operation (`DescribeUsersRequest`), each field under its parameter's name.
+    fn query_request_type(
+        &mut self,
+        operation: &openapiv3::Operation,
+        query: &[QueryParameter],
+        pointer: &str,
+    ) -> Option<TypeId> {
+        if operation.request_body.is_some() {
+            self.reporter.at_pointer(
+                &pointer_join(pointer, "requestBody"),
+                "a GET action takes no body: its request is its query parameters",
+            );
+        }
+        let name = format!("{}Request", operation.operation_id.as_deref().unwrap_or("Get"));
+        let id = TypeId(self.types.len());
+        self.types.push(TypeDef {
+            name: String::new(),
+            source_name: name,
+            pointer: pointer_join(pointer, "parameters"),
+            doc: Some(format!(
+                "The query parameters of `{}`.",
+                operation.operation_id.as_deref().unwrap_or_default()
+            )),
+            kind: TypeKind::Struct(empty_struct()),
+        });
+        let mut fields = Vec::new();
+        for parameter in query {
+            let data = &parameter.data;
+            self.check_query_style(data, &parameter.pointer);
+            let schema = match &data.format {
+                openapiv3::ParameterSchemaOrContent::Schema(schema) => match schema {
+                    ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+                        reference: reference.clone(),
+                    },
+                    ReferenceOr::Item(schema) => ReferenceOr::Item(Box::new(schema.clone())),
+                },
+                openapiv3::ParameterSchemaOrContent::Content(_) => {
+                    self.reporter.at_pointer(
+                        &parameter.pointer,
+                        "unsupported: a query parameter described by `content` instead of `schema`",
+                    );
+                    continue;
+                }
+            };
+            let at = pointer_join(&parameter.pointer, "schema");
+            if let Some(mut field) = self.field(&data.name, &schema, data.required, &at) {
+                field.doc = data.description.clone();
+                fields.push(field);
+            }
+        }
+        let mut definition = empty_struct();
+        definition.fields = fields;
+        self.types[id].kind = TypeKind::Struct(definition);
+        Some(id)
+    }
+
+    /// What the client can write into a query: scalars, enums, lists of them, and lists of
+    /// objects when `x-zego-query-style: recursive-indexed-dot` says how (ZEGOCLOUD's
+    /// `Name.0.Field=…`).
+    fn check_query_style(&mut self, data: &openapiv3::ParameterData, pointer: &str) {
+        let style = data.extensions.get("x-zego-query-style").map(|style| style.as_str());
+        if let Some(style) = style.filter(|style| *style != Some("recursive-indexed-dot")) {
+            self.reporter.at_pointer(
+                &pointer_join(pointer, "x-zego-query-style"),
+                format!("unknown query style {style:?}: the one supported is `recursive-indexed-dot`"),
+            );
+        }
+        let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            return;
+        };
+        let schema = match schema {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => self
+                .spec
+                .schema_target(reference)
+                .and_then(|name| self.spec.component_schema(name)),
+        };
+        let Some(schema) = schema else {
+            return;
+        };
+        let holds_objects = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(_)) => true,
+            SchemaKind::Type(Type::Array(array)) => match &array.items {
+                Some(ReferenceOr::Item(items)) => matches!(
+                    items.schema_kind,
+                    SchemaKind::Type(Type::Object(_) | Type::Array(_))
+                ),
+                Some(ReferenceOr::Reference { reference }) => self
+                    .spec
+                    .schema_target(reference)
+                    .and_then(|name| self.spec.component_schema(name))
+                    .is_some_and(|target| matches!(target.schema_kind, SchemaKind::Type(Type::Object(_)))),
+                None => false,
+            },
+            _ => false,
+        };
+        if holds_objects && style.is_none() {
+            self.reporter.at_pointer(
+                pointer,
+                format!(
+                    "query parameter `{}` holds objects, which a query cannot carry without a convention; \
+                     set `x-zego-query-style: recursive-indexed-dot` if the service reads `{}.0.Field=…`",
+                    data.name, data.name
+                ),
+            );
+        }
     }
 
     fn request_type(&mut self, operation: &openapiv3::Operation, pointer: &str) -> Option<TypeId> {
@@ -682,4 +865,19 @@ struct RawPrecondition {
     #[serde(default)]
     #[allow(dead_code, reason = "kept for readers of the spec; not evaluated")]
     then: Option<Value>,
+}
+
+/// What an operation's reading needs from its path item.
+struct OperationContext<'a> {
+    path: &'a str,
+    http_method: HttpMethod,
+    shared_parameters: &'a [(&'a ReferenceOr<openapiv3::Parameter>, String)],
+    /// `servers` on the path item.
+    item_hosts: &'a [String],
+}
+
+/// A query parameter of a GET operation besides the signing ones: a field of its request.
+struct QueryParameter {
+    data: openapiv3::ParameterData,
+    pointer: String,
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::diagnostics::pointer_join;
 
 use super::ir::{
-    Accessors, Constraints, EnumDef, EnumRepr, Envelope, Field, FieldId, FieldType, IntFormat,
+    Accessors, Constraints, EnumDef, EnumRepr, Envelope, Field, FieldId, FieldType, IntFormat, NumberFormat,
     Literal, RustName, StructDef, TypeDef, TypeId, TypeKind, Usage, Variant,
 };
 use super::rules::RawRule;
@@ -447,22 +447,25 @@ impl Builder<'_> {
                 Some(FieldType::Integer(self.int_format(integer, pointer)?))
             }
             SchemaKind::Type(Type::Number(number)) => {
-                if number.minimum.is_some()
-                    || number.maximum.is_some()
-                    || number.multiple_of.is_some()
-                {
+                if number.multiple_of.is_some() {
+                    self.reporter.at_pointer(
+                        &pointer_join(pointer, "multipleOf"),
+                        "unsupported: `multipleOf`",
+                    );
+                }
+                if number.exclusive_minimum || number.exclusive_maximum {
                     self.reporter.at_pointer(
                         pointer,
-                        "unsupported: bounds on `number` fields are not supported (use `integer`)",
+                        "unsupported: `exclusiveMinimum`/`exclusiveMaximum` on a `number` field",
                     );
                 }
                 if !number.enumeration.is_empty() {
                     self.reporter.at_pointer(
                         &pointer_join(pointer, "enum"),
-                        "unsupported: `enum` on `number` fields",
+                        "unsupported: `enum` on a `number` field (an enum of whole numbers is an `integer` enum)",
                     );
                 }
-                Some(FieldType::Number)
+                Some(FieldType::Number(self.number_format(number, pointer)?))
             }
             SchemaKind::Type(Type::Boolean(boolean)) => {
                 if !boolean.enumeration.is_empty() {
@@ -474,12 +477,6 @@ impl Builder<'_> {
                 Some(FieldType::Boolean)
             }
             SchemaKind::Type(Type::Array(array)) => {
-                if array.unique_items {
-                    self.reporter.at_pointer(
-                        &pointer_join(pointer, "uniqueItems"),
-                        "unsupported: `uniqueItems`",
-                    );
-                }
                 let items_pointer = pointer_join(pointer, "items");
                 let (items, item_constraints) = match &array.items {
                     None => {
@@ -509,6 +506,9 @@ impl Builder<'_> {
                     item_constraints,
                 })
             }
+            SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
+                self.open_object(schema, object, hint, pointer)
+            }
             SchemaKind::Type(Type::Object(object)) => {
                 let name = self.inline_name(schema, hint, pointer)?;
                 let id = TypeId(self.types.len());
@@ -523,10 +523,91 @@ impl Builder<'_> {
                 self.types[id].kind = TypeKind::Struct(definition);
                 Some(FieldType::Named(id))
             }
+            SchemaKind::Any(any) if *any == openapiv3::AnySchema::default() => Some(FieldType::Any),
             other => {
                 self.reporter.at_pointer(
                     pointer,
-                    format!("unsupported schema: {} (supported: string, integer, number, boolean, array, object, $ref)", describe_kind(other)),
+                    format!("unsupported schema: {} (supported: string, integer, number, boolean, array, object, $ref, and a schema without constraints for any value)", describe_kind(other)),
+                );
+                None
+            }
+        }
+    }
+
+    /// An object without `properties`: any JSON object (`additionalProperties` absent or
+    /// `true`), a map of typed values (`additionalProperties` a schema). An object that may
+    /// hold nothing (`additionalProperties: false`) stays an empty struct.
+    fn open_object(
+        &mut self,
+        schema: &Schema,
+        object: &ObjectType,
+        hint: InlineName<'_>,
+        pointer: &str,
+    ) -> Option<FieldType> {
+        if object.min_properties.is_some() || object.max_properties.is_some() {
+            self.reporter.at_pointer(
+                pointer,
+                "unsupported: `minProperties`/`maxProperties` are not supported",
+            );
+        }
+        self.reject_common_features(schema, pointer);
+        let values_pointer = pointer_join(pointer, "additionalProperties");
+        match &object.additional_properties {
+            None | Some(openapiv3::AdditionalProperties::Any(true)) => Some(FieldType::FreeForm),
+            Some(openapiv3::AdditionalProperties::Any(false)) => {
+                let name = self.inline_name(schema, hint, pointer)?;
+                let id = TypeId(self.types.len());
+                self.types.push(TypeDef {
+                    name: String::new(),
+                    source_name: name,
+                    pointer: pointer.to_owned(),
+                    doc: schema.schema_data.description.clone(),
+                    kind: TypeKind::Struct(empty_struct()),
+                });
+                let definition = self.struct_def(id, schema, object, pointer);
+                self.types[id].kind = TypeKind::Struct(definition);
+                Some(FieldType::Named(id))
+            }
+            Some(openapiv3::AdditionalProperties::Schema(values)) => {
+                let values = match values.as_ref() {
+                    ReferenceOr::Reference { reference } => {
+                        self.reference_type(reference, &values_pointer)?
+                    }
+                    ReferenceOr::Item(values) => {
+                        let hint = InlineName { item: true, ..hint };
+                        let ty = self.inline_type(values, hint, &values_pointer)?;
+                        if self.constraints(values, &values_pointer) != Constraints::default() {
+                            self.reporter.at_pointer(
+                                &values_pointer,
+                                "unsupported: bounds on the values of a map",
+                            );
+                        }
+                        ty
+                    }
+                };
+                Some(FieldType::Map(Box::new(values)))
+            }
+        }
+    }
+
+    /// `float` and `double` (and no format) are held as `f64`; any other format is unknown.
+    fn number_format(
+        &mut self,
+        number: &openapiv3::NumberType,
+        pointer: &str,
+    ) -> Option<NumberFormat> {
+        match &number.format {
+            VariantOrUnknownOrEmpty::Empty => Some(NumberFormat::Unspecified),
+            VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => {
+                Some(NumberFormat::Float)
+            }
+            VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Double) => {
+                Some(NumberFormat::Double)
+            }
+            VariantOrUnknownOrEmpty::Unknown(format) => {
+                self.reporter.at_pointer(
+                    &pointer_join(pointer, "format"),
+                    format!("unsupported number format `{format}` (supported: float, double)"),
                 );
                 None
             }
@@ -717,6 +798,18 @@ impl Builder<'_> {
                     }
                 });
             }
+            SchemaKind::Type(Type::Number(number)) => {
+                constraints.number_minimum = number.minimum;
+                constraints.number_maximum = number.maximum;
+                if let (Some(low), Some(high)) = (number.minimum, number.maximum) {
+                    if low > high {
+                        self.reporter.at_pointer(
+                            pointer,
+                            format!("`minimum` ({low}) is greater than `maximum` ({high}): no value is valid"),
+                        );
+                    }
+                }
+            }
             SchemaKind::Type(Type::String(string)) => {
                 constraints.min_length = string.min_length;
                 constraints.max_length = string.max_length;
@@ -724,6 +817,7 @@ impl Builder<'_> {
             SchemaKind::Type(Type::Array(array)) => {
                 constraints.min_items = array.min_items;
                 constraints.max_items = array.max_items;
+                constraints.unique_items = array.unique_items;
             }
             _ => {}
         }
@@ -744,6 +838,10 @@ impl Builder<'_> {
     fn default_literal(&mut self, ty: &FieldType, value: &Value, pointer: &str) -> Option<Literal> {
         let literal = match (self.leaf_kind(ty), value) {
             (Some(LeafKind::Int), Value::Number(n)) => n.as_i64().map(Literal::Int),
+            (Some(LeafKind::Number), Value::Number(n)) => n
+                .as_f64()
+                .filter(|value| value.is_finite())
+                .map(|value| Literal::Number(format!("{value:?}"))),
             (Some(LeafKind::Str), Value::String(s)) => Some(Literal::Str(s.clone())),
             (Some(LeafKind::Bool), Value::Bool(b)) => Some(Literal::Bool(*b)),
             (Some(LeafKind::IntEnum(id)), Value::Number(n)) => n
@@ -783,6 +881,7 @@ impl Builder<'_> {
             FieldType::String => Some(LeafKind::Str),
             FieldType::Integer(_) => Some(LeafKind::Int),
             FieldType::Boolean => Some(LeafKind::Bool),
+            FieldType::Number(_) => Some(LeafKind::Number),
             FieldType::Named(id) => match &self.types[*id].kind {
                 TypeKind::Enum(EnumDef {
                     repr: EnumRepr::Integer,
@@ -794,7 +893,9 @@ impl Builder<'_> {
                 }) => Some(LeafKind::StrEnum(*id)),
                 TypeKind::Struct(_) => None,
             },
-            FieldType::Number | FieldType::Array { .. } => None,
+            FieldType::Array { .. } | FieldType::FreeForm | FieldType::Map(_) | FieldType::Any => {
+                None
+            }
         }
     }
 }

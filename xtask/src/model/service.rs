@@ -161,7 +161,14 @@ impl Builder<'_> {
                 retry,
                 source: raw.source,
                 answered_before_acting: raw.answered_before_acting,
+                invalid_parameter: raw.invalid_parameter,
             });
+        }
+        if codes.iter().filter(|code| code.invalid_parameter).count() > 1 {
+            self.reporter.at_pointer(
+                at,
+                "more than one code is marked `invalid-parameter`; the mock answers one",
+            );
         }
         codes
     }
@@ -177,4 +184,6 @@ struct RawReturnCode {
     source: String,
     #[serde(default, rename = "answered-before-acting")]
     answered_before_acting: bool,
+    #[serde(default, rename = "invalid-parameter")]
+    invalid_parameter: bool,
 }

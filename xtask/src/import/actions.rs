@@ -1,0 +1,379 @@
+//! One published file into the actions it describes: method, `Action`, hosts, query
+//! parameters, request and response schemas (with every schema they reach, copied without
+//! ZEGOCLOUD's prose and fixed up), and the call frequency limits its text states.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_yaml::{Mapping, Value};
+
+use crate::diagnostics::{Location, SpecError};
+
+use super::facts::{self, RateLimits};
+use super::fixups::{self, Applied};
+use super::source::Files;
+use super::ImportReport;
+
+/// The common signing parameters, which our spec defines once in the root.
+pub const SIGNING_PARAMETERS: [&str; 5] =
+    ["AppId", "SignatureNonce", "Timestamp", "Signature", "SignatureVersion"];
+
+/// Where a copied schema came from: the file (as shown) and its component name. Copies name
+/// the schemas they reference by this key until the spec set gives each its final name.
+pub type SchemaKey = (String, String);
+
+/// What a copied `$ref` holds until [`super::spec_set`] rewrites it.
+pub fn placeholder(key: &SchemaKey) -> String {
+    format!("{}\u{1}{}", key.0, key.1)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+/// A query parameter of a GET action (the signing parameters and `Action` aside).
+#[derive(Debug, Clone)]
+pub struct QueryParameter {
+    pub name: String,
+    pub required: bool,
+    pub schema: Value,
+    /// `x-docuo-query-serialization`'s style, for lists of objects (`recursive-indexed-dot`).
+    pub object_style: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub name: String,
+    pub method: Method,
+    /// The published file, as shown (relative to the folder imported from).
+    pub file: String,
+    pub servers: Vec<String>,
+    pub query: Vec<QueryParameter>,
+    pub body: Option<SchemaKey>,
+    pub response: SchemaKey,
+    pub limits: RateLimits,
+    /// Every schema the action reaches, by key, copied and fixed up.
+    pub schemas: BTreeMap<SchemaKey, Value>,
+}
+
+/// The actions in one file; a file without operations (a shared file) has none.
+pub fn read_file(
+    files: &mut Files,
+    path: &Path,
+    report: &mut ImportReport,
+) -> Result<Vec<Action>, Vec<SpecError>> {
+    let document = files.load(path).map_err(|error| vec![error])?.clone();
+    let Some(Value::Mapping(paths)) = document.get("paths") else {
+        return Ok(Vec::new());
+    };
+    let shown = files.display(path);
+    let mut actions = Vec::new();
+    let mut errors = Vec::new();
+    for (route, item) in paths {
+        let route = route.as_str().unwrap_or_default();
+        for method in ["get", "post", "put", "delete", "patch"] {
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            let at = format!("{shown}#/paths/{}/{method}", route.replace('/', "~1"));
+            let mut reader = Reader {
+                files,
+                path: path.to_path_buf(),
+                shown: shown.clone(),
+                applied: &mut report.fixups,
+                schemas: BTreeMap::new(),
+            };
+            match reader.action(&document, item, operation, method, &at) {
+                Ok(action) => actions.push(action),
+                Err(error) => errors.push(error),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(actions)
+    } else {
+        Err(errors)
+    }
+}
+
+struct Reader<'a> {
+    files: &'a mut Files,
+    path: PathBuf,
+    shown: String,
+    applied: &'a mut Applied,
+    schemas: BTreeMap<SchemaKey, Value>,
+}
+
+fn error_at(pointer: &str, message: impl Into<String>) -> SpecError {
+    let (file, pointer) = pointer.split_once('#').unwrap_or((pointer, ""));
+    SpecError {
+        file: file.to_owned(),
+        location: Location::Pointer(format!("#{pointer}")),
+        message: message.into(),
+    }
+}
+
+impl Reader<'_> {
+    fn action(
+        &mut self,
+        document: &Value,
+        item: &Value,
+        operation: &Value,
+        method: &str,
+        at: &str,
+    ) -> Result<Action, SpecError> {
+        let method = match method {
+            "get" => Method::Get,
+            "post" => Method::Post,
+            other => {
+                return Err(error_at(at, format!("unsupported method `{other}`: ZEGOCLOUD server APIs use GET and POST")));
+            }
+        };
+        let servers = self.servers(document, item, operation, at)?;
+        let mut name = None;
+        let mut query = Vec::new();
+        let parameters = item
+            .get("parameters")
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+            .chain(operation.get("parameters").and_then(Value::as_sequence).into_iter().flatten());
+        for (index, parameter) in parameters.enumerate() {
+            let parameter_at = format!("{at}/parameters/{index}");
+            let (file, parameter) = self.follow(&self.path.clone(), parameter, &parameter_at)?;
+            let Value::Mapping(mut parameter) = parameter else {
+                return Err(error_at(&parameter_at, "a parameter must be an object"));
+            };
+            let parameter_name = parameter.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let location = parameter.get("in").and_then(Value::as_str).unwrap_or_default().to_owned();
+            if location != "query" {
+                return Err(error_at(
+                    &parameter_at,
+                    format!("parameter `{parameter_name}` is in `{location}`: only query parameters are supported"),
+                ));
+            }
+            if parameter_name == "Action" {
+                name = action_name(&parameter);
+                if name.is_none() {
+                    return Err(error_at(&parameter_at, "the `Action` parameter needs a string enum with one value"));
+                }
+                continue;
+            }
+            if SIGNING_PARAMETERS.contains(&parameter_name.as_str()) {
+                continue;
+            }
+            fixups::parameter(&mut parameter, &parameter_at, self.applied);
+            let required = parameter.get("required").and_then(Value::as_bool).unwrap_or(false);
+            let schema = parameter.get("schema").cloned().unwrap_or(Value::Null);
+            let schema = self.copy_schema(&file, &schema, &format!("{parameter_at}/schema"))?;
+            let object_style = parameter
+                .get("x-docuo-query-serialization")
+                .and_then(|style| style.get("style"))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let mut query_name = parameter_name.clone();
+            let is_list = schema.get("type").and_then(Value::as_str) == Some("array");
+            if is_list && object_style.is_none() && !query_name.ends_with("[]") {
+                query_name.push_str("[]");
+                self.applied.note(fixups::QUERY_LIST_BRACKETS, parameter_at.clone());
+            }
+            query.push(QueryParameter {
+                name: query_name,
+                required,
+                schema,
+                object_style,
+            });
+        }
+        let Some(name) = name else {
+            return Err(error_at(at, "no `Action` query parameter: the action cannot be routed"));
+        };
+        if method == Method::Post && !query.is_empty() {
+            return Err(error_at(at, "a POST action with query parameters besides the signing ones is not supported"));
+        }
+        let body = match operation.get("requestBody") {
+            Some(body) => {
+                let body_at = format!("{at}/requestBody");
+                let schema = body
+                    .get("content")
+                    .and_then(|content| content.get("application/json"))
+                    .and_then(|media| media.get("schema"))
+                    .ok_or_else(|| error_at(&body_at, "the request body needs an `application/json` schema"))?;
+                Some(self.named_schema(schema, &format!("{name}Request"), &format!("{body_at}/content/application~1json/schema"))?)
+            }
+            None if method == Method::Post => {
+                return Err(error_at(at, "a POST action needs a JSON request body"));
+            }
+            None => None,
+        };
+        let response_at = format!("{at}/responses/200");
+        let response_schema = operation
+            .get("responses")
+            .and_then(|responses| responses.get("200").or_else(|| responses.get(200)))
+            .and_then(|response| response.get("content"))
+            .and_then(|content| content.get("application/json"))
+            .and_then(|media| media.get("schema"))
+            .ok_or_else(|| error_at(&response_at, "the action needs a `200` response with an `application/json` schema"))?;
+        let response = self.named_schema(
+            response_schema,
+            &format!("{name}Response"),
+            &format!("{response_at}/content/application~1json/schema"),
+        )?;
+        let text = operation.get("description").and_then(Value::as_str).unwrap_or_default();
+        Ok(Action {
+            name,
+            method,
+            file: self.shown.clone(),
+            servers,
+            query,
+            body,
+            response,
+            limits: facts::rate_limits(text),
+            schemas: std::mem::take(&mut self.schemas),
+        })
+    }
+
+    /// The operation's hosts: its own `servers`, else its path item's, else its document's.
+    fn servers(&mut self, document: &Value, item: &Value, operation: &Value, at: &str) -> Result<Vec<String>, SpecError> {
+        let (servers, servers_at) = [
+            (operation.get("servers"), format!("{at}/servers")),
+            (item.get("servers"), format!("{}/servers", at.rsplit_once('/').map_or(at, |(item, _)| item))),
+            (document.get("servers"), format!("{}#/servers", self.shown)),
+        ]
+        .into_iter()
+        .find_map(|(servers, at)| Some((servers?.clone(), at)))
+        .ok_or_else(|| error_at(at, "no `servers`: the action has no host"))?;
+        let servers = match servers {
+            Value::Mapping(ref map) if map.contains_key("$ref") => {
+                self.applied.note(fixups::SERVERS_AS_REFERENCE, servers_at.clone());
+                self.follow(&self.path.clone(), &servers, &servers_at)?.1
+            }
+            other => other,
+        };
+        let urls: Vec<String> = servers
+            .as_sequence()
+            .into_iter()
+            .flatten()
+            .filter_map(|server| server.get("url").and_then(Value::as_str))
+            .map(|url| url.trim_end_matches('/').to_owned())
+            .collect();
+        if urls.is_empty() {
+            return Err(error_at(&servers_at, "`servers` lists no URL"));
+        }
+        Ok(urls)
+    }
+
+    /// Follows a chain of `$ref`s from `value` (written in `file`): the final value and the
+    /// file it is in.
+    fn follow(&mut self, file: &Path, value: &Value, at: &str) -> Result<(PathBuf, Value), SpecError> {
+        let mut file = file.to_path_buf();
+        let mut value = value.clone();
+        for _ in 0..16 {
+            let Some(reference) = value.get("$ref").and_then(Value::as_str).map(str::to_owned) else {
+                return Ok((file, value));
+            };
+            let resolved = self
+                .files
+                .resolve(&file, &reference)
+                .map_err(|error| error_at(at, error.message))?;
+            file = resolved.file;
+            value = resolved.value.clone();
+        }
+        Err(error_at(at, "a chain of more than 16 `$ref`s"))
+    }
+
+    /// A body schema as a component: the one it references, or an inline schema named `name`.
+    fn named_schema(&mut self, schema: &Value, name: &str, at: &str) -> Result<SchemaKey, SpecError> {
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            return self.component(&self.path.clone(), reference, at);
+        }
+        let key = (self.shown.clone(), name.to_owned());
+        let copied = self.copy_schema(&self.path.clone(), schema, at)?;
+        self.schemas.insert(key.clone(), copied);
+        Ok(key)
+    }
+
+    /// Copies the component `reference` (written in `file`) and everything it reaches.
+    fn component(&mut self, file: &Path, reference: &str, at: &str) -> Result<SchemaKey, SpecError> {
+        let resolved = self.files.resolve(file, reference).map_err(|error| error_at(at, error.message))?;
+        let target_file = resolved.file.clone();
+        let target = resolved.value.clone();
+        let pointer = reference.split_once('#').map_or("", |(_, pointer)| pointer);
+        let Some(name) = pointer.strip_prefix("/components/schemas/") else {
+            // A reference into something other than a component: copied in place.
+            return Err(error_at(at, format!("`$ref: {reference}` does not name a component schema")));
+        };
+        let key = (self.files.display(&target_file), name.to_owned());
+        if self.schemas.contains_key(&key) {
+            return Ok(key);
+        }
+        // Inserted first, so a schema that reaches itself stops here.
+        self.schemas.insert(key.clone(), Value::Null);
+        let target_at = format!("{}#{pointer}", key.0);
+        let copied = self.copy_schema(&target_file, &target, &target_at)?;
+        self.schemas.insert(key.clone(), copied);
+        Ok(key)
+    }
+
+    /// A fixed-up copy of `schema` (written in `file`) without prose, its references replaced by
+    /// placeholders of the components they name.
+    fn copy_schema(&mut self, file: &Path, schema: &Value, at: &str) -> Result<Value, SpecError> {
+        let mut fixed = schema.clone();
+        fixups::schema(&mut fixed, at, self.applied);
+        self.strip(file, fixed, at)
+    }
+
+    fn strip(&mut self, file: &Path, node: Value, at: &str) -> Result<Value, SpecError> {
+        let Value::Mapping(map) = node else {
+            return Ok(node);
+        };
+        if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+            let key = self.component(file, reference, at)?;
+            let mut out = Mapping::new();
+            out.insert(Value::from("$ref"), Value::from(placeholder(&key)));
+            return Ok(Value::Mapping(out));
+        }
+        let mut out = Mapping::new();
+        for (key, value) in map {
+            let Some(name) = key.as_str() else { continue };
+            if PROSE.contains(&name) || name.starts_with("x-docuo") {
+                continue;
+            }
+            let value = match name {
+                "properties" => {
+                    let mut properties = Mapping::new();
+                    if let Value::Mapping(items) = value {
+                        for (property, schema) in items {
+                            let property_at = format!("{at}/properties/{}", property.as_str().unwrap_or_default());
+                            properties.insert(property, self.strip(file, schema, &property_at)?);
+                        }
+                    }
+                    Value::Mapping(properties)
+                }
+                "items" | "additionalProperties" | "not" => self.strip(file, value, &format!("{at}/{name}"))?,
+                "oneOf" | "anyOf" | "allOf" => {
+                    let mut branches = Vec::new();
+                    for (index, branch) in value.as_sequence().cloned().unwrap_or_default().into_iter().enumerate() {
+                        branches.push(self.strip(file, branch, &format!("{at}/{name}/{index}"))?);
+                    }
+                    Value::Sequence(branches)
+                }
+                _ => value,
+            };
+            out.insert(Value::from(name), value);
+        }
+        Ok(Value::Mapping(out))
+    }
+}
+
+/// Keys of ZEGOCLOUD's prose and samples, which our specs do not copy.
+const PROSE: [&str; 6] = ["description", "summary", "title", "example", "examples", "externalDocs"];
+
+fn action_name(parameter: &Mapping) -> Option<String> {
+    let values = parameter.get("schema")?.get("enum")?.as_sequence()?;
+    match values.as_slice() {
+        [Value::String(name)] => Some(name.clone()),
+        _ => None,
+    }
+}

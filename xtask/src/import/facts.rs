@@ -1,0 +1,207 @@
+//! Facts ZEGOCLOUD states in words, read into numbers: call frequency limits (English and
+//! Chinese) and the region a host serves.
+
+/// What an operation's text says about its call frequency.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Calls per second for all rooms of one AppId: enforced by the client's limiter.
+    pub per_second: Option<u32>,
+    /// Limits that are documented but not enforced: per room, per minute, per day, or in the
+    /// test environment; in our own words.
+    pub documented: Vec<String>,
+}
+
+/// Reads the limits out of `text`. A segment about one room, a minute, a day or the test
+/// environment is documented, never enforced; the first per-second figure for the AppId (or
+/// stated without a scope) is the enforced one.
+pub fn rate_limits(text: &str) -> RateLimits {
+    let mut limits = RateLimits::default();
+    let text = text.replace("\\:", ":");
+    for raw_segment in split_segments(&text) {
+        let (segment, test_environment) = split_test_environment(&raw_segment);
+        if let Some(test) = test_environment.and_then(|t| count_per(&t)) {
+            limits
+                .documented
+                .push(format!("test environment: {} per {}", calls(test.0), test.1));
+        }
+        let Some((count, unit)) = count_per(&segment) else {
+            continue;
+        };
+        let per_room = ["single room", "单个房间", "per room"]
+            .iter()
+            .any(|marker| segment.to_lowercase().contains(marker));
+        if per_room {
+            limits
+                .documented
+                .push(format!("one room: {} per {unit}", calls(count)));
+        } else if unit == "second" && limits.per_second.is_none() {
+            limits.per_second = Some(count);
+        } else {
+            limits
+                .documented
+                .push(format!("one AppId: {} per {unit}", calls(count)));
+        }
+    }
+    limits
+}
+
+fn calls(count: u32) -> String {
+    if count == 1 {
+        "1 call".to_owned()
+    } else {
+        format!("{count} calls")
+    }
+}
+
+fn split_segments(text: &str) -> Vec<String> {
+    text.split([';', '；', ',', '，', '\n', '。'])
+        .map(str::trim)
+        .filter(|segment| !segment.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A segment without its "(test environment: …)" part, and that part.
+fn split_test_environment(segment: &str) -> (String, Option<String>) {
+    for (open, close) in [('(', ')'), ('（', '）')] {
+        if let Some(start) = segment.find(open) {
+            let inner_start = start + open.len_utf8();
+            let end = segment[inner_start..]
+                .find(close)
+                .map_or(segment.len(), |offset| inner_start + offset);
+            let inner = &segment[inner_start..end];
+            let lower = inner.to_lowercase();
+            if lower.contains("test") || inner.contains("测试") {
+                let rest_start = (end + close.len_utf8()).min(segment.len());
+                let outside = format!("{}{}", &segment[..start], &segment[rest_start..]);
+                return (outside, Some(inner.to_owned()));
+            }
+        }
+    }
+    (segment.to_owned(), None)
+}
+
+/// `N times/second`, `N requests/second`, `N 次/秒`, `1 time/10 seconds`, `3 次/分`: the count
+/// and the unit (`second`, `10 seconds`, `minute`, `day`).
+fn count_per(segment: &str) -> Option<(u32, String)> {
+    let lower = segment.to_lowercase();
+    let slash = lower.find('/')?;
+    let before = lower[..slash].trim_end();
+    let digits_end = before
+        .char_indices()
+        .rfind(|(_, c)| c.is_ascii_digit())
+        .map(|(i, _)| i + 1)?;
+    let digits_start = before[..digits_end]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit())
+        .last()
+        .map(|(i, _)| i)?;
+    let count: u32 = before[digits_start..digits_end].parse().ok()?;
+    let word = before[digits_end..].trim();
+    if !["time", "times", "request", "requests", "call", "calls", "次"].contains(&word) {
+        return None;
+    }
+    let after = lower[slash + 1..].trim_start();
+    let every: String = after.chars().take_while(char::is_ascii_digit).collect();
+    let rest = after[every.len()..].trim_start();
+    let unit = if rest.starts_with("second") || rest.starts_with('秒') || rest.starts_with('s') {
+        "second"
+    } else if rest.starts_with("minute") || rest.starts_with('分') {
+        "minute"
+    } else if rest.starts_with("day") || rest.starts_with('天') {
+        "day"
+    } else {
+        return None;
+    };
+    match every.parse::<u32>() {
+        Ok(n) if n > 1 => Some((count, format!("{n} {unit}s"))),
+        _ => Some((count, unit.to_owned())),
+    }
+}
+
+/// The `x-zego-region` name of a ZEGOCLOUD host, from its suffix (`rtc-api-sha.zego.im` is
+/// Shanghai); `None` for the unified host.
+pub fn region(url: &str) -> Option<&'static str> {
+    let host = url.split("://").nth(1).unwrap_or(url);
+    let first_label = host.split('.').next().unwrap_or(host);
+    let suffix = first_label.rsplit('-').next()?;
+    match suffix {
+        "sha" => Some("Shanghai"),
+        "hkg" => Some("HongKong"),
+        "fra" => Some("Frankfurt"),
+        "lax" => Some("California"),
+        "bom" => Some("Mumbai"),
+        "sgp" => Some("Singapore"),
+        _ => None,
+    }
+}
+
+/// What the region's host serves, in our words.
+pub fn region_description(region: Option<&str>) -> &'static str {
+    match region {
+        None => "Unified entry point, any region (the default).",
+        Some("Shanghai") => "Mainland China (Shanghai).",
+        Some("HongKong") => "Hong Kong, Macau and Taiwan (Hong Kong).",
+        Some("Frankfurt") => "Europe (Frankfurt).",
+        Some("California") => "Western United States (California).",
+        Some("Mumbai") => "Asia-Pacific (Mumbai).",
+        Some("Singapore") => "Southeast Asia (Singapore).",
+        Some(_) => "A regional host.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_limits_with_their_scopes() {
+        let limits = rate_limits("Call frequency limit: 20 times/second");
+        assert_eq!(limits.per_second, Some(20));
+        let limits = rate_limits(
+            "All rooms under the same AppID: 200 times/second; Single room: 1 time/1 second",
+        );
+        assert_eq!(limits.per_second, Some(200));
+        assert_eq!(limits.documented, ["one room: 1 call per second"]);
+        let limits = rate_limits(
+            "For all rooms under the same AppID: 10 times/second (test environment: 5 times/second)",
+        );
+        assert_eq!(limits.per_second, Some(10));
+        assert_eq!(limits.documented, ["test environment: 5 calls per second"]);
+        let limits = rate_limits("Rate limit\\: 50 requests/second (Test environment\\: 1 request/second).");
+        assert_eq!(limits.per_second, Some(50));
+        let limits = rate_limits(
+            "All rooms under the same AppID are limited to 50 times/second; Single Room: 1 time/10 seconds",
+        );
+        assert_eq!(limits.documented, ["one room: 1 call per 10 seconds"]);
+    }
+
+    #[test]
+    fn chinese_limits_with_their_scopes() {
+        let limits = rate_limits("调用频率限制：50 次/秒（测试环境：1 次/秒）。");
+        assert_eq!(limits.per_second, Some(50));
+        assert_eq!(limits.documented, ["test environment: 1 call per second"]);
+        let limits = rate_limits("调用频率限制（同一 AppID）：3 次/分，480 次/天");
+        assert_eq!(limits.per_second, None);
+        assert_eq!(
+            limits.documented,
+            ["one AppId: 3 calls per minute", "one AppId: 480 calls per day"]
+        );
+        let limits = rate_limits("同一个 AppID 下所有房间：50 次/秒; 单个房间：1 次/10秒");
+        assert_eq!(limits.per_second, Some(50));
+        assert_eq!(limits.documented, ["one room: 1 call per 10 seconds"]);
+    }
+
+    #[test]
+    fn text_without_a_limit_has_none() {
+        assert_eq!(rate_limits("Starts a task."), RateLimits::default());
+    }
+
+    #[test]
+    fn regions_come_from_host_suffixes() {
+        assert_eq!(region("https://rtc-api-sha.zego.im"), Some("Shanghai"));
+        assert_eq!(region("https://rtc-api.zego.im"), None);
+        assert_eq!(region("https://aigc-aiagent-api-sgp.zegotech.cn"), Some("Singapore"));
+    }
+}

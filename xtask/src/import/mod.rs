@@ -1,0 +1,141 @@
+//! `cargo xtask import`: one product's published OpenAPI files, as ZEGOCLOUD lays them out,
+//! into a spec set in this project's format (`spec/<product>/<product>.yaml` and one document
+//! per action), which maintainers then keep by hand.
+//!
+//! [`source`] reads the files and follows references wherever they lead; [`fixups`] mends each
+//! quirk of the source in one named place and counts where it applied; [`facts`] reads the
+//! facts stated in words (call frequency limits, regions); [`actions`] reads each action;
+//! [`spec_set`] writes our documents. Facts carry over (names, types, ranges, enums,
+//! required-ness, defaults, limits, hosts); ZEGOCLOUD's sentences do not: descriptions are our
+//! own short ones, naming the published file each action came from.
+
+mod actions;
+pub mod facts;
+pub mod fixups;
+pub mod source;
+mod spec_set;
+mod type_names;
+
+use std::path::{Path, PathBuf};
+
+use serde_yaml::Value;
+
+use crate::diagnostics::{Diagnostics, SpecError};
+
+pub use actions::Action;
+
+/// What to import and how to name it.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The folders of published files: the first is the primary source (English); each
+    /// further one adds only the actions the ones before it lack (the Chinese files).
+    pub folders: Vec<PathBuf>,
+    /// The product's name in this project: the spec folder and root file stem.
+    pub product: String,
+    /// The generated crate's package name (`x-zego-crate`).
+    pub crate_name: String,
+    /// The product's name in prose, e.g. `Cloud Real-time ASR`.
+    pub title: String,
+    /// `info.version` of the spec set.
+    pub version: String,
+    /// The gateway's return codes (`x-zego-return-codes` entries with `source: gateway`),
+    /// common to every ZEGOCLOUD server API.
+    pub gateway_codes: Vec<Value>,
+}
+
+/// What an import found besides the spec set: the fix-ups applied and what it could not infer.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub actions: Vec<String>,
+    pub fixups: fixups::Applied,
+    /// Located notes: what the import could not infer or left out.
+    pub findings: Vec<SpecError>,
+}
+
+/// The documents of the spec set, by path relative to the spec folder, and the report.
+#[derive(Debug)]
+pub struct Imported {
+    pub files: Vec<(String, String)>,
+    pub report: ImportReport,
+}
+
+/// Imports the product. A file that cannot be read is an error naming it and its line; one
+/// broken action does not hide the others' errors, and no spec set is written while any
+/// action is broken.
+pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostics> {
+    let Some(primary) = options.folders.first() else {
+        return Err(Diagnostics::single(SpecError {
+            file: String::new(),
+            location: crate::diagnostics::Location::Document,
+            message: "no folder to import from".to_owned(),
+        }));
+    };
+    let mut files = source::Files::new(primary);
+    let mut report = ImportReport::default();
+    let mut errors = Vec::new();
+    let mut read: Vec<Action> = Vec::new();
+    for folder in &options.folders {
+        let paths = match source::Files::yaml_files(folder) {
+            Ok(paths) => paths,
+            Err(error) => {
+                errors.push(error);
+                continue;
+            }
+        };
+        for path in paths {
+            match actions::read_file(&mut files, &path, &mut report) {
+                Ok(found) => {
+                    for action in found {
+                        if read.iter().all(|known| known.name != action.name) {
+                            read.push(action);
+                        }
+                    }
+                }
+                Err(mut problems) => errors.append(&mut problems),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
+    }
+    read.sort_by(|a, b| a.name.cmp(&b.name));
+    report.actions = read.iter().map(|action| action.name.clone()).collect();
+    let documents = spec_set::write(options, &read, &mut report);
+    Ok(Imported {
+        files: documents,
+        report,
+    })
+}
+
+/// The report as text for the terminal: each fix-up with how often and where it applied,
+/// then the findings.
+pub fn report_text(report: &ImportReport) -> String {
+    let mut out = format!("{} actions: {}\n", report.actions.len(), report.actions.join(", "));
+    if report.fixups.0.is_empty() {
+        out.push_str("fix-ups: none applied\n");
+    }
+    for (fixup, places) in &report.fixups.0 {
+        out.push_str(&format!(
+            "fix-up {} applied {} time(s): {}\n",
+            fixup.name,
+            places.len(),
+            fixup.reason
+        ));
+        for place in places.iter().take(3) {
+            out.push_str(&format!("  at {place}\n"));
+        }
+        if places.len() > 3 {
+            out.push_str(&format!("  and {} more\n", places.len() - 3));
+        }
+    }
+    for finding in &report.findings {
+        out.push_str(&format!("note: {finding}\n"));
+    }
+    out
+}
+
+/// Where a spec folder's root document is: `<folder>/<folder name>.yaml`.
+pub fn root_file(spec_folder: &Path) -> Option<PathBuf> {
+    let name = spec_folder.file_name()?.to_str()?;
+    Some(spec_folder.join(format!("{name}.yaml")))
+}

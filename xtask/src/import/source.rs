@@ -1,0 +1,181 @@
+//! Reading a product's published files as ZEGOCLOUD lays them out: every YAML file of a folder
+//! (searched recursively), and any file a `$ref` reaches, wherever it is (references climb out
+//! of the product's folder into the docs tree's `snippets/`). Files are plain YAML values here:
+//! the published files are not all valid OpenAPI until the fix-ups have run.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use serde_yaml::Value;
+
+use crate::diagnostics::{Location, SpecError};
+
+/// The files read so far, by their normalised path.
+pub struct Files {
+    /// The folder the import started from; files are named relative to it in messages.
+    base: PathBuf,
+    loaded: BTreeMap<PathBuf, Result<Value, SpecError>>,
+}
+
+/// A value found by following a reference, with the file it is in (further references in it
+/// are relative to that file).
+pub struct Resolved<'a> {
+    pub file: PathBuf,
+    pub value: &'a Value,
+}
+
+impl Files {
+    pub fn new(base: &Path) -> Self {
+        Self {
+            base: normalise(base),
+            loaded: BTreeMap::new(),
+        }
+    }
+
+    /// Every `.yaml`/`.yml` file under `folder`, sorted, with paths normalised.
+    pub fn yaml_files(folder: &Path) -> Result<Vec<PathBuf>, SpecError> {
+        let mut found = Vec::new();
+        let mut pending = vec![normalise(folder)];
+        while let Some(dir) = pending.pop() {
+            let entries = std::fs::read_dir(&dir).map_err(|error| SpecError {
+                file: dir.display().to_string(),
+                location: Location::Document,
+                message: format!("cannot read the folder: {error}"),
+            })?;
+            for entry in entries.filter_map(Result::ok) {
+                let path = entry.path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if path
+                    .extension()
+                    .is_some_and(|ext| ext == "yaml" || ext == "yml")
+                {
+                    found.push(path);
+                }
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    /// How messages name `path`: relative to the folder imported from where it is inside it
+    /// (or climbs out of it), with `/` separators.
+    pub fn display(&self, path: &Path) -> String {
+        crate::relative_path(&self.base, path)
+            .trim_start_matches("./")
+            .to_owned()
+    }
+
+    /// The file's YAML, read once; a file that cannot be read or parsed is an error at its
+    /// line and column.
+    pub fn load(&mut self, path: &Path) -> Result<&Value, SpecError> {
+        let path = normalise(path);
+        if !self.loaded.contains_key(&path) {
+            let shown = self.display(&path);
+            let parsed = read_yaml(&path, &shown);
+            self.loaded.insert(path.clone(), parsed);
+        }
+        match &self.loaded[&path] {
+            Ok(value) => Ok(value),
+            Err(error) => Err(error.clone()),
+        }
+    }
+
+    /// Follows `reference` (`file#/pointer`, `#/pointer` or `file`) written in `from`.
+    pub fn resolve(&mut self, from: &Path, reference: &str) -> Result<Resolved<'_>, SpecError> {
+        let (file_part, pointer) = reference.split_once('#').unwrap_or((reference, ""));
+        let file = if file_part.is_empty() {
+            normalise(from)
+        } else {
+            normalise(&from.parent().unwrap_or(Path::new(".")).join(file_part))
+        };
+        let shown_from = self.display(from);
+        let document = self.load(&file)?;
+        match pointer_get(document, pointer) {
+            Some(value) => Ok(Resolved { file, value }),
+            None => Err(SpecError {
+                file: shown_from,
+                location: Location::Document,
+                message: format!("`$ref: {reference}` points at nothing"),
+            }),
+        }
+    }
+}
+
+fn read_yaml(path: &Path, shown: &str) -> Result<Value, SpecError> {
+    let text = std::fs::read_to_string(path).map_err(|error| SpecError {
+        file: shown.to_owned(),
+        location: Location::Document,
+        message: format!("cannot read the file: {error}"),
+    })?;
+    serde_yaml::from_str(&text).map_err(|error| {
+        let location = error.location().map_or(Location::Document, |at| {
+            Location::LineColumn {
+                line: at.line(),
+                column: at.column(),
+            }
+        });
+        SpecError {
+            file: shown.to_owned(),
+            location,
+            message: format!("not readable as YAML: {error}"),
+        }
+    })
+}
+
+/// The value at a JSON pointer (`/a/b~1c`); the whole document for an empty pointer.
+pub fn pointer_get<'a>(document: &'a Value, pointer: &str) -> Option<&'a Value> {
+    let mut current = document;
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        current = match current {
+            Value::Mapping(map) => map.get(token.as_str())?,
+            Value::Sequence(items) => items.get(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
+/// `path` with `.` and `..` folded away lexically (the files need not exist yet).
+pub fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_climb_out_of_the_folder_lexically() {
+        let from = Path::new("/docs/core/rtc/en/server/api-reference/room/close.yaml");
+        let target = normalise(
+            &from
+                .parent()
+                .expect("parent")
+                .join("../../../../../snippets/common/en/openapi/x.yaml"),
+        );
+        assert_eq!(target, Path::new("/docs/snippets/common/en/openapi/x.yaml"));
+    }
+
+    #[test]
+    fn pointers_read_maps_and_lists() {
+        let value: Value =
+            serde_yaml::from_str("a:\n  b/c:\n    - 1\n    - 2\n").expect("yaml");
+        assert_eq!(pointer_get(&value, "/a/b~1c/1"), Some(&Value::from(2)));
+        assert_eq!(pointer_get(&value, "/a/x"), None);
+        assert_eq!(pointer_get(&value, ""), Some(&value));
+    }
+}

@@ -1,0 +1,167 @@
+//! Names for inline types. The generator names an inline object or enum after its field
+//! (`Vendor`, `StreamListItem`), and refuses two types with one Rust name; ZEGOCLOUD's files
+//! reuse field names (`Vendor`, `Translation`, `LLM`) for different schemas. Each inline type
+//! whose name would be shared gets `x-zego-type-name`: its parent type's name before its own;
+//! a response's `Data` always does.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToUpperCamelCase;
+use serde_yaml::Value;
+
+/// Gives every inline type whose default name is not unique across `documents` an
+/// `x-zego-type-name`.
+pub fn name_inline_types(documents: &mut [Value]) {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for document in documents.iter() {
+        for (name, schema) in component_schemas(document) {
+            *counts.entry(name.to_upper_camel_case()).or_default() += 1;
+            count_inline(schema, &mut counts);
+        }
+    }
+    let mut taken: BTreeSet<String> = counts.keys().cloned().collect();
+    for document in documents.iter_mut() {
+        let Some(Value::Mapping(schemas)) = document
+            .get_mut("components")
+            .and_then(|components| components.get_mut("schemas"))
+        else {
+            continue;
+        };
+        for (name, schema) in schemas.iter_mut() {
+            let parent = name.as_str().unwrap_or_default().to_upper_camel_case();
+            rename_inline(schema, &parent, &counts, &mut taken);
+        }
+    }
+}
+
+fn component_schemas(document: &Value) -> Vec<(String, &Value)> {
+    document
+        .get("components")
+        .and_then(|components| components.get("schemas"))
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, schema)| Some((name.as_str()?.to_owned(), schema)))
+        .collect()
+}
+
+/// An inline schema the generator turns into a type of its own: an object with properties
+/// (or one that may hold nothing) or an enum.
+fn is_named_inline(schema: &Value) -> bool {
+    if schema.get("$ref").is_some() {
+        return false;
+    }
+    let is_enum = schema.get("enum").is_some();
+    let is_struct = schema.get("type").and_then(Value::as_str) == Some("object")
+        && (schema
+            .get("properties")
+            .and_then(Value::as_mapping)
+            .is_some_and(|properties| !properties.is_empty())
+            || schema.get("additionalProperties") == Some(&Value::Bool(false)));
+    is_enum || is_struct
+}
+
+/// Each field's schema with the name the generator would give an inline type there.
+fn fields(schema: &Value) -> Vec<(String, &Value)> {
+    let mut out = Vec::new();
+    let Some(properties) = schema.get("properties").and_then(Value::as_mapping) else {
+        return out;
+    };
+    for (field, property) in properties {
+        let field = field.as_str().unwrap_or_default();
+        let mut target = property;
+        let mut name = field.to_owned();
+        while let Some(items) = target
+            .get("items")
+            .or_else(|| target.get("additionalProperties").filter(|v| v.is_mapping()))
+        {
+            target = items;
+            name = format!("{field}Item");
+        }
+        out.push((name, target));
+    }
+    out
+}
+
+fn count_inline(schema: &Value, counts: &mut BTreeMap<String, usize>) {
+    for (name, target) in fields(schema) {
+        if is_named_inline(target) {
+            *counts.entry(name.to_upper_camel_case()).or_default() += 1;
+        }
+        count_inline(target, counts);
+    }
+}
+
+fn rename_inline(
+    schema: &mut Value,
+    parent: &str,
+    counts: &BTreeMap<String, usize>,
+    taken: &mut BTreeSet<String>,
+) {
+    let names: Vec<String> = fields(schema).into_iter().map(|(name, _)| name).collect();
+    let Some(Value::Mapping(properties)) = schema.get_mut("properties") else {
+        return;
+    };
+    for ((_, property), name) in properties.iter_mut().zip(names) {
+        let target = innermost(property);
+        let mut own = name.to_upper_camel_case();
+        let generic = own == "Data";
+        if is_named_inline(target) && (generic || counts.get(&own).is_some_and(|count| *count > 1)) {
+            // A response's `Data` is named for its action: `StartAsrTaskData`.
+            let base = parent.strip_suffix("Response").unwrap_or(parent);
+            let mut candidate = format!("{base}{own}");
+            let mut suffix = 2;
+            while taken.contains(&candidate) {
+                candidate = format!("{parent}{own}{suffix}");
+                suffix += 1;
+            }
+            taken.insert(candidate.clone());
+            if let Value::Mapping(map) = target {
+                map.insert(Value::from("x-zego-type-name"), Value::from(candidate.as_str()));
+            }
+            own = candidate;
+        }
+        rename_inline(target, &own, counts, taken);
+    }
+}
+
+fn innermost(property: &mut Value) -> &mut Value {
+    let key = if property.get("items").is_some() {
+        "items"
+    } else if property
+        .get("additionalProperties")
+        .is_some_and(Value::is_mapping)
+    {
+        "additionalProperties"
+    } else {
+        return property;
+    };
+    // The key was just found in this mapping, so indexing finds it rather than adding it.
+    innermost(&mut property[key])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_inline_names_take_their_parent_s_name() {
+        let mut documents: Vec<Value> = vec![
+            serde_yaml::from_str(
+                "components:\n  schemas:\n    ASRConfig:\n      type: object\n      properties:\n        Vendor: {type: string, enum: [A]}\n    Item:\n      type: object\n      properties:\n        Translation:\n          type: object\n          properties:\n            Vendor: {type: string, enum: [B]}\n        Only: {type: string, enum: [C]}\n",
+            )
+            .expect("yaml"),
+        ];
+        name_inline_types(&mut documents);
+        let schemas = &documents[0]["components"]["schemas"];
+        assert_eq!(
+            schemas["ASRConfig"]["properties"]["Vendor"]["x-zego-type-name"],
+            Value::from("AsrConfigVendor")
+        );
+        assert_eq!(
+            schemas["Item"]["properties"]["Translation"]["properties"]["Vendor"]["x-zego-type-name"],
+            Value::from("TranslationVendor")
+        );
+        assert!(schemas["Item"]["properties"]["Only"].get("x-zego-type-name").is_none());
+    }
+}
