@@ -133,13 +133,17 @@ fn insert(node: &mut Node, steps: &[&str], value: &str) -> Result<(), String> {
                 return Err(format!("list index {index} skips {}", items.len()));
             }
             if index == items.len() {
-                items.push(rest.first().map_or(Node::Text(String::new()), |next| empty_for(next)));
+                items.push(
+                    rest.first()
+                        .map_or(Node::Text(String::new()), |next| empty_for(next)),
+                );
             }
             &mut items[index]
         }
-        Node::Map(fields) => fields
-            .entry((*step).to_owned())
-            .or_insert_with(|| rest.first().map_or(Node::Text(String::new()), |next| empty_for(next))),
+        Node::Map(fields) => fields.entry((*step).to_owned()).or_insert_with(|| {
+            rest.first()
+                .map_or(Node::Text(String::new()), |next| empty_for(next))
+        }),
         Node::Text(_) => return Err(format!("`{step}` nests under a plain value")),
     };
     insert(child, rest, value)
@@ -251,9 +255,7 @@ mod tests {
             .trim_start_matches('&')
             .split('&')
             .filter_map(|pair| pair.split_once('='))
-            .map(|(name, value)| {
-                (name.replace("%5B%5D", "[]"), value.replace("%20", " "))
-            })
+            .map(|(name, value)| (name.replace("%5B%5D", "[]"), value.replace("%20", " ")))
             .collect()
     }
 
@@ -281,8 +283,10 @@ mod tests {
 
     #[test]
     fn a_single_item_is_a_list_of_one_and_bad_text_is_an_error() {
-        let back: Request = decode(&pairs("&RoomId[]=x&IsTest=true&Media.0.FileId=f&Media.0.Resolution.0=1"))
-            .expect("decodes");
+        let back: Request = decode(&pairs(
+            "&RoomId[]=x&IsTest=true&Media.0.FileId=f&Media.0.Resolution.0=1",
+        ))
+        .expect("decodes");
         assert_eq!(back.rooms, ["x"]);
         assert!(back.is_test);
         let error = decode::<Request>(&pairs("&RoomId[]=x&IsTest=maybe&Media.0.FileId=f"))

@@ -247,7 +247,8 @@ fn named_model(loaded: load::LoadedSpec) -> Result<model::Model, GenerateError> 
 /// # Errors
 /// When the spec cannot be read.
 pub fn gateway_return_codes(spec: &Path) -> Result<Vec<serde_yaml::Value>, String> {
-    let text = std::fs::read_to_string(spec).map_err(|error| format!("{}: {error}", spec.display()))?;
+    let text =
+        std::fs::read_to_string(spec).map_err(|error| format!("{}: {error}", spec.display()))?;
     let document: serde_yaml::Value =
         serde_yaml::from_str(&text).map_err(|error| format!("{}: {error}", spec.display()))?;
     Ok(document

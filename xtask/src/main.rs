@@ -270,7 +270,11 @@ fn import(
 ) -> ExitCode {
     let root = xtask::workspace_root();
     let out_dir = root.join(out);
-    let Some(product) = out_dir.file_name().and_then(|name| name.to_str()).map(str::to_owned) else {
+    let Some(product) = out_dir
+        .file_name()
+        .and_then(|name| name.to_str())
+        .map(str::to_owned)
+    else {
         eprintln!("error: `--out {}` names no folder", out.display());
         return ExitCode::FAILURE;
     };
@@ -314,7 +318,11 @@ fn import(
         }
     }
     say!("{}", xtask::import::report_text(&imported.report));
-    say!("wrote {} files into {}/", imported.files.len(), display(out));
+    say!(
+        "wrote {} files into {}/",
+        imported.files.len(),
+        display(out)
+    );
     ExitCode::SUCCESS
 }
 

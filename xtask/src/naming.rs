@@ -329,7 +329,9 @@ fn member_names(def: &crate::model::TypeDef, reporter: &mut Reporter) -> Vec<Rus
                     Literal::Int(n) => format!("Value{n}").replace('-', "Minus"),
                     Literal::Str(s) => s.clone(),
                     Literal::Bool(b) => b.to_string(),
-                    Literal::Number(n) => format!("Value{n}").replace('-', "Minus").replace('.', "Point"),
+                    Literal::Number(n) => format!("Value{n}")
+                        .replace('-', "Minus")
+                        .replace('.', "Point"),
                 };
                 (
                     wire,

@@ -224,3 +224,9 @@ impl MockActions<ApiCode> for Actions {
         }
     }
 }
+
+/// [`MockServer::start`](zego_server_runtime::mock::MockServer::start) plays the
+/// stateless [`Actions`].
+impl DefaultMock for Api {
+    type Service = Actions;
+}

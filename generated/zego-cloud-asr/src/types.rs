@@ -993,55 +993,65 @@ impl std::fmt::Display for AsrConfigVendor {
 }
 
 /// The `StreamListItemTranslation` schema.
-#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct StreamListItemTranslation {
-    /// Wire name: `Vendor`.
-    #[serde(rename = "Vendor", skip_serializing_if = "Option::is_none")]
-    pub vendor: Option<StreamListItemTranslationVendor>,
-    /// Wire name: `SourceLanguage`.
-    #[serde(rename = "SourceLanguage", skip_serializing_if = "Option::is_none")]
-    pub source_language: Option<String>,
-    /// Wire name: `TargetLanguage`.
-    #[serde(rename = "TargetLanguage", skip_serializing_if = "Option::is_none")]
-    pub target_language: Option<String>,
-    /// Wire name: `LLM`.
-    #[serde(rename = "LLM", skip_serializing_if = "Option::is_none")]
-    pub llm: Option<StreamListItemTranslationLlm>,
+    /// Wire name: `Vendor`. Required.
+    #[serde(rename = "Vendor")]
+    pub vendor: StreamListItemTranslationVendor,
+    /// Wire name: `SourceLanguage`. Required.
+    #[serde(rename = "SourceLanguage")]
+    pub source_language: String,
+    /// Wire name: `TargetLanguage`. Required.
+    #[serde(rename = "TargetLanguage")]
+    pub target_language: String,
+    /// Wire name: `LLM`. Required.
+    #[serde(rename = "LLM")]
+    pub llm: StreamListItemTranslationLlm,
 }
 
 impl StreamListItemTranslation {
-    /// A value with nothing set, the same as [`Default::default`].
-    pub fn new() -> Self {
-        Self::default()
+    /// A value with the required fields (`Vendor`, `SourceLanguage`, `TargetLanguage`, `LLM`) and nothing else set.
+    pub fn new(
+        vendor: StreamListItemTranslationVendor,
+        source_language: impl Into<String>,
+        target_language: impl Into<String>,
+        llm: StreamListItemTranslationLlm,
+    ) -> Self {
+        Self {
+            vendor,
+            source_language: source_language.into(),
+            target_language: target_language.into(),
+            llm,
+        }
     }
 
-    /// Sets `Vendor`.
+    /// Replaces `Vendor`.
     #[must_use]
     pub fn with_vendor(mut self, vendor: StreamListItemTranslationVendor) -> Self {
-        self.vendor = Some(vendor);
+        self.vendor = vendor;
         self
     }
 
-    /// Sets `SourceLanguage`.
+    /// Replaces `SourceLanguage`.
     #[must_use]
     pub fn with_source_language(mut self, source_language: impl Into<String>) -> Self {
-        self.source_language = Some(source_language.into());
+        self.source_language = source_language.into();
         self
     }
 
-    /// Sets `TargetLanguage`.
+    /// Replaces `TargetLanguage`.
     #[must_use]
     pub fn with_target_language(mut self, target_language: impl Into<String>) -> Self {
-        self.target_language = Some(target_language.into());
+        self.target_language = target_language.into();
         self
     }
 
-    /// Sets `LLM`.
+    /// Replaces `LLM`.
     #[must_use]
     pub fn with_llm(mut self, llm: StreamListItemTranslationLlm) -> Self {
-        self.llm = Some(llm);
+        self.llm = llm;
         self
     }
 
@@ -1058,21 +1068,19 @@ impl Validate for StreamListItemTranslation {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("Vendor");
-            if let Some(value) = &self.vendor {
-                check_known(
-                    value.is_known(),
-                    value,
-                    "DoubaoSeedTranslation (DoubaoSeedTranslation), QwenMT (QwenMt)",
-                    &at,
-                    out,
-                );
-            }
+            let value = &self.vendor;
+            check_known(
+                value.is_known(),
+                value,
+                "DoubaoSeedTranslation (DoubaoSeedTranslation), QwenMT (QwenMt)",
+                &at,
+                out,
+            );
         }
         {
             let at = at.field("LLM");
-            if let Some(value) = &self.llm {
-                Validate::collect_violations(value, &at, out);
-            }
+            let value = &self.llm;
+            Validate::collect_violations(value, &at, out);
         }
     }
 }
@@ -1147,48 +1155,57 @@ impl std::fmt::Display for StreamListItemTranslationVendor {
 }
 
 /// The `StreamListItemTranslationLlm` schema.
-#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct StreamListItemTranslationLlm {
-    /// Wire name: `Url`.
-    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Wire name: `ApiKey`.
-    #[serde(rename = "ApiKey", skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
-    /// Wire name: `Model`.
-    #[serde(rename = "Model", skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
+    /// Wire name: `Url`. Required.
+    #[serde(rename = "Url")]
+    pub url: String,
+    /// Wire name: `ApiKey`. Required.
+    #[serde(rename = "ApiKey")]
+    pub api_key: String,
+    /// Wire name: `Model`. Required.
+    #[serde(rename = "Model")]
+    pub model: String,
     /// Wire name: `Params`.
     #[serde(rename = "Params", skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl StreamListItemTranslationLlm {
-    /// A value with nothing set, the same as [`Default::default`].
-    pub fn new() -> Self {
-        Self::default()
+    /// A value with the required fields (`Url`, `ApiKey`, `Model`) and nothing else set.
+    pub fn new(
+        url: impl Into<String>,
+        api_key: impl Into<String>,
+        model: impl Into<String>,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            api_key: api_key.into(),
+            model: model.into(),
+            params: None,
+        }
     }
 
-    /// Sets `Url`.
+    /// Replaces `Url`.
     #[must_use]
     pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
+        self.url = url.into();
         self
     }
 
-    /// Sets `ApiKey`.
+    /// Replaces `ApiKey`.
     #[must_use]
     pub fn with_api_key(mut self, api_key: impl Into<String>) -> Self {
-        self.api_key = Some(api_key.into());
+        self.api_key = api_key.into();
         self
     }
 
-    /// Sets `Model`.
+    /// Replaces `Model`.
     #[must_use]
     pub fn with_model(mut self, model: impl Into<String>) -> Self {
-        self.model = Some(model.into());
+        self.model = model.into();
         self
     }
 
@@ -1337,55 +1354,65 @@ impl Redact for AdvancedConfig {
 }
 
 /// The `StartAsrTaskRequestTranslation` schema.
-#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct StartAsrTaskRequestTranslation {
-    /// Wire name: `Vendor`.
-    #[serde(rename = "Vendor", skip_serializing_if = "Option::is_none")]
-    pub vendor: Option<StartAsrTaskRequestTranslationVendor>,
-    /// Wire name: `SourceLanguage`.
-    #[serde(rename = "SourceLanguage", skip_serializing_if = "Option::is_none")]
-    pub source_language: Option<String>,
-    /// Wire name: `TargetLanguage`.
-    #[serde(rename = "TargetLanguage", skip_serializing_if = "Option::is_none")]
-    pub target_language: Option<String>,
-    /// Wire name: `LLM`.
-    #[serde(rename = "LLM", skip_serializing_if = "Option::is_none")]
-    pub llm: Option<StartAsrTaskRequestTranslationLlm>,
+    /// Wire name: `Vendor`. Required.
+    #[serde(rename = "Vendor")]
+    pub vendor: StartAsrTaskRequestTranslationVendor,
+    /// Wire name: `SourceLanguage`. Required.
+    #[serde(rename = "SourceLanguage")]
+    pub source_language: String,
+    /// Wire name: `TargetLanguage`. Required.
+    #[serde(rename = "TargetLanguage")]
+    pub target_language: String,
+    /// Wire name: `LLM`. Required.
+    #[serde(rename = "LLM")]
+    pub llm: StartAsrTaskRequestTranslationLlm,
 }
 
 impl StartAsrTaskRequestTranslation {
-    /// A value with nothing set, the same as [`Default::default`].
-    pub fn new() -> Self {
-        Self::default()
+    /// A value with the required fields (`Vendor`, `SourceLanguage`, `TargetLanguage`, `LLM`) and nothing else set.
+    pub fn new(
+        vendor: StartAsrTaskRequestTranslationVendor,
+        source_language: impl Into<String>,
+        target_language: impl Into<String>,
+        llm: StartAsrTaskRequestTranslationLlm,
+    ) -> Self {
+        Self {
+            vendor,
+            source_language: source_language.into(),
+            target_language: target_language.into(),
+            llm,
+        }
     }
 
-    /// Sets `Vendor`.
+    /// Replaces `Vendor`.
     #[must_use]
     pub fn with_vendor(mut self, vendor: StartAsrTaskRequestTranslationVendor) -> Self {
-        self.vendor = Some(vendor);
+        self.vendor = vendor;
         self
     }
 
-    /// Sets `SourceLanguage`.
+    /// Replaces `SourceLanguage`.
     #[must_use]
     pub fn with_source_language(mut self, source_language: impl Into<String>) -> Self {
-        self.source_language = Some(source_language.into());
+        self.source_language = source_language.into();
         self
     }
 
-    /// Sets `TargetLanguage`.
+    /// Replaces `TargetLanguage`.
     #[must_use]
     pub fn with_target_language(mut self, target_language: impl Into<String>) -> Self {
-        self.target_language = Some(target_language.into());
+        self.target_language = target_language.into();
         self
     }
 
-    /// Sets `LLM`.
+    /// Replaces `LLM`.
     #[must_use]
     pub fn with_llm(mut self, llm: StartAsrTaskRequestTranslationLlm) -> Self {
-        self.llm = Some(llm);
+        self.llm = llm;
         self
     }
 
@@ -1402,21 +1429,19 @@ impl Validate for StartAsrTaskRequestTranslation {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("Vendor");
-            if let Some(value) = &self.vendor {
-                check_known(
-                    value.is_known(),
-                    value,
-                    "DoubaoSeedTranslation (DoubaoSeedTranslation), QwenMT (QwenMt)",
-                    &at,
-                    out,
-                );
-            }
+            let value = &self.vendor;
+            check_known(
+                value.is_known(),
+                value,
+                "DoubaoSeedTranslation (DoubaoSeedTranslation), QwenMT (QwenMt)",
+                &at,
+                out,
+            );
         }
         {
             let at = at.field("LLM");
-            if let Some(value) = &self.llm {
-                Validate::collect_violations(value, &at, out);
-            }
+            let value = &self.llm;
+            Validate::collect_violations(value, &at, out);
         }
     }
 }
@@ -1491,48 +1516,57 @@ impl std::fmt::Display for StartAsrTaskRequestTranslationVendor {
 }
 
 /// The `StartAsrTaskRequestTranslationLlm` schema.
-#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct StartAsrTaskRequestTranslationLlm {
-    /// Wire name: `Url`.
-    #[serde(rename = "Url", skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Wire name: `ApiKey`.
-    #[serde(rename = "ApiKey", skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
-    /// Wire name: `Model`.
-    #[serde(rename = "Model", skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
+    /// Wire name: `Url`. Required.
+    #[serde(rename = "Url")]
+    pub url: String,
+    /// Wire name: `ApiKey`. Required.
+    #[serde(rename = "ApiKey")]
+    pub api_key: String,
+    /// Wire name: `Model`. Required.
+    #[serde(rename = "Model")]
+    pub model: String,
     /// Wire name: `Params`.
     #[serde(rename = "Params", skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl StartAsrTaskRequestTranslationLlm {
-    /// A value with nothing set, the same as [`Default::default`].
-    pub fn new() -> Self {
-        Self::default()
+    /// A value with the required fields (`Url`, `ApiKey`, `Model`) and nothing else set.
+    pub fn new(
+        url: impl Into<String>,
+        api_key: impl Into<String>,
+        model: impl Into<String>,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            api_key: api_key.into(),
+            model: model.into(),
+            params: None,
+        }
     }
 
-    /// Sets `Url`.
+    /// Replaces `Url`.
     #[must_use]
     pub fn with_url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
+        self.url = url.into();
         self
     }
 
-    /// Sets `ApiKey`.
+    /// Replaces `ApiKey`.
     #[must_use]
     pub fn with_api_key(mut self, api_key: impl Into<String>) -> Self {
-        self.api_key = Some(api_key.into());
+        self.api_key = api_key.into();
         self
     }
 
-    /// Sets `Model`.
+    /// Replaces `Model`.
     #[must_use]
     pub fn with_model(mut self, model: impl Into<String>) -> Self {
-        self.model = Some(model.into());
+        self.model = model.into();
         self
     }
 

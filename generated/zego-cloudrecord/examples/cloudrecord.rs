@@ -141,7 +141,7 @@ fn locate(path: &str) -> PathBuf {
     if given.exists() || given.is_absolute() {
         return given;
     }
-    let from_root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join(path);
+    let from_root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join(path);
     if from_root.exists() {
         from_root
     } else {

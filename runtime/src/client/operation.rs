@@ -41,7 +41,8 @@ pub struct Operation {
     /// The action's own hosts (without a trailing `/`), when the spec gives it other hosts
     /// than the API's; empty otherwise. A client on one of the API's hosts (the default or a
     /// region) sends this action to the same host when the action lists it, else to the
-    /// action's first host; a client given its own base URL (a proxy, a mock) keeps it.
+    /// action's host of the same region, else to its first host; a client given its own base
+    /// URL (a proxy, a mock) keeps it.
     pub hosts: &'static [&'static str],
 }
 

@@ -117,7 +117,12 @@ impl<A: ServerApi> Client<A> {
     /// The signed URL with `query` (a GET request's fields) after the signing parameters,
     /// written directly: cheaper than editing a parsed `Url`, and reqwest parses it once
     /// anyway.
-    pub(super) fn url(&self, operation: &Operation, signed: &SignedParameters, query: &str) -> String {
+    pub(super) fn url(
+        &self,
+        operation: &Operation,
+        signed: &SignedParameters,
+        query: &str,
+    ) -> String {
         let mut url = signed_url(self.host(operation), operation, signed);
         url.push_str(query);
         url
@@ -127,12 +132,29 @@ impl<A: ServerApi> Client<A> {
     /// and the base URL is one of the API's hosts that the action does not list.
     fn host(&self, operation: &Operation) -> &str {
         let base = self.inner.url_prefix.as_str();
-        match operation.hosts {
-            [] => base,
-            _ if self.inner.custom_base_url => base,
-            hosts if hosts.contains(&base) => base,
-            [first, ..] => first,
+        if self.inner.custom_base_url {
+            return base;
         }
+        action_host(base, operation.hosts)
+    }
+}
+
+/// `base`, or the action's host for the same region (ZEGOCLOUD names regional hosts
+/// `<service>-<region>.<domain>`, so the last `-` part of the first label is the region), or
+/// the action's first host.
+fn action_host<'a>(base: &'a str, hosts: &'a [&'a str]) -> &'a str {
+    fn region(url: &str) -> &str {
+        let host = url.split_once("://").map_or(url, |(_, host)| host);
+        let label = host.split('.').next().unwrap_or(host);
+        label.rsplit('-').next().unwrap_or(label)
+    }
+    match hosts {
+        [] => base,
+        hosts if hosts.contains(&base) => base,
+        [first, ..] => hosts
+            .iter()
+            .find(|host| region(host) == region(base))
+            .unwrap_or(first),
     }
 }
 
@@ -240,6 +262,28 @@ mod tests {
             signed.signature()
         );
         assert_eq!(url, expected);
+    }
+
+    #[test]
+    fn an_action_with_hosts_of_its_own_goes_to_the_same_region() {
+        let hosts = [
+            "https://whiteboard-api.zego.im",
+            "https://whiteboard-api-sha.zego.im",
+        ];
+        assert_eq!(
+            action_host("https://docs-api-sha.zego.im", &hosts),
+            hosts[1]
+        );
+        assert_eq!(action_host("https://docs-api.zego.im", &hosts), hosts[0]);
+        assert_eq!(
+            action_host("https://docs-api-sgp.zego.im", &hosts),
+            hosts[0]
+        );
+        assert_eq!(action_host(hosts[1], &hosts), hosts[1]);
+        assert_eq!(
+            action_host("https://docs-api.zego.im", &[]),
+            "https://docs-api.zego.im"
+        );
     }
 
     #[test]

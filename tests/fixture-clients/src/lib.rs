@@ -14,6 +14,8 @@ pub mod awkward_names;
 #[rustfmt::skip]
 pub mod clock_rules_and_not_empty;
 #[rustfmt::skip]
+pub mod get_query_and_open_values;
+#[rustfmt::skip]
 pub mod multiple_operations;
 #[rustfmt::skip]
 pub mod nested_arrays;

@@ -22,6 +22,7 @@ mod json_path;
 mod lifecycle;
 mod mock;
 mod observability;
+mod query_actions;
 mod retry;
 mod secrets;
 mod signing;

@@ -111,7 +111,9 @@ pub fn readme(model: &Model) -> GeneratedFile {
     for operation in &model.operations {
         let limit = operation
             .rate_limit
-            .map_or("not stated".to_owned(), |limit| format!("{limit}/s per AppId"));
+            .map_or("not stated".to_owned(), |limit| {
+                format!("{limit}/s per AppId")
+            });
         text.push_str(&format!(
             "| `{}` | `Client::{}` | {limit} |\n",
             operation.action, operation.method

@@ -22,11 +22,11 @@ mod structs;
 mod types;
 
 use codes::codes_rs;
-pub use library::{library_root, readme};
 use crate_files::crate_description;
 pub use crate_files::{
     fixture_clients_manifest, manifest, Package, FIXTURE_CLIENTS_DIR, RUNTIME_CRATE,
 };
+pub use library::{library_root, readme};
 use operations::{mock_rs, operations_rs};
 use service::service_rs;
 use types::{halfway, type_items, types_imports};

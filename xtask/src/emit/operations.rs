@@ -11,7 +11,7 @@ use crate::model::{FieldType, HttpMethod, Model, Operation, StructDef, TypeKind}
 use super::crate_files::RUNTIME_CRATE;
 use super::docs::doc_attrs;
 use super::rules::{path_tokens, scalar_value, violation_constructor, Access};
-use super::types::option_tokens;
+use super::types::{option_tokens, rust_type};
 use super::{ident, runtime_crate_tokens, UsedIdents};
 
 const RUNTIME_OPERATION_ITEMS: [&str; 7] = [
@@ -114,7 +114,9 @@ pub(super) fn operations_rs(model: &Model) -> TokenStream {
     let service = used.imports(quote!(super::service), &["Client", "Error"]);
     let types = used.imports(quote!(super::types), &type_names(model));
     let future = used.imports(quote!(std::future), &["Future"]);
+    let collections = used.imports(quote!(std::collections), &["BTreeMap"]);
     quote! {
+        #collections
         #future
         #runtime
         #service
@@ -142,6 +144,17 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
         quote!(_sequence)
     };
     let runtime = runtime_crate_tokens();
+    // A product with hand-written code states its own service (one that keeps state); one
+    // without plays these stateless actions by default.
+    let default_mock = model.handwritten.is_none().then(|| {
+        quote! {
+            /// [`MockServer::start`](zego_server_runtime::mock::MockServer::start) plays the
+            /// stateless [`Actions`].
+            impl DefaultMock for Api {
+                type Service = Actions;
+            }
+        }
+    });
     let body = quote! {
         /// A local fake of this API's service for downstream tests: the runtime's mock
         /// server (it checks signatures, validates bodies, records requests and answers as
@@ -169,6 +182,7 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
             }
         }
 
+        #default_mock
     };
     let types = UsedIdents::of(&body).imports(quote!(super::types), &type_names(model));
     quote! {
@@ -186,16 +200,18 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
 fn mock_arm(model: &Model, operation: &Operation) -> (TokenStream, bool) {
     let action = &operation.action;
     let request = ident(&model.types[operation.request].name);
-    let data_fields = match &model.types[operation.response].kind {
+    let data_type = match &model.types[operation.response].kind {
         TypeKind::Struct(StructDef {
             envelope: Some(envelope),
+            fields,
             ..
-        }) => match envelope
-            .data
-            .map(|(_, data_type)| &model.types[data_type].kind)
-        {
-            Some(TypeKind::Struct(data)) => data.fields.iter().collect::<Vec<_>>(),
-            _ => Vec::new(),
+        }) => envelope.data.map(|field| &fields[field.0].ty),
+        _ => None,
+    };
+    let data_fields = match data_type {
+        Some(FieldType::Named(id)) => match &model.types[*id].kind {
+            TypeKind::Struct(data) => data.fields.iter().collect::<Vec<_>>(),
+            TypeKind::Enum(_) => Vec::new(),
         },
         _ => Vec::new(),
     };
@@ -220,20 +236,39 @@ fn mock_arm(model: &Model, operation: &Operation) -> (TokenStream, bool) {
     let numbered = data_fields
         .iter()
         .any(|field| field.ty == FieldType::String && !field.sensitive);
-    let binding = if inserts.is_empty() {
-        quote!(let data)
-    } else {
-        quote!(let mut data)
-    };
     let decode = match operation.http_method {
         HttpMethod::Post => quote!(decode),
         HttpMethod::Get => quote!(decode_query),
     };
-    let arm = quote! {
-        #action => {
-            #binding = serde_json::Map::new();
-            #(#inserts)*
-            Some(Checked::#decode::<#request>(body, serde_json::Value::Object(data)))
+    // `Data` that is no object (a list, a value) is made up empty.
+    let made_up = match data_type {
+        Some(FieldType::Array { .. }) => Some(quote!(serde_json::Value::Array(Vec::new()))),
+        // Not `null`: the runtime's mock reads a null `Data` as an action it does not know.
+        Some(FieldType::Any) => Some(quote!(serde_json::Value::Object(serde_json::Map::new()))),
+        Some(FieldType::String) => Some(quote!(serde_json::Value::String(String::new()))),
+        Some(FieldType::Integer(_) | FieldType::Number(_)) => {
+            Some(quote!(serde_json::Value::from(0)))
+        }
+        Some(FieldType::Boolean) => Some(quote!(serde_json::Value::Bool(false))),
+        _ => None,
+    };
+    let arm = match made_up {
+        Some(value) => quote! {
+            #action => Some(Checked::#decode::<#request>(body, #value)),
+        },
+        None => {
+            let binding = if inserts.is_empty() {
+                quote!(let data)
+            } else {
+                quote!(let mut data)
+            };
+            quote! {
+                #action => {
+                    #binding = serde_json::Map::new();
+                    #(#inserts)*
+                    Some(Checked::#decode::<#request>(body, serde_json::Value::Object(data)))
+                }
+            }
         }
     };
     (arm, numbered)
@@ -382,10 +417,10 @@ fn operation_tokens(model: &Model, operation: &Operation) -> TokenStream {
             envelope: Some(envelope),
             ..
         }) => match envelope.data {
-            Some((_, data_type)) => {
-                let data = ident(&model.types[data_type].name);
-                quote!(#data)
-            }
+            Some(field) => match &model.types[operation.response].kind {
+                TypeKind::Struct(response) => rust_type(&response.fields[field.0], model),
+                TypeKind::Enum(_) => quote!(()),
+            },
             None => quote!(()),
         },
         _ => {

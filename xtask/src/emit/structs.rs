@@ -11,12 +11,12 @@ use crate::model::{
 
 use super::docs::{constraint_text, doc_attrs, text_lines};
 use super::enums::allowed_text;
-use super::{ident, RUNTIME_CRATE};
 use super::rules::{
     assertion_tokens, condition_tokens, each_item_tokens, parent_path_tokens, path_fields,
     path_tokens, scalar_value, violation_constructor, Access,
 };
 use super::types::{int_type, literal_text, number_tokens, option_tokens, rust_type};
+use super::{ident, RUNTIME_CRATE};
 
 pub(super) struct StructEmitter<'a> {
     pub(super) model: &'a Model,
@@ -127,7 +127,10 @@ impl StructEmitter<'_> {
             .then(|| quote!(rename = #wire,));
         let skip = (!field.required).then(|| quote!(skip_serializing_if = "Option::is_none",));
         let whole = holds_numbers(&field.ty).then(|| {
-            let path = format!("{}::support::serialize_whole_numbers", RUNTIME_CRATE.replace('-', "_"));
+            let path = format!(
+                "{}::support::serialize_whole_numbers",
+                RUNTIME_CRATE.replace('-', "_")
+            );
             quote!(serialize_with = #path,)
         });
         let serde = (rename.is_some() || skip.is_some() || whole.is_some())
@@ -565,24 +568,29 @@ impl StructEmitter<'_> {
         let request_id = self.field_ident(envelope.request_id.0);
         // An action without `Data` succeeds with `()`: the envelope's Code alone says so.
         let (data, data_value) = match envelope.data {
-            Some((field, data_type)) => {
+            Some(field) => {
                 let data_field = self.field_ident(field.0);
-                let data = ident(&self.model.types[data_type].name);
+                let definition = &self.definition.fields[field];
+                let data = rust_type(definition, self.model);
                 // The documentation guarantees only Code, Message and RequestId: a success
                 // without Data is still a success, with nothing set, when Data can be empty.
-                let value = match (
-                    &self.definition.fields[field].required,
-                    &self.model.types[data_type].kind,
-                ) {
-                    (true, _) => quote!(Some(self.#data_field)),
-                    (false, TypeKind::Struct(data_def))
-                        if data_def.fields.iter().all(|f| !f.required) =>
-                    {
-                        quote!(Some(self.#data_field.unwrap_or_default()))
-                    }
-                    (false, _) => quote!(self.#data_field),
+                let can_be_empty = match &definition.ty {
+                    FieldType::Named(id) => matches!(
+                        &self.model.types[*id].kind,
+                        TypeKind::Struct(data_def) if data_def.fields.iter().all(|f| !f.required)
+                    ),
+                    FieldType::Array { .. }
+                    | FieldType::FreeForm
+                    | FieldType::Map(_)
+                    | FieldType::Any => true,
+                    _ => false,
                 };
-                (quote!(#data), value)
+                let value = match (definition.required, can_be_empty) {
+                    (true, _) => quote!(Some(self.#data_field)),
+                    (false, true) => quote!(Some(self.#data_field.unwrap_or_default())),
+                    (false, false) => quote!(self.#data_field),
+                };
+                (data, value)
             }
             None => (quote!(()), quote!(Some(()))),
         };
@@ -637,9 +645,7 @@ fn value_checks(
         FieldType::Number(_)
             if constraints.number_minimum.is_some() || constraints.number_maximum.is_some() =>
         {
-            let bound = |value: Option<f64>| {
-                option_tokens(value.map(TokenLiteral::f64_unsuffixed))
-            };
+            let bound = |value: Option<f64>| option_tokens(value.map(TokenLiteral::f64_unsuffixed));
             let minimum = bound(constraints.number_minimum);
             let maximum = bound(constraints.number_maximum);
             Some(quote! {

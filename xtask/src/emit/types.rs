@@ -34,7 +34,9 @@ pub(super) fn types_imports(used: &UsedIdents) -> TokenStream {
     let runtime_crate = runtime_crate_tokens();
     let support = used.imports(quote!(#runtime_crate::support), &RUNTIME_SUPPORT);
     let runtime = used.imports(runtime_crate, &RUNTIME_TYPES_ITEMS);
+    let collections = used.imports(quote!(std::collections), &["BTreeMap"]);
     quote! {
+        #collections
         #support
         #runtime
     }
@@ -91,7 +93,7 @@ pub(super) fn rust_type(field: &Field, model: &Model) -> TokenStream {
             FieldType::Any => quote!(serde_json::Value),
             FieldType::Map(values) => {
                 let values = of(values, false, model);
-                quote!(std::collections::BTreeMap<String, #values>)
+                quote!(BTreeMap<String, #values>)
             }
             FieldType::Boolean => quote!(bool),
             FieldType::Array { items, .. } => {

@@ -12,11 +12,15 @@ use crate::diagnostics::{Location, SpecError};
 use super::facts::{self, RateLimits};
 use super::fixups::{self, Applied};
 use super::source::Files;
-use super::ImportReport;
 
 /// The common signing parameters, which our spec defines once in the root.
-pub const SIGNING_PARAMETERS: [&str; 5] =
-    ["AppId", "SignatureNonce", "Timestamp", "Signature", "SignatureVersion"];
+pub const SIGNING_PARAMETERS: [&str; 5] = [
+    "AppId",
+    "SignatureNonce",
+    "Timestamp",
+    "Signature",
+    "SignatureVersion",
+];
 
 /// Where a copied schema came from: the file (as shown) and its component name. Copies name
 /// the schemas they reference by this key until the spec set gives each its final name.
@@ -56,14 +60,12 @@ pub struct Action {
     pub limits: RateLimits,
     /// Every schema the action reaches, by key, copied and fixed up.
     pub schemas: BTreeMap<SchemaKey, Value>,
+    /// The fix-ups reading the action took.
+    pub fixups: Applied,
 }
 
 /// The actions in one file; a file without operations (a shared file) has none.
-pub fn read_file(
-    files: &mut Files,
-    path: &Path,
-    report: &mut ImportReport,
-) -> Result<Vec<Action>, Vec<SpecError>> {
+pub fn read_file(files: &mut Files, path: &Path) -> Result<Vec<Action>, Vec<SpecError>> {
     let document = files.load(path).map_err(|error| vec![error])?.clone();
     let Some(Value::Mapping(paths)) = document.get("paths") else {
         return Ok(Vec::new());
@@ -82,7 +84,7 @@ pub fn read_file(
                 files,
                 path: path.to_path_buf(),
                 shown: shown.clone(),
-                applied: &mut report.fixups,
+                applied: Applied::default(),
                 schemas: BTreeMap::new(),
             };
             match reader.action(&document, item, operation, method, &at) {
@@ -102,7 +104,7 @@ struct Reader<'a> {
     files: &'a mut Files,
     path: PathBuf,
     shown: String,
-    applied: &'a mut Applied,
+    applied: Applied,
     schemas: BTreeMap<SchemaKey, Value>,
 }
 
@@ -128,7 +130,10 @@ impl Reader<'_> {
             "get" => Method::Get,
             "post" => Method::Post,
             other => {
-                return Err(error_at(at, format!("unsupported method `{other}`: ZEGOCLOUD server APIs use GET and POST")));
+                return Err(error_at(
+                    at,
+                    format!("unsupported method `{other}`: ZEGOCLOUD server APIs use GET and POST"),
+                ));
             }
         };
         let servers = self.servers(document, item, operation, at)?;
@@ -139,15 +144,29 @@ impl Reader<'_> {
             .and_then(Value::as_sequence)
             .into_iter()
             .flatten()
-            .chain(operation.get("parameters").and_then(Value::as_sequence).into_iter().flatten());
+            .chain(
+                operation
+                    .get("parameters")
+                    .and_then(Value::as_sequence)
+                    .into_iter()
+                    .flatten(),
+            );
         for (index, parameter) in parameters.enumerate() {
             let parameter_at = format!("{at}/parameters/{index}");
             let (file, parameter) = self.follow(&self.path.clone(), parameter, &parameter_at)?;
             let Value::Mapping(mut parameter) = parameter else {
                 return Err(error_at(&parameter_at, "a parameter must be an object"));
             };
-            let parameter_name = parameter.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
-            let location = parameter.get("in").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let parameter_name = parameter
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let location = parameter
+                .get("in")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
             if location != "query" {
                 return Err(error_at(
                     &parameter_at,
@@ -157,15 +176,21 @@ impl Reader<'_> {
             if parameter_name == "Action" {
                 name = action_name(&parameter);
                 if name.is_none() {
-                    return Err(error_at(&parameter_at, "the `Action` parameter needs a string enum with one value"));
+                    return Err(error_at(
+                        &parameter_at,
+                        "the `Action` parameter needs a string enum with one value",
+                    ));
                 }
                 continue;
             }
             if SIGNING_PARAMETERS.contains(&parameter_name.as_str()) {
                 continue;
             }
-            fixups::parameter(&mut parameter, &parameter_at, self.applied);
-            let required = parameter.get("required").and_then(Value::as_bool).unwrap_or(false);
+            fixups::parameter(&mut parameter, &parameter_at, &mut self.applied);
+            let required = parameter
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             let schema = parameter.get("schema").cloned().unwrap_or(Value::Null);
             let schema = self.copy_schema(&file, &schema, &format!("{parameter_at}/schema"))?;
             let object_style = parameter
@@ -177,7 +202,8 @@ impl Reader<'_> {
             let is_list = schema.get("type").and_then(Value::as_str) == Some("array");
             if is_list && object_style.is_none() && !query_name.ends_with("[]") {
                 query_name.push_str("[]");
-                self.applied.note(fixups::QUERY_LIST_BRACKETS, parameter_at.clone());
+                self.applied
+                    .note(fixups::QUERY_LIST_BRACKETS, parameter_at.clone());
             }
             query.push(QueryParameter {
                 name: query_name,
@@ -187,10 +213,16 @@ impl Reader<'_> {
             });
         }
         let Some(name) = name else {
-            return Err(error_at(at, "no `Action` query parameter: the action cannot be routed"));
+            return Err(error_at(
+                at,
+                "no `Action` query parameter: the action cannot be routed",
+            ));
         };
         if method == Method::Post && !query.is_empty() {
-            return Err(error_at(at, "a POST action with query parameters besides the signing ones is not supported"));
+            return Err(error_at(
+                at,
+                "a POST action with query parameters besides the signing ones is not supported",
+            ));
         }
         let body = match operation.get("requestBody") {
             Some(body) => {
@@ -199,8 +231,17 @@ impl Reader<'_> {
                     .get("content")
                     .and_then(|content| content.get("application/json"))
                     .and_then(|media| media.get("schema"))
-                    .ok_or_else(|| error_at(&body_at, "the request body needs an `application/json` schema"))?;
-                Some(self.named_schema(schema, &format!("{name}Request"), &format!("{body_at}/content/application~1json/schema"))?)
+                    .ok_or_else(|| {
+                        error_at(
+                            &body_at,
+                            "the request body needs an `application/json` schema",
+                        )
+                    })?;
+                Some(self.named_schema(
+                    schema,
+                    &format!("{name}Request"),
+                    &format!("{body_at}/content/application~1json/schema"),
+                )?)
             }
             None if method == Method::Post => {
                 return Err(error_at(at, "a POST action needs a JSON request body"));
@@ -214,13 +255,21 @@ impl Reader<'_> {
             .and_then(|response| response.get("content"))
             .and_then(|content| content.get("application/json"))
             .and_then(|media| media.get("schema"))
-            .ok_or_else(|| error_at(&response_at, "the action needs a `200` response with an `application/json` schema"))?;
+            .ok_or_else(|| {
+                error_at(
+                    &response_at,
+                    "the action needs a `200` response with an `application/json` schema",
+                )
+            })?;
         let response = self.named_schema(
             response_schema,
             &format!("{name}Response"),
             &format!("{response_at}/content/application~1json/schema"),
         )?;
-        let text = operation.get("description").and_then(Value::as_str).unwrap_or_default();
+        let text = operation
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         Ok(Action {
             name,
             method,
@@ -231,14 +280,27 @@ impl Reader<'_> {
             response,
             limits: facts::rate_limits(text),
             schemas: std::mem::take(&mut self.schemas),
+            fixups: std::mem::take(&mut self.applied),
         })
     }
 
     /// The operation's hosts: its own `servers`, else its path item's, else its document's.
-    fn servers(&mut self, document: &Value, item: &Value, operation: &Value, at: &str) -> Result<Vec<String>, SpecError> {
+    fn servers(
+        &mut self,
+        document: &Value,
+        item: &Value,
+        operation: &Value,
+        at: &str,
+    ) -> Result<Vec<String>, SpecError> {
         let (servers, servers_at) = [
             (operation.get("servers"), format!("{at}/servers")),
-            (item.get("servers"), format!("{}/servers", at.rsplit_once('/').map_or(at, |(item, _)| item))),
+            (
+                item.get("servers"),
+                format!(
+                    "{}/servers",
+                    at.rsplit_once('/').map_or(at, |(item, _)| item)
+                ),
+            ),
             (document.get("servers"), format!("{}#/servers", self.shown)),
         ]
         .into_iter()
@@ -246,7 +308,8 @@ impl Reader<'_> {
         .ok_or_else(|| error_at(at, "no `servers`: the action has no host"))?;
         let servers = match servers {
             Value::Mapping(ref map) if map.contains_key("$ref") => {
-                self.applied.note(fixups::SERVERS_AS_REFERENCE, servers_at.clone());
+                self.applied
+                    .note(fixups::SERVERS_AS_REFERENCE, servers_at.clone());
                 self.follow(&self.path.clone(), &servers, &servers_at)?.1
             }
             other => other,
@@ -258,19 +321,34 @@ impl Reader<'_> {
             .filter_map(|server| server.get("url").and_then(Value::as_str))
             .map(|url| url.trim_end_matches('/').to_owned())
             .collect();
-        if urls.is_empty() {
+        let Some(first) = urls.first() else {
             return Err(error_at(&servers_at, "`servers` lists no URL"));
+        };
+        let service = facts::service_stem(first);
+        let own: Vec<String> = urls
+            .iter()
+            .filter(|url| facts::service_stem(url) == service)
+            .cloned()
+            .collect();
+        if own.len() != urls.len() {
+            self.applied.note(fixups::MIXED_SERVICE_HOSTS, servers_at);
         }
-        Ok(urls)
+        Ok(own)
     }
 
     /// Follows a chain of `$ref`s from `value` (written in `file`): the final value and the
     /// file it is in.
-    fn follow(&mut self, file: &Path, value: &Value, at: &str) -> Result<(PathBuf, Value), SpecError> {
+    fn follow(
+        &mut self,
+        file: &Path,
+        value: &Value,
+        at: &str,
+    ) -> Result<(PathBuf, Value), SpecError> {
         let mut file = file.to_path_buf();
         let mut value = value.clone();
         for _ in 0..16 {
-            let Some(reference) = value.get("$ref").and_then(Value::as_str).map(str::to_owned) else {
+            let Some(reference) = value.get("$ref").and_then(Value::as_str).map(str::to_owned)
+            else {
                 return Ok((file, value));
             };
             let resolved = self
@@ -284,7 +362,12 @@ impl Reader<'_> {
     }
 
     /// A body schema as a component: the one it references, or an inline schema named `name`.
-    fn named_schema(&mut self, schema: &Value, name: &str, at: &str) -> Result<SchemaKey, SpecError> {
+    fn named_schema(
+        &mut self,
+        schema: &Value,
+        name: &str,
+        at: &str,
+    ) -> Result<SchemaKey, SpecError> {
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
             return self.component(&self.path.clone(), reference, at);
         }
@@ -295,14 +378,25 @@ impl Reader<'_> {
     }
 
     /// Copies the component `reference` (written in `file`) and everything it reaches.
-    fn component(&mut self, file: &Path, reference: &str, at: &str) -> Result<SchemaKey, SpecError> {
-        let resolved = self.files.resolve(file, reference).map_err(|error| error_at(at, error.message))?;
+    fn component(
+        &mut self,
+        file: &Path,
+        reference: &str,
+        at: &str,
+    ) -> Result<SchemaKey, SpecError> {
+        let resolved = self
+            .files
+            .resolve(file, reference)
+            .map_err(|error| error_at(at, error.message))?;
         let target_file = resolved.file.clone();
         let target = resolved.value.clone();
         let pointer = reference.split_once('#').map_or("", |(_, pointer)| pointer);
         let Some(name) = pointer.strip_prefix("/components/schemas/") else {
             // A reference into something other than a component: copied in place.
-            return Err(error_at(at, format!("`$ref: {reference}` does not name a component schema")));
+            return Err(error_at(
+                at,
+                format!("`$ref: {reference}` does not name a component schema"),
+            ));
         };
         let key = (self.files.display(&target_file), name.to_owned());
         if self.schemas.contains_key(&key) {
@@ -320,7 +414,7 @@ impl Reader<'_> {
     /// placeholders of the components they name.
     fn copy_schema(&mut self, file: &Path, schema: &Value, at: &str) -> Result<Value, SpecError> {
         let mut fixed = schema.clone();
-        fixups::schema(&mut fixed, at, self.applied);
+        fixups::schema(&mut fixed, at, &mut self.applied);
         self.strip(file, fixed, at)
     }
 
@@ -345,16 +439,27 @@ impl Reader<'_> {
                     let mut properties = Mapping::new();
                     if let Value::Mapping(items) = value {
                         for (property, schema) in items {
-                            let property_at = format!("{at}/properties/{}", property.as_str().unwrap_or_default());
+                            let property_at = format!(
+                                "{at}/properties/{}",
+                                property.as_str().unwrap_or_default()
+                            );
                             properties.insert(property, self.strip(file, schema, &property_at)?);
                         }
                     }
                     Value::Mapping(properties)
                 }
-                "items" | "additionalProperties" | "not" => self.strip(file, value, &format!("{at}/{name}"))?,
+                "items" | "additionalProperties" | "not" => {
+                    self.strip(file, value, &format!("{at}/{name}"))?
+                }
                 "oneOf" | "anyOf" | "allOf" => {
                     let mut branches = Vec::new();
-                    for (index, branch) in value.as_sequence().cloned().unwrap_or_default().into_iter().enumerate() {
+                    for (index, branch) in value
+                        .as_sequence()
+                        .cloned()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .enumerate()
+                    {
                         branches.push(self.strip(file, branch, &format!("{at}/{name}/{index}"))?);
                     }
                     Value::Sequence(branches)
@@ -368,7 +473,14 @@ impl Reader<'_> {
 }
 
 /// Keys of ZEGOCLOUD's prose and samples, which our specs do not copy.
-const PROSE: [&str; 6] = ["description", "summary", "title", "example", "examples", "externalDocs"];
+const PROSE: [&str; 6] = [
+    "description",
+    "summary",
+    "title",
+    "example",
+    "examples",
+    "externalDocs",
+];
 
 fn action_name(parameter: &Mapping) -> Option<String> {
     let values = parameter.get("schema")?.get("enum")?.as_sequence()?;

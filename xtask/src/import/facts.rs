@@ -20,9 +20,11 @@ pub fn rate_limits(text: &str) -> RateLimits {
     for raw_segment in split_segments(&text) {
         let (segment, test_environment) = split_test_environment(&raw_segment);
         if let Some(test) = test_environment.and_then(|t| count_per(&t)) {
-            limits
-                .documented
-                .push(format!("test environment: {} per {}", calls(test.0), test.1));
+            limits.documented.push(format!(
+                "test environment: {} per {}",
+                calls(test.0),
+                test.1
+            ));
         }
         let Some((count, unit)) = count_per(&segment) else {
             continue;
@@ -99,7 +101,11 @@ fn count_per(segment: &str) -> Option<(u32, String)> {
         .map(|(i, _)| i)?;
     let count: u32 = before[digits_start..digits_end].parse().ok()?;
     let word = before[digits_end..].trim();
-    if !["time", "times", "request", "requests", "call", "calls", "次"].contains(&word) {
+    if ![
+        "time", "times", "request", "requests", "call", "calls", "次",
+    ]
+    .contains(&word)
+    {
         return None;
     }
     let after = lower[slash + 1..].trim_start();
@@ -137,6 +143,19 @@ pub fn region(url: &str) -> Option<&'static str> {
     }
 }
 
+/// A host's service, without its region: `https://docs-api-sha.zego.im` is `docs-api.zego.im`.
+pub fn service_stem(url: &str) -> String {
+    let host = url.split("://").nth(1).unwrap_or(url);
+    let (first_label, rest) = host.split_once('.').unwrap_or((host, ""));
+    let stem = match region(url) {
+        Some(_) => first_label
+            .rsplit_once('-')
+            .map_or(first_label, |(stem, _)| stem),
+        None => first_label,
+    };
+    format!("{stem}.{rest}")
+}
+
 /// What the region's host serves, in our words.
 pub fn region_description(region: Option<&str>) -> &'static str {
     match region {
@@ -169,7 +188,8 @@ mod tests {
         );
         assert_eq!(limits.per_second, Some(10));
         assert_eq!(limits.documented, ["test environment: 5 calls per second"]);
-        let limits = rate_limits("Rate limit\\: 50 requests/second (Test environment\\: 1 request/second).");
+        let limits =
+            rate_limits("Rate limit\\: 50 requests/second (Test environment\\: 1 request/second).");
         assert_eq!(limits.per_second, Some(50));
         let limits = rate_limits(
             "All rooms under the same AppID are limited to 50 times/second; Single Room: 1 time/10 seconds",
@@ -186,7 +206,10 @@ mod tests {
         assert_eq!(limits.per_second, None);
         assert_eq!(
             limits.documented,
-            ["one AppId: 3 calls per minute", "one AppId: 480 calls per day"]
+            [
+                "one AppId: 3 calls per minute",
+                "one AppId: 480 calls per day"
+            ]
         );
         let limits = rate_limits("同一个 AppID 下所有房间：50 次/秒; 单个房间：1 次/10秒");
         assert_eq!(limits.per_second, Some(50));
@@ -202,6 +225,9 @@ mod tests {
     fn regions_come_from_host_suffixes() {
         assert_eq!(region("https://rtc-api-sha.zego.im"), Some("Shanghai"));
         assert_eq!(region("https://rtc-api.zego.im"), None);
-        assert_eq!(region("https://aigc-aiagent-api-sgp.zegotech.cn"), Some("Singapore"));
+        assert_eq!(
+            region("https://aigc-aiagent-api-sgp.zegotech.cn"),
+            Some("Singapore")
+        );
     }
 }

@@ -61,6 +61,10 @@ pub const ENVELOPE_FIELDS_REQUIRED: Fixup = Fixup {
     name: "envelope-fields-required",
     reason: "the envelope's `Code`, `Message`, `RequestId` or `Data` is required, but error answers may leave them out",
 };
+pub const MIXED_SERVICE_HOSTS: Fixup = Fixup {
+    name: "mixed-service-hosts",
+    reason: "one `servers` list holds the hosts of two services (super board's `docs-api` and `whiteboard-api`); an action keeps those of the service its first host names",
+};
 pub const QUERY_LIST_BRACKETS: Fixup = Fixup {
     name: "query-list-brackets",
     reason: "ZEGOCLOUD's text sends a list in the query as `Name[]=a&Name[]=b` while the schema names it `Name` (style form, which would send `Name=a&Name=b`); the parameter is renamed `Name[]`, which says the text's convention in OpenAPI's own terms",
@@ -71,7 +75,8 @@ pub const UNKNOWN_KEYS_FROM_FLOW_MAPPINGS: Fixup = Fixup {
 };
 
 /// Every fix-up, for `--help` texts and reports.
-pub const ALL: [Fixup; 14] = [
+pub const ALL: [Fixup; 15] = [
+    MIXED_SERVICE_HOSTS,
     NUMBER_ENUM_OF_WHOLE_NUMBERS,
     ENVELOPE_FIELDS_REQUIRED,
     SERVERS_AS_REFERENCE,
@@ -96,16 +101,53 @@ impl Applied {
     pub fn note(&mut self, fixup: Fixup, place: String) {
         self.0.entry(fixup).or_default().push(place);
     }
+
+    pub fn merge(&mut self, other: &Applied) {
+        for (fixup, places) in &other.0 {
+            self.0
+                .entry(*fixup)
+                .or_default()
+                .extend(places.iter().cloned());
+        }
+    }
 }
 
 /// The keys a schema object may have; anything else holding null is a fragment of a split
 /// flow-style description.
 const SCHEMA_KEYS: [&str; 33] = [
-    "type", "format", "description", "title", "properties", "required", "items",
-    "additionalProperties", "enum", "default", "example", "examples", "minimum", "maximum",
-    "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems",
-    "maxItems", "uniqueItems", "nullable", "deprecated", "readOnly", "writeOnly", "oneOf",
-    "anyOf", "allOf", "not", "$ref", "multipleOf", "discriminator",
+    "type",
+    "format",
+    "description",
+    "title",
+    "properties",
+    "required",
+    "items",
+    "additionalProperties",
+    "enum",
+    "default",
+    "example",
+    "examples",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "nullable",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "oneOf",
+    "anyOf",
+    "allOf",
+    "not",
+    "$ref",
+    "multipleOf",
+    "discriminator",
 ];
 
 /// Fixes one schema and everything inside it in place; `at` names where it is.
@@ -127,7 +169,8 @@ pub fn schema(node: &mut Value, at: &str, applied: &mut Applied) {
             let name = name.as_str().unwrap_or_default().to_owned();
             let property_at = format!("{at}/properties/{name}");
             if let Value::Mapping(property_map) = property {
-                if let Some(Value::Bool(flag)) = property_map.remove("required") {
+                if let Some(&Value::Bool(flag)) = property_map.get("required") {
+                    property_map.remove("required");
                     applied.note(REQUIRED_FLAG_ON_PROPERTY, property_at.clone());
                     if flag {
                         now_required.push(name.clone());
@@ -221,9 +264,12 @@ fn fix_type(map: &mut Mapping, at: &str, applied: &mut Applied) {
         _ => {}
     }
     let whole_enum = map.get("type").and_then(Value::as_str) == Some("number")
-        && map.get("enum").and_then(Value::as_sequence).is_some_and(|values| {
-            !values.is_empty() && values.iter().all(|value| value.as_i64().is_some())
-        });
+        && map
+            .get("enum")
+            .and_then(Value::as_sequence)
+            .is_some_and(|values| {
+                !values.is_empty() && values.iter().all(|value| value.as_i64().is_some())
+            });
     if whole_enum {
         map.insert(Value::from("type"), Value::from("integer"));
         map.remove("format");
@@ -276,6 +322,20 @@ mod tests {
         );
         assert!(value["properties"]["B"].get("required").is_none());
         assert_eq!(applied.0[&REQUIRED_FLAG_ON_PROPERTY].len(), 2);
+    }
+
+    #[test]
+    fn an_array_s_required_list_moves_to_its_items() {
+        let (value, applied) = fixed(
+            "type: object\nproperties:\n  L:\n    type: array\n    required: [V]\n    items: {type: object, properties: {V: {type: integer}}}\n",
+        );
+        let list = &value["properties"]["L"];
+        assert!(list.get("required").is_none());
+        assert_eq!(
+            list["items"]["required"],
+            serde_yaml::from_str::<Value>("[V]").expect("yaml")
+        );
+        assert_eq!(applied.0[&REQUIRED_ON_ARRAY].len(), 1);
     }
 
     #[test]

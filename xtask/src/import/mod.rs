@@ -43,6 +43,43 @@ pub struct ImportOptions {
     pub gateway_codes: Vec<Value>,
 }
 
+/// Where the published files are in ZEGOCLOUD's docs repository: its root (the folder that
+/// holds `snippets/`), found above the folder imported from, and the commit its `SOURCE` file
+/// names (a copy made by `scripts/upstream-snapshot.py`), if any.
+#[derive(Debug, Clone, Default)]
+pub struct DocsTree {
+    pub root: Option<PathBuf>,
+    pub commit: Option<String>,
+}
+
+impl DocsTree {
+    pub fn find(folder: &Path) -> Self {
+        let folder = source::normalise(&std::env::current_dir().unwrap_or_default().join(folder));
+        let root = folder
+            .ancestors()
+            .find(|dir| dir.join("snippets").is_dir())
+            .map(Path::to_path_buf);
+        let commit = root
+            .as_ref()
+            .and_then(|root| std::fs::read_to_string(root.join("SOURCE")).ok())
+            .and_then(|text| {
+                text.lines()
+                    .find_map(|line| line.strip_prefix("commit ").map(|c| c.trim().to_owned()))
+            });
+        Self { root, commit }
+    }
+
+    /// `path` relative to the docs repository's root, when it is inside it.
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        let root = self.root.as_ref()?;
+        let absolute = source::normalise(&std::env::current_dir().unwrap_or_default().join(path));
+        absolute
+            .strip_prefix(root)
+            .ok()
+            .map(|rest| rest.to_string_lossy().replace('\\', "/"))
+    }
+}
+
 /// What an import found besides the spec set: the fix-ups applied and what it could not infer.
 #[derive(Debug, Default)]
 pub struct ImportReport {
@@ -83,10 +120,13 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostics> {
             }
         };
         for path in paths {
-            match actions::read_file(&mut files, &path, &mut report) {
+            match actions::read_file(&mut files, &path) {
                 Ok(found) => {
                     for action in found {
+                        // An action an earlier folder has is that folder's; its fix-ups count
+                        // only when it is kept.
                         if read.iter().all(|known| known.name != action.name) {
+                            report.fixups.merge(&action.fixups);
                             read.push(action);
                         }
                     }
@@ -100,7 +140,27 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostics> {
     }
     read.sort_by(|a, b| a.name.cmp(&b.name));
     report.actions = read.iter().map(|action| action.name.clone()).collect();
-    let documents = spec_set::write(options, &read, &mut report);
+    let docs = DocsTree::find(primary);
+    let upstream = spec_set::Upstream {
+        folders: options
+            .folders
+            .iter()
+            .map(|folder| {
+                docs.relative(folder)
+                    .unwrap_or_else(|| files.display(folder))
+            })
+            .collect(),
+        commit: docs.commit.clone(),
+        files: read
+            .iter()
+            .map(|action| {
+                let absolute = primary.join(&action.file);
+                docs.relative(&absolute)
+                    .unwrap_or_else(|| action.file.clone())
+            })
+            .collect(),
+    };
+    let documents = spec_set::write(options, &read, &upstream, &mut report);
     Ok(Imported {
         files: documents,
         report,
@@ -110,7 +170,11 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostics> {
 /// The report as text for the terminal: each fix-up with how often and where it applied,
 /// then the findings.
 pub fn report_text(report: &ImportReport) -> String {
-    let mut out = format!("{} actions: {}\n", report.actions.len(), report.actions.join(", "));
+    let mut out = format!(
+        "{} actions: {}\n",
+        report.actions.len(),
+        report.actions.join(", ")
+    );
     if report.fixups.0.is_empty() {
         out.push_str("fix-ups: none applied\n");
     }

@@ -14,17 +14,34 @@ use super::fixups;
 use super::type_names;
 use super::{ImportOptions, ImportReport};
 
+/// Where the imported files came from in ZEGOCLOUD's docs repository.
+pub struct Upstream {
+    /// The folders imported, relative to the repository's root.
+    pub folders: Vec<String>,
+    /// The commit, when the copy says.
+    pub commit: Option<String>,
+    /// Each action's file, in the order of the actions.
+    pub files: Vec<String>,
+}
+
 /// The spec set's documents: `(path relative to the spec folder, YAML)`.
-pub fn write(options: &ImportOptions, actions: &[Action], report: &mut ImportReport) -> Vec<(String, String)> {
+pub fn write(
+    options: &ImportOptions,
+    actions: &[Action],
+    upstream: &Upstream,
+    report: &mut ImportReport,
+) -> Vec<(String, String)> {
     let names = final_names(actions);
     let mut placed = Placement::new(actions, &names);
     mark_envelopes(actions, &names, &mut placed, report);
     let root_servers = most_common_servers(actions);
     let mut paths = vec![format!("{}.yaml", options.product)];
-    let mut documents = vec![root(options, actions, &root_servers, &placed)];
-    for action in actions {
+    let mut documents = vec![root(options, actions, &root_servers, &placed, upstream)];
+    for (action, file) in actions.iter().zip(&upstream.files) {
         paths.push(format!("actions/{}.yaml", action.name));
-        documents.push(action_document(options, action, &root_servers, &placed, report));
+        let mut document = action_document(options, action, &root_servers, &placed, report);
+        mark_upstream_file(&mut document, file);
+        documents.push(document);
     }
     type_names::name_inline_types(&mut documents);
     paths
@@ -64,7 +81,9 @@ fn final_names(actions: &[Action]) -> BTreeMap<SchemaKey, String> {
     let mut names = BTreeMap::new();
     for (name, entries) in by_name {
         let first = entries[0].1;
-        let all_same = entries.iter().all(|(_, schema, _)| same_shape(schema, first));
+        let all_same = entries
+            .iter()
+            .all(|(_, schema, _)| same_shape(schema, first));
         for (key, _, action) in &entries {
             let final_name = if all_same {
                 name.to_owned()
@@ -79,18 +98,26 @@ fn final_names(actions: &[Action]) -> BTreeMap<SchemaKey, String> {
 
 /// Whether two copies describe the same schema, ignoring which file their references are in.
 fn same_shape(a: &Value, b: &Value) -> bool {
-    fn normal(value: &Value) -> String {
-        let text = to_yaml(value);
-        text.lines()
-            .map(|line| match line.split_once('\u{1}') {
-                Some((head, name)) => {
-                    let prefix = head.rsplit_once("$ref: ").map_or(head, |(prefix, _)| prefix);
-                    format!("{prefix}$ref: {name}")
-                }
-                None => line.to_owned(),
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+    fn normal(value: &Value) -> Value {
+        match value {
+            Value::Mapping(map) => Value::Mapping(
+                map.iter()
+                    .map(|(key, value)| {
+                        let value = match (key.as_str(), value.as_str()) {
+                            (Some("$ref"), Some(reference)) => text(
+                                reference
+                                    .split_once('\u{1}')
+                                    .map_or(reference, |(_, name)| name),
+                            ),
+                            _ => normal(value),
+                        };
+                        (key.clone(), value)
+                    })
+                    .collect(),
+            ),
+            Value::Sequence(items) => Value::Sequence(items.iter().map(normal).collect()),
+            other => other.clone(),
+        }
     }
     normal(a) == normal(b)
 }
@@ -115,14 +142,20 @@ impl Placement {
             for (key, schema) in &action.schemas {
                 let name = &names[key];
                 users.entry(name).or_default().insert(&action.name);
-                used.entry(action.name.clone()).or_default().insert(name.clone());
+                used.entry(action.name.clone())
+                    .or_default()
+                    .insert(name.clone());
                 let from_shared_file = key.0 != action.file;
-                let entry = schemas.entry(name.clone()).or_insert((schema.clone(), false));
+                let entry = schemas
+                    .entry(name.clone())
+                    .or_insert((schema.clone(), false));
                 entry.1 |= from_shared_file;
             }
         }
         for (name, (_, in_root)) in &mut schemas {
-            *in_root |= users.get(name.as_str()).is_some_and(|users| users.len() > 1);
+            *in_root |= users
+                .get(name.as_str())
+                .is_some_and(|users| users.len() > 1);
         }
         Self {
             schemas,
@@ -161,7 +194,10 @@ impl Placement {
                 Value::Mapping(out)
             }
             Value::Sequence(items) => Value::Sequence(
-                items.iter().map(|item| self.resolve(item, product, in_root)).collect(),
+                items
+                    .iter()
+                    .map(|item| self.resolve(item, product, in_root))
+                    .collect(),
             ),
             other => other.clone(),
         }
@@ -170,7 +206,12 @@ impl Placement {
 
 /// Marks each response schema as the common envelope (`x-zego-envelope`), with its `Code` an
 /// integer and the envelope's fields optional, as error answers may leave them out.
-fn mark_envelopes(actions: &[Action], names: &BTreeMap<SchemaKey, String>, placed: &mut Placement, report: &mut ImportReport) {
+fn mark_envelopes(
+    actions: &[Action],
+    names: &BTreeMap<SchemaKey, String>,
+    placed: &mut Placement,
+    report: &mut ImportReport,
+) {
     for action in actions {
         let name = &names[&action.response];
         let Some((Value::Mapping(schema), _)) = placed.schemas.get_mut(name) else {
@@ -179,35 +220,58 @@ fn mark_envelopes(actions: &[Action], names: &BTreeMap<SchemaKey, String>, place
         if schema.contains_key("x-zego-envelope") {
             continue;
         }
-        let at = format!("{}#/components/schemas/{}", action.response.0, action.response.1);
+        let at = format!(
+            "{}#/components/schemas/{}",
+            action.response.0, action.response.1
+        );
         let mut roles = Mapping::new();
         let Some(Value::Mapping(properties)) = schema.get_mut("properties") else {
             report.findings.push(SpecError {
                 file: action.file.clone(),
                 location: Location::Document,
-                message: format!("the response of {} has no properties: not the common envelope", action.name),
+                message: format!(
+                    "the response of {} has no properties: not the common envelope",
+                    action.name
+                ),
             });
             continue;
         };
-        for (role, wire) in [("code", "Code"), ("message", "Message"), ("request_id", "RequestId"), ("data", "Data")] {
+        for (role, wire) in [
+            ("code", "Code"),
+            ("message", "Message"),
+            ("request_id", "RequestId"),
+            ("data", "Data"),
+        ] {
             if let Some(field) = properties.get_mut(wire) {
                 if role == "code" {
-                    fixups::envelope_code(field, &format!("{at}/properties/Code"), &mut report.fixups);
+                    fixups::envelope_code(
+                        field,
+                        &format!("{at}/properties/Code"),
+                        &mut report.fixups,
+                    );
                 }
                 roles.insert(Value::from(role), Value::from(wire));
             } else if role != "data" {
                 report.findings.push(SpecError {
                     file: action.file.clone(),
-                    location: Location::Pointer(format!("#/components/schemas/{}", action.response.1)),
+                    location: Location::Pointer(format!(
+                        "#/components/schemas/{}",
+                        action.response.1
+                    )),
                     message: format!("the response of {} has no `{wire}`", action.name),
                 });
             }
         }
         if let Some(Value::Sequence(required)) = schema.get_mut("required") {
             let before = required.len();
-            required.retain(|field| !["Code", "Message", "RequestId", "Data"].contains(&field.as_str().unwrap_or_default()));
+            required.retain(|field| {
+                !["Code", "Message", "RequestId", "Data"]
+                    .contains(&field.as_str().unwrap_or_default())
+            });
             if required.len() != before {
-                report.fixups.note(fixups::ENVELOPE_FIELDS_REQUIRED, at.clone());
+                report
+                    .fixups
+                    .note(fixups::ENVELOPE_FIELDS_REQUIRED, at.clone());
             }
             if required.is_empty() {
                 schema.remove("required");
@@ -221,7 +285,10 @@ fn mark_envelopes(actions: &[Action], names: &BTreeMap<SchemaKey, String>, place
 fn most_common_servers(actions: &[Action]) -> Vec<String> {
     let mut counts: Vec<(&Vec<String>, usize)> = Vec::new();
     for action in actions {
-        match counts.iter_mut().find(|(servers, _)| **servers == action.servers) {
+        match counts
+            .iter_mut()
+            .find(|(servers, _)| **servers == action.servers)
+        {
             Some((_, count)) => *count += 1,
             None => counts.push((&action.servers, 1)),
         }
@@ -286,7 +353,25 @@ fn common_parameters() -> Value {
     ])
 }
 
-fn root(options: &ImportOptions, actions: &[Action], servers: &[String], placed: &Placement) -> Value {
+/// `x-zego-upstream-file` on the action's operation: the published file it came from.
+fn mark_upstream_file(document: &mut Value, file: &str) {
+    let operation = document
+        .get_mut("paths")
+        .and_then(|paths| paths.get_mut("/"))
+        .and_then(Value::as_mapping_mut)
+        .and_then(|item| item.values_mut().next());
+    if let Some(Value::Mapping(operation)) = operation {
+        operation.insert(Value::from("x-zego-upstream-file"), text(file));
+    }
+}
+
+fn root(
+    options: &ImportOptions,
+    actions: &[Action],
+    servers: &[String],
+    placed: &Placement,
+    upstream: &Upstream,
+) -> Value {
     let description = format!(
         "The ZEGOCLOUD {title} server API as a spec set for `cargo xtask codegen`: this root holds what every action shares (hosts, the common signing parameters, shared schemas, return codes) and `x-zego-actions` lists one document per action. Imported by `cargo xtask import` from ZEGOCLOUD's published OpenAPI files, whose facts it carries (names, types, ranges, enums, required-ness, defaults, call frequency limits, hosts) and whose prose it leaves out; each action names the file it came from. The vendor extensions are described in `spec/cloudrecord/cloudrecord.yaml`. Keep this set by hand from here; to bring it up to date, import again and review the difference (`git diff`, `cargo xtask api-diff`).\n",
         title = options.title
@@ -295,7 +380,12 @@ fn root(options: &ImportOptions, actions: &[Action], servers: &[String], placed:
         .schemas
         .iter()
         .filter(|(_, (_, in_root))| *in_root)
-        .map(|(name, (schema, _))| (Value::from(name.as_str()), placed.resolve(schema, &options.product, true)))
+        .map(|(name, (schema, _))| {
+            (
+                Value::from(name.as_str()),
+                placed.resolve(schema, &options.product, true),
+            )
+        })
         .collect();
     let mut components = vec![
         ("securitySchemes", security_schemes()),
@@ -312,37 +402,88 @@ fn root(options: &ImportOptions, actions: &[Action], servers: &[String], placed:
                 ("title", text(format!("ZEGOCLOUD {} API", options.title))),
                 ("version", text(options.version.clone())),
                 ("description", text(description)),
-                ("license", map(vec![("name", text("MIT OR Apache-2.0")), ("url", text("https://spdx.org/licenses/MIT.html"))])),
+                (
+                    "license",
+                    map(vec![
+                        ("name", text("MIT OR Apache-2.0")),
+                        ("url", text("https://spdx.org/licenses/MIT.html")),
+                    ]),
+                ),
             ]),
         ),
         ("servers", servers_value(servers, true)),
-        ("security", serde_yaml::from_str("[{ZegoSignature: []}]").unwrap_or(Value::Null)),
+        (
+            "security",
+            serde_yaml::from_str("[{ZegoSignature: []}]").unwrap_or(Value::Null),
+        ),
         ("paths", Value::Mapping(Mapping::new())),
         ("x-zego-crate", text(options.crate_name.clone())),
+        ("x-zego-upstream", {
+            let mut entries = vec![("repository", text("ZEGOCLOUD/docs_all"))];
+            if let Some(commit) = &upstream.commit {
+                entries.push(("commit", text(commit.clone())));
+            }
+            entries.push((
+                "folders",
+                Value::Sequence(upstream.folders.iter().cloned().map(text).collect()),
+            ));
+            map(entries)
+        }),
         (
             "x-zego-actions",
-            Value::Sequence(actions.iter().map(|a| text(format!("actions/{}.yaml", a.name))).collect()),
+            Value::Sequence(
+                actions
+                    .iter()
+                    .map(|a| text(format!("actions/{}.yaml", a.name)))
+                    .collect(),
+            ),
         ),
     ];
     if !options.gateway_codes.is_empty() {
-        entries.push(("x-zego-return-codes", Value::Sequence(options.gateway_codes.clone())));
+        entries.push((
+            "x-zego-return-codes",
+            Value::Sequence(options.gateway_codes.clone()),
+        ));
     }
     entries.push(("components", map(components)));
     map(entries)
 }
 
-fn action_document(options: &ImportOptions, action: &Action, root_servers: &[String], placed: &Placement, report: &mut ImportReport) -> Value {
+fn action_document(
+    options: &ImportOptions,
+    action: &Action,
+    root_servers: &[String],
+    placed: &Placement,
+    report: &mut ImportReport,
+) -> Value {
     let product = &options.product;
-    let root_ref = |name: &str| map(vec![("$ref", text(format!("../{product}.yaml#/components/parameters/{name}")))]);
+    let root_ref = |name: &str| {
+        map(vec![(
+            "$ref",
+            text(format!("../{product}.yaml#/components/parameters/{name}")),
+        )])
+    };
     let mut parameters = vec![map(vec![
         ("name", text("Action")),
         ("in", text("query")),
         ("required", Value::Bool(true)),
         ("description", text("The action to call.")),
         ("x-zego-common-param", text("action")),
-        ("schema", map(vec![("type", text("string")), ("enum", Value::Sequence(vec![text(action.name.clone())]))])),
+        (
+            "schema",
+            map(vec![
+                ("type", text("string")),
+                ("enum", Value::Sequence(vec![text(action.name.clone())])),
+            ]),
+        ),
     ])];
-    for name in ["AppId", "SignatureNonce", "Timestamp", "SignatureVersion", "Signature"] {
+    for name in [
+        "AppId",
+        "SignatureNonce",
+        "Timestamp",
+        "SignatureVersion",
+        "Signature",
+    ] {
         parameters.push(root_ref(name));
     }
     for query in &action.query {
@@ -357,7 +498,10 @@ fn action_document(options: &ImportOptions, action: &Action, root_servers: &[Str
             report.findings.push(SpecError {
                 file: action.file.clone(),
                 location: Location::Document,
-                message: format!("{}: `{}` is a list of objects in the query (`{style}`)", action.name, query.name),
+                message: format!(
+                    "{}: `{}` is a list of objects in the query (`{style}`)",
+                    action.name, query.name
+                ),
             });
         }
         parameters.push(map(entries));
@@ -367,12 +511,17 @@ fn action_document(options: &ImportOptions, action: &Action, root_servers: &[Str
         action.name, options.title, action.file
     );
     if let Some(limit) = action.limits.per_second {
-        description.push_str(&format!("\nCall frequency limit: {limit} calls per second for one AppId (all its rooms).\n"));
+        description.push_str(&format!(
+            "\nCall frequency limit: {limit} calls per second for one AppId (all its rooms).\n"
+        ));
     } else {
         report.findings.push(SpecError {
             file: action.file.clone(),
             location: Location::Document,
-            message: format!("{}: no per-second call frequency limit is stated; none is enforced", action.name),
+            message: format!(
+                "{}: no per-second call frequency limit is stated; none is enforced",
+                action.name
+            ),
         });
     }
     if !action.limits.documented.is_empty() {
@@ -401,7 +550,10 @@ fn action_document(options: &ImportOptions, action: &Action, root_servers: &[Str
             "requestBody",
             map(vec![
                 ("required", Value::Bool(true)),
-                ("content", map(vec![("application/json", map(vec![("schema", body_ref)]))])),
+                (
+                    "content",
+                    map(vec![("application/json", map(vec![("schema", body_ref)]))]),
+                ),
             ]),
         ));
     }
@@ -410,8 +562,17 @@ fn action_document(options: &ImportOptions, action: &Action, root_servers: &[Str
         map(vec![(
             "200",
             map(vec![
-                ("description", text("The common envelope: `Code` 0 on success, else a return code.")),
-                ("content", map(vec![("application/json", map(vec![("schema", response_ref)]))])),
+                (
+                    "description",
+                    text("The common envelope: `Code` 0 on success, else a return code."),
+                ),
+                (
+                    "content",
+                    map(vec![(
+                        "application/json",
+                        map(vec![("schema", response_ref)]),
+                    )]),
+                ),
             ]),
         )]),
     ));
@@ -426,7 +587,12 @@ fn action_document(options: &ImportOptions, action: &Action, root_servers: &[Str
         .flatten()
         .filter_map(|name| {
             let (schema, in_root) = placed.schemas.get(name)?;
-            (!in_root).then(|| (Value::from(name.as_str()), placed.resolve(schema, product, false)))
+            (!in_root).then(|| {
+                (
+                    Value::from(name.as_str()),
+                    placed.resolve(schema, product, false),
+                )
+            })
         })
         .collect();
     let mut components = vec![("securitySchemes", security_schemes())];
@@ -453,8 +619,15 @@ fn action_document(options: &ImportOptions, action: &Action, root_servers: &[Str
 
 fn local_or_root_ref(placed: &Placement, name: &str, product: &str) -> Value {
     let in_root = placed.schemas.get(name).is_some_and(|s| s.1);
-    let prefix = if in_root { format!("../{product}.yaml") } else { String::new() };
-    map(vec![("$ref", text(format!("{prefix}#/components/schemas/{name}")))])
+    let prefix = if in_root {
+        format!("../{product}.yaml")
+    } else {
+        String::new()
+    };
+    map(vec![(
+        "$ref",
+        text(format!("{prefix}#/components/schemas/{name}")),
+    )])
 }
 
 #[cfg(test)]
@@ -464,11 +637,14 @@ mod tests {
 
     #[test]
     fn copies_that_differ_only_in_their_reference_files_are_one_schema() {
-        let a: Value = serde_yaml::from_str("properties:\n  X: {$ref: \"a.yaml\u{1}Item\"}\n").expect("yaml");
-        let b: Value = serde_yaml::from_str("properties:\n  X: {$ref: \"b.yaml\u{1}Item\"}\n").expect("yaml");
-        let c: Value = serde_yaml::from_str("properties:\n  Y: {$ref: \"b.yaml\u{1}Item\"}\n").expect("yaml");
-        assert!(same_shape(&a, &b));
-        assert!(!same_shape(&a, &c));
-        assert_eq!(placeholder(&("b.yaml".to_owned(), "Item".to_owned())), "b.yaml\u{1}Item");
+        let schema = |field: &str, file: &str| {
+            let key = (file.to_owned(), "Item".to_owned());
+            map(vec![(
+                "properties",
+                map(vec![(field, map(vec![("$ref", text(placeholder(&key)))]))]),
+            )])
+        };
+        assert!(same_shape(&schema("X", "a.yaml"), &schema("X", "b.yaml")));
+        assert!(!same_shape(&schema("X", "a.yaml"), &schema("Y", "b.yaml")));
     }
 }

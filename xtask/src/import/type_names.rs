@@ -18,9 +18,18 @@ pub fn name_inline_types(documents: &mut [Value]) {
             *counts.entry(name.to_upper_camel_case()).or_default() += 1;
             count_inline(schema, &mut counts);
         }
+        for (_, parameters) in query_parameters(document) {
+            for (name, schema) in parameters {
+                let (name, target) = innermost_named(&name, schema);
+                if is_named_inline(target) {
+                    *counts.entry(name.to_upper_camel_case()).or_default() += 1;
+                }
+            }
+        }
     }
     let mut taken: BTreeSet<String> = counts.keys().cloned().collect();
     for document in documents.iter_mut() {
+        rename_query_parameters(document, &counts, &mut taken);
         let Some(Value::Mapping(schemas)) = document
             .get_mut("components")
             .and_then(|components| components.get_mut("schemas"))
@@ -32,6 +41,114 @@ pub fn name_inline_types(documents: &mut [Value]) {
             rename_inline(schema, &parent, &counts, &mut taken);
         }
     }
+}
+
+/// Each operation's id with its query parameters (name without `[]`, schema).
+fn query_parameters(document: &Value) -> Vec<(String, Vec<(String, &Value)>)> {
+    let mut out = Vec::new();
+    let Some(paths) = document.get("paths").and_then(Value::as_mapping) else {
+        return out;
+    };
+    for item in paths.values() {
+        for method in ["get", "post"] {
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            let id = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let parameters = operation
+                .get("parameters")
+                .and_then(Value::as_sequence)
+                .into_iter()
+                .flatten()
+                .filter_map(|parameter| {
+                    let name = parameter.get("name")?.as_str()?;
+                    Some((
+                        name.trim_end_matches("[]").to_owned(),
+                        parameter.get("schema")?,
+                    ))
+                })
+                .collect();
+            out.push((id, parameters));
+        }
+    }
+    out
+}
+
+/// The name the generator gives the type a schema holds (through lists and maps), and that
+/// schema.
+fn innermost_named<'a>(field: &str, schema: &'a Value) -> (String, &'a Value) {
+    let mut target = schema;
+    let mut name = field.to_owned();
+    while let Some(items) = target.get("items").or_else(|| {
+        target
+            .get("additionalProperties")
+            .filter(|v| v.is_mapping())
+    }) {
+        target = items;
+        name = format!("{field}Item");
+    }
+    (name, target)
+}
+
+fn rename_query_parameters(
+    document: &mut Value,
+    counts: &BTreeMap<String, usize>,
+    taken: &mut BTreeSet<String>,
+) {
+    let Some(Value::Mapping(paths)) = document.get_mut("paths") else {
+        return;
+    };
+    for item in paths.values_mut() {
+        for method in ["get", "post"] {
+            let Some(operation) = item.get_mut(method) else {
+                continue;
+            };
+            let parent = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_upper_camel_case();
+            let Some(Value::Sequence(parameters)) = operation.get_mut("parameters") else {
+                continue;
+            };
+            for parameter in parameters {
+                let Some(name) = parameter.get("name").and_then(Value::as_str) else {
+                    continue;
+                };
+                let field = name.trim_end_matches("[]").to_owned();
+                let Some(schema) = parameter.get_mut("schema") else {
+                    continue;
+                };
+                let (own, _) = innermost_named(&field, schema);
+                let target = innermost(schema);
+                let own = own.to_upper_camel_case();
+                if is_named_inline(target) && counts.get(&own).is_some_and(|count| *count > 1) {
+                    let candidate = unique(format!("{parent}{own}"), taken);
+                    if let Value::Mapping(map) = target {
+                        map.insert(
+                            Value::from("x-zego-type-name"),
+                            Value::from(candidate.as_str()),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn unique(candidate: String, taken: &mut BTreeSet<String>) -> String {
+    let mut name = candidate.clone();
+    let mut suffix = 2;
+    while taken.contains(&name) {
+        name = format!("{candidate}{suffix}");
+        suffix += 1;
+    }
+    taken.insert(name.clone());
+    name
 }
 
 fn component_schemas(document: &Value) -> Vec<(String, &Value)> {
@@ -68,17 +185,10 @@ fn fields(schema: &Value) -> Vec<(String, &Value)> {
         return out;
     };
     for (field, property) in properties {
-        let field = field.as_str().unwrap_or_default();
-        let mut target = property;
-        let mut name = field.to_owned();
-        while let Some(items) = target
-            .get("items")
-            .or_else(|| target.get("additionalProperties").filter(|v| v.is_mapping()))
-        {
-            target = items;
-            name = format!("{field}Item");
-        }
-        out.push((name, target));
+        out.push(innermost_named(
+            field.as_str().unwrap_or_default(),
+            property,
+        ));
     }
     out
 }
@@ -106,18 +216,16 @@ fn rename_inline(
         let target = innermost(property);
         let mut own = name.to_upper_camel_case();
         let generic = own == "Data";
-        if is_named_inline(target) && (generic || counts.get(&own).is_some_and(|count| *count > 1)) {
+        if is_named_inline(target) && (generic || counts.get(&own).is_some_and(|count| *count > 1))
+        {
             // A response's `Data` is named for its action: `StartAsrTaskData`.
             let base = parent.strip_suffix("Response").unwrap_or(parent);
-            let mut candidate = format!("{base}{own}");
-            let mut suffix = 2;
-            while taken.contains(&candidate) {
-                candidate = format!("{parent}{own}{suffix}");
-                suffix += 1;
-            }
-            taken.insert(candidate.clone());
+            let candidate = unique(format!("{base}{own}"), taken);
             if let Value::Mapping(map) = target {
-                map.insert(Value::from("x-zego-type-name"), Value::from(candidate.as_str()));
+                map.insert(
+                    Value::from("x-zego-type-name"),
+                    Value::from(candidate.as_str()),
+                );
             }
             own = candidate;
         }
@@ -159,9 +267,12 @@ mod tests {
             Value::from("AsrConfigVendor")
         );
         assert_eq!(
-            schemas["Item"]["properties"]["Translation"]["properties"]["Vendor"]["x-zego-type-name"],
+            schemas["Item"]["properties"]["Translation"]["properties"]["Vendor"]
+                ["x-zego-type-name"],
             Value::from("TranslationVendor")
         );
-        assert!(schemas["Item"]["properties"]["Only"].get("x-zego-type-name").is_none());
+        assert!(schemas["Item"]["properties"]["Only"]
+            .get("x-zego-type-name")
+            .is_none());
     }
 }

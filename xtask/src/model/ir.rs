@@ -433,8 +433,8 @@ pub struct Envelope {
     pub code: FieldId,
     pub message: FieldId,
     pub request_id: FieldId,
-    /// The `Data` field and its type; `None` for actions that return nothing but the envelope.
-    pub data: Option<(FieldId, TypeId)>,
+    /// The `Data` field; `None` for actions that return nothing but the envelope.
+    pub data: Option<FieldId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

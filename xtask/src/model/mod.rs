@@ -74,7 +74,9 @@ struct Builder<'a> {
 }
 
 /// Extensions that the generator reads; anything else starting with `x-zego-` is a typo.
-const KNOWN_ZEGO_EXTENSIONS: [&str; 19] = [
+const KNOWN_ZEGO_EXTENSIONS: [&str; 21] = [
+    "x-zego-upstream",
+    "x-zego-upstream-file",
     "x-zego-query-style",
     "x-zego-crate",
     "x-zego-handwritten",

@@ -62,7 +62,9 @@ impl Builder<'_> {
             .iter()
             .filter_map(|(_, item)| item.as_item())
             .flat_map(|item| {
-                let operations = item.iter().flat_map(|(_, operation)| operation.servers.iter());
+                let operations = item
+                    .iter()
+                    .flat_map(|(_, operation)| operation.servers.iter());
                 item.servers.iter().chain(operations)
             })
             .map(|server| server.url.trim_end_matches('/'))
@@ -185,10 +187,16 @@ impl Builder<'_> {
             let url = server.url.trim_end_matches('/');
             let absolute = url.starts_with("https://") || url.starts_with("http://");
             if !absolute || url.contains(['{', '}']) || server.variables.is_some() {
-                let at = pointer_join(&pointer_join(&pointer_join(pointer, "servers"), &index.to_string()), "url");
+                let at = pointer_join(
+                    &pointer_join(&pointer_join(pointer, "servers"), &index.to_string()),
+                    "url",
+                );
                 self.reporter.at_pointer(
                     &at,
-                    format!("server `{}` must be an absolute http(s) URL without variables", server.url),
+                    format!(
+                        "server `{}` must be an absolute http(s) URL without variables",
+                        server.url
+                    ),
                 );
                 continue;
             }
@@ -218,7 +226,9 @@ impl Builder<'_> {
             .map(|server| server.url.trim_end_matches('/'))
             .collect();
         // Hosts the same as the document's are no hosts of the action's own.
-        let hosts = if hosts.iter().all(|host| root_hosts.contains(&host.as_str())) && hosts.len() == root_hosts.len() {
+        let hosts = if hosts.iter().all(|host| root_hosts.contains(&host.as_str()))
+            && hosts.len() == root_hosts.len()
+        {
             Vec::new()
         } else {
             hosts
@@ -614,7 +624,10 @@ impl Builder<'_> {
                 "a GET action takes no body: its request is its query parameters",
             );
         }
-        let name = format!("{}Request", operation.operation_id.as_deref().unwrap_or("Get"));
+        let name = format!(
+            "{}Request",
+            operation.operation_id.as_deref().unwrap_or("Get")
+        );
         let id = TypeId(self.types.len());
         self.types.push(TypeDef {
             name: String::new(),
@@ -661,11 +674,16 @@ impl Builder<'_> {
     /// objects when `x-zego-query-style: recursive-indexed-dot` says how (ZEGOCLOUD's
     /// `Name.0.Field=…`).
     fn check_query_style(&mut self, data: &openapiv3::ParameterData, pointer: &str) {
-        let style = data.extensions.get("x-zego-query-style").map(|style| style.as_str());
+        let style = data
+            .extensions
+            .get("x-zego-query-style")
+            .map(|style| style.as_str());
         if let Some(style) = style.filter(|style| *style != Some("recursive-indexed-dot")) {
             self.reporter.at_pointer(
                 &pointer_join(pointer, "x-zego-query-style"),
-                format!("unknown query style {style:?}: the one supported is `recursive-indexed-dot`"),
+                format!(
+                    "unknown query style {style:?}: the one supported is `recursive-indexed-dot`"
+                ),
             );
         }
         let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format else {
@@ -692,7 +710,9 @@ impl Builder<'_> {
                     .spec
                     .schema_target(reference)
                     .and_then(|name| self.spec.component_schema(name))
-                    .is_some_and(|target| matches!(target.schema_kind, SchemaKind::Type(Type::Object(_)))),
+                    .is_some_and(|target| {
+                        matches!(target.schema_kind, SchemaKind::Type(Type::Object(_)))
+                    }),
                 None => false,
             },
             _ => false,

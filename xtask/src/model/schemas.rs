@@ -12,8 +12,8 @@ use serde_json::Value;
 use crate::diagnostics::pointer_join;
 
 use super::ir::{
-    Accessors, Constraints, EnumDef, EnumRepr, Envelope, Field, FieldId, FieldType, IntFormat, NumberFormat,
-    Literal, RustName, StructDef, TypeDef, TypeId, TypeKind, Usage, Variant,
+    Accessors, Constraints, EnumDef, EnumRepr, Envelope, Field, FieldId, FieldType, IntFormat,
+    Literal, NumberFormat, RustName, StructDef, TypeDef, TypeId, TypeKind, Usage, Variant,
 };
 use super::rules::RawRule;
 use super::{
@@ -69,6 +69,14 @@ impl Builder<'_> {
             };
             let pointer = self.types[id].pointer.clone();
             self.check_extensions(&schema.schema_data.extensions, &pointer);
+            // Whether a value may be null is the field's to say (an optional field reads null
+            // as not set); a type shared by several fields cannot say it for all of them.
+            if schema.schema_data.nullable {
+                self.reporter.at_pointer(
+                    &pointer_join(&pointer, "nullable"),
+                    "unsupported: `nullable` on a component schema; mark the fields that may be null instead (an optional field reads null as not set)",
+                );
+            }
             match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => {
                     let definition = self.struct_def(id, schema, object, &pointer);
@@ -210,29 +218,18 @@ impl Builder<'_> {
             |t| matches!(t, FieldType::String),
             "a string",
         );
-        // Actions that answer with nothing but the envelope name no `data`.
+        // Actions that answer with nothing but the envelope name no `data`; what `Data` holds
+        // (an object, a list, a map, any value) is the action's.
         let data = match &raw.data {
-            Some(wire) => Some(find(
-                "data",
-                wire,
-                |t| matches!(t, FieldType::Named(_)),
-                "an object",
-            )?),
+            Some(wire) => Some(find("data", wire, |_| true, "")?),
             None => None,
         };
         let (code, message, request_id) = (code?, message?, request_id?);
-        let data = match data {
-            Some(index) => match fields[index].ty {
-                FieldType::Named(data_type) => Some((FieldId(index), data_type)),
-                _ => return None,
-            },
-            None => None,
-        };
         let roles = [
             ("code", Some(code)),
             ("message", Some(message)),
             ("request_id", Some(request_id)),
-            ("data", data.map(|(field, _)| field.0)),
+            ("data", data),
         ];
         for (role, index) in roles
             .into_iter()
@@ -252,7 +249,7 @@ impl Builder<'_> {
             code: FieldId(code),
             message: FieldId(message),
             request_id: FieldId(request_id),
-            data,
+            data: data.map(FieldId),
         })
     }
 
@@ -277,19 +274,26 @@ impl Builder<'_> {
     fn reject_object_features(&mut self, object: &ObjectType, pointer: &str) {
         match &object.additional_properties {
             None | Some(openapiv3::AdditionalProperties::Any(false)) => {}
+            Some(_) if object.properties.is_empty() => {}
             Some(_) => self.reporter.at_pointer(
                 &pointer_join(pointer, "additionalProperties"),
-                "unsupported: `additionalProperties` (maps) is not supported; list the properties",
+                "unsupported: `additionalProperties` beside `properties` (named fields and more keys); a map is an object with `additionalProperties` and no `properties`",
             ),
         }
         // Quirk: OpenAPI reads an object with no `properties` as "any keys at all". As a
-        // struct it would have no fields, and whatever the service sends would be dropped.
-        if object.properties.is_empty() && object.additional_properties.is_none() {
+        // struct it would have no fields, and whatever the service sends would be dropped. A
+        // field of that type holds any object; a component cannot be one.
+        let open = !matches!(
+            object.additional_properties,
+            Some(openapiv3::AdditionalProperties::Any(false))
+        );
+        if object.properties.is_empty() && open {
             self.reporter.at_pointer(
                 pointer,
-                "unsupported: a free-form object (`type: object` without `properties`) would lose \
-                 every value sent in it; list its properties, or set `additionalProperties: false` \
-                 for an object that is always empty",
+                "unsupported: a component schema without `properties` (any object, or a map) \
+                 would lose every value sent in it as a struct; write it inline in the fields \
+                 that hold it (a field of `type: object` holds any object), or set \
+                 `additionalProperties: false` for an object that is always empty",
             );
         }
         if object.min_properties.is_some() || object.max_properties.is_some() {
@@ -301,12 +305,6 @@ impl Builder<'_> {
     }
 
     fn reject_common_features(&mut self, schema: &Schema, pointer: &str) {
-        if schema.schema_data.nullable {
-            self.reporter.at_pointer(
-                &pointer_join(pointer, "nullable"),
-                "unsupported: `nullable` is not supported; leave the field out of `required` instead",
-            );
-        }
         if schema.schema_data.discriminator.is_some() {
             self.reporter.at_pointer(
                 &pointer_join(pointer, "discriminator"),
@@ -367,6 +365,13 @@ impl Builder<'_> {
             });
         };
         self.check_extensions(&schema.schema_data.extensions, pointer);
+        // An optional field reads `null` as not set; a required one has no way to say it.
+        if schema.schema_data.nullable && required {
+            self.reporter.at_pointer(
+                &pointer_join(pointer, "nullable"),
+                "unsupported: `nullable` on a required field; a field that may be null is optional",
+            );
+        }
         let constraints = self.constraints(schema, pointer);
         let default =
             schema.schema_data.default.as_ref().and_then(|value| {
