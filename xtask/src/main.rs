@@ -60,12 +60,18 @@ enum Command {
     ///
     /// Exit status: 0 when written; 1 when a file could not be read or an action is broken
     /// (nothing is written then).
+    ///
+    /// Without a folder, brings the spec set in `--out` up to date: the folders, product name
+    /// and crate its root records (`x-zego-upstream`) are read again from `--docs`.
     Import {
         /// The folder of published files (English, the primary source).
-        folder: PathBuf,
+        folder: Option<PathBuf>,
         /// Further folders (the Chinese files) that add only the actions the first lacks.
         #[arg(long)]
         also: Vec<PathBuf>,
+        /// The docs repository's checkout, for a spec set brought up to date.
+        #[arg(long, default_value = "tests/upstream/docs_all")]
+        docs: PathBuf,
         /// The spec folder to write, relative to the workspace root, e.g. `spec/cloud-asr`;
         /// its name is the product's.
         #[arg(long)]
@@ -75,7 +81,7 @@ enum Command {
         crate_name: Option<String>,
         /// The product's name in prose, e.g. `Cloud Real-time ASR`.
         #[arg(long)]
-        title: String,
+        title: Option<String>,
     },
     /// Print, as Markdown, what the spec change since `--base` does to the generated API.
     ///
@@ -102,10 +108,20 @@ fn main() -> ExitCode {
         Command::Import {
             folder,
             also,
+            docs,
             out,
             crate_name,
             title,
-        } => import(folder, also, &out, crate_name, title),
+        } => {
+            let request = ImportRequest {
+                folder,
+                also,
+                docs,
+                crate_name,
+                title,
+            };
+            import(request, &out)
+        }
     }
 }
 
@@ -136,13 +152,26 @@ fn codegen(check: bool, spec: Option<&Path>, out: Option<&Path>) -> ExitCode {
         },
     };
     let mode = if check { Mode::Check } else { Mode::Write };
-    // Every product is generated even when one fails, so one run shows every problem.
+    // Every product is generated, on threads of its own (they share nothing), even when one
+    // fails, so one run shows every problem; the results are written and reported in order.
+    let (products, fixture_clients) = std::thread::scope(|scope| {
+        let fixtures = out
+            .is_none()
+            .then(|| scope.spawn(|| xtask::fixture_clients_files(&root)));
+        let handles: Vec<_> = specs
+            .iter()
+            .map(|spec| scope.spawn(|| generate_product(&root, spec, out)))
+            .collect();
+        let products: Vec<_> = handles.into_iter().map(join_generation).collect();
+        let fixture_clients = fixtures.map(join_generation);
+        (products, fixture_clients)
+    });
     let mut failed = false;
-    for spec in &specs {
-        failed |= !codegen_product(&root, spec, out, mode);
+    for (spec, product) in specs.iter().zip(products) {
+        failed |= !write_product(spec, product, mode);
     }
-    if out.is_none() {
-        failed |= !sync_fixture_clients(&root, mode);
+    if let Some(files) = fixture_clients {
+        failed |= !sync_fixture_clients(&root, files, mode);
     }
     if specs.len() > 1 {
         say!(
@@ -169,23 +198,37 @@ fn codegen(check: bool, spec: Option<&Path>, out: Option<&Path>) -> ExitCode {
     }
 }
 
-/// Generates one product's crate into `out` (default: `generated/<crate>/`); whether it
-/// succeeded. A crate written outside the workspace names the runtime by a path relative to
-/// itself, so it builds as a path dependency of another project.
-fn codegen_product(root: &Path, spec: &str, out: Option<&Path>, mode: Mode) -> bool {
+/// One product's crate, generated, with where it goes and how to name that; `Err` is the
+/// message to print.
+struct GeneratedProduct {
+    generated: xtask::GeneratedCrate,
+    dir: PathBuf,
+    shown: String,
+    elapsed: std::time::Duration,
+}
+
+fn join_generation<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Generates one product's crate for `out` (default: `generated/<crate>/`). A crate written
+/// outside the workspace names the runtime by a path relative to itself, so it builds as a
+/// path dependency of another project.
+fn generate_product(
+    root: &Path,
+    spec: &str,
+    out: Option<&Path>,
+) -> Result<GeneratedProduct, String> {
     let started = Instant::now();
     let out_dir = out.map(|out| absolute(&root.join(out)));
     let runtime_path = match &out_dir {
         Some(dir) => xtask::relative_path(dir, &absolute(&root.join(xtask::RUNTIME_DIR))),
         None => xtask::emit::WORKSPACE_RUNTIME_PATH.to_owned(),
     };
-    let generated = match xtask::generate_crate(&root.join(spec), spec, &runtime_path) {
-        Ok(generated) => generated,
-        Err(error) => {
-            eprintln!("{error}");
-            return false;
-        }
-    };
+    let generated = xtask::generate_crate(&root.join(spec), spec, &runtime_path)
+        .map_err(|error| error.to_string())?;
     let (dir, shown) = match out_dir {
         Some(dir) => {
             let shown = display(&dir);
@@ -196,6 +239,29 @@ fn codegen_product(root: &Path, spec: &str, out: Option<&Path>, mode: Mode) -> b
             generated.workspace_dir(),
         ),
     };
+    Ok(GeneratedProduct {
+        generated,
+        dir,
+        shown,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Writes (or checks) one generated product and reports it; whether it succeeded.
+fn write_product(spec: &str, product: Result<GeneratedProduct, String>, mode: Mode) -> bool {
+    let product = match product {
+        Ok(product) => product,
+        Err(error) => {
+            eprintln!("{error}");
+            return false;
+        }
+    };
+    let GeneratedProduct {
+        generated,
+        dir,
+        shown,
+        elapsed,
+    } = product;
     match write::sync(&dir, &generated.files, mode) {
         Ok(outcome) => {
             let verb = if mode == Mode::Check {
@@ -208,7 +274,7 @@ fn codegen_product(root: &Path, spec: &str, out: Option<&Path>, mode: Mode) -> b
                 outcome.written.len(),
                 outcome.removed.len(),
                 outcome.unchanged,
-                started.elapsed().as_millis()
+                elapsed.as_millis()
             );
             for path in outcome.written {
                 say!("  wrote {path}");
@@ -238,8 +304,12 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 /// Writes (or checks) `tests/fixture-clients/`; whether it succeeded.
-fn sync_fixture_clients(root: &Path, mode: Mode) -> bool {
-    let fixture_clients = match xtask::fixture_clients_files(root) {
+fn sync_fixture_clients(
+    root: &Path,
+    files: Result<Vec<xtask::GeneratedFile>, String>,
+    mode: Mode,
+) -> bool {
+    let fixture_clients = match files {
         Ok(files) => files,
         Err(error) => {
             eprintln!("error: {error}");
@@ -261,13 +331,61 @@ fn sync_fixture_clients(root: &Path, mode: Mode) -> bool {
     }
 }
 
-fn import(
-    folder: PathBuf,
+/// What `cargo xtask import` was asked for.
+struct ImportRequest {
+    folder: Option<PathBuf>,
     also: Vec<PathBuf>,
-    out: &Path,
+    docs: PathBuf,
     crate_name: Option<String>,
-    title: String,
-) -> ExitCode {
+    title: Option<String>,
+}
+
+impl ImportRequest {
+    /// Fills what was not given from the spec set's root, as its last import wrote it.
+    fn completed(
+        mut self,
+        existing: Option<&serde_yaml::Value>,
+    ) -> Result<(PathBuf, Vec<PathBuf>, Option<String>, String), String> {
+        let upstream = existing.and_then(|root| root.get("x-zego-upstream"));
+        let recorded: Vec<PathBuf> = upstream
+            .and_then(|upstream| upstream.get("folders"))
+            .and_then(serde_yaml::Value::as_sequence)
+            .into_iter()
+            .flatten()
+            .filter_map(serde_yaml::Value::as_str)
+            .map(|folder| self.docs.join(folder))
+            .collect();
+        let folder = match self.folder.take() {
+            Some(folder) => folder,
+            None => {
+                let Some((first, rest)) = recorded.split_first() else {
+                    return Err("name the folder to import, or `--out` a spec set whose root records one (`x-zego-upstream`)".to_owned());
+                };
+                if self.also.is_empty() {
+                    self.also = rest.to_vec();
+                }
+                first.clone()
+            }
+        };
+        let crate_name = self.crate_name.or_else(|| {
+            existing
+                .and_then(|root| root.get("x-zego-crate"))
+                .and_then(serde_yaml::Value::as_str)
+                .map(str::to_owned)
+        });
+        let title = self
+            .title
+            .or_else(|| {
+                let title = existing?.get("info")?.get("title")?.as_str()?;
+                let title = title.strip_prefix("ZEGOCLOUD ").unwrap_or(title);
+                Some(title.strip_suffix(" API").unwrap_or(title).to_owned())
+            })
+            .ok_or("name the product with `--title`")?;
+        Ok((folder, self.also, crate_name, title))
+    }
+}
+
+fn import(request: ImportRequest, out: &Path) -> ExitCode {
     let root = xtask::workspace_root();
     let out_dir = root.join(out);
     let Some(product) = out_dir
@@ -279,11 +397,20 @@ fn import(
         return ExitCode::FAILURE;
     };
     let existing_root = out_dir.join(format!("{product}.yaml"));
-    let version = std::fs::read_to_string(&existing_root)
+    let existing = std::fs::read_to_string(&existing_root)
         .ok()
-        .and_then(|text| serde_yaml::from_str::<serde_yaml::Value>(&text).ok())
+        .and_then(|text| serde_yaml::from_str::<serde_yaml::Value>(&text).ok());
+    let version = existing
+        .as_ref()
         .and_then(|doc| doc.get("info")?.get("version")?.as_str().map(str::to_owned))
         .unwrap_or_else(|| "0.1.0".to_owned());
+    let (folder, also, crate_name, title) = match request.completed(existing.as_ref()) {
+        Ok(completed) => completed,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let gateway_codes = match xtask::gateway_return_codes(&root.join(xtask::SPEC_PATH)) {
         Ok(codes) => codes,
         Err(error) => {

@@ -7,7 +7,7 @@ use quote::quote;
 use crate::model::Model;
 
 use super::docs::doc_attrs;
-use super::{rust_file, EmitError, GeneratedFile, HEADER_MARKER};
+use super::{ident, rust_file, EmitError, GeneratedFile, HEADER_MARKER};
 
 /// `src/lib.rs`: the generated modules and the names users reach for.
 pub fn library_root(model: &Model) -> Result<GeneratedFile, EmitError> {
@@ -124,4 +124,84 @@ pub fn readme(model: &Model) -> GeneratedFile {
         path: "README.md".to_owned(),
         contents: text,
     }
+}
+
+/// The name of the example every product crate has: it prints the signed request a JSON
+/// request would make, without sending it.
+pub fn dry_run_example_name(model: &Model) -> String {
+    format!("{}-dry-run", model.crate_name)
+}
+
+/// The manifest's table for [`dry_run_example`].
+pub fn dry_run_example_table(model: &Model) -> String {
+    format!(
+        "\n[[example]]\nname = \"{}\"\npath = \"examples/dry_run.rs\"\n",
+        dry_run_example_name(model)
+    )
+}
+
+/// `examples/dry_run.rs`: reads one request per line from standard input
+/// (`{"action": …, "body": {…}}`, a GET action's body holding its query parameters) and
+/// prints each signed request as JSON (`method`, `url`, `body`) or the reason it was refused.
+pub fn dry_run_example(model: &Model) -> Result<GeneratedFile, EmitError> {
+    let krate = ident(&model.crate_name.replace('-', "_"));
+    let name = dry_run_example_name(model);
+    let doc = format!(
+        " Prints the signed requests of `{}` without sending them: one JSON request per line on\n standard input (`{{\"action\": \"…\", \"body\": {{…}}}}`), one JSON line out each (`method`, `url`,\n `body`, or `error`). `ZEGO_APP_ID` and `ZEGO_SERVER_SECRET` sign them (placeholders without).\n\n `cargo run -p {} --example {name} < requests.jsonl`",
+        model.crate_name, model.crate_name
+    );
+    let tokens = quote! {
+        #![doc = #doc]
+
+        use std::io::{BufRead, Write};
+
+        use #krate::Client;
+
+        fn main() -> std::process::ExitCode {
+            let app_id = std::env::var("ZEGO_APP_ID")
+                .ok()
+                .and_then(|id| id.parse().ok())
+                .unwrap_or(1_234_567_890);
+            let secret = std::env::var("ZEGO_SERVER_SECRET")
+                .unwrap_or_else(|_| "dry-run-secret".to_owned());
+            let client = match Client::new(app_id, secret) {
+                Ok(client) => client,
+                Err(error) => {
+                    eprintln!("{error}");
+                    return std::process::ExitCode::FAILURE;
+                }
+            };
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            for line in std::io::stdin().lock().lines() {
+                let Ok(line) = line else { break };
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let answer = match serde_json::from_str::<serde_json::Value>(&line) {
+                    Ok(request) => dry_run(&client, &request),
+                    Err(error) => serde_json::json!({ "error": format!("not JSON: {error}") }),
+                };
+                if writeln!(out, "{answer}").is_err() {
+                    break;
+                }
+            }
+            std::process::ExitCode::SUCCESS
+        }
+
+        fn dry_run(client: &Client, request: &serde_json::Value) -> serde_json::Value {
+            let action = request["action"].as_str().unwrap_or_default();
+            let body = request["body"].to_string();
+            match client.dry_run_action(action, &body) {
+                Ok(run) => serde_json::json!({
+                    "action": action,
+                    "method": run.method,
+                    "url": run.url,
+                    "body": run.redacted_body,
+                }),
+                Err(error) => serde_json::json!({ "action": action, "error": error.to_string() }),
+            }
+        }
+    };
+    rust_file(model, "examples/dry_run.rs", tokens)
 }

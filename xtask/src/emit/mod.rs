@@ -26,7 +26,8 @@ use crate_files::crate_description;
 pub use crate_files::{
     fixture_clients_manifest, manifest, Package, FIXTURE_CLIENTS_DIR, RUNTIME_CRATE,
 };
-pub use library::{library_root, readme};
+use library::{dry_run_example, dry_run_example_table};
+pub use library::{dry_run_example_name, library_root, readme};
 use operations::{mock_rs, operations_rs};
 use service::service_rs;
 use types::{halfway, type_items, types_imports};
@@ -66,7 +67,7 @@ pub fn emit(model: &Model, runtime_path: &str) -> Result<Vec<GeneratedFile>, Emi
             origin: &model.spec_file,
             runtime_path,
             publish: true,
-            own_tables: "",
+            own_tables: &dry_run_example_table(model),
         }),
     }];
     // `types.rs` is most of the work (building, parsing and printing it). Its types are cut
@@ -94,6 +95,7 @@ pub fn emit(model: &Model, runtime_path: &str) -> Result<Vec<GeneratedFile>, Emi
     for file in others {
         files.push(file?);
     }
+    files.push(dry_run_example(model)?);
     Ok(files)
 }
 

@@ -41,6 +41,10 @@ pub const NUMBER_ENUM_OF_WHOLE_NUMBERS: Fixup = Fixup {
     name: "number-enum-of-whole-numbers",
     reason: "a `type: number` whose `enum` lists only whole numbers holds one of those integer codes: it is an integer enum",
 };
+pub const EMPTY_REQUIRED_LIST: Fixup = Fixup {
+    name: "empty-required-list",
+    reason: "`required: []` lists nothing, and OpenAPI 3.0 wants at least one name there; it is left out",
+};
 pub const NULL_TYPE: Fixup = Fixup {
     name: "null-type",
     reason: "`type: \"null\"` is not an OpenAPI 3.0 type; a property that is always null carries nothing, so it is left out",
@@ -75,7 +79,8 @@ pub const UNKNOWN_KEYS_FROM_FLOW_MAPPINGS: Fixup = Fixup {
 };
 
 /// Every fix-up, for `--help` texts and reports.
-pub const ALL: [Fixup; 15] = [
+pub const ALL: [Fixup; 16] = [
+    EMPTY_REQUIRED_LIST,
     MIXED_SERVICE_HOSTS,
     NUMBER_ENUM_OF_WHOLE_NUMBERS,
     ENVELOPE_FIELDS_REQUIRED,
@@ -162,6 +167,14 @@ pub fn schema(node: &mut Value, at: &str, applied: &mut Applied) {
     }
     drop_junk_keys(map, at, applied);
     fix_type(map, at, applied);
+    if map
+        .get("required")
+        .and_then(Value::as_sequence)
+        .is_some_and(Vec::is_empty)
+    {
+        map.remove("required");
+        applied.note(EMPTY_REQUIRED_LIST, at.to_owned());
+    }
     if let Some(Value::Mapping(properties)) = map.get_mut("properties") {
         let mut now_required = Vec::new();
         let mut always_null = Vec::new();

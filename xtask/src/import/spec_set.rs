@@ -402,16 +402,12 @@ fn root(
                 ("title", text(format!("ZEGOCLOUD {} API", options.title))),
                 ("version", text(options.version.clone())),
                 ("description", text(description)),
-                (
-                    "license",
-                    map(vec![
-                        ("name", text("MIT OR Apache-2.0")),
-                        ("url", text("https://spdx.org/licenses/MIT.html")),
-                    ]),
-                ),
+                ("contact", contact()),
+                ("license", license()),
             ]),
         ),
         ("servers", servers_value(servers, true)),
+        ("tags", tags(options)),
         (
             "security",
             serde_yaml::from_str("[{ZegoSignature: []}]").unwrap_or(Value::Null),
@@ -533,6 +529,7 @@ fn action_document(
     let response_name = placed.name(&action.response);
     let response_ref = local_or_root_ref(placed, response_name, product);
     let mut operation = vec![
+        ("tags", Value::Sequence(vec![text(tag_name(options))])),
         ("operationId", text(action.name.clone())),
         ("summary", text(action.name.clone())),
         ("description", text(description)),
@@ -607,14 +604,48 @@ fn action_document(
                 ("title", text(format!("ZEGOCLOUD {}: {}", options.title, action.name))),
                 ("version", text(options.version.clone())),
                 ("description", text(format!("The `{}` action, one document of the spec set whose root is `../{product}.yaml`.\n", action.name))),
-                ("license", map(vec![("name", text("MIT OR Apache-2.0")), ("url", text("https://spdx.org/licenses/MIT.html"))])),
+                ("contact", contact()),
+                ("license", license()),
             ]),
         ),
         ("servers", servers_value(&action.servers[..1], false)),
+        ("tags", tags(options)),
         ("security", serde_yaml::from_str("[{ZegoSignature: []}]").unwrap_or(Value::Null)),
         ("paths", map(vec![("/", map(vec![(method, map(operation))]))])),
         ("components", map(components)),
     ])
+}
+
+fn license() -> Value {
+    map(vec![
+        ("name", text("MIT OR Apache-2.0")),
+        ("url", text("https://spdx.org/licenses/MIT.html")),
+    ])
+}
+
+fn contact() -> Value {
+    map(vec![
+        ("name", text("ZEGOCLOUD documentation")),
+        ("url", text("https://www.zegocloud.com/docs")),
+    ])
+}
+
+/// The one tag of a product's operations: its name without spaces.
+fn tag_name(options: &ImportOptions) -> String {
+    options.title.split_whitespace().collect()
+}
+
+fn tags(options: &ImportOptions) -> Value {
+    Value::Sequence(vec![map(vec![
+        ("name", text(tag_name(options))),
+        (
+            "description",
+            text(format!(
+                "The actions of ZEGOCLOUD's {} server API.",
+                options.title
+            )),
+        ),
+    ])])
 }
 
 fn local_or_root_ref(placed: &Placement, name: &str, product: &str) -> Value {

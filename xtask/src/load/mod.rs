@@ -72,10 +72,10 @@ pub fn load_str(file: &str, text: &str) -> Result<LoadedSpec, Diagnostics> {
     })
 }
 
-/// The text as a generic YAML value (for what typed parsing cannot see) and as a document.
-fn parse(file: &str, text: &str) -> Result<(serde_yaml::Value, openapiv3::OpenAPI), Diagnostics> {
-    // A generic YAML value first: its mappings reject duplicate keys (with their line), which
-    // typed maps would silently collapse, losing one of the definitions.
+/// The text as a generic YAML value, checked for duplicate keys and depth.
+fn parse_value(file: &str, text: &str) -> Result<serde_yaml::Value, Diagnostics> {
+    // Its mappings reject duplicate keys (with their line), which typed maps would silently
+    // collapse, losing one of the definitions.
     let value = serde_yaml::from_str::<serde_yaml::Value>(text)
         .map_err(|error| Diagnostics::single(yaml_error(file, &error)))?;
     if let Some(pointer) = too_deep(&value) {
@@ -88,6 +88,12 @@ fn parse(file: &str, text: &str) -> Result<(serde_yaml::Value, openapiv3::OpenAP
             ),
         }));
     }
+    Ok(value)
+}
+
+/// The text as a generic YAML value (for what typed parsing cannot see) and as a document.
+fn parse(file: &str, text: &str) -> Result<(serde_yaml::Value, openapiv3::OpenAPI), Diagnostics> {
+    let value = parse_value(file, text)?;
     // The typed document comes from the value already parsed, which is much cheaper than
     // scanning the text again. The text stays the authority: a value has no line numbers,
     // and a plain scalar such as `title: 2024` is a number in a value but may be read as a

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
 
-use super::{parse, ActionDocument, LoadedSpec};
+use super::{parse, parse_value, ActionDocument, LoadedSpec};
 use crate::diagnostics::{pointer_join, push_pointer_token, Diagnostics, Location, SpecError};
 
 /// The root's extension listing its members, as paths relative to the root.
@@ -215,21 +215,36 @@ fn load_member(
     let text = source
         .read(member)
         .map_err(|reason| unreadable(root, member, &reason))?;
-    // Parsed as written first, so problems are reported with their line and column.
-    let (mut value, _) = parse(member, &text)?;
+    let mut value = parse_value(member, &text)?;
+    let version = value
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !version.starts_with("3.0.") {
+        // The full parse says what is wrong where (no version, or another one).
+        parse(member, &text)?;
+    }
     let mut errors = Vec::new();
     rewrite_references(&mut value, root, member, &mut "#".to_owned(), &mut errors);
     merge_components(&value, root_value, member, origins, &mut errors);
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
-    let document = serde_yaml::from_value(value).map_err(|error| {
-        Diagnostics::single(SpecError {
-            file: member.to_owned(),
-            location: Location::Document,
-            message: format!("not an OpenAPI document once its references are resolved: {error}"),
-        })
-    })?;
+    // Typed once, from the value; only a document that fails is parsed again from its text,
+    // so the problem is reported with its line and column.
+    let document = match serde_yaml::from_value(value) {
+        Ok(document) => document,
+        Err(error) => {
+            parse(member, &text)?;
+            return Err(Diagnostics::single(SpecError {
+                file: member.to_owned(),
+                location: Location::Document,
+                message: format!(
+                    "not an OpenAPI document once its references are resolved: {error}"
+                ),
+            }));
+        }
+    };
     Ok(ActionDocument {
         file: member.to_owned(),
         document,
