@@ -146,18 +146,26 @@ pub fn dry_run_example_table(model: &Model) -> String {
 pub fn dry_run_example(model: &Model) -> Result<GeneratedFile, EmitError> {
     let krate = ident(&model.crate_name.replace('-', "_"));
     let name = dry_run_example_name(model);
-    let doc = format!(
-        " Prints the signed requests of `{}` without sending them: one JSON request per line on\n standard input (`{{\"action\": \"…\", \"body\": {{…}}}}`), one JSON line out each (`method`, `url`,\n `body`, or `error`). `ZEGO_APP_ID` and `ZEGO_SERVER_SECRET` sign them (placeholders without).\n\n `cargo run -p {} --example {name} < requests.jsonl`",
-        model.crate_name, model.crate_name
-    );
+    let crate_name = &model.crate_name;
+    let doc = inner_doc_attrs(&[
+        format!("Prints the signed requests of `{crate_name}` without sending them: one JSON request per"),
+        "line on standard input (`{\"action\": \"…\", \"body\": {…}}`), one JSON line out each (`method`,".to_owned(),
+        "`url`, `body`, or `error`). `ZEGO_APP_ID` and `ZEGO_SERVER_SECRET` sign them (placeholders".to_owned(),
+        "without).".to_owned(),
+        String::new(),
+        format!("`cargo run -p {crate_name} --example {name} < requests.jsonl`"),
+    ]);
+    // The example's body is printed as the generator prints it; only `main` is rustfmt's.
     let tokens = quote! {
-        #![doc = #doc]
+        #doc
 
+        #[rustfmt::skip]
+        mod dry_run {
         use std::io::{BufRead, Write};
 
         use #krate::Client;
 
-        fn main() -> std::process::ExitCode {
+        pub(super) fn run() -> std::process::ExitCode {
             let app_id = std::env::var("ZEGO_APP_ID")
                 .ok()
                 .and_then(|id| id.parse().ok())
@@ -201,6 +209,11 @@ pub fn dry_run_example(model: &Model) -> Result<GeneratedFile, EmitError> {
                 }),
                 Err(error) => serde_json::json!({ "action": action, "error": error.to_string() }),
             }
+        }
+        }
+
+        fn main() -> std::process::ExitCode {
+            dry_run::run()
         }
     };
     rust_file(model, "examples/dry_run.rs", tokens)
