@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use sha1::{Digest, Sha1};
 
+use super::deliveries::{CallbackStore, Seen, SeenCallback};
 use super::error::ConfigurationError;
 use super::json_path::json_error_path;
 use super::sensitive::SensitiveString;
@@ -101,6 +102,57 @@ impl CallbackVerifier {
     /// # Errors
     /// A [`CallbackRefusal`] saying why; it never contains the secret.
     pub fn verify<T: DeserializeOwned>(&self, body: &[u8]) -> Result<T, CallbackRefusal> {
+        self.verify_signed(body).map(|(callback, _)| callback)
+    }
+
+    /// As [`CallbackVerifier::verify`], then asks `store` (shared by every instance that
+    /// receives callbacks) whether the callback was accepted before: a delivery seen before
+    /// (the same signature with the same body, or the same `delivery_id`) is reported as a
+    /// duplicate, not refused, since ZEGOCLOUD delivers again when unanswered; the same
+    /// signature with another body is refused as a replay. The store remembers each callback
+    /// for twice the maximum age (a timestamp is accepted that far apart). It sees digests
+    /// only, never the secret or the body.
+    ///
+    /// # Errors
+    /// As [`CallbackVerifier::verify`]; [`CallbackRefusal::Replayed`] for an altered replay;
+    /// [`CallbackRefusal::StoreUnavailable`] when the store cannot answer (answer the request
+    /// with a 5xx status so ZEGOCLOUD delivers it again).
+    pub async fn verify_delivery<T: DeserializeOwned>(
+        &self,
+        body: &[u8],
+        store: &dyn CallbackStore,
+        delivery_id: impl FnOnce(&T) -> Option<String>,
+    ) -> Result<Delivered<T>, CallbackRefusal> {
+        let (callback, signed) = self.verify_signed::<T>(body)?;
+        let delivery = delivery_id(&callback);
+        let seen = SeenCallback::new(
+            &signed.timestamp,
+            &signed.nonce,
+            &signed.signature,
+            delivery.as_deref(),
+            body,
+        );
+        let ttl = self.max_age.saturating_mul(2);
+        match store.record(&seen, ttl).await {
+            Ok(Seen::First) => Ok(Delivered {
+                callback,
+                duplicate: false,
+            }),
+            Ok(Seen::Duplicate) => Ok(Delivered {
+                callback,
+                duplicate: true,
+            }),
+            Ok(Seen::Replay) => Err(CallbackRefusal::Replayed),
+            Err(error) => Err(CallbackRefusal::StoreUnavailable {
+                message: error.to_string(),
+            }),
+        }
+    }
+
+    fn verify_signed<T: DeserializeOwned>(
+        &self,
+        body: &[u8],
+    ) -> Result<(T, SignedParts), CallbackRefusal> {
         if body.len() > self.max_body_bytes {
             return Err(CallbackRefusal::TooLarge {
                 limit: self.max_body_bytes,
@@ -126,7 +178,9 @@ impl CallbackVerifier {
         let sent: i64 = timestamp
             .trim()
             .parse()
-            .map_err(|_| CallbackRefusal::BadTimestamp { timestamp })?;
+            .map_err(|_| CallbackRefusal::BadTimestamp {
+                timestamp: timestamp.clone(),
+            })?;
         let age = self.clock.unix_seconds().saturating_sub(sent);
         let limit = i64::try_from(self.max_age.as_secs()).unwrap_or(i64::MAX);
         if age > limit {
@@ -142,11 +196,38 @@ impl CallbackVerifier {
         }
         // Decoded from the bytes again, not from the value, so the error has a position and
         // so a path to the field of the wrong shape.
-        serde_json::from_slice(body).map_err(|error| CallbackRefusal::NotACallback {
-            path: json_error_path(body, &error),
-            message: error.to_string(),
-        })
+        let callback =
+            serde_json::from_slice(body).map_err(|error| CallbackRefusal::NotACallback {
+                path: json_error_path(body, &error),
+                message: error.to_string(),
+            })?;
+        Ok((
+            callback,
+            SignedParts {
+                timestamp,
+                nonce,
+                signature,
+            },
+        ))
     }
+}
+
+/// What a callback's signature covers, as sent.
+struct SignedParts {
+    timestamp: String,
+    nonce: String,
+    signature: String,
+}
+
+/// A verified callback and whether it was delivered before.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Delivered<T> {
+    /// The callback.
+    pub callback: T,
+    /// Whether the store had accepted it before (ZEGOCLOUD delivered it again): answer it as
+    /// a success, and do not act on it twice.
+    pub duplicate: bool,
 }
 
 /// The signature of a callback: lowercase hex SHA1 of `secret`, `timestamp` and `nonce`,
@@ -221,6 +302,14 @@ pub enum CallbackRefusal {
         /// The decoder's account.
         message: String,
     },
+    /// A signature accepted before, now with another body: a replay, altered.
+    Replayed,
+    /// The store of accepted callbacks could not answer; answer with a 5xx status so
+    /// ZEGOCLOUD delivers the callback again.
+    StoreUnavailable {
+        /// Why.
+        message: String,
+    },
 }
 
 impl fmt::Display for CallbackRefusal {
@@ -250,6 +339,13 @@ impl fmt::Display for CallbackRefusal {
             Self::NotACallback { path, message } => {
                 write!(f, "the callback does not decode at `{path}`: {message}")
             }
+            Self::Replayed => f.write_str(
+                "the callback's signature was accepted before with another body: an altered replay",
+            ),
+            Self::StoreUnavailable { message } => write!(
+                f,
+                "cannot tell whether the callback was accepted before: {message}"
+            ),
         }
     }
 }

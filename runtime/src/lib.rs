@@ -12,8 +12,10 @@
 #![deny(missing_docs)]
 
 mod api;
+mod budget;
 mod callback;
 mod client;
+mod deliveries;
 mod error;
 mod json_path;
 /// A local fake of the service for downstream tests (feature `mock`).
@@ -22,6 +24,8 @@ mod json_path;
 pub mod mock;
 mod numbers;
 mod query;
+#[cfg(feature = "redis")]
+mod redis_backend;
 mod retry;
 mod sensitive;
 mod signing;
@@ -30,10 +34,17 @@ mod testing;
 mod validation;
 
 pub use api::*;
+pub use budget::{BoxFuture, InMemoryRateLimiter, SharedRateLimiter, StoreUnavailable};
 pub use callback::*;
 pub use client::*;
+pub use deliveries::{
+    CallbackStore, InMemoryCallbackStore, Seen, SeenCallback, DEFAULT_CALLBACK_STORE_ENTRIES,
+};
 pub use error::*;
 pub use json_path::json_error_path;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use redis_backend::{RedisStore, DEFAULT_KEY_PREFIX, DEFAULT_REDIS_TIMEOUT};
 pub use retry::*;
 pub use sensitive::*;
 pub use signing::*;

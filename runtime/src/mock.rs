@@ -49,6 +49,8 @@ pub struct RecordedRequest<C> {
     pub violations: Vec<Violation>,
     /// What the mock answered.
     pub response: MockResponse<C>,
+    /// When the request arrived (read in full), on the mock's monotonic clock.
+    pub received: std::time::Instant,
 }
 
 impl<C: std::fmt::Debug> std::fmt::Debug for RecordedRequest<C> {
@@ -473,6 +475,7 @@ fn finish<C>(
         signature_valid,
         violations,
         response: recorded,
+        received: std::time::Instant::now(),
     });
     (response, delay)
 }

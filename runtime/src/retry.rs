@@ -120,8 +120,12 @@ impl RateLimiter {
 
     /// Waits until this caller may send.
     pub async fn acquire(&self) {
-        let slot = self.reserve(Instant::now());
-        tokio::time::sleep_until(slot).await;
+        let now = Instant::now();
+        let slot = self.reserve(now);
+        // A timer for "now" would still wait for the timer's next tick (a millisecond).
+        if slot > now {
+            tokio::time::sleep_until(slot).await;
+        }
     }
 
     fn reserve(&self, now: Instant) -> Instant {

@@ -223,23 +223,10 @@ pub fn check_range(
     at: &FieldPath<'_>,
     out: &mut Vec<Violation>,
 ) {
-    if let Some(minimum) = minimum.filter(|minimum| value < *minimum) {
-        out.push(Violation::new(
-            at,
-            builtin_rules::MINIMUM,
-            format!("must be at least {minimum}, got {value}"),
-        ));
-    }
-    if let Some(maximum) = maximum.filter(|maximum| value > *maximum) {
-        out.push(Violation::new(
-            at,
-            builtin_rules::MAXIMUM,
-            format!("must be at most {maximum}, got {value}"),
-        ));
-    }
+    check_bounds(value, minimum, maximum, at, out);
 }
 
-/// Checks a `number` against an inclusive range.
+/// Checks a `number` against an inclusive range (NaN is below any minimum).
 #[inline]
 pub fn check_number_range(
     value: f64,
@@ -248,7 +235,24 @@ pub fn check_number_range(
     at: &FieldPath<'_>,
     out: &mut Vec<Violation>,
 ) {
-    if let Some(minimum) = minimum.filter(|minimum| value < *minimum || value.is_nan()) {
+    check_bounds(value, minimum, maximum, at, out);
+}
+
+fn check_bounds<T: PartialOrd + fmt::Display + Copy>(
+    value: T,
+    minimum: Option<T>,
+    maximum: Option<T>,
+    at: &FieldPath<'_>,
+    out: &mut Vec<Violation>,
+) {
+    // Below the minimum, or not comparable with it (a NaN): refused, not let through.
+    let below = |minimum: &T| {
+        !matches!(
+            value.partial_cmp(minimum),
+            Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
+        )
+    };
+    if let Some(minimum) = minimum.filter(below) {
         out.push(Violation::new(
             at,
             builtin_rules::MINIMUM,

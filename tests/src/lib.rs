@@ -38,6 +38,26 @@ pub fn fixture_files(folder: &str) -> Vec<PathBuf> {
     files
 }
 
+/// An example binary of the workspace (`cargo test --workspace` builds them), beside the
+/// running test binary's profile folder.
+pub fn example_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps/<test>");
+    let binary = profile_dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} is missing: run `cargo test --workspace` (which builds examples) or \
+         `cargo build -p zego-cloudrecord --examples` first",
+        binary.display()
+    );
+    binary
+}
+
 /// Fixed clocks, nonces and sample requests shared by the client tests.
 pub mod support {
     use zego_cloudrecord::{

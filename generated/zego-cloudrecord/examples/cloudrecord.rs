@@ -24,12 +24,19 @@
 //!
 //! checks a recording-status callback body (signature, age, shape) and prints its event; a
 //! forged, wrongly keyed, stale, unsigned or malformed one exits non-zero with the reason.
+//!
+//! Several instances with one AppId: with `ZEGO_REDIS_URL` set (and the crate's feature
+//! `redis`), calls draw from one budget per action shared through Redis, and `verify-callback`
+//! remembers the callbacks it accepted there, so a second process reports a repeat as a
+//! duplicate delivery and an altered replay as refused. `--repeat <n>` sends the request `n`
+//! times and prints how many calls succeeded.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use zego_cloudrecord::callbacks::{self, CallbackEvent, CallbackVerifier};
-use zego_cloudrecord::{operations, Client, Error, RetryPolicy};
+use zego_cloudrecord::callbacks::{self, CallbackEvent, CallbackVerifier, InMemoryCallbackStore};
+use zego_cloudrecord::{operations, CallbackStore, Client, Error, RetryPolicy, SharedRateLimiter};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -54,7 +61,7 @@ enum Outcome {
 fn usage() -> String {
     let actions: Vec<&str> = operations::ALL.iter().map(|op| op.action).collect();
     format!(
-        "usage: cloudrecord <Action> [--dry-run] <request.json>\n       \
+        "usage: cloudrecord <Action> [--dry-run] [--repeat <n>] <request.json>\n       \
          cloudrecord verify-callback <body.json>\nactions: {}",
         actions.join(", ")
     )
@@ -62,23 +69,40 @@ fn usage() -> String {
 
 async fn run() -> Result<Outcome, String> {
     let mut dry_run = false;
+    let mut repeat = None;
     let mut positional = Vec::new();
-    for argument in std::env::args().skip(1) {
+    let mut arguments = std::env::args().skip(1);
+    while let Some(argument) = arguments.next() {
         match argument.as_str() {
             "--dry-run" => dry_run = true,
+            "--repeat" => {
+                let count = arguments.next().and_then(|n| n.parse::<u32>().ok());
+                repeat =
+                    Some(count.ok_or_else(|| format!("--repeat takes a number\n{}", usage()))?);
+            }
             "-h" | "--help" => return Ok(Outcome::Help),
             _ => positional.push(argument),
         }
     }
     let [action, path] = <[String; 2]>::try_from(positional).map_err(|_| usage())?;
     if action == "verify-callback" {
-        verify_callback(&path)?;
+        verify_callback(&path).await?;
         return Ok(Outcome::Done);
     }
     check_action(&action)?;
     let body = std::fs::read_to_string(locate(&path))
         .map_err(|error| format!("cannot read {path}: {error}"))?;
-    let client = client_from_env()?;
+    let client = client_from_env().await?;
+    if let Some(count) = repeat {
+        let mut succeeded = 0;
+        for _ in 0..count {
+            if client.call_action(&action, &body).await.is_ok() {
+                succeeded += 1;
+            }
+        }
+        print(&format!("{count} calls, {succeeded} succeeded"));
+        return Ok(Outcome::Done);
+    }
     if dry_run {
         let prepared = client
             .dry_run_action(&action, &body)
@@ -149,16 +173,31 @@ fn locate(path: &str) -> PathBuf {
     }
 }
 
-/// Verifies a callback body with `ZEGO_CALLBACK_SECRET` and prints its event.
-fn verify_callback(path: &str) -> Result<(), String> {
+/// Verifies a callback body with `ZEGO_CALLBACK_SECRET` and prints its event; with
+/// `ZEGO_REDIS_URL`, also whether another process accepted it before.
+async fn verify_callback(path: &str) -> Result<(), String> {
     let secret = std::env::var("ZEGO_CALLBACK_SECRET")
         .map_err(|_| "ZEGO_CALLBACK_SECRET is not set".to_owned())?;
     let body =
         std::fs::read(locate(path)).map_err(|error| format!("cannot read {path}: {error}"))?;
     let verifier = CallbackVerifier::new(secret).map_err(|error| error.to_string())?;
-    let callback = callbacks::verify(&verifier, &body)
+    let store: Arc<dyn CallbackStore> = match shared_stores().await? {
+        Some((store, _)) => store,
+        None => Arc::new(InMemoryCallbackStore::new()),
+    };
+    let delivered = callbacks::verify_delivery(&verifier, &body, store.as_ref())
+        .await
         .map_err(|refusal| format!("{path}: callback refused: {refusal}"))?;
+    let callback = delivered.callback;
     let mut lines = vec![
+        format!(
+            "delivery: {}",
+            if delivered.duplicate {
+                "duplicate"
+            } else {
+                "first"
+            }
+        ),
         format!("event: {:?}", callback.event_type),
         format!(
             "task_id: {}",
@@ -196,7 +235,34 @@ fn print(text: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
-fn client_from_env() -> Result<Client, String> {
+/// The stores shared through the Redis `ZEGO_REDIS_URL` names, if set: one for accepted
+/// callbacks, one for the call budget (the same connection).
+type SharedStores = (Arc<dyn CallbackStore>, Arc<dyn SharedRateLimiter>);
+
+#[cfg(feature = "redis")]
+async fn shared_stores() -> Result<Option<SharedStores>, String> {
+    let Ok(url) = std::env::var("ZEGO_REDIS_URL") else {
+        return Ok(None);
+    };
+    let store = zego_cloudrecord::RedisStore::connect(&url)
+        .await
+        .map_err(|error| error.to_string())?;
+    let store = Arc::new(store);
+    Ok(Some((store.clone(), store)))
+}
+
+#[cfg(not(feature = "redis"))]
+async fn shared_stores() -> Result<Option<SharedStores>, String> {
+    match std::env::var("ZEGO_REDIS_URL") {
+        Ok(_) => Err(
+            "ZEGO_REDIS_URL is set, but this build has no Redis support: build with `--features redis`"
+                .to_owned(),
+        ),
+        Err(_) => Ok(None),
+    }
+}
+
+async fn client_from_env() -> Result<Client, String> {
     let app_id = std::env::var("ZEGO_APP_ID").map_err(|_| "ZEGO_APP_ID is not set".to_owned())?;
     let app_id: u32 = app_id
         .trim()
@@ -209,6 +275,9 @@ fn client_from_env() -> Result<Client, String> {
         .rate_limit_per_action();
     if let Ok(base_url) = std::env::var("ZEGO_BASE_URL") {
         builder = builder.base_url(base_url);
+    }
+    if let Some((_, limiter)) = shared_stores().await? {
+        builder = builder.shared_rate_limiter(limiter);
     }
     builder.build().map_err(|error| error.to_string())
 }

@@ -25,8 +25,8 @@ use super::types::{
     QuitReason, RecordingCallback, UploadStatus,
 };
 pub use zego_server_runtime::{
-    callback_signature, CallbackRefusal, CallbackVerifier, DEFAULT_MAX_CALLBACK_AGE,
-    DEFAULT_MAX_CALLBACK_BYTES,
+    callback_signature, CallbackRefusal, CallbackStore, CallbackVerifier, Delivered,
+    InMemoryCallbackStore, DEFAULT_MAX_CALLBACK_AGE, DEFAULT_MAX_CALLBACK_BYTES,
 };
 
 /// Checks `body` with `verifier` and decodes it as a [`RecordingCallback`]; unknown fields
@@ -39,6 +39,31 @@ pub fn verify(
     body: &[u8],
 ) -> Result<RecordingCallback, CallbackRefusal> {
     verifier.verify(body)
+}
+
+/// As [`verify`], then checks with `store` (shared by every instance that receives
+/// callbacks: an [`InMemoryCallbackStore`] for one process, a `RedisStore` with the feature
+/// `redis` for several) whether it was accepted before: a delivery seen before (the same
+/// signature and body, or the same task and sequence number) comes back with `duplicate`
+/// set, not refused, since ZEGOCLOUD delivers again when unanswered; the same signature with
+/// another body is refused as a replay.
+///
+/// # Errors
+/// As [`verify`]; [`CallbackRefusal::Replayed`] for an altered replay;
+/// [`CallbackRefusal::StoreUnavailable`] when the store cannot answer (answer with a 5xx
+/// status, so ZEGOCLOUD delivers it again).
+pub async fn verify_delivery(
+    verifier: &CallbackVerifier,
+    body: &[u8],
+    store: &dyn CallbackStore,
+) -> Result<Delivered<RecordingCallback>, CallbackRefusal> {
+    verifier
+        .verify_delivery(body, store, |callback: &RecordingCallback| {
+            callback
+                .delivery_id()
+                .map(|id| format!("{}#{}", id.task_id, id.sequence))
+        })
+        .await
 }
 
 /// What identifies one delivery: ZEGOCLOUD retries a callback with the same task and

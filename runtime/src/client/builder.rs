@@ -11,6 +11,7 @@ use std::time::Duration;
 use super::checks::Checks;
 use super::{Client, Inner};
 use crate::api::{RegionalHost, ServerApi};
+use crate::budget::SharedRateLimiter;
 use crate::error::Error;
 use crate::retry::{RateLimiter, RetryPolicy};
 use crate::sensitive::SensitiveString;
@@ -44,6 +45,7 @@ impl<A: ServerApi> ClientBuilder<A> {
             retry: None,
             rate_limit: None,
             rate_limit_per_action: false,
+            shared_rate_limiter: None,
             checks: Checks::Strict,
             allowed: Vec::new(),
         }
@@ -69,6 +71,7 @@ pub struct ClientBuilder<A> {
     retry: Option<RetryPolicy>,
     rate_limit: Option<u32>,
     rate_limit_per_action: bool,
+    shared_rate_limiter: Option<Arc<dyn SharedRateLimiter>>,
     checks: Checks,
     allowed: Vec<String>,
 }
@@ -89,6 +92,7 @@ impl<A> fmt::Debug for ClientBuilder<A> {
             .field("retry", &self.retry)
             .field("rate_limit", &self.rate_limit)
             .field("rate_limit_per_action", &self.rate_limit_per_action)
+            .field("shared_rate_limiter", &self.shared_rate_limiter)
             .finish()
     }
 }
@@ -177,6 +181,19 @@ impl<A: ServerApi> ClientBuilder<A> {
     /// for, since the limits are documented action by action. Combines with
     /// [`ClientBuilder::rate_limit`], an overall cap.
     pub fn rate_limit_per_action(mut self) -> Self {
+        self.rate_limit_per_action = true;
+        self
+    }
+
+    /// Keeps each action under its documented limit with a budget shared by every client that
+    /// holds `limiter` (in other processes too, with a Redis-backed one: `RedisStore`,
+    /// feature `redis`): several instances of a service with one AppId send no more together
+    /// than one may. Implies [`ClientBuilder::rate_limit_per_action`]. When the limiter cannot
+    /// answer (Redis down or slow), the call keeps to the limit inside this process instead,
+    /// with a warning: it is never dropped and never waits on the store longer than the
+    /// store's timeout. Limits ZEGOCLOUD documents per room or per day are not in the budget.
+    pub fn shared_rate_limiter(mut self, limiter: Arc<dyn SharedRateLimiter>) -> Self {
+        self.shared_rate_limiter = Some(limiter);
         self.rate_limit_per_action = true;
         self
     }
@@ -280,6 +297,7 @@ impl<A: ServerApi> ClientBuilder<A> {
                 action_limiters: self
                     .rate_limit_per_action
                     .then(|| Mutex::new(BTreeMap::new())),
+                shared_rate_limiter: self.shared_rate_limiter,
             }),
         }))
     }

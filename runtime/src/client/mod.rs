@@ -16,6 +16,7 @@ use serde::Serialize;
 use tracing::Instrument;
 
 use crate::api::{ReturnCode, ServerApi};
+use crate::budget::SharedRateLimiter;
 use crate::error::Error;
 use crate::retry::{random_key, RateLimiter, RetryPolicy};
 use crate::sensitive::{Redact, SensitiveString};
@@ -80,6 +81,8 @@ struct Inner {
     allowed: Vec<&'static str>,
     /// One limiter per action, created at its first call, when limits per action are on.
     action_limiters: Option<Mutex<BTreeMap<&'static str, Arc<RateLimiter>>>>,
+    /// The budget shared with other clients (other processes), asked before the local one.
+    shared_rate_limiter: Option<Arc<dyn SharedRateLimiter>>,
 }
 
 impl<A> fmt::Debug for Client<A> {

@@ -27,9 +27,7 @@ impl<A: ServerApi> Client<A> {
         if let Some(limiter) = &self.inner.rate_limiter {
             limiter.acquire().await;
         }
-        if let Some(limiter) = self.action_limiter(operation) {
-            limiter.acquire().await;
-        }
+        self.keep_to_the_action_s_limit(operation).await;
         let started = Instant::now();
         let signed = self.sign().map_err(Failure::before_response)?;
         let request = match operation.method {
@@ -70,6 +68,28 @@ impl<A: ServerApi> Client<A> {
             }));
         }
         Ok(bytes)
+    }
+
+    /// Waits for the action's turn: in the shared budget when there is one, else (or when it
+    /// cannot answer) in this process's.
+    async fn keep_to_the_action_s_limit(&self, operation: &Operation) {
+        if let (Some(shared), Some(limit)) = (&self.inner.shared_rate_limiter, operation.rate_limit)
+        {
+            match shared
+                .acquire(self.inner.app_id, operation.action, limit)
+                .await
+            {
+                Ok(()) => return,
+                Err(error) => tracing::warn!(
+                    action = operation.action,
+                    %error,
+                    "the shared rate limit cannot be kept; keeping to it in this process only"
+                ),
+            }
+        }
+        if let Some(limiter) = self.action_limiter(operation) {
+            limiter.acquire().await;
+        }
     }
 
     /// The request as it travels: for a POST action its JSON body, serialized into a buffer

@@ -164,17 +164,6 @@ fn fuzzed_bodies_never_panic() {
     }
 }
 
-fn cloudrecord() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let profile = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>/deps/<test>");
-    profile
-        .join("examples")
-        .join(format!("cloudrecord{}", std::env::consts::EXE_SUFFIX))
-}
-
 #[test]
 fn the_cli_prints_genuine_callbacks_and_refuses_the_rest() {
     let now = std::time::SystemTime::now()
@@ -188,7 +177,7 @@ fn the_cli_prints_genuine_callbacks_and_refuses_the_rest() {
         path
     };
     let run = |path: &PathBuf| {
-        Command::new(cloudrecord())
+        Command::new(tests::example_binary("cloudrecord"))
             .args(["verify-callback", path.to_str().expect("UTF-8")])
             .env("ZEGO_CALLBACK_SECRET", SECRET)
             .output()

@@ -10,25 +10,7 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn example_binary() -> PathBuf {
-    example_binary_named("start_record")
-}
-
-fn example_binary_named(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>/deps/<test>");
-    let binary = profile_dir
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        binary.exists(),
-        "{} is missing: run `cargo test --workspace` (which builds examples) or \
-         `cargo build -p zego-cloudrecord --examples` first",
-        binary.display()
-    );
-    binary
+    tests::example_binary("start_record")
 }
 
 fn request_file(name: &str, body: &serde_json::Value) -> PathBuf {
@@ -171,7 +153,7 @@ async fn sends_and_prints_the_task_id_or_the_error() {
 #[test]
 fn help_is_not_an_error_and_a_near_miss_gets_a_suggestion() {
     let cloudrecord = |args: &[&str]| {
-        Command::new(example_binary_named("cloudrecord"))
+        Command::new(tests::example_binary("cloudrecord"))
             .args(args)
             .output()
             .expect("the example runs")
@@ -195,7 +177,7 @@ fn help_is_not_an_error_and_a_near_miss_gets_a_suggestion() {
 
 #[test]
 fn the_readme_sample_path_works_from_a_subfolder() {
-    let output = Command::new(example_binary_named("cloudrecord"))
+    let output = Command::new(tests::example_binary("cloudrecord"))
         .args([
             "--dry-run",
             "StopRecord",

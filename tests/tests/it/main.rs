@@ -25,6 +25,7 @@ mod observability;
 mod query_actions;
 mod retry;
 mod secrets;
+mod shared_state;
 mod signing;
 mod upstream_diff;
 mod validation;

@@ -1,0 +1,133 @@
+//! A call budget shared by every instance of a service that uses one AppId.
+//!
+//! ZEGOCLOUD's limits hold per AppId and action, for all the AppId's rooms: four instances that
+//! each keep to the limit send four times it together. A [`SharedRateLimiter`] is one budget
+//! they all draw from; [`InMemoryRateLimiter`] keeps it inside one process (as
+//! [`ClientBuilder::rate_limit_per_action`](crate::ClientBuilder::rate_limit_per_action)
+//! does), and `RedisRateLimiter` (feature `redis`) across processes.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::retry::RateLimiter;
+
+/// A boxed future, as the store traits return (object-safe without a macro crate).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Why a shared store could not answer: unreachable, too slow, or refusing. Never holds a
+/// secret (no key or value a store sees holds one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreUnavailable {
+    message: String,
+}
+
+impl StoreUnavailable {
+    /// A reason in words.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for StoreUnavailable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the shared store is unavailable: {}", self.message)
+    }
+}
+
+impl std::error::Error for StoreUnavailable {}
+
+/// One budget of calls per AppId and action, shared by whoever holds the limiter.
+///
+/// The client asks it before each call of an action with a documented limit (set with
+/// [`ClientBuilder::shared_rate_limiter`](crate::ClientBuilder::shared_rate_limiter)). When it
+/// answers [`StoreUnavailable`], the client keeps to the limit inside its own process for that
+/// call and logs a warning: the call is made, never dropped, and a throttled answer
+/// (300000003) is retried like any answer the service gives before acting.
+pub trait SharedRateLimiter: Send + Sync + fmt::Debug {
+    /// Waits until one more call of `action` fits `calls_per_second` for `app_id`.
+    ///
+    /// # Errors
+    /// [`StoreUnavailable`] when the budget cannot be reached in time.
+    fn acquire<'a>(
+        &'a self,
+        app_id: u32,
+        action: &'a str,
+        calls_per_second: u32,
+    ) -> BoxFuture<'a, Result<(), StoreUnavailable>>;
+}
+
+/// The budget kept in this process: one evenly spaced queue per AppId and action.
+#[derive(Debug, Default)]
+pub struct InMemoryRateLimiter {
+    limiters: Mutex<BTreeMap<(u32, String, u32), Arc<RateLimiter>>>,
+}
+
+impl InMemoryRateLimiter {
+    /// An empty budget.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn limiter(&self, app_id: u32, action: &str, calls_per_second: u32) -> Arc<RateLimiter> {
+        let mut limiters = self.limiters.lock().unwrap_or_else(PoisonError::into_inner);
+        limiters
+            .entry((app_id, action.to_owned(), calls_per_second))
+            .or_insert_with(|| Arc::new(RateLimiter::per_second(calls_per_second)))
+            .clone()
+    }
+}
+
+impl SharedRateLimiter for InMemoryRateLimiter {
+    fn acquire<'a>(
+        &'a self,
+        app_id: u32,
+        action: &'a str,
+        calls_per_second: u32,
+    ) -> BoxFuture<'a, Result<(), StoreUnavailable>> {
+        let limiter = self.limiter(app_id, action, calls_per_second);
+        Box::pin(async move {
+            limiter.acquire().await;
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn one_budget_per_app_and_action_spaces_its_calls() {
+        let budget = InMemoryRateLimiter::new();
+        let started = tokio::time::Instant::now();
+        for _ in 0..5 {
+            budget
+                .acquire(1, "StopRecord", 10)
+                .await
+                .expect("in memory");
+        }
+        // Five calls at 10 per second: the fifth goes 400 ms after the first.
+        assert_eq!(started.elapsed(), Duration::from_millis(400));
+        let other = tokio::time::Instant::now();
+        budget
+            .acquire(1, "StartRecord", 10)
+            .await
+            .expect("in memory");
+        budget
+            .acquire(2, "StopRecord", 10)
+            .await
+            .expect("in memory");
+        assert_eq!(
+            other.elapsed(),
+            Duration::ZERO,
+            "other actions and apps have their own"
+        );
+    }
+}
