@@ -178,7 +178,7 @@ impl<C> Default for State<C> {
 /// calls. It stops when dropped.
 ///
 /// A generated crate names it for its API (`zego_cloudrecord::mock::MockServer`); its
-/// `mock_service` module shows it in use.
+/// `mock::service` module shows it in use.
 pub struct MockServer<A: ServerApi> {
     address: SocketAddr,
     app_id: u32,
@@ -198,7 +198,7 @@ impl<A: ServerApi> std::fmt::Debug for MockServer<A> {
 }
 
 /// The mock a product starts by default: its stateful service (a generated crate states it
-/// beside its `mock_service`), for [`MockServer::start`].
+/// in its `mock::service`), for [`MockServer::start`].
 pub trait DefaultMock: ServerApi {
     /// The service [`MockServer::start`] plays.
     type Service: MockActions<Self::Code> + Default;

@@ -136,6 +136,28 @@ fn normalise(path: &Path) -> String {
     parts.join("/")
 }
 
+/// Declares, in a generated module, the hand-written submodules copied beside it: a copy at
+/// `src/<module>/<name>.rs` under a generated `src/<module>.rs` becomes `pub mod <name>;` at
+/// its end, so a product's own part of a generated module (Cloud Recording's stateful mock
+/// service in `mock::service`) lives in the same module tree.
+pub fn declare_submodules(emitted: &mut [GeneratedFile], copies: &[GeneratedFile]) {
+    for copy in copies {
+        let Some((parent, name)) = copy
+            .path
+            .strip_suffix(".rs")
+            .and_then(|path| path.rsplit_once('/'))
+        else {
+            continue;
+        };
+        let parent_file = format!("{parent}.rs");
+        if let Some(module) = emitted.iter_mut().find(|file| file.path == parent_file) {
+            module
+                .contents
+                .push_str(&format!("\n// Hand-written: `{}`.\npub mod {name};\n", copy.path));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

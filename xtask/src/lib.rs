@@ -155,6 +155,7 @@ fn add_handwritten(
 ) -> Result<(), GenerateError> {
     if let Some(dir) = &model.handwritten {
         let copies = handwritten::copies(path, display_name, dir, files)?;
+        handwritten::declare_submodules(files, &copies);
         files.extend(copies);
     }
     Ok(())

@@ -35,8 +35,10 @@
 //!   are uploaded; [`Client::tasks`] lists tasks as an async stream, page by page.
 //! - [`callbacks`] verifies the recording-status callbacks ZEGOCLOUD sends and reads them as
 //!   typed events.
-//! - [`mock`] (feature `mock`) is a local fake of the service for downstream tests, and
-//!   [`mock_service`] the recording service it plays: tasks, rate limits and callbacks.
+//! - [`mock`] (feature `mock`) is a local fake of the service for downstream tests, in one
+//!   module tree: the runtime's HTTP server ([`mock::MockServer`]), the generated dispatch of
+//!   each action ([`mock::Actions`]), and [`mock::service`], the recording service it plays
+//!   (tasks, rate limits and callbacks).
 //!
 //! Checks refuse only what the documentation says the service refuses; the rest are warnings
 //! on the response (and on the error, when the call fails). `with_checks` is the way around a
@@ -60,7 +62,7 @@
 //!
 //! Every file of the crate is written by `cargo xtask codegen`: `types.rs`, `operations.rs`,
 //! `service.rs`, `codes.rs` and `mock.rs` are generated from the spec; this file, `helpers.rs`,
-//! `lifecycle.rs`, `callbacks.rs`, `mock_service.rs` and the examples are copies of the
+//! `lifecycle.rs`, `callbacks.rs`, `mock/service.rs` and the examples are copies of the
 //! hand-written sources in the repository's `handwritten/zego-cloudrecord/`, where they are
 //! edited. What does not depend on the spec (signing, transport, errors, retries, validation
 //! helpers, callback verification, the mock server) is the `zego-server-runtime` crate, a
@@ -80,9 +82,6 @@ pub mod lifecycle;
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 #[rustfmt::skip]
 pub mod mock;
-#[cfg(feature = "mock")]
-#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
-pub mod mock_service;
 /// Descriptors of the API's operations, for [`Client::dry_run`](zego_server_runtime::Client::dry_run) and [`Client::execute`](zego_server_runtime::Client::execute).
 #[rustfmt::skip]
 pub mod operations;

@@ -124,3 +124,6 @@ impl MockActions<ApiCode> for Actions {
         }
     }
 }
+
+// Hand-written: `src/mock/service.rs`.
+pub mod service;
