@@ -151,9 +151,10 @@ pub fn declare_submodules(emitted: &mut [GeneratedFile], copies: &[GeneratedFile
         };
         let parent_file = format!("{parent}.rs");
         if let Some(module) = emitted.iter_mut().find(|file| file.path == parent_file) {
-            module
-                .contents
-                .push_str(&format!("\n// Hand-written: `{}`.\npub mod {name};\n", copy.path));
+            module.contents.push_str(&format!(
+                "\n// Hand-written: `{}`.\npub mod {name};\n",
+                copy.path
+            ));
         }
     }
 }

@@ -12,8 +12,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use zego_cloudrecord::callbacks::{self, CallbackEvent, CallbackVerifier};
 use zego_cloudrecord::lifecycle::{Stopped, TaskQuery, WaitOptions};
-use zego_cloudrecord::mock::MockServer;
 use zego_cloudrecord::mock::service::RecordingService;
+use zego_cloudrecord::mock::MockServer;
 use zego_cloudrecord::{
     rule_ids, ApiCode, CallbackEventType, Clock, Error, MixConfig, MixInput, MixMode,
     MixOutputVideoConfig, RecordOutputParams, Rect, StartRecordRequest, StorageParams, TaskStatus,
