@@ -352,7 +352,7 @@ pub const REGISTER_AGENT: Operation = Operation {
     name: "RegisterAgent",
     action: "RegisterAgent",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
 };
@@ -361,6 +361,10 @@ impl Client {
     /// RegisterAgent
     ///
     /// `RegisterAgent` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-configuration-management/register-agent.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///

@@ -270,6 +270,16 @@ impl Reader<'_> {
             .get("description")
             .and_then(Value::as_str)
             .unwrap_or_default();
+        let mut limits = facts::rate_limits(text);
+        // Some files state the limit as data: `x-ratelimit-limit` calls per
+        // `x-ratelimit-window` seconds.
+        let stated = (
+            operation.get("x-ratelimit-limit").and_then(Value::as_u64),
+            operation.get("x-ratelimit-window").and_then(Value::as_u64),
+        );
+        if let (None, (Some(count), Some(1))) = (limits.per_second, stated) {
+            limits.per_second = u32::try_from(count).ok();
+        }
         Ok(Action {
             name,
             method,
@@ -278,7 +288,7 @@ impl Reader<'_> {
             query,
             body,
             response,
-            limits: facts::rate_limits(text),
+            limits,
             schemas: std::mem::take(&mut self.schemas),
             fixups: std::mem::take(&mut self.applied),
         })
