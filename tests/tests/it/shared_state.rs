@@ -272,6 +272,17 @@ async fn with_redis_gone_calls_keep_to_the_limit_in_process_and_callbacks_are_re
         .await
         .expect("mock");
     let store = Arc::new(RedisStore::connect(&redis.url).await.expect("redis"));
+    // A URL may carry a password: neither an error nor the store's Debug shows it.
+    let with_password = redis
+        .url
+        .replacen("redis://", "redis://:canary-redis-password@", 1);
+    let refused = RedisStore::connect(&with_password).await;
+    let shown = match &refused {
+        Ok(store) => format!("{store:?}"),
+        Err(error) => format!("{error} {error:?}"),
+    };
+    assert!(!shown.contains("canary-redis-password"), "{shown}");
+    assert!(!format!("{store:?}").contains("127.0.0.1"), "{store:?}");
     let limiter: Arc<dyn SharedRateLimiter> = store.clone();
     let client = Client::builder(app_id, SERVER_SECRET)
         .base_url(mock.url())
