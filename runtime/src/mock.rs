@@ -111,13 +111,9 @@ impl Checked {
         body: &[u8],
         data: serde_json::Value,
     ) -> Self {
-        let violations = match serde_json::from_slice::<R>(body) {
-            Ok(request) => Ok(match request.validate() {
-                Ok(()) => Vec::new(),
-                Err(error) => error.violations().to_vec(),
-            }),
-            Err(error) => Err(error.to_string()),
-        };
+        let violations = serde_json::from_slice::<R>(body)
+            .map(|request| violations_of(&request))
+            .map_err(|error| error.to_string());
         Self { violations, data }
     }
 }
@@ -143,14 +139,16 @@ impl Checked {
             .into_iter()
             .filter(|(name, _)| !SIGNING.contains(&name.as_str()))
             .collect();
-        let violations = match crate::query::decode::<R>(&pairs) {
-            Ok(request) => Ok(match request.validate() {
-                Ok(()) => Vec::new(),
-                Err(error) => error.violations().to_vec(),
-            }),
-            Err(error) => Err(error),
-        };
+        let violations = crate::query::decode::<R>(&pairs).map(|request| violations_of(&request));
         Self { violations, data }
+    }
+}
+
+/// What validating a decoded request finds.
+fn violations_of<R: Validate>(request: &R) -> Vec<Violation> {
+    match request.validate() {
+        Ok(()) => Vec::new(),
+        Err(error) => error.violations().to_vec(),
     }
 }
 

@@ -78,26 +78,6 @@ pub const UNKNOWN_KEYS_FROM_FLOW_MAPPINGS: Fixup = Fixup {
     reason: "an unquoted comma inside a flow-style description splits it, leaving keys with null values beside the schema's own; they are dropped",
 };
 
-/// Every fix-up, for `--help` texts and reports.
-pub const ALL: [Fixup; 16] = [
-    EMPTY_REQUIRED_LIST,
-    MIXED_SERVICE_HOSTS,
-    NUMBER_ENUM_OF_WHOLE_NUMBERS,
-    ENVELOPE_FIELDS_REQUIRED,
-    SERVERS_AS_REFERENCE,
-    REQUIRED_FLAG_ON_PROPERTY,
-    REQUIRED_ON_ARRAY,
-    INTEGER_FORMAT_ALIAS,
-    CAPITALISED_TYPE,
-    NUMBER_WITH_INTEGER_FORMAT,
-    NULL_TYPE,
-    REFERENCE_SIBLINGS,
-    PARAMETER_DEFAULT,
-    ENVELOPE_CODE_AS_NUMBER,
-    QUERY_LIST_BRACKETS,
-    UNKNOWN_KEYS_FROM_FLOW_MAPPINGS,
-];
-
 /// Where each fix-up applied: the file (as shown) and JSON pointer of every place.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Applied(pub BTreeMap<Fixup, Vec<String>>);

@@ -537,11 +537,12 @@ impl Builder<'_> {
             let Some((role, wire)) =
                 role.and_then(|role| COMMON_PARAMETERS.iter().find(|(r, _)| *r == role))
             else {
-                if let (HttpMethod::Get, openapiv3::Parameter::Query { .. }) =
+                if let (HttpMethod::Get, openapiv3::Parameter::Query { style, .. }) =
                     (context.http_method, parameter)
                 {
                     query.push(QueryParameter {
                         data: data.clone(),
+                        style: style.clone(),
                         pointer: at.clone(),
                     });
                     continue;
@@ -642,7 +643,7 @@ impl Builder<'_> {
         let mut fields = Vec::new();
         for parameter in query {
             let data = &parameter.data;
-            self.check_query_style(data, &parameter.pointer);
+            self.check_query_style(parameter);
             let schema = match &data.format {
                 openapiv3::ParameterSchemaOrContent::Schema(schema) => match schema {
                     ReferenceOr::Reference { reference } => ReferenceOr::Reference {
@@ -673,7 +674,8 @@ impl Builder<'_> {
     /// What the client can write into a query: scalars, enums, lists of them, and lists of
     /// objects when `x-zego-query-style: recursive-indexed-dot` says how (ZEGOCLOUD's
     /// `Name.0.Field=…`).
-    fn check_query_style(&mut self, data: &openapiv3::ParameterData, pointer: &str) {
+    fn check_query_style(&mut self, parameter: &QueryParameter) {
+        let (data, pointer) = (&parameter.data, parameter.pointer.as_str());
         let style = data
             .extensions
             .get("x-zego-query-style")
@@ -717,6 +719,22 @@ impl Builder<'_> {
             },
             _ => false,
         };
+        // The client writes a list as `style: form` with `explode: true` (one `name=value` per
+        // item); a list declared another way (`a,b`, `a|b`, `a b`, `name[key]=`) would be sent
+        // wrongly. For a single value every style but `deepObject` writes `name=value`.
+        let is_list = matches!(schema.schema_kind, SchemaKind::Type(Type::Array(_)));
+        let form = matches!(parameter.style, openapiv3::QueryStyle::Form);
+        let deep = matches!(parameter.style, openapiv3::QueryStyle::DeepObject);
+        if deep || (is_list && (!form || data.explode == Some(false))) {
+            self.reporter.at_pointer(
+                pointer,
+                format!(
+                    "unsupported: query parameter `{}` is written in a way the client does not write (lists go `style: form` with \
+                     `explode: true`, single values as `name=value`)",
+                    data.name
+                ),
+            );
+        }
         if holds_objects && style.is_none() {
             self.reporter.at_pointer(
                 pointer,
@@ -899,5 +917,6 @@ struct OperationContext<'a> {
 /// A query parameter of a GET operation besides the signing ones: a field of its request.
 struct QueryParameter {
     data: openapiv3::ParameterData,
+    style: openapiv3::QueryStyle,
     pointer: String,
 }
