@@ -20,6 +20,7 @@ pub mod resolve;
 pub mod runtime_sources;
 pub mod upstream_diff;
 pub mod vcs;
+pub mod workers;
 pub mod write;
 
 use std::path::{Path, PathBuf};

@@ -30,7 +30,7 @@ use library::{dry_run_example, dry_run_example_table};
 pub use library::{dry_run_example_name, library_root, readme};
 use operations::{mock_rs, operations_rs};
 use service::service_rs;
-use types::{halfway, type_items, types_imports};
+use types::{type_items, types_imports};
 
 /// The first line of every file the generator writes; the writer only ever replaces or
 /// removes files that start with it.
@@ -70,31 +70,11 @@ pub fn emit(model: &Model, runtime_path: &str) -> Result<Vec<GeneratedFile>, Emi
             own_tables: &dry_run_example_table(model),
         }),
     }];
-    // `types.rs` is most of the work (building, parsing and printing it). Its types are cut
-    // in two halves, one printed on a second thread while this one prints the first half and
-    // the other files; tokens cannot cross threads, so each thread builds its own from the
-    // shared model and hands back text. The files keep their fixed order.
-    let split = halfway(model);
-    let (first, second, others) = std::thread::scope(|scope| {
-        let second = scope.spawn(move || {
-            PrintedItems::of("src/types.rs", type_items(model, split..model.types.len()))
-        });
-        let others = [
-            rust_file(model, "src/operations.rs", operations_rs(model)),
-            rust_file(model, "src/service.rs", service_rs(model)),
-            rust_file(model, "src/mock.rs", mock_rs(model)),
-            rust_file(model, "src/codes.rs", codes_rs(model)),
-        ];
-        let first = PrintedItems::of("src/types.rs", type_items(model, 0..split));
-        let second = second
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (first, second, others)
-    });
-    files.push(types_file(model, first?, second?)?);
-    for file in others {
-        files.push(file?);
-    }
+    files.push(types_file(model)?);
+    files.push(rust_file(model, "src/operations.rs", operations_rs(model))?);
+    files.push(rust_file(model, "src/service.rs", service_rs(model))?);
+    files.push(rust_file(model, "src/mock.rs", mock_rs(model))?);
+    files.push(rust_file(model, "src/codes.rs", codes_rs(model))?);
     files.push(dry_run_example(model)?);
     Ok(files)
 }
@@ -124,44 +104,11 @@ fn rust_file(model: &Model, path: &str, tokens: TokenStream) -> Result<Generated
     })
 }
 
-/// Top-level items printed on their own, with the identifiers they use (to decide the file's
-/// imports once all its parts are printed). prettyplease prints each top-level item by
-/// itself, so parts printed apart and joined read exactly as the file printed at once.
-struct PrintedItems {
-    text: String,
-    used: UsedIdents,
-}
-
-impl PrintedItems {
-    fn of(path: &str, items: TokenStream) -> Result<Self, EmitError> {
-        let used = UsedIdents::of(&items);
-        let file = parse_file(path, items)?;
-        Ok(Self {
-            text: prettyplease::unparse(&file),
-            used,
-        })
-    }
-}
-
-/// `src/types.rs` from its two printed halves: the imports both need, then the halves.
-fn types_file(
-    model: &Model,
-    first: PrintedItems,
-    second: PrintedItems,
-) -> Result<GeneratedFile, EmitError> {
-    let path = "src/types.rs";
-    let mut used = first.used;
-    used.0.extend(second.used.0);
-    let imports = prettyplease::unparse(&parse_file(path, types_imports(&used))?);
-    let code = [imports, first.text, second.text].concat();
-    Ok(GeneratedFile {
-        path: path.to_owned(),
-        contents: format!(
-            "{}{}",
-            rust_header(&model.spec_file),
-            space_out_items(&code)
-        ),
-    })
+/// `src/types.rs`: the imports its types need, then the types.
+fn types_file(model: &Model) -> Result<GeneratedFile, EmitError> {
+    let items = type_items(model);
+    let imports = types_imports(&UsedIdents::of(&items));
+    rust_file(model, "src/types.rs", quote!(#imports #items))
 }
 
 fn parse_file(path: &str, tokens: TokenStream) -> Result<syn::File, EmitError> {

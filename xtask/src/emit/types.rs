@@ -1,22 +1,21 @@
 //! `src/types.rs`: one struct or enum per schema, and the Rust type of each field.
 
-use std::ops::Range;
-
 use proc_macro2::{Literal as TokenLiteral, TokenStream};
 use quote::quote;
 
-use crate::model::{Field, FieldType, IntFormat, Literal, Model, TypeDef, TypeId, TypeKind};
+use crate::model::{Field, FieldType, IntFormat, Literal, Model, TypeId, TypeKind};
 
 use super::enums::enum_tokens;
 use super::structs::StructEmitter;
 use super::{ident, runtime_crate_tokens, UsedIdents};
 
-/// The items of `types.rs` for the types in `range`: one struct or enum per schema.
-pub(super) fn type_items(model: &Model, range: Range<usize>) -> TokenStream {
-    let items = model.types[range.clone()]
+/// The items of `types.rs`: one struct or enum per schema.
+pub(super) fn type_items(model: &Model) -> TokenStream {
+    let items = model
+        .types
         .iter()
-        .zip(range)
-        .map(|(def, id)| match &def.kind {
+        .enumerate()
+        .map(|(id, def)| match &def.kind {
             TypeKind::Struct(definition) => StructEmitter {
                 model,
                 id: TypeId(id),
@@ -40,24 +39,6 @@ pub(super) fn types_imports(used: &UsedIdents) -> TokenStream {
         #support
         #runtime
     }
-}
-
-/// Where to cut the types into two runs of about equal work (counted in fields and
-/// variants, which is what the emitted code grows with).
-pub(super) fn halfway(model: &Model) -> usize {
-    let weight = |def: &TypeDef| match &def.kind {
-        TypeKind::Struct(definition) => 1 + definition.fields.len(),
-        TypeKind::Enum(definition) => 1 + definition.variants.len(),
-    };
-    let total: usize = model.types.iter().map(weight).sum();
-    let mut so_far = 0;
-    for (index, def) in model.types.iter().enumerate() {
-        if so_far * 2 >= total {
-            return index;
-        }
-        so_far += weight(def);
-    }
-    model.types.len()
 }
 
 /// Runtime items `types.rs` may use, imported when it does.
