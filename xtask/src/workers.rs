@@ -57,7 +57,10 @@ pub fn run<T: Send>(jobs: Vec<Job<'_, T>>) -> Vec<T> {
     });
     results
         .into_iter()
-        .filter_map(|slot| slot.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()))
+        .filter_map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        })
         .collect()
 }
 
@@ -80,7 +83,10 @@ mod tests {
         let jobs: Vec<Job<'_, usize>> = (0..20)
             .map(|index| Job::new((index * 7 % 5) as u64, move || index * 10))
             .collect();
-        assert_eq!(run(jobs), (0..20).map(|index| index * 10).collect::<Vec<_>>());
+        assert_eq!(
+            run(jobs),
+            (0..20).map(|index| index * 10).collect::<Vec<_>>()
+        );
     }
 
     #[test]
