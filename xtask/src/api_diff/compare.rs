@@ -4,17 +4,19 @@
 use std::collections::BTreeMap;
 
 use crate::model::{
-    Assertion, Condition, Constraints, Field, FieldType, Grade, IntFormat, Model, Operation, Rule,
-    StructDef, TypeId, TypeKind,
+    Assertion, Condition, Constraints, Field, FieldType, Grade, IntFormat, Model, NumberFormat,
+    Operation, Rule, StructDef, TypeId, TypeKind,
 };
 
-use super::{Change, ChangeKind, Flow, Impact, Report, Subject, WireImpact};
+use super::{Change, ChangeKind, Flow, Impact, Limit, Report, Subject, WireImpact};
 
 /// Compares the API at `base` with the API at `current`.
 pub fn compare(base: &Model, current: &Model) -> Report {
     let mut changes = Changes(Vec::new());
     compare_types(base, current, &mut changes);
     compare_operations(base, current, &mut changes);
+    compare_hosts(base, current, &mut changes);
+    compare_return_codes(base, current, &mut changes);
     Report {
         base_version: base.version.clone(),
         current_version: current.version.clone(),
@@ -190,6 +192,15 @@ fn compare_fields(
 ) {
     let old_type = type_text(base, &old.ty);
     let new_type = type_text(current, &new.ty);
+    if let (FieldType::Number(from), FieldType::Number(to)) = (&old.ty, &new.ty) {
+        if from != to {
+            let kind = ChangeKind::NumberFormatChanged {
+                from: number_format(*from).to_owned(),
+                to: number_format(*to).to_owned(),
+            };
+            changes.push(subject, kind, Impact::None, WireImpact::Described);
+        }
+    }
     if old_type != new_type {
         let kind = ChangeKind::FieldTypeChanged {
             from: old_type,
@@ -243,7 +254,7 @@ fn compare_constraints(
     flow: Flow,
     changes: &mut Changes,
 ) {
-    let bounds = old
+    let integer_limits = old
         .bounds()
         .into_iter()
         .zip(new.bounds())
@@ -252,20 +263,35 @@ fn compare_constraints(
                 (old.keywords.0, old.low, new.low, true),
                 (old.keywords.1, old.high, new.high, false),
             ]
+        })
+        .map(|(keyword, before, after, is_lower)| {
+            (
+                keyword,
+                before.map(Limit::Integer),
+                after.map(Limit::Integer),
+                is_lower,
+            )
         });
-    for (keyword, before, after, is_lower) in bounds {
+    let number_limits = [
+        ("minimum", old.number_minimum, new.number_minimum, true),
+        ("maximum", old.number_maximum, new.number_maximum, false),
+    ]
+    .map(|(keyword, before, after, is_lower)| {
+        (
+            keyword,
+            before.map(Limit::Number),
+            after.map(Limit::Number),
+            is_lower,
+        )
+    });
+    for (keyword, before, after, is_lower) in integer_limits.chain(number_limits) {
         if before == after {
             continue;
         }
         let narrowed = match (before, after) {
             (None, Some(_)) => true,
-            (Some(a), Some(b)) => (is_lower && b > a) || (!is_lower && b < a),
+            (Some(before), Some(after)) => after.narrows(before, is_lower),
             (Some(_), None) | (None, None) => false,
-        };
-        let impact = match (narrowed, flow) {
-            (true, Flow::Request) => Impact::Breaking,
-            (false, Flow::Request) => Impact::Addition,
-            (_, Flow::Response) => Impact::None,
         };
         let kind = ChangeKind::Bound {
             keyword,
@@ -274,7 +300,27 @@ fn compare_constraints(
             narrowed,
             flow,
         };
-        changes.push(subject, kind, impact, WireImpact::AsRust);
+        changes.push(
+            subject,
+            kind,
+            check_impact(narrowed, flow),
+            WireImpact::AsRust,
+        );
+    }
+    if old.unique_items != new.unique_items {
+        let now = new.unique_items;
+        let kind = ChangeKind::UniqueItems { now, flow };
+        changes.push(subject, kind, check_impact(now, flow), WireImpact::AsRust);
+    }
+}
+
+/// What a check that now refuses more (`narrowed`) or less does to the Rust API: requests
+/// that validated may stop validating; responses are never validated.
+fn check_impact(narrowed: bool, flow: Flow) -> Impact {
+    match (narrowed, flow) {
+        (true, Flow::Request) => Impact::Breaking,
+        (false, Flow::Request) => Impact::Addition,
+        (_, Flow::Response) => Impact::None,
     }
 }
 
@@ -404,6 +450,7 @@ fn compare_operations(base: &Model, current: &Model, changes: &mut Changes) {
             let kind = ChangeKind::IdempotencyKeyChanged;
             changes.push(&subject, kind, Impact::None, WireImpact::AsRust);
         }
+        compare_transport(&subject, old, new, changes);
     }
     for new in &current.operations {
         if base
@@ -418,6 +465,146 @@ fn compare_operations(base: &Model, current: &Model, changes: &mut Changes) {
             method: new.method.to_string(),
         };
         changes.push(&subject, kind, Impact::Addition, WireImpact::AsRust);
+    }
+}
+
+/// How an operation's requests travel: method, hosts and pace.
+fn compare_transport(subject: &Subject, old: &Operation, new: &Operation, changes: &mut Changes) {
+    if old.http_method != new.http_method {
+        let kind = ChangeKind::HttpMethodChanged {
+            from: old.http_method.as_str().to_owned(),
+            to: new.http_method.as_str().to_owned(),
+        };
+        changes.push(subject, kind, Impact::None, WireImpact::Breaking);
+    }
+    let removed = missing_from(&old.hosts, &new.hosts);
+    let added = missing_from(&new.hosts, &old.hosts);
+    if !removed.is_empty() || !added.is_empty() {
+        // A host taken away moves the requests that went there; hosts only added leave
+        // every request where it went.
+        let wire = if removed.is_empty() {
+            WireImpact::Compatible
+        } else {
+            WireImpact::Breaking
+        };
+        let kind = ChangeKind::HostsChanged { removed, added };
+        changes.push(subject, kind, Impact::None, wire);
+    }
+    if old.rate_limit != new.rate_limit {
+        let kind = ChangeKind::RateLimitChanged {
+            from: old.rate_limit,
+            to: new.rate_limit,
+        };
+        changes.push(subject, kind, Impact::None, WireImpact::Unchanged);
+    }
+}
+
+/// The entries of `list` that `other` lacks, in `list`'s order.
+fn missing_from(list: &[String], other: &[String]) -> Vec<String> {
+    list.iter()
+        .filter(|entry| !other.contains(entry))
+        .cloned()
+        .collect()
+}
+
+/// The default host, and the regions of `Region` with their hosts.
+fn compare_hosts(base: &Model, current: &Model, changes: &mut Changes) {
+    if let (Some(old), Some(new)) = (base.servers.first(), current.servers.first()) {
+        if old.url != new.url {
+            let kind = ChangeKind::DefaultHostChanged {
+                from: old.url.clone(),
+                to: new.url.clone(),
+            };
+            changes.push(
+                &Subject::DefaultHost,
+                kind,
+                Impact::None,
+                WireImpact::Breaking,
+            );
+        }
+    }
+    let regions = |api: &Model| -> BTreeMap<String, (String, String)> {
+        api.servers
+            .iter()
+            .filter_map(|server| {
+                let region = server.region.clone()?;
+                Some((region, (server.url.clone(), server.region_variant.clone())))
+            })
+            .collect()
+    };
+    let (before, after) = (regions(base), regions(current));
+    for (region, (url, variant)) in &before {
+        let subject = Subject::Region(region.clone());
+        match after.get(region) {
+            None => {
+                let kind = ChangeKind::RegionRemoved {
+                    variant: variant.clone(),
+                };
+                changes.push(&subject, kind, Impact::Breaking, WireImpact::AsRust);
+            }
+            Some((new_url, _)) if new_url != url => {
+                let kind = ChangeKind::RegionHostChanged {
+                    from: url.clone(),
+                    to: new_url.clone(),
+                };
+                changes.push(&subject, kind, Impact::None, WireImpact::Breaking);
+            }
+            Some(_) => {}
+        }
+    }
+    for (region, (_, variant)) in &after {
+        if !before.contains_key(region) {
+            let kind = ChangeKind::RegionAdded {
+                variant: variant.clone(),
+            };
+            let subject = Subject::Region(region.clone());
+            changes.push(&subject, kind, Impact::Addition, WireImpact::AsRust);
+        }
+    }
+}
+
+/// The documented codes: the variants of `ApiCode` and how the client retries each.
+fn compare_return_codes(base: &Model, current: &Model, changes: &mut Changes) {
+    for old in &base.return_codes {
+        let subject = Subject::ReturnCode(old.code);
+        let Some(new) = current.return_codes.iter().find(|c| c.code == old.code) else {
+            let kind = ChangeKind::ReturnCodeRemoved {
+                variant: old.variant.clone(),
+            };
+            changes.push(&subject, kind, Impact::Breaking, WireImpact::Unchanged);
+            continue;
+        };
+        if new.variant != old.variant {
+            let kind = ChangeKind::ReturnCodeRenamed {
+                from: old.variant.clone(),
+                to: new.variant.clone(),
+            };
+            changes.push(&subject, kind, Impact::Breaking, WireImpact::Unchanged);
+        }
+        if new.retry != old.retry {
+            let kind = ChangeKind::ReturnCodeRetryChanged {
+                from: old.retry,
+                to: new.retry,
+            };
+            changes.push(&subject, kind, Impact::None, WireImpact::Unchanged);
+        }
+    }
+    for new in &current.return_codes {
+        if !base.return_codes.iter().any(|c| c.code == new.code) {
+            let kind = ChangeKind::ReturnCodeAdded {
+                variant: new.variant.clone(),
+            };
+            let subject = Subject::ReturnCode(new.code);
+            changes.push(&subject, kind, Impact::Addition, WireImpact::AsRust);
+        }
+    }
+}
+
+fn number_format(format: NumberFormat) -> &'static str {
+    match format {
+        NumberFormat::Unspecified => "none",
+        NumberFormat::Float => "float",
+        NumberFormat::Double => "double",
     }
 }
 

@@ -2,14 +2,15 @@
 //! the wire, classified as breaking or compatible, with the semver bump it implies.
 //!
 //! It compares two models (the generator's IR, after naming), so it sees exactly what the
-//! generator will emit: types, fields (type, format, required-ness, default, range, wire
-//! name, credential flag), enum values, cross-field rules and operations. [`compare`] finds
+//! generator will emit: types, fields (type, format, required-ness, default, ranges,
+//! `uniqueItems`, wire name, credential flag), enum values, cross-field rules, operations
+//! (endpoint, HTTP method, hosts, rate limit), the hosts and regions, and the return codes. [`compare`] finds
 //! typed [`Change`]s and classifies them; [`render`] turns a [`Report`] into Markdown.
 
 mod compare;
 mod render;
 
-use crate::model::{Grade, Literal};
+use crate::model::{CodeRetry, Grade, Literal};
 
 pub use compare::compare;
 
@@ -61,10 +62,60 @@ pub enum Subject {
     },
     Enum(String),
     Operation(String),
+    /// The host requests go to without a region or base URL (the first of `servers`).
+    DefaultHost,
+    /// A `Region` variant, by the region's name in the spec.
+    Region(String),
+    /// A documented `Code`, a variant of `ApiCode`.
+    ReturnCode(i64),
+}
+
+/// One end of a bound: a count or an integer, or a `number` field's limit (which may have
+/// a fraction).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Limit {
+    Integer(i64),
+    Number(f64),
+}
+
+impl Limit {
+    /// Whether `self` lies beyond `other` in the direction of a narrowing: above it for a
+    /// lower limit, below it for an upper one.
+    fn narrows(self, other: Limit, is_lower: bool) -> bool {
+        let ordering = match (self, other) {
+            (Limit::Integer(a), Limit::Integer(b)) => Some(a.cmp(&b)),
+            _ => self.as_f64().partial_cmp(&other.as_f64()),
+        };
+        match ordering {
+            Some(std::cmp::Ordering::Greater) => is_lower,
+            Some(std::cmp::Ordering::Less) => !is_lower,
+            Some(std::cmp::Ordering::Equal) | None => false,
+        }
+    }
+
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "only to order an integer against a number"
+    )]
+    fn as_f64(self) -> f64 {
+        match self {
+            Limit::Integer(value) => value as f64,
+            Limit::Number(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Limit::Integer(value) => write!(f, "{value}"),
+            Limit::Number(value) => write!(f, "{value}"),
+        }
+    }
 }
 
 /// What changed, with the values before and after.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ChangeKind {
     TypeRemoved,
     TypeAdded,
@@ -96,10 +147,20 @@ pub enum ChangeKind {
     DefaultRemoved(Literal),
     Bound {
         keyword: &'static str,
-        from: Option<i64>,
-        to: Option<i64>,
+        from: Option<Limit>,
+        to: Option<Limit>,
         narrowed: bool,
         flow: Flow,
+    },
+    /// `uniqueItems` set (`now`) or dropped.
+    UniqueItems {
+        now: bool,
+        flow: Flow,
+    },
+    /// A `number` field's `format` (the Rust type is `f64` for each).
+    NumberFormatChanged {
+        from: String,
+        to: String,
     },
     RuleGradeChanged {
         from: Grade,
@@ -138,10 +199,53 @@ pub enum ChangeKind {
         method: String,
     },
     IdempotencyKeyChanged,
+    /// GET (the request in the query) or POST (a JSON body).
+    HttpMethodChanged {
+        from: String,
+        to: String,
+    },
+    /// The action's own hosts.
+    HostsChanged {
+        removed: Vec<String>,
+        added: Vec<String>,
+    },
+    /// `x-zego-rate-limit`, in calls per second.
+    RateLimitChanged {
+        from: Option<u32>,
+        to: Option<u32>,
+    },
+    DefaultHostChanged {
+        from: String,
+        to: String,
+    },
+    RegionRemoved {
+        variant: String,
+    },
+    RegionAdded {
+        variant: String,
+    },
+    RegionHostChanged {
+        from: String,
+        to: String,
+    },
+    ReturnCodeRemoved {
+        variant: String,
+    },
+    ReturnCodeAdded {
+        variant: String,
+    },
+    ReturnCodeRenamed {
+        from: String,
+        to: String,
+    },
+    ReturnCodeRetryChanged {
+        from: CodeRetry,
+        to: CodeRetry,
+    },
 }
 
 /// One classified change.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub subject: Subject,
     pub kind: ChangeKind,
@@ -157,7 +261,7 @@ pub enum Bump {
     None,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub base_version: String,
     pub current_version: String,

@@ -3,9 +3,9 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{Grade, Literal};
+use crate::model::{CodeRetry, Grade, Literal};
 
-use super::{Bump, Change, ChangeKind, Flow, Impact, Report, Subject, WireImpact};
+use super::{Bump, Change, ChangeKind, Flow, Impact, Limit, Report, Subject, WireImpact};
 
 pub(super) fn markdown(report: &Report, base_label: &str) -> String {
     let mut out = String::from("## API impact of the spec change\n\n");
@@ -70,6 +70,9 @@ fn subject(subject: &Subject) -> String {
         Subject::Rule { owner, id } => format!("rule `{owner}/{id}`"),
         Subject::Enum(name) => format!("enum `{name}`"),
         Subject::Operation(id) => format!("operation `{id}`"),
+        Subject::DefaultHost => "default host".to_owned(),
+        Subject::Region(name) => format!("region `{name}`"),
+        Subject::ReturnCode(code) => format!("return code `{code}`"),
     }
 }
 
@@ -77,8 +80,25 @@ fn literal(value: &Literal) -> String {
     format!("`{value}`")
 }
 
-fn bound(value: Option<i64>) -> String {
+fn bound(value: Option<Limit>) -> String {
     value.map_or("none".to_owned(), |v| v.to_string())
+}
+
+fn per_second(limit: Option<u32>) -> String {
+    limit.map_or("none".to_owned(), |calls| format!("{calls}/s"))
+}
+
+fn retry(retry: CodeRetry) -> &'static str {
+    match retry {
+        CodeRetry::Never => "never retried",
+        CodeRetry::AfterBackoff => "retried after a backoff",
+        CodeRetry::WithNewSignature => "retried with a new signature",
+    }
+}
+
+fn list(entries: &[String]) -> String {
+    let quoted: Vec<String> = entries.iter().map(|entry| format!("`{entry}`")).collect();
+    quoted.join(", ")
 }
 
 fn grade(grade: Grade) -> &'static str {
@@ -137,6 +157,31 @@ fn detail(kind: &ChangeKind) -> String {
         ),
         ChangeKind::SignatureChanged { .. } => "request or response type changed".to_owned(),
         ChangeKind::IdempotencyKeyChanged => "idempotency key changed".to_owned(),
+        ChangeKind::UniqueItems { now: true, .. } => "`uniqueItems` added".to_owned(),
+        ChangeKind::UniqueItems { now: false, .. } => "`uniqueItems` removed".to_owned(),
+        ChangeKind::NumberFormatChanged { from, to } => format!("number format {from} → {to}"),
+        ChangeKind::HttpMethodChanged { from, to } => format!("HTTP method {from} → {to}"),
+        ChangeKind::HostsChanged { removed, added } => match (removed.is_empty(), added.is_empty())
+        {
+            (false, false) => format!("hosts {} removed, {} added", list(removed), list(added)),
+            (false, true) => format!("hosts {} removed", list(removed)),
+            _ => format!("hosts {} added", list(added)),
+        },
+        ChangeKind::RateLimitChanged { from, to } => {
+            format!("rate limit {} → {}", per_second(*from), per_second(*to))
+        }
+        ChangeKind::DefaultHostChanged { from, to }
+        | ChangeKind::RegionHostChanged { from, to } => {
+            format!("host `{from}` → `{to}`")
+        }
+        ChangeKind::RegionRemoved { .. } | ChangeKind::ReturnCodeRemoved { .. } => {
+            "removed".to_owned()
+        }
+        ChangeKind::RegionAdded { .. } | ChangeKind::ReturnCodeAdded { .. } => "added".to_owned(),
+        ChangeKind::ReturnCodeRenamed { from, to } => format!("variant `{from}` renamed `{to}`"),
+        ChangeKind::ReturnCodeRetryChanged { from, to } => {
+            format!("{} → {}", retry(*from), retry(*to))
+        }
     }
 }
 
@@ -173,6 +218,13 @@ fn rust_note(kind: &ChangeKind) -> String {
         } => "responses are not validated",
         ChangeKind::Bound { narrowed: true, .. } => REJECTS_MORE,
         ChangeKind::Bound { .. } => ACCEPTS_MORE,
+        ChangeKind::UniqueItems {
+            flow: Flow::Response,
+            ..
+        } => "responses are not validated",
+        ChangeKind::UniqueItems { now: true, .. } => REJECTS_MORE,
+        ChangeKind::UniqueItems { now: false, .. } => ACCEPTS_MORE,
+        ChangeKind::NumberFormatChanged { .. } => "the field stays `f64`",
         ChangeKind::RuleGradeChanged {
             to: Grade::Advisory,
             ..
@@ -199,6 +251,26 @@ fn rust_note(kind: &ChangeKind) -> String {
             return format!("`Client::{method}` takes or returns another type")
         }
         ChangeKind::IdempotencyKeyChanged => "retries follow the new key",
+        ChangeKind::HttpMethodChanged { .. } | ChangeKind::HostsChanged { .. } => "same method",
+        ChangeKind::RateLimitChanged { .. } => {
+            "the client paces the action's calls to the new limit"
+        }
+        ChangeKind::DefaultHostChanged { .. } => "`DEFAULT_BASE_URL` changes",
+        ChangeKind::RegionHostChanged { .. } => "`Region::base_url` changes",
+        ChangeKind::RegionRemoved { variant } => return format!("`Region::{variant}` goes"),
+        ChangeKind::RegionAdded { variant } => {
+            return format!("new variant `Region::{variant}` (`Region` is `#[non_exhaustive]`)")
+        }
+        ChangeKind::ReturnCodeRemoved { variant } => {
+            return format!("`ApiCode::{variant}` goes; the code decodes as `ApiCode::Unknown`")
+        }
+        ChangeKind::ReturnCodeAdded { variant } => {
+            return format!("new variant `ApiCode::{variant}` (`ApiCode` is `#[non_exhaustive]`)")
+        }
+        ChangeKind::ReturnCodeRenamed { .. } => VARIANT_GONE,
+        ChangeKind::ReturnCodeRetryChanged { .. } => {
+            "the client's retries of calls answered with it change"
+        }
     };
     note.to_owned()
 }
@@ -223,6 +295,24 @@ fn wire_note(kind: &ChangeKind) -> Option<String> {
             return Some(format!("still {}", literal(value)))
         }
         ChangeKind::EndpointChanged { .. } => "requests go to another endpoint",
+        ChangeKind::HttpMethodChanged { to, .. } if to == "GET" => {
+            "the request's fields travel in the query, not in a JSON body"
+        }
+        ChangeKind::HttpMethodChanged { .. } => {
+            "the request's fields travel in a JSON body, not in the query"
+        }
+        ChangeKind::HostsChanged { removed, .. } if removed.is_empty() => {
+            "requests go where they went"
+        }
+        ChangeKind::HostsChanged { .. } => "requests that went to a removed host go to another",
+        ChangeKind::NumberFormatChanged { to, .. } => {
+            return Some(format!("the service documents the value as {to}"))
+        }
+        ChangeKind::DefaultHostChanged { .. } => {
+            "a client without a region or base URL sends to another host"
+        }
+        ChangeKind::RegionHostChanged { .. } => "requests for the region go to another host",
+        ChangeKind::RateLimitChanged { .. } => "the same requests, paced differently",
         _ => return None,
     };
     Some(note.to_owned())
