@@ -7,7 +7,7 @@
 //!  cargo run --release -p tests --example shared_budget -- redis://127.0.0.1:6379/`
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use zego_cloudrecord::mock::MockServer;
 use zego_cloudrecord::{operations, InMemoryRateLimiter, RedisStore, SharedRateLimiter};
@@ -57,15 +57,7 @@ async fn main() {
         }
         let mut arrivals: Vec<Instant> = mock.requests().iter().map(|r| r.received).collect();
         arrivals.sort();
-        let busiest = (0..arrivals.len())
-            .map(|i| {
-                arrivals[i..]
-                    .iter()
-                    .take_while(|t| t.duration_since(arrivals[i]) < Duration::from_secs(1))
-                    .count()
-            })
-            .max()
-            .unwrap_or(0);
+        let busiest = tests::util::busiest_second(&arrivals);
         let span = arrivals
             .last()
             .expect("calls")

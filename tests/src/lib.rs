@@ -214,6 +214,35 @@ pub mod util {
         }
     }
 
+    /// The most arrivals in any one-second window (a window starts at an arrival and holds
+    /// those less than a second after it): what a per-second rate limit is checked against.
+    pub fn busiest_second(arrivals: &[std::time::Instant]) -> usize {
+        let mut sorted = arrivals.to_vec();
+        sorted.sort();
+        let mut busiest = 0;
+        let mut end = 0;
+        for (start, first) in sorted.iter().enumerate() {
+            while end < sorted.len()
+                && sorted[end].duration_since(*first) < std::time::Duration::from_secs(1)
+            {
+                end += 1;
+            }
+            busiest = busiest.max(end - start);
+        }
+        busiest
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn the_busiest_second_counts_arrivals_less_than_a_second_apart() {
+        let start = std::time::Instant::now();
+        let at = |millis: u64| start + std::time::Duration::from_millis(millis);
+        let arrivals = [at(1500), at(0), at(990), at(500), at(1000)];
+        assert_eq!(busiest_second(&arrivals), 3);
+        assert_eq!(busiest_second(&[]), 0);
+        assert_eq!(busiest_second(&arrivals[..1]), 1);
+    }
+
     /// SplitMix64: a tiny deterministic generator for fuzz and property inputs.
     pub struct SplitMix64(pub u64);
 

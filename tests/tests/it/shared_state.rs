@@ -38,20 +38,6 @@ fn fresh_app_id() -> u32 {
     1_000_000_000 + (nanos % 1_000_000_000) + std::process::id() % 1000
 }
 
-/// The most arrivals in any one-second window.
-fn busiest_second(mut arrivals: Vec<Instant>) -> usize {
-    arrivals.sort();
-    (0..arrivals.len())
-        .map(|start| {
-            arrivals[start..]
-                .iter()
-                .take_while(|at| at.duration_since(arrivals[start]) < Duration::from_secs(1))
-                .count()
-        })
-        .max()
-        .unwrap_or(0)
-}
-
 async fn every_key_and_value(url: &str) -> Vec<String> {
     let client = redis::Client::open(url).expect("url");
     let mut connection = client
@@ -125,7 +111,7 @@ async fn processes_sharing_one_budget_stay_under_the_action_s_limit_together() {
         })
         .count();
     let arrivals: Vec<Instant> = requests.iter().map(|r| r.received).collect();
-    let busiest = busiest_second(arrivals.clone());
+    let busiest = tests::util::busiest_second(&arrivals);
     let span = arrivals
         .iter()
         .max()
