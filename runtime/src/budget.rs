@@ -4,7 +4,7 @@
 //! each keep to the limit send four times it together. A [`SharedRateLimiter`] is one budget
 //! they all draw from; [`InMemoryRateLimiter`] keeps it inside one process (as
 //! [`ClientBuilder::rate_limit_per_action`](crate::ClientBuilder::rate_limit_per_action)
-//! does), and `RedisRateLimiter` (feature `redis`) across processes.
+//! does), and `RedisStore` (feature `redis`) across processes.
 
 use std::collections::BTreeMap;
 use std::fmt;

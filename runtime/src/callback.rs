@@ -132,7 +132,13 @@ impl CallbackVerifier {
             delivery.as_deref(),
             body,
         );
-        let ttl = self.max_age.saturating_mul(2);
+        // A callback is accepted while its whole-second timestamp is within `max_age` either
+        // side of now: from its first arrival that is at most two ages and a second.
+        let ttl = self
+            .max_age
+            .saturating_mul(2)
+            .saturating_add(Duration::from_secs(1))
+            .min(crate::deliveries::MAX_REMEMBERED);
         match store.record(&seen, ttl).await {
             Ok(Seen::First) => Ok(Delivered {
                 callback,

@@ -7,7 +7,7 @@
 //! identity (a task and a sequence number): the same signature with the same body again is a
 //! duplicate delivery, with another body a replay, on whichever instance it arrives.
 //! [`InMemoryCallbackStore`] remembers inside one process (bounded, expiring);
-//! `RedisCallbackStore` (feature `redis`) across processes.
+//! `RedisStore` (feature `redis`) across processes.
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -59,12 +59,14 @@ fn hex_sha256(parts: &[&[u8]]) -> String {
         hasher.update((part.len() as u64).to_be_bytes());
         hasher.update(part);
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    let digest: [u8; 32] = hasher.finalize().into();
+    let hex: [u8; 64] = crate::signing::hex_bytes(&digest);
+    crate::signing::ascii(&hex).to_owned()
 }
+
+/// The longest a store remembers a callback: a verifier that accepts callbacks of any age
+/// (a very large `max_age`) still has its entries forgotten after this long.
+pub const MAX_REMEMBERED: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// What a store knew of a callback before this arrival.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,16 +150,19 @@ impl InMemoryCallbackStore {
     fn record_now(&self, callback: &SeenCallback, ttl: Duration, now: Instant) -> Seen {
         let mut entries = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         entries.forget_expired(now);
-        let seen = match entries.by_key.get(&callback.signed) {
+        // Entries are forgotten in the order they were made; one made with a shorter time to
+        // live (another verifier's) may be past its expiry and still held.
+        let live = |key: &str| entries.by_key.get(key).filter(|(_, until)| *until > now);
+        let seen = match live(&callback.signed) {
             Some((body, _)) if *body == callback.body => Seen::Duplicate,
             Some(_) => Seen::Replay,
             None => match &callback.delivery {
-                Some(delivery) if entries.by_key.contains_key(delivery) => Seen::Duplicate,
+                Some(delivery) if live(delivery).is_some() => Seen::Duplicate,
                 _ => Seen::First,
             },
         };
         if seen == Seen::First {
-            let until = now + ttl;
+            let until = now.checked_add(ttl).unwrap_or(now + MAX_REMEMBERED);
             entries.insert(
                 callback.signed.clone(),
                 callback.body.clone(),
@@ -224,6 +229,38 @@ mod tests {
 
     fn callback(nonce: &str, body: &str, delivery: Option<&str>) -> SeenCallback {
         SeenCallback::new("1700000000", nonce, "sig", delivery, body.as_bytes())
+    }
+
+    #[test]
+    fn an_entry_past_its_time_counts_as_gone_behind_a_longer_lived_one() {
+        let store = InMemoryCallbackStore::new();
+        let now = Instant::now();
+        let long_lived = callback("n1", "{}", None);
+        let short_lived = callback("n2", "{}", None);
+        assert_eq!(
+            store.record_now(&long_lived, Duration::from_secs(600), now),
+            Seen::First
+        );
+        assert_eq!(
+            store.record_now(&short_lived, Duration::from_secs(1), now),
+            Seen::First
+        );
+        let later = now + Duration::from_secs(2);
+        assert_eq!(
+            store.record_now(&short_lived, Duration::from_secs(1), later),
+            Seen::First
+        );
+        assert_eq!(
+            store.record_now(&long_lived, Duration::from_secs(600), later),
+            Seen::Duplicate
+        );
+    }
+
+    #[test]
+    fn a_time_to_live_past_what_an_instant_holds_does_not_panic() {
+        let store = InMemoryCallbackStore::new();
+        let seen = store.record_now(&callback("n1", "{}", None), Duration::MAX, Instant::now());
+        assert_eq!(seen, Seen::First);
     }
 
     #[test]

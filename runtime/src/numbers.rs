@@ -6,8 +6,9 @@
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
-/// The largest whole `f64` that is still exact as an integer.
-const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
+/// 2^63: every `f64` below it in magnitude with no fraction is exactly an `i64` (from 2^53
+/// on every `f64` is whole).
+const I64_LIMIT: f64 = 9_223_372_036_854_775_808.0;
 
 /// Values made of `f64`s: a number, an optional one, a list or a map of them.
 pub trait WholeNumbers {
@@ -17,8 +18,14 @@ pub trait WholeNumbers {
 
 impl WholeNumbers for f64 {
     fn serialize_whole<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.is_finite() && self.fract() == 0.0 && self.abs() < EXACT_INTEGER_LIMIT {
-            #[allow(clippy::cast_possible_truncation, reason = "whole and within ±2^53")]
+        if !self.is_finite() {
+            // serde_json would write `null`: a value the caller did not mean, sent silently.
+            return Err(serde::ser::Error::custom(format!(
+                "a `number` must be finite, got {self}: JSON has no NaN or infinity"
+            )));
+        }
+        if self.fract() == 0.0 && self.abs() < I64_LIMIT {
+            #[allow(clippy::cast_possible_truncation, reason = "whole and within ±2^63")]
             return serializer.serialize_i64(*self as i64);
         }
         serializer.serialize_f64(*self)
@@ -103,7 +110,29 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_string(&none).expect("serializes"),
-            r#"{"one":9007199254740992.0,"maybe":null,"many":[]}"#
+            r#"{"one":9007199254740992,"maybe":null,"many":[]}"#
+        );
+    }
+
+    #[test]
+    fn a_number_that_is_not_finite_is_an_error_not_a_null() {
+        for value in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let sample = Sample {
+                one: 1.0,
+                maybe: None,
+                many: vec![value],
+            };
+            let error = serde_json::to_string(&sample).expect_err("refused");
+            assert!(error.to_string().contains("must be finite"), "{error}");
+        }
+        let huge = Sample {
+            one: 1e300,
+            maybe: Some(-9.0e18),
+            many: Vec::new(),
+        };
+        assert_eq!(
+            serde_json::to_string(&huge).expect("serializes"),
+            r#"{"one":1e+300,"maybe":-9000000000000000000,"many":[]}"#
         );
     }
 }

@@ -49,6 +49,12 @@ if KEYS[2] then redis.call('SET', KEYS[2], '1', 'PX', ARGV[2]) end
 return 0
 ";
 
+// Each script's SHA-1 is computed once, not on every call.
+static RESERVE_SLOT_SCRIPT: std::sync::LazyLock<Script> =
+    std::sync::LazyLock::new(|| Script::new(RESERVE_SLOT));
+static RECORD_CALLBACK_SCRIPT: std::sync::LazyLock<Script> =
+    std::sync::LazyLock::new(|| Script::new(RECORD_CALLBACK));
+
 /// A connection to Redis for the shared budget and callback store, reconnecting by itself.
 /// Cheap to clone: clones share the connection.
 #[derive(Clone)]
@@ -69,8 +75,10 @@ impl fmt::Debug for RedisStore {
 }
 
 impl RedisStore {
-    /// Connects to `url` (`redis://host:port/db`, or `rediss://` with TLS support built into
-    /// the `redis` crate), within [`DEFAULT_REDIS_TIMEOUT`] four times over.
+    /// Connects to `url` (`redis://[:password@]host:port/db`), within
+    /// [`DEFAULT_REDIS_TIMEOUT`] four times over. `rediss://` (TLS) is refused: this crate
+    /// builds `redis` without a TLS backend, to keep its dependencies lean; reach a Redis
+    /// outside the host through a TLS tunnel.
     ///
     /// # Errors
     /// [`StoreUnavailable`] when the URL is malformed or Redis does not answer in time; the
@@ -148,7 +156,7 @@ impl SharedRateLimiter for RedisStore {
             let interval = 1_000_000 / u64::from(calls_per_second.max(1));
             let key = format!("{}:budget:{app_id}:{action}", self.prefix);
             let wait = self
-                .run(&Script::new(RESERVE_SLOT), &[key], &[interval.to_string()])
+                .run(&RESERVE_SLOT_SCRIPT, &[key], &[interval.to_string()])
                 .await?;
             let wait = Duration::from_micros(u64::try_from(wait).unwrap_or(0));
             if !wait.is_zero() {
@@ -173,7 +181,7 @@ impl CallbackStore for RedisStore {
             let ttl_ms = ttl.as_millis().max(1).to_string();
             let answer = self
                 .run(
-                    &Script::new(RECORD_CALLBACK),
+                    &RECORD_CALLBACK_SCRIPT,
                     &keys,
                     &[callback.body.clone(), ttl_ms],
                 )
