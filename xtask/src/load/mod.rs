@@ -72,23 +72,29 @@ pub fn load_str(file: &str, text: &str) -> Result<LoadedSpec, Diagnostics> {
     })
 }
 
-/// The text as a generic YAML value, checked for duplicate keys and depth.
+/// The text as a generic YAML value, checked for duplicate keys, depth and numbers JSON
+/// cannot hold.
 fn parse_value(file: &str, text: &str) -> Result<serde_yaml::Value, Diagnostics> {
     // Its mappings reject duplicate keys (with their line), which typed maps would silently
     // collapse, losing one of the definitions.
     let value = serde_yaml::from_str::<serde_yaml::Value>(text)
         .map_err(|error| Diagnostics::single(yaml_error(file, &error)))?;
-    if let Some(pointer) = too_deep(&value) {
-        return Err(Diagnostics::single(SpecError {
-            file: file.to_owned(),
-            location: Location::Pointer(pointer),
-            message: format!(
-                "the document nests deeper than {MAX_DEPTH} levels here; the generator refuses deeper \
-                 input, which makes the OpenAPI parser exponentially slow (the StartRecord spec nests 9)"
-            ),
-        }));
-    }
-    Ok(value)
+    let Some((pointer, problem)) = first_problem(&value) else {
+        return Ok(value);
+    };
+    let message = match problem {
+        Problem::TooDeep => format!(
+            "the document nests deeper than {MAX_DEPTH} levels here; the generator refuses deeper \
+             input, which makes the OpenAPI parser exponentially slow (the StartRecord spec nests 9)"
+        ),
+        // `.inf` and `.nan` are YAML, not JSON; the OpenAPI parser panics on some of them.
+        Problem::NotFinite => "a number must be finite (`.inf` and `.nan` have no JSON form)".to_owned(),
+    };
+    Err(Diagnostics::single(SpecError {
+        file: file.to_owned(),
+        location: Location::Pointer(pointer),
+        message,
+    }))
 }
 
 /// The text as a generic YAML value (for what typed parsing cannot see) and as a document.
@@ -155,12 +161,20 @@ fn yaml_error(file: &str, error: &serde_yaml::Error) -> SpecError {
     }
 }
 
-/// The JSON pointer of the first node nested deeper than [`MAX_DEPTH`], if any.
-fn too_deep(value: &serde_yaml::Value) -> Option<String> {
+/// What the value may not hold.
+enum Problem {
+    /// A node nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// An infinite or NaN number.
+    NotFinite,
+}
+
+/// The JSON pointer of the first node the generator refuses to read further, and why.
+fn first_problem(value: &serde_yaml::Value) -> Option<(String, Problem)> {
     let mut stack = vec![(value, 0_usize, "#".to_owned())];
     while let Some((node, depth, pointer)) = stack.pop() {
         if depth > MAX_DEPTH {
-            return Some(pointer);
+            return Some((pointer, Problem::TooDeep));
         }
         match node {
             serde_yaml::Value::Mapping(map) => {
@@ -181,6 +195,11 @@ fn too_deep(value: &serde_yaml::Value) -> Option<String> {
                 }
             }
             serde_yaml::Value::Tagged(tagged) => stack.push((&tagged.value, depth + 1, pointer)),
+            serde_yaml::Value::Number(number)
+                if number.as_f64().is_some_and(|value| !value.is_finite()) =>
+            {
+                return Some((pointer, Problem::NotFinite));
+            }
             _ => {}
         }
     }

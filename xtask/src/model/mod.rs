@@ -41,6 +41,7 @@ pub fn build(spec: &ResolvedSpec) -> Result<Model, Diagnostics> {
     builder.define_components();
     builder.resolve_rules();
     let operations = builder.operations();
+    builder.reject_unchecked_map_values();
     builder.mark_usage(&operations);
     let servers = builder.servers();
     let return_codes = builder.return_codes();

@@ -200,6 +200,13 @@ impl Builder<'_> {
                 );
                 continue;
             }
+            if server.extensions.contains_key("x-zego-region") {
+                let at = pointer_join(&pointer_join(pointer, "servers"), &index.to_string());
+                self.reporter.at_pointer(
+                    &pointer_join(&at, "x-zego-region"),
+                    "unsupported: `x-zego-region` on an action's own host; regions are the document's servers, and an action's host for a region is the one whose name ends in the same `-<region>` (else its first)",
+                );
+            }
             hosts.push(url.to_owned());
         }
         hosts
@@ -226,13 +233,11 @@ impl Builder<'_> {
             .map(|server| server.url.trim_end_matches('/'))
             .collect();
         // Hosts the same as the document's are no hosts of the action's own.
-        let hosts = if hosts.iter().all(|host| root_hosts.contains(&host.as_str()))
-            && hosts.len() == root_hosts.len()
-        {
-            Vec::new()
-        } else {
-            hosts
-        };
+        let same_as_root = hosts.iter().all(|host| root_hosts.contains(&host.as_str()))
+            && root_hosts
+                .iter()
+                .all(|root| hosts.iter().any(|host| host == root));
+        let hosts = if same_as_root { Vec::new() } else { hosts };
         let Some(operation_id) = operation.operation_id.clone() else {
             self.reporter.at_pointer(
                 pointer,
@@ -661,6 +666,7 @@ impl Builder<'_> {
             };
             let at = pointer_join(&parameter.pointer, "schema");
             if let Some(mut field) = self.field(&data.name, &schema, data.required, &at) {
+                self.check_query_structure(parameter, &field.ty);
                 field.doc = data.description.clone();
                 fields.push(field);
             }
@@ -671,9 +677,10 @@ impl Builder<'_> {
         Some(id)
     }
 
-    /// What the client can write into a query: scalars, enums, lists of them, and lists of
-    /// objects when `x-zego-query-style: recursive-indexed-dot` says how (ZEGOCLOUD's
-    /// `Name.0.Field=…`).
+    /// How a parameter is declared to go into the query: `x-zego-query-style` is
+    /// `recursive-indexed-dot` (ZEGOCLOUD's `Name.0.Field=…`) if anything, and a list goes as
+    /// `style: form` with `explode: true`. What its value holds is checked once it is typed
+    /// (`check_query_structure`).
     fn check_query_style(&mut self, parameter: &QueryParameter) {
         let (data, pointer) = (&parameter.data, parameter.pointer.as_str());
         let style = data
@@ -701,24 +708,6 @@ impl Builder<'_> {
         let Some(schema) = schema else {
             return;
         };
-        let holds_objects = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(_)) => true,
-            SchemaKind::Type(Type::Array(array)) => match &array.items {
-                Some(ReferenceOr::Item(items)) => matches!(
-                    items.schema_kind,
-                    SchemaKind::Type(Type::Object(_) | Type::Array(_))
-                ),
-                Some(ReferenceOr::Reference { reference }) => self
-                    .spec
-                    .schema_target(reference)
-                    .and_then(|name| self.spec.component_schema(name))
-                    .is_some_and(|target| {
-                        matches!(target.schema_kind, SchemaKind::Type(Type::Object(_)))
-                    }),
-                None => false,
-            },
-            _ => false,
-        };
         // The client writes a list as `style: form` with `explode: true` (one `name=value` per
         // item); a list declared another way (`a,b`, `a|b`, `a b`, `name[key]=`) would be sent
         // wrongly. For a single value every style but `deepObject` writes `name=value`.
@@ -735,15 +724,52 @@ impl Builder<'_> {
                 ),
             );
         }
-        if holds_objects && style.is_none() {
+    }
+
+    /// Whether the parameter's value has structure (objects, nested lists, maps, any value)
+    /// exactly when it declares `x-zego-query-style`. The client writes structure by index and
+    /// dot, and plain values and lists of them as `name=value` pairs whatever the style says,
+    /// so a style on a plain value would be ignored, and structure without one would be sent
+    /// by a convention the spec never stated.
+    fn check_query_structure(&mut self, parameter: &QueryParameter, ty: &FieldType) {
+        let (name, pointer) = (&parameter.data.name, parameter.pointer.as_str());
+        let styled = parameter.data.extensions.contains_key("x-zego-query-style");
+        let plain = |ty: &FieldType| self.is_plain_query_value(ty);
+        let structured = match ty {
+            FieldType::Array { items, .. } => !plain(items),
+            other => !plain(other),
+        };
+        if structured && !styled {
             self.reporter.at_pointer(
                 pointer,
                 format!(
-                    "query parameter `{}` holds objects, which a query cannot carry without a convention; \
-                     set `x-zego-query-style: recursive-indexed-dot` if the service reads `{}.0.Field=…`",
-                    data.name, data.name
+                    "query parameter `{name}` holds objects, which a query cannot carry without a convention; \
+                     set `x-zego-query-style: recursive-indexed-dot` if the service reads `{name}.0.Field=…`"
                 ),
             );
+        }
+        if styled && !structured {
+            self.reporter.at_pointer(
+                &pointer_join(pointer, "x-zego-query-style"),
+                format!(
+                    "query parameter `{name}` holds plain values, which the client writes as `{name}=value` \
+                     pairs; the style would be ignored, so it is refused"
+                ),
+            );
+        }
+    }
+
+    /// A value written as one `name=value` pair: a string, number, boolean or enum.
+    fn is_plain_query_value(&self, ty: &FieldType) -> bool {
+        match ty {
+            FieldType::String
+            | FieldType::Integer(_)
+            | FieldType::Number(_)
+            | FieldType::Boolean => true,
+            FieldType::Named(id) => matches!(self.types[*id].kind, TypeKind::Enum(_)),
+            FieldType::Array { .. } | FieldType::Map(_) | FieldType::FreeForm | FieldType::Any => {
+                false
+            }
         }
     }
 

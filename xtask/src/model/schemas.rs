@@ -494,13 +494,7 @@ impl Builder<'_> {
                         Constraints::default(),
                     ),
                     Some(ReferenceOr::Item(items)) => {
-                        self.check_extensions(&items.schema_data.extensions, &items_pointer);
-                        if is_password(items) {
-                            self.reporter.at_pointer(
-                                &pointer_join(&items_pointer, "format"),
-                                "unsupported: `format: password` on array items; the client redacts string fields only, so a list of secrets would show in `Debug`",
-                            );
-                        }
+                        self.check_element(items, &items_pointer, ("array items", "a list"));
                         let item_hint = InlineName { item: true, ..hint };
                         let ty = self.inline_type(items, item_hint, &items_pointer)?;
                         (ty, self.constraints(items, &items_pointer))
@@ -579,6 +573,11 @@ impl Builder<'_> {
                         self.reference_type(reference, &values_pointer)?
                     }
                     ReferenceOr::Item(values) => {
+                        self.check_element(
+                            values,
+                            &values_pointer,
+                            ("the values of a map", "a map"),
+                        );
                         let hint = InlineName { item: true, ..hint };
                         let ty = self.inline_type(values, hint, &values_pointer)?;
                         if self.constraints(values, &values_pointer) != Constraints::default() {
@@ -592,6 +591,25 @@ impl Builder<'_> {
                 };
                 Some(FieldType::Map(Box::new(values)))
             }
+        }
+    }
+
+    /// What a list's items or a map's values may not say, since they are held as plain
+    /// elements: a secret (only fields are redacted) or `nullable` (an element is never
+    /// `Option`, so a `null` would not decode). `(what, holder)` name them in messages.
+    fn check_element(&mut self, element: &Schema, pointer: &str, (what, holder): (&str, &str)) {
+        self.check_extensions(&element.schema_data.extensions, pointer);
+        if is_password(element) {
+            self.reporter.at_pointer(
+                &pointer_join(pointer, "format"),
+                format!("unsupported: `format: password` on {what}; the client redacts string fields only, so {holder} of secrets would show in `Debug`"),
+            );
+        }
+        if element.schema_data.nullable {
+            self.reporter.at_pointer(
+                &pointer_join(pointer, "nullable"),
+                format!("unsupported: `nullable` on {what}; they are never `null` in the client's types, so a `null` would not decode"),
+            );
         }
     }
 
@@ -804,6 +822,7 @@ impl Builder<'_> {
                 });
             }
             SchemaKind::Type(Type::Number(number)) => {
+                // Loading refuses numbers that are not finite, so these print as literals.
                 constraints.number_minimum = number.minimum;
                 constraints.number_maximum = number.maximum;
                 if let (Some(low), Some(high)) = (number.minimum, number.maximum) {

@@ -71,27 +71,26 @@ impl Builder<'_> {
             .and_then(|name| name.split('.').next())
             .unwrap_or("client");
         let fallback = format!("zego-{}", stem.to_ascii_lowercase().replace('_', "-"));
-        let Some(raw) = self.spec.document.extensions.get("x-zego-crate") else {
-            return fallback;
+        let (name, pointer, what) = match self.spec.document.extensions.get("x-zego-crate") {
+            Some(raw) => (
+                raw.as_str().unwrap_or_default().to_owned(),
+                "#/x-zego-crate",
+                "`x-zego-crate`",
+            ),
+            None => (
+                fallback,
+                "#",
+                "the crate name made from the file's name (set `x-zego-crate` to choose one)",
+            ),
         };
-        let valid = raw.as_str().filter(|name| {
-            !name.is_empty()
-                && name.len() <= 64
-                && name.starts_with(|c: char| c.is_ascii_lowercase())
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        });
-        match valid {
-            Some(name) => name.to_owned(),
-            None => {
-                self.reporter.at_pointer(
-                    "#/x-zego-crate",
-                    "`x-zego-crate` must be a crate name: lowercase ASCII letters, digits and `-`, starting with a letter",
-                );
-                fallback
-            }
+        if !is_crate_name(&name) {
+            self.reporter.at_pointer(
+                pointer,
+                format!("{what} must be a crate name: lowercase ASCII letters, digits and `-`, starting with a letter, at most 64 (`{name}`)"),
+            );
+            return "zego-client".to_owned();
         }
+        name
     }
 
     /// `x-zego-handwritten` on the root: a relative folder path.
@@ -186,4 +185,13 @@ struct RawReturnCode {
     answered_before_acting: bool,
     #[serde(default, rename = "invalid-parameter")]
     invalid_parameter: bool,
+}
+
+fn is_crate_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
