@@ -21,6 +21,21 @@ pub struct SpecError {
     pub message: String,
 }
 
+impl SpecError {
+    /// An error at `place`: `file#/pointer`, or a pointer (`#/…`) into `default_file`.
+    pub fn at_place(place: &str, default_file: &str, message: impl Into<String>) -> Self {
+        let (file, pointer) = match place.split_once('#') {
+            Some((file, rest)) if !file.is_empty() => (file.to_owned(), format!("#{rest}")),
+            _ => (default_file.to_owned(), place.to_owned()),
+        };
+        Self {
+            file,
+            location: Location::Pointer(pointer),
+            message: message.into(),
+        }
+    }
+}
+
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.location {
@@ -115,15 +130,8 @@ impl Reporter {
     /// An error at `pointer`: a JSON pointer into this reporter's file (`#/…`), or into
     /// another file of a spec set (`spec/cloudrecord/actions/StopRecord.yaml#/…`).
     pub fn at_pointer(&mut self, pointer: &str, message: impl Into<String>) {
-        let (file, pointer) = match pointer.split_once('#') {
-            Some((file, rest)) if !file.is_empty() => (file.to_owned(), format!("#{rest}")),
-            _ => (self.file.clone(), pointer.to_owned()),
-        };
-        self.errors.push(SpecError {
-            file,
-            location: Location::Pointer(pointer),
-            message: message.into(),
-        });
+        self.errors
+            .push(SpecError::at_place(pointer, &self.file, message));
     }
 
     pub fn has_errors(&self) -> bool {

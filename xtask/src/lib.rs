@@ -170,10 +170,21 @@ pub fn generate_from_file(
     path: &Path,
     display_name: &str,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
-    let model = named_model(load::load_file(path, display_name)?)?;
-    let mut files = emit::emit(&model, emit::WORKSPACE_RUNTIME_PATH)?;
-    add_handwritten(&model, path, display_name, &mut files)?;
+    let (_, files) = model_and_files(path, display_name, emit::WORKSPACE_RUNTIME_PATH)?;
     Ok(files)
+}
+
+/// The named model of the spec file, and the files generated from it with the copies of its
+/// hand-written sources.
+fn model_and_files(
+    path: &Path,
+    display_name: &str,
+    runtime_path: &str,
+) -> Result<(model::Model, Vec<GeneratedFile>), GenerateError> {
+    let model = named_model(load::load_file(path, display_name)?)?;
+    let mut files = emit::emit(&model, runtime_path)?;
+    add_handwritten(&model, path, display_name, &mut files)?;
+    Ok((model, files))
 }
 
 /// Runs every stage but `write` on a spec file; `runtime_path` is where the generated crate
@@ -183,9 +194,7 @@ pub fn generate_crate(
     display_name: &str,
     runtime_path: &str,
 ) -> Result<GeneratedCrate, GenerateError> {
-    let model = named_model(load::load_file(path, display_name)?)?;
-    let mut files = emit::emit(&model, runtime_path)?;
-    add_handwritten(&model, path, display_name, &mut files)?;
+    let (model, mut files) = model_and_files(path, display_name, runtime_path)?;
     // A product without hand-written ones gets a generated crate root and README.
     if files.iter().all(|file| file.path != "src/lib.rs") {
         files.push(emit::library_root(&model)?);

@@ -419,6 +419,20 @@ impl ImportRequest {
     }
 }
 
+/// The root of the spec set an earlier import wrote, if there is one. A root that cannot be
+/// read or parsed is an error, not a fresh start: its version, crate name and folders would
+/// otherwise be replaced by defaults without a word.
+fn existing_root(path: &Path) -> Result<Option<serde_yaml::Value>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(format!("{}: {error}", display(path))),
+    };
+    serde_yaml::from_str(&text)
+        .map(Some)
+        .map_err(|error| format!("{}: {error}", display(path)))
+}
+
 fn import(request: ImportRequest, out: &Path) -> ExitCode {
     let root = xtask::workspace_root();
     let out_dir = root.join(out);
@@ -430,10 +444,13 @@ fn import(request: ImportRequest, out: &Path) -> ExitCode {
         eprintln!("error: `--out {}` names no folder", out.display());
         return ExitCode::FAILURE;
     };
-    let existing_root = out_dir.join(format!("{product}.yaml"));
-    let existing = std::fs::read_to_string(&existing_root)
-        .ok()
-        .and_then(|text| serde_yaml::from_str::<serde_yaml::Value>(&text).ok());
+    let existing = match existing_root(&out_dir.join(format!("{product}.yaml"))) {
+        Ok(existing) => existing,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let version = existing
         .as_ref()
         .and_then(|doc| doc.get("info")?.get("version")?.as_str().map(str::to_owned))

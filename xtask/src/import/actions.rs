@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::{Mapping, Value};
 
-use crate::diagnostics::{Location, SpecError};
+use crate::diagnostics::SpecError;
 
 use super::facts::{self, RateLimits};
 use super::fixups::{self, Applied};
@@ -108,13 +108,9 @@ struct Reader<'a> {
     schemas: BTreeMap<SchemaKey, Value>,
 }
 
-fn error_at(pointer: &str, message: impl Into<String>) -> SpecError {
-    let (file, pointer) = pointer.split_once('#').unwrap_or((pointer, ""));
-    SpecError {
-        file: file.to_owned(),
-        location: Location::Pointer(format!("#{pointer}")),
-        message: message.into(),
-    }
+/// An error at `place` (`file#/pointer`, as the reader builds its places).
+fn error_at(place: &str, message: impl Into<String>) -> SpecError {
+    SpecError::at_place(place, "", message)
 }
 
 impl Reader<'_> {
@@ -193,11 +189,20 @@ impl Reader<'_> {
                 .unwrap_or(false);
             let schema = parameter.get("schema").cloned().unwrap_or(Value::Null);
             let schema = self.copy_schema(&file, &schema, &format!("{parameter_at}/schema"))?;
-            let object_style = parameter
-                .get("x-docuo-query-serialization")
+            let serialization = parameter.get("x-docuo-query-serialization");
+            let object_style = serialization
                 .and_then(|style| style.get("style"))
                 .and_then(Value::as_str)
                 .map(str::to_owned);
+            // The client counts list items from 0 (`Media.0.FileId`); `indexLabels` only
+            // name the indexes in ZEGOCLOUD's text.
+            let index_start = serialization.and_then(|style| style.get("indexStart"));
+            if index_start.is_some_and(|start| start.as_u64() != Some(0)) {
+                return Err(error_at(
+                    &format!("{parameter_at}/x-docuo-query-serialization/indexStart"),
+                    "unsupported: list indexes in the query that do not start at 0",
+                ));
+            }
             let mut query_name = parameter_name.clone();
             let is_list = schema.get("type").and_then(Value::as_str) == Some("array");
             if is_list && object_style.is_none() && !query_name.ends_with("[]") {
@@ -361,10 +366,7 @@ impl Reader<'_> {
             else {
                 return Ok((file, value));
             };
-            let resolved = self
-                .files
-                .resolve(&file, &reference)
-                .map_err(|error| error_at(at, error.message))?;
+            let resolved = self.files.resolve(&file, &reference, at)?;
             file = resolved.file;
             value = resolved.value.clone();
         }
@@ -394,10 +396,7 @@ impl Reader<'_> {
         reference: &str,
         at: &str,
     ) -> Result<SchemaKey, SpecError> {
-        let resolved = self
-            .files
-            .resolve(file, reference)
-            .map_err(|error| error_at(at, error.message))?;
+        let resolved = self.files.resolve(file, reference, at)?;
         let target_file = resolved.file.clone();
         let target = resolved.value.clone();
         let pointer = reference.split_once('#').map_or("", |(_, pointer)| pointer);

@@ -233,10 +233,11 @@ fn fix_type(map: &mut Mapping, at: &str, applied: &mut Applied) {
     let format = map.get("format").and_then(Value::as_str).map(str::to_owned);
     match (ty.as_deref(), format.as_deref()) {
         (Some("Int64" | "int64" | "Int32" | "int32" | "Integer" | "Int"), _) => {
-            let width = ty
-                .as_deref()
-                .map(|t| t.to_ascii_lowercase())
-                .filter(|t| t.starts_with("int") && t.len() > 3);
+            let width = match ty.as_deref() {
+                Some("Int64" | "int64") => Some("int64"),
+                Some("Int32" | "int32") => Some("int32"),
+                _ => None,
+            };
             map.insert(Value::from("type"), Value::from("integer"));
             if let Some(width) = width {
                 map.insert(Value::from("format"), Value::from(width));

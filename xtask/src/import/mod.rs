@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
 
-use crate::diagnostics::{Diagnostics, SpecError};
+use crate::diagnostics::{Diagnostics, Location, SpecError};
 
 pub use actions::Action;
 
@@ -110,8 +110,9 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostics> {
     let mut files = source::Files::new(primary);
     let mut report = ImportReport::default();
     let mut errors = Vec::new();
-    let mut read: Vec<Action> = Vec::new();
-    for folder in &options.folders {
+    // Each action read, with the index of the folder it came from.
+    let mut read: Vec<(usize, Action)> = Vec::new();
+    for (folder_index, folder) in options.folders.iter().enumerate() {
         let paths = match source::Files::yaml_files(folder) {
             Ok(paths) => paths,
             Err(error) => {
@@ -124,10 +125,23 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostics> {
                 Ok(found) => {
                     for action in found {
                         // An action an earlier folder has is that folder's; its fix-ups count
-                        // only when it is kept.
-                        if read.iter().all(|known| known.name != action.name) {
-                            report.fixups.merge(&action.fixups);
-                            read.push(action);
+                        // only when it is kept. Twice in one folder, it is ambiguous.
+                        match read.iter().find(|(_, known)| known.name == action.name) {
+                            None => {
+                                report.fixups.merge(&action.fixups);
+                                read.push((folder_index, action));
+                            }
+                            Some((known_folder, known)) if *known_folder == folder_index => {
+                                errors.push(SpecError {
+                                    file: action.file.clone(),
+                                    location: Location::Document,
+                                    message: format!(
+                                        "the action `{}` is also in {}: which one is meant?",
+                                        action.name, known.file
+                                    ),
+                                });
+                            }
+                            Some(_) => {}
                         }
                     }
                 }
@@ -138,6 +152,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostics> {
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
+    let mut read: Vec<Action> = read.into_iter().map(|(_, action)| action).collect();
     read.sort_by(|a, b| a.name.cmp(&b.name));
     report.actions = read.iter().map(|action| action.name.clone()).collect();
     let docs = DocsTree::find(primary);
@@ -160,7 +175,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostics> {
             })
             .collect(),
     };
-    let documents = spec_set::write(options, &read, &upstream, &mut report);
+    let documents = spec_set::write(options, &read, &upstream, &mut report).map_err(Diagnostics)?;
     Ok(Imported {
         files: documents,
         report,

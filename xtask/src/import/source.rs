@@ -81,23 +81,29 @@ impl Files {
         }
     }
 
-    /// Follows `reference` (`file#/pointer`, `#/pointer` or `file`) written in `from`.
-    pub fn resolve(&mut self, from: &Path, reference: &str) -> Result<Resolved<'_>, SpecError> {
+    /// Follows `reference` (`file#/pointer`, `#/pointer` or `file`) written in `from` at
+    /// `place` (`file#/pointer`, where a reference to nothing is reported). A file it reaches
+    /// that cannot be read or parsed is reported at its own line.
+    pub fn resolve(
+        &mut self,
+        from: &Path,
+        reference: &str,
+        place: &str,
+    ) -> Result<Resolved<'_>, SpecError> {
         let (file_part, pointer) = reference.split_once('#').unwrap_or((reference, ""));
         let file = if file_part.is_empty() {
             normalise(from)
         } else {
             normalise(&from.parent().unwrap_or(Path::new(".")).join(file_part))
         };
-        let shown_from = self.display(from);
         let document = self.load(&file)?;
         match pointer_get(document, pointer) {
             Some(value) => Ok(Resolved { file, value }),
-            None => Err(SpecError {
-                file: shown_from,
-                location: Location::Document,
-                message: format!("`$ref: {reference}` points at nothing"),
-            }),
+            None => Err(SpecError::at_place(
+                place,
+                "",
+                format!("`$ref: {reference}` points at nothing"),
+            )),
         }
     }
 }
@@ -144,7 +150,12 @@ pub fn normalise(path: &Path) -> PathBuf {
         match component {
             Component::CurDir => {}
             Component::ParentDir => {
-                if !out.pop() {
+                // `PathBuf::pop` would take a `..` away too: only a named folder cancels one.
+                let ends_in_name =
+                    matches!(out.components().next_back(), Some(Component::Normal(_)));
+                if ends_in_name {
+                    out.pop();
+                } else if !out.has_root() {
                     out.push("..");
                 }
             }
@@ -168,6 +179,17 @@ mod tests {
                 .join("../../../../../snippets/common/en/openapi/x.yaml"),
         );
         assert_eq!(target, Path::new("/docs/snippets/common/en/openapi/x.yaml"));
+    }
+
+    #[test]
+    fn a_relative_path_keeps_the_folders_it_climbs_out_of() {
+        assert_eq!(
+            normalise(Path::new("../../docs/x")),
+            Path::new("../../docs/x")
+        );
+        assert_eq!(normalise(Path::new("../a/../../b")), Path::new("../../b"));
+        assert_eq!(normalise(Path::new("a/./b/../c")), Path::new("a/c"));
+        assert_eq!(normalise(Path::new("/../a")), Path::new("/a"));
     }
 
     #[test]
