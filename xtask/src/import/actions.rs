@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::{Mapping, Value};
 
-use crate::diagnostics::SpecError;
+use crate::diagnostics::{pointer_join, SpecError};
 
 use super::facts::{self, RateLimits};
 use super::fixups::{self, Applied};
@@ -62,6 +62,8 @@ pub struct Action {
     pub schemas: BTreeMap<SchemaKey, Value>,
     /// The fix-ups reading the action took.
     pub fixups: Applied,
+    /// What reading it left out, located.
+    pub findings: Vec<SpecError>,
 }
 
 /// The actions in one file; a file without operations (a shared file) has none.
@@ -79,13 +81,14 @@ pub fn read_file(files: &mut Files, path: &Path) -> Result<Vec<Action>, Vec<Spec
             let Some(operation) = item.get(method) else {
                 continue;
             };
-            let at = format!("{shown}#/paths/{}/{method}", route.replace('/', "~1"));
+            let at = pointer_join(&pointer_join(&format!("{shown}#/paths"), route), method);
             let mut reader = Reader {
                 files,
                 path: path.to_path_buf(),
                 shown: shown.clone(),
                 applied: Applied::default(),
                 schemas: BTreeMap::new(),
+                findings: Vec::new(),
             };
             match reader.action(&document, item, operation, method, &at) {
                 Ok(action) => actions.push(action),
@@ -106,6 +109,7 @@ struct Reader<'a> {
     shown: String,
     applied: Applied,
     schemas: BTreeMap<SchemaKey, Value>,
+    findings: Vec<SpecError>,
 }
 
 /// An error at `place` (`file#/pointer`, as the reader builds its places).
@@ -203,13 +207,13 @@ impl Reader<'_> {
                     "unsupported: list indexes in the query that do not start at 0",
                 ));
             }
-            let mut query_name = parameter_name.clone();
-            let is_list = schema.get("type").and_then(Value::as_str) == Some("array");
-            if is_list && object_style.is_none() && !query_name.ends_with("[]") {
-                query_name.push_str("[]");
-                self.applied
-                    .note(fixups::QUERY_LIST_BRACKETS, parameter_at.clone());
-            }
+            let query_name = fixups::query_list_name(
+                &parameter_name,
+                &schema,
+                object_style.is_some(),
+                &parameter_at,
+                &mut self.applied,
+            );
             query.push(QueryParameter {
                 name: query_name,
                 required,
@@ -296,6 +300,7 @@ impl Reader<'_> {
             limits,
             schemas: std::mem::take(&mut self.schemas),
             fixups: std::mem::take(&mut self.applied),
+            findings: std::mem::take(&mut self.findings),
         })
     }
 
@@ -336,19 +341,14 @@ impl Reader<'_> {
             .filter_map(|server| server.get("url").and_then(Value::as_str))
             .map(|url| url.trim_end_matches('/').to_owned())
             .collect();
-        let Some(first) = urls.first() else {
+        if urls.is_empty() {
             return Err(error_at(&servers_at, "`servers` lists no URL"));
-        };
-        let service = facts::service_stem(first);
-        let own: Vec<String> = urls
-            .iter()
-            .filter(|url| facts::service_stem(url) == service)
-            .cloned()
-            .collect();
-        if own.len() != urls.len() {
-            self.applied.note(fixups::MIXED_SERVICE_HOSTS, servers_at);
         }
-        Ok(own)
+        Ok(fixups::own_service_hosts(
+            urls,
+            &servers_at,
+            &mut self.applied,
+        ))
     }
 
     /// Follows a chain of `$ref`s from `value` (written in `file`): the final value and the
@@ -443,14 +443,22 @@ impl Reader<'_> {
             if PROSE.contains(&name) || name.starts_with("x-docuo") {
                 continue;
             }
+            if !fixups::SCHEMA_KEYS.contains(&name) {
+                // Only keywords known to hold facts are copied: anything else may be text.
+                self.findings.push(error_at(
+                    &pointer_join(at, name),
+                    format!("left out `{name}`: not a schema keyword the import knows"),
+                ));
+                continue;
+            }
             let value = match name {
                 "properties" => {
                     let mut properties = Mapping::new();
                     if let Value::Mapping(items) = value {
                         for (property, schema) in items {
-                            let property_at = format!(
-                                "{at}/properties/{}",
-                                property.as_str().unwrap_or_default()
+                            let property_at = pointer_join(
+                                &format!("{at}/properties"),
+                                property.as_str().unwrap_or_default(),
                             );
                             properties.insert(property, self.strip(file, schema, &property_at)?);
                         }

@@ -6,6 +6,10 @@ use std::collections::BTreeMap;
 
 use serde_yaml::{Mapping, Value};
 
+use crate::diagnostics::pointer_join;
+
+use super::facts::service_stem;
+
 /// A named fix-up and why it exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Fixup {
@@ -99,7 +103,7 @@ impl Applied {
 
 /// The keys a schema object may have; anything else holding null is a fragment of a split
 /// flow-style description.
-const SCHEMA_KEYS: [&str; 33] = [
+pub const SCHEMA_KEYS: [&str; 33] = [
     "type",
     "format",
     "description",
@@ -160,7 +164,7 @@ pub fn schema(node: &mut Value, at: &str, applied: &mut Applied) {
         let mut always_null = Vec::new();
         for (name, property) in properties.iter_mut() {
             let name = name.as_str().unwrap_or_default().to_owned();
-            let property_at = format!("{at}/properties/{name}");
+            let property_at = pointer_join(&format!("{at}/properties"), &name);
             if let Value::Mapping(property_map) = property {
                 if let Some(&Value::Bool(flag)) = property_map.get("required") {
                     property_map.remove("required");
@@ -292,6 +296,60 @@ pub fn envelope_code(code: &mut Value, at: &str, applied: &mut Applied) {
         map.insert(Value::from("format"), Value::from("int64"));
         applied.note(ENVELOPE_CODE_AS_NUMBER, at.to_owned());
     }
+}
+
+/// The envelope's fields leave the response's `required` list (an error answer may lack
+/// `Data`, and the client reads every role as optional).
+pub fn envelope_required(response: &mut Mapping, at: &str, applied: &mut Applied) {
+    let Some(Value::Sequence(required)) = response.get_mut("required") else {
+        return;
+    };
+    let before = required.len();
+    required.retain(|field| {
+        !["Code", "Message", "RequestId", "Data"].contains(&field.as_str().unwrap_or_default())
+    });
+    if required.len() != before {
+        applied.note(ENVELOPE_FIELDS_REQUIRED, at.to_owned());
+    }
+    if required.is_empty() {
+        response.remove("required");
+    }
+}
+
+/// A list in the query named as ZEGOCLOUD's text sends it, `Name[]` (a list of objects keeps
+/// its name: it goes by index and dot).
+pub fn query_list_name(
+    name: &str,
+    schema: &Value,
+    by_index: bool,
+    at: &str,
+    applied: &mut Applied,
+) -> String {
+    let is_list = schema.get("type").and_then(Value::as_str) == Some("array");
+    if !is_list || by_index || name.ends_with("[]") {
+        return name.to_owned();
+    }
+    applied.note(QUERY_LIST_BRACKETS, at.to_owned());
+    format!("{name}[]")
+}
+
+/// The hosts of the service the first one names (super board's lists mix two services).
+pub fn own_service_hosts(urls: Vec<String>, at: &str, applied: &mut Applied) -> Vec<String> {
+    let Some(service) = urls
+        .first()
+        .map(|first| super::facts::service_stem(first).to_owned())
+    else {
+        return urls;
+    };
+    let count = urls.len();
+    let own: Vec<String> = urls
+        .into_iter()
+        .filter(|url| service_stem(url) == service)
+        .collect();
+    if own.len() != count {
+        applied.note(MIXED_SERVICE_HOSTS, at.to_owned());
+    }
+    own
 }
 
 #[cfg(test)]

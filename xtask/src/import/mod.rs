@@ -129,6 +129,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostics> {
                         match read.iter().find(|(_, known)| known.name == action.name) {
                             None => {
                                 report.fixups.merge(&action.fixups);
+                                report.findings.extend(action.findings.iter().cloned());
                                 read.push((folder_index, action));
                             }
                             Some((known_folder, known)) if *known_folder == folder_index => {

@@ -326,21 +326,7 @@ fn mark_envelopes(
                 });
             }
         }
-        if let Some(Value::Sequence(required)) = schema.get_mut("required") {
-            let before = required.len();
-            required.retain(|field| {
-                !["Code", "Message", "RequestId", "Data"]
-                    .contains(&field.as_str().unwrap_or_default())
-            });
-            if required.len() != before {
-                report
-                    .fixups
-                    .note(fixups::ENVELOPE_FIELDS_REQUIRED, at.clone());
-            }
-            if required.is_empty() {
-                schema.remove("required");
-            }
-        }
+        fixups::envelope_required(schema, &at, &mut report.fixups);
         schema.insert(Value::from("x-zego-envelope"), Value::Mapping(roles));
     }
 }
