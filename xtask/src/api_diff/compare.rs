@@ -8,7 +8,7 @@ use crate::model::{
     Operation, Rule, StructDef, TypeId, TypeKind,
 };
 
-use super::{Change, ChangeKind, Flow, Impact, Limit, Report, Subject, WireImpact};
+use super::{Change, ChangeKind, Flow, Impact, Report, Subject, WireImpact};
 
 /// Compares the API at `base` with the API at `current`.
 pub fn compare(base: &Model, current: &Model) -> Report {
@@ -254,7 +254,7 @@ fn compare_constraints(
     flow: Flow,
     changes: &mut Changes,
 ) {
-    let integer_limits = old
+    let limits = old
         .bounds()
         .into_iter()
         .zip(new.bounds())
@@ -263,34 +263,16 @@ fn compare_constraints(
                 (old.keywords.0, old.low, new.low, true),
                 (old.keywords.1, old.high, new.high, false),
             ]
-        })
-        .map(|(keyword, before, after, is_lower)| {
-            (
-                keyword,
-                before.map(Limit::Integer),
-                after.map(Limit::Integer),
-                is_lower,
-            )
         });
-    let number_limits = [
-        ("minimum", old.number_minimum, new.number_minimum, true),
-        ("maximum", old.number_maximum, new.number_maximum, false),
-    ]
-    .map(|(keyword, before, after, is_lower)| {
-        (
-            keyword,
-            before.map(Limit::Number),
-            after.map(Limit::Number),
-            is_lower,
-        )
-    });
-    for (keyword, before, after, is_lower) in integer_limits.chain(number_limits) {
+    for (keyword, before, after, is_lower) in limits {
         if before == after {
             continue;
         }
         let narrowed = match (before, after) {
             (None, Some(_)) => true,
-            (Some(before), Some(after)) => after.narrows(before, is_lower),
+            // Above the old lower limit, or below the old upper one.
+            (Some(before), Some(after)) if is_lower => after > before,
+            (Some(before), Some(after)) => after < before,
             (Some(_), None) | (None, None) => false,
         };
         let kind = ChangeKind::Bound {
@@ -300,12 +282,7 @@ fn compare_constraints(
             narrowed,
             flow,
         };
-        changes.push(
-            subject,
-            kind,
-            check_impact(narrowed, flow),
-            WireImpact::AsRust,
-        );
+        changes.push(subject, kind, check_impact(narrowed, flow), WireImpact::AsRust);
     }
     if old.unique_items != new.unique_items {
         let now = new.unique_items;

@@ -10,7 +10,7 @@
 mod compare;
 mod render;
 
-use crate::model::{CodeRetry, Grade, Literal};
+use crate::model::{CodeRetry, Grade, Limit, Literal};
 
 pub use compare::compare;
 
@@ -68,50 +68,6 @@ pub enum Subject {
     Region(String),
     /// A documented `Code`, a variant of `ApiCode`.
     ReturnCode(i64),
-}
-
-/// One end of a bound: a count or an integer, or a `number` field's limit (which may have
-/// a fraction).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Limit {
-    Integer(i64),
-    Number(f64),
-}
-
-impl Limit {
-    /// Whether `self` lies beyond `other` in the direction of a narrowing: above it for a
-    /// lower limit, below it for an upper one.
-    fn narrows(self, other: Limit, is_lower: bool) -> bool {
-        let ordering = match (self, other) {
-            (Limit::Integer(a), Limit::Integer(b)) => Some(a.cmp(&b)),
-            _ => self.as_f64().partial_cmp(&other.as_f64()),
-        };
-        match ordering {
-            Some(std::cmp::Ordering::Greater) => is_lower,
-            Some(std::cmp::Ordering::Less) => !is_lower,
-            Some(std::cmp::Ordering::Equal) | None => false,
-        }
-    }
-
-    #[allow(
-        clippy::cast_precision_loss,
-        reason = "only to order an integer against a number"
-    )]
-    fn as_f64(self) -> f64 {
-        match self {
-            Limit::Integer(value) => value as f64,
-            Limit::Number(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for Limit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Limit::Integer(value) => write!(f, "{value}"),
-            Limit::Number(value) => write!(f, "{value}"),
-        }
-    }
 }
 
 /// What changed, with the values before and after.

@@ -3,9 +3,9 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{CodeRetry, Grade, Literal};
+use crate::model::{CodeRetry, Grade, Limit, Literal};
 
-use super::{Bump, Change, ChangeKind, Flow, Impact, Limit, Report, Subject, WireImpact};
+use super::{Bump, Change, ChangeKind, Flow, Impact, Report, Subject, WireImpact};
 
 pub(super) fn markdown(report: &Report, base_label: &str) -> String {
     let mut out = String::from("## API impact of the spec change\n\n");

@@ -7,12 +7,6 @@ use crate::model::Constraints;
 
 pub(super) fn constraint_text(constraints: &Constraints) -> Vec<String> {
     let mut facts = Vec::new();
-    match (constraints.number_minimum, constraints.number_maximum) {
-        (Some(low), Some(high)) => facts.push(format!("Range: {low} to {high}.")),
-        (Some(low), None) => facts.push(format!("Range: at least {low}.")),
-        (None, Some(high)) => facts.push(format!("Range: at most {high}.")),
-        (None, None) => {}
-    }
     if constraints.unique_items {
         facts.push("Items: each at most once.".to_owned());
     }

@@ -247,14 +247,24 @@ pub struct Constraints {
 }
 
 impl Constraints {
-    /// The three kinds of bound, each as its lower and upper limit: the one place that pairs
-    /// `minimum` with `maximum`, `minLength` with `maxLength`, `minItems` with `maxItems`.
-    pub fn bounds(&self) -> [Bound; 3] {
-        let count = |value: Option<usize>| value.map(|v| i64::try_from(v).unwrap_or(i64::MAX));
+    /// The four kinds of bound, each as its lower and upper limit: the one place that pairs
+    /// `minimum` with `maximum` (of an integer, and of a number), `minLength` with
+    /// `maxLength`, `minItems` with `maxItems`.
+    pub fn bounds(&self) -> [Bound; 4] {
+        let count = |value: Option<usize>| {
+            value.map(|v| Limit::Integer(i64::try_from(v).unwrap_or(i64::MAX)))
+        };
         [
             Bound {
-                low: self.minimum,
-                high: self.maximum,
+                low: self.minimum.map(Limit::Integer),
+                high: self.maximum.map(Limit::Integer),
+                keywords: ("minimum", "maximum"),
+                label: "Range",
+                unit: "",
+            },
+            Bound {
+                low: self.number_minimum.map(Limit::Number),
+                high: self.number_maximum.map(Limit::Number),
                 keywords: ("minimum", "maximum"),
                 label: "Range",
                 unit: "",
@@ -278,16 +288,55 @@ impl Constraints {
 }
 
 /// A lower and upper limit of one kind (see [`Constraints::bounds`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bound {
-    pub low: Option<i64>,
-    pub high: Option<i64>,
+    pub low: Option<Limit>,
+    pub high: Option<Limit>,
     /// The OpenAPI keywords of the two limits.
     pub keywords: (&'static str, &'static str),
     /// How documentation names the bound, e.g. `Range`.
     pub label: &'static str,
     /// The unit documentation puts after a limit, e.g. ` characters`.
     pub unit: &'static str,
+}
+
+/// One end of a bound: a count or an integer, or a `number` field's limit (which may have a
+/// fraction).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Limit {
+    Integer(i64),
+    Number(f64),
+}
+
+impl PartialOrd for Limit {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        match (self, other) {
+            (Limit::Integer(a), Limit::Integer(b)) => Some(a.cmp(b)),
+            _ => self.as_f64().partial_cmp(&other.as_f64()),
+        }
+    }
+}
+
+impl Limit {
+    #[allow(
+        clippy::cast_precision_loss,
+        reason = "only to order an integer against a number"
+    )]
+    fn as_f64(self) -> f64 {
+        match self {
+            Limit::Integer(value) => value as f64,
+            Limit::Number(value) => value,
+        }
+    }
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Limit::Integer(value) => write!(f, "{value}"),
+            Limit::Number(value) => write!(f, "{value}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

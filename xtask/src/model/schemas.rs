@@ -825,14 +825,6 @@ impl Builder<'_> {
                 // Loading refuses numbers that are not finite, so these print as literals.
                 constraints.number_minimum = number.minimum;
                 constraints.number_maximum = number.maximum;
-                if let (Some(low), Some(high)) = (number.minimum, number.maximum) {
-                    if low > high {
-                        self.reporter.at_pointer(
-                            pointer,
-                            format!("`minimum` ({low}) is greater than `maximum` ({high}): no value is valid"),
-                        );
-                    }
-                }
             }
             SchemaKind::Type(Type::String(string)) => {
                 constraints.min_length = string.min_length;
