@@ -15,7 +15,11 @@
 //!
 //! Every file of this crate is written by `cargo xtask codegen` from the product's spec; signing, transport, retries, rate limiting, errors and the mock server are the `zego-server-runtime` crate, re-exported here.
 //!
-//! Features: `rustls-tls` (default) uses rustls with webpki roots; `native-tls` the platform's TLS library; `mock` adds `mock::MockServer`.
+//! Features:
+//! - `rustls-tls` (default): TLS through rustls with the webpki root certificates (no system OpenSSL needed).
+//! - `native-tls`: TLS through the platform's native library (OpenSSL on Linux) instead.
+//! - `mock`: `mock::MockServer`, a local fake of the service for downstream tests. Adds no crate, only more of tokio, which reqwest already depends on.
+//! - `redis`: `RedisStore`: the call budget and the store of accepted callbacks shared through Redis (or Valkey) by every instance of a service. Off by default: one process needs neither.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

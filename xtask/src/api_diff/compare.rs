@@ -282,7 +282,12 @@ fn compare_constraints(
             narrowed,
             flow,
         };
-        changes.push(subject, kind, check_impact(narrowed, flow), WireImpact::AsRust);
+        changes.push(
+            subject,
+            kind,
+            check_impact(narrowed, flow),
+            WireImpact::AsRust,
+        );
     }
     if old.unique_items != new.unique_items {
         let now = new.unique_items;

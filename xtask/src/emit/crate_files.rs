@@ -134,6 +134,34 @@ fn runtime_features(manifest: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The runtime's features but `default`, each with the comment above it in its manifest
+/// (joined into one line), and whether `default` turns it on.
+pub(super) fn runtime_feature_docs() -> Vec<(String, String, bool)> {
+    let default = runtime_features(runtime_sources::MANIFEST)
+        .into_iter()
+        .find(|(name, _)| name == "default")
+        .map(|(_, value)| value)
+        .unwrap_or_default();
+    let mut comment: Vec<&str> = Vec::new();
+    let mut documented = Vec::new();
+    for line in manifest_tables_lines(runtime_sources::MANIFEST, "features") {
+        if let Some(text) = line.trim_start().strip_prefix('#') {
+            comment.push(text.trim());
+            continue;
+        }
+        let Some((name, _)) = line.split_once(" = ") else {
+            continue;
+        };
+        let name = name.trim();
+        if name != "default" {
+            let on_by_default = default.contains(&format!("\"{name}\""));
+            documented.push((name.to_owned(), comment.join(" "), on_by_default));
+        }
+        comment.clear();
+    }
+    documented
+}
+
 /// The lines inside one top-level table of a manifest.
 fn manifest_tables_lines<'a>(manifest: &'a str, table: &'a str) -> impl Iterator<Item = &'a str> {
     let mut inside = false;

@@ -6,6 +6,7 @@ use quote::quote;
 
 use crate::model::Model;
 
+use super::crate_files::runtime_feature_docs;
 use super::docs::doc_attrs;
 use super::{ident, rust_file, EmitError, GeneratedFile, HEADER_MARKER};
 
@@ -79,13 +80,14 @@ pub fn library_root(model: &Model) -> Result<GeneratedFile, EmitError> {
     rust_file(model, "src/lib.rs", tokens)
 }
 
+/// The crate's features, as the runtime's manifest documents them (the crate forwards each).
 fn features_lines() -> Vec<String> {
-    vec![
-        String::new(),
-        "Features: `rustls-tls` (default) uses rustls with webpki roots; `native-tls` the \
-         platform's TLS library; `mock` adds `mock::MockServer`."
-            .to_owned(),
-    ]
+    let mut lines = vec![String::new(), "Features:".to_owned()];
+    for (name, doc, on_by_default) in runtime_feature_docs() {
+        let default = if on_by_default { " (default)" } else { "" };
+        lines.push(format!("- `{name}`{default}: {doc}"));
+    }
+    lines
 }
 
 fn inner_doc_attrs(lines: &[String]) -> TokenStream {

@@ -344,7 +344,8 @@ pub enum Literal {
     Int(i64),
     Str(String),
     Bool(bool),
-    /// A `number` default, as the spec writes it (a valid Rust `f64` literal).
+    /// A `number` default as its `f64`'s `Debug` text (`0.5`, `10.0`): it parses back to
+    /// the same finite value, and keeps `Literal` comparable (`Eq`, `Ord`), which `f64` is not.
     Number(String),
 }
 
