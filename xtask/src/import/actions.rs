@@ -13,13 +13,14 @@ use super::facts::{self, RateLimits};
 use super::fixups::{self, Applied};
 use super::source::Files;
 
-/// The common signing parameters, which our spec defines once in the root.
+/// The common signing parameters, which our spec defines once in the root, in the order
+/// every action lists them.
 pub const SIGNING_PARAMETERS: [&str; 5] = [
     "AppId",
     "SignatureNonce",
     "Timestamp",
-    "Signature",
     "SignatureVersion",
+    "Signature",
 ];
 
 /// Where a copied schema came from: the file (as shown) and its component name. Copies name

@@ -8,7 +8,7 @@ use serde_yaml::{Mapping, Value};
 
 use crate::diagnostics::{Location, SpecError};
 
-use super::actions::{Action, Method, SchemaKey};
+use super::actions::{Action, Method, SchemaKey, SIGNING_PARAMETERS};
 use super::facts;
 use super::fixups;
 use super::type_names;
@@ -523,13 +523,7 @@ fn action_document(
             ]),
         ),
     ])];
-    for name in [
-        "AppId",
-        "SignatureNonce",
-        "Timestamp",
-        "SignatureVersion",
-        "Signature",
-    ] {
+    for name in SIGNING_PARAMETERS {
         parameters.push(root_ref(name));
     }
     for query in &action.query {
