@@ -283,11 +283,7 @@ impl Builder<'_> {
         // Quirk: OpenAPI reads an object with no `properties` as "any keys at all". As a
         // struct it would have no fields, and whatever the service sends would be dropped. A
         // field of that type holds any object; a component cannot be one.
-        let open = !matches!(
-            object.additional_properties,
-            Some(openapiv3::AdditionalProperties::Any(false))
-        );
-        if object.properties.is_empty() && open {
+        if object.properties.is_empty() && !is_closed(object) {
             self.reporter.at_pointer(
                 pointer,
                 "unsupported: a component schema without `properties` (any object, or a map) \
@@ -505,7 +501,9 @@ impl Builder<'_> {
                     item_constraints,
                 })
             }
-            SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
+            SchemaKind::Type(Type::Object(object))
+                if object.properties.is_empty() && !is_closed(object) =>
+            {
                 self.open_object(schema, object, hint, pointer)
             }
             SchemaKind::Type(Type::Object(object)) => {
@@ -533,9 +531,10 @@ impl Builder<'_> {
         }
     }
 
-    /// An object without `properties`: any JSON object (`additionalProperties` absent or
-    /// `true`), a map of typed values (`additionalProperties` a schema). An object that may
-    /// hold nothing (`additionalProperties: false`) stays an empty struct.
+    /// An object without `properties` that may hold keys: any JSON object
+    /// (`additionalProperties` absent or `true`), a map of typed values (`additionalProperties`
+    /// a schema). An object that may hold nothing (`additionalProperties: false`) is an empty
+    /// struct, built as every other object.
     fn open_object(
         &mut self,
         schema: &Schema,
@@ -552,21 +551,6 @@ impl Builder<'_> {
         self.reject_common_features(schema, pointer);
         let values_pointer = pointer_join(pointer, "additionalProperties");
         match &object.additional_properties {
-            None | Some(openapiv3::AdditionalProperties::Any(true)) => Some(FieldType::FreeForm),
-            Some(openapiv3::AdditionalProperties::Any(false)) => {
-                let name = self.inline_name(schema, hint, pointer)?;
-                let id = TypeId(self.types.len());
-                self.types.push(TypeDef {
-                    name: String::new(),
-                    source_name: name,
-                    pointer: pointer.to_owned(),
-                    doc: schema.schema_data.description.clone(),
-                    kind: TypeKind::Struct(empty_struct()),
-                });
-                let definition = self.struct_def(id, schema, object, pointer);
-                self.types[id].kind = TypeKind::Struct(definition);
-                Some(FieldType::Named(id))
-            }
             Some(openapiv3::AdditionalProperties::Schema(values)) => {
                 let values = match values.as_ref() {
                     ReferenceOr::Reference { reference } => {
@@ -591,6 +575,7 @@ impl Builder<'_> {
                 };
                 Some(FieldType::Map(Box::new(values)))
             }
+            None | Some(openapiv3::AdditionalProperties::Any(_)) => Some(FieldType::FreeForm),
         }
     }
 
@@ -935,4 +920,12 @@ struct RawEnvelope {
     request_id: String,
     #[serde(default)]
     data: Option<String>,
+}
+
+/// An object that may hold no keys but its properties (`additionalProperties: false`).
+fn is_closed(object: &ObjectType) -> bool {
+    matches!(
+        object.additional_properties,
+        Some(openapiv3::AdditionalProperties::Any(false))
+    )
 }
