@@ -143,10 +143,12 @@ impl CallbackVerifier {
             Ok(Seen::First) => Ok(Delivered {
                 callback,
                 duplicate: false,
+                receipt: seen,
             }),
             Ok(Seen::Duplicate) => Ok(Delivered {
                 callback,
                 duplicate: true,
+                receipt: seen,
             }),
             Ok(Seen::Replay) => Err(CallbackRefusal::Replayed),
             Err(error) => Err(CallbackRefusal::StoreUnavailable {
@@ -234,6 +236,10 @@ pub struct Delivered<T> {
     /// Whether the store had accepted it before (ZEGOCLOUD delivered it again): answer it as
     /// a success, and do not act on it twice.
     pub duplicate: bool,
+    /// What the store recorded of it (digests only). A receiver that cannot act on the
+    /// callback and answers with a 5xx status passes this to [`CallbackStore::forget`], so
+    /// that ZEGOCLOUD's next delivery counts as the first.
+    pub receipt: SeenCallback,
 }
 
 /// The signature of a callback: lowercase hex SHA1 of `secret`, `timestamp` and `nonce`,

@@ -92,6 +92,17 @@ pub trait CallbackStore: Send + Sync + fmt::Debug {
         callback: &'a SeenCallback,
         ttl: Duration,
     ) -> BoxFuture<'a, Result<Seen, StoreUnavailable>>;
+
+    /// Forgets `callback`, recorded before: for a receiver that accepted it but could not act
+    /// on it, and answers with a 5xx status so that ZEGOCLOUD delivers it again. Without
+    /// this, that delivery would be reported as a duplicate and never acted on.
+    ///
+    /// # Errors
+    /// [`StoreUnavailable`] when the store cannot be reached in time.
+    fn forget<'a>(
+        &'a self,
+        callback: &'a SeenCallback,
+    ) -> BoxFuture<'a, Result<(), StoreUnavailable>>;
 }
 
 /// The default bound of [`InMemoryCallbackStore`]: entries beyond it push out the oldest.
@@ -221,6 +232,18 @@ impl CallbackStore for InMemoryCallbackStore {
         let seen = self.record_now(callback, ttl, Instant::now());
         Box::pin(async move { Ok(seen) })
     }
+
+    fn forget<'a>(
+        &'a self,
+        callback: &'a SeenCallback,
+    ) -> BoxFuture<'a, Result<(), StoreUnavailable>> {
+        let mut entries = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        entries.by_key.remove(&callback.signed);
+        if let Some(delivery) = &callback.delivery {
+            entries.by_key.remove(delivery);
+        }
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
 
 #[cfg(test)]
@@ -254,6 +277,17 @@ mod tests {
             store.record_now(&long_lived, Duration::from_secs(600), later),
             Seen::Duplicate
         );
+    }
+
+    #[tokio::test]
+    async fn a_forgotten_callback_counts_as_first_when_it_comes_again() {
+        let store = InMemoryCallbackStore::new();
+        let ttl = Duration::from_secs(600);
+        let seen = callback("n1", "{}", Some("task#1"));
+        assert_eq!(store.record(&seen, ttl).await, Ok(Seen::First));
+        store.forget(&seen).await.expect("forgets");
+        assert_eq!(store.record(&seen, ttl).await, Ok(Seen::First));
+        assert_eq!(store.record(&seen, ttl).await, Ok(Seen::Duplicate));
     }
 
     #[test]

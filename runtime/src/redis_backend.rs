@@ -49,11 +49,18 @@ if KEYS[2] then redis.call('SET', KEYS[2], '1', 'PX', ARGV[2]) end
 return 0
 ";
 
+/// Forgets a callback: deletes KEYS[1] and KEYS[2] (optional); answers how many existed.
+const FORGET_CALLBACK: &str = r"
+return redis.call('DEL', unpack(KEYS))
+";
+
 // Each script's SHA-1 is computed once, not on every call.
 static RESERVE_SLOT_SCRIPT: std::sync::LazyLock<Script> =
     std::sync::LazyLock::new(|| Script::new(RESERVE_SLOT));
 static RECORD_CALLBACK_SCRIPT: std::sync::LazyLock<Script> =
     std::sync::LazyLock::new(|| Script::new(RECORD_CALLBACK));
+static FORGET_CALLBACK_SCRIPT: std::sync::LazyLock<Script> =
+    std::sync::LazyLock::new(|| Script::new(FORGET_CALLBACK));
 
 /// A connection to Redis for the shared budget and callback store, reconnecting by itself.
 /// Cheap to clone: clones share the connection.
@@ -116,6 +123,15 @@ impl RedisStore {
         self
     }
 
+    /// The keys of a callback: its signature's, and its delivery's when it names one.
+    fn callback_keys(&self, callback: &SeenCallback) -> Vec<String> {
+        let mut keys = vec![format!("{}:callback:{}", self.prefix, callback.signed)];
+        if let Some(delivery) = &callback.delivery {
+            keys.push(format!("{}:callback:{delivery}", self.prefix));
+        }
+        keys
+    }
+
     async fn run(
         &self,
         script: &Script,
@@ -174,10 +190,7 @@ impl CallbackStore for RedisStore {
         ttl: Duration,
     ) -> BoxFuture<'a, Result<Seen, StoreUnavailable>> {
         Box::pin(async move {
-            let mut keys = vec![format!("{}:callback:{}", self.prefix, callback.signed)];
-            if let Some(delivery) = &callback.delivery {
-                keys.push(format!("{}:callback:{delivery}", self.prefix));
-            }
+            let keys = self.callback_keys(callback);
             let ttl_ms = ttl.as_millis().max(1).to_string();
             let answer = self
                 .run(
@@ -191,6 +204,17 @@ impl CallbackStore for RedisStore {
                 1 => Seen::Duplicate,
                 _ => Seen::Replay,
             })
+        })
+    }
+
+    fn forget<'a>(
+        &'a self,
+        callback: &'a SeenCallback,
+    ) -> BoxFuture<'a, Result<(), StoreUnavailable>> {
+        Box::pin(async move {
+            let keys = self.callback_keys(callback);
+            self.run(&FORGET_CALLBACK_SCRIPT, &keys, &[]).await?;
+            Ok(())
         })
     }
 }

@@ -12,7 +12,7 @@ use tests::support::SERVER_SECRET;
 use zego_cloudrecord::callbacks::{self, CallbackRefusal, CallbackVerifier};
 use zego_cloudrecord::mock::MockResponse;
 use zego_cloudrecord::mock::MockServer;
-use zego_cloudrecord::{operations, ApiCode, Client, RedisStore, SharedRateLimiter};
+use zego_cloudrecord::{operations, ApiCode, CallbackStore, Client, RedisStore, SharedRateLimiter};
 
 const CALLBACK_SECRET: &str = "canary-callback-secret-77d2";
 
@@ -189,6 +189,16 @@ async fn a_repeat_is_one_duplicate_and_an_altered_replay_is_refused_by_every_pro
     let verifier = CallbackVerifier::new(CALLBACK_SECRET).expect("secret");
     let refused = callbacks::verify_delivery(&verifier, altered.as_bytes(), &store).await;
     assert_eq!(refused.expect_err("replay"), CallbackRefusal::Replayed);
+    // A receiver that could not act on it forgets it: the next delivery is the first again.
+    let again = callbacks::verify_delivery(&verifier, genuine.as_bytes(), &store)
+        .await
+        .expect("verifies");
+    assert!(again.duplicate);
+    store.forget(&again.receipt).await.expect("forgets");
+    let redelivered = callbacks::verify_delivery(&verifier, genuine.as_bytes(), &store)
+        .await
+        .expect("verifies");
+    assert!(!redelivered.duplicate);
     for text in every_key_and_value(&url).await {
         for secret in [CALLBACK_SECRET, nonce.as_str(), "original", "altered"] {
             assert!(!text.contains(secret), "`{secret}` in Redis: {text}");
