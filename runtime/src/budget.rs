@@ -45,9 +45,10 @@ impl std::error::Error for StoreUnavailable {}
 ///
 /// The client asks it before each call of an action with a documented limit (set with
 /// [`ClientBuilder::shared_rate_limiter`](crate::ClientBuilder::shared_rate_limiter)). When it
-/// answers [`StoreUnavailable`], the client keeps to the limit inside its own process for that
-/// call and logs a warning: the call is made, never dropped, and a throttled answer
-/// (300000003) is retried like any answer the service gives before acting.
+/// answers [`StoreUnavailable`], the client keeps to the limit inside its own process, logs a
+/// warning, and does not ask the shared budget again for [`SHARED_BUDGET_PAUSE`]: the call is
+/// made, never dropped, and a throttled answer (300000003) is retried like any answer the
+/// service gives before acting.
 pub trait SharedRateLimiter: Send + Sync + fmt::Debug {
     /// Waits until one more call of `action` fits `calls_per_second` for `app_id`.
     ///
@@ -59,6 +60,62 @@ pub trait SharedRateLimiter: Send + Sync + fmt::Debug {
         action: &'a str,
         calls_per_second: u32,
     ) -> BoxFuture<'a, Result<(), StoreUnavailable>>;
+}
+
+/// How long a client leaves a shared budget alone after it failed to answer: during an
+/// outage every call would otherwise wait the store's whole timeout before going on, and log
+/// a warning each time.
+pub const SHARED_BUDGET_PAUSE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A shared budget as one client asks it: after a failure it is not asked again for
+/// [`SHARED_BUDGET_PAUSE`].
+#[derive(Debug)]
+pub(crate) struct SharedBudget {
+    limiter: Arc<dyn SharedRateLimiter>,
+    paused_until: Mutex<Option<tokio::time::Instant>>,
+}
+
+/// What asking a [`SharedBudget`] came to.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Asked {
+    /// A slot was reserved (and waited for).
+    Reserved,
+    /// The budget failed a moment ago and was not asked.
+    Paused,
+    /// It failed now; it is left alone for [`SHARED_BUDGET_PAUSE`].
+    Failed(StoreUnavailable),
+}
+
+impl SharedBudget {
+    pub(crate) fn new(limiter: Arc<dyn SharedRateLimiter>) -> Self {
+        Self {
+            limiter,
+            paused_until: Mutex::new(None),
+        }
+    }
+
+    pub(crate) async fn acquire(&self, app_id: u32, action: &str, calls_per_second: u32) -> Asked {
+        let paused_until = || {
+            *self
+                .paused_until
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        if paused_until().is_some_and(|until| tokio::time::Instant::now() < until) {
+            return Asked::Paused;
+        }
+        match self.limiter.acquire(app_id, action, calls_per_second).await {
+            Ok(()) => Asked::Reserved,
+            Err(error) => {
+                let until = tokio::time::Instant::now() + SHARED_BUDGET_PAUSE;
+                *self
+                    .paused_until
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = Some(until);
+                Asked::Failed(error)
+            }
+        }
+    }
 }
 
 /// The budget kept in this process: one evenly spaced queue per AppId and action.
@@ -99,6 +156,50 @@ impl SharedRateLimiter for InMemoryRateLimiter {
 
 #[cfg(test)]
 mod tests {
+
+    #[derive(Debug, Default)]
+    struct Unreachable {
+        asked: std::sync::atomic::AtomicUsize,
+    }
+
+    impl SharedRateLimiter for Unreachable {
+        fn acquire<'a>(
+            &'a self,
+            _app_id: u32,
+            _action: &'a str,
+            _calls_per_second: u32,
+        ) -> BoxFuture<'a, Result<(), StoreUnavailable>> {
+            self.asked
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Box::pin(async { Err(StoreUnavailable::new("down")) })
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_budget_that_failed_is_left_alone_for_a_while() {
+        let unreachable = Arc::new(Unreachable::default());
+        let budget = SharedBudget::new(unreachable.clone());
+        assert!(matches!(
+            budget.acquire(1, "StopRecord", 50).await,
+            Asked::Failed(_)
+        ));
+        assert_eq!(budget.acquire(1, "StopRecord", 50).await, Asked::Paused);
+        assert_eq!(budget.acquire(1, "StartRecord", 10).await, Asked::Paused);
+        assert_eq!(
+            unreachable.asked.load(std::sync::atomic::Ordering::Relaxed),
+            1
+        );
+        tokio::time::advance(SHARED_BUDGET_PAUSE).await;
+        assert!(matches!(
+            budget.acquire(1, "StopRecord", 50).await,
+            Asked::Failed(_)
+        ));
+        assert_eq!(
+            unreachable.asked.load(std::sync::atomic::Ordering::Relaxed),
+            2
+        );
+    }
+
     use std::time::Duration;
 
     use super::*;

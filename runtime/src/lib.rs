@@ -34,7 +34,9 @@ mod testing;
 mod validation;
 
 pub use api::*;
-pub use budget::{BoxFuture, InMemoryRateLimiter, SharedRateLimiter, StoreUnavailable};
+pub use budget::{
+    BoxFuture, InMemoryRateLimiter, SharedRateLimiter, StoreUnavailable, SHARED_BUDGET_PAUSE,
+};
 pub use callback::*;
 pub use client::*;
 pub use deliveries::{

@@ -11,7 +11,7 @@ use std::time::Duration;
 use super::checks::Checks;
 use super::{Client, Inner};
 use crate::api::{RegionalHost, ServerApi};
-use crate::budget::SharedRateLimiter;
+use crate::budget::{SharedBudget, SharedRateLimiter};
 use crate::error::Error;
 use crate::retry::{RateLimiter, RetryPolicy};
 use crate::sensitive::SensitiveString;
@@ -297,7 +297,7 @@ impl<A: ServerApi> ClientBuilder<A> {
                 action_limiters: self
                     .rate_limit_per_action
                     .then(|| Mutex::new(BTreeMap::new())),
-                shared_rate_limiter: self.shared_rate_limiter,
+                shared_rate_limiter: self.shared_rate_limiter.map(SharedBudget::new),
             }),
         }))
     }

@@ -16,7 +16,7 @@ use serde::Serialize;
 use tracing::Instrument;
 
 use crate::api::{ReturnCode, ServerApi};
-use crate::budget::SharedRateLimiter;
+use crate::budget::SharedBudget;
 use crate::error::Error;
 use crate::retry::{random_key, RateLimiter, RetryPolicy};
 use crate::sensitive::{Redact, SensitiveString};
@@ -82,7 +82,7 @@ struct Inner {
     /// One limiter per action, created at its first call, when limits per action are on.
     action_limiters: Option<Mutex<BTreeMap<&'static str, Arc<RateLimiter>>>>,
     /// The budget shared with other clients (other processes), asked before the local one.
-    shared_rate_limiter: Option<Arc<dyn SharedRateLimiter>>,
+    shared_rate_limiter: Option<SharedBudget>,
 }
 
 impl<A> fmt::Debug for Client<A> {

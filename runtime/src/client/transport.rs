@@ -11,6 +11,7 @@ use super::attempts::Failure;
 use super::operation::{Method, Operation};
 use super::Client;
 use crate::api::{ReturnCode, ServerApi};
+use crate::budget::{Asked, SHARED_BUDGET_PAUSE};
 use crate::error::{body_snippet, Error};
 use crate::signing::{SignedParameters, SIGNATURE_VERSION};
 
@@ -79,11 +80,14 @@ impl<A: ServerApi> Client<A> {
                 .acquire(self.inner.app_id, operation.action, limit)
                 .await
             {
-                Ok(()) => return,
-                Err(error) => tracing::warn!(
+                Asked::Reserved => return,
+                Asked::Paused => {}
+                Asked::Failed(error) => tracing::warn!(
                     action = operation.action,
                     %error,
-                    "the shared rate limit cannot be kept; keeping to it in this process only"
+                    pause_seconds = SHARED_BUDGET_PAUSE.as_secs(),
+                    "the shared rate limit cannot be kept; keeping to it in this process only, \
+                     and asking the shared budget again after the pause"
                 ),
             }
         }
