@@ -126,18 +126,10 @@ impl Checked {
         query: &[u8],
         data: serde_json::Value,
     ) -> Self {
-        const SIGNING: [&str; 6] = [
-            "Action",
-            "AppId",
-            "SignatureNonce",
-            "Timestamp",
-            "Signature",
-            "SignatureVersion",
-        ];
         let text = String::from_utf8_lossy(query);
         let pairs: Vec<(String, String)> = query_pairs(&text)
             .into_iter()
-            .filter(|(name, _)| !SIGNING.contains(&name.as_str()))
+            .filter(|(name, _)| !crate::signing::SIGNED_QUERY_NAMES.contains(&name.as_str()))
             .collect();
         let violations = crate::query::decode::<R>(&pairs).map(|request| violations_of(&request));
         Self { violations, data }

@@ -216,16 +216,29 @@ impl SignedParameters {
 
     /// The query pairs for `action`, in the order ZEGOCLOUD's examples use.
     pub fn query_pairs(&self, action: &str) -> [(&'static str, String); 6] {
-        [
-            ("Action", action.to_owned()),
-            ("AppId", self.app_id.to_string()),
-            ("SignatureNonce", self.nonce().to_owned()),
-            ("Timestamp", self.timestamp.to_string()),
-            ("Signature", self.signature().to_owned()),
-            ("SignatureVersion", SIGNATURE_VERSION.to_owned()),
-        ]
+        let values = [
+            action.to_owned(),
+            self.app_id.to_string(),
+            self.nonce().to_owned(),
+            self.timestamp.to_string(),
+            self.signature().to_owned(),
+            SIGNATURE_VERSION.to_owned(),
+        ];
+        let mut names = SIGNED_QUERY_NAMES.into_iter();
+        values.map(|value| (names.next().unwrap_or_default(), value))
     }
 }
+
+/// The query parameters every request carries besides its own, in the order they are sent:
+/// the routing `Action` and the signing parameters.
+pub(crate) const SIGNED_QUERY_NAMES: [&str; 6] = [
+    "Action",
+    "AppId",
+    "SignatureNonce",
+    "Timestamp",
+    "Signature",
+    "SignatureVersion",
+];
 
 /// `Signature` version 2.0: lowercase hex MD5 of AppId, SignatureNonce, ServerSecret and
 /// Timestamp, as decimal text, concatenated without separators.
