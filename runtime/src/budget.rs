@@ -180,18 +180,18 @@ mod tests {
         let unreachable = Arc::new(Unreachable::default());
         let budget = SharedBudget::new(unreachable.clone());
         assert!(matches!(
-            budget.acquire(1, "StopRecord", 50).await,
+            budget.acquire(1, "DescribeThing", 50).await,
             Asked::Failed(_)
         ));
-        assert_eq!(budget.acquire(1, "StopRecord", 50).await, Asked::Paused);
-        assert_eq!(budget.acquire(1, "StartRecord", 10).await, Asked::Paused);
+        assert_eq!(budget.acquire(1, "DescribeThing", 50).await, Asked::Paused);
+        assert_eq!(budget.acquire(1, "CreateThing", 10).await, Asked::Paused);
         assert_eq!(
             unreachable.asked.load(std::sync::atomic::Ordering::Relaxed),
             1
         );
         tokio::time::advance(SHARED_BUDGET_PAUSE).await;
         assert!(matches!(
-            budget.acquire(1, "StopRecord", 50).await,
+            budget.acquire(1, "DescribeThing", 50).await,
             Asked::Failed(_)
         ));
         assert_eq!(
@@ -210,7 +210,7 @@ mod tests {
         let started = tokio::time::Instant::now();
         for _ in 0..5 {
             budget
-                .acquire(1, "StopRecord", 10)
+                .acquire(1, "DescribeThing", 10)
                 .await
                 .expect("in memory");
         }
@@ -218,11 +218,11 @@ mod tests {
         assert_eq!(started.elapsed(), Duration::from_millis(400));
         let other = tokio::time::Instant::now();
         budget
-            .acquire(1, "StartRecord", 10)
+            .acquire(1, "CreateThing", 10)
             .await
             .expect("in memory");
         budget
-            .acquire(2, "StopRecord", 10)
+            .acquire(2, "DescribeThing", 10)
             .await
             .expect("in memory");
         assert_eq!(

@@ -14,7 +14,7 @@ use super::signing::{ascii, hex_bytes, Clock, SystemClock};
 /// The largest callback body a verifier reads by default; anything larger is refused before
 /// it is parsed. An upload callback lists every file at a few hundred bytes each, and the
 /// documentation bounds neither the file count nor the body, so the default leaves room for
-/// thousands of files (a long, fragmented single-stream recording of a large room).
+/// thousands of entries of a few hundred bytes each.
 pub const DEFAULT_MAX_CALLBACK_BYTES: usize = 1024 * 1024;
 
 /// How old a callback's `timestamp` may be by default. The documentation sets no limit;
@@ -22,15 +22,16 @@ pub const DEFAULT_MAX_CALLBACK_BYTES: usize = 1024 * 1024;
 /// clock skew and slow delivery while bounding replays.
 pub const DEFAULT_MAX_CALLBACK_AGE: Duration = Duration::from_secs(600);
 
-/// Checks recording-status callbacks: size, JSON, signature and age, then decodes them.
+/// Checks the callbacks a ZEGOCLOUD service sends: size, JSON, signature and age, then
+/// decodes them as the product's event type.
 ///
 /// The signature is the lowercase hex SHA1 of the callback secret, `timestamp` and `nonce`,
 /// sorted as strings and joined. What the scheme cannot protect: it signs no part of the
-/// body, so whoever sees one genuine callback can change its `detail`, `task_id` or
-/// `event_type` and replay it with the same `timestamp`, `nonce` and `signature` until the
+/// body, so whoever sees one genuine callback can change any field that is not one of
+/// those three and replay it with the same `timestamp`, `nonce` and `signature` until the
 /// maximum age runs out; and it is a plain hash, not an HMAC. Serve the endpoint over HTTPS,
-/// keep the maximum age short, and treat a callback as a hint to check with
-/// DescribeRecordStatus before acting on anything that matters.
+/// keep the maximum age short, and treat a callback as a hint to check with the product's
+/// query action before acting on anything that matters.
 #[derive(Clone)]
 pub struct CallbackVerifier {
     secret: SensitiveString,
@@ -385,7 +386,7 @@ mod tests {
 
     fn body(timestamp: &str, nonce: &str, signature: &str) -> Vec<u8> {
         serde_json::json!({
-            "task_id": "t", "event_type": 5, "nonce": nonce,
+            "item_id": "t", "event_type": 5, "nonce": nonce,
             "timestamp": timestamp, "signature": signature, "sequence": 1
         })
         .to_string()
@@ -408,7 +409,7 @@ mod tests {
             "5bd59fd62953a8059fb7eaba95720f66d19e4517",
         );
         let value: serde_json::Value = verifier(1_470_820_200).verify(&good).expect("genuine");
-        assert_eq!(value["task_id"], "t");
+        assert_eq!(value["item_id"], "t");
         // Exactly at the limit is still accepted; a second later is not.
         assert!(verifier(1_470_820_198 + 600)
             .verify::<serde_json::Value>(&good)

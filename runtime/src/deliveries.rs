@@ -4,7 +4,7 @@
 //! genuine callback can replay it, altered, until its maximum age runs out; and ZEGOCLOUD
 //! delivers a callback again when it gets no answer. A [`CallbackStore`] remembers, for the
 //! maximum age, each signature with a digest of the body it came with, and each delivery's
-//! identity (a task and a sequence number): the same signature with the same body again is a
+//! identity (what it is about and a sequence number): the same signature with the same body again is a
 //! duplicate delivery, with another body a replay, on whichever instance it arrives.
 //! [`InMemoryCallbackStore`] remembers inside one process (bounded, expiring);
 //! `RedisStore` (feature `redis`) across processes.

@@ -10,8 +10,8 @@ use super::validation::{ValidationError, Violation};
 /// every finding under `Checks::Warn`) stays on every outcome: on the response when the call
 /// succeeds, in [`Error::warnings`] when it fails.
 ///
-/// Generic over a product's return codes `C`; each generated crate names its own
-/// (`zego_cloudrecord::Error` is `Error<zego_cloudrecord::ApiCode>`).
+/// Generic over a product's return codes `C`; each generated crate names its own (a
+/// product crate's `Error` is `Error<ApiCode>` with its own `ApiCode`).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<C> {
@@ -60,7 +60,7 @@ pub enum Error<C> {
 
     /// A 2xx response that is not the JSON the spec describes.
     Decode {
-        /// Where in the JSON the problem is, e.g. `Data.TaskId`; `.` for the document itself.
+        /// Where in the JSON the problem is, e.g. `Data.Items[0].Id`; `.` for the document itself.
         path: String,
         /// What is wrong.
         message: String,
@@ -71,12 +71,12 @@ pub enum Error<C> {
     },
 
     /// The service answered success (`Code` 0) without a value the documentation promises
-    /// a success carries, such as StartRecord's TaskId. The call may well have taken effect:
-    /// give the `RequestId` to ZEGOCLOUD support, or look the task up.
+    /// a success carries, such as the id of what the call created. The call may well have taken effect: give the `RequestId` to
+    /// ZEGOCLOUD support, or look up what it would have made.
     MissingInResponse {
         /// The action called.
         action: &'static str,
-        /// The missing value's path, e.g. `Data.TaskId`.
+        /// The missing value's path, e.g. `Data.Id`.
         path: &'static str,
         /// The success's `RequestId`.
         request_id: Option<String>,

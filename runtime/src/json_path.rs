@@ -17,7 +17,7 @@
 ///     _vendor: u32,
 /// }
 ///
-/// let text = r#"{"Vendor": "S3", "Bucket": "recordings"}"#;
+/// let text = r#"{"Vendor": "S3", "Bucket": "uploads"}"#;
 /// let error = serde_json::from_str::<Storage>(text).expect_err("Vendor is a number");
 /// assert_eq!(zego_server_runtime::json_error_path(text, &error), "Vendor");
 /// ```
@@ -199,8 +199,8 @@ mod tests {
     #[derive(Debug, serde::Deserialize)]
     #[allow(dead_code)]
     struct Data {
-        #[serde(rename = "TaskId")]
-        task_id: Option<String>,
+        #[serde(rename = "ItemId")]
+        item_id: Option<String>,
         #[serde(rename = "Files", default)]
         files: Vec<File>,
     }
@@ -222,13 +222,13 @@ mod tests {
     #[test]
     fn a_wrong_type_is_found_at_its_key() {
         assert_eq!(
-            path_of(r#"{"Code": 0, "Data": {"TaskId": 123}}"#),
-            "Data.TaskId"
+            path_of(r#"{"Code": 0, "Data": {"ItemId": 123}}"#),
+            "Data.ItemId"
         );
         assert_eq!(path_of(r#"{"Code": "zero"}"#), "Code");
         assert_eq!(
-            path_of(r#"{"Code": 0, "Data": {"TaskId": {"id": "t"}}}"#),
-            "Data.TaskId"
+            path_of(r#"{"Code": 0, "Data": {"ItemId": {"id": "t"}}}"#),
+            "Data.ItemId"
         );
     }
 
@@ -249,8 +249,8 @@ mod tests {
     #[test]
     fn lines_and_escapes_are_followed() {
         let text =
-            "{\n  \"Co\\\"de\": 1,\n  \"Code\": 0,\n  \"Data\": {\n    \"TaskId\": false\n  }\n}";
-        assert_eq!(path_of(text), "Data.TaskId");
+            "{\n  \"Co\\\"de\": 1,\n  \"Code\": 0,\n  \"Data\": {\n    \"ItemId\": false\n  }\n}";
+        assert_eq!(path_of(text), "Data.ItemId");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The runtime every generated ZEGOCLOUD server-API client shares: signing (signature 2.0),
 //! the HTTP transport with retries and rate limiting, the error type, validation helpers,
 //! redaction of credentials, callback verification and the mock server. It knows no
-//! particular API: a generated crate (such as `zego-cloudrecord`) describes its own once
+//! particular API: a generated product crate describes its own once
 //! ([`ServerApi`]: return codes, default host, rule ids, client type) and depends on this
 //! crate, the way AWS's generated SDK crates depend on `aws-smithy-runtime`.
 //!
@@ -17,6 +17,7 @@ mod callback;
 mod client;
 mod deliveries;
 mod error;
+mod gateway;
 mod json_path;
 /// A local fake of the service for downstream tests (feature `mock`).
 #[cfg(feature = "mock")]
@@ -43,6 +44,7 @@ pub use deliveries::{
     CallbackStore, InMemoryCallbackStore, Seen, SeenCallback, DEFAULT_CALLBACK_STORE_ENTRIES,
 };
 pub use error::*;
+pub use gateway::GatewayCode;
 pub use json_path::json_error_path;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
@@ -51,6 +53,10 @@ pub use retry::*;
 pub use sensitive::*;
 pub use signing::*;
 pub use validation::{builtin_rules, FieldPath, Validate, ValidationError, Violation};
+
+/// Token04, the token a ZEGOCLOUD app's clients log in with (the `zego-token` crate, whose
+/// [`Clock`] this crate shares).
+pub use zego_token as token;
 
 /// The crates the products' hand-written code uses beside the runtime, at the runtime's
 /// versions and features, so a generated crate lists one dependency for all of them.

@@ -9,6 +9,7 @@ use tokio::net::{TcpListener, TcpStream};
 use super::api::{ReturnCode, ServerApi};
 use super::client::ClientBuilder;
 use super::error::Error;
+use super::gateway::GatewayCode;
 use super::sensitive::SensitiveString;
 use super::signing::{signature, SIGNATURE_VERSION};
 use super::validation::{Validate, Violation};
@@ -167,8 +168,7 @@ impl<C> Default for State<C> {
 /// records every request, and answers with success unless told otherwise for the next
 /// calls. It stops when dropped.
 ///
-/// A generated crate names it for its API (`zego_cloudrecord::mock::MockServer`); its
-/// `mock::service` module shows it in use.
+/// A generated crate names it for its API (`mock::MockServer` in each product crate).
 pub struct MockServer<A: ServerApi> {
     address: SocketAddr,
     app_id: u32,
@@ -370,18 +370,23 @@ fn answer<C: ReturnCode>(
     };
     let (response, recorded) = if let Some((code, message)) = signature_problem {
         (
-            envelope(sequence, code, message, None),
+            envelope(sequence, code.wire_value(), message, None),
             MockResponse::ApiError {
-                code: C::from_wire_value(code),
+                code: C::from_wire_value(code.wire_value()),
                 message: message.to_owned(),
             },
         )
     } else if data.is_null() {
         let message = "action not supported";
         (
-            envelope(sequence, ACTION_NOT_SUPPORTED, message, None),
+            envelope(
+                sequence,
+                GatewayCode::ActionNotSupported.wire_value(),
+                message,
+                None,
+            ),
             MockResponse::ApiError {
-                code: C::from_wire_value(ACTION_NOT_SUPPORTED),
+                code: C::from_wire_value(GatewayCode::ActionNotSupported.wire_value()),
                 message: message.to_owned(),
             },
         )
@@ -470,43 +475,39 @@ fn finish<C>(
     (response, delay)
 }
 
-// The codes the mock answers with, as ZEGOCLOUD documents them. Numbers rather than a
-// product's variants: the mock serves any spec, whatever its table of codes.
-const APP_ID_MALFORMED: i64 = 100_000_001;
-const TIMESTAMP_MALFORMED: i64 = 100_000_003;
-const SIGNATURE_WRONG: i64 = 100_000_005;
-const ACTION_NOT_SUPPORTED: i64 = 100_000_007;
-const SIGNATURE_NONCE_MISSING: i64 = 100_000_008;
-const SIGNATURE_MISSING: i64 = 100_000_009;
-const SIGNATURE_VERSION_UNSUPPORTED: i64 = 100_000_014;
-
 /// What is wrong with the common parameters, as the service would say it.
 fn signature_problem(
     query: &BTreeMap<String, String>,
     app_id: u32,
     secret: &SensitiveString,
-) -> Option<(i64, &'static str)> {
+) -> Option<(GatewayCode, &'static str)> {
     let get = |name: &str| query.get(name).map(String::as_str);
     let Some(sent_app_id) = get("AppId").and_then(|id| id.parse::<u32>().ok()) else {
-        return Some((APP_ID_MALFORMED, "AppId is missing or malformed"));
+        return Some((GatewayCode::AppIdMalformed, "AppId is missing or malformed"));
     };
     let Some(timestamp) = get("Timestamp").and_then(|t| t.parse::<i64>().ok()) else {
-        return Some((TIMESTAMP_MALFORMED, "Timestamp is missing or malformed"));
+        return Some((
+            GatewayCode::TimestampMalformed,
+            "Timestamp is missing or malformed",
+        ));
     };
     let Some(nonce) = get("SignatureNonce") else {
-        return Some((SIGNATURE_NONCE_MISSING, "SignatureNonce is missing"));
+        return Some((
+            GatewayCode::SignatureNonceMissing,
+            "SignatureNonce is missing",
+        ));
     };
     if get("SignatureVersion") != Some(SIGNATURE_VERSION) {
         return Some((
-            SIGNATURE_VERSION_UNSUPPORTED,
+            GatewayCode::SignatureVersionUnsupported,
             "SignatureVersion must be 2.0",
         ));
     }
     let Some(sent_signature) = get("Signature") else {
-        return Some((SIGNATURE_MISSING, "Signature is missing"));
+        return Some((GatewayCode::SignatureMissing, "Signature is missing"));
     };
     if sent_app_id != app_id || sent_signature != signature(app_id, nonce, secret, timestamp) {
-        return Some((SIGNATURE_WRONG, "signature wrong"));
+        return Some((GatewayCode::SignatureWrong, "signature wrong"));
     }
     None
 }
@@ -656,15 +657,21 @@ mod tests {
             None
         );
         let wrong_key = signature_problem(&signed_query(7, "other"), 7, &secret);
-        assert_eq!(wrong_key.map(|(code, _)| code), Some(SIGNATURE_WRONG));
+        assert_eq!(
+            wrong_key.map(|(code, _)| code),
+            Some(GatewayCode::SignatureWrong)
+        );
         let other_app = signature_problem(&signed_query(8, "mock-secret"), 7, &secret);
-        assert_eq!(other_app.map(|(code, _)| code), Some(SIGNATURE_WRONG));
+        assert_eq!(
+            other_app.map(|(code, _)| code),
+            Some(GatewayCode::SignatureWrong)
+        );
         for (missing, code) in [
-            ("AppId", APP_ID_MALFORMED),
-            ("Timestamp", TIMESTAMP_MALFORMED),
-            ("SignatureNonce", SIGNATURE_NONCE_MISSING),
-            ("SignatureVersion", SIGNATURE_VERSION_UNSUPPORTED),
-            ("Signature", SIGNATURE_MISSING),
+            ("AppId", GatewayCode::AppIdMalformed),
+            ("Timestamp", GatewayCode::TimestampMalformed),
+            ("SignatureNonce", GatewayCode::SignatureNonceMissing),
+            ("SignatureVersion", GatewayCode::SignatureVersionUnsupported),
+            ("Signature", GatewayCode::SignatureMissing),
         ] {
             let mut query = signed_query(7, "mock-secret");
             query.remove(missing);

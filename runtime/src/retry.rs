@@ -9,9 +9,10 @@ use super::signing::{ascii, hex_bytes, os_random};
 /// When and how often the client tries a call again. Off unless set with
 /// [`ClientBuilder::retry`](super::client::ClientBuilder::retry).
 ///
-/// Only calls that cannot start a second recording are retried: the request must carry its
-/// idempotency key (StartRecord's `ClientTaskId`, which makes the service return the existing
-/// task). When retries are on and the caller set no key, the client fills in a random one
+/// A call the service may have acted on is retried only when repeating it cannot act twice:
+/// the request carries an idempotency key (a field the spec marks `x-zego-idempotency-key`,
+/// with which the service answers a repeat with what the first call made), or the action only
+/// reads. When retries are on and the caller set no key, the client fills in a random one
 /// (32 lowercase hex characters from the OS random source), the same for every attempt of
 /// that call. Every attempt is signed anew (fresh nonce and timestamp).
 ///
@@ -96,7 +97,7 @@ impl RetryPolicy {
 ///
 /// Calls (and retry attempts) are spaced at least `1 / calls_per_second` apart, so any one
 /// second holds at most `calls_per_second` of them; a burst of concurrent calls waits its
-/// turn instead of being rejected by the service (which allows 50 calls per second).
+/// turn instead of being rejected by the service.
 #[derive(Debug)]
 pub struct RateLimiter {
     interval: Duration,

@@ -1,7 +1,5 @@
 use std::fmt;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use md5::{Digest, Md5};
 
@@ -12,119 +10,16 @@ use super::sensitive::SensitiveString;
 #[doc(hidden)]
 pub const SIGNATURE_VERSION: &str = "2.0";
 
-/// Where the current time comes from: for signing, for checks against the current time, for
-/// the callback verifier's age limit and for the mock's tasks. [`SystemClock`] unless
-/// replaced; [`ManualClock`] is a clock tests move by hand, shared by every clone.
-pub trait Clock: fmt::Debug + Send + Sync {
-    /// The current Unix time, in seconds.
-    fn unix_seconds(&self) -> i64;
-
-    /// The current Unix time, in milliseconds; by default whole seconds.
-    fn unix_millis(&self) -> i64 {
-        self.unix_seconds().saturating_mul(1000)
-    }
-}
-
-/// A shared clock is a clock: one [`ManualClock`] (or any clock) can drive a client, a
-/// callback verifier and a mock together.
-impl<C: Clock + ?Sized> Clock for Arc<C> {
-    fn unix_seconds(&self) -> i64 {
-        (**self).unix_seconds()
-    }
-
-    fn unix_millis(&self) -> i64 {
-        (**self).unix_millis()
-    }
-}
-
-/// The system clock.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn unix_seconds(&self) -> i64 {
-        unix_seconds_at(SystemTime::now())
-    }
-
-    fn unix_millis(&self) -> i64 {
-        match SystemTime::now().duration_since(UNIX_EPOCH) {
-            Ok(elapsed) => i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX),
-            Err(before) => i64::try_from(before.duration().as_millis()).map_or(i64::MIN, |ms| -ms),
-        }
-    }
-}
-
-/// A clock that moves only when told to, for tests. Clones share one time, so the clock
-/// given to a client, a callback verifier and a mock stays the same clock.
-///
-/// ```
-/// use std::time::Duration;
-/// use zego_server_runtime::{Clock, ManualClock};
-///
-/// let clock = ManualClock::at_unix_millis(1_800_000_000_000);
-/// let shared = clock.clone();
-/// clock.advance(Duration::from_secs(90));
-/// assert_eq!(shared.unix_seconds(), 1_800_000_090);
-/// ```
-#[derive(Clone, Debug)]
-pub struct ManualClock {
-    millis: Arc<AtomicI64>,
-}
-
-impl ManualClock {
-    /// A clock showing `unix_millis` (Unix time in milliseconds) until moved.
-    pub fn at_unix_millis(unix_millis: i64) -> Self {
-        Self {
-            millis: Arc::new(AtomicI64::new(unix_millis)),
-        }
-    }
-
-    /// A clock showing the system's current time until moved.
-    pub fn starting_now() -> Self {
-        Self::at_unix_millis(SystemClock.unix_millis())
-    }
-
-    /// Moves the clock forward by `by` (saturating at the largest time it can show).
-    pub fn advance(&self, by: Duration) {
-        let by = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
-        // fetch_update with a closure that always returns Some cannot fail.
-        let _ = self
-            .millis
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |now| {
-                Some(now.saturating_add(by))
-            });
-    }
-
-    /// Sets the clock to `unix_millis`.
-    pub fn set_unix_millis(&self, unix_millis: i64) {
-        self.millis.store(unix_millis, Ordering::SeqCst);
-    }
-}
-
-impl Clock for ManualClock {
-    fn unix_seconds(&self) -> i64 {
-        self.unix_millis().div_euclid(1000)
-    }
-
-    fn unix_millis(&self) -> i64 {
-        self.millis.load(Ordering::SeqCst)
-    }
-}
+/// The clock every ZEGOCLOUD server crate shares (signing, checks against the current time,
+/// the callback verifier's age limit, the mock's tasks, tokens): `zego-token`'s, so that one
+/// [`ManualClock`] drives them all in a test.
+pub use zego_token::{Clock, ManualClock, SystemClock};
 
 /// How far the gateway lets a request's `Timestamp` differ from its own clock (ten minutes,
 /// per the common parameters' documentation). Checks against the current time give the
 /// client's clock this much benefit of the doubt, so they never refuse what the service,
 /// with its own clock, could accept.
 pub const ALLOWED_CLOCK_SKEW: Duration = Duration::from_secs(600);
-
-/// `time` as Unix seconds. A clock set before 1970 gives a negative timestamp; the service
-/// will reject it with a clear code rather than this client inventing a time.
-fn unix_seconds_at(time: SystemTime) -> i64 {
-    match time.duration_since(UNIX_EPOCH) {
-        Ok(elapsed) => i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX),
-        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |secs| -secs),
-    }
-}
 
 /// Where the client gets the 8 random bytes of each `SignatureNonce`.
 pub trait NonceSource: fmt::Debug + Send + Sync {
@@ -349,11 +244,11 @@ mod tests {
         assert_eq!(signed.nonce(), "0123456789abcdef");
         assert_eq!(signed.timestamp(), 1_700_000_000);
         assert_eq!(signed.signature(), "6f6e733b3d131b39e7de2d737459f09e");
-        let pairs = signed.query_pairs("StopRecord");
+        let pairs = signed.query_pairs("DescribeThing");
         assert_eq!(
             pairs,
             [
-                ("Action", "StopRecord".to_owned()),
+                ("Action", "DescribeThing".to_owned()),
                 ("AppId", "1234567890".to_owned()),
                 ("SignatureNonce", "0123456789abcdef".to_owned()),
                 ("Timestamp", "1700000000".to_owned()),
@@ -399,46 +294,7 @@ mod tests {
     }
 
     #[test]
-    fn times_before_1970_are_negative() {
-        use std::time::Duration;
-        assert_eq!(
-            unix_seconds_at(UNIX_EPOCH + Duration::from_secs(1_700_000_000)),
-            1_700_000_000
-        );
-        assert_eq!(unix_seconds_at(UNIX_EPOCH - Duration::from_secs(5)), -5);
-        assert_eq!(unix_seconds_at(UNIX_EPOCH), 0);
-    }
-
-    #[test]
     fn the_version_is_two() {
         assert_eq!(SIGNATURE_VERSION, "2.0");
-    }
-
-    #[test]
-    fn a_manual_clock_is_shared_by_its_clones_and_moves_only_when_told() {
-        let clock = ManualClock::at_unix_millis(1_800_000_000_500);
-        let shared: Arc<dyn Clock> = Arc::new(clock.clone());
-        assert_eq!(shared.unix_seconds(), 1_800_000_000);
-        clock.advance(Duration::from_millis(600));
-        assert_eq!(shared.unix_millis(), 1_800_000_001_100);
-        clock.set_unix_millis(-1);
-        assert_eq!(
-            clock.unix_seconds(),
-            -1,
-            "before 1970 rounds down, not toward zero"
-        );
-        clock.set_unix_millis(i64::MAX - 1);
-        clock.advance(Duration::from_secs(1));
-        assert_eq!(clock.unix_millis(), i64::MAX);
-    }
-
-    #[test]
-    fn the_system_clock_in_milliseconds_agrees_with_seconds() {
-        let seconds = SystemClock.unix_seconds();
-        let millis = SystemClock.unix_millis();
-        assert!(
-            (millis / 1000 - seconds).abs() <= 1,
-            "{millis} vs {seconds}"
-        );
     }
 }

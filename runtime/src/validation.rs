@@ -1,6 +1,6 @@
 use std::fmt;
 
-/// Where a value sits in a request, printed like `RecordInputParams.MixConfig.MixInputList[2].Top`.
+/// Where a value sits in a request, printed like `Layout.Inputs[2].Top`.
 ///
 /// Paths are built on the stack while validating and only turned into text for a
 /// violation, so validating a valid request allocates nothing.
@@ -422,14 +422,11 @@ mod tests {
     #[test]
     fn paths_print_as_dotted_wire_names_with_indexes() {
         let root = FieldPath::Root;
-        let config = root.field("MixConfig");
-        let list = config.field("MixInputList");
+        let config = root.field("Layout");
+        let list = config.field("Inputs");
         let item = list.index(2);
         assert_eq!(root.to_string(), "(request)");
-        assert_eq!(
-            item.field("Top").to_string(),
-            "MixConfig.MixInputList[2].Top"
-        );
+        assert_eq!(item.field("Top").to_string(), "Layout.Inputs[2].Top");
         assert_eq!(root.index(0).to_string(), "(request)[0]");
     }
 

@@ -3,7 +3,9 @@
 
 use divan::black_box;
 use tests::baseline::{self, Response, RESPONSE};
-use zego_cloudrecord::{decode_response, ApiCode, SensitiveString, StartRecordResponse};
+use zego_cloudrecord::runtime::{decode_response, SensitiveString};
+use zego_cloudrecord::types::StartRecordResponse;
+use zego_cloudrecord::ApiCode;
 
 fn main() {
     divan::main();
@@ -74,7 +76,7 @@ mod breakdown {
     fn sign(bencher: divan::Bencher) {
         let secret = SensitiveString::from("bench-server-secret");
         bencher.bench_local(|| {
-            zego_cloudrecord::SignedParameters::new(
+            zego_cloudrecord::runtime::SignedParameters::new(
                 1_234_567_890,
                 black_box(&secret),
                 &tests::support::FixedClock,

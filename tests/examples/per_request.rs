@@ -6,7 +6,7 @@
 use std::hint::black_box;
 
 use tests::baseline;
-use zego_cloudrecord::SensitiveString;
+use zego_cloudrecord::runtime::SensitiveString;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -33,7 +33,7 @@ fn main() {
             }
         }
         "generated_stop" => {
-            let request = zego_cloudrecord::StopRecordRequest::new("0123456789abcdef");
+            let request = zego_cloudrecord::types::StopRecordRequest::new("0123456789abcdef");
             let secret = SensitiveString::from("bench-server-secret");
             for _ in 0..iterations {
                 black_box(baseline::generated_stop_per_request(

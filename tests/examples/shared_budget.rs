@@ -10,7 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use zego_cloudrecord::mock::MockServer;
-use zego_cloudrecord::{operations, InMemoryRateLimiter, RedisStore, SharedRateLimiter};
+use zego_cloudrecord::operations;
+use zego_cloudrecord::runtime::{InMemoryRateLimiter, RedisStore, SharedRateLimiter};
 
 const SECRET: &str = "bench-secret";
 

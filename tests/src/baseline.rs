@@ -3,10 +3,11 @@
 //! the same bytes as [`bench_request`] (a test checks it).
 
 use serde::{Deserialize, Serialize};
-use zego_cloudrecord::{
+use zego_cloudrecord::types::{
     MixConfig, MixInput, MixOutputVideoConfig, MixOutputWatermarkImageConfig, RecordInputParams,
-    RecordMode, Rect as ViewRect, StartRecordRequest, StorageParams, ViewType, Whiteboard,
+    RecordMode, StartRecordRequest, StorageParams, ViewType, Whiteboard,
 };
+use zego_cloudrecord::Rect as ViewRect;
 
 /// The request the per-request benchmarks use: stream mixing with four views (one of them a
 /// whiteboard), a watermark and S3 storage.
@@ -234,8 +235,8 @@ fn baseline_signature(secret: &str) -> String {
 /// system call is measured on either side) and serialize.
 pub fn generated_per_request(
     request: &StartRecordRequest,
-    secret: &zego_cloudrecord::SensitiveString,
-) -> (Vec<u8>, Option<zego_cloudrecord::SignedParameters>) {
+    secret: &zego_cloudrecord::runtime::SensitiveString,
+) -> (Vec<u8>, Option<zego_cloudrecord::runtime::SignedParameters>) {
     generated_work(request.validate().is_ok(), request, secret)
 }
 
@@ -243,9 +244,9 @@ pub fn generated_per_request(
 fn generated_work<R: serde::Serialize>(
     valid: bool,
     request: &R,
-    secret: &zego_cloudrecord::SensitiveString,
-) -> (Vec<u8>, Option<zego_cloudrecord::SignedParameters>) {
-    let signed = zego_cloudrecord::SignedParameters::new(
+    secret: &zego_cloudrecord::runtime::SensitiveString,
+) -> (Vec<u8>, Option<zego_cloudrecord::runtime::SignedParameters>) {
+    let signed = zego_cloudrecord::runtime::SignedParameters::new(
         1_234_567_890,
         secret,
         &crate::support::FixedClock,
@@ -294,8 +295,8 @@ pub fn baseline_stop_per_request(request: &StopRequest, secret: &str) -> (Vec<u8
 
 /// The generated client's per-request work for StopRecord: validate, sign, serialize.
 pub fn generated_stop_per_request(
-    request: &zego_cloudrecord::StopRecordRequest,
-    secret: &zego_cloudrecord::SensitiveString,
-) -> (Vec<u8>, Option<zego_cloudrecord::SignedParameters>) {
+    request: &zego_cloudrecord::types::StopRecordRequest,
+    secret: &zego_cloudrecord::runtime::SensitiveString,
+) -> (Vec<u8>, Option<zego_cloudrecord::runtime::SignedParameters>) {
     generated_work(request.validate().is_ok(), request, secret)
 }

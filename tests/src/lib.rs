@@ -60,11 +60,12 @@ pub fn example_binary(name: &str) -> PathBuf {
 
 /// Fixed clocks, nonces and sample requests shared by the client tests.
 pub mod support {
-    use zego_cloudrecord::{
-        AlibabaCloudVodParams, Clock, MixConfig, MixInput, MixOutputVideoConfig, NonceSource,
-        RecordInputParams, RecordMode, Rect, StartRecordRequest, StorageParams,
-        TencentCloudVodParams, Vendor, Whiteboard,
+    use zego_cloudrecord::runtime::{Clock, NonceSource};
+    use zego_cloudrecord::types::{
+        AlibabaCloudVodParams, MixConfig, MixInput, MixOutputVideoConfig, RecordInputParams,
+        RecordMode, StartRecordRequest, StorageParams, TencentCloudVodParams, Vendor, Whiteboard,
     };
+    use zego_cloudrecord::Rect;
 
     /// The app id used throughout the tests.
     pub const APP_ID: u32 = 1_234_567_890;
@@ -93,7 +94,7 @@ pub mod support {
     pub struct FixedNonce;
 
     impl NonceSource for FixedNonce {
-        fn nonce_bytes(&self) -> Result<[u8; 8], zego_cloudrecord::SigningError> {
+        fn nonce_bytes(&self) -> Result<[u8; 8], zego_cloudrecord::runtime::SigningError> {
             Ok(NONCE_BYTES)
         }
     }

@@ -4,11 +4,13 @@
 //! load → resolve → model → naming → emit → write. Each stage is its own module and consumes
 //! only the output of the stage before it: `resolve` takes the loaded document, `model` the
 //! resolved one, `naming` takes the model and returns it with every Rust name filled in, and
-//! `emit` reads that named model alone. The one input beside the spec is what the runtime
-//! crate defines ([`runtime_sources`], listed at build time): `naming` keeps generated names
-//! clear of its names, and `emit` depends on its version and forwards its features.
+//! `emit` reads that named model alone. The one input beside the spec is what every product
+//! crate has besides the spec's items ([`crate_surface`]: its client's methods, its root, the
+//! runtime items it imports, the runtime's manifest): `naming` keeps generated names clear
+//! of them, and `emit` writes them.
 
 pub mod api_diff;
+pub mod crate_surface;
 pub mod diagnostics;
 pub mod emit;
 pub mod handwritten;
@@ -17,7 +19,6 @@ pub mod load;
 pub mod model;
 pub mod naming;
 pub mod resolve;
-pub mod runtime_sources;
 pub mod upstream_diff;
 pub mod vcs;
 pub mod workers;
@@ -249,27 +250,6 @@ fn named_model(loaded: load::LoadedSpec) -> Result<model::Model, GenerateError> 
     let resolved = resolve::resolve(loaded)?;
     let model = model::build(&resolved)?;
     Ok(naming::assign(model)?)
-}
-
-/// The return codes of the gateway every ZEGOCLOUD server API sits behind (`source: gateway`
-/// in the flagship spec's `x-zego-return-codes`), for `cargo xtask import` to give every
-/// product.
-///
-/// # Errors
-/// When the spec cannot be read.
-pub fn gateway_return_codes(spec: &Path) -> Result<Vec<serde_yaml::Value>, String> {
-    let text =
-        std::fs::read_to_string(spec).map_err(|error| format!("{}: {error}", spec.display()))?;
-    let document: serde_yaml::Value =
-        serde_yaml::from_str(&text).map_err(|error| format!("{}: {error}", spec.display()))?;
-    Ok(document
-        .get("x-zego-return-codes")
-        .and_then(serde_yaml::Value::as_sequence)
-        .into_iter()
-        .flatten()
-        .filter(|code| code.get("source").and_then(serde_yaml::Value::as_str) == Some("gateway"))
-        .cloned()
-        .collect())
 }
 
 /// Our spec set's actions, flattened for `cargo xtask upstream-diff`.

@@ -462,20 +462,18 @@ fn import(request: ImportRequest, out: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let gateway_codes = match xtask::gateway_return_codes(&root.join(xtask::SPEC_PATH)) {
-        Ok(codes) => codes,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
+    // Kept from the spec set being brought up to date: ZEGOCLOUD's files do not say it.
+    let login_tokens = existing
+        .as_ref()
+        .and_then(|doc| doc.get("x-zego-login-tokens")?.as_bool())
+        .unwrap_or(false);
     let options = xtask::import::ImportOptions {
         folders: std::iter::once(folder).chain(also).collect(),
         crate_name: crate_name.unwrap_or_else(|| format!("zego-{product}")),
         product,
         title,
         version,
-        gateway_codes,
+        login_tokens,
     };
     let imported = match xtask::import::import(&options) {
         Ok(imported) => imported,

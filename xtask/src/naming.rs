@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+use crate::crate_surface::{reserved_type_names, CLIENT_METHODS};
 use crate::diagnostics::{pointer_join, Diagnostics, Reporter};
 pub use crate::model::RustName;
 use crate::model::{Accessors, Literal, Model, TypeKind};
-use crate::runtime_sources;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Case {
@@ -23,15 +23,15 @@ pub enum Case {
 }
 
 /// Standard names the generated code relies on meaning the standard thing in the module
-/// where types are emitted; a schema with one of these names would shadow them. The runtime's
-/// own public names are reserved too, from its source ([`runtime_sources::public_names`]).
+/// where types are emitted; a schema with one of these names would shadow them. The names the
+/// generated crate defines or imports beside its types are reserved too
+/// ([`reserved_type_names`]).
 const STANDARD_TYPE_NAMES: [&str; 11] = [
     "Option", "Result", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Default", "Self",
 ];
 
 /// Trait methods every `Client` has besides its inherent ones (from `#[derive(Clone)]` and
-/// `Debug`); the inherent ones come from the runtime's source
-/// ([`runtime_sources::client_methods`]).
+/// `Debug`); the inherent ones are [`CLIENT_METHODS`].
 const TRAIT_METHOD_NAMES: [&str; 2] = ["clone", "fmt"];
 
 /// Rust keywords (2021 edition, strict and reserved).
@@ -87,7 +87,7 @@ pub fn rust_name(wire: &str, case: Case) -> Option<RustName> {
 /// comes back with every `name` and `method` set.
 pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
     let mut reporter = Reporter::new(&model.spec_file);
-    let runtime_names = runtime_sources::public_names();
+    let reserved = reserved_type_names();
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
     for (index, def) in model.types.iter_mut().enumerate() {
         let name = match rust_name(&def.source_name, Case::Pascal) {
@@ -100,12 +100,12 @@ pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
                 format!("Unnamed{index}")
             }
         };
-        if STANDARD_TYPE_NAMES.contains(&name.as_str()) || runtime_names.contains(&name) {
+        if STANDARD_TYPE_NAMES.contains(&name.as_str()) || reserved.contains(name.as_str()) {
             reporter.at_pointer(
                 &def.pointer,
                 format!(
-                    "type name `{name}` would shadow a standard name or one of the client \
-                     runtime's; set `x-zego-type-name`"
+                    "type name `{name}` would shadow a standard name or one the generated \
+                     crate defines or imports; set `x-zego-type-name`"
                 ),
             );
         }
@@ -381,7 +381,6 @@ fn member_names(def: &crate::model::TypeDef, reporter: &mut Reporter) -> Vec<Rus
 
 fn operation_names(model: &Model, reporter: &mut Reporter) -> Vec<String> {
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
-    let client_methods = runtime_sources::client_methods();
     let mut names = Vec::new();
     for operation in &model.operations {
         let pointer = pointer_join(&operation.pointer, "operationId");
@@ -398,7 +397,7 @@ fn operation_names(model: &Model, reporter: &mut Reporter) -> Vec<String> {
                 format!("unnamed_{}", names.len())
             }
         };
-        if client_methods.contains(&name) || TRAIT_METHOD_NAMES.contains(&name.as_str()) {
+        if CLIENT_METHODS.contains(&name.as_str()) || TRAIT_METHOD_NAMES.contains(&name.as_str()) {
             reporter.at_pointer(
                 &pointer,
                 format!(

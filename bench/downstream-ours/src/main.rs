@@ -1,7 +1,8 @@
 //! A small program a new user writes: stop one recording task, credentials from the
 //! environment. `downstream-ours <TaskId>`.
 
-use zego_cloudrecord::{Client, StopRecordRequest};
+use zego_cloudrecord::types::StopRecordRequest;
+use zego_cloudrecord::Client;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

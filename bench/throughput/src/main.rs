@@ -111,9 +111,9 @@ fn contenders(base_url: &str) -> Vec<Contender> {
     // Both reqwest 0.12 clients get the settings the generated client gives its own.
     let reqwest_client = || {
         reqwest::Client::builder()
-            .timeout(zego_cloudrecord::DEFAULT_TIMEOUT)
-            .connect_timeout(zego_cloudrecord::DEFAULT_CONNECT_TIMEOUT)
-            .user_agent(<zego_cloudrecord::Api as zego_cloudrecord::ServerApi>::USER_AGENT)
+            .timeout(zego_cloudrecord::runtime::DEFAULT_TIMEOUT)
+            .connect_timeout(zego_cloudrecord::runtime::DEFAULT_CONNECT_TIMEOUT)
+            .user_agent(<zego_cloudrecord::Api as zego_cloudrecord::runtime::ServerApi>::USER_AGENT)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("reqwest")

@@ -2,197 +2,43 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::fmt;
-use zego_server_runtime::{CodeRetry, ReturnCode};
+use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 
-/// A return code (`Code`) of the service, as the spec's `x-zego-return-codes` lists
-/// it: the service's own codes and the API gateway's. An open enum: a code this crate
-/// does not know keeps its number in [`ApiCode::Unknown`].
+/// A return code (`Code`) of the service: the API gateway's, which every ZEGOCLOUD
+/// server API shares, and the service's own, as the spec's `x-zego-return-codes`
+/// lists them. An open enum: a code this crate does not know keeps its number in
+/// [`ApiCode::Unknown`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApiCode {
-    /// 100000000: The request's Host header is wrong.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    WrongHost,
-    /// 100000001: AppId is not in the right format.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    AppIdMalformed,
-    /// 100000002: Timestamp is missing.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    TimestampMissing,
-    /// 100000003: Timestamp is not in the right format (Unix seconds).
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    TimestampMalformed,
-    /// 100000004: The signature has expired (the Timestamp is more than 10 minutes off, or the signature was used before); sign the request again.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); retried with a new signature.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    SignatureExpired,
-    /// 100000005: The signature is wrong; check the ServerSecret and how the signature is built.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    SignatureWrong,
-    /// 100000006: Action is missing.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    ActionMissing,
-    /// 100000007: Action names no action of this service.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    ActionNotSupported,
-    /// 100000008: SignatureNonce is missing.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    SignatureNonceMissing,
-    /// 100000009: Signature is missing.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    SignatureMissing,
-    /// 100000010: The service could not get the ServerSecret; check the AppId.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    ServerSecretUnavailable,
-    /// 100000011: The service could not get the application's configuration.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    AppConfigUnavailable,
-    /// 100000012: The service could not read the HTTP body.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    BodyUnreadable,
-    /// 100000013: SignatureVersion is missing.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    SignatureVersionMissing,
-    /// 100000014: SignatureVersion is not supported (only 2.0 is).
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    SignatureVersionUnsupported,
-    /// 100000015: Internal error of the API gateway.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    GatewayInternalError,
-    /// 100000016: The application is not configured for the production environment.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    AppNotInProduction,
-    /// 100000017: The application has not enabled this service.
-    ///
-    /// API gateway code (common to ZEGOCLOUD server APIs); trying again does not help.
-    ///
-    /// Answered before the service acts on the request, so a retry is safe for every action.
-    ServiceNotEnabled,
-    /// A code the spec does not list.
+    /// A code of the API gateway in front of the service (100000000 to 100000017).
+    Gateway(GatewayCode),
+    /// A code neither the spec nor the gateway's table lists.
     Unknown(i64),
 }
 
 impl ApiCode {
-    /// Every code the spec lists, in its order.
-    pub const KNOWN: [Self; 18] = [
-        Self::WrongHost,
-        Self::AppIdMalformed,
-        Self::TimestampMissing,
-        Self::TimestampMalformed,
-        Self::SignatureExpired,
-        Self::SignatureWrong,
-        Self::ActionMissing,
-        Self::ActionNotSupported,
-        Self::SignatureNonceMissing,
-        Self::SignatureMissing,
-        Self::ServerSecretUnavailable,
-        Self::AppConfigUnavailable,
-        Self::BodyUnreadable,
-        Self::SignatureVersionMissing,
-        Self::SignatureVersionUnsupported,
-        Self::GatewayInternalError,
-        Self::AppNotInProduction,
-        Self::ServiceNotEnabled,
-    ];
+    /// Every code of the service's own that the spec lists, in its order (the
+    /// gateway's are [`GatewayCode::ALL`]).
+    pub const KNOWN: [Self; 0] = [];
+
     /// The numeric code, as sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
-            Self::WrongHost => 100000000,
-            Self::AppIdMalformed => 100000001,
-            Self::TimestampMissing => 100000002,
-            Self::TimestampMalformed => 100000003,
-            Self::SignatureExpired => 100000004,
-            Self::SignatureWrong => 100000005,
-            Self::ActionMissing => 100000006,
-            Self::ActionNotSupported => 100000007,
-            Self::SignatureNonceMissing => 100000008,
-            Self::SignatureMissing => 100000009,
-            Self::ServerSecretUnavailable => 100000010,
-            Self::AppConfigUnavailable => 100000011,
-            Self::BodyUnreadable => 100000012,
-            Self::SignatureVersionMissing => 100000013,
-            Self::SignatureVersionUnsupported => 100000014,
-            Self::GatewayInternalError => 100000015,
-            Self::AppNotInProduction => 100000016,
-            Self::ServiceNotEnabled => 100000017,
+            Self::Gateway(code) => code.wire_value(),
             Self::Unknown(value) => value,
         }
     }
 
-    /// The named code for `value`, or [`ApiCode::Unknown`].
+    /// The named code for `value`, a gateway code, or [`ApiCode::Unknown`].
     pub const fn from_wire_value(value: i64) -> Self {
-        match value {
-            100000000 => Self::WrongHost,
-            100000001 => Self::AppIdMalformed,
-            100000002 => Self::TimestampMissing,
-            100000003 => Self::TimestampMalformed,
-            100000004 => Self::SignatureExpired,
-            100000005 => Self::SignatureWrong,
-            100000006 => Self::ActionMissing,
-            100000007 => Self::ActionNotSupported,
-            100000008 => Self::SignatureNonceMissing,
-            100000009 => Self::SignatureMissing,
-            100000010 => Self::ServerSecretUnavailable,
-            100000011 => Self::AppConfigUnavailable,
-            100000012 => Self::BodyUnreadable,
-            100000013 => Self::SignatureVersionMissing,
-            100000014 => Self::SignatureVersionUnsupported,
-            100000015 => Self::GatewayInternalError,
-            100000016 => Self::AppNotInProduction,
-            100000017 => Self::ServiceNotEnabled,
-            other => Self::Unknown(other),
+        match GatewayCode::from_wire_value(value) {
+            Some(code) => Self::Gateway(code),
+            None => Self::Unknown(value),
         }
     }
 
-    /// Whether the code is one the spec lists.
+    /// Whether the code is one the spec or the gateway's table lists.
     pub const fn is_known(self) -> bool {
         !matches!(self, Self::Unknown(_))
     }
@@ -200,38 +46,7 @@ impl ApiCode {
     /// What the documentation says the code means.
     pub const fn description(self) -> &'static str {
         match self {
-            Self::WrongHost => "The request's Host header is wrong.",
-            Self::AppIdMalformed => "AppId is not in the right format.",
-            Self::TimestampMissing => "Timestamp is missing.",
-            Self::TimestampMalformed => {
-                "Timestamp is not in the right format (Unix seconds)."
-            }
-            Self::SignatureExpired => {
-                "The signature has expired (the Timestamp is more than 10 minutes off, or the signature was used before); sign the request again."
-            }
-            Self::SignatureWrong => {
-                "The signature is wrong; check the ServerSecret and how the signature is built."
-            }
-            Self::ActionMissing => "Action is missing.",
-            Self::ActionNotSupported => "Action names no action of this service.",
-            Self::SignatureNonceMissing => "SignatureNonce is missing.",
-            Self::SignatureMissing => "Signature is missing.",
-            Self::ServerSecretUnavailable => {
-                "The service could not get the ServerSecret; check the AppId."
-            }
-            Self::AppConfigUnavailable => {
-                "The service could not get the application's configuration."
-            }
-            Self::BodyUnreadable => "The service could not read the HTTP body.",
-            Self::SignatureVersionMissing => "SignatureVersion is missing.",
-            Self::SignatureVersionUnsupported => {
-                "SignatureVersion is not supported (only 2.0 is)."
-            }
-            Self::GatewayInternalError => "Internal error of the API gateway.",
-            Self::AppNotInProduction => {
-                "The application is not configured for the production environment."
-            }
-            Self::ServiceNotEnabled => "The application has not enabled this service.",
+            Self::Gateway(code) => code.description(),
             Self::Unknown(_) => "a code the spec does not list",
         }
     }
@@ -239,24 +54,7 @@ impl ApiCode {
     /// Whether, and how, trying again can help.
     pub const fn retry(self) -> CodeRetry {
         match self {
-            Self::WrongHost => CodeRetry::Never,
-            Self::AppIdMalformed => CodeRetry::Never,
-            Self::TimestampMissing => CodeRetry::Never,
-            Self::TimestampMalformed => CodeRetry::Never,
-            Self::SignatureExpired => CodeRetry::WithNewSignature,
-            Self::SignatureWrong => CodeRetry::Never,
-            Self::ActionMissing => CodeRetry::Never,
-            Self::ActionNotSupported => CodeRetry::Never,
-            Self::SignatureNonceMissing => CodeRetry::Never,
-            Self::SignatureMissing => CodeRetry::Never,
-            Self::ServerSecretUnavailable => CodeRetry::Never,
-            Self::AppConfigUnavailable => CodeRetry::Never,
-            Self::BodyUnreadable => CodeRetry::Never,
-            Self::SignatureVersionMissing => CodeRetry::Never,
-            Self::SignatureVersionUnsupported => CodeRetry::Never,
-            Self::GatewayInternalError => CodeRetry::Never,
-            Self::AppNotInProduction => CodeRetry::Never,
-            Self::ServiceNotEnabled => CodeRetry::Never,
+            Self::Gateway(code) => code.retry(),
             Self::Unknown(_) => CodeRetry::Never,
         }
     }
@@ -270,15 +68,10 @@ impl ApiCode {
     /// request (`answered-before-acting`): the call was not carried out, so repeating
     /// it is safe for every action, idempotent or not.
     pub const fn answered_before_acting(self) -> bool {
-        matches!(
-            self, Self::WrongHost | Self::AppIdMalformed | Self::TimestampMissing |
-            Self::TimestampMalformed | Self::SignatureExpired | Self::SignatureWrong |
-            Self::ActionMissing | Self::ActionNotSupported | Self::SignatureNonceMissing
-            | Self::SignatureMissing | Self::ServerSecretUnavailable |
-            Self::AppConfigUnavailable | Self::BodyUnreadable |
-            Self::SignatureVersionMissing | Self::SignatureVersionUnsupported |
-            Self::AppNotInProduction | Self::ServiceNotEnabled
-        )
+        match self {
+            Self::Gateway(code) => code.answered_before_acting(),
+            _ => false,
+        }
     }
 }
 
@@ -302,10 +95,11 @@ impl ReturnCode for ApiCode {
 
 impl fmt::Display for ApiCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_known() {
-            write!(f, "code {} ({self:?})", self.wire_value())
-        } else {
-            write!(f, "code {}", self.wire_value())
+        match self {
+            Self::Gateway(code) => {
+                write!(f, "code {} (Gateway({code:?}))", code.wire_value())
+            }
+            Self::Unknown(value) => write!(f, "code {value}"),
         }
     }
 }

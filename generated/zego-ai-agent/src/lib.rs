@@ -13,7 +13,25 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Every file of this crate is written by `cargo xtask codegen` from the product's spec; signing, transport, retries, rate limiting, errors and the mock server are the `zego-server-runtime` crate, re-exported here.
+//! At the root: [`Client`], [`ClientBuilder`], [`Error`], [`ApiCode`] (with the gateway's [`GatewayCode`]) and what a call returns. The request and response types are in [`types`], each action's descriptor in [`operations`]; `mock` (feature `mock`) is a local fake of the service for tests.
+//!
+//! Every file of this crate is written by `cargo xtask codegen` from the product's spec; signing, transport, retries, rate limiting, errors and the mock server are the `zego-server-runtime` crate, reachable as [`runtime`] (its callback verifier, retry policy, clocks, shared stores and validation types).
+//!
+//! # Tokens for your clients
+//!
+//! Each client of the product logs in with a Token04 that your server makes with the ServerSecret, after its own authentication of the user ([`token`]):
+//!
+//! ```
+//! use std::time::Duration;
+//! use zego_ai_agent::token::{RoomPrivilege, TokenIssuer};
+//!
+//! # fn main() -> Result<(), zego_ai_agent::token::TokenError> {
+//! let issuer = TokenIssuer::new(1234567890, "0123456789abcdef0123456789abcdef")?;
+//! let room = RoomPrivilege::new("room1").login(true).publish(true);
+//! let token = issuer.issue_for_room("user1", Duration::from_secs(3600), &room)?;
+//! assert!(token.starts_with("04"));
+//! # Ok(()) }
+//! ```
 //!
 //! Features:
 //! - `rustls-tls` (default): TLS through rustls with the webpki root certificates (no system OpenSSL needed).
@@ -34,7 +52,7 @@ mod codes;
 #[rustfmt::skip]
 pub mod mock;
 
-/// Descriptors of the API's operations, for `Client::dry_run` and `Client::execute`.
+/// Descriptors of the API's operations, for [`Client::dry_run`] and [`Client::execute`].
 #[rustfmt::skip]
 pub mod operations;
 
@@ -49,6 +67,12 @@ pub use codes::ApiCode;
 
 pub use service::{rule_ids, Api, Client, ClientBuilder, Error, Region, DEFAULT_BASE_URL};
 
-pub use types::*;
+pub use zego_server_runtime::{ApiResponse, Checks, DryRun, GatewayCode, RetryPolicy};
 
-pub use zego_server_runtime::*;
+/// The runtime every ZEGOCLOUD product crate shares: signing, transport, retries,
+/// rate limits, errors' parts, validation, callback verification, shared stores.
+pub use zego_server_runtime as runtime;
+
+/// Token04, the token this product's clients log in with: one per logged-in user,
+/// made with [`token::TokenIssuer`] (the `zego-token` crate).
+pub use zego_server_runtime::token;

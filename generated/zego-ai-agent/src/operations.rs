@@ -669,133 +669,152 @@ impl Client {
     ) -> Result<ApiResponse<serde_json::Value>, Error> {
         match action {
             "AddAgentInstanceMsg" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         AddAgentInstanceMsgRequest,
                         AddAgentInstanceMsgResponse,
                     >(&ADD_AGENT_INSTANCE_MSG, body)
                     .await
             }
             "CreateAgentInstance" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         CreateAgentInstanceRequest,
                         CreateAgentInstanceResponse,
                     >(&CREATE_AGENT_INSTANCE, body)
                     .await
             }
             "CreateDigitalHumanAgentInstance" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         CreateDigitalHumanAgentInstanceRequest,
                         CreateDigitalHumanAgentInstanceResponse,
                     >(&CREATE_DIGITAL_HUMAN_AGENT_INSTANCE, body)
                     .await
             }
             "CreateLiveDigitalHumanAgentInstance" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         CreateLiveDigitalHumanAgentInstanceRequest,
                         CreateLiveDigitalHumanAgentInstanceResponse,
                     >(&CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE, body)
                     .await
             }
             "DeleteAgentInstance" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DeleteAgentInstanceRequest,
                         DeleteAgentInstanceResponse,
                     >(&DELETE_AGENT_INSTANCE, body)
                     .await
             }
             "GetAgentInstanceMsgList" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         GetAgentInstanceMsgListRequest,
                         GetAgentInstanceMsgListResponse,
                     >(&GET_AGENT_INSTANCE_MSG_LIST, body)
                     .await
             }
             "InterruptAgentInstance" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         InterruptAgentInstanceRequest,
                         InterruptAgentInstanceResponse,
                     >(&INTERRUPT_AGENT_INSTANCE, body)
                     .await
             }
             "ListAgents" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         ListAgentsRequest,
                         ListAgentsResponse,
                     >(&LIST_AGENTS, body)
                     .await
             }
             "QueryAgentInstanceStatus" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         QueryAgentInstanceStatusRequest,
                         QueryAgentInstanceStatusResponse,
                     >(&QUERY_AGENT_INSTANCE_STATUS, body)
                     .await
             }
             "QueryAgents" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         QueryAgentsRequest,
                         QueryAgentsResponse,
                     >(&QUERY_AGENTS, body)
                     .await
             }
             "RegisterAgent" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         RegisterAgentRequest,
                         RegisterAgentResponse,
                     >(&REGISTER_AGENT, body)
                     .await
             }
             "ResetAgentInstanceMsgList" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         ResetAgentInstanceMsgListRequest,
                         ResetAgentInstanceMsgListResponse,
                     >(&RESET_AGENT_INSTANCE_MSG_LIST, body)
                     .await
             }
             "SendAgentInstanceLLM" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         SendAgentInstanceLlmRequest,
                         SendAgentInstanceLlmResponse,
                     >(&SEND_AGENT_INSTANCE_LLM, body)
                     .await
             }
             "SendAgentInstanceTTS" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         SendAgentInstanceTtsRequest,
                         SendAgentInstanceTtsResponse,
                     >(&SEND_AGENT_INSTANCE_TTS, body)
                     .await
             }
             "StartListening" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StartListeningRequest,
                         StartListeningResponse,
                     >(&START_LISTENING, body)
                     .await
             }
             "StopListening" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StopListeningRequest,
                         StopListeningResponse,
                     >(&STOP_LISTENING, body)
                     .await
             }
             "UnregisterAgent" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         UnregisterAgentRequest,
                         UnregisterAgentResponse,
                     >(&UNREGISTER_AGENT, body)
                     .await
             }
             "UpdateAgent" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         UpdateAgentRequest,
                         UpdateAgentResponse,
                     >(&UPDATE_AGENT, body)
                     .await
             }
             "UpdateAgentInstance" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         UpdateAgentInstanceRequest,
                         UpdateAgentInstanceResponse,
                     >(&UPDATE_AGENT_INSTANCE, body)
@@ -818,77 +837,96 @@ impl Client {
     pub fn dry_run_action(&self, action: &str, body: &str) -> Result<DryRun, Error> {
         match action {
             "AddAgentInstanceMsg" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         AddAgentInstanceMsgRequest,
                     >(&ADD_AGENT_INSTANCE_MSG, body)
             }
             "CreateAgentInstance" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         CreateAgentInstanceRequest,
                     >(&CREATE_AGENT_INSTANCE, body)
             }
             "CreateDigitalHumanAgentInstance" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         CreateDigitalHumanAgentInstanceRequest,
                     >(&CREATE_DIGITAL_HUMAN_AGENT_INSTANCE, body)
             }
             "CreateLiveDigitalHumanAgentInstance" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         CreateLiveDigitalHumanAgentInstanceRequest,
                     >(&CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE, body)
             }
             "DeleteAgentInstance" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         DeleteAgentInstanceRequest,
                     >(&DELETE_AGENT_INSTANCE, body)
             }
             "GetAgentInstanceMsgList" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         GetAgentInstanceMsgListRequest,
                     >(&GET_AGENT_INSTANCE_MSG_LIST, body)
             }
             "InterruptAgentInstance" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         InterruptAgentInstanceRequest,
                     >(&INTERRUPT_AGENT_INSTANCE, body)
             }
-            "ListAgents" => self.dry_run_json::<ListAgentsRequest>(&LIST_AGENTS, body),
+            "ListAgents" => {
+                self.inner.dry_run_json::<ListAgentsRequest>(&LIST_AGENTS, body)
+            }
             "QueryAgentInstanceStatus" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         QueryAgentInstanceStatusRequest,
                     >(&QUERY_AGENT_INSTANCE_STATUS, body)
             }
-            "QueryAgents" => self.dry_run_json::<QueryAgentsRequest>(&QUERY_AGENTS, body),
+            "QueryAgents" => {
+                self.inner.dry_run_json::<QueryAgentsRequest>(&QUERY_AGENTS, body)
+            }
             "RegisterAgent" => {
-                self.dry_run_json::<RegisterAgentRequest>(&REGISTER_AGENT, body)
+                self.inner.dry_run_json::<RegisterAgentRequest>(&REGISTER_AGENT, body)
             }
             "ResetAgentInstanceMsgList" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         ResetAgentInstanceMsgListRequest,
                     >(&RESET_AGENT_INSTANCE_MSG_LIST, body)
             }
             "SendAgentInstanceLLM" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         SendAgentInstanceLlmRequest,
                     >(&SEND_AGENT_INSTANCE_LLM, body)
             }
             "SendAgentInstanceTTS" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         SendAgentInstanceTtsRequest,
                     >(&SEND_AGENT_INSTANCE_TTS, body)
             }
             "StartListening" => {
-                self.dry_run_json::<StartListeningRequest>(&START_LISTENING, body)
+                self.inner.dry_run_json::<StartListeningRequest>(&START_LISTENING, body)
             }
             "StopListening" => {
-                self.dry_run_json::<StopListeningRequest>(&STOP_LISTENING, body)
+                self.inner.dry_run_json::<StopListeningRequest>(&STOP_LISTENING, body)
             }
             "UnregisterAgent" => {
-                self.dry_run_json::<UnregisterAgentRequest>(&UNREGISTER_AGENT, body)
+                self.inner
+                    .dry_run_json::<UnregisterAgentRequest>(&UNREGISTER_AGENT, body)
             }
-            "UpdateAgent" => self.dry_run_json::<UpdateAgentRequest>(&UPDATE_AGENT, body),
+            "UpdateAgent" => {
+                self.inner.dry_run_json::<UpdateAgentRequest>(&UPDATE_AGENT, body)
+            }
             "UpdateAgentInstance" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         UpdateAgentInstanceRequest,
                     >(&UPDATE_AGENT_INSTANCE, body)
             }

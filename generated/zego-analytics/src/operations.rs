@@ -328,56 +328,64 @@ impl Client {
     ) -> Result<ApiResponse<serde_json::Value>, Error> {
         match action {
             "GetBizQuality" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         GetBizQualityRequest,
                         GetBizQualityResponse,
                     >(&GET_BIZ_QUALITY, body)
                     .await
             }
             "GetBizUsage" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         GetBizUsageRequest,
                         GetBizUsageResponse,
                     >(&GET_BIZ_USAGE, body)
                     .await
             }
             "GetPlayQualityDetail" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         GetPlayQualityDetailRequest,
                         GetPlayQualityDetailResponse,
                     >(&GET_PLAY_QUALITY_DETAIL, body)
                     .await
             }
             "GetPublishQualityDetail" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         GetPublishQualityDetailRequest,
                         GetPublishQualityDetailResponse,
                     >(&GET_PUBLISH_QUALITY_DETAIL, body)
                     .await
             }
             "GetRealtimeQuality" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         GetRealtimeQualityRequest,
                         GetRealtimeQualityResponse,
                     >(&GET_REALTIME_QUALITY, body)
                     .await
             }
             "GetRealtimeUsage" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         GetRealtimeUsageRequest,
                         GetRealtimeUsageResponse,
                     >(&GET_REALTIME_USAGE, body)
                     .await
             }
             "GetRegionQualityDetail" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         GetRegionQualityDetailRequest,
                         GetRegionQualityDetailResponse,
                     >(&GET_REGION_QUALITY_DETAIL, body)
                     .await
             }
             "GetStreamBaseInfo" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         GetStreamBaseInfoRequest,
                         GetStreamBaseInfoResponse,
                     >(&GET_STREAM_BASE_INFO, body)
@@ -400,36 +408,42 @@ impl Client {
     pub fn dry_run_action(&self, action: &str, body: &str) -> Result<DryRun, Error> {
         match action {
             "GetBizQuality" => {
-                self.dry_run_json::<GetBizQualityRequest>(&GET_BIZ_QUALITY, body)
+                self.inner.dry_run_json::<GetBizQualityRequest>(&GET_BIZ_QUALITY, body)
             }
             "GetBizUsage" => {
-                self.dry_run_json::<GetBizUsageRequest>(&GET_BIZ_USAGE, body)
+                self.inner.dry_run_json::<GetBizUsageRequest>(&GET_BIZ_USAGE, body)
             }
             "GetPlayQualityDetail" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         GetPlayQualityDetailRequest,
                     >(&GET_PLAY_QUALITY_DETAIL, body)
             }
             "GetPublishQualityDetail" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         GetPublishQualityDetailRequest,
                     >(&GET_PUBLISH_QUALITY_DETAIL, body)
             }
             "GetRealtimeQuality" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         GetRealtimeQualityRequest,
                     >(&GET_REALTIME_QUALITY, body)
             }
             "GetRealtimeUsage" => {
-                self.dry_run_json::<GetRealtimeUsageRequest>(&GET_REALTIME_USAGE, body)
+                self.inner
+                    .dry_run_json::<GetRealtimeUsageRequest>(&GET_REALTIME_USAGE, body)
             }
             "GetRegionQualityDetail" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         GetRegionQualityDetailRequest,
                     >(&GET_REGION_QUALITY_DETAIL, body)
             }
             "GetStreamBaseInfo" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         GetStreamBaseInfoRequest,
                     >(&GET_STREAM_BASE_INFO, body)
             }

@@ -181,35 +181,40 @@ impl Client {
     ) -> Result<ApiResponse<serde_json::Value>, Error> {
         match action {
             "AddASRStream" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         AddAsrStreamRequest,
                         AddAsrStreamResponse,
                     >(&ADD_ASR_STREAM, body)
                     .await
             }
             "DeleteASRStream" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DeleteAsrStreamRequest,
                         DeleteAsrStreamResponse,
                     >(&DELETE_ASR_STREAM, body)
                     .await
             }
             "StartRealtimeASRTask" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StartAsrTaskRequest,
                         StartAsrTaskResponse,
                     >(&START_REALTIME_ASR_TASK, body)
                     .await
             }
             "StopRealtimeASRTask" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StopAsrTaskRequest,
                         StopAsrTaskResponse,
                     >(&STOP_REALTIME_ASR_TASK, body)
                     .await
             }
             "UpdateRealtimeASRTask" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         UpdateAsrTaskRequest,
                         UpdateAsrTaskResponse,
                     >(&UPDATE_REALTIME_ASR_TASK, body)
@@ -232,19 +237,23 @@ impl Client {
     pub fn dry_run_action(&self, action: &str, body: &str) -> Result<DryRun, Error> {
         match action {
             "AddASRStream" => {
-                self.dry_run_json::<AddAsrStreamRequest>(&ADD_ASR_STREAM, body)
+                self.inner.dry_run_json::<AddAsrStreamRequest>(&ADD_ASR_STREAM, body)
             }
             "DeleteASRStream" => {
-                self.dry_run_json::<DeleteAsrStreamRequest>(&DELETE_ASR_STREAM, body)
+                self.inner
+                    .dry_run_json::<DeleteAsrStreamRequest>(&DELETE_ASR_STREAM, body)
             }
             "StartRealtimeASRTask" => {
-                self.dry_run_json::<StartAsrTaskRequest>(&START_REALTIME_ASR_TASK, body)
+                self.inner
+                    .dry_run_json::<StartAsrTaskRequest>(&START_REALTIME_ASR_TASK, body)
             }
             "StopRealtimeASRTask" => {
-                self.dry_run_json::<StopAsrTaskRequest>(&STOP_REALTIME_ASR_TASK, body)
+                self.inner
+                    .dry_run_json::<StopAsrTaskRequest>(&STOP_REALTIME_ASR_TASK, body)
             }
             "UpdateRealtimeASRTask" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         UpdateAsrTaskRequest,
                     >(&UPDATE_REALTIME_ASR_TASK, body)
             }

@@ -13,7 +13,9 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Every file of this crate is written by `cargo xtask codegen` from the product's spec; signing, transport, retries, rate limiting, errors and the mock server are the `zego-server-runtime` crate, re-exported here.
+//! At the root: [`Client`], [`ClientBuilder`], [`Error`], [`ApiCode`] (with the gateway's [`GatewayCode`]) and what a call returns. The request and response types are in [`types`], each action's descriptor in [`operations`]; `mock` (feature `mock`) is a local fake of the service for tests.
+//!
+//! Every file of this crate is written by `cargo xtask codegen` from the product's spec; signing, transport, retries, rate limiting, errors and the mock server are the `zego-server-runtime` crate, reachable as [`runtime`] (its callback verifier, retry policy, clocks, shared stores and validation types).
 //!
 //! Features:
 //! - `rustls-tls` (default): TLS through rustls with the webpki root certificates (no system OpenSSL needed).
@@ -34,7 +36,7 @@ mod codes;
 #[rustfmt::skip]
 pub mod mock;
 
-/// Descriptors of the API's operations, for `Client::dry_run` and `Client::execute`.
+/// Descriptors of the API's operations, for [`Client::dry_run`] and [`Client::execute`].
 #[rustfmt::skip]
 pub mod operations;
 
@@ -49,6 +51,8 @@ pub use codes::ApiCode;
 
 pub use service::{rule_ids, Api, Client, ClientBuilder, Error, Region, DEFAULT_BASE_URL};
 
-pub use types::*;
+pub use zego_server_runtime::{ApiResponse, Checks, DryRun, GatewayCode, RetryPolicy};
 
-pub use zego_server_runtime::*;
+/// The runtime every ZEGOCLOUD product crate shares: signing, transport, retries,
+/// rate limits, errors' parts, validation, callback verification, shared stores.
+pub use zego_server_runtime as runtime;

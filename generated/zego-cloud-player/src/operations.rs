@@ -278,49 +278,56 @@ impl Client {
     ) -> Result<ApiResponse<serde_json::Value>, Error> {
         match action {
             "CancelUploadTask" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         CancelUploadTaskRequest,
                         CancelUploadTaskResponse,
                     >(&CANCEL_UPLOAD_TASK, body)
                     .await
             }
             "CreatePlayer" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         CreatePlayerRequest,
                         CreatePlayerResponse,
                     >(&CREATE_PLAYER, body)
                     .await
             }
             "CreateUploadTask" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         CreateUploadTaskRequest,
                         CreateUploadTaskResponse,
                     >(&CREATE_UPLOAD_TASK, body)
                     .await
             }
             "DeletePlayer" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DeletePlayerRequest,
                         DeletePlayerResponse,
                     >(&DELETE_PLAYER, body)
                     .await
             }
             "DescribePlayers" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DescribePlayersRequest,
                         DescribePlayersResponse,
                     >(&DESCRIBE_PLAYERS, body)
                     .await
             }
             "DescribeUploadTasks" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DescribeUploadTasksRequest,
                         DescribeUploadTasksResponse,
                     >(&DESCRIBE_UPLOAD_TASKS, body)
                     .await
             }
             "UpdatePlayer" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         UpdatePlayerRequest,
                         UpdatePlayerResponse,
                     >(&UPDATE_PLAYER, body)
@@ -343,27 +350,31 @@ impl Client {
     pub fn dry_run_action(&self, action: &str, body: &str) -> Result<DryRun, Error> {
         match action {
             "CancelUploadTask" => {
-                self.dry_run_json::<CancelUploadTaskRequest>(&CANCEL_UPLOAD_TASK, body)
+                self.inner
+                    .dry_run_json::<CancelUploadTaskRequest>(&CANCEL_UPLOAD_TASK, body)
             }
             "CreatePlayer" => {
-                self.dry_run_json::<CreatePlayerRequest>(&CREATE_PLAYER, body)
+                self.inner.dry_run_json::<CreatePlayerRequest>(&CREATE_PLAYER, body)
             }
             "CreateUploadTask" => {
-                self.dry_run_json::<CreateUploadTaskRequest>(&CREATE_UPLOAD_TASK, body)
+                self.inner
+                    .dry_run_json::<CreateUploadTaskRequest>(&CREATE_UPLOAD_TASK, body)
             }
             "DeletePlayer" => {
-                self.dry_run_json::<DeletePlayerRequest>(&DELETE_PLAYER, body)
+                self.inner.dry_run_json::<DeletePlayerRequest>(&DELETE_PLAYER, body)
             }
             "DescribePlayers" => {
-                self.dry_run_json::<DescribePlayersRequest>(&DESCRIBE_PLAYERS, body)
+                self.inner
+                    .dry_run_json::<DescribePlayersRequest>(&DESCRIBE_PLAYERS, body)
             }
             "DescribeUploadTasks" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         DescribeUploadTasksRequest,
                     >(&DESCRIBE_UPLOAD_TASKS, body)
             }
             "UpdatePlayer" => {
-                self.dry_run_json::<UpdatePlayerRequest>(&UPDATE_PLAYER, body)
+                self.inner.dry_run_json::<UpdatePlayerRequest>(&UPDATE_PLAYER, body)
             }
             other => {
                 Err(Error::UnknownAction {

@@ -112,7 +112,7 @@ async fn read_body(stream: &mut TcpStream) -> std::io::Result<Option<Vec<u8>>> {
         .find_map(|line| line.strip_prefix("content-length:"))
         .and_then(|value| value.trim().parse().ok())
         .ok_or_else(|| std::io::Error::other("no content-length"))?;
-    if length > zego_cloudrecord::DEFAULT_MAX_CALLBACK_BYTES {
+    if length > zego_cloudrecord::callbacks::DEFAULT_MAX_CALLBACK_BYTES {
         return Ok(None);
     }
     let mut body = buffer.split_off(header_end);

@@ -9,13 +9,14 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::operations;
+use super::runtime::SensitiveString;
 use super::types::{
     AlibabaCloudVodParams, FillFrame, FrameFillMode, MixConfig, MixInput, MixMode,
     MixOutputVideoConfig, MixOutputWatermarkImageConfig, RecordInputParams, RecordMode,
     StartRecordData, StartRecordRequest, StorageParams, TencentCloudVodParams, UpdateLayoutRequest,
     Vendor, ViewType, Whiteboard,
 };
-use super::{ApiResponse, Error, SensitiveString};
+use super::{ApiResponse, Error};
 
 /// A rectangle on the output canvas, in pixels from its upper left corner. The one way this
 /// crate takes coordinates: by name, so left and top cannot be swapped unnoticed (and a
@@ -83,7 +84,7 @@ impl StartRecordRequest {
     /// Records every stream of `room_id` separately (single stream recording, RecordMode 1).
     ///
     /// ```
-    /// use zego_cloudrecord::{StartRecordRequest, StorageParams};
+    /// use zego_cloudrecord::types::{StartRecordRequest, StorageParams};
     ///
     /// let storage = StorageParams::amazon_s3("us-east-1", "recordings", "AKIDEXAMPLE", "secret");
     /// let request = StartRecordRequest::single_stream("room-1", storage);
@@ -100,7 +101,8 @@ impl StartRecordRequest {
     /// Mixes the room's streams into one recording (stream mixing recording, RecordMode 2).
     ///
     /// ```
-    /// use zego_cloudrecord::{MixConfig, MixInput, MixOutputVideoConfig, Rect, StartRecordRequest, StorageParams};
+    /// use zego_cloudrecord::types::{MixConfig, MixInput, MixOutputVideoConfig, StartRecordRequest, StorageParams};
+    /// use zego_cloudrecord::Rect;
     ///
     /// let layout = MixConfig::custom_layout(
     ///     "mixed-output",
@@ -188,7 +190,9 @@ impl StartRecordResponseExt for ApiResponse<StartRecordData> {
 /// falls back to equal division, where views do nothing.
 ///
 /// ```
-/// use zego_cloudrecord::{MixInput, MixMode, Rect, UpdateLayoutRequest, Validate};
+/// use zego_cloudrecord::runtime::Validate;
+/// use zego_cloudrecord::types::{MixInput, MixMode, UpdateLayoutRequest};
+/// use zego_cloudrecord::Rect;
 ///
 /// let request = UpdateLayoutRequest::custom_layout(
 ///     "task-1",
@@ -351,7 +355,7 @@ impl StorageParams {
     /// A storage service speaking the S3 protocol at `endpoint` (Vendor 10).
     ///
     /// ```
-    /// use zego_cloudrecord::StorageParams;
+    /// use zego_cloudrecord::types::StorageParams;
     ///
     /// let storage = StorageParams::s3_compatible("https://s3.example.com", "region", "bucket", "key", "secret");
     /// assert!(storage.validate().is_ok());

@@ -4,7 +4,8 @@
 //! A typed async client for the ZEGOCLOUD Cloud Recording API.
 //!
 //! ```no_run
-//! use zego_cloudrecord::{Client, StartRecordRequest, StorageParams};
+//! use zego_cloudrecord::types::{StartRecordRequest, StorageParams};
+//! use zego_cloudrecord::Client;
 //!
 //! # async fn run() -> Result<(), zego_cloudrecord::Error> {
 //! let client = Client::new(1234567890, "server secret")?;
@@ -21,11 +22,10 @@
 //! - [`Client`] sends requests: one method per API action, each validating the request first
 //!   (nothing invalid is sent), signing it (ZEGOCLOUD signature 2.0) and decoding the reply.
 //!   [`ClientBuilder`] sets the base URL, timeouts, [`RetryPolicy`] and rate limit.
-//! - Request and response types, one per schema of the spec ([`types`], re-exported here),
-//!   with [`helpers`] for the common StartRecord and UpdateLayout requests and [`Rect`] for
-//!   coordinates.
+//! - Request and response types, one per schema of the spec, in [`types`], with [`helpers`]
+//!   for the common StartRecord and UpdateLayout requests and [`Rect`] for coordinates.
 //! - [`operations`]: each action's descriptor (its `Action`, path and documented rate limit),
-//!   for [`Client::dry_run`](zego_server_runtime::Client::dry_run) and [`Client::execute`](zego_server_runtime::Client::execute); [`rule_ids`]: the id of every rule the
+//!   for [`Client::dry_run`] and [`Client::execute`]; [`rule_ids`]: the id of every rule the
 //!   checks report, for [`ClientBuilder::allow`].
 //! - [`Error`] is every failure, typed: validation, API return code, HTTP, transport,
 //!   decoding, a success missing what it promises, signing, configuration.
@@ -45,7 +45,7 @@
 //! check for some calls:
 //!
 //! ```no_run
-//! # async fn run(client: zego_cloudrecord::Client, request: zego_cloudrecord::StartRecordRequest) -> Result<(), zego_cloudrecord::Error> {
+//! # async fn run(client: zego_cloudrecord::Client, request: zego_cloudrecord::types::StartRecordRequest) -> Result<(), zego_cloudrecord::Error> {
 //! use zego_cloudrecord::Checks;
 //! let response = client.with_checks(Checks::Warn).start_record(&request).await?;
 //! for warning in &response.warnings {
@@ -54,8 +54,8 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Credentials (the ServerSecret and storage keys) are held in [`SensitiveString`] and never
-//! printed.
+//! Credentials (the ServerSecret and storage keys) are held in [`runtime::SensitiveString`]
+//! and never printed.
 //!
 //! Features: `rustls-tls` (default) uses rustls with webpki roots; `native-tls` uses the
 //! platform's TLS library instead; `mock` adds [`mock::MockServer`].
@@ -82,7 +82,7 @@ pub mod lifecycle;
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 #[rustfmt::skip]
 pub mod mock;
-/// Descriptors of the API's operations, for [`Client::dry_run`](zego_server_runtime::Client::dry_run) and [`Client::execute`](zego_server_runtime::Client::execute).
+/// Descriptors of the API's operations, for [`Client::dry_run`] and [`Client::execute`].
 #[rustfmt::skip]
 pub mod operations;
 #[rustfmt::skip]
@@ -94,7 +94,8 @@ pub mod types;
 pub use codes::ApiCode;
 pub use helpers::{rgb, Colour, ColourError, Rect, StartRecordResponseExt};
 pub use service::{rule_ids, Api, Client, ClientBuilder, Error, Region, DEFAULT_BASE_URL};
-// The shared runtime's public items (errors' parts, checks, clocks, retries, callbacks), beside
-// this crate's own: the names above take precedence over the runtime's generic ones.
-pub use types::*;
-pub use zego_server_runtime::*;
+pub use zego_server_runtime::{ApiResponse, Checks, DryRun, GatewayCode, RetryPolicy};
+
+/// The runtime every ZEGOCLOUD product crate shares: signing, transport, retries, rate
+/// limits, errors' parts, validation, callback verification, shared stores.
+pub use zego_server_runtime as runtime;

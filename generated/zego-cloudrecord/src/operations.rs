@@ -412,63 +412,72 @@ impl Client {
     ) -> Result<ApiResponse<serde_json::Value>, Error> {
         match action {
             "StartRecord" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StartRecordRequest,
                         StartRecordResponse,
                     >(&START_RECORD, body)
                     .await
             }
             "StopRecord" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StopRecordRequest,
                         StopRecordResponse,
                     >(&STOP_RECORD, body)
                     .await
             }
             "UpdateLayout" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         UpdateLayoutRequest,
                         UpdateLayoutResponse,
                     >(&UPDATE_LAYOUT, body)
                     .await
             }
             "UpdateWhiteboard" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         UpdateWhiteboardRequest,
                         UpdateWhiteboardResponse,
                     >(&UPDATE_WHITEBOARD, body)
                     .await
             }
             "DescribeRecordStatus" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DescribeRecordStatusRequest,
                         DescribeRecordStatusResponse,
                     >(&DESCRIBE_RECORD_STATUS, body)
                     .await
             }
             "DescribeTasks" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DescribeTasksRequest,
                         DescribeTasksResponse,
                     >(&DESCRIBE_TASKS, body)
                     .await
             }
             "PauseRecord" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         PauseRecordRequest,
                         PauseRecordResponse,
                     >(&PAUSE_RECORD, body)
                     .await
             }
             "ResumeRecord" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         ResumeRecordRequest,
                         ResumeRecordResponse,
                     >(&RESUME_RECORD, body)
                     .await
             }
             "TakeSnapshot" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         TakeSnapshotRequest,
                         TakeSnapshotResponse,
                     >(&TAKE_SNAPSHOT, body)
@@ -490,28 +499,36 @@ impl Client {
     #[inline]
     pub fn dry_run_action(&self, action: &str, body: &str) -> Result<DryRun, Error> {
         match action {
-            "StartRecord" => self.dry_run_json::<StartRecordRequest>(&START_RECORD, body),
-            "StopRecord" => self.dry_run_json::<StopRecordRequest>(&STOP_RECORD, body),
+            "StartRecord" => {
+                self.inner.dry_run_json::<StartRecordRequest>(&START_RECORD, body)
+            }
+            "StopRecord" => {
+                self.inner.dry_run_json::<StopRecordRequest>(&STOP_RECORD, body)
+            }
             "UpdateLayout" => {
-                self.dry_run_json::<UpdateLayoutRequest>(&UPDATE_LAYOUT, body)
+                self.inner.dry_run_json::<UpdateLayoutRequest>(&UPDATE_LAYOUT, body)
             }
             "UpdateWhiteboard" => {
-                self.dry_run_json::<UpdateWhiteboardRequest>(&UPDATE_WHITEBOARD, body)
+                self.inner
+                    .dry_run_json::<UpdateWhiteboardRequest>(&UPDATE_WHITEBOARD, body)
             }
             "DescribeRecordStatus" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         DescribeRecordStatusRequest,
                     >(&DESCRIBE_RECORD_STATUS, body)
             }
             "DescribeTasks" => {
-                self.dry_run_json::<DescribeTasksRequest>(&DESCRIBE_TASKS, body)
+                self.inner.dry_run_json::<DescribeTasksRequest>(&DESCRIBE_TASKS, body)
             }
-            "PauseRecord" => self.dry_run_json::<PauseRecordRequest>(&PAUSE_RECORD, body),
+            "PauseRecord" => {
+                self.inner.dry_run_json::<PauseRecordRequest>(&PAUSE_RECORD, body)
+            }
             "ResumeRecord" => {
-                self.dry_run_json::<ResumeRecordRequest>(&RESUME_RECORD, body)
+                self.inner.dry_run_json::<ResumeRecordRequest>(&RESUME_RECORD, body)
             }
             "TakeSnapshot" => {
-                self.dry_run_json::<TakeSnapshotRequest>(&TAKE_SNAPSHOT, body)
+                self.inner.dry_run_json::<TakeSnapshotRequest>(&TAKE_SNAPSHOT, body)
             }
             other => {
                 Err(Error::UnknownAction {
@@ -541,32 +558,32 @@ impl RequestInfo for StartRecordRequest {
     }
 }
 
-/// `TaskId` (`x-zego-task-id`) names the recording task in tracing spans.
+/// `TaskId` (`x-zego-resource-id`) names what the action acts on in tracing spans.
 impl RequestInfo for StopRecordRequest {
-    fn task_id(&self) -> Option<&str> {
-        Some(self.task_id.as_str())
+    fn resource_id(&self) -> Option<(&'static str, &str)> {
+        Some(("TaskId", self.task_id.as_str()))
     }
 }
 
-/// `TaskId` (`x-zego-task-id`) names the recording task in tracing spans.
+/// `TaskId` (`x-zego-resource-id`) names what the action acts on in tracing spans.
 impl RequestInfo for UpdateLayoutRequest {
-    fn task_id(&self) -> Option<&str> {
-        Some(self.task_id.as_str())
+    fn resource_id(&self) -> Option<(&'static str, &str)> {
+        Some(("TaskId", self.task_id.as_str()))
     }
 }
 
-/// `TaskId` (`x-zego-task-id`) names the recording task in tracing spans.
+/// `TaskId` (`x-zego-resource-id`) names what the action acts on in tracing spans.
 impl RequestInfo for UpdateWhiteboardRequest {
-    fn task_id(&self) -> Option<&str> {
-        Some(self.task_id.as_str())
+    fn resource_id(&self) -> Option<(&'static str, &str)> {
+        Some(("TaskId", self.task_id.as_str()))
     }
 }
 
 /// A read-only action (`x-zego-safe-to-retry`): retries are always safe.
-/// `TaskId` (`x-zego-task-id`) names the recording task in tracing spans.
+/// `TaskId` (`x-zego-resource-id`) names what the action acts on in tracing spans.
 impl RequestInfo for DescribeRecordStatusRequest {
-    fn task_id(&self) -> Option<&str> {
-        Some(self.task_id.as_str())
+    fn resource_id(&self) -> Option<(&'static str, &str)> {
+        Some(("TaskId", self.task_id.as_str()))
     }
 
     fn safe_to_retry(&self) -> bool {
@@ -606,23 +623,23 @@ impl RequestInfo for DescribeTasksRequest {
     }
 }
 
-/// `TaskId` (`x-zego-task-id`) names the recording task in tracing spans.
+/// `TaskId` (`x-zego-resource-id`) names what the action acts on in tracing spans.
 impl RequestInfo for PauseRecordRequest {
-    fn task_id(&self) -> Option<&str> {
-        Some(self.task_id.as_str())
+    fn resource_id(&self) -> Option<(&'static str, &str)> {
+        Some(("TaskId", self.task_id.as_str()))
     }
 }
 
-/// `TaskId` (`x-zego-task-id`) names the recording task in tracing spans.
+/// `TaskId` (`x-zego-resource-id`) names what the action acts on in tracing spans.
 impl RequestInfo for ResumeRecordRequest {
-    fn task_id(&self) -> Option<&str> {
-        Some(self.task_id.as_str())
+    fn resource_id(&self) -> Option<(&'static str, &str)> {
+        Some(("TaskId", self.task_id.as_str()))
     }
 }
 
-/// `TaskId` (`x-zego-task-id`) names the recording task in tracing spans.
+/// `TaskId` (`x-zego-resource-id`) names what the action acts on in tracing spans.
 impl RequestInfo for TakeSnapshotRequest {
-    fn task_id(&self) -> Option<&str> {
-        Some(self.task_id.as_str())
+    fn resource_id(&self) -> Option<(&'static str, &str)> {
+        Some(("TaskId", self.task_id.as_str()))
     }
 }

@@ -1893,344 +1893,394 @@ impl Client {
     ) -> Result<ApiResponse<serde_json::Value>, Error> {
         match action {
             "AddStream" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         AddStreamRequest,
                         AddStreamResponse,
                     >(&ADD_STREAM, body)
                     .await
             }
             "ClearCDNTransferRule" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         ClearCdnTransferRuleRequest,
                         ClearCdnTransferRuleResponse,
                     >(&CLEAR_CDN_TRANSFER_RULE, body)
                     .await
             }
             "CloseRoom" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         CloseRoomRequest,
                         CloseRoomResponse,
                     >(&CLOSE_ROOM, body)
                     .await
             }
             "CreatCDNTransferRule" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         CreatCdnTransferRuleRequest,
                         CreatCdnTransferRuleResponse,
                     >(&CREAT_CDN_TRANSFER_RULE, body)
                     .await
             }
             "DelForbidStreamRule" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DelForbidStreamRuleRequest,
                         DelForbidStreamRuleResponse,
                     >(&DEL_FORBID_STREAM_RULE, body)
                     .await
             }
             "DelForbidUserRule" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DelForbidUserRuleRequest,
                         DelForbidUserRuleResponse,
                     >(&DEL_FORBID_USER_RULE, body)
                     .await
             }
             "DeleteCDNTransferRule" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DeleteCdnTransferRuleRequest,
                         DeleteCdnTransferRuleResponse,
                     >(&DELETE_CDN_TRANSFER_RULE, body)
                     .await
             }
             "DeleteMedia" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DeleteMediaRequest,
                         DeleteMediaResponse,
                     >(&DELETE_MEDIA, body)
                     .await
             }
             "DeleteStream" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DeleteStreamRequest,
                         DeleteStreamResponse,
                     >(&DELETE_STREAM, body)
                     .await
             }
             "DescribeForbidStreamRules" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DescribeForbidStreamRulesRequest,
                         DescribeForbidStreamRulesResponse,
                     >(&DESCRIBE_FORBID_STREAM_RULES, body)
                     .await
             }
             "DescribeForbidUserRules" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DescribeForbidUserRulesRequest,
                         DescribeForbidUserRulesResponse,
                     >(&DESCRIBE_FORBID_USER_RULES, body)
                     .await
             }
             "DescribeMediaTask" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DescribeMediaTaskRequest,
                         DescribeMediaTaskResponse,
                     >(&DESCRIBE_MEDIA_TASK, body)
                     .await
             }
             "DescribeRTCStreamState" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DescribeRtcStreamStateRequest,
                         DescribeRtcStreamStateResponse,
                     >(&DESCRIBE_RTC_STREAM_STATE, body)
                     .await
             }
             "DescribeSimpleStreamList" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DescribeSimpleStreamListRequest,
                         DescribeSimpleStreamListResponse,
                     >(&DESCRIBE_SIMPLE_STREAM_LIST, body)
                     .await
             }
             "DescribeUserList" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DescribeUserListRequest,
                         DescribeUserListResponse,
                     >(&DESCRIBE_USER_LIST, body)
                     .await
             }
             "DescribeUserNum" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DescribeUserNumRequest,
                         DescribeUserNumResponse,
                     >(&DESCRIBE_USER_NUM, body)
                     .await
             }
             "DescribeUsers" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DescribeUsersRequest,
                         DescribeUsersResponse,
                     >(&DESCRIBE_USERS, body)
                     .await
             }
             "ForbidCDNLiveStream" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         ForbidCdnLiveStreamRequest,
                         ForbidCdnLiveStreamResponse,
                     >(&FORBID_CDN_LIVE_STREAM, body)
                     .await
             }
             "ForbidRTCStream" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         ForbidRtcStreamRequest,
                         ForbidRtcStreamResponse,
                     >(&FORBID_RTC_STREAM, body)
                     .await
             }
             "ForbidRTCStreams" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         ForbidRtcStreamsRequest,
                         ForbidRtcStreamsResponse,
                     >(&FORBID_RTC_STREAMS, body)
                     .await
             }
             "GenerateIdentifyToken" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         GenerateIdentifyTokenRequest,
                         GenerateIdentifyTokenResponse,
                     >(&GENERATE_IDENTIFY_TOKEN, body)
                     .await
             }
             "GetMixTaskInfo" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         GetMixTaskInfoRequest,
                         GetMixTaskInfoResponse,
                     >(&GET_MIX_TASK_INFO, body)
                     .await
             }
             "KickoutUser" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         KickoutUserRequest,
                         KickoutUserResponse,
                     >(&KICKOUT_USER, body)
                     .await
             }
             "MediaThumbnails" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         MediaThumbnailsRequest,
                         MediaThumbnailsResponse,
                     >(&MEDIA_THUMBNAILS, body)
                     .await
             }
             "MergeMedia" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         MergeMediaRequest,
                         MergeMediaResponse,
                     >(&MERGE_MEDIA, body)
                     .await
             }
             "QueryForbidCDNLiveStream" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         QueryForbidCdnLiveStreamRequest,
                         QueryForbidCdnLiveStreamResponse,
                     >(&QUERY_FORBID_CDN_LIVE_STREAM, body)
                     .await
             }
             "RTMPDispatchV2" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         RtmpDispatchV2Request,
                         RtmpDispatchV2Response,
                     >(&RTMP_DISPATCH_V2, body)
                     .await
             }
             "ResumeCDNLiveStream" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         ResumeCdnLiveStreamRequest,
                         ResumeCdnLiveStreamResponse,
                     >(&RESUME_CDN_LIVE_STREAM, body)
                     .await
             }
             "ResumeRTCStream" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         ResumeRtcStreamRequest,
                         ResumeRtcStreamResponse,
                     >(&RESUME_RTC_STREAM, body)
                     .await
             }
             "ResumeRTCStreams" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         ResumeRtcStreamsRequest,
                         ResumeRtcStreamsResponse,
                     >(&RESUME_RTC_STREAMS, body)
                     .await
             }
             "SearchMedia" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         SearchMediaRequest,
                         SearchMediaResponse,
                     >(&SEARCH_MEDIA, body)
                     .await
             }
             "SendBarrageMessage" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         SendBarrageMessageRequest,
                         SendBarrageMessageResponse,
                     >(&SEND_BARRAGE_MESSAGE, body)
                     .await
             }
             "SendBroadcastMessage" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         SendBroadcastMessageRequest,
                         SendBroadcastMessageResponse,
                     >(&SEND_BROADCAST_MESSAGE, body)
                     .await
             }
             "SendCustomCommand" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         SendCustomCommandRequest,
                         SendCustomCommandResponse,
                     >(&SEND_CUSTOM_COMMAND, body)
                     .await
             }
             "SetForbidStreamRule" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         SetForbidStreamRuleRequest,
                         SetForbidStreamRuleResponse,
                     >(&SET_FORBID_STREAM_RULE, body)
                     .await
             }
             "SetForbidUserRule" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         SetForbidUserRuleRequest,
                         SetForbidUserRuleResponse,
                     >(&SET_FORBID_USER_RULE, body)
                     .await
             }
             "SetSceneTemplate" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         SetSceneTemplateRequest,
                         SetSceneTemplateResponse,
                     >(&SET_SCENE_TEMPLATE, body)
                     .await
             }
             "StartAutoMix" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StartAutoMixRequest,
                         StartAutoMixResponse,
                     >(&START_AUTO_MIX, body)
                     .await
             }
             "StartCDNRecord" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StartCdnRecordRequest,
                         StartCdnRecordResponse,
                     >(&START_CDN_RECORD, body)
                     .await
             }
             "StartCensorAudioV2" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StartCensorAudioRequest,
                         StartCensorAudioResponse,
                     >(&START_CENSOR_AUDIO_V2, body)
                     .await
             }
             "StartCensorVideoV2" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StartCensorVideoRequest,
                         StartCensorVideoResponse,
                     >(&START_CENSOR_VIDEO_V2, body)
                     .await
             }
             "StartCloudTranscode" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StartCloudTranscodeRequest,
                         StartCloudTranscodeResponse,
                     >(&START_CLOUD_TRANSCODE, body)
                     .await
             }
             "StartMix" => {
-                self.execute_json::<StartMixRequest, StartMixResponse>(&START_MIX, body)
+                self.inner
+                    .execute_json::<StartMixRequest, StartMixResponse>(&START_MIX, body)
                     .await
             }
             "StopAutoMix" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StopAutoMixRequest,
                         StopAutoMixResponse,
                     >(&STOP_AUTO_MIX, body)
                     .await
             }
             "StopCDNRecord" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StopCdnRecordRequest,
                         StopCdnRecordResponse,
                     >(&STOP_CDN_RECORD, body)
                     .await
             }
             "StopCensorAudioV2" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StopCensorAudioRequest,
                         StopCensorAudioResponse,
                     >(&STOP_CENSOR_AUDIO_V2, body)
                     .await
             }
             "StopCensorVideoV2" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StopCensorVideoRequest,
                         StopCensorVideoResponse,
                     >(&STOP_CENSOR_VIDEO_V2, body)
                     .await
             }
             "StopCloudTranscode" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StopCloudTranscodeRequest,
                         StopCloudTranscodeResponse,
                     >(&STOP_CLOUD_TRANSCODE, body)
                     .await
             }
             "StopMix" => {
-                self.execute_json::<StopMixRequest, StopMixResponse>(&STOP_MIX, body)
+                self.inner
+                    .execute_json::<StopMixRequest, StopMixResponse>(&STOP_MIX, body)
                     .await
             }
             "TranscodeMedia" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         TranscodeMediaRequest,
                         StartOnDemandTranscodingResponse,
                     >(&TRANSCODE_MEDIA, body)
@@ -2252,181 +2302,223 @@ impl Client {
     #[inline]
     pub fn dry_run_action(&self, action: &str, body: &str) -> Result<DryRun, Error> {
         match action {
-            "AddStream" => self.dry_run_json::<AddStreamRequest>(&ADD_STREAM, body),
+            "AddStream" => self.inner.dry_run_json::<AddStreamRequest>(&ADD_STREAM, body),
             "ClearCDNTransferRule" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         ClearCdnTransferRuleRequest,
                     >(&CLEAR_CDN_TRANSFER_RULE, body)
             }
-            "CloseRoom" => self.dry_run_json::<CloseRoomRequest>(&CLOSE_ROOM, body),
+            "CloseRoom" => self.inner.dry_run_json::<CloseRoomRequest>(&CLOSE_ROOM, body),
             "CreatCDNTransferRule" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         CreatCdnTransferRuleRequest,
                     >(&CREAT_CDN_TRANSFER_RULE, body)
             }
             "DelForbidStreamRule" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         DelForbidStreamRuleRequest,
                     >(&DEL_FORBID_STREAM_RULE, body)
             }
             "DelForbidUserRule" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         DelForbidUserRuleRequest,
                     >(&DEL_FORBID_USER_RULE, body)
             }
             "DeleteCDNTransferRule" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         DeleteCdnTransferRuleRequest,
                     >(&DELETE_CDN_TRANSFER_RULE, body)
             }
-            "DeleteMedia" => self.dry_run_json::<DeleteMediaRequest>(&DELETE_MEDIA, body),
+            "DeleteMedia" => {
+                self.inner.dry_run_json::<DeleteMediaRequest>(&DELETE_MEDIA, body)
+            }
             "DeleteStream" => {
-                self.dry_run_json::<DeleteStreamRequest>(&DELETE_STREAM, body)
+                self.inner.dry_run_json::<DeleteStreamRequest>(&DELETE_STREAM, body)
             }
             "DescribeForbidStreamRules" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         DescribeForbidStreamRulesRequest,
                     >(&DESCRIBE_FORBID_STREAM_RULES, body)
             }
             "DescribeForbidUserRules" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         DescribeForbidUserRulesRequest,
                     >(&DESCRIBE_FORBID_USER_RULES, body)
             }
             "DescribeMediaTask" => {
-                self.dry_run_json::<DescribeMediaTaskRequest>(&DESCRIBE_MEDIA_TASK, body)
+                self.inner
+                    .dry_run_json::<DescribeMediaTaskRequest>(&DESCRIBE_MEDIA_TASK, body)
             }
             "DescribeRTCStreamState" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         DescribeRtcStreamStateRequest,
                     >(&DESCRIBE_RTC_STREAM_STATE, body)
             }
             "DescribeSimpleStreamList" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         DescribeSimpleStreamListRequest,
                     >(&DESCRIBE_SIMPLE_STREAM_LIST, body)
             }
             "DescribeUserList" => {
-                self.dry_run_json::<DescribeUserListRequest>(&DESCRIBE_USER_LIST, body)
+                self.inner
+                    .dry_run_json::<DescribeUserListRequest>(&DESCRIBE_USER_LIST, body)
             }
             "DescribeUserNum" => {
-                self.dry_run_json::<DescribeUserNumRequest>(&DESCRIBE_USER_NUM, body)
+                self.inner
+                    .dry_run_json::<DescribeUserNumRequest>(&DESCRIBE_USER_NUM, body)
             }
             "DescribeUsers" => {
-                self.dry_run_json::<DescribeUsersRequest>(&DESCRIBE_USERS, body)
+                self.inner.dry_run_json::<DescribeUsersRequest>(&DESCRIBE_USERS, body)
             }
             "ForbidCDNLiveStream" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         ForbidCdnLiveStreamRequest,
                     >(&FORBID_CDN_LIVE_STREAM, body)
             }
             "ForbidRTCStream" => {
-                self.dry_run_json::<ForbidRtcStreamRequest>(&FORBID_RTC_STREAM, body)
+                self.inner
+                    .dry_run_json::<ForbidRtcStreamRequest>(&FORBID_RTC_STREAM, body)
             }
             "ForbidRTCStreams" => {
-                self.dry_run_json::<ForbidRtcStreamsRequest>(&FORBID_RTC_STREAMS, body)
+                self.inner
+                    .dry_run_json::<ForbidRtcStreamsRequest>(&FORBID_RTC_STREAMS, body)
             }
             "GenerateIdentifyToken" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         GenerateIdentifyTokenRequest,
                     >(&GENERATE_IDENTIFY_TOKEN, body)
             }
             "GetMixTaskInfo" => {
-                self.dry_run_json::<GetMixTaskInfoRequest>(&GET_MIX_TASK_INFO, body)
+                self.inner
+                    .dry_run_json::<GetMixTaskInfoRequest>(&GET_MIX_TASK_INFO, body)
             }
-            "KickoutUser" => self.dry_run_json::<KickoutUserRequest>(&KICKOUT_USER, body),
+            "KickoutUser" => {
+                self.inner.dry_run_json::<KickoutUserRequest>(&KICKOUT_USER, body)
+            }
             "MediaThumbnails" => {
-                self.dry_run_json::<MediaThumbnailsRequest>(&MEDIA_THUMBNAILS, body)
+                self.inner
+                    .dry_run_json::<MediaThumbnailsRequest>(&MEDIA_THUMBNAILS, body)
             }
-            "MergeMedia" => self.dry_run_json::<MergeMediaRequest>(&MERGE_MEDIA, body),
+            "MergeMedia" => {
+                self.inner.dry_run_json::<MergeMediaRequest>(&MERGE_MEDIA, body)
+            }
             "QueryForbidCDNLiveStream" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         QueryForbidCdnLiveStreamRequest,
                     >(&QUERY_FORBID_CDN_LIVE_STREAM, body)
             }
             "RTMPDispatchV2" => {
-                self.dry_run_json::<RtmpDispatchV2Request>(&RTMP_DISPATCH_V2, body)
+                self.inner.dry_run_json::<RtmpDispatchV2Request>(&RTMP_DISPATCH_V2, body)
             }
             "ResumeCDNLiveStream" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         ResumeCdnLiveStreamRequest,
                     >(&RESUME_CDN_LIVE_STREAM, body)
             }
             "ResumeRTCStream" => {
-                self.dry_run_json::<ResumeRtcStreamRequest>(&RESUME_RTC_STREAM, body)
+                self.inner
+                    .dry_run_json::<ResumeRtcStreamRequest>(&RESUME_RTC_STREAM, body)
             }
             "ResumeRTCStreams" => {
-                self.dry_run_json::<ResumeRtcStreamsRequest>(&RESUME_RTC_STREAMS, body)
+                self.inner
+                    .dry_run_json::<ResumeRtcStreamsRequest>(&RESUME_RTC_STREAMS, body)
             }
-            "SearchMedia" => self.dry_run_json::<SearchMediaRequest>(&SEARCH_MEDIA, body),
+            "SearchMedia" => {
+                self.inner.dry_run_json::<SearchMediaRequest>(&SEARCH_MEDIA, body)
+            }
             "SendBarrageMessage" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         SendBarrageMessageRequest,
                     >(&SEND_BARRAGE_MESSAGE, body)
             }
             "SendBroadcastMessage" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         SendBroadcastMessageRequest,
                     >(&SEND_BROADCAST_MESSAGE, body)
             }
             "SendCustomCommand" => {
-                self.dry_run_json::<SendCustomCommandRequest>(&SEND_CUSTOM_COMMAND, body)
+                self.inner
+                    .dry_run_json::<SendCustomCommandRequest>(&SEND_CUSTOM_COMMAND, body)
             }
             "SetForbidStreamRule" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         SetForbidStreamRuleRequest,
                     >(&SET_FORBID_STREAM_RULE, body)
             }
             "SetForbidUserRule" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         SetForbidUserRuleRequest,
                     >(&SET_FORBID_USER_RULE, body)
             }
             "SetSceneTemplate" => {
-                self.dry_run_json::<SetSceneTemplateRequest>(&SET_SCENE_TEMPLATE, body)
+                self.inner
+                    .dry_run_json::<SetSceneTemplateRequest>(&SET_SCENE_TEMPLATE, body)
             }
             "StartAutoMix" => {
-                self.dry_run_json::<StartAutoMixRequest>(&START_AUTO_MIX, body)
+                self.inner.dry_run_json::<StartAutoMixRequest>(&START_AUTO_MIX, body)
             }
             "StartCDNRecord" => {
-                self.dry_run_json::<StartCdnRecordRequest>(&START_CDN_RECORD, body)
+                self.inner.dry_run_json::<StartCdnRecordRequest>(&START_CDN_RECORD, body)
             }
             "StartCensorAudioV2" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         StartCensorAudioRequest,
                     >(&START_CENSOR_AUDIO_V2, body)
             }
             "StartCensorVideoV2" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         StartCensorVideoRequest,
                     >(&START_CENSOR_VIDEO_V2, body)
             }
             "StartCloudTranscode" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         StartCloudTranscodeRequest,
                     >(&START_CLOUD_TRANSCODE, body)
             }
-            "StartMix" => self.dry_run_json::<StartMixRequest>(&START_MIX, body),
+            "StartMix" => self.inner.dry_run_json::<StartMixRequest>(&START_MIX, body),
             "StopAutoMix" => {
-                self.dry_run_json::<StopAutoMixRequest>(&STOP_AUTO_MIX, body)
+                self.inner.dry_run_json::<StopAutoMixRequest>(&STOP_AUTO_MIX, body)
             }
             "StopCDNRecord" => {
-                self.dry_run_json::<StopCdnRecordRequest>(&STOP_CDN_RECORD, body)
+                self.inner.dry_run_json::<StopCdnRecordRequest>(&STOP_CDN_RECORD, body)
             }
             "StopCensorAudioV2" => {
-                self.dry_run_json::<StopCensorAudioRequest>(&STOP_CENSOR_AUDIO_V2, body)
+                self.inner
+                    .dry_run_json::<StopCensorAudioRequest>(&STOP_CENSOR_AUDIO_V2, body)
             }
             "StopCensorVideoV2" => {
-                self.dry_run_json::<StopCensorVideoRequest>(&STOP_CENSOR_VIDEO_V2, body)
+                self.inner
+                    .dry_run_json::<StopCensorVideoRequest>(&STOP_CENSOR_VIDEO_V2, body)
             }
             "StopCloudTranscode" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         StopCloudTranscodeRequest,
                     >(&STOP_CLOUD_TRANSCODE, body)
             }
-            "StopMix" => self.dry_run_json::<StopMixRequest>(&STOP_MIX, body),
+            "StopMix" => self.inner.dry_run_json::<StopMixRequest>(&STOP_MIX, body),
             "TranscodeMedia" => {
-                self.dry_run_json::<TranscodeMediaRequest>(&TRANSCODE_MEDIA, body)
+                self.inner.dry_run_json::<TranscodeMediaRequest>(&TRANSCODE_MEDIA, body)
             }
             other => {
                 Err(Error::UnknownAction {

@@ -353,56 +353,64 @@ impl Client {
     ) -> Result<ApiResponse<serde_json::Value>, Error> {
         match action {
             "DeleteFile" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DeleteFileRequest,
                         DeleteFileResponse,
                     >(&DELETE_FILE, body)
                     .await
             }
             "DescribeTranscodeStatus" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         DescribeTranscodeStatusRequest,
                         DescribeTranscodeStatusResponse,
                     >(&DESCRIBE_TRANSCODE_STATUS, body)
                     .await
             }
             "GetWhiteboardRoomAuth" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         GetWhiteboardRoomAuthRequest,
                         GetWhiteboardRoomAuthResponse,
                     >(&GET_WHITEBOARD_ROOM_AUTH, body)
                     .await
             }
             "GetWhiteboardUserAuth" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         GetWhiteboardUserAuthRequest,
                         GetWhiteboardUserAuthResponse,
                     >(&GET_WHITEBOARD_USER_AUTH, body)
                     .await
             }
             "SetWhiteboardRoomAuth" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         SetWhiteboardRoomAuthRequest,
                         SetWhiteboardRoomAuthResponse,
                     >(&SET_WHITEBOARD_ROOM_AUTH, body)
                     .await
             }
             "SetWhiteboardUserAuth" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         SetWhiteboardUserAuthRequest,
                         SetWhiteboardUserAuthResponse,
                     >(&SET_WHITEBOARD_USER_AUTH, body)
                     .await
             }
             "StartTranscode" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StartTranscodeRequest,
                         StartTranscodeResponse,
                     >(&START_TRANSCODE, body)
                     .await
             }
             "StopTranscode" => {
-                self.execute_json::<
+                self.inner
+                    .execute_json::<
                         StopTranscodeRequest,
                         StopTranscodeResponse,
                     >(&STOP_TRANSCODE, body)
@@ -424,37 +432,44 @@ impl Client {
     #[inline]
     pub fn dry_run_action(&self, action: &str, body: &str) -> Result<DryRun, Error> {
         match action {
-            "DeleteFile" => self.dry_run_json::<DeleteFileRequest>(&DELETE_FILE, body),
+            "DeleteFile" => {
+                self.inner.dry_run_json::<DeleteFileRequest>(&DELETE_FILE, body)
+            }
             "DescribeTranscodeStatus" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         DescribeTranscodeStatusRequest,
                     >(&DESCRIBE_TRANSCODE_STATUS, body)
             }
             "GetWhiteboardRoomAuth" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         GetWhiteboardRoomAuthRequest,
                     >(&GET_WHITEBOARD_ROOM_AUTH, body)
             }
             "GetWhiteboardUserAuth" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         GetWhiteboardUserAuthRequest,
                     >(&GET_WHITEBOARD_USER_AUTH, body)
             }
             "SetWhiteboardRoomAuth" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         SetWhiteboardRoomAuthRequest,
                     >(&SET_WHITEBOARD_ROOM_AUTH, body)
             }
             "SetWhiteboardUserAuth" => {
-                self.dry_run_json::<
+                self.inner
+                    .dry_run_json::<
                         SetWhiteboardUserAuthRequest,
                     >(&SET_WHITEBOARD_USER_AUTH, body)
             }
             "StartTranscode" => {
-                self.dry_run_json::<StartTranscodeRequest>(&START_TRANSCODE, body)
+                self.inner.dry_run_json::<StartTranscodeRequest>(&START_TRANSCODE, body)
             }
             "StopTranscode" => {
-                self.dry_run_json::<StopTranscodeRequest>(&STOP_TRANSCODE, body)
+                self.inner.dry_run_json::<StopTranscodeRequest>(&STOP_TRANSCODE, body)
             }
             other => {
                 Err(Error::UnknownAction {

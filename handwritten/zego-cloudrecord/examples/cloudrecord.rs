@@ -32,8 +32,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use zego_cloudrecord::callbacks::CallbackStore;
 use zego_cloudrecord::callbacks::{self, CallbackEvent, CallbackVerifier, InMemoryCallbackStore};
-use zego_cloudrecord::{operations, CallbackStore, Client, Error, RetryPolicy, SharedRateLimiter};
+use zego_cloudrecord::runtime::SharedRateLimiter;
+use zego_cloudrecord::{operations, Client, Error, RetryPolicy};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -241,7 +243,7 @@ async fn shared_stores() -> Result<Option<SharedStores>, String> {
     let Ok(url) = std::env::var("ZEGO_REDIS_URL") else {
         return Ok(None);
     };
-    let store = zego_cloudrecord::RedisStore::connect(&url)
+    let store = zego_cloudrecord::runtime::RedisStore::connect(&url)
         .await
         .map_err(|error| error.to_string())?;
     let store = Arc::new(store);

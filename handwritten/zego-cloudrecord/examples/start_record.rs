@@ -10,7 +10,8 @@
 
 use std::process::ExitCode;
 
-use zego_cloudrecord::{operations, Client, Error, StartRecordRequest};
+use zego_cloudrecord::types::StartRecordRequest;
+use zego_cloudrecord::{operations, Client, Error};
 
 const USAGE: &str = "usage: start_record [--dry-run] <request.json>";
 
@@ -42,7 +43,7 @@ async fn run() -> Result<(), String> {
     let request: StartRecordRequest = serde_json::from_str(&text).map_err(|error| {
         format!(
             "{path}: not a StartRecord request at `{}`: {error}",
-            zego_cloudrecord::json_error_path(&text, &error)
+            zego_cloudrecord::runtime::json_error_path(&text, &error)
         )
     })?;
 

@@ -3,7 +3,8 @@
 //! ```no_run
 //! use std::time::Duration;
 //! use zego_cloudrecord::lifecycle::WaitOptions;
-//! use zego_cloudrecord::{Client, StartRecordRequest, StorageParams};
+//! use zego_cloudrecord::types::{StartRecordRequest, StorageParams};
+//! use zego_cloudrecord::Client;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::new(1234567890, "server secret")?;
@@ -29,13 +30,14 @@ use zego_server_runtime::deps::{futures_util, tokio};
 use super::helpers::{Rect, StartRecordResponseExt};
 use super::operations;
 use super::rule_ids;
+use super::runtime::{FieldPath, Violation};
 use super::types::{
     DescribeRecordStatusData, DescribeRecordStatusRequest, DescribeTasksRequest,
     MixOutputVideoConfig, PauseRecordRequest, RecordFile, RecordFileStatus, RecordTaskItem,
     ResumeRecordRequest, StartRecordRequest, StopRecordRequest, TakeSnapshotRequest, TaskStatus,
     TaskStatusFilter, UpdateLayoutRequest, UpdateLayoutResponse, UpdateWhiteboardRequest,
 };
-use super::{ApiCode, ApiResponse, Client, Error, FieldPath, Violation};
+use super::{ApiCode, ApiResponse, Client, Error};
 
 impl Client {
     /// Starts a recording (StartRecord) and returns a handle for the new task, which
@@ -290,7 +292,8 @@ impl RecordingTask {
     ///
     /// ```no_run
     /// # async fn run(task: zego_cloudrecord::lifecycle::RecordingTask) -> Result<(), zego_cloudrecord::Error> {
-    /// use zego_cloudrecord::{MixInput, Rect, UpdateLayoutRequest};
+    /// use zego_cloudrecord::types::{MixInput, UpdateLayoutRequest};
+    /// use zego_cloudrecord::Rect;
     ///
     /// let views = vec![MixInput::stream_view("teacher", Rect::at(0, 0, 1280, 720), 1)];
     /// task.update_layout(|request| UpdateLayoutRequest::custom_layout(request.task_id, views))
@@ -307,7 +310,8 @@ impl RecordingTask {
         let request = layout(UpdateLayoutRequest::new(&self.task_id)).with_task_id(&self.task_id);
         let outside = self.views_outside_canvas(&request);
         self.client
-            .execute_checked::<_, UpdateLayoutResponse>(
+            .inner
+            .execute_with_findings::<_, UpdateLayoutResponse>(
                 &operations::UPDATE_LAYOUT,
                 &request,
                 outside,

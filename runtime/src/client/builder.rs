@@ -168,17 +168,19 @@ impl<A: ServerApi> ClientBuilder<A> {
     }
 
     /// Spaces calls (and retry attempts) so that at most `calls_per_second` start in any
-    /// second, across all clones of the client; off by default. The service allows 50.
+    /// second, across all clones of the client; off by default. Each action's documented
+    /// limit is in its descriptor ([`Operation::rate_limit`](super::Operation)) and kept by
+    /// [`ClientBuilder::rate_limit_per_action`].
     pub fn rate_limit(mut self, calls_per_second: u32) -> Self {
         self.rate_limit = Some(calls_per_second);
         self
     }
 
-    /// Keeps each action under its documented call frequency limit (StartRecord and
-    /// StopRecord 50 per second, the others 10), across all clones of the client; off by
-    /// default. The documentation does not say whether a limit counts per AppId or per
-    /// action; this client counts each action separately, for the one AppId a client signs
-    /// for, since the limits are documented action by action. Combines with
+    /// Keeps each action under its documented call frequency limit (the `rate_limit` of its
+    /// descriptor, from the spec), across all clones of the client; off by default. Where the
+    /// documentation does not say whether a limit counts per AppId or per action, this client
+    /// counts each action separately, for the one AppId a client signs for, since the limits
+    /// are documented action by action. Combines with
     /// [`ClientBuilder::rate_limit`], an overall cap.
     pub fn rate_limit_per_action(mut self) -> Self {
         self.rate_limit_per_action = true;

@@ -198,18 +198,18 @@ impl<A: ServerApi> Client<A> {
         R: Serialize + Validate + RequestInfo + Clone,
         E: DeserializeOwned + Envelope,
     {
-        self.execute_checked::<R, E>(operation, request, Vec::new())
+        self.execute_with_findings::<R, E>(operation, request, Vec::new())
             .await
     }
 
-    /// As [`Client::execute`], with findings about `request` that its own checks cannot make
-    /// (a task handle knows the task's canvas, the request does not). They are refused,
-    /// warned about or allowed like every other finding.
+    /// As [`Client::execute`], with findings about `request` that the request's own checks
+    /// cannot make because they depend on state the caller holds (what an earlier call set
+    /// up, for instance). They are refused, warned about or allowed like every other finding,
+    /// as the handle's [`Checks`] and the builder's `allow` list say.
     ///
     /// # Errors
     /// As [`Client::execute`].
-    #[doc(hidden)]
-    pub async fn execute_checked<R, E>(
+    pub async fn execute_with_findings<R, E>(
         &self,
         operation: &Operation,
         request: &R,
@@ -243,12 +243,14 @@ impl<A: ServerApi> Client<A> {
             Ok(body) => body,
             Err(error) => return Err(error.with_warnings(warnings)),
         };
+        let resource = request.resource_id();
         let span = tracing::info_span!(
             "zego_request",
             operation = operation.name,
             action = operation.action,
             room_id = request.room_id().unwrap_or_default(),
-            task_id = request.task_id().unwrap_or_default(),
+            resource = resource.map(|(name, _)| name).unwrap_or_default(),
+            resource_id = resource.map(|(_, id)| id).unwrap_or_default(),
             attempts = tracing::field::Empty,
             outcome = tracing::field::Empty,
             code = tracing::field::Empty,

@@ -95,8 +95,10 @@ pub trait RequestInfo {
         None
     }
 
-    /// The recording task the request is about, recorded on the call's tracing span.
-    fn task_id(&self) -> Option<&str> {
+    /// The resource the request acts on (a task, an agent instance, a player: whatever the
+    /// product calls it), as its wire name and value, recorded on the call's tracing span as
+    /// `resource` and `resource_id`.
+    fn resource_id(&self) -> Option<(&'static str, &str)> {
         None
     }
 

@@ -291,11 +291,11 @@ mod tests {
     #[test]
     fn an_action_with_hosts_of_its_own_goes_to_the_same_region() {
         let hosts = [
-            "https://whiteboard-api.zego.im",
-            "https://whiteboard-api-sha.zego.im",
+            "https://service-b-api.zego.im",
+            "https://service-b-api-sha.zego.im",
         ];
         assert_eq!(
-            action_host("https://docs-api-sha.zego.im", &hosts),
+            action_host("https://service-a-api-sha.zego.im", &hosts),
             hosts[1]
         );
         assert_eq!(action_host("https://docs-api.zego.im", &hosts), hosts[0]);

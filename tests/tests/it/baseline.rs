@@ -2,7 +2,9 @@
 //! generated client does, producing the same bytes.
 
 use tests::baseline::{self, Response, RESPONSE};
-use zego_cloudrecord::{decode_response, ApiCode, SensitiveString, StartRecordResponse};
+use zego_cloudrecord::runtime::{decode_response, SensitiveString};
+use zego_cloudrecord::types::StartRecordResponse;
+use zego_cloudrecord::ApiCode;
 
 #[test]
 fn the_baseline_request_is_byte_identical_and_signed_the_same() {

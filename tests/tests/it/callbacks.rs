@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 use zego_cloudrecord::callbacks::{
     self, callback_signature, CallbackEvent, CallbackRefusal, CallbackVerifier, DeliveryId,
 };
-use zego_cloudrecord::{CallbackFileStatus, Clock, QuitReason, UploadStatus};
+use zego_cloudrecord::runtime::Clock;
+use zego_cloudrecord::types::{CallbackFileStatus, QuitReason, UploadStatus};
 
 const SECRET: &str = "canary-callback-secret-77a1";
 const NOW: i64 = 1_764_000_000;

@@ -95,14 +95,12 @@ async fn warnings_are_kept_when_the_call_fails() {
         .await
         .expect("mock");
     let client = mock.client().expect("client");
-    let request =
-        zego_cloudrecord::UpdateLayoutRequest::new("no-such-task").with_mix_input_list(vec![
-            zego_cloudrecord::MixInput::stream_view(
-                "host",
-                zego_cloudrecord::Rect::at(0, 0, 10, 10),
-                1,
-            ),
-        ]);
+    let request = zego_cloudrecord::types::UpdateLayoutRequest::new("no-such-task")
+        .with_mix_input_list(vec![zego_cloudrecord::types::MixInput::stream_view(
+            "host",
+            zego_cloudrecord::Rect::at(0, 0, 10, 10),
+            1,
+        )]);
     let error = client.update_layout(&request).await.expect_err("no task");
     assert!(matches!(error, Error::Api { .. }), "{error:?}");
     let rules: Vec<&str> = error.warnings().iter().map(|w| w.rule).collect();
@@ -113,7 +111,7 @@ async fn warnings_are_kept_when_the_call_fails() {
 
     // Refused under Strict: the advisory finding is kept beside the violations.
     let mut both = request.clone();
-    both.mix_input_list = Some(vec![zego_cloudrecord::MixInput::covering(
+    both.mix_input_list = Some(vec![zego_cloudrecord::types::MixInput::covering(
         zego_cloudrecord::Rect {
             left: 20,
             top: 0,
@@ -154,13 +152,14 @@ fn configuration_mistakes_are_errors_that_say_what_to_do() {
     );
     Client::builder(1, "secret")
         .allow(zego_cloudrecord::rule_ids::MAX_RECORD_TIME_BEYOND_24_HOURS)
-        .allow(zego_cloudrecord::builtin_rules::MAXIMUM)
+        .allow(zego_cloudrecord::runtime::builtin_rules::MAXIMUM)
         .build()
         .expect("known ids");
 
     let empty = Client::new(1, "").expect_err("empty ServerSecret");
     assert!(matches!(empty, Error::Configuration { .. }), "{empty:?}");
-    let verifier = zego_cloudrecord::CallbackVerifier::new("").expect_err("empty callback secret");
+    let verifier =
+        zego_cloudrecord::runtime::CallbackVerifier::new("").expect_err("empty callback secret");
     assert!(
         verifier.to_string().contains("callback secret is empty"),
         "{verifier:?}"
@@ -171,13 +170,14 @@ fn configuration_mistakes_are_errors_that_say_what_to_do() {
 
 #[test]
 fn no_helper_panics_on_extreme_input() {
-    use zego_cloudrecord::{Colour, MixInput, MixOutputWatermarkImageConfig, Rect};
+    use zego_cloudrecord::types::{MixInput, MixOutputWatermarkImageConfig};
+    use zego_cloudrecord::{Colour, Rect};
     for value in [i64::MIN, -1, 0, 1, i64::MAX] {
         let area = Rect::at(value, value, value, value);
         let _ = (
             area.width(),
             area.height(),
-            Rect::canvas(&zego_cloudrecord::MixOutputVideoConfig::new(
+            Rect::canvas(&zego_cloudrecord::types::MixOutputVideoConfig::new(
                 value, value, 1, 1,
             )),
         );

@@ -10,13 +10,14 @@ use tests::support::{
 };
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use zego_cloudrecord::{
-    ApiCode, Client, Error, MixConfig, MixInput, MixInputFillMode, MixOutputAudioConfig,
-    MixOutputVideoConfig, MixOutputWatermarkImageConfig, MixOutputWatermarkTimestampConfig,
-    OutputFileFormat, RecordInputParams, RecordMode, RecordOutputParams, Rect, SoundWaveType,
-    StartRecordRequest, StartRecordResponseExt, StreamConfig, StreamConfigStreamType, StreamType,
-    TransportErrorKind, Vendor, ViewType,
+use zego_cloudrecord::runtime::TransportErrorKind;
+use zego_cloudrecord::types::{
+    MixConfig, MixInput, MixInputFillMode, MixOutputAudioConfig, MixOutputVideoConfig,
+    MixOutputWatermarkImageConfig, MixOutputWatermarkTimestampConfig, OutputFileFormat,
+    RecordInputParams, RecordMode, RecordOutputParams, SoundWaveType, StartRecordRequest,
+    StreamConfig, StreamConfigStreamType, StreamType, Vendor, ViewType,
 };
+use zego_cloudrecord::{ApiCode, Client, Error, GatewayCode, Rect, StartRecordResponseExt};
 
 fn client_for(server: &MockServer) -> Client {
     builder_for(&server.uri()).build().expect("client")
@@ -201,7 +202,7 @@ async fn mixed_body_with_a_full_mix_config_is_the_exact_wire_json() {
     let input = RecordInputParams::new(RecordMode::MixedStream)
         .with_stream_type(StreamType::AudioAndVideo)
         .with_has_whiteboard(true)
-        .with_whiteboard(vec![zego_cloudrecord::Whiteboard::new(16, 9)])
+        .with_whiteboard(vec![zego_cloudrecord::types::Whiteboard::new(16, 9)])
         .with_max_idle_time(60)
         .with_mix_config(mix);
     let request = StartRecordRequest::new("room-2", input, storage(Vendor::AmazonS3))
@@ -317,7 +318,7 @@ async fn non_zero_code_is_an_api_error_with_named_codes() {
         ),
         (
             json!({"Code": 100000004, "Message": "expired", "RequestId": "r1"}),
-            ApiCode::SignatureExpired,
+            ApiCode::Gateway(GatewayCode::SignatureExpired),
             true,
         ),
         (json!({"Code": 300000003}), ApiCode::RateLimited, true),
@@ -329,7 +330,7 @@ async fn non_zero_code_is_an_api_error_with_named_codes() {
         ),
         (
             json!({"Code": 100000005, "Message": "sig"}),
-            ApiCode::SignatureWrong,
+            ApiCode::Gateway(GatewayCode::SignatureWrong),
             false,
         ),
         (
@@ -456,12 +457,14 @@ async fn success_without_data_returns_what_was_received() {
             "{started:?}"
         );
         let status = client
-            .describe_record_status(&zego_cloudrecord::DescribeRecordStatusRequest::new("t"))
+            .describe_record_status(&zego_cloudrecord::types::DescribeRecordStatusRequest::new(
+                "t",
+            ))
             .await
             .expect("empty status");
         assert_eq!(
             status.data,
-            zego_cloudrecord::DescribeRecordStatusData::default()
+            zego_cloudrecord::types::DescribeRecordStatusData::default()
         );
     }
 }
@@ -562,7 +565,7 @@ async fn invalid_requests_never_reach_the_server() {
     let invalid = StartRecordRequest::new(
         "room",
         RecordInputParams::new(RecordMode::MixedStream).with_max_idle_time(1),
-        zego_cloudrecord::StorageParams::new(Vendor::AmazonS3),
+        zego_cloudrecord::types::StorageParams::new(Vendor::AmazonS3),
     );
     let error = client_for(&server)
         .start_record(&invalid)

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
-use zego_cloudrecord::StartRecordRequest;
+use zego_cloudrecord::types::StartRecordRequest;
 
 fn spec() -> Value {
     let text = tests::bundled_spec("StartRecord");

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use tests::fault_server::{http_response, FaultServer, Step};
 use tests::support::{single_stream_request, APP_ID, SERVER_SECRET};
-use zego_cloudrecord::{ApiCode, Client, Error, TransportErrorKind};
+use zego_cloudrecord::runtime::TransportErrorKind;
+use zego_cloudrecord::{ApiCode, Client, Error, GatewayCode};
 
 const CLIENT_TIMEOUT: Duration = Duration::from_millis(1500);
 const DEADLINE: Duration = Duration::from_secs(20);
@@ -110,7 +111,7 @@ fn cases() -> Vec<Case> {
         ),
         case("huge chunked body", respond(huge_chunked_body(2 * 1024 * 1024)), Expect::TooLarge),
         case("Code != 0 with Message", json_200(&json!({"Code": 300000004, "Message": "invalid RoomId", "RequestId": "r"})), Expect::Api(ApiCode::InvalidParameter, "invalid RoomId")),
-        case("Code != 0 without Message", json_200(&json!({"Code": 100000010})), Expect::Api(ApiCode::ServerSecretUnavailable, "")),
+        case("Code != 0 without Message", json_200(&json!({"Code": 100000010})), Expect::Api(ApiCode::Gateway(GatewayCode::ServerSecretUnavailable), "")),
         // The documentation guarantees only Code, Message and RequestId: a success without Data
         // is a success with nothing in it.
         case("Code 0 without Data", json_200(&json!({"Code": 0, "Message": "success"})), Expect::Ok),

@@ -7,10 +7,11 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
-use zego_cloudrecord::{
-    json_error_path, DescribeRecordStatusRequest, DescribeRecordStatusResponse,
-    DescribeTasksRequest, DescribeTasksResponse, RecordingCallback, StartRecordRequest,
-    StartRecordResponse, UpdateLayoutRequest,
+use zego_cloudrecord::runtime::json_error_path;
+use zego_cloudrecord::types::{
+    DescribeRecordStatusRequest, DescribeRecordStatusResponse, DescribeTasksRequest,
+    DescribeTasksResponse, RecordingCallback, StartRecordRequest, StartRecordResponse,
+    UpdateLayoutRequest,
 };
 
 /// What a value is replaced with: each wrong for most fields, and together covering every

@@ -14,11 +14,12 @@ use zego_cloudrecord::callbacks::{self, CallbackEvent, CallbackVerifier};
 use zego_cloudrecord::lifecycle::{Stopped, TaskQuery, WaitOptions};
 use zego_cloudrecord::mock::service::RecordingService;
 use zego_cloudrecord::mock::MockServer;
-use zego_cloudrecord::{
-    rule_ids, ApiCode, CallbackEventType, Clock, Error, MixConfig, MixInput, MixMode,
-    MixOutputVideoConfig, RecordOutputParams, Rect, StartRecordRequest, StorageParams, TaskStatus,
-    TaskStatusFilter, UpdateLayoutRequest,
+use zego_cloudrecord::runtime::Clock;
+use zego_cloudrecord::types::{
+    CallbackEventType, MixConfig, MixInput, MixMode, MixOutputVideoConfig, RecordOutputParams,
+    StartRecordRequest, StorageParams, TaskStatus, TaskStatusFilter, UpdateLayoutRequest,
 };
+use zego_cloudrecord::{rule_ids, ApiCode, Error, Rect};
 
 const APP_ID: u32 = 1_234_567_890;
 const SECRET: &str = "lifecycle-secret";
@@ -467,7 +468,7 @@ async fn files_upload_for_the_upload_delay_and_the_waiter_sees_them_uploading() 
     let files = status.record_files.expect("files");
     assert_eq!(
         files[0].status,
-        Some(zego_cloudrecord::RecordFileStatus::Uploading)
+        Some(zego_cloudrecord::types::RecordFileStatus::Uploading)
     );
     let early = task
         .wait_for_files(

@@ -24,6 +24,7 @@ mod mock;
 mod observability;
 mod query_actions;
 mod retry;
+mod runtime_neutral;
 mod secrets;
 mod shared_state;
 mod signing;

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use tests::support::{expected_signature, mixed_request, single_stream_request};
 use zego_cloudrecord::mock::{MockResponse, MockServer};
-use zego_cloudrecord::{ApiCode, Client, Error, TransportErrorKind};
+use zego_cloudrecord::runtime::TransportErrorKind;
+use zego_cloudrecord::{ApiCode, Client, Error, GatewayCode};
 
 const APP_ID: u32 = 4_242_424_242;
 const SECRET: &str = "mock-test-secret";
@@ -131,7 +132,7 @@ async fn a_wrong_secret_is_refused_like_the_service_does() {
         matches!(
             error,
             Error::Api {
-                code: ApiCode::SignatureWrong,
+                code: ApiCode::Gateway(GatewayCode::SignatureWrong),
                 ..
             }
         ),

@@ -8,10 +8,9 @@ use serde_json::{json, Value};
 use tests::fault_server::{http_response, FaultServer, Step};
 use tests::support::{expected_signature, single_stream_request, APP_ID, SERVER_SECRET};
 use tokio::time::Instant;
-use zego_cloudrecord::{
-    ApiCode, Client, DescribeRecordStatusRequest, Error, RateLimiter, RetryPolicy,
-    StopRecordRequest,
-};
+use zego_cloudrecord::runtime::RateLimiter;
+use zego_cloudrecord::types::{DescribeRecordStatusRequest, StopRecordRequest};
+use zego_cloudrecord::{ApiCode, Client, Error, GatewayCode, RetryPolicy};
 
 fn ok_response() -> Vec<u8> {
     let body = json!({"Code": 0, "RequestId": "r", "Data": {"TaskId": "task-1"}}).to_string();
@@ -161,9 +160,9 @@ async fn transient_api_codes_are_retried_and_others_are_not() {
     let wrong = json!({"Code": 100000005, "Message": "signature wrong"}).to_string();
     let cases = [
         (limited, 3, ApiCode::RateLimited),
-        (expired, 3, ApiCode::SignatureExpired),
+        (expired, 3, ApiCode::Gateway(GatewayCode::SignatureExpired)),
         (ended, 1, ApiCode::TaskAlreadyEnded),
-        (wrong, 1, ApiCode::SignatureWrong),
+        (wrong, 1, ApiCode::Gateway(GatewayCode::SignatureWrong)),
     ];
     for (body, attempts, code) in cases {
         let server =
@@ -388,7 +387,7 @@ async fn a_connection_refused_is_retried_for_every_action() {
         matches!(
             error,
             Error::Transport {
-                kind: zego_cloudrecord::TransportErrorKind::Connect,
+                kind: zego_cloudrecord::runtime::TransportErrorKind::Connect,
                 ..
             }
         ),

@@ -6,7 +6,8 @@ use tests::support::{storage, FixedClock, FixedNonce, APP_ID, SERVER_SECRET, STO
 use tests::util::CapturedLogs;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use zego_cloudrecord::{operations, Client, Error, RetryPolicy, StartRecordRequest, Vendor};
+use zego_cloudrecord::types::{StartRecordRequest, Vendor};
+use zego_cloudrecord::{operations, Client, Error, RetryPolicy};
 
 const CANARIES: [&str; 2] = [SERVER_SECRET, STORAGE_SECRET];
 
@@ -91,7 +92,7 @@ async fn canaries_never_leak() {
     // Validation and transport failures too.
     let invalid = StartRecordRequest::single_stream(
         "room",
-        zego_cloudrecord::StorageParams::new(Vendor::AmazonS3)
+        zego_cloudrecord::types::StorageParams::new(Vendor::AmazonS3)
             .with_access_key_secret(STORAGE_SECRET),
     );
     let error = client.start_record(&invalid).await.expect_err("invalid");

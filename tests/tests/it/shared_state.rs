@@ -12,7 +12,8 @@ use tests::support::SERVER_SECRET;
 use zego_cloudrecord::callbacks::{self, CallbackRefusal, CallbackVerifier};
 use zego_cloudrecord::mock::MockResponse;
 use zego_cloudrecord::mock::MockServer;
-use zego_cloudrecord::{operations, ApiCode, CallbackStore, Client, RedisStore, SharedRateLimiter};
+use zego_cloudrecord::runtime::{CallbackStore, RedisStore, SharedRateLimiter};
+use zego_cloudrecord::{operations, ApiCode, Client};
 
 const CALLBACK_SECRET: &str = "canary-callback-secret-77d2";
 

@@ -5,7 +5,9 @@ use proptest::prelude::*;
 use tests::support::{
     expected_signature, FixedClock, FixedNonce, APP_ID, NONCE_HEX, SERVER_SECRET, TIMESTAMP,
 };
-use zego_cloudrecord::{signature, NonceSource, OsRandom, SensitiveString, SignedParameters};
+use zego_cloudrecord::runtime::{
+    signature, NonceSource, OsRandom, SensitiveString, SignedParameters,
+};
 
 #[test]
 fn known_vectors() {

@@ -2,11 +2,13 @@
 //! cross-field rule of the spec, all violations at once, each with its field path.
 
 use tests::support::{mixed_request, single_stream_request, storage, whiteboard_request};
-use zego_cloudrecord::{
-    FieldPath, MixConfig, MixInput, MixMode, MixOutputVideoConfig, MixOutputWatermarkImageConfig,
-    OutputFileFormat, RecordInputParams, RecordMode, RecordOutputParams, Rect, StartRecordRequest,
-    StorageParams, StreamType, Validate, Vendor, ViewType, Whiteboard,
+use zego_cloudrecord::runtime::{FieldPath, Validate};
+use zego_cloudrecord::types::{
+    MixConfig, MixInput, MixMode, MixOutputVideoConfig, MixOutputWatermarkImageConfig,
+    OutputFileFormat, RecordInputParams, RecordMode, RecordOutputParams, StartRecordRequest,
+    StorageParams, StreamType, Vendor, ViewType, Whiteboard,
 };
+use zego_cloudrecord::Rect;
 
 /// `(path, rule)` of every violation, in order.
 /// `(path, rule)` of every finding, refused and advisory alike, in order.
@@ -577,7 +579,7 @@ fn rules_view_corners_are_ordered() {
 
 #[test]
 fn rules_update_layout() {
-    use zego_cloudrecord::UpdateLayoutRequest;
+    use zego_cloudrecord::types::UpdateLayoutRequest;
     let custom = UpdateLayoutRequest::new("task").with_mix_mode(MixMode::Custom);
     assert_eq!(
         violations(&custom),
@@ -624,9 +626,9 @@ fn rules_update_layout() {
 #[test]
 fn single_whiteboard_view_is_checked_whatever_the_mix_mode() {
     let whiteboard = MixInput::whiteboard_view(Rect::at(0, 0, 10, 10), 1);
-    let layout = zego_cloudrecord::MixConfig::custom_layout(
+    let layout = zego_cloudrecord::types::MixConfig::custom_layout(
         "out",
-        zego_cloudrecord::MixOutputVideoConfig::landscape_720p(),
+        zego_cloudrecord::types::MixOutputVideoConfig::landscape_720p(),
         vec![whiteboard.clone(), whiteboard],
     )
     .with_mix_mode(MixMode::EqualDivision);
@@ -636,7 +638,7 @@ fn single_whiteboard_view_is_checked_whatever_the_mix_mode() {
 
 #[test]
 fn rules_describe_tasks_time_window() {
-    use zego_cloudrecord::{DescribeTasksRequest, TaskStatusFilter};
+    use zego_cloudrecord::types::{DescribeTasksRequest, TaskStatusFilter};
     const DAY_MS: i64 = 86_400_000;
     let start = 1_700_000_000_000;
     let ok = DescribeTasksRequest::new(TaskStatusFilter::Ended, start, start + 3 * DAY_MS);
@@ -662,7 +664,7 @@ fn rules_describe_tasks_time_window() {
 
 #[test]
 fn a_page_offset_of_zero_is_sent_because_the_documentation_allows_it() {
-    use zego_cloudrecord::{DescribeTasksRequest, TaskStatusFilter};
+    use zego_cloudrecord::types::{DescribeTasksRequest, TaskStatusFilter};
     let start = 1_700_000_000_000;
     let first_page =
         DescribeTasksRequest::new(TaskStatusFilter::Ended, start, start + 1).with_page_offset(0);

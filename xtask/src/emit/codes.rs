@@ -1,6 +1,7 @@
 //! `src/codes.rs`: the service's return codes (`x-zego-return-codes`) as the open enum
 //! `ApiCode`, with each code's meaning and retry advice, and as the runtime reads them
-//! (its `ReturnCode` trait).
+//! (its `ReturnCode` trait). The API gateway's codes are the runtime's `GatewayCode`, held
+//! by composition in `ApiCode::Gateway`.
 
 use proc_macro2::{Ident, Literal as TokenLiteral, TokenStream};
 use quote::quote;
@@ -17,7 +18,7 @@ pub(super) fn codes_rs(model: &Model) -> TokenStream {
         .iter()
         .map(|code| TokenLiteral::i64_unsuffixed(code.code))
         .collect();
-    let docs = codes.iter().map(code_doc);
+    let docs = codes.iter().map(|code| code_doc(code, &model.title));
     let descriptions = codes.iter().map(|code| code.description.as_str());
     let retries = codes.iter().map(|code| match code.retry {
         CodeRetry::Never => quote!(CodeRetry::Never),
@@ -31,79 +32,99 @@ pub(super) fn codes_rs(model: &Model) -> TokenStream {
         .map(|(_, variant)| variant)
         .collect();
     let answered_before_acting = if before_acting.is_empty() {
-        quote!(let _ = self; false)
+        quote! {
+            match self {
+                Self::Gateway(code) => code.answered_before_acting(),
+                _ => false,
+            }
+        }
     } else {
-        quote!(matches!(self, #(Self::#before_acting)|*))
+        quote! {
+            match self {
+                Self::Gateway(code) => code.answered_before_acting(),
+                #(Self::#before_acting)|* => true,
+                _ => false,
+            }
+        }
     };
     let count = TokenLiteral::usize_unsuffixed(codes.len());
-    // Without a table every code is unknown: plain bodies instead of one-armed matches.
-    let (from_wire, description, retry) = if codes.is_empty() {
-        (
-            quote!(Self::Unknown(value)),
-            quote!(let _ = self; "a code the spec does not list"),
-            quote!(let _ = self; CodeRetry::Never),
-        )
+    let gateway = quote! {
+        match GatewayCode::from_wire_value(value) {
+            Some(code) => Self::Gateway(code),
+            None => Self::Unknown(value),
+        }
+    };
+    // Without a table of its own the gateway's lookup is the whole body.
+    let from_wire = if codes.is_empty() {
+        gateway
     } else {
-        (
-            quote! {
-                match value {
-                    #(#values => Self::#variants,)*
-                    other => Self::Unknown(other),
-                }
-            },
-            quote! {
-                match self {
-                    #(Self::#variants => #descriptions,)*
-                    Self::Unknown(_) => "a code the spec does not list",
-                }
-            },
-            quote! {
-                match self {
-                    #(Self::#variants => #retries,)*
-                    Self::Unknown(_) => CodeRetry::Never,
-                }
-            },
-        )
+        quote! {
+            match value {
+                #(#values => Self::#variants,)*
+                _ => #gateway,
+            }
+        }
+    };
+    let description = quote! {
+        match self {
+            Self::Gateway(code) => code.description(),
+            #(Self::#variants => #descriptions,)*
+            Self::Unknown(_) => "a code the spec does not list",
+        }
+    };
+    let retry = quote! {
+        match self {
+            Self::Gateway(code) => code.retry(),
+            #(Self::#variants => #retries,)*
+            Self::Unknown(_) => CodeRetry::Never,
+        }
     };
     let wire_arms = codes.iter().zip(&variants).map(|(code, variant)| {
         let value = TokenLiteral::i64_unsuffixed(code.code);
         quote!(Self::#variant => #value,)
     });
+    let display_known = (!codes.is_empty())
+        .then(|| quote!(known => write!(f, "code {} ({known:?})", known.wire_value()),));
     let runtime = runtime_crate_tokens();
     quote! {
         use std::fmt;
 
-        use #runtime::{CodeRetry, ReturnCode};
+        use #runtime::{CodeRetry, GatewayCode, ReturnCode};
 
-        /// A return code (`Code`) of the service, as the spec's `x-zego-return-codes` lists
-        /// it: the service's own codes and the API gateway's. An open enum: a code this crate
-        /// does not know keeps its number in [`ApiCode::Unknown`].
+        /// A return code (`Code`) of the service: the API gateway's, which every ZEGOCLOUD
+        /// server API shares, and the service's own, as the spec's `x-zego-return-codes`
+        /// lists them. An open enum: a code this crate does not know keeps its number in
+        /// [`ApiCode::Unknown`].
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ApiCode {
+            /// A code of the API gateway in front of the service (100000000 to 100000017).
+            Gateway(GatewayCode),
             #(#docs #variants,)*
-            /// A code the spec does not list.
+            /// A code neither the spec nor the gateway's table lists.
             Unknown(i64),
         }
 
         impl ApiCode {
-            /// Every code the spec lists, in its order.
+            /// Every code of the service's own that the spec lists, in its order (the
+            /// gateway's are [`GatewayCode::ALL`]).
             pub const KNOWN: [Self; #count] = [#(Self::#variants),*];
 
             /// The numeric code, as sent on the wire.
             pub const fn wire_value(self) -> i64 {
                 match self {
+                    Self::Gateway(code) => code.wire_value(),
                     #(#wire_arms)*
                     Self::Unknown(value) => value,
                 }
             }
 
-            /// The named code for `value`, or [`ApiCode::Unknown`].
+            /// The named code for `value`, a gateway code, or [`ApiCode::Unknown`].
             pub const fn from_wire_value(value: i64) -> Self {
                 #from_wire
             }
 
-            /// Whether the code is one the spec lists.
+            /// Whether the code is one the spec or the gateway's table lists.
             pub const fn is_known(self) -> bool {
                 !matches!(self, Self::Unknown(_))
             }
@@ -151,23 +172,20 @@ pub(super) fn codes_rs(model: &Model) -> TokenStream {
 
         impl fmt::Display for ApiCode {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                if self.is_known() {
-                    write!(f, "code {} ({self:?})", self.wire_value())
-                } else {
-                    write!(f, "code {}", self.wire_value())
+                match self {
+                    Self::Gateway(code) => write!(f, "code {} (Gateway({code:?}))", code.wire_value()),
+                    Self::Unknown(value) => write!(f, "code {value}"),
+                    #display_known
                 }
             }
         }
     }
 }
 
-fn code_doc(code: &ReturnCode) -> TokenStream {
+fn code_doc(code: &ReturnCode, product: &str) -> TokenStream {
     let mut lines = vec![format!("{}: {}", code.code, code.description)];
     lines.push(String::new());
-    let source = match code.source.as_str() {
-        "gateway" => "API gateway code (common to ZEGOCLOUD server APIs)",
-        _ => "Cloud Recording code",
-    };
+    let source = format!("A code of the {product}");
     let retry = match code.retry {
         CodeRetry::Never => "trying again does not help",
         CodeRetry::AfterBackoff => "retried after backing off",

@@ -1,8 +1,8 @@
 //! The crate around the code: its manifest, which depends on the runtime crate and forwards
 //! every feature the runtime's manifest lists to it.
 
+use crate::crate_surface::RUNTIME_MANIFEST;
 use crate::model::Model;
-use crate::runtime_sources;
 
 use super::{GeneratedFile, HEADER_MARKER};
 
@@ -75,8 +75,8 @@ pub fn manifest(package: &Package<'_>) -> String {
     } else {
         "publish = false\n".to_owned()
     };
-    let runtime_version = package_version(runtime_sources::MANIFEST).unwrap_or("0");
-    let features = runtime_features(runtime_sources::MANIFEST);
+    let runtime_version = package_version(RUNTIME_MANIFEST).unwrap_or("0");
+    let features = runtime_features(RUNTIME_MANIFEST);
     let default = features
         .iter()
         .find(|(feature, _)| feature == "default")
@@ -137,14 +137,14 @@ fn runtime_features(manifest: &str) -> Vec<(String, String)> {
 /// The runtime's features but `default`, each with the comment above it in its manifest
 /// (joined into one line), and whether `default` turns it on.
 pub(super) fn runtime_feature_docs() -> Vec<(String, String, bool)> {
-    let default = runtime_features(runtime_sources::MANIFEST)
+    let default = runtime_features(RUNTIME_MANIFEST)
         .into_iter()
         .find(|(name, _)| name == "default")
         .map(|(_, value)| value)
         .unwrap_or_default();
     let mut comment: Vec<&str> = Vec::new();
     let mut documented = Vec::new();
-    for line in manifest_tables_lines(runtime_sources::MANIFEST, "features") {
+    for line in manifest_tables_lines(RUNTIME_MANIFEST, "features") {
         if let Some(text) = line.trim_start().strip_prefix('#') {
             comment.push(text.trim());
             continue;

@@ -37,14 +37,31 @@ pub fn library_root(model: &Model) -> Result<GeneratedFile, EmitError> {
         "# Ok(()) }".to_owned(),
         "```".to_owned(),
         String::new(),
+        "At the root: [`Client`], [`ClientBuilder`], [`Error`], [`ApiCode`] (with the \
+         gateway's [`GatewayCode`]) and what a call returns. The request and response types are \
+         in [`types`], each action's descriptor in [`operations`]; `mock` (feature `mock`) \
+         is a local fake of the service for tests."
+            .to_owned(),
+        String::new(),
         "Every file of this crate is written by `cargo xtask codegen` from the product's spec; \
          signing, transport, retries, rate limiting, errors and the mock server are the \
-         `zego-server-runtime` crate, re-exported here."
+         `zego-server-runtime` crate, reachable as [`runtime`] (its callback verifier, retry \
+         policy, clocks, shared stores and validation types)."
             .to_owned(),
     ];
+    if model.login_tokens {
+        lines.extend(token_lines(&krate));
+    }
     lines.extend(features_lines());
     let crate_doc = inner_doc_attrs(&lines);
     let region = has_regions.then(|| quote!(Region,));
+    let token = model.login_tokens.then(|| {
+        quote! {
+            /// Token04, the token this product's clients log in with: one per logged-in user,
+            /// made with [`token::TokenIssuer`] (the `zego-token` crate).
+            pub use zego_server_runtime::token;
+        }
+    });
     let mock_doc = doc_attrs(&[
         "A local fake of the service for downstream tests (feature `mock`): the runtime's mock"
             .to_owned(),
@@ -63,7 +80,7 @@ pub fn library_root(model: &Model) -> Result<GeneratedFile, EmitError> {
         #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
         #[rustfmt::skip]
         pub mod mock;
-        /// Descriptors of the API's operations, for `Client::dry_run` and `Client::execute`.
+        /// Descriptors of the API's operations, for [`Client::dry_run`] and [`Client::execute`].
         #[rustfmt::skip]
         pub mod operations;
         #[rustfmt::skip]
@@ -74,10 +91,41 @@ pub fn library_root(model: &Model) -> Result<GeneratedFile, EmitError> {
 
         pub use codes::ApiCode;
         pub use service::{rule_ids, Api, Client, ClientBuilder, Error, #region DEFAULT_BASE_URL};
-        pub use types::*;
-        pub use zego_server_runtime::*;
+        pub use zego_server_runtime::{ApiResponse, Checks, DryRun, GatewayCode, RetryPolicy};
+
+        /// The runtime every ZEGOCLOUD product crate shares: signing, transport, retries,
+        /// rate limits, errors' parts, validation, callback verification, shared stores.
+        pub use zego_server_runtime as runtime;
+
+        #token
     };
     rust_file(model, "src/lib.rs", tokens)
+}
+
+/// The front page's section on the tokens the product's clients log in with.
+fn token_lines(krate: &str) -> Vec<String> {
+    vec![
+        String::new(),
+        "# Tokens for your clients".to_owned(),
+        String::new(),
+        "Each client of the product logs in with a Token04 that your server makes with the \
+         ServerSecret, after its own authentication of the user ([`token`]):"
+            .to_owned(),
+        String::new(),
+        "```".to_owned(),
+        "use std::time::Duration;".to_owned(),
+        format!("use {krate}::token::{{RoomPrivilege, TokenIssuer}};"),
+        String::new(),
+        format!("# fn main() -> Result<(), {krate}::token::TokenError> {{"),
+        "let issuer = TokenIssuer::new(1234567890, \"0123456789abcdef0123456789abcdef\")?;"
+            .to_owned(),
+        "let room = RoomPrivilege::new(\"room1\").login(true).publish(true);".to_owned(),
+        "let token = issuer.issue_for_room(\"user1\", Duration::from_secs(3600), &room)?;"
+            .to_owned(),
+        "assert!(token.starts_with(\"04\"));".to_owned(),
+        "# Ok(()) }".to_owned(),
+        "```".to_owned(),
+    ]
 }
 
 /// The crate's features, as the runtime's manifest documents them (the crate forwards each).

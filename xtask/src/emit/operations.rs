@@ -6,6 +6,7 @@
 use proc_macro2::{Ident, Literal as TokenLiteral, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::crate_surface::{CLIENT_METHODS, OPERATIONS_IMPORTS};
 use crate::model::{FieldType, HttpMethod, Model, Operation, StructDef, TypeKind};
 
 use super::crate_files::RUNTIME_CRATE;
@@ -14,20 +15,10 @@ use super::rules::{path_tokens, scalar_value, violation_constructor, Access};
 use super::types::{option_tokens, rust_type};
 use super::{ident, runtime_crate_tokens, UsedIdents};
 
-const RUNTIME_OPERATION_ITEMS: [&str; 7] = [
-    "ApiResponse",
-    "DryRun",
-    "FieldPath",
-    "Method",
-    "Operation",
-    "RequestInfo",
-    "Violation",
-];
-
 /// `Client::call_action` and `Client::dry_run_action`: every operation by its `Action`
 /// name, for tools that choose it at run time, and the list of all operations.
 fn dispatch_tokens(model: &Model) -> TokenStream {
-    let [_, _, call, dry_run, _] = crate::runtime_sources::GENERATED_CLIENT_METHODS.map(ident);
+    let [_, _, call, dry_run, ..] = CLIENT_METHODS.map(ident);
     let consts: Vec<Ident> = model
         .operations
         .iter()
@@ -69,7 +60,7 @@ fn dispatch_tokens(model: &Model) -> TokenStream {
                 body: &str,
             ) -> Result<ApiResponse<serde_json::Value>, Error> {
                 match action {
-                    #(#actions => self.execute_json::<#requests, #responses>(&#consts, body).await,)*
+                    #(#actions => self.inner.execute_json::<#requests, #responses>(&#consts, body).await,)*
                     other => Err(Error::UnknownAction { action: other.to_owned() }),
                 }
             }
@@ -82,7 +73,7 @@ fn dispatch_tokens(model: &Model) -> TokenStream {
             #[inline]
             pub fn #dry_run(&self, action: &str, body: &str) -> Result<DryRun, Error> {
                 match action {
-                    #(#actions => self.dry_run_json::<#requests>(&#consts, body),)*
+                    #(#actions => self.inner.dry_run_json::<#requests>(&#consts, body),)*
                     other => Err(Error::UnknownAction { action: other.to_owned() }),
                 }
             }
@@ -110,7 +101,7 @@ pub(super) fn operations_rs(model: &Model) -> TokenStream {
         #(#request_infos)*
     };
     let used = UsedIdents::of(&body);
-    let runtime = used.imports(runtime_crate_tokens(), &RUNTIME_OPERATION_ITEMS);
+    let runtime = used.imports(runtime_crate_tokens(), &OPERATIONS_IMPORTS);
     let service = used.imports(quote!(super::service), &["Client", "Error"]);
     let types = used.imports(quote!(super::types), &type_names(model));
     let future = used.imports(quote!(std::future), &["Future"]);
@@ -306,13 +297,14 @@ fn request_info_impl(model: &Model, operation: &Operation) -> TokenStream {
             }
         }
     });
-    let task = operation.task_id.as_ref().map(|path| {
+    let resource = operation.resource_id.as_ref().map(|path| {
+        let wire = path.wire.as_str();
         let value = match scalar_value(model, path, &quote!(self)) {
-            Access::Direct(value) => quote!(Some(#value)),
-            Access::Maybe(value) => value,
+            Access::Direct(value) => quote!(Some((#wire, #value))),
+            Access::Maybe(value) => quote!(#value.map(|id| (#wire, id))),
         };
         quote! {
-            fn task_id(&self) -> Option<&str> {
+            fn resource_id(&self) -> Option<(&'static str, &str)> {
                 #value
             }
         }
@@ -331,9 +323,9 @@ fn request_info_impl(model: &Model, operation: &Operation) -> TokenStream {
             "A read-only action (`x-zego-safe-to-retry`): retries are always safe.".to_owned(),
         );
     }
-    if let Some(path) = &operation.task_id {
+    if let Some(path) = &operation.resource_id {
         doc.push(format!(
-            "`{}` (`x-zego-task-id`) names the recording task in tracing spans.",
+            "`{}` (`x-zego-resource-id`) names what the action acts on in tracing spans.",
             path.wire
         ));
     }
@@ -355,7 +347,7 @@ fn request_info_impl(model: &Model, operation: &Operation) -> TokenStream {
         impl RequestInfo for #request {
             #key
             #room
-            #task
+            #resource
             #safe
             #clock
         }

@@ -5,8 +5,8 @@
 use proc_macro2::{Ident, Literal as TokenLiteral, TokenStream};
 use quote::quote;
 
+use crate::crate_surface::CLIENT_METHODS;
 use crate::model::Model;
-use crate::runtime_sources::GENERATED_CLIENT_METHODS;
 
 use super::docs::doc_attrs;
 use super::{ident, runtime_crate_tokens};
@@ -16,7 +16,8 @@ pub(super) fn service_rs(model: &Model) -> TokenStream {
         .servers
         .first()
         .map_or("", |server| server.url.as_str());
-    let [new, builder, _, _, with_checks] = GENERATED_CLIENT_METHODS.map(ident);
+    let [new, builder, _, _, with_checks, checks, execute, dry_run, app_id, base_url, now_unix_millis] =
+        CLIENT_METHODS.map(ident);
     let doc = doc_attrs(&[
         "Where requests go unless [`ClientBuilder::base_url`] says otherwise: the first of the"
             .to_owned(),
@@ -38,16 +39,22 @@ pub(super) fn service_rs(model: &Model) -> TokenStream {
         format!("An async client of the {title}: one method per action, each validating the"),
         "request first (nothing invalid is sent), signing it and decoding the reply.".to_owned(),
         String::new(),
-        "It wraps the shared runtime's client and dereferences to it for what every product's"
+        "Besides the actions' methods it has what every product's client has: [`Client::execute`]"
             .to_owned(),
-        "client has (`execute`, `dry_run`, `app_id`, `checks`, …). Cheap to clone: clones share"
+        "and [`Client::dry_run`] with an action's descriptor from [`operations`](crate::operations),"
             .to_owned(),
-        "one connection pool and configuration.".to_owned(),
+        "`call_action` and `dry_run_action` by the action's name, and the client's settings. Cheap"
+            .to_owned(),
+        "to clone: clones share one connection pool and configuration.".to_owned(),
     ]);
     quote! {
-        use std::ops::Deref;
+        use serde::de::DeserializeOwned;
+        use serde::Serialize;
 
-        use #runtime::{Checks, SensitiveString, ServerApi};
+        use #runtime::{
+            ApiResponse, Checks, DryRun, Envelope, Operation, Redact, RequestInfo,
+            SensitiveString, ServerApi, Validate,
+        };
 
         use super::codes::ApiCode;
 
@@ -76,20 +83,14 @@ pub(super) fn service_rs(model: &Model) -> TokenStream {
         #client_doc
         #[derive(Clone, Debug)]
         pub struct Client {
-            inner: #runtime::Client<Api>,
+            /// The shared runtime's client, which does the work; the crate's own modules reach
+            /// it for what they add.
+            pub(crate) inner: #runtime::Client<Api>,
         }
 
         impl From<#runtime::Client<Api>> for Client {
             fn from(inner: #runtime::Client<Api>) -> Self {
                 Self { inner }
-            }
-        }
-
-        impl Deref for Client {
-            type Target = #runtime::Client<Api>;
-
-            fn deref(&self) -> &Self::Target {
-                &self.inner
             }
         }
 
@@ -122,6 +123,59 @@ pub(super) fn service_rs(model: &Model) -> TokenStream {
                 Self {
                     inner: self.inner.with_checks(checks),
                 }
+            }
+
+            /// The checks this handle applies.
+            pub fn #checks(&self) -> Checks {
+                self.inner.checks()
+            }
+
+            /// Validates, signs and sends `request` for the action `operation` describes, then
+            /// decodes the reply as the envelope `E`; retries as the client's retry policy
+            /// allows. Each action's own method calls this with its descriptor and types.
+            ///
+            /// # Errors
+            /// [`Error::Validation`] before sending; afterwards `Transport`, `Http`,
+            /// `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
+            pub async fn #execute<R, E>(
+                &self,
+                operation: &Operation,
+                request: &R,
+            ) -> Result<ApiResponse<E::Data>, Error>
+            where
+                R: Serialize + Validate + RequestInfo + Clone,
+                E: DeserializeOwned + Envelope,
+            {
+                self.inner.execute::<R, E>(operation, request).await
+            }
+
+            /// Validates and signs `request` for the action `operation` describes, without
+            /// sending it: the URL and the body (credentials redacted) it would send.
+            ///
+            /// # Errors
+            /// [`Error::Validation`] for an invalid request, [`Error::Signing`] when no nonce
+            /// can be had.
+            pub fn #dry_run<R>(&self, operation: &Operation, request: &R) -> Result<DryRun, Error>
+            where
+                R: Serialize + Validate + RequestInfo + Redact + Clone,
+            {
+                self.inner.dry_run(operation, request)
+            }
+
+            /// The application ID requests are signed for.
+            pub fn #app_id(&self) -> u32 {
+                self.inner.app_id()
+            }
+
+            /// The base URL requests go to.
+            pub fn #base_url(&self) -> &str {
+                self.inner.base_url()
+            }
+
+            /// The current time on the client's clock (the one it signs with), in Unix
+            /// milliseconds.
+            pub fn #now_unix_millis(&self) -> i64 {
+                self.inner.now_unix_millis()
             }
         }
     }

@@ -3,6 +3,7 @@
 use proc_macro2::{Literal as TokenLiteral, TokenStream};
 use quote::quote;
 
+use crate::crate_surface::{SUPPORT_IMPORTS, TYPES_IMPORTS};
 use crate::model::{Field, FieldType, IntFormat, Literal, Model, TypeId, TypeKind};
 
 use super::enums::enum_tokens;
@@ -31,8 +32,8 @@ pub(super) fn type_items(model: &Model) -> TokenStream {
 /// The `use` lines of `types.rs`, for the runtime items its types name.
 pub(super) fn types_imports(used: &UsedIdents) -> TokenStream {
     let runtime_crate = runtime_crate_tokens();
-    let support = used.imports(quote!(#runtime_crate::support), &RUNTIME_SUPPORT);
-    let runtime = used.imports(runtime_crate, &RUNTIME_TYPES_ITEMS);
+    let support = used.imports(quote!(#runtime_crate::support), &SUPPORT_IMPORTS);
+    let runtime = used.imports(runtime_crate, &TYPES_IMPORTS);
     let collections = used.imports(quote!(std::collections), &["BTreeMap"]);
     quote! {
         #collections
@@ -40,28 +41,6 @@ pub(super) fn types_imports(used: &UsedIdents) -> TokenStream {
         #runtime
     }
 }
-
-/// Runtime items `types.rs` may use, imported when it does.
-const RUNTIME_TYPES_ITEMS: [&str; 8] = [
-    "Envelope",
-    "EnvelopeParts",
-    "FieldPath",
-    "Redact",
-    "SensitiveString",
-    "Validate",
-    "ValidationError",
-    "Violation",
-];
-
-/// The validation helpers of `runtime::support`.
-const RUNTIME_SUPPORT: [&str; 6] = [
-    "check_items",
-    "check_known",
-    "check_length",
-    "check_number_range",
-    "check_range",
-    "check_unique",
-];
 
 pub(super) fn rust_type(field: &Field, model: &Model) -> TokenStream {
     fn of(ty: &FieldType, sensitive: bool, model: &Model) -> TokenStream {

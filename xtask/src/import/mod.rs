@@ -18,8 +18,6 @@ mod type_names;
 
 use std::path::{Path, PathBuf};
 
-use serde_yaml::Value;
-
 use crate::diagnostics::{Diagnostics, Location, SpecError};
 
 pub use actions::Action;
@@ -38,9 +36,9 @@ pub struct ImportOptions {
     pub title: String,
     /// `info.version` of the spec set.
     pub version: String,
-    /// The gateway's return codes (`x-zego-return-codes` entries with `source: gateway`),
-    /// common to every ZEGOCLOUD server API.
-    pub gateway_codes: Vec<Value>,
+    /// `x-zego-login-tokens`: the product's clients log in with a Token04 (a fact of the
+    /// product's pages, kept from the existing spec set).
+    pub login_tokens: bool,
 }
 
 /// Where the published files are in ZEGOCLOUD's docs repository: its root (the folder that

@@ -485,11 +485,8 @@ fn root(
             ),
         ),
     ];
-    if !options.gateway_codes.is_empty() {
-        entries.push((
-            "x-zego-return-codes",
-            Value::Sequence(options.gateway_codes.clone()),
-        ));
+    if options.login_tokens {
+        entries.push(("x-zego-login-tokens", Value::Bool(true)));
     }
     entries.push(("components", map(components)));
     map(entries)

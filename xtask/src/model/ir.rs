@@ -63,6 +63,9 @@ pub struct Model {
     /// `x-zego-handwritten`: the folder of hand-written sources copied into the crate,
     /// relative to the spec's root file.
     pub handwritten: Option<String>,
+    /// `x-zego-login-tokens: true`: the product's clients log in with a Token04, so the crate
+    /// re-exports the token crate as `token`.
+    pub login_tokens: bool,
     /// Every rule id the client can report, once each, in spec order.
     pub rule_ids: Vec<RuleId>,
     pub types: Vec<TypeDef>,
@@ -91,8 +94,6 @@ pub struct ReturnCode {
     pub variant: String,
     pub description: String,
     pub retry: CodeRetry,
-    /// Which documentation lists it: `cloud-recording` or `gateway`.
-    pub source: String,
     /// `answered-before-acting`: the code is answered before the service acts on the request
     /// (a throttled or unauthenticated call), so repeating the call cannot do anything twice.
     pub answered_before_acting: bool,
@@ -511,8 +512,8 @@ pub struct Operation {
     pub idempotency_key: Option<FieldPath>,
     /// `x-zego-room-id`: the request field recorded as `room_id` on tracing spans.
     pub room_id: Option<FieldPath>,
-    /// `x-zego-task-id`: the request field that names the recording task.
-    pub task_id: Option<FieldPath>,
+    /// `x-zego-resource-id`: the request field that names what the action acts on.
+    pub resource_id: Option<FieldPath>,
     /// `x-zego-rate-limit`: the documented limit, in calls per second.
     pub rate_limit: Option<u32>,
     /// `x-zego-safe-to-retry`: a read-only action, retried without an idempotency key.

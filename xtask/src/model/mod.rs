@@ -47,6 +47,7 @@ pub fn build(spec: &ResolvedSpec) -> Result<Model, Diagnostics> {
     let return_codes = builder.return_codes();
     let rule_ids = rule_ids(&builder.types, &operations);
     let handwritten = builder.handwritten();
+    let login_tokens = builder.login_tokens();
     let crate_name = builder.crate_name();
     let info = &spec.document.info;
     let model = Model {
@@ -54,6 +55,7 @@ pub fn build(spec: &ResolvedSpec) -> Result<Model, Diagnostics> {
         return_codes,
         rule_ids,
         handwritten,
+        login_tokens,
         spec_file: spec.file.clone(),
         crate_name,
         title: info.title.clone(),
@@ -75,19 +77,20 @@ struct Builder<'a> {
 }
 
 /// Extensions that the generator reads; anything else starting with `x-zego-` is a typo.
-const KNOWN_ZEGO_EXTENSIONS: [&str; 21] = [
+const KNOWN_ZEGO_EXTENSIONS: [&str; 22] = [
     "x-zego-upstream",
     "x-zego-upstream-file",
     "x-zego-query-style",
     "x-zego-crate",
     "x-zego-handwritten",
+    "x-zego-login-tokens",
     "x-zego-clock-rules",
     "x-zego-deprecated-constructor",
     "x-zego-actions",
     "x-zego-return-codes",
     "x-zego-region",
     "x-zego-rate-limit",
-    "x-zego-task-id",
+    "x-zego-resource-id",
     "x-zego-safe-to-retry",
     "x-zego-task-preconditions",
     "x-zego-idempotency-key",

@@ -261,9 +261,9 @@ impl Builder<'_> {
             }
             _ => None,
         };
-        let task_id = match (request, operation.extensions.get("x-zego-task-id")) {
+        let resource_id = match (request, operation.extensions.get("x-zego-resource-id")) {
             (Some(request), Some(path)) => {
-                Some(self.text_field_path(request, path, pointer, "x-zego-task-id")?)
+                Some(self.text_field_path(request, path, pointer, "x-zego-resource-id")?)
             }
             _ => None,
         };
@@ -289,7 +289,7 @@ impl Builder<'_> {
             response: response?,
             idempotency_key,
             room_id,
-            task_id,
+            resource_id,
             rate_limit,
             safe_to_retry,
             preconditions,
@@ -426,7 +426,7 @@ impl Builder<'_> {
     }
 
     /// Resolves `x-zego-room-id`: a string field (not a credential).
-    /// Resolves `x-zego-room-id` or `x-zego-task-id`: a string field that is no credential.
+    /// Resolves `x-zego-room-id` or `x-zego-resource-id`: a string field that is no credential.
     fn text_field_path(
         &mut self,
         request: TypeId,

@@ -93,6 +93,20 @@ impl Builder<'_> {
         name
     }
 
+    /// `x-zego-login-tokens` on the root: whether the product's clients log in with a Token04.
+    pub(super) fn login_tokens(&mut self) -> bool {
+        let Some(raw) = self.spec.document.extensions.get("x-zego-login-tokens") else {
+            return false;
+        };
+        raw.as_bool().unwrap_or_else(|| {
+            self.reporter.at_pointer(
+                "#/x-zego-login-tokens",
+                "`x-zego-login-tokens` must be true or false",
+            );
+            false
+        })
+    }
+
     /// `x-zego-handwritten` on the root: a relative folder path.
     pub(super) fn handwritten(&mut self) -> Option<String> {
         let raw = self.spec.document.extensions.get("x-zego-handwritten")?;
@@ -143,6 +157,17 @@ impl Builder<'_> {
                 self.reporter
                     .at_pointer(&item, "code 0 is success, not a return code to list");
             }
+            if GATEWAY_CODES.contains(&raw.code) {
+                self.reporter.at_pointer(
+                    &item,
+                    format!(
+                        "code {} is the API gateway's, which every product shares: the runtime's \
+                         `GatewayCode` lists it once; list only the product's own codes here",
+                        raw.code
+                    ),
+                );
+                continue;
+            }
             if codes
                 .iter()
                 .any(|known| known.code == raw.code || known.name == raw.name)
@@ -158,7 +183,6 @@ impl Builder<'_> {
                 variant: String::new(),
                 description: raw.description,
                 retry,
-                source: raw.source,
                 answered_before_acting: raw.answered_before_acting,
                 invalid_parameter: raw.invalid_parameter,
             });
@@ -173,6 +197,10 @@ impl Builder<'_> {
     }
 }
 
+/// The API gateway's codes, which the runtime's `GatewayCode` lists and every product's
+/// `ApiCode` holds by composition.
+const GATEWAY_CODES: std::ops::RangeInclusive<i64> = 100_000_000..=100_000_017;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawReturnCode {
@@ -180,7 +208,9 @@ struct RawReturnCode {
     name: String,
     description: String,
     retry: String,
-    source: String,
+    /// Where the code is documented; for the spec's readers, not the generated code.
+    #[serde(default, rename = "source")]
+    _source: Option<String>,
     #[serde(default, rename = "answered-before-acting")]
     answered_before_acting: bool,
     #[serde(default, rename = "invalid-parameter")]

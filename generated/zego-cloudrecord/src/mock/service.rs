@@ -43,7 +43,8 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use zego_cloudrecord::mock::{MockResponse, MockServer};
-//! use zego_cloudrecord::{ApiCode, Error, StartRecordRequest, StorageParams};
+//! use zego_cloudrecord::types::{StartRecordRequest, StorageParams};
+//! use zego_cloudrecord::{ApiCode, Error};
 //!
 //! let mock = MockServer::start(1234567890, "test-secret").await?;
 //! let client = mock.client()?;
@@ -76,13 +77,14 @@ use zego_server_runtime::deps::{reqwest, tokio};
 
 use super::{Actions, Checked, DefaultMock, MockActions};
 use crate::operations;
+use crate::runtime::{callback_signature, Clock, SensitiveString, SystemClock};
 use crate::types::{
     CallbackEventType, CallbackFileStatus, DescribeRecordStatusRequest, DescribeTasksRequest,
     MediaTrackType, PauseRecordRequest, RecordFileStatus, RecordMode, ResumeRecordRequest,
     StartRecordRequest, StopRecordRequest, StreamType, TakeSnapshotRequest, TaskStatus,
     TaskStatusFilter, UpdateLayoutRequest, UpdateWhiteboardRequest, UploadStatus,
 };
-use crate::{callback_signature, Api, ApiCode, Clock, SensitiveString, SystemClock};
+use crate::{Api, ApiCode};
 
 /// `MockServer::start` plays a [`RecordingService`] without callbacks: it keeps tasks like
 /// the service does.
@@ -182,7 +184,7 @@ impl RecordingService {
 
     /// Where the current time comes from for task timestamps, rate limits, upload progress
     /// and callback timestamps; the system clock by default. Give the same
-    /// [`ManualClock`](crate::ManualClock) to the client and the callback verifier to move
+    /// [`ManualClock`](crate::runtime::ManualClock) to the client and the callback verifier to move
     /// all three together.
     #[must_use]
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
