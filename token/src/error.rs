@@ -23,6 +23,11 @@ pub enum TokenError {
     TtlTooShort,
     /// The issue time plus the time to live is past the largest time a token can hold.
     ExpiryOverflow,
+    /// The payload makes the encrypted fields longer than a token's 65,535-byte limit.
+    PayloadTooLong {
+        /// The payload's length in bytes.
+        bytes: usize,
+    },
     /// The token does not start with `04`.
     NotToken04,
     /// The token's body is not base64.
@@ -71,6 +76,10 @@ impl fmt::Display for TokenError {
             Self::ExpiryOverflow => {
                 f.write_str("ttl: the expiry (issue time plus ttl) does not fit a token")
             }
+            Self::PayloadTooLong { bytes } => write!(
+                f,
+                "payload: {bytes} bytes is more than a token can carry (about 65,000)"
+            ),
             Self::NotToken04 => f.write_str("token: does not start with the version `04`"),
             Self::NotBase64 => f.write_str("token: the text after `04` is not base64"),
             Self::Truncated { field } => write!(f, "token: ends inside its {field}"),

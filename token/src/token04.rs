@@ -119,8 +119,8 @@ impl TokenIssuer {
     ///
     /// # Errors
     /// [`TokenError::EmptyUserId`], [`TokenError::TtlTooShort`] (under a second),
-    /// [`TokenError::ExpiryOverflow`], [`TokenError::BadLength`] for a payload too long for a
-    /// token, [`TokenError::Random`] when the system has no random bytes.
+    /// [`TokenError::ExpiryOverflow`], [`TokenError::PayloadTooLong`],
+    /// [`TokenError::Random`] when the system has no random bytes.
     pub fn issue(&self, user_id: &str, ttl: Duration, payload: &str) -> Result<String, TokenError> {
         if user_id.is_empty() {
             return Err(TokenError::EmptyUserId);
@@ -216,7 +216,7 @@ impl DecodedToken {
 ///
 /// # Errors
 /// [`TokenError::SecretLength`] unless the secret is 16, 24 or 32 bytes;
-/// [`TokenError::BadLength`] for a payload too long for a token.
+/// [`TokenError::PayloadTooLong`].
 pub fn seal_cbc(
     fields: &TokenFields,
     secret: &TokenSecret,
@@ -225,6 +225,10 @@ pub fn seal_cbc(
     // Strings and integers always serialize.
     let plaintext = serde_json::to_vec(fields).unwrap_or_default();
     let key = secret.bytes();
+    let wrong_length = |_| TokenError::SecretLength {
+        actual: key.len(),
+        expected: &READABLE_SECRET_LENS,
+    };
     let ciphertext = match key.len() {
         16 => cbc::Encryptor::<aes::Aes128>::new_from_slices(key, &iv)
             .map(|cipher| cipher.encrypt_padded_vec_mut::<Pkcs7>(&plaintext)),
@@ -239,11 +243,11 @@ pub fn seal_cbc(
             })
         }
     }
-    .map_err(|_| TokenError::Decrypt)?;
-    let ciphertext_len = u16::try_from(ciphertext.len()).map_err(|_| TokenError::BadLength {
-        field: "payload",
-        actual: fields.payload.len(),
-    })?;
+    .map_err(wrong_length)?;
+    let ciphertext_len =
+        u16::try_from(ciphertext.len()).map_err(|_| TokenError::PayloadTooLong {
+            bytes: fields.payload.len(),
+        })?;
     let mut packed = Vec::with_capacity(8 + 2 + CBC_IV_LEN + 2 + ciphertext.len());
     packed.extend_from_slice(&fields.expires_at.to_be_bytes());
     packed.extend_from_slice(&(CBC_IV_LEN as u16).to_be_bytes());
@@ -549,13 +553,10 @@ mod tests {
             "a ttl that fits but overflows the expiry"
         );
         let huge = "x".repeat(70_000);
-        assert!(matches!(
+        assert_eq!(
             issuer.issue("u", Duration::from_secs(10), &huge),
-            Err(TokenError::BadLength {
-                field: "payload",
-                ..
-            })
-        ));
+            Err(TokenError::PayloadTooLong { bytes: 70_000 })
+        );
     }
 
     #[test]

@@ -26,22 +26,6 @@ pub const CLIENT_METHODS: [&str; 11] = [
     "now_unix_millis",
 ];
 
-/// Items the crate root defines or re-exports besides its modules.
-pub const ROOT_NAMES: [&str; 12] = [
-    "Api",
-    "ApiCode",
-    "Client",
-    "ClientBuilder",
-    "Error",
-    "Region",
-    "DEFAULT_BASE_URL",
-    "ApiResponse",
-    "Checks",
-    "DryRun",
-    "GatewayCode",
-    "RetryPolicy",
-];
-
 /// Runtime items `types.rs` may use, imported when it does.
 pub const TYPES_IMPORTS: [&str; 8] = [
     "Envelope",
@@ -75,13 +59,37 @@ pub const OPERATIONS_IMPORTS: [&str; 7] = [
     "Violation",
 ];
 
-/// Type names a spec's type may not take: a generated file would import or define an item
-/// of the same name beside it.
+/// Items of the crate's own `service` module that `operations.rs` imports beside the types.
+pub const OPERATIONS_SERVICE_IMPORTS: [&str; 2] = ["Client", "Error"];
+
+/// Standard items imported beside the types: `BTreeMap` in `types.rs`, `Future` in
+/// `operations.rs`.
+pub const STD_IMPORTS: [&str; 2] = ["BTreeMap", "Future"];
+
+/// Runtime items `mock.rs` re-exports.
+pub const MOCK_RUNTIME_IMPORTS: [&str; 3] = ["Checked", "DefaultMock", "MockActions"];
+
+/// What `mock.rs` defines, and imports from the crate, beside the request types it imports.
+pub const MOCK_ITEMS: [&str; 6] = [
+    "Actions",
+    "MockServer",
+    "MockResponse",
+    "RecordedRequest",
+    "Api",
+    "ApiCode",
+];
+
+/// Type names a spec's type may not take: a generated module that holds or imports the
+/// spec's types would import or define an item of the same name beside them. (The crate
+/// root keeps the types in `types`, so its own names are no obstacle.)
 pub fn reserved_type_names() -> BTreeSet<&'static str> {
-    ROOT_NAMES
+    TYPES_IMPORTS
         .iter()
-        .chain(&TYPES_IMPORTS)
         .chain(&OPERATIONS_IMPORTS)
+        .chain(&OPERATIONS_SERVICE_IMPORTS)
+        .chain(&STD_IMPORTS)
+        .chain(&MOCK_RUNTIME_IMPORTS)
+        .chain(&MOCK_ITEMS)
         .copied()
         .collect()
 }
@@ -98,7 +106,17 @@ mod tests {
     #[test]
     fn reserved_names_cover_the_imports_and_the_root() {
         let reserved = reserved_type_names();
-        for name in ["Client", "Error", "Operation", "Violation", "Validate"] {
+        for name in [
+            "Client",
+            "Error",
+            "Operation",
+            "Violation",
+            "Validate",
+            "Checked",
+            "Actions",
+            "MockServer",
+            "BTreeMap",
+        ] {
             assert!(reserved.contains(name), "{name} missing");
         }
     }

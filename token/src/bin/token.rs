@@ -13,7 +13,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use zego_token::{decode_token04, RoomPrivilege, SystemClock, TokenIssuer};
+use zego_token::{decode_token04, RoomPrivilege, SystemClock, TokenError, TokenIssuer};
 
 const USAGE: &str = "usage:
   token --app-id N --user-id U --ttl SECONDS [--room R [--login] [--publish] [--stream S]...] [--payload TEXT]
@@ -104,11 +104,26 @@ fn issue(args: &[String]) -> Result<String, Failure> {
         }
     };
     let issuer = TokenIssuer::new(app_id, secret()?)
-        .map_err(|error| usage(format!("{SECRET_VARIABLE} or --app-id: {error}")))?
+        .map_err(|error| usage(format!("{}: {error}", argument_of(&error))))?
         .clock(SystemClock);
     issuer
         .issue(&user_id, Duration::from_secs(ttl), &payload)
-        .map_err(|error| usage(format!("--{error}").replacen("--user id", "--user-id", 1)))
+        .map_err(|error| match error {
+            TokenError::Random(_) => Failure::Token(error.to_string()),
+            _ => usage(format!("{}: {error}", argument_of(&error))),
+        })
+}
+
+/// The argument (or variable) a minting error is about.
+fn argument_of(error: &TokenError) -> &'static str {
+    match error {
+        TokenError::SecretLength { .. } => SECRET_VARIABLE,
+        TokenError::AppIdZero => "--app-id",
+        TokenError::EmptyUserId => "--user-id",
+        TokenError::TtlTooShort | TokenError::ExpiryOverflow => "--ttl",
+        TokenError::PayloadTooLong { .. } => "--payload or --room",
+        _ => "token",
+    }
 }
 
 fn parse_issue_args(args: &[String]) -> Result<IssueArgs, Failure> {

@@ -6,7 +6,9 @@
 use proc_macro2::{Ident, Literal as TokenLiteral, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::crate_surface::{CLIENT_METHODS, OPERATIONS_IMPORTS};
+use crate::crate_surface::{
+    CLIENT_METHODS, MOCK_RUNTIME_IMPORTS, OPERATIONS_IMPORTS, OPERATIONS_SERVICE_IMPORTS,
+};
 use crate::model::{FieldType, HttpMethod, Model, Operation, StructDef, TypeKind};
 
 use super::crate_files::RUNTIME_CRATE;
@@ -102,7 +104,7 @@ pub(super) fn operations_rs(model: &Model) -> TokenStream {
     };
     let used = UsedIdents::of(&body);
     let runtime = used.imports(runtime_crate_tokens(), &OPERATIONS_IMPORTS);
-    let service = used.imports(quote!(super::service), &["Client", "Error"]);
+    let service = used.imports(quote!(super::service), &OPERATIONS_SERVICE_IMPORTS);
     let types = used.imports(quote!(super::types), &type_names(model));
     let future = used.imports(quote!(std::future), &["Future"]);
     let collections = used.imports(quote!(std::collections), &["BTreeMap"]);
@@ -176,9 +178,10 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
         #default_mock
     };
     let types = UsedIdents::of(&body).imports(quote!(super::types), &type_names(model));
+    let reexported = MOCK_RUNTIME_IMPORTS.map(ident);
     quote! {
         #![cfg(feature = "mock")]
-        pub use #runtime::mock::{Checked, DefaultMock, MockActions};
+        pub use #runtime::mock::{#(#reexported),*};
         use super::codes::ApiCode;
         use super::service::Api;
         #types
