@@ -331,6 +331,40 @@ mod tests {
     }
 
     #[test]
+    fn a_spec_set_given_by_an_absolute_path_generates() {
+        let temp = std::env::temp_dir().join(format!("xtask-absolute-{}", std::process::id()));
+        let source = super::workspace_root().join("spec/cloud-asr");
+        let copy = temp.join("specs/cloud-asr");
+        std::fs::create_dir_all(copy.join("actions")).expect("temp dirs");
+        for entry in walk(&source) {
+            let relative = entry.strip_prefix(&source).expect("under the source");
+            std::fs::copy(&entry, copy.join(relative)).expect("copy");
+        }
+        let root = copy.join("cloud-asr.yaml");
+        let shown = root.to_string_lossy().into_owned();
+        let generated = super::generate_crate(&root, &shown, "../runtime");
+        let _ = std::fs::remove_dir_all(&temp);
+        let generated = generated.unwrap_or_else(|error| panic!("{error}"));
+        assert!(generated
+            .files
+            .iter()
+            .any(|file| file.path == "src/operations.rs"));
+    }
+
+    fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files.extend(walk(&path));
+            } else {
+                files.push(path);
+            }
+        }
+        files
+    }
+
+    #[test]
     fn each_checkout_finds_its_own_root() {
         let temp = std::env::temp_dir().join(format!("xtask-roots-{}", std::process::id()));
         for checkout in ["main", "review"] {

@@ -30,7 +30,7 @@ enum Command {
         /// a spec changed in a breaking way without a major bump of `info.version`.
         #[arg(long)]
         check: bool,
-        /// One product's spec root (or a spec file), relative to the workspace root; default:
+        /// One product's spec root (or a spec file), relative to the workspace root or absolute; default:
         /// every product under `spec/`.
         #[arg(long)]
         spec: Option<PathBuf>,
@@ -48,7 +48,7 @@ enum Command {
     UpstreamDiff {
         /// The folder holding ZEGOCLOUD's files.
         dir: PathBuf,
-        /// Our spec, relative to the workspace root.
+        /// Our spec, relative to the workspace root or absolute.
         #[arg(long, default_value = xtask::SPEC_PATH)]
         spec: PathBuf,
     },
@@ -57,7 +57,7 @@ enum Command {
     Bundle {
         /// The action's name (its operationId), for example `StartRecord`.
         action: String,
-        /// The spec, relative to the workspace root.
+        /// The spec, relative to the workspace root or absolute.
         #[arg(long, default_value = xtask::SPEC_PATH)]
         spec: PathBuf,
     },
@@ -80,7 +80,7 @@ enum Command {
         /// The docs repository's checkout, for a spec set brought up to date.
         #[arg(long, default_value = "tests/upstream/docs_all")]
         docs: PathBuf,
-        /// The spec folder to write, relative to the workspace root, e.g. `spec/cloud-asr`;
+        /// The spec folder to write, relative to the workspace root or absolute, e.g. `spec/cloud-asr`;
         /// its name is the product's.
         #[arg(long)]
         out: PathBuf,
@@ -100,7 +100,7 @@ enum Command {
         /// changes, else the merge base of `HEAD` and `main`.
         #[arg(long)]
         base: Option<String>,
-        /// The spec, relative to the workspace root.
+        /// The spec, relative to the workspace root or absolute.
         #[arg(long, default_value = xtask::SPEC_PATH)]
         spec: PathBuf,
     },

@@ -385,8 +385,11 @@ fn directory_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(directory, _)| directory)
 }
 
-/// `relative` resolved against `directory`, with `.` and `..` segments folded.
+/// `relative` resolved against `directory`, with `.` and `..` segments folded. An absolute
+/// `directory` gives an absolute path (the root's parent is the root); a relative one keeps
+/// the `..` that climb above its start.
 pub fn join(directory: &str, relative: &str) -> String {
+    let absolute = directory.starts_with('/');
     let mut parts: Vec<&str> = directory
         .split('/')
         .filter(|part| !part.is_empty())
@@ -394,13 +397,22 @@ pub fn join(directory: &str, relative: &str) -> String {
     for part in relative.split('/') {
         match part {
             "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
+            ".." => match parts.last() {
+                Some(&last) if last != ".." => {
+                    parts.pop();
+                }
+                _ if absolute => {}
+                _ => parts.push(".."),
+            },
             other => parts.push(other),
         }
     }
-    parts.join("/")
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
 }
 
 #[cfg(test)]
@@ -418,6 +430,12 @@ mod tests {
             "spec/cloudrecord/actions/StopRecord.yaml"
         );
         assert_eq!(join("", "a.yaml"), "a.yaml");
+        assert_eq!(
+            join("/srv/specs/p", "actions/A.yaml"),
+            "/srv/specs/p/actions/A.yaml"
+        );
+        assert_eq!(join("/srv", "../../a.yaml"), "/a.yaml");
+        assert_eq!(join("spec", "../../a.yaml"), "../a.yaml");
     }
 
     #[test]
