@@ -19,7 +19,9 @@ use crate::diagnostics::{pointer_join, Diagnostics, Reporter};
 use crate::resolve::ResolvedSpec;
 
 mod ir;
+mod operation_extensions;
 mod operations;
+mod query_request;
 mod rules;
 mod schemas;
 mod service;
