@@ -18,6 +18,9 @@ use serde_json::Value;
 use crate::diagnostics::{pointer_join, Diagnostics, Reporter};
 use crate::resolve::ResolvedSpec;
 
+mod constraints;
+mod enums;
+mod fields;
 mod ir;
 mod operation_extensions;
 mod operations;
