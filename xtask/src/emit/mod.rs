@@ -12,6 +12,7 @@ use crate::model::Model;
 
 mod codes;
 mod crate_files;
+mod defaults;
 mod docs;
 mod enums;
 mod library;
@@ -20,6 +21,7 @@ mod rules;
 mod service;
 mod structs;
 mod types;
+mod validate;
 
 use codes::codes_rs;
 use crate_files::crate_description;
