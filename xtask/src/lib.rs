@@ -10,6 +10,7 @@
 //! of them, and `emit` writes them.
 
 pub mod api_diff;
+pub mod commands;
 pub mod crate_surface;
 pub mod diagnostics;
 pub mod emit;
