@@ -15,11 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
 
-/// A YAML document and the file it came from, for following relative references.
-struct Document {
-    path: PathBuf,
-    value: Value,
-}
+use crate::import::source::Files;
 
 /// The facts compared for one field.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -57,10 +53,14 @@ pub fn upstream_actions(dir: &Path) -> Result<BTreeMap<String, ActionFields>, St
         })
         .collect();
     entries.sort();
+    let mut files = Files::new(dir);
     let mut actions = BTreeMap::new();
     for path in entries {
-        let document = read(&path)?;
-        if let Some((action, fields)) = action_fields(&document)? {
+        let document = files
+            .load(&path)
+            .map_err(|error| error.to_string())?
+            .clone();
+        if let Some((action, fields)) = action_fields(&mut files, &path, &document)? {
             actions.insert(action, fields);
         }
     }
@@ -71,15 +71,14 @@ pub fn upstream_actions(dir: &Path) -> Result<BTreeMap<String, ActionFields>, St
 pub fn actions_from_texts(
     texts: &[(String, String)],
 ) -> Result<BTreeMap<String, ActionFields>, String> {
+    let mut files = Files::new(Path::new("."));
     let mut actions = BTreeMap::new();
     for (name, text) in texts {
         let value: Value =
             serde_yaml::from_str(text).map_err(|error| format!("{name}: {error}"))?;
-        let document = Document {
-            path: PathBuf::from(name),
-            value,
-        };
-        if let Some((action, fields)) = action_fields(&document)? {
+        let path = PathBuf::from(name);
+        files.insert(&path, value.clone());
+        if let Some((action, fields)) = action_fields(&mut files, &path, &value)? {
             actions.insert(action, fields);
         }
     }
@@ -205,20 +204,13 @@ fn describe(facts: &FieldFacts) -> String {
     text
 }
 
-fn read(path: &Path) -> Result<Document, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-    let value =
-        serde_yaml::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))?;
-    Ok(Document {
-        path: path.to_path_buf(),
-        value,
-    })
-}
-
 /// The action a document describes (its `Action` parameter's single value) and its fields.
-fn action_fields(document: &Document) -> Result<Option<(String, ActionFields)>, String> {
-    let Some(operation) = document.value["paths"]["/"]["post"].as_mapping() else {
+fn action_fields(
+    files: &mut Files,
+    file: &Path,
+    document: &Value,
+) -> Result<Option<(String, ActionFields)>, String> {
+    let Some(operation) = document["paths"]["/"]["post"].as_mapping() else {
         return Ok(None);
     };
     let operation = Value::Mapping(operation.clone());
@@ -233,9 +225,9 @@ fn action_fields(document: &Document) -> Result<Option<(String, ActionFields)>, 
     };
     let mut fields = ActionFields::new();
     let body = &operation["requestBody"]["content"]["application/json"]["schema"];
-    flatten(document, body, "request", &mut fields, 0)?;
+    flatten(files, file, body, "request", &mut fields, 0)?;
     let response = &operation["responses"]["200"]["content"]["application/json"]["schema"];
-    flatten(document, response, "response", &mut fields, 0)?;
+    flatten(files, file, response, "response", &mut fields, 0)?;
     Ok(Some((action, fields)))
 }
 
@@ -243,7 +235,8 @@ fn action_fields(document: &Document) -> Result<Option<(String, ActionFields)>, 
 const MAX_DEPTH: usize = 24;
 
 fn flatten(
-    document: &Document,
+    files: &mut Files,
+    file: &Path,
     schema: &Value,
     path: &str,
     out: &mut ActionFields,
@@ -252,11 +245,13 @@ fn flatten(
     if depth > MAX_DEPTH {
         return Err(format!(
             "{}: schemas nest too deep at {path}",
-            document.path.display()
+            file.display()
         ));
     }
-    let (owner, schema) = follow(document, schema)?;
-    let document = owner.as_ref().unwrap_or(document);
+    let place = format!("{}#{path}", file.display());
+    let (file, schema) = files
+        .follow(file, schema, &place)
+        .map_err(|error| error.to_string())?;
     if let Some(properties) = schema["properties"].as_mapping() {
         let required_names: Vec<&str> = schema["required"]
             .as_sequence()
@@ -271,21 +266,23 @@ fn flatten(
             } else {
                 format!("{path}.{name}")
             };
-            let (child_owner, resolved) = follow(document, property)?;
-            let child_document = child_owner.as_ref().unwrap_or(document);
+            let (child_file, resolved) = files
+                .follow(&file, property, &place)
+                .map_err(|error| error.to_string())?;
             out.insert(
                 child.clone(),
                 facts(&resolved, required_names.contains(&name)),
             );
-            flatten(child_document, &resolved, &child, out, depth + 1)?;
+            flatten(files, &child_file, &resolved, &child, out, depth + 1)?;
         }
     }
     if schema["type"].as_str() == Some("array") {
         let child = format!("{path}[]");
-        let (item_owner, items) = follow(document, &schema["items"])?;
-        let item_document = item_owner.as_ref().unwrap_or(document);
+        let (item_file, items) = files
+            .follow(&file, &schema["items"], &place)
+            .map_err(|error| error.to_string())?;
         if items["properties"].is_mapping() {
-            flatten(item_document, &items, &child, out, depth + 1)?;
+            flatten(files, &item_file, &items, &child, out, depth + 1)?;
         }
     }
     Ok(())
@@ -312,42 +309,4 @@ fn facts(schema: &Value, required: bool) -> FieldFacts {
             .as_sequence()
             .map(|values| values.iter().filter_map(text).collect()),
     }
-}
-
-/// A schema with its `$ref` followed (into another file when it names one), and the document
-/// it was found in when that is not `document`.
-fn follow(document: &Document, schema: &Value) -> Result<(Option<Document>, Value), String> {
-    let mut current: Option<Document> = None;
-    let mut schema = schema.clone();
-    for _ in 0..MAX_DEPTH {
-        let Some(reference) = schema["$ref"].as_str().map(str::to_owned) else {
-            return Ok((current, schema));
-        };
-        let base_path = current.as_ref().unwrap_or(document).path.clone();
-        let (file, pointer) = reference.split_once('#').unwrap_or((&reference, ""));
-        if !file.is_empty() {
-            let path = base_path.parent().unwrap_or(Path::new(".")).join(file);
-            current = Some(read(&path)?);
-        }
-        let target = current.as_ref().unwrap_or(document);
-        schema = resolve_pointer(&target.value, pointer)
-            .ok_or_else(|| format!("{}: `{reference}` leads nowhere", base_path.display()))?;
-    }
-    Err(format!(
-        "{}: a `$ref` chain does not end",
-        document.path.display()
-    ))
-}
-
-fn resolve_pointer(value: &Value, pointer: &str) -> Option<Value> {
-    let mut node = value;
-    for token in pointer.split('/').filter(|token| !token.is_empty()) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        node = match node {
-            Value::Mapping(map) => map.get(Value::String(token))?,
-            Value::Sequence(items) => items.get(token.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(node.clone())
 }

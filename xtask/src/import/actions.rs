@@ -154,7 +154,7 @@ impl Reader<'_> {
             );
         for (index, parameter) in parameters.enumerate() {
             let parameter_at = format!("{at}/parameters/{index}");
-            let (file, parameter) = self.follow(&self.path.clone(), parameter, &parameter_at)?;
+            let (file, parameter) = self.files.follow(&self.path, parameter, &parameter_at)?;
             let Value::Mapping(mut parameter) = parameter else {
                 return Err(error_at(&parameter_at, "a parameter must be an object"));
             };
@@ -331,7 +331,7 @@ impl Reader<'_> {
             Value::Mapping(ref map) if map.contains_key("$ref") => {
                 self.applied
                     .note(fixups::SERVERS_AS_REFERENCE, servers_at.clone());
-                self.follow(&self.path.clone(), &servers, &servers_at)?.1
+                self.files.follow(&self.path, &servers, &servers_at)?.1
             }
             other => other,
         };
@@ -350,28 +350,6 @@ impl Reader<'_> {
             &servers_at,
             &mut self.applied,
         ))
-    }
-
-    /// Follows a chain of `$ref`s from `value` (written in `file`): the final value and the
-    /// file it is in.
-    fn follow(
-        &mut self,
-        file: &Path,
-        value: &Value,
-        at: &str,
-    ) -> Result<(PathBuf, Value), SpecError> {
-        let mut file = file.to_path_buf();
-        let mut value = value.clone();
-        for _ in 0..16 {
-            let Some(reference) = value.get("$ref").and_then(Value::as_str).map(str::to_owned)
-            else {
-                return Ok((file, value));
-            };
-            let resolved = self.files.resolve(&file, &reference, at)?;
-            file = resolved.file;
-            value = resolved.value.clone();
-        }
-        Err(error_at(at, "a chain of more than 16 `$ref`s"))
     }
 
     /// A body schema as a component: the one it references, or an inline schema named `name`.

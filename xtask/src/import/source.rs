@@ -10,6 +10,9 @@ use serde_yaml::Value;
 
 use crate::diagnostics::{Location, SpecError};
 
+/// The longest chain of `$ref`s followed; a longer one is taken for a cycle.
+pub const MAX_REFERENCE_CHAIN: usize = 16;
+
 /// The files read so far, by their normalised path.
 pub struct Files {
     /// The folder the import started from; files are named relative to it in messages.
@@ -79,6 +82,42 @@ impl Files {
             Ok(value) => Ok(value),
             Err(error) => Err(error.clone()),
         }
+    }
+
+    /// Takes `value` as the text of `path`, for a document that is not on disk (a bundled
+    /// spec): references in it to `#/…` are then followed within it.
+    pub fn insert(&mut self, path: &Path, value: Value) {
+        self.loaded.insert(normalise(path), Ok(value));
+    }
+
+    /// Follows a chain of `$ref`s from `value` (written in `file`, `at` naming the place for
+    /// messages): the final value and the file it is in, from where its own references go.
+    ///
+    /// # Errors
+    /// A reference to nothing, a file that cannot be read, or a chain longer than
+    /// [`MAX_REFERENCE_CHAIN`] (a cycle).
+    pub fn follow(
+        &mut self,
+        file: &Path,
+        value: &Value,
+        at: &str,
+    ) -> Result<(PathBuf, Value), SpecError> {
+        let mut file = file.to_path_buf();
+        let mut value = value.clone();
+        for _ in 0..MAX_REFERENCE_CHAIN {
+            let Some(reference) = value.get("$ref").and_then(Value::as_str).map(str::to_owned)
+            else {
+                return Ok((file, value));
+            };
+            let resolved = self.resolve(&file, &reference, at)?;
+            file = resolved.file;
+            value = resolved.value.clone();
+        }
+        Err(SpecError::at_place(
+            at,
+            "",
+            format!("a chain of more than {MAX_REFERENCE_CHAIN} `$ref`s"),
+        ))
     }
 
     /// Follows `reference` (`file#/pointer`, `#/pointer` or `file`) written in `from` at
