@@ -10,77 +10,126 @@ use crate::diagnostics::pointer_join;
 
 use super::facts::service_stem;
 
-/// A named fix-up and why it exists.
+/// A named fix-up, what kind of quirk it mends, and why it exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Fixup {
     pub name: &'static str,
+    pub kind: FixupKind,
     pub reason: &'static str,
+}
+
+/// Whether a fix-up mends an error in ZEGOCLOUD's files or applies a reading of ours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FixupKind {
+    /// The file is not valid OpenAPI 3.0, or says one thing two ways; the fix-up writes what
+    /// it means.
+    UpstreamError,
+    /// The file is valid, but its schema and ZEGOCLOUD's text disagree or leave a choice; the
+    /// fix-up applies this project's reading, which the README explains.
+    OurConvention,
 }
 
 pub const SERVERS_AS_REFERENCE: Fixup = Fixup {
     name: "servers-as-reference",
+    kind: FixupKind::UpstreamError,
     reason: "`servers` is a `$ref` to a shared list; OpenAPI 3.0 wants the list itself",
 };
 pub const REQUIRED_FLAG_ON_PROPERTY: Fixup = Fixup {
     name: "required-flag-on-property",
+    kind: FixupKind::UpstreamError,
     reason: "a property says `required: true/false` (a JSON Schema draft-3 habit); OpenAPI lists required properties on the object, so the flag moves there",
 };
 pub const REQUIRED_ON_ARRAY: Fixup = Fixup {
     name: "required-on-array",
+    kind: FixupKind::UpstreamError,
     reason: "an array schema lists `required` properties; they belong to its object items",
 };
 pub const INTEGER_FORMAT_ALIAS: Fixup = Fixup {
     name: "integer-format-alias",
+    kind: FixupKind::UpstreamError,
     reason: "integer `format` `int`, `Int` or `number` names no width; the field is read as a 64-bit integer, which holds any value the service documents",
 };
 pub const CAPITALISED_TYPE: Fixup = Fixup {
     name: "capitalised-type",
+    kind: FixupKind::UpstreamError,
     reason: "`type: Int64` is not an OpenAPI type; it means `type: integer, format: int64`",
 };
 pub const NUMBER_WITH_INTEGER_FORMAT: Fixup = Fixup {
     name: "number-with-integer-format",
+    kind: FixupKind::UpstreamError,
     reason: "`type: number` with an integer format (`int`, `int32`, `int64`, `uint32`) describes an integer",
 };
 pub const NUMBER_ENUM_OF_WHOLE_NUMBERS: Fixup = Fixup {
     name: "number-enum-of-whole-numbers",
+    kind: FixupKind::OurConvention,
     reason: "a `type: number` whose `enum` lists only whole numbers holds one of those integer codes: it is an integer enum",
 };
 pub const EMPTY_REQUIRED_LIST: Fixup = Fixup {
     name: "empty-required-list",
+    kind: FixupKind::UpstreamError,
     reason: "`required: []` lists nothing, and OpenAPI 3.0 wants at least one name there; it is left out",
 };
 pub const NULL_TYPE: Fixup = Fixup {
     name: "null-type",
+    kind: FixupKind::UpstreamError,
     reason: "`type: \"null\"` is not an OpenAPI 3.0 type; a property that is always null carries nothing, so it is left out",
 };
 pub const REFERENCE_SIBLINGS: Fixup = Fixup {
     name: "reference-siblings",
+    kind: FixupKind::UpstreamError,
     reason: "keys beside a `$ref` are ignored by OpenAPI 3.0; they are dropped so the reference is what it says",
 };
 pub const PARAMETER_DEFAULT: Fixup = Fixup {
     name: "parameter-default",
+    kind: FixupKind::UpstreamError,
     reason: "`default` sits on the parameter instead of its schema, where OpenAPI reads it",
 };
 pub const ENVELOPE_CODE_AS_NUMBER: Fixup = Fixup {
     name: "envelope-code-as-number",
+    kind: FixupKind::OurConvention,
     reason: "the envelope's `Code` is typed `number`; it is the integer return code in every answer ZEGOCLOUD documents",
 };
 pub const ENVELOPE_FIELDS_REQUIRED: Fixup = Fixup {
     name: "envelope-fields-required",
+    kind: FixupKind::OurConvention,
     reason: "the envelope's `Code`, `Message`, `RequestId` or `Data` is required, but error answers may leave them out",
 };
 pub const MIXED_SERVICE_HOSTS: Fixup = Fixup {
     name: "mixed-service-hosts",
+    kind: FixupKind::UpstreamError,
     reason: "one `servers` list holds the hosts of two services (super board's `docs-api` and `whiteboard-api`); an action keeps those of the service its first host names",
 };
 pub const QUERY_LIST_BRACKETS: Fixup = Fixup {
     name: "query-list-brackets",
+    kind: FixupKind::OurConvention,
     reason: "ZEGOCLOUD's text sends a list in the query as `Name[]=a&Name[]=b` while the schema names it `Name` (style form, which would send `Name=a&Name=b`); the parameter is renamed `Name[]`, which says the text's convention in OpenAPI's own terms",
 };
 pub const UNKNOWN_KEYS_FROM_FLOW_MAPPINGS: Fixup = Fixup {
     name: "flow-mapping-junk-keys",
+    kind: FixupKind::UpstreamError,
     reason: "an unquoted comma inside a flow-style description splits it, leaving keys with null values beside the schema's own; they are dropped",
 };
+
+/// Every fix-up, in the order this file defines them; an import reports those that applied
+/// nowhere, since a fix-up the files no longer need should go.
+pub const ALL: [Fixup; 16] = [
+    SERVERS_AS_REFERENCE,
+    REQUIRED_FLAG_ON_PROPERTY,
+    REQUIRED_ON_ARRAY,
+    INTEGER_FORMAT_ALIAS,
+    CAPITALISED_TYPE,
+    NUMBER_WITH_INTEGER_FORMAT,
+    NUMBER_ENUM_OF_WHOLE_NUMBERS,
+    EMPTY_REQUIRED_LIST,
+    NULL_TYPE,
+    REFERENCE_SIBLINGS,
+    PARAMETER_DEFAULT,
+    ENVELOPE_CODE_AS_NUMBER,
+    ENVELOPE_FIELDS_REQUIRED,
+    MIXED_SERVICE_HOSTS,
+    QUERY_LIST_BRACKETS,
+    UNKNOWN_KEYS_FROM_FLOW_MAPPINGS,
+];
 
 /// Where each fix-up applied: the file (as shown) and JSON pointer of every place.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -416,5 +465,41 @@ mod tests {
             serde_yaml::from_str::<Value>("{$ref: '#/x'}").expect("yaml")
         );
         assert!(applied.0.contains_key(&NULL_TYPE) && applied.0.contains_key(&REFERENCE_SIBLINGS));
+    }
+
+    #[test]
+    fn every_fix_up_is_listed_once() {
+        let source = include_str!("fixups.rs");
+        let defined = source
+            .lines()
+            .filter(|line| line.starts_with("pub const ") && line.ends_with(": Fixup = Fixup {"))
+            .count();
+        assert_eq!(defined, ALL.len(), "a fix-up is missing from ALL");
+        let names: std::collections::BTreeSet<&str> = ALL.iter().map(|fixup| fixup.name).collect();
+        assert_eq!(names.len(), ALL.len(), "two fix-ups share a name");
+    }
+
+    #[test]
+    fn the_report_names_the_fix_ups_that_applied_nowhere() {
+        let mut applied = Applied::default();
+        applied.note(NULL_TYPE, "a.yaml#/x".to_owned());
+        applied.note(QUERY_LIST_BRACKETS, "a.yaml#/y".to_owned());
+        let report = super::super::ImportReport {
+            fixups: applied,
+            ..Default::default()
+        };
+        let text = super::super::report_text(&report);
+        let errors = text
+            .find("fix-ups of errors in ZEGOCLOUD's files")
+            .expect("errors first");
+        let conventions = text
+            .find("fix-ups of our conventions")
+            .expect("then conventions");
+        assert!(errors < conventions, "{text}");
+        let unused = text
+            .lines()
+            .find(|line| line.starts_with("fix-ups that applied nowhere"))
+            .expect("the unused ones are listed");
+        assert!(unused.contains("servers-as-reference") && !unused.contains("null-type"));
     }
 }

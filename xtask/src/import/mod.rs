@@ -12,6 +12,7 @@
 mod actions;
 pub mod facts;
 pub mod fixups;
+use fixups::FixupKind;
 pub mod source;
 mod spec_set;
 mod type_names;
@@ -181,8 +182,9 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostics> {
     })
 }
 
-/// The report as text for the terminal: each fix-up with how often and where it applied,
-/// then the findings.
+/// The report as text for the terminal: the fix-ups that mended ZEGOCLOUD's errors, then
+/// those that applied our conventions, each with how often and where it applied; the fix-ups
+/// that applied nowhere; then the findings.
 pub fn report_text(report: &ImportReport) -> String {
     let mut out = format!(
         "{} actions: {}\n",
@@ -192,19 +194,44 @@ pub fn report_text(report: &ImportReport) -> String {
     if report.fixups.0.is_empty() {
         out.push_str("fix-ups: none applied\n");
     }
-    for (fixup, places) in &report.fixups.0 {
+    for (kind, heading) in [
+        (FixupKind::UpstreamError, "errors in ZEGOCLOUD's files"),
+        (FixupKind::OurConvention, "our conventions"),
+    ] {
+        let applied: Vec<_> = report
+            .fixups
+            .0
+            .iter()
+            .filter(|(fixup, _)| fixup.kind == kind)
+            .collect();
+        if !applied.is_empty() {
+            out.push_str(&format!("fix-ups of {heading}:\n"));
+        }
+        for (fixup, places) in applied {
+            out.push_str(&format!(
+                "fix-up {} applied {} time(s): {}\n",
+                fixup.name,
+                places.len(),
+                fixup.reason
+            ));
+            for place in places.iter().take(3) {
+                out.push_str(&format!("  at {place}\n"));
+            }
+            if places.len() > 3 {
+                out.push_str(&format!("  and {} more\n", places.len() - 3));
+            }
+        }
+    }
+    let unused: Vec<&str> = fixups::ALL
+        .iter()
+        .filter(|fixup| !report.fixups.0.contains_key(fixup))
+        .map(|fixup| fixup.name)
+        .collect();
+    if !unused.is_empty() {
         out.push_str(&format!(
-            "fix-up {} applied {} time(s): {}\n",
-            fixup.name,
-            places.len(),
-            fixup.reason
+            "fix-ups that applied nowhere in this import: {}\n",
+            unused.join(", ")
         ));
-        for place in places.iter().take(3) {
-            out.push_str(&format!("  at {place}\n"));
-        }
-        if places.len() > 3 {
-            out.push_str(&format!("  and {} more\n", places.len() - 3));
-        }
     }
     for finding in &report.findings {
         out.push_str(&format!("note: {finding}\n"));
