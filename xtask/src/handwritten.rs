@@ -1,51 +1,67 @@
-//! Hand-written product code that must live inside a generated crate (inherent methods on
-//! its types, its examples), kept under `handwritten/<crate>/` and named by the spec's root
-//! `x-zego-handwritten`. Each file is copied verbatim under the generated crate, headed like
-//! every generated file, so `generated/` holds only what the generator writes and a reader
-//! knows from the path alone where to edit.
+//! A product whose crate is written by hand (its lifecycle, callbacks, stateful mock) and
+//! generated in part: the spec's root names the crate's folder in `x-zego-handwritten`, the
+//! crate's own manifest and `src/` compile, lint and test where they are edited, and
+//! `cargo xtask codegen` writes the spec's part into the crate's `generated/` folder (its
+//! `src/lib.rs` includes those modules with `#[path]`, the way progenitor's output sits in a
+//! hand-written crate). A reader knows from the path alone which files to edit.
 //!
-//! Not a pipeline stage: it reads files the spec only points at, after `emit`, for the entry
-//! points that start from a spec file.
+//! The manifest stays the crate's own; codegen checks that it says what the spec and the
+//! runtime say (version, features, the runtime dependency, the dry-run example).
+//!
+//! Not a pipeline stage: it reads files the spec only points at, after `emit`.
 
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostics::{Diagnostics, Location, SpecError};
-use crate::emit::{GeneratedFile, HEADER_MARKER};
+use crate::emit::GeneratedFile;
 
-/// The spec root's key naming the folder, relative to the root file.
+/// The spec root's key naming the crate's folder, relative to the root file.
 pub const EXTENSION: &str = "x-zego-handwritten";
 
-/// What a copy's header says after the generated marker.
-const COPY_MARKER: &str = ": a copy of ";
+/// The folder of a hand-written crate that holds its generated part.
+pub const GENERATED_DIR: &str = "generated";
 
-/// Whether `file` is a copy of a hand-written source rather than output made from the spec.
-pub fn is_copy(file: &GeneratedFile) -> bool {
-    file.contents
-        .lines()
-        .next()
-        .is_some_and(|first| first.contains(&format!("{HEADER_MARKER}{COPY_MARKER}")))
+/// Where a hand-written crate is: on disk, and as messages and the workspace name it.
+#[derive(Debug, Clone)]
+pub struct CrateDir {
+    pub path: PathBuf,
+    pub shown: String,
 }
 
-/// The copies of every file under `dir` (relative to the spec file at `spec_path`, which
-/// errors and headers call `spec_name`), in path order. `emitted` are the generator's own
-/// files: a hand-written file may not take one of their paths.
+impl CrateDir {
+    /// The crate folder `dir` names, relative to the spec file at `spec_path` (shown as
+    /// `spec_name`).
+    pub fn new(spec_path: &Path, spec_name: &str, dir: &str) -> Self {
+        let shown = normalise(
+            &Path::new(spec_name)
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join(dir),
+        );
+        Self {
+            path: spec_path.parent().unwrap_or(Path::new(".")).join(dir),
+            shown,
+        }
+    }
+
+    /// Where its generated part is written, as the workspace names it.
+    pub fn generated_dir(&self) -> String {
+        format!("{}/{GENERATED_DIR}", self.shown)
+    }
+}
+
+/// The generated part of a hand-written crate: `emitted` (what the generator writes for any
+/// product) less the manifest, which is checked against the crate's own instead, with each
+/// generated module that has hand-written submodules declaring them.
 ///
 /// # Errors
-/// Located at the spec's `x-zego-handwritten`: a folder that cannot be read, a file that is
-/// not Rust (the header is a Rust comment), or a path the generator already writes.
-pub fn copies(
-    spec_path: &Path,
+/// Located at the spec's `x-zego-handwritten`: a crate folder without a readable manifest,
+/// or a manifest that says something else than the spec and the runtime.
+pub fn generated_part(
+    krate: &CrateDir,
     spec_name: &str,
-    dir: &str,
-    emitted: &[GeneratedFile],
+    emitted: Vec<GeneratedFile>,
 ) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    let base = spec_path.parent().unwrap_or(Path::new(".")).join(dir);
-    let shown_base = normalise(
-        &Path::new(spec_name)
-            .parent()
-            .unwrap_or(Path::new(""))
-            .join(dir),
-    );
     let error = |message: String| {
         Diagnostics::single(SpecError {
             file: spec_name.to_owned(),
@@ -53,75 +69,91 @@ pub fn copies(
             message,
         })
     };
-    let mut files = Vec::new();
-    walk(&base, &mut files).map_err(|io| {
+    let (manifest, mut files): (Vec<GeneratedFile>, Vec<GeneratedFile>) = emitted
+        .into_iter()
+        .partition(|file| file.path == "Cargo.toml");
+    let own = std::fs::read_to_string(krate.path.join("Cargo.toml")).map_err(|io| {
         error(format!(
-            "cannot read the hand-written sources in `{shown_base}`: {io}"
+            "cannot read `{}/Cargo.toml`, the hand-written crate's manifest: {io}",
+            krate.shown
         ))
     })?;
-    files.sort();
-    let mut copies = Vec::new();
-    for file in files {
-        let relative = file
-            .strip_prefix(&base)
-            .map(|path| path.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_default();
-        let shown = format!("{shown_base}/{relative}");
-        let Some(header) = header_for(&relative, &shown, spec_name) else {
+    if let Some(expected) = manifest.first() {
+        let missing = missing_manifest_lines(&expected.contents, &own);
+        if !missing.is_empty() {
             return Err(error(format!(
-                "`{shown}` cannot be copied: only Rust (`.rs`), Markdown (`.md`) and license \
-                 (`LICENSE*`) files can, each headed in its own syntax"
+                "`{}/Cargo.toml` must say what the spec and the runtime say; it lacks: {}",
+                krate.shown,
+                missing
+                    .iter()
+                    .map(|line| format!("`{line}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
+        }
+    }
+    declare_submodules(&mut files, &krate.path.join("src"));
+    Ok(files)
+}
+
+/// The lines of the generated manifest a hand-written one must carry too: the version, each
+/// forwarded feature, the runtime dependency, and the dry-run example (whose file is in the
+/// crate's `generated/` folder).
+fn missing_manifest_lines(expected: &str, own: &str) -> Vec<String> {
+    let own_lines: Vec<&str> = own.lines().map(str::trim).collect();
+    expected
+        .lines()
+        .map(str::trim)
+        .filter(|line| {
+            line.starts_with("version = ")
+                || line.contains("= [\"zego-server-runtime/")
+                || line.starts_with("zego-server-runtime = ")
+                || line.starts_with("name = \"") && line.ends_with("-dry-run\"")
+                || line.starts_with("path = \"examples/")
+        })
+        .map(|line| match line.strip_prefix("path = \"") {
+            Some(rest) => format!("path = \"{GENERATED_DIR}/{rest}"),
+            None => line.to_owned(),
+        })
+        .filter(|line| !own_lines.contains(&line.as_str()))
+        .collect()
+}
+
+/// Declares, in a generated module, the hand-written submodules beside it: a file at
+/// `src/<module>/<name>.rs` of the crate, under a generated `src/<module>.rs`, becomes
+/// `pub mod <name>;` at the module's end (by `#[path]`, since the generated module lives in
+/// `generated/src/`), so a product's own part of a generated module (Cloud Recording's
+/// stateful mock service in `mock::service`) lives in the same module tree.
+fn declare_submodules(emitted: &mut [GeneratedFile], own_src: &Path) {
+    for module in emitted.iter_mut() {
+        let Some(name) = module
+            .path
+            .strip_prefix("src/")
+            .and_then(|path| path.strip_suffix(".rs"))
+            .filter(|name| !name.contains('/'))
+            .map(str::to_owned)
+        else {
+            continue;
         };
-        if emitted.iter().any(|generated| generated.path == relative) {
-            return Err(error(format!(
-                "`{shown}` would replace the generated `{relative}`; rename the hand-written file"
-            )));
-        }
-        let text = std::fs::read_to_string(&file)
-            .map_err(|io| error(format!("cannot read `{shown}`: {io}")))?;
-        copies.push(GeneratedFile {
-            path: relative,
-            contents: format!("{header}{text}"),
-        });
-    }
-    if copies.is_empty() {
-        return Err(error(format!("`{shown_base}` holds no files")));
-    }
-    Ok(copies)
-}
-
-/// The header a copy of the file at `relative` starts with, in the file's own syntax; `None`
-/// for a kind of file that has no place for one.
-fn header_for(relative: &str, shown: &str, spec_name: &str) -> Option<String> {
-    let note = format!("{HEADER_MARKER}{COPY_MARKER}{shown} (for {spec_name}).");
-    let edit = format!("Do not edit here: edit {shown} and run `cargo xtask codegen`.");
-    let name = relative.rsplit('/').next().unwrap_or(relative);
-    if name.ends_with(".rs") {
-        Some(format!("// {note}\n// {edit}\n\n"))
-    } else if name.ends_with(".md") {
-        Some(format!("<!-- {note}\n     {edit} -->\n\n"))
-    } else if name.starts_with("LICENSE") {
-        // Plain text has no comments: the note is its first paragraph.
-        Some(format!("{note}\n{edit}\n\n"))
-    } else {
-        None
-    }
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(&path, files)?;
-        } else {
-            files.push(path);
+        let Ok(entries) = std::fs::read_dir(own_src.join(&name)) else {
+            continue;
+        };
+        let mut submodules: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
+            .filter_map(|file| file.strip_suffix(".rs").map(str::to_owned))
+            .collect();
+        submodules.sort();
+        for submodule in submodules {
+            module.contents.push_str(&format!(
+                "\n// Hand-written: `src/{name}/{submodule}.rs` of the crate.\n\
+                 #[path = \"../../src/{name}/{submodule}.rs\"]\npub mod {submodule};\n"
+            ));
         }
     }
-    Ok(())
 }
 
-/// `spec/../handwritten/x` as `handwritten/x`, for messages and headers.
+/// `spec/../handwritten/x` as `handwritten/x`, for messages and the workspace path.
 fn normalise(path: &Path) -> String {
     let mut parts: Vec<String> = Vec::new();
     for component in path.components() {
@@ -134,29 +166,6 @@ fn normalise(path: &Path) -> String {
         }
     }
     parts.join("/")
-}
-
-/// Declares, in a generated module, the hand-written submodules copied beside it: a copy at
-/// `src/<module>/<name>.rs` under a generated `src/<module>.rs` becomes `pub mod <name>;` at
-/// its end, so a product's own part of a generated module (Cloud Recording's stateful mock
-/// service in `mock::service`) lives in the same module tree.
-pub fn declare_submodules(emitted: &mut [GeneratedFile], copies: &[GeneratedFile]) {
-    for copy in copies {
-        let Some((parent, name)) = copy
-            .path
-            .strip_suffix(".rs")
-            .and_then(|path| path.rsplit_once('/'))
-        else {
-            continue;
-        };
-        let parent_file = format!("{parent}.rs");
-        if let Some(module) = emitted.iter_mut().find(|file| file.path == parent_file) {
-            module.contents.push_str(&format!(
-                "\n// Hand-written: `{}`.\npub mod {name};\n",
-                copy.path
-            ));
-        }
-    }
 }
 
 #[cfg(test)]
@@ -172,70 +181,52 @@ mod tests {
         assert_eq!(normalise(Path::new("../x/./y")), "../x/y");
     }
 
-    /// A fresh folder with `hw/src/lib.rs` and the given extra files under `hw/`.
-    fn folder(name: &str, extra: &[(&str, &str)]) -> PathBuf {
-        let root = std::env::temp_dir().join(format!("handwritten-{}-{name}", std::process::id()));
+    const EXPECTED: &str = "[package]\nname = \"zego-x\"\nversion = \"2.0.0\"\n\n[features]\nmock = [\"zego-server-runtime/mock\"]\n\n[dependencies]\nzego-server-runtime = { version = \"0.3.0\", path = \"../../runtime\", default-features = false }\n\n[[example]]\nname = \"zego-x-dry-run\"\npath = \"examples/dry_run.rs\"\n";
+
+    #[test]
+    fn a_manifest_that_says_what_the_spec_says_passes() {
+        let own = EXPECTED.replace("path = \"examples/", "path = \"generated/examples/")
+            + "\n[dependencies.extra]\nversion = \"1\"\n";
+        assert!(missing_manifest_lines(EXPECTED, &own).is_empty());
+    }
+
+    #[test]
+    fn a_manifest_behind_the_spec_is_named_line_by_line() {
+        let own = EXPECTED
+            .replace("version = \"2.0.0\"", "version = \"1.0.0\"")
+            .replace("mock = [\"zego-server-runtime/mock\"]\n", "");
+        let missing = missing_manifest_lines(EXPECTED, &own);
+        assert_eq!(
+            missing,
+            [
+                "version = \"2.0.0\"",
+                "mock = [\"zego-server-runtime/mock\"]",
+                "path = \"generated/examples/dry_run.rs\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn hand_written_submodules_are_declared_in_their_generated_module() {
+        let root = std::env::temp_dir().join(format!("handwritten-sub-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
-        for (path, text) in [("src/lib.rs", "//! A crate.\n")].iter().chain(extra) {
-            let file = root.join("hw").join(path);
-            std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
-            std::fs::write(file, text).expect("write");
-        }
-        root
-    }
-
-    #[test]
-    fn each_file_is_copied_with_a_header_naming_its_source() {
-        let root = folder(
-            "ok",
-            &[
-                ("examples/demo.rs", "fn main() {}\n"),
-                ("README.md", "# Demo\n"),
-            ],
-        );
-        let copied = copies(&root.join("spec.yaml"), "spec/api.yaml", "hw", &[]).expect("copies");
-        let paths: Vec<&str> = copied.iter().map(|file| file.path.as_str()).collect();
-        assert_eq!(paths, ["README.md", "examples/demo.rs", "src/lib.rs"]);
-        assert!(
-            copied[0].contents.starts_with("<!-- "),
-            "{}",
-            copied[0].contents
-        );
-        let copied = &copied[1..];
-        assert!(copied.iter().all(is_copy));
-        assert!(copied[1].contents.starts_with(&format!(
-            "// {HEADER_MARKER}: a copy of spec/hw/src/lib.rs (for spec/api.yaml)."
-        )));
-        assert!(copied[1].contents.ends_with("\n\n//! A crate.\n"));
-        let _ = std::fs::remove_dir_all(root);
-    }
-
-    #[test]
-    fn what_cannot_be_copied_is_a_located_error() {
-        let root = folder("bad", &[("notes.txt", "no\n")]);
-        let spec = root.join("spec.yaml");
-        let error = copies(&spec, "api.yaml", "hw", &[]).expect_err("not Rust");
-        assert!(
-            error.to_string().contains("api.yaml#/x-zego-handwritten"),
-            "{error}"
-        );
-        assert!(
-            error.to_string().contains("hw/notes.txt` cannot be copied"),
-            "{error}"
-        );
-
-        let root = folder("taken", &[]);
-        let emitted = [GeneratedFile {
-            path: "src/lib.rs".to_owned(),
-            contents: String::new(),
-        }];
-        let error = copies(&root.join("spec.yaml"), "api.yaml", "hw", &emitted).expect_err("taken");
-        assert!(
-            error
-                .to_string()
-                .contains("would replace the generated `src/lib.rs`"),
-            "{error}"
-        );
-        let _ = std::fs::remove_dir_all(root);
+        std::fs::create_dir_all(root.join("src/mock")).expect("mkdir");
+        std::fs::write(root.join("src/mock/service.rs"), "//! A service.\n").expect("write");
+        let mut files = vec![
+            GeneratedFile {
+                path: "src/mock.rs".to_owned(),
+                contents: "pub struct A;\n".to_owned(),
+            },
+            GeneratedFile {
+                path: "src/types.rs".to_owned(),
+                contents: "pub struct B;\n".to_owned(),
+            },
+        ];
+        declare_submodules(&mut files, &root.join("src"));
+        let _ = std::fs::remove_dir_all(&root);
+        assert!(files[0]
+            .contents
+            .ends_with("#[path = \"../../src/mock/service.rs\"]\npub mod service;\n"));
+        assert_eq!(files[1].contents, "pub struct B;\n");
     }
 }

@@ -61,17 +61,21 @@ pub fn product_specs(root: &Path) -> Result<Vec<String>, String> {
     Ok(specs)
 }
 
-/// One product's generated crate: its package name and files.
+/// One product's generated crate (or, for a crate written by hand, its generated part): its
+/// package name, files, and where they go in this workspace.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedCrate {
     pub name: String,
     pub files: Vec<GeneratedFile>,
+    /// The folder the files go in, relative to the workspace root: `generated/<crate>`, or the
+    /// `generated/` folder of a hand-written crate.
+    pub dir: String,
 }
 
 impl GeneratedCrate {
-    /// Where the crate goes in this workspace, relative to its root.
+    /// Where the files go in this workspace, relative to its root.
     pub fn workspace_dir(&self) -> String {
-        format!("{OUTPUT_DIR}/{}", self.name)
+        self.dir.clone()
     }
 }
 
@@ -149,44 +153,44 @@ pub fn fixture_clients_files(root: &Path) -> Result<Vec<GeneratedFile>, String> 
     Ok(files)
 }
 
-/// Appends the copies of the spec's hand-written sources (`x-zego-handwritten`), if any.
-fn add_handwritten(
-    model: &model::Model,
-    path: &Path,
-    display_name: &str,
-    files: &mut Vec<GeneratedFile>,
-) -> Result<(), GenerateError> {
-    if let Some(dir) = &model.handwritten {
-        let copies = handwritten::copies(path, display_name, dir, files)?;
-        handwritten::declare_submodules(files, &copies);
-        files.extend(copies);
-    }
-    Ok(())
-}
-
-/// Runs every stage but `write` on a spec file, for a crate in this workspace's layout
-/// (`generated/<crate>/`): the files generated from the spec and the copies of its
-/// hand-written sources, without the crate root and README a crate without hand-written
-/// ones gets (see [`generate_crate`]).
+/// Runs every stage but `write` on a spec file, for a crate in this workspace's layout: the
+/// files generated from the spec (for a product with a hand-written crate, its generated
+/// part), without the crate root and README a fully generated crate gets (see
+/// [`generate_crate`]).
 pub fn generate_from_file(
     path: &Path,
     display_name: &str,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
-    let (_, files) = model_and_files(path, display_name, emit::WORKSPACE_RUNTIME_PATH)?;
+    let (_, files, _) = model_and_files(path, display_name, emit::WORKSPACE_RUNTIME_PATH)?;
     Ok(files)
 }
 
-/// The named model of the spec file, and the files generated from it with the copies of its
-/// hand-written sources.
+/// The named model of the spec file, the files generated from it, and the hand-written
+/// crate they belong to, if the spec names one (`x-zego-handwritten`).
 fn model_and_files(
     path: &Path,
     display_name: &str,
     runtime_path: &str,
-) -> Result<(model::Model, Vec<GeneratedFile>), GenerateError> {
+) -> Result<
+    (
+        model::Model,
+        Vec<GeneratedFile>,
+        Option<handwritten::CrateDir>,
+    ),
+    GenerateError,
+> {
     let model = named_model(load::load_file(path, display_name)?)?;
-    let mut files = emit::emit(&model, runtime_path)?;
-    add_handwritten(&model, path, display_name, &mut files)?;
-    Ok((model, files))
+    let Some(dir) = &model.handwritten else {
+        let files = emit::emit(&model, runtime_path)?;
+        return Ok((model, files, None));
+    };
+    // The crate stays where it is, whatever folder its generated part goes to: its manifest
+    // names the runtime from there.
+    let krate = handwritten::CrateDir::new(path, display_name, dir);
+    let own_runtime_path = relative_path(Path::new(&krate.shown), Path::new(RUNTIME_DIR));
+    let files = emit::emit(&model, &own_runtime_path)?;
+    let files = handwritten::generated_part(&krate, display_name, files)?;
+    Ok((model, files, Some(krate)))
 }
 
 /// Runs every stage but `write` on a spec file; `runtime_path` is where the generated crate
@@ -196,17 +200,19 @@ pub fn generate_crate(
     display_name: &str,
     runtime_path: &str,
 ) -> Result<GeneratedCrate, GenerateError> {
-    let (model, mut files) = model_and_files(path, display_name, runtime_path)?;
-    // A product without hand-written ones gets a generated crate root and README.
-    if files.iter().all(|file| file.path != "src/lib.rs") {
-        files.push(emit::library_root(&model)?);
-    }
-    if files.iter().all(|file| file.path != "README.md") {
-        files.push(emit::readme(&model));
-    }
+    let (model, mut files, krate) = model_and_files(path, display_name, runtime_path)?;
+    let dir = match krate {
+        Some(krate) => krate.generated_dir(),
+        None => {
+            files.push(emit::library_root(&model)?);
+            files.push(emit::readme(&model));
+            format!("{OUTPUT_DIR}/{}", model.crate_name)
+        }
+    };
     Ok(GeneratedCrate {
         name: model.crate_name,
         files,
+        dir,
     })
 }
 
@@ -220,6 +226,7 @@ fn generate_loaded(loaded: load::LoadedSpec) -> Result<Vec<GeneratedFile>, Gener
 /// share no root (another drive).
 pub fn relative_path(from: &Path, to: &Path) -> String {
     use std::path::Component;
+    let is_root = |part: &Component| matches!(part, Component::RootDir | Component::Prefix(_));
     let from: Vec<Component> = from.components().collect();
     let to_parts: Vec<Component> = to.components().collect();
     let common = from
@@ -227,7 +234,8 @@ pub fn relative_path(from: &Path, to: &Path) -> String {
         .zip(&to_parts)
         .take_while(|(a, b)| a == b)
         .count();
-    if common == 0 {
+    // Paths that share not even a root (another drive) have no relative path.
+    if common == 0 && (from.first().is_some_and(is_root) || to_parts.first().is_some_and(is_root)) {
         return to.to_string_lossy().replace('\\', "/");
     }
     let ups = std::iter::repeat_n("..".to_owned(), from.len() - common);
@@ -329,6 +337,13 @@ mod tests {
             "../../../work/main/runtime"
         );
         assert_eq!(relative_path(runtime, runtime), ".");
+        assert_eq!(
+            relative_path(
+                Path::new("handwritten/zego-cloudrecord"),
+                Path::new("runtime")
+            ),
+            "../../runtime"
+        );
     }
 
     #[test]

@@ -93,14 +93,18 @@ fn each_checkout_is_generated_from_its_own_spec() {
         .output()
         .expect("run xtask");
     assert!(written.status.success());
-    let types = std::fs::read_to_string(checkout.join("generated/zego-cloudrecord/src/types.rs"))
-        .expect("types");
+    let types = std::fs::read_to_string(
+        checkout.join("handwritten/zego-cloudrecord/generated/src/types.rs"),
+    )
+    .expect("types");
     assert!(
         types.contains("Room to record."),
         "written into the second checkout"
     );
-    let ours = std::fs::read_to_string(workspace().join("generated/zego-cloudrecord/src/types.rs"))
-        .expect("types");
+    let ours = std::fs::read_to_string(
+        workspace().join("handwritten/zego-cloudrecord/generated/src/types.rs"),
+    )
+    .expect("types");
     assert!(
         !ours.contains("Room to record."),
         "this checkout is untouched"
@@ -172,7 +176,7 @@ fn bundle_prints_one_action_as_a_self_contained_document() {
 #[test]
 fn a_crate_generated_outside_the_workspace_names_the_runtime_by_a_working_relative_path() {
     let out = std::env::temp_dir().join(format!(
-        "xtask-cli-out-{}/zego-cloudrecord",
+        "xtask-cli-out-{}/zego-cloud-asr",
         std::process::id()
     ));
     let _ = std::fs::remove_dir_all(&out);
@@ -180,7 +184,7 @@ fn a_crate_generated_outside_the_workspace_names_the_runtime_by_a_working_relati
         .args([
             "codegen",
             "--spec",
-            "spec/cloudrecord/cloudrecord.yaml",
+            "spec/cloud-asr/cloud-asr.yaml",
             "--out",
         ])
         .arg(&out)

@@ -57,18 +57,17 @@
 //! Features: `rustls-tls` (default) uses rustls with webpki roots; `native-tls` uses the
 //! platform's TLS library instead; `mock` adds [`mock::MockServer`].
 //!
-//! Every file of the crate is written by `cargo xtask codegen`: `types.rs`, `operations.rs`,
-//! `service.rs`, `codes.rs` and `mock.rs` are generated from the spec; this file, `helpers.rs`,
-//! `lifecycle.rs`, `callbacks.rs`, `mock/service.rs` and the examples are copies of the
-//! hand-written sources in the repository's `handwritten/zego-cloudrecord/`, where they are
-//! edited. What does not depend on the spec (signing, transport, errors, retries, validation
-//! helpers, callback verification, the mock server) is the `zego-server-runtime` crate, a
-//! dependency shared by every generated ZEGOCLOUD client.
+//! This crate is written by hand around the part `cargo xtask codegen` writes from the spec
+//! (`generated/`: `types`, `operations`, `service`, `codes` and `mock`, included here with
+//! `#[path]`). What does not depend on the spec (signing, transport, errors, retries,
+//! validation helpers, callback verification, the mock server) is the `zego-server-runtime`
+//! crate, a dependency shared by every ZEGOCLOUD product crate.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod callbacks;
+#[path = "../generated/src/codes.rs"]
 #[rustfmt::skip]
 mod codes;
 pub mod helpers;
@@ -77,14 +76,18 @@ pub mod lifecycle;
 /// server with this API's actions.
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[path = "../generated/src/mock.rs"]
 #[rustfmt::skip]
 pub mod mock;
 /// Descriptors of the API's operations, for [`Client::dry_run`] and [`Client::execute`].
+#[path = "../generated/src/operations.rs"]
 #[rustfmt::skip]
 pub mod operations;
+#[path = "../generated/src/service.rs"]
 #[rustfmt::skip]
 mod service;
 /// Request and response types, one per schema of the spec.
+#[path = "../generated/src/types.rs"]
 #[rustfmt::skip]
 pub mod types;
 

@@ -125,5 +125,6 @@ impl MockActions<ApiCode> for Actions {
     }
 }
 
-// Hand-written: `src/mock/service.rs`.
+// Hand-written: `src/mock/service.rs` of the crate.
+#[path = "../../src/mock/service.rs"]
 pub mod service;
