@@ -48,9 +48,9 @@ pub const RUNTIME_DIR: &str = "runtime";
 ///
 /// # Errors
 /// When `spec/` cannot be read.
-pub fn product_specs(root: &Path) -> Result<Vec<String>, String> {
+pub fn product_specs(root: &Path) -> Result<Vec<String>, std::io::Error> {
     let dir = root.join(SPECS_DIR);
-    let entries = std::fs::read_dir(&dir).map_err(|error| format!("{SPECS_DIR}/: {error}"))?;
+    let entries = std::fs::read_dir(&dir)?;
     let mut specs: Vec<String> = entries
         .filter_map(Result::ok)
         .filter_map(|entry| entry.file_name().into_string().ok())
@@ -77,6 +77,21 @@ impl GeneratedCrate {
     pub fn workspace_dir(&self) -> String {
         self.dir.clone()
     }
+}
+
+/// Why the fixture clients could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum FixturesError {
+    /// The folder of fixture specs cannot be listed.
+    #[error("{FIXTURE_SPECS_DIR}: {0}")]
+    Unreadable(#[source] std::io::Error),
+    /// A fixture spec does not generate.
+    #[error("fixture {spec} does not generate:\n{error}")]
+    Fixture {
+        spec: String,
+        #[source]
+        error: GenerateError,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -122,10 +137,10 @@ pub const FIXTURE_SPECS_DIR: &str = "tests/fixtures/specs";
 ///
 /// # Errors
 /// When the fixture folder cannot be read or a fixture does not generate.
-pub fn fixture_clients_files(root: &Path) -> Result<Vec<GeneratedFile>, String> {
+pub fn fixture_clients_files(root: &Path) -> Result<Vec<GeneratedFile>, FixturesError> {
     let dir = root.join(FIXTURE_SPECS_DIR);
     let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|error| format!("{FIXTURE_SPECS_DIR}: {error}"))?
+        .map_err(FixturesError::Unreadable)?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
@@ -138,8 +153,11 @@ pub fn fixture_clients_files(root: &Path) -> Result<Vec<GeneratedFile>, String> 
             continue;
         };
         let display = format!("{FIXTURE_SPECS_DIR}/{stem}.yaml");
-        let generated = generate_from_file(&spec, &display)
-            .map_err(|error| format!("fixture {display} does not generate:\n{error}"))?;
+        let generated =
+            generate_from_file(&spec, &display).map_err(|error| FixturesError::Fixture {
+                spec: display.clone(),
+                error,
+            })?;
         files.push(GeneratedFile {
             path: format!("src/{stem}.rs"),
             contents: emit::fixture_module(&display, &generated),
@@ -265,16 +283,16 @@ fn named_model(loaded: load::LoadedSpec) -> Result<model::Model, GenerateError> 
 pub fn our_actions(
     root: &Path,
     display_name: &str,
-) -> Result<std::collections::BTreeMap<String, upstream_diff::ActionFields>, String> {
-    let loaded = load::load_file(root, display_name).map_err(|error| error.to_string())?;
-    let model = named_model(loaded).map_err(|error| error.to_string())?;
+) -> Result<std::collections::BTreeMap<String, upstream_diff::ActionFields>, GenerateError> {
+    let loaded = load::load_file(root, display_name)?;
+    let model = named_model(loaded)?;
     let mut texts = Vec::new();
     for operation in &model.operations {
-        let text = bundle_action(root, display_name, &operation.operation_id)
-            .map_err(|error| error.to_string())?;
+        let text = bundle_action(root, display_name, &operation.operation_id)?;
         texts.push((operation.operation_id.clone(), text));
     }
     upstream_diff::actions_from_texts(&texts)
+        .map_err(|error| GenerateError::Spec(Diagnostics::single(error)))
 }
 
 /// Compares two versions of a spec set, each given as where its files come from and its

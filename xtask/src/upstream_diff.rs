@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
 
+use crate::diagnostics::{Location, SpecError};
 use crate::import::source::Files;
 
 /// The facts compared for one field.
@@ -42,9 +43,13 @@ pub struct Drift {
 
 /// Flattens every OpenAPI file in `dir` that describes one action (files without an `Action`
 /// parameter, such as shared components, are only followed through references).
-pub fn upstream_actions(dir: &Path) -> Result<BTreeMap<String, ActionFields>, String> {
+pub fn upstream_actions(dir: &Path) -> Result<BTreeMap<String, ActionFields>, SpecError> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|error| format!("cannot list {}: {error}", dir.display()))?
+        .map_err(|error| SpecError {
+            file: dir.display().to_string(),
+            location: Location::Document,
+            message: format!("cannot list the folder: {error}"),
+        })?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
         .filter(|path| {
@@ -56,10 +61,7 @@ pub fn upstream_actions(dir: &Path) -> Result<BTreeMap<String, ActionFields>, St
     let mut files = Files::new(dir);
     let mut actions = BTreeMap::new();
     for path in entries {
-        let document = files
-            .load(&path)
-            .map_err(|error| error.to_string())?
-            .clone();
+        let document = files.load(&path)?.clone();
         if let Some((action, fields)) = action_fields(&mut files, &path, &document)? {
             actions.insert(action, fields);
         }
@@ -70,12 +72,15 @@ pub fn upstream_actions(dir: &Path) -> Result<BTreeMap<String, ActionFields>, St
 /// Flattens single-document specs (our actions, bundled), keyed by their `Action`.
 pub fn actions_from_texts(
     texts: &[(String, String)],
-) -> Result<BTreeMap<String, ActionFields>, String> {
+) -> Result<BTreeMap<String, ActionFields>, SpecError> {
     let mut files = Files::new(Path::new("."));
     let mut actions = BTreeMap::new();
     for (name, text) in texts {
-        let value: Value =
-            serde_yaml::from_str(text).map_err(|error| format!("{name}: {error}"))?;
+        let value: Value = serde_yaml::from_str(text).map_err(|error| SpecError {
+            file: name.clone(),
+            location: Location::Document,
+            message: format!("not readable as YAML: {error}"),
+        })?;
         let path = PathBuf::from(name);
         files.insert(&path, value.clone());
         if let Some((action, fields)) = action_fields(&mut files, &path, &value)? {
@@ -209,7 +214,7 @@ fn action_fields(
     files: &mut Files,
     file: &Path,
     document: &Value,
-) -> Result<Option<(String, ActionFields)>, String> {
+) -> Result<Option<(String, ActionFields)>, SpecError> {
     let Some(operation) = document["paths"]["/"]["post"].as_mapping() else {
         return Ok(None);
     };
@@ -241,17 +246,16 @@ fn flatten(
     path: &str,
     out: &mut ActionFields,
     depth: usize,
-) -> Result<(), String> {
+) -> Result<(), SpecError> {
     if depth > MAX_DEPTH {
-        return Err(format!(
-            "{}: schemas nest too deep at {path}",
-            file.display()
-        ));
+        return Err(SpecError {
+            file: file.display().to_string(),
+            location: Location::Document,
+            message: format!("schemas nest too deep at {path}"),
+        });
     }
     let place = format!("{}#{path}", file.display());
-    let (file, schema) = files
-        .follow(file, schema, &place)
-        .map_err(|error| error.to_string())?;
+    let (file, schema) = files.follow(file, schema, &place)?;
     if let Some(properties) = schema["properties"].as_mapping() {
         let required_names: Vec<&str> = schema["required"]
             .as_sequence()
@@ -266,9 +270,7 @@ fn flatten(
             } else {
                 format!("{path}.{name}")
             };
-            let (child_file, resolved) = files
-                .follow(&file, property, &place)
-                .map_err(|error| error.to_string())?;
+            let (child_file, resolved) = files.follow(&file, property, &place)?;
             out.insert(
                 child.clone(),
                 facts(&resolved, required_names.contains(&name)),
@@ -278,9 +280,7 @@ fn flatten(
     }
     if schema["type"].as_str() == Some("array") {
         let child = format!("{path}[]");
-        let (item_file, items) = files
-            .follow(&file, &schema["items"], &place)
-            .map_err(|error| error.to_string())?;
+        let (item_file, items) = files.follow(&file, &schema["items"], &place)?;
         if items["properties"].is_mapping() {
             flatten(files, &item_file, &items, &child, out, depth + 1)?;
         }

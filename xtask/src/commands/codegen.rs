@@ -20,9 +20,9 @@ pub fn codegen(check: bool, spec: Option<&Path>, out: Option<&Path>) -> Result<(
     let root = crate::workspace_root();
     let specs = match spec {
         Some(spec) => vec![display(spec)],
-        None => crate::product_specs(&root).map_err(|message| CommandError::File {
+        None => crate::product_specs(&root).map_err(|error| CommandError::File {
             path: crate::SPECS_DIR.to_owned(),
-            message,
+            message: error.to_string(),
         })?,
     };
     let mode = if check { Mode::Check } else { Mode::Write };
@@ -30,7 +30,7 @@ pub fn codegen(check: bool, spec: Option<&Path>, out: Option<&Path>) -> Result<(
     // its spec folder; the results are written and reported in order.
     enum Generated {
         Product(Result<GeneratedProduct, CommandError>),
-        Fixtures(Result<Vec<crate::GeneratedFile>, String>),
+        Fixtures(Result<Vec<crate::GeneratedFile>, crate::FixturesError>),
     }
     let root_ref = &root;
     let mut jobs: Vec<Job<'_, Generated>> = specs
@@ -193,7 +193,7 @@ fn write_product(spec: &str, product: &Result<GeneratedProduct, CommandError>, m
 /// whether it succeeded.
 fn sync_fixture_clients(
     root: &Path,
-    files: Result<Vec<crate::GeneratedFile>, String>,
+    files: Result<Vec<crate::GeneratedFile>, crate::FixturesError>,
     mode: Mode,
 ) -> bool {
     let fixture_clients = match files {

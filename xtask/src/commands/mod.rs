@@ -36,10 +36,10 @@ pub enum CommandError {
     Usage(String),
     /// git could not give what a comparison needs.
     #[error("cannot choose a base revision ({0}); pass --base <git-ref>")]
-    NoBase(String),
-    /// ZEGOCLOUD's files could not be read.
+    NoBase(#[source] crate::vcs::VcsError),
+    /// ZEGOCLOUD's files could not be read, at a place in them.
     #[error("{0}")]
-    Upstream(String),
+    Upstream(crate::diagnostics::SpecError),
     /// Some products did not generate (or were stale under `--check`); each was reported.
     #[error("{failed} of {total} products failed")]
     Products {

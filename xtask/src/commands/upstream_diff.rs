@@ -11,7 +11,7 @@ use super::{display, print, CommandError, Verdict};
 /// files cannot be read.
 pub fn upstream_diff(dir: &Path, spec: &Path) -> Result<Verdict, CommandError> {
     let root = crate::workspace_root();
-    let ours = crate::our_actions(&root.join(spec), &display(spec)).map_err(CommandError::Spec)?;
+    let ours = crate::our_actions(&root.join(spec), &display(spec))?;
     let upstream = crate::upstream_diff::upstream_actions(dir).map_err(CommandError::Upstream)?;
     let drift = crate::upstream_diff::compare(&ours, &upstream);
     print(&crate::upstream_diff::to_markdown(&drift, &display(dir)));
