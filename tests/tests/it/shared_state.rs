@@ -119,10 +119,12 @@ async fn processes_sharing_one_budget_stay_under_the_action_s_limit_together() {
         .expect("arrivals")
         .duration_since(*arrivals.iter().min().expect("arrivals"));
     eprintln!("{} calls from {processes} processes in {span:?}; busiest second {busiest} (limit {limit}); throttled {throttled}", requests.len());
+    // A call the mock throttles (its own limit counts arrivals, jitter included) is retried
+    // by the client, so it arrives twice: once refused, once answered.
     assert_eq!(
-        requests.len(),
+        requests.len() - throttled,
         processes * calls,
-        "every call arrives, none twice"
+        "every call is answered once, none twice"
     );
     // Slots are spaced 1/limit apart on Redis' clock; arrival adds process and network
     // jitter, so a window may catch a few more on a busy machine.
