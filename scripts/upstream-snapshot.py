@@ -19,7 +19,10 @@ import yaml
 
 FOLDERS = [
     "core_products/real-time-voice-video/en/server/api-reference",
+    "core_products/real-time-voice-video/zh/server/api-reference",
     "core_products/aiagent/en/server/api-reference",
+    "core_products/zim/en/docs_zim_server",
+    "core_products/zim/zh/docs_zim_server_zh",
     "extended_services/cloud_recording/en/server",
     "extended_services/cloud_player/en/server",
     "extended_services/cloud-realtime-asr/en/server/api-reference",
@@ -81,11 +84,12 @@ def main():
     source, out = sys.argv[1], sys.argv[2]
     commit = git(source, "rev-parse", "HEAD").strip()
     for folder in FOLDERS:
-        names = git(source, "ls-tree", "-r", "--name-only", "HEAD", folder).split()
+        names = git(source, "ls-tree", "-r", "--name-only", "HEAD", folder).splitlines()
         for name in names:
             if not name.endswith((".yaml", ".yml")):
                 continue
-            text = git(source, "show", f"HEAD:{name}")
+            # A tab ending a line (ZIM's English shared file) stops PyYAML; it carries nothing.
+            text = "\n".join(line.rstrip("\t") for line in git(source, "show", f"HEAD:{name}").split("\n"))
             document = yaml.load(text, Loader=Loader)
             target = os.path.join(out, name)
             os.makedirs(os.path.dirname(target), exist_ok=True)

@@ -81,6 +81,12 @@ impl<T: Redact> Redact for Vec<T> {
     }
 }
 
+impl<T: Redact> Redact for std::collections::BTreeMap<String, T> {
+    fn redact(&mut self) {
+        self.values_mut().for_each(Redact::redact);
+    }
+}
+
 impl Redact for SensitiveString {
     fn redact(&mut self) {
         Self::REDACTED.clone_into(&mut self.0);

@@ -5,6 +5,7 @@ use std::fmt;
 /// Paths are built on the stack while validating and only turned into text for a
 /// violation, so validating a valid request allocates nothing.
 #[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
 pub enum FieldPath<'a> {
     /// The request body itself.
     Root,
@@ -12,6 +13,8 @@ pub enum FieldPath<'a> {
     Field(&'a FieldPath<'a>, &'static str),
     /// An element of the array at the parent path.
     Index(&'a FieldPath<'a>, usize),
+    /// The value under a key of the map at the parent path.
+    Key(&'a FieldPath<'a>, &'a str),
 }
 
 impl FieldPath<'_> {
@@ -26,6 +29,12 @@ impl FieldPath<'_> {
     pub fn index(&self, index: usize) -> FieldPath<'_> {
         FieldPath::Index(self, index)
     }
+
+    /// The path of the value under `key` in the map at this path.
+    #[inline]
+    pub fn key<'k>(&'k self, key: &'k str) -> FieldPath<'k> {
+        FieldPath::Key(self, key)
+    }
 }
 
 impl fmt::Display for FieldPath<'_> {
@@ -35,6 +44,7 @@ impl fmt::Display for FieldPath<'_> {
             FieldPath::Field(FieldPath::Root, name) => f.write_str(name),
             FieldPath::Field(parent, name) => write!(f, "{parent}.{name}"),
             FieldPath::Index(parent, index) => write!(f, "{parent}[{index}]"),
+            FieldPath::Key(parent, key) => write!(f, "{parent}[{key:?}]"),
         }
     }
 }

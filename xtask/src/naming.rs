@@ -83,6 +83,36 @@ pub fn rust_name(wire: &str, case: Case) -> Option<RustName> {
     })
 }
 
+/// A name for a type whose own name would shadow a standard one (`Result`) or one the crate
+/// defines: the name of the schema it is declared in (less `Request`/`Response`) before it,
+/// else `Type` after it; deterministic, so no spec needs a hand-set name.
+fn unshadowed(name: &str, pointer: &str) -> String {
+    let owner = pointer
+        .split_once("/components/schemas/")
+        .map(|(_, rest)| {
+            rest.split('/')
+                .next()
+                .unwrap_or_default()
+                .replace("~1", "/")
+                .replace("~0", "~")
+        })
+        .filter(|owner| owner != name)
+        .and_then(|owner| rust_name(&owner, Case::Pascal))
+        .map(|owner| {
+            let bare = owner.bare();
+            let bare = bare
+                .strip_suffix("Response")
+                .or_else(|| bare.strip_suffix("Request"))
+                .unwrap_or(bare);
+            bare.to_owned()
+        })
+        .filter(|owner| !owner.is_empty());
+    match owner {
+        Some(owner) => format!("{owner}{name}"),
+        None => format!("{name}Type"),
+    }
+}
+
 /// Names everything in the model, reporting every collision and unusable name: the model
 /// comes back with every `name` and `method` set.
 pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
@@ -100,15 +130,12 @@ pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
                 format!("Unnamed{index}")
             }
         };
-        if STANDARD_TYPE_NAMES.contains(&name.as_str()) || reserved.contains(name.as_str()) {
-            reporter.at_pointer(
-                &def.pointer,
-                format!(
-                    "type name `{name}` would shadow a standard name or one the generated \
-                     crate defines or imports; set `x-zego-type-name`"
-                ),
-            );
-        }
+        let name =
+            if STANDARD_TYPE_NAMES.contains(&name.as_str()) || reserved.contains(name.as_str()) {
+                unshadowed(&name, &def.pointer)
+            } else {
+                name
+            };
         if let Some(first) = taken.get(&name) {
             reporter.at_pointer(
                 &def.pointer,
@@ -135,6 +162,15 @@ pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
             TypeKind::Enum(definition) => {
                 for (variant, member) in definition.variants.iter_mut().zip(members) {
                     variant.name = member;
+                }
+            }
+            TypeKind::Union(definition) => {
+                for (variant, member) in definition.variants.iter_mut().zip(members) {
+                    variant.accessor = rust_name(&member.ident, Case::Snake).map_or_else(
+                        || member.ident.to_lowercase(),
+                        |name| name.bare().to_owned(),
+                    );
+                    variant.name = member.ident;
                 }
             }
         }
@@ -340,10 +376,22 @@ fn member_names(def: &crate::model::TypeDef, reporter: &mut Reporter) -> Vec<Rus
                 )
             })
             .collect(),
+        TypeKind::Union(definition) => definition
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(index, v)| {
+                (
+                    v.source_name.clone(),
+                    None,
+                    pointer_join(&def.pointer, &index.to_string()),
+                )
+            })
+            .collect(),
     };
     let case = match def.kind {
         TypeKind::Struct(_) => Case::Snake,
-        TypeKind::Enum(_) => Case::Pascal,
+        TypeKind::Enum(_) | TypeKind::Union(_) => Case::Pascal,
     };
     for (wire, explicit, pointer) in candidates {
         let source = explicit.unwrap_or(wire);
@@ -429,6 +477,25 @@ fn operation_names(model: &Model, reporter: &mut Reporter) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_that_would_shadow_takes_its_schema_s_name_or_a_suffix() {
+        assert_eq!(
+            unshadowed(
+                "Result",
+                "#/components/schemas/CheckUsersIsInBlacklistResponse/properties/Result"
+            ),
+            "CheckUsersIsInBlacklistResult"
+        );
+        assert_eq!(
+            unshadowed("Checked", "#/components/schemas/Checked"),
+            "CheckedType"
+        );
+        assert_eq!(
+            unshadowed("Option", "#/paths/~1/post/requestBody"),
+            "OptionType"
+        );
+    }
 
     fn snake(wire: &str) -> (String, bool) {
         let name = rust_name(wire, Case::Snake).expect("usable name");

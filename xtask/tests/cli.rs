@@ -211,3 +211,88 @@ fn a_crate_generated_outside_the_workspace_names_the_runtime_by_a_working_relati
     assert!(out.join("src/lib.rs").is_file() && out.join("src/types.rs").is_file());
     let _ = std::fs::remove_dir_all(out.parent().expect("parent"));
 }
+
+/// The files of a folder, by path relative to it.
+fn files_of(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let relative = path
+                    .strip_prefix(root)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(relative, std::fs::read(&path).expect("read file"));
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+/// Every imported product's spec set is what importing it again from the copy of ZEGOCLOUD's
+/// files in `tests/upstream/docs_all` writes, byte for byte: no manual step after an import.
+#[test]
+fn a_re_import_rewrites_every_imported_spec_set_byte_for_byte() {
+    let source = workspace();
+    let scratch = std::env::temp_dir().join(format!("xtask-reimport-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let mut checked = Vec::new();
+    for entry in std::fs::read_dir(source.join("spec"))
+        .expect("spec/")
+        .flatten()
+    {
+        let product = entry.file_name().to_string_lossy().into_owned();
+        let root = entry.path().join(format!("{product}.yaml"));
+        let text = std::fs::read_to_string(&root).expect("root document");
+        if !text.contains("\nx-zego-upstream:") {
+            continue;
+        }
+        let copy = scratch.join(&product);
+        copy_dir(&entry.path(), &copy);
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .current_dir(&source)
+            .args(["import", "--out"])
+            .arg(&copy)
+            .arg("--docs")
+            .arg(source.join("tests/upstream/docs_all"))
+            .output()
+            .expect("run xtask import");
+        assert!(
+            output.status.success(),
+            "import of {product} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let (before, after) = (files_of(&entry.path()), files_of(&copy));
+        let changed: Vec<&String> = after
+            .iter()
+            .filter(|(path, contents)| before.get(*path) != Some(*contents))
+            .map(|(path, _)| path)
+            .chain(before.keys().filter(|path| !after.contains_key(*path)))
+            .collect();
+        assert!(
+            changed.is_empty(),
+            "re-importing {product} changes {changed:?}"
+        );
+        checked.push(product);
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    for product in [
+        "rtc",
+        "ai-agent",
+        "zim",
+        "super-board",
+        "analytics",
+        "cloud-player",
+        "cloud-asr",
+    ] {
+        assert!(
+            checked.iter().any(|name| name == product),
+            "{product} was not re-imported: {checked:?}"
+        );
+    }
+}

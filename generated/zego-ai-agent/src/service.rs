@@ -105,8 +105,11 @@ impl zego_server_runtime::RegionalHost for Region {
 /// [`ClientBuilder::allow`] takes them. A constant is checked by the compiler, a string
 /// when the client is built.
 pub mod rule_ids {
+    /// `example-uses-unlisted-vendor`: `Vendor` takes a value ZEGOCLOUD's enum lists; its own example of RegisterAgent sends ByteDance, which is accepted with a warning.
+    pub const EXAMPLE_USES_UNLISTED_VENDOR: &str = "example-uses-unlisted-vendor";
+
     /// Every id above, in the spec's order.
-    pub const ALL: [&str; 0] = [];
+    pub const ALL: [&str; 1] = [EXAMPLE_USES_UNLISTED_VENDOR];
 }
 
 /// Where requests go unless [`ClientBuilder::base_url`] says otherwise: the first of the

@@ -1283,7 +1283,7 @@ impl Validate for Tts {
             check_known(
                 value.is_known(),
                 value,
-                "Aliyun (Aliyun), ByteDanceV3 (ByteDanceV3), ByteDanceFlowing (ByteDanceFlowing), MiniMax (MiniMax), CosyVoice (CosyVoice)",
+                "Aliyun (Aliyun), ByteDanceV3 (ByteDanceV3), ByteDanceFlowing (ByteDanceFlowing), MiniMax (MiniMax), CosyVoice (CosyVoice), ByteDance (ByteDance)",
                 &at,
                 out,
             );
@@ -1307,6 +1307,18 @@ impl Validate for Tts {
             if let Some(value) = &self.terminator_text {
                 check_length(value, None, Some(4), &at, out);
             }
+        }
+        if !matches!(
+            & self.vendor, TtsVendor::Aliyun | TtsVendor::ByteDanceV3 |
+            TtsVendor::ByteDanceFlowing | TtsVendor::MiniMax | TtsVendor::CosyVoice
+        ) {
+            out.push(
+                Violation::advisory(
+                    &at.field("Vendor"),
+                    "example-uses-unlisted-vendor",
+                    "`Vendor` takes a value ZEGOCLOUD's enum lists; its own example of RegisterAgent sends ByteDance, which is accepted with a warning.",
+                ),
+            );
         }
     }
 }
@@ -5946,7 +5958,7 @@ impl std::fmt::Display for SyncMode {
 
 /// Allowed values of `TtsVendor`.
 ///
-/// Values: Aliyun (Aliyun), ByteDanceV3 (ByteDanceV3), ByteDanceFlowing (ByteDanceFlowing), MiniMax (MiniMax), CosyVoice (CosyVoice).
+/// Values: Aliyun (Aliyun), ByteDanceV3 (ByteDanceV3), ByteDanceFlowing (ByteDanceFlowing), MiniMax (MiniMax), CosyVoice (CosyVoice), ByteDance (ByteDance).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TtsVendor {
@@ -5960,18 +5972,21 @@ pub enum TtsVendor {
     MiniMax,
     /// Wire value: `CosyVoice`.
     CosyVoice,
+    /// Wire value: `ByteDance`.
+    ByteDance,
     /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
     Unknown(String),
 }
 
 impl TtsVendor {
     /// Every value the spec lists, in its order.
-    pub const KNOWN: [Self; 5] = [
+    pub const KNOWN: [Self; 6] = [
         Self::Aliyun,
         Self::ByteDanceV3,
         Self::ByteDanceFlowing,
         Self::MiniMax,
         Self::CosyVoice,
+        Self::ByteDance,
     ];
     /// The value sent on the wire.
     pub fn wire_value(&self) -> &str {
@@ -5981,6 +5996,7 @@ impl TtsVendor {
             Self::ByteDanceFlowing => "ByteDanceFlowing",
             Self::MiniMax => "MiniMax",
             Self::CosyVoice => "CosyVoice",
+            Self::ByteDance => "ByteDance",
             Self::Unknown(value) => value,
         }
     }
@@ -5993,6 +6009,7 @@ impl TtsVendor {
             "ByteDanceFlowing" => Self::ByteDanceFlowing,
             "MiniMax" => Self::MiniMax,
             "CosyVoice" => Self::CosyVoice,
+            "ByteDance" => Self::ByteDance,
             other => Self::Unknown(other.to_owned()),
         }
     }

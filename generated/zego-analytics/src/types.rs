@@ -139,7 +139,7 @@ impl Envelope for GetBizUsageResponse {
 }
 
 /// The `GetPlayQualityDetailResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPlayQualityDetailResponse {
     /// Wire name: `Code`.
@@ -205,7 +205,7 @@ impl Envelope for GetPlayQualityDetailResponse {
 }
 
 /// The `GetPublishQualityDetailResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPublishQualityDetailResponse {
     /// Wire name: `Code`.
@@ -727,7 +727,7 @@ impl GetBizUsageDataMetricsItemValuesItem {
 }
 
 /// The `GetPlayQualityDetailData` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPlayQualityDetailData {
     /// Wire name: `Metrics`.
@@ -753,7 +753,7 @@ impl GetPlayQualityDetailData {
 }
 
 /// The `GetPlayQualityDetailDataMetricsItem` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPlayQualityDetailDataMetricsItem {
     /// Wire name: `Metric`.
@@ -789,19 +789,17 @@ impl GetPlayQualityDetailDataMetricsItem {
 }
 
 /// The `GetPlayQualityDetailDataMetricsItemValuesItem` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPlayQualityDetailDataMetricsItemValuesItem {
     /// Wire name: `Value`.
     #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
     /// Wire name: `Timestamp`.
-    #[serde(
-        rename = "Timestamp",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub timestamp: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `Timestamp` ends in "timestamp" and its example is a whole number (1659411660000).
+    #[serde(rename = "Timestamp", skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
 }
 
 impl GetPlayQualityDetailDataMetricsItemValuesItem {
@@ -819,14 +817,14 @@ impl GetPlayQualityDetailDataMetricsItemValuesItem {
 
     /// Sets `Timestamp`.
     #[must_use]
-    pub fn with_timestamp(mut self, timestamp: f64) -> Self {
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
         self.timestamp = Some(timestamp);
         self
     }
 }
 
 /// The `GetPublishQualityDetailData` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPublishQualityDetailData {
     /// Wire name: `Metrics`.
@@ -852,7 +850,7 @@ impl GetPublishQualityDetailData {
 }
 
 /// The `GetPublishQualityDetailDataMetricsItem` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPublishQualityDetailDataMetricsItem {
     /// Wire name: `Metric`.
@@ -888,19 +886,17 @@ impl GetPublishQualityDetailDataMetricsItem {
 }
 
 /// The `GetPublishQualityDetailDataMetricsItemValuesItem` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPublishQualityDetailDataMetricsItemValuesItem {
     /// Wire name: `Value`.
     #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
     /// Wire name: `Timestamp`.
-    #[serde(
-        rename = "Timestamp",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub timestamp: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `Timestamp` ends in "timestamp" and its example is a whole number (1659411660000).
+    #[serde(rename = "Timestamp", skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
 }
 
 impl GetPublishQualityDetailDataMetricsItemValuesItem {
@@ -918,7 +914,7 @@ impl GetPublishQualityDetailDataMetricsItemValuesItem {
 
     /// Sets `Timestamp`.
     #[must_use]
-    pub fn with_timestamp(mut self, timestamp: f64) -> Self {
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
         self.timestamp = Some(timestamp);
         self
     }
@@ -1090,12 +1086,10 @@ impl GetRealtimeUsageDataMetricsItem {
 #[non_exhaustive]
 pub struct GetRealtimeUsageDataMetricsItemValuesItem {
     /// Wire name: `Timestamp`.
-    #[serde(
-        rename = "Timestamp",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub timestamp: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `Timestamp` ends in "timestamp" and its example is a whole number (1660634260000).
+    #[serde(rename = "Timestamp", skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
     /// Wire name: `Value`.
     #[serde(
         rename = "Value",
@@ -1113,7 +1107,7 @@ impl GetRealtimeUsageDataMetricsItemValuesItem {
 
     /// Sets `Timestamp`.
     #[must_use]
-    pub fn with_timestamp(mut self, timestamp: f64) -> Self {
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
         self.timestamp = Some(timestamp);
         self
     }
@@ -1154,12 +1148,10 @@ impl GetRegionQualityDetailData {
 #[non_exhaustive]
 pub struct ListItem {
     /// Wire name: `Timestamp`.
-    #[serde(
-        rename = "Timestamp",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub timestamp: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `Timestamp` ends in "timestamp" and its example is a whole number (1676961480000).
+    #[serde(rename = "Timestamp", skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
     /// Wire name: `QualityInfo`.
     #[serde(rename = "QualityInfo", skip_serializing_if = "Option::is_none")]
     pub quality_info: Option<Vec<QualityInfoItem>>,
@@ -1173,7 +1165,7 @@ impl ListItem {
 
     /// Sets `Timestamp`.
     #[must_use]
-    pub fn with_timestamp(mut self, timestamp: f64) -> Self {
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
         self.timestamp = Some(timestamp);
         self
     }
@@ -1293,12 +1285,10 @@ impl QualityInfoItem {
 #[non_exhaustive]
 pub struct P2pDelayDetail {
     /// Wire name: `Total`.
-    #[serde(
-        rename = "Total",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub total: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `Total` ends in "total".
+    #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
     /// Wire name: `Rate1`.
     #[serde(
         rename = "Rate1",
@@ -1337,7 +1327,7 @@ impl P2pDelayDetail {
 
     /// Sets `Total`.
     #[must_use]
-    pub fn with_total(mut self, total: f64) -> Self {
+    pub fn with_total(mut self, total: i64) -> Self {
         self.total = Some(total);
         self
     }
@@ -1376,12 +1366,10 @@ impl P2pDelayDetail {
 #[non_exhaustive]
 pub struct P2pPlrDetail {
     /// Wire name: `Total`.
-    #[serde(
-        rename = "Total",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub total: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `Total` ends in "total".
+    #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
     /// Wire name: `Rate1`.
     #[serde(
         rename = "Rate1",
@@ -1427,7 +1415,7 @@ impl P2pPlrDetail {
 
     /// Sets `Total`.
     #[must_use]
-    pub fn with_total(mut self, total: f64) -> Self {
+    pub fn with_total(mut self, total: i64) -> Self {
         self.total = Some(total);
         self
     }
@@ -1473,12 +1461,10 @@ impl P2pPlrDetail {
 #[non_exhaustive]
 pub struct VideoBreakDetail {
     /// Wire name: `Total`.
-    #[serde(
-        rename = "Total",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub total: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `Total` ends in "total".
+    #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
     /// Wire name: `Rate1`.
     #[serde(
         rename = "Rate1",
@@ -1524,7 +1510,7 @@ impl VideoBreakDetail {
 
     /// Sets `Total`.
     #[must_use]
-    pub fn with_total(mut self, total: f64) -> Self {
+    pub fn with_total(mut self, total: i64) -> Self {
         self.total = Some(total);
         self
     }
@@ -1570,12 +1556,10 @@ impl VideoBreakDetail {
 #[non_exhaustive]
 pub struct AudioBreakDetail {
     /// Wire name: `Total`.
-    #[serde(
-        rename = "Total",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub total: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `Total` ends in "total".
+    #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
     /// Wire name: `Rate1`.
     #[serde(
         rename = "Rate1",
@@ -1621,7 +1605,7 @@ impl AudioBreakDetail {
 
     /// Sets `Total`.
     #[must_use]
-    pub fn with_total(mut self, total: f64) -> Self {
+    pub fn with_total(mut self, total: i64) -> Self {
         self.total = Some(total);
         self
     }
@@ -1708,12 +1692,10 @@ impl LoginSuccessRateDetail {
 #[non_exhaustive]
 pub struct VideoFftDetail {
     /// Wire name: `Total`.
-    #[serde(
-        rename = "Total",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub total: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `Total` ends in "total".
+    #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
     /// Wire name: `Rate1`.
     #[serde(
         rename = "Rate1",
@@ -1759,7 +1741,7 @@ impl VideoFftDetail {
 
     /// Sets `Total`.
     #[must_use]
-    pub fn with_total(mut self, total: f64) -> Self {
+    pub fn with_total(mut self, total: i64) -> Self {
         self.total = Some(total);
         self
     }
@@ -1805,12 +1787,10 @@ impl VideoFftDetail {
 #[non_exhaustive]
 pub struct AudioFftDetail {
     /// Wire name: `Total`.
-    #[serde(
-        rename = "Total",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub total: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `Total` ends in "total".
+    #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
     /// Wire name: `Rate1`.
     #[serde(
         rename = "Rate1",
@@ -1856,7 +1836,7 @@ impl AudioFftDetail {
 
     /// Sets `Total`.
     #[must_use]
-    pub fn with_total(mut self, total: f64) -> Self {
+    pub fn with_total(mut self, total: i64) -> Self {
         self.total = Some(total);
         self
     }
@@ -2537,7 +2517,7 @@ impl std::fmt::Display for GetBizUsageMetricsItem {
 }
 
 /// The query parameters of `GetPlayQualityDetail`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetPlayQualityDetailRequest {
@@ -2557,17 +2537,15 @@ pub struct GetPlayQualityDetailRequest {
     #[serde(rename = "Metrics[]")]
     pub metrics: Vec<GetPlayQualityDetailMetricsItem>,
     /// Wire name: `StartTs`. Required.
-    #[serde(
-        rename = "StartTs",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub start_ts: f64,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `StartTs` ends in "ts".
+    #[serde(rename = "StartTs")]
+    pub start_ts: i64,
     /// Wire name: `EndTs`. Required.
-    #[serde(
-        rename = "EndTs",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub end_ts: f64,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `EndTs` ends in "ts".
+    #[serde(rename = "EndTs")]
+    pub end_ts: i64,
 }
 
 impl GetPlayQualityDetailRequest {
@@ -2577,8 +2555,8 @@ impl GetPlayQualityDetailRequest {
         user_id: impl Into<String>,
         stream_id: impl Into<String>,
         metrics: Vec<GetPlayQualityDetailMetricsItem>,
-        start_ts: f64,
-        end_ts: f64,
+        start_ts: i64,
+        end_ts: i64,
     ) -> Self {
         Self {
             is_test: None,
@@ -2631,14 +2609,14 @@ impl GetPlayQualityDetailRequest {
 
     /// Replaces `StartTs`.
     #[must_use]
-    pub fn with_start_ts(mut self, start_ts: f64) -> Self {
+    pub fn with_start_ts(mut self, start_ts: i64) -> Self {
         self.start_ts = start_ts;
         self
     }
 
     /// Replaces `EndTs`.
     #[must_use]
-    pub fn with_end_ts(mut self, end_ts: f64) -> Self {
+    pub fn with_end_ts(mut self, end_ts: i64) -> Self {
         self.end_ts = end_ts;
         self
     }
@@ -2899,7 +2877,7 @@ impl std::fmt::Display for GetPlayQualityDetailMetricsItem {
 }
 
 /// The query parameters of `GetPublishQualityDetail`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetPublishQualityDetailRequest {
@@ -2919,17 +2897,15 @@ pub struct GetPublishQualityDetailRequest {
     #[serde(rename = "Metrics[]")]
     pub metrics: Vec<GetPublishQualityDetailMetricsItem>,
     /// Wire name: `StartTs`. Required.
-    #[serde(
-        rename = "StartTs",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub start_ts: f64,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `StartTs` ends in "ts".
+    #[serde(rename = "StartTs")]
+    pub start_ts: i64,
     /// Wire name: `EndTs`. Required.
-    #[serde(
-        rename = "EndTs",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub end_ts: f64,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `EndTs` ends in "ts".
+    #[serde(rename = "EndTs")]
+    pub end_ts: i64,
 }
 
 impl GetPublishQualityDetailRequest {
@@ -2939,8 +2915,8 @@ impl GetPublishQualityDetailRequest {
         user_id: impl Into<String>,
         stream_id: impl Into<String>,
         metrics: Vec<GetPublishQualityDetailMetricsItem>,
-        start_ts: f64,
-        end_ts: f64,
+        start_ts: i64,
+        end_ts: i64,
     ) -> Self {
         Self {
             is_test: None,
@@ -2993,14 +2969,14 @@ impl GetPublishQualityDetailRequest {
 
     /// Replaces `StartTs`.
     #[must_use]
-    pub fn with_start_ts(mut self, start_ts: f64) -> Self {
+    pub fn with_start_ts(mut self, start_ts: i64) -> Self {
         self.start_ts = start_ts;
         self
     }
 
     /// Replaces `EndTs`.
     #[must_use]
-    pub fn with_end_ts(mut self, end_ts: f64) -> Self {
+    pub fn with_end_ts(mut self, end_ts: i64) -> Self {
         self.end_ts = end_ts;
         self
     }
@@ -3241,7 +3217,7 @@ impl std::fmt::Display for GetPublishQualityDetailMetricsItem {
 }
 
 /// The query parameters of `GetRealtimeQuality`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetRealtimeQualityRequest {
@@ -3252,25 +3228,23 @@ pub struct GetRealtimeQualityRequest {
     #[serde(rename = "Metrics[]")]
     pub metrics: Vec<GetRealtimeQualityMetricsItem>,
     /// Wire name: `StartTs`. Required.
-    #[serde(
-        rename = "StartTs",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub start_ts: f64,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `StartTs` ends in "ts".
+    #[serde(rename = "StartTs")]
+    pub start_ts: i64,
     /// Wire name: `EndTs`. Required.
-    #[serde(
-        rename = "EndTs",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub end_ts: f64,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `EndTs` ends in "ts".
+    #[serde(rename = "EndTs")]
+    pub end_ts: i64,
 }
 
 impl GetRealtimeQualityRequest {
     /// A value with the required fields (`Metrics[]`, `StartTs`, `EndTs`) and nothing else set.
     pub fn new(
         metrics: Vec<GetRealtimeQualityMetricsItem>,
-        start_ts: f64,
-        end_ts: f64,
+        start_ts: i64,
+        end_ts: i64,
     ) -> Self {
         Self {
             is_test: None,
@@ -3296,14 +3270,14 @@ impl GetRealtimeQualityRequest {
 
     /// Replaces `StartTs`.
     #[must_use]
-    pub fn with_start_ts(mut self, start_ts: f64) -> Self {
+    pub fn with_start_ts(mut self, start_ts: i64) -> Self {
         self.start_ts = start_ts;
         self
     }
 
     /// Replaces `EndTs`.
     #[must_use]
-    pub fn with_end_ts(mut self, end_ts: f64) -> Self {
+    pub fn with_end_ts(mut self, end_ts: i64) -> Self {
         self.end_ts = end_ts;
         self
     }
@@ -3519,7 +3493,7 @@ impl std::fmt::Display for GetRealtimeQualityMetricsItem {
 }
 
 /// The query parameters of `GetRealtimeUsage`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetRealtimeUsageRequest {
@@ -3530,25 +3504,23 @@ pub struct GetRealtimeUsageRequest {
     #[serde(rename = "Metrics[]")]
     pub metrics: Vec<GetRealtimeUsageMetricsItem>,
     /// Wire name: `StartTs`. Required.
-    #[serde(
-        rename = "StartTs",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub start_ts: f64,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `StartTs` ends in "ts".
+    #[serde(rename = "StartTs")]
+    pub start_ts: i64,
     /// Wire name: `EndTs`. Required.
-    #[serde(
-        rename = "EndTs",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub end_ts: f64,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `EndTs` ends in "ts".
+    #[serde(rename = "EndTs")]
+    pub end_ts: i64,
 }
 
 impl GetRealtimeUsageRequest {
     /// A value with the required fields (`Metrics[]`, `StartTs`, `EndTs`) and nothing else set.
     pub fn new(
         metrics: Vec<GetRealtimeUsageMetricsItem>,
-        start_ts: f64,
-        end_ts: f64,
+        start_ts: i64,
+        end_ts: i64,
     ) -> Self {
         Self {
             is_test: None,
@@ -3574,14 +3546,14 @@ impl GetRealtimeUsageRequest {
 
     /// Replaces `StartTs`.
     #[must_use]
-    pub fn with_start_ts(mut self, start_ts: f64) -> Self {
+    pub fn with_start_ts(mut self, start_ts: i64) -> Self {
         self.start_ts = start_ts;
         self
     }
 
     /// Replaces `EndTs`.
     #[must_use]
-    pub fn with_end_ts(mut self, end_ts: f64) -> Self {
+    pub fn with_end_ts(mut self, end_ts: i64) -> Self {
         self.end_ts = end_ts;
         self
     }
@@ -3787,7 +3759,7 @@ impl std::fmt::Display for GetRealtimeUsageMetricsItem {
 }
 
 /// The query parameters of `GetRegionQualityDetail`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct GetRegionQualityDetailRequest {
@@ -3801,22 +3773,20 @@ pub struct GetRegionQualityDetailRequest {
     #[serde(rename = "Platform", skip_serializing_if = "Option::is_none")]
     pub platform: Option<Platform>,
     /// Wire name: `StartTs`. Required.
-    #[serde(
-        rename = "StartTs",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub start_ts: f64,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `StartTs` ends in "ts".
+    #[serde(rename = "StartTs")]
+    pub start_ts: i64,
     /// Wire name: `EndTs`. Required.
-    #[serde(
-        rename = "EndTs",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub end_ts: f64,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `EndTs` ends in "ts".
+    #[serde(rename = "EndTs")]
+    pub end_ts: i64,
 }
 
 impl GetRegionQualityDetailRequest {
     /// A value with the required fields (`StartTs`, `EndTs`) and nothing else set.
-    pub fn new(start_ts: f64, end_ts: f64) -> Self {
+    pub fn new(start_ts: i64, end_ts: i64) -> Self {
         Self {
             is_test: None,
             region: None,
@@ -3849,14 +3819,14 @@ impl GetRegionQualityDetailRequest {
 
     /// Replaces `StartTs`.
     #[must_use]
-    pub fn with_start_ts(mut self, start_ts: f64) -> Self {
+    pub fn with_start_ts(mut self, start_ts: i64) -> Self {
         self.start_ts = start_ts;
         self
     }
 
     /// Replaces `EndTs`.
     #[must_use]
-    pub fn with_end_ts(mut self, end_ts: f64) -> Self {
+    pub fn with_end_ts(mut self, end_ts: i64) -> Self {
         self.end_ts = end_ts;
         self
     }

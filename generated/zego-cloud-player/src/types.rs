@@ -136,12 +136,10 @@ pub struct CreatePlayerRequest {
     #[serde(rename = "AudioOptions", skip_serializing_if = "Option::is_none")]
     pub audio_options: Option<CreatePlayerRequestAudioOptions>,
     /// Wire name: `PlayTime`.
-    #[serde(
-        rename = "PlayTime",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub play_time: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `PlayTime` ends in "time" and its example is a whole number (0).
+    #[serde(rename = "PlayTime", skip_serializing_if = "Option::is_none")]
+    pub play_time: Option<i64>,
     /// Wire name: `RepeatTimes`.
     #[serde(
         rename = "RepeatTimes",
@@ -157,12 +155,10 @@ pub struct CreatePlayerRequest {
     )]
     pub seek_to: Option<f64>,
     /// Wire name: `MaxIdleTime`. Range: 5 to 3000.
-    #[serde(
-        rename = "MaxIdleTime",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub max_idle_time: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `MaxIdleTime` ends in "time" and its example is a whole number (30).
+    #[serde(rename = "MaxIdleTime", skip_serializing_if = "Option::is_none")]
+    pub max_idle_time: Option<i64>,
     /// Wire name: `StreamData`.
     #[serde(rename = "StreamData", skip_serializing_if = "Option::is_none")]
     pub stream_data: Option<StreamData>,
@@ -271,7 +267,7 @@ impl CreatePlayerRequest {
 
     /// Sets `PlayTime`.
     #[must_use]
-    pub fn with_play_time(mut self, play_time: f64) -> Self {
+    pub fn with_play_time(mut self, play_time: i64) -> Self {
         self.play_time = Some(play_time);
         self
     }
@@ -292,7 +288,7 @@ impl CreatePlayerRequest {
 
     /// Sets `MaxIdleTime`.
     #[must_use]
-    pub fn with_max_idle_time(mut self, max_idle_time: f64) -> Self {
+    pub fn with_max_idle_time(mut self, max_idle_time: i64) -> Self {
         self.max_idle_time = Some(max_idle_time);
         self
     }
@@ -382,7 +378,7 @@ impl Validate for CreatePlayerRequest {
         {
             let at = at.field("MaxIdleTime");
             if let Some(value) = &self.max_idle_time {
-                check_number_range(*value, Some(5.0), Some(3000.0), &at, out);
+                check_range(*value, Some(5), Some(3000), &at, out);
             }
         }
         {
@@ -425,7 +421,7 @@ impl Redact for CreatePlayerRequest {
 }
 
 /// The `CreatePlayerResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreatePlayerResponse {
     /// Wire name: `Code`.
@@ -595,7 +591,7 @@ impl Redact for CreateUploadTaskRequest {
 }
 
 /// The `CreateUploadTaskResponse` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateUploadTaskResponse {
     /// Wire name: `Code`.
@@ -2097,7 +2093,7 @@ impl std::fmt::Display for RoomUserUpdate {
 }
 
 /// The `CreatePlayerData` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreatePlayerData {
     /// Wire name: `PlayerId`.
@@ -2110,12 +2106,10 @@ pub struct CreatePlayerData {
     #[serde(rename = "StreamId", skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub create_time: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `CreateTime` ends in "time" and its example is a whole number (1681221508).
+    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<i64>,
 }
 
 impl CreatePlayerData {
@@ -2147,26 +2141,24 @@ impl CreatePlayerData {
 
     /// Sets `CreateTime`.
     #[must_use]
-    pub fn with_create_time(mut self, create_time: f64) -> Self {
+    pub fn with_create_time(mut self, create_time: i64) -> Self {
         self.create_time = Some(create_time);
         self
     }
 }
 
 /// The `CreateUploadTaskData` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateUploadTaskData {
     /// Wire name: `UploadTaskId`.
     #[serde(rename = "UploadTaskId", skip_serializing_if = "Option::is_none")]
     pub upload_task_id: Option<String>,
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub create_time: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `CreateTime` ends in "time" and its example is a whole number (1681221508).
+    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<i64>,
 }
 
 impl CreateUploadTaskData {
@@ -2184,7 +2176,7 @@ impl CreateUploadTaskData {
 
     /// Sets `CreateTime`.
     #[must_use]
-    pub fn with_create_time(mut self, create_time: f64) -> Self {
+    pub fn with_create_time(mut self, create_time: i64) -> Self {
         self.create_time = Some(create_time);
         self
     }
@@ -2332,7 +2324,7 @@ impl DescribePlayersData {
 }
 
 /// The `PlayersItem` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PlayersItem {
     /// Wire name: `PlayerId`.
@@ -2345,19 +2337,15 @@ pub struct PlayersItem {
     #[serde(rename = "StreamId", skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub create_time: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `CreateTime` ends in "time" and its example is a whole number (1681221508).
+    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<i64>,
     /// Wire name: `PlayTime`.
-    #[serde(
-        rename = "PlayTime",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub play_time: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `PlayTime` ends in "time" and its example is a whole number (1681221508).
+    #[serde(rename = "PlayTime", skip_serializing_if = "Option::is_none")]
+    pub play_time: Option<i64>,
     /// Wire name: `PlayerName`.
     #[serde(rename = "PlayerName", skip_serializing_if = "Option::is_none")]
     pub player_name: Option<String>,
@@ -2374,12 +2362,10 @@ pub struct PlayersItem {
     #[serde(rename = "StreamUrlList", skip_serializing_if = "Option::is_none")]
     pub stream_url_list: Option<Vec<String>>,
     /// Wire name: `PlayIndex`.
-    #[serde(
-        rename = "PlayIndex",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub play_index: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `PlayIndex` ends in "index" and its example is a whole number (0).
+    #[serde(rename = "PlayIndex", skip_serializing_if = "Option::is_none")]
+    pub play_index: Option<i64>,
 }
 
 impl PlayersItem {
@@ -2411,14 +2397,14 @@ impl PlayersItem {
 
     /// Sets `CreateTime`.
     #[must_use]
-    pub fn with_create_time(mut self, create_time: f64) -> Self {
+    pub fn with_create_time(mut self, create_time: i64) -> Self {
         self.create_time = Some(create_time);
         self
     }
 
     /// Sets `PlayTime`.
     #[must_use]
-    pub fn with_play_time(mut self, play_time: f64) -> Self {
+    pub fn with_play_time(mut self, play_time: i64) -> Self {
         self.play_time = Some(play_time);
         self
     }
@@ -2460,7 +2446,7 @@ impl PlayersItem {
 
     /// Sets `PlayIndex`.
     #[must_use]
-    pub fn with_play_index(mut self, play_index: f64) -> Self {
+    pub fn with_play_index(mut self, play_index: i64) -> Self {
         self.play_index = Some(play_index);
         self
     }
@@ -2797,12 +2783,10 @@ pub struct UploadTasksItem {
     #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
     pub status: Option<UploadTasksItemStatus>,
     /// Wire name: `RetryCount`.
-    #[serde(
-        rename = "RetryCount",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub retry_count: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `RetryCount` ends in "count" and its example is a whole number (0).
+    #[serde(rename = "RetryCount", skip_serializing_if = "Option::is_none")]
+    pub retry_count: Option<i64>,
     /// Wire name: `ExpiresAt`.
     #[serde(
         rename = "ExpiresAt",
@@ -2811,12 +2795,10 @@ pub struct UploadTasksItem {
     )]
     pub expires_at: Option<f64>,
     /// Wire name: `CreateTime`.
-    #[serde(
-        rename = "CreateTime",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub create_time: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `CreateTime` ends in "time" and its example is a whole number (1735213076).
+    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<i64>,
     /// Wire name: `UploadStreamUrl`.
     #[serde(rename = "UploadStreamUrl", skip_serializing_if = "Option::is_none")]
     pub upload_stream_url: Option<String>,
@@ -2861,7 +2843,7 @@ impl UploadTasksItem {
 
     /// Sets `RetryCount`.
     #[must_use]
-    pub fn with_retry_count(mut self, retry_count: f64) -> Self {
+    pub fn with_retry_count(mut self, retry_count: i64) -> Self {
         self.retry_count = Some(retry_count);
         self
     }
@@ -2875,7 +2857,7 @@ impl UploadTasksItem {
 
     /// Sets `CreateTime`.
     #[must_use]
-    pub fn with_create_time(mut self, create_time: f64) -> Self {
+    pub fn with_create_time(mut self, create_time: i64) -> Self {
         self.create_time = Some(create_time);
         self
     }

@@ -105,8 +105,11 @@ impl zego_server_runtime::RegionalHost for Region {
 /// [`ClientBuilder::allow`] takes them. A constant is checked by the compiler, a string
 /// when the client is built.
 pub mod rule_ids {
+    /// `example-omits-stream-url`: ZEGOCLOUD's schema requires `StreamUrl`, but its own example of StartMix leaves it out, so a request without it is sent with a warning.
+    pub const EXAMPLE_OMITS_STREAM_URL: &str = "example-omits-stream-url";
+
     /// Every id above, in the spec's order.
-    pub const ALL: [&str; 0] = [];
+    pub const ALL: [&str; 1] = [EXAMPLE_OMITS_STREAM_URL];
 }
 
 /// Where requests go unless [`ClientBuilder::base_url`] says otherwise: the first of the

@@ -3689,9 +3689,9 @@ pub struct MixInputItem {
     /// Wire name: `StreamId`. Required.
     #[serde(rename = "StreamId")]
     pub stream_id: String,
-    /// Wire name: `StreamUrl`. Required.
-    #[serde(rename = "StreamUrl")]
-    pub stream_url: String,
+    /// Wire name: `StreamUrl`.
+    #[serde(rename = "StreamUrl", skip_serializing_if = "Option::is_none")]
+    pub stream_url: Option<String>,
     /// Wire name: `BlurInfo`.
     #[serde(rename = "BlurInfo", skip_serializing_if = "Option::is_none")]
     pub blur_info: Option<BlurInfo>,
@@ -3722,15 +3722,11 @@ pub struct MixInputItem {
 }
 
 impl MixInputItem {
-    /// A value with the required fields (`StreamId`, `StreamUrl`, `RectInfo`) and nothing else set.
-    pub fn new(
-        stream_id: impl Into<String>,
-        stream_url: impl Into<String>,
-        rect_info: RectInfo,
-    ) -> Self {
+    /// A value with the required fields (`StreamId`, `RectInfo`) and nothing else set.
+    pub fn new(stream_id: impl Into<String>, rect_info: RectInfo) -> Self {
         Self {
             stream_id: stream_id.into(),
-            stream_url: stream_url.into(),
+            stream_url: None,
             blur_info: None,
             rect_info,
             image: None,
@@ -3750,10 +3746,10 @@ impl MixInputItem {
         self
     }
 
-    /// Replaces `StreamUrl`.
+    /// Sets `StreamUrl`.
     #[must_use]
     pub fn with_stream_url(mut self, stream_url: impl Into<String>) -> Self {
-        self.stream_url = stream_url.into();
+        self.stream_url = Some(stream_url.into());
         self
     }
 
@@ -3880,6 +3876,15 @@ impl Validate for MixInputItem {
                 check_known(value.is_known(), value, "0 (Value0), 1 (Value1)", &at, out);
             }
         }
+        if self.stream_url.is_none() {
+            out.push(
+                Violation::advisory(
+                    &at.field("StreamUrl"),
+                    "example-omits-stream-url",
+                    "ZEGOCLOUD's schema requires `StreamUrl`, but its own example of StartMix leaves it out, so a request without it is sent with a warning.",
+                ),
+            );
+        }
     }
 }
 
@@ -3900,9 +3905,9 @@ pub struct MixOutputItem {
     /// Wire name: `StreamId`. Required.
     #[serde(rename = "StreamId")]
     pub stream_id: String,
-    /// Wire name: `StreamUrl`. Required.
-    #[serde(rename = "StreamUrl")]
-    pub stream_url: String,
+    /// Wire name: `StreamUrl`.
+    #[serde(rename = "StreamUrl", skip_serializing_if = "Option::is_none")]
+    pub stream_url: Option<String>,
     /// Wire name: `VideoBitrate`. Required.
     #[serde(rename = "VideoBitrate")]
     pub video_bitrate: i64,
@@ -3939,10 +3944,9 @@ pub struct MixOutputItem {
 }
 
 impl MixOutputItem {
-    /// A value with the required fields (`StreamId`, `StreamUrl`, `VideoBitrate`, `Fps`, `Width`, `Height`) and nothing else set.
+    /// A value with the required fields (`StreamId`, `VideoBitrate`, `Fps`, `Width`, `Height`) and nothing else set.
     pub fn new(
         stream_id: impl Into<String>,
-        stream_url: impl Into<String>,
         video_bitrate: i64,
         fps: i32,
         width: i64,
@@ -3950,7 +3954,7 @@ impl MixOutputItem {
     ) -> Self {
         Self {
             stream_id: stream_id.into(),
-            stream_url: stream_url.into(),
+            stream_url: None,
             video_bitrate,
             video_enc_id: None,
             fps,
@@ -3972,10 +3976,10 @@ impl MixOutputItem {
         self
     }
 
-    /// Replaces `StreamUrl`.
+    /// Sets `StreamUrl`.
     #[must_use]
     pub fn with_stream_url(mut self, stream_url: impl Into<String>) -> Self {
-        self.stream_url = stream_url.into();
+        self.stream_url = Some(stream_url.into());
         self
     }
 
@@ -4081,6 +4085,15 @@ impl Validate for MixOutputItem {
             if let Some(value) = &self.target_room {
                 Validate::collect_violations(value, &at, out);
             }
+        }
+        if self.stream_url.is_none() {
+            out.push(
+                Violation::advisory(
+                    &at.field("StreamUrl"),
+                    "example-omits-stream-url",
+                    "ZEGOCLOUD's schema requires `StreamUrl`, but its own example of StartMix leaves it out, so a request without it is sent with a warning.",
+                ),
+            );
         }
     }
 }
@@ -6817,12 +6830,10 @@ pub struct SearchMediaDataTencent {
     #[serde(rename = "RequestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Wire name: `TotalCount`.
-    #[serde(
-        rename = "TotalCount",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub total_count: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `TotalCount` ends in "count" and its example is a whole number (1).
+    #[serde(rename = "TotalCount", skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
     /// Wire name: `MediaInfoSet`.
     #[serde(rename = "MediaInfoSet", skip_serializing_if = "Option::is_none")]
     pub media_info_set: Option<Vec<MediaInfoSetItem>>,
@@ -6843,7 +6854,7 @@ impl SearchMediaDataTencent {
 
     /// Sets `TotalCount`.
     #[must_use]
-    pub fn with_total_count(mut self, total_count: f64) -> Self {
+    pub fn with_total_count(mut self, total_count: i64) -> Self {
         self.total_count = Some(total_count);
         self
     }
@@ -6900,7 +6911,7 @@ impl MediaInfoSetItem {
 }
 
 /// The `BasicInfo` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BasicInfo {
     /// Wire name: `Name`.
@@ -6919,12 +6930,10 @@ pub struct BasicInfo {
     #[serde(rename = "ExpireTime", skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
     /// Wire name: `ClassId`.
-    #[serde(
-        rename = "ClassId",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub class_id: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `ClassId` ends in "id" and its example is a whole number (0).
+    #[serde(rename = "ClassId", skip_serializing_if = "Option::is_none")]
+    pub class_id: Option<i64>,
     /// Wire name: `ClassName`.
     #[serde(rename = "ClassName", skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
@@ -7006,7 +7015,7 @@ impl BasicInfo {
 
     /// Sets `ClassId`.
     #[must_use]
-    pub fn with_class_id(mut self, class_id: f64) -> Self {
+    pub fn with_class_id(mut self, class_id: i64) -> Self {
         self.class_id = Some(class_id);
         self
     }
@@ -10378,17 +10387,17 @@ pub struct TranscodeInput {
     /// Wire name: `StreamId`. Required.
     #[serde(rename = "StreamId")]
     pub stream_id: String,
-    /// Wire name: `StreamUrl`. Required.
-    #[serde(rename = "StreamUrl")]
-    pub stream_url: String,
+    /// Wire name: `StreamUrl`.
+    #[serde(rename = "StreamUrl", skip_serializing_if = "Option::is_none")]
+    pub stream_url: Option<String>,
 }
 
 impl TranscodeInput {
-    /// A value with the required fields (`StreamId`, `StreamUrl`) and nothing else set.
-    pub fn new(stream_id: impl Into<String>, stream_url: impl Into<String>) -> Self {
+    /// A value with the required fields (`StreamId`) and nothing else set.
+    pub fn new(stream_id: impl Into<String>) -> Self {
         Self {
             stream_id: stream_id.into(),
-            stream_url: stream_url.into(),
+            stream_url: None,
         }
     }
 
@@ -10399,10 +10408,10 @@ impl TranscodeInput {
         self
     }
 
-    /// Replaces `StreamUrl`.
+    /// Sets `StreamUrl`.
     #[must_use]
     pub fn with_stream_url(mut self, stream_url: impl Into<String>) -> Self {
-        self.stream_url = stream_url.into();
+        self.stream_url = Some(stream_url.into());
         self
     }
 
@@ -10416,7 +10425,17 @@ impl TranscodeInput {
 }
 
 impl Validate for TranscodeInput {
-    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        if self.stream_url.is_none() {
+            out.push(
+                Violation::advisory(
+                    &at.field("StreamUrl"),
+                    "example-omits-stream-url",
+                    "ZEGOCLOUD's schema requires `StreamUrl`, but its own example of StartCloudTranscode leaves it out, so a request without it is sent with a warning.",
+                ),
+            );
+        }
+    }
 }
 
 impl Redact for TranscodeInput {
@@ -10431,9 +10450,9 @@ pub struct TranscodeOutputItem {
     /// Wire name: `StreamId`. Required.
     #[serde(rename = "StreamId")]
     pub stream_id: String,
-    /// Wire name: `StreamUrl`. Required.
-    #[serde(rename = "StreamUrl")]
-    pub stream_url: String,
+    /// Wire name: `StreamUrl`.
+    #[serde(rename = "StreamUrl", skip_serializing_if = "Option::is_none")]
+    pub stream_url: Option<String>,
     /// Wire name: `TemplateId`. Required.
     #[serde(rename = "TemplateId")]
     pub template_id: TemplateId,
@@ -10443,15 +10462,11 @@ pub struct TranscodeOutputItem {
 }
 
 impl TranscodeOutputItem {
-    /// A value with the required fields (`StreamId`, `StreamUrl`, `TemplateId`) and nothing else set.
-    pub fn new(
-        stream_id: impl Into<String>,
-        stream_url: impl Into<String>,
-        template_id: TemplateId,
-    ) -> Self {
+    /// A value with the required fields (`StreamId`, `TemplateId`) and nothing else set.
+    pub fn new(stream_id: impl Into<String>, template_id: TemplateId) -> Self {
         Self {
             stream_id: stream_id.into(),
-            stream_url: stream_url.into(),
+            stream_url: None,
             template_id,
             template_config: None,
         }
@@ -10464,10 +10479,10 @@ impl TranscodeOutputItem {
         self
     }
 
-    /// Replaces `StreamUrl`.
+    /// Sets `StreamUrl`.
     #[must_use]
     pub fn with_stream_url(mut self, stream_url: impl Into<String>) -> Self {
-        self.stream_url = stream_url.into();
+        self.stream_url = Some(stream_url.into());
         self
     }
 
@@ -10512,6 +10527,15 @@ impl Validate for TranscodeOutputItem {
             if let Some(value) = &self.template_config {
                 Validate::collect_violations(value, &at, out);
             }
+        }
+        if self.stream_url.is_none() {
+            out.push(
+                Violation::advisory(
+                    &at.field("StreamUrl"),
+                    "example-omits-stream-url",
+                    "ZEGOCLOUD's schema requires `StreamUrl`, but its own example of StartCloudTranscode leaves it out, so a request without it is sent with a warning.",
+                ),
+            );
         }
     }
 }
@@ -16496,11 +16520,10 @@ impl std::fmt::Display for DisabledPrivilegeItem {
 #[non_exhaustive]
 pub struct SetSceneTemplateRequest {
     /// Wire name: `TemplateId`. Required.
-    #[serde(
-        rename = "TemplateId",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub template_id: f64,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `TemplateId` ends in "id".
+    #[serde(rename = "TemplateId")]
+    pub template_id: i64,
     /// Wire name: `LeftBottomX`.
     #[serde(
         rename = "LeftBottomX",
@@ -16543,7 +16566,7 @@ pub struct SetSceneTemplateRequest {
 impl SetSceneTemplateRequest {
     /// A value with the required fields (`TemplateId`, `MaxUserNum`, `ViewRadius`, `MaxVisibleNum`) and nothing else set.
     pub fn new(
-        template_id: f64,
+        template_id: i64,
         max_user_num: i32,
         view_radius: i32,
         max_visible_num: i32,
@@ -16562,7 +16585,7 @@ impl SetSceneTemplateRequest {
 
     /// Replaces `TemplateId`.
     #[must_use]
-    pub fn with_template_id(mut self, template_id: f64) -> Self {
+    pub fn with_template_id(mut self, template_id: i64) -> Self {
         self.template_id = template_id;
         self
     }

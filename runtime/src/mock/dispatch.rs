@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
-use super::gateway::{envelope, gateway_problem};
+use super::gateway::{envelope, gateway_problem, Data};
 use super::http::{http, read_request, HttpRequest};
 use super::{Checked, MockActions, MockResponse, RecordedRequest};
 use crate::api::ReturnCode;
@@ -98,16 +98,18 @@ fn answer<C: ReturnCode>(
             };
             actions.check(action, payload, sequence)
         });
-    let (violations, decode_problem, data) = match checked {
+    let (violations, decode_problem, data, beside_envelope) = match checked {
         Some(Checked {
             violations: Ok(violations),
             data,
-        }) => (violations, None, data),
+            beside_envelope,
+        }) => (violations, None, data, beside_envelope),
         Some(Checked {
             violations: Err(problem),
             data,
-        }) => (Vec::new(), Some(problem), data),
-        None => (Vec::new(), None, serde_json::Value::Null),
+            beside_envelope,
+        }) => (Vec::new(), Some(problem), data, beside_envelope),
+        None => (Vec::new(), None, serde_json::Value::Null, false),
     };
     let (response, recorded) = if let Some((code, message)) = gateway_problem {
         api_error(sequence, code.wire_value(), message.to_owned())
@@ -135,9 +137,12 @@ fn answer<C: ReturnCode>(
             MockResponse::Success | MockResponse::Delay(_) => {
                 let action = action.as_deref().unwrap_or_default();
                 match actions.respond(action, &request.body, data) {
-                    Ok(data) => envelope(sequence, 0, "success", Some(data)),
+                    Ok(data) if beside_envelope => {
+                        envelope(sequence, 0, "success", Data::Beside(data))
+                    }
+                    Ok(data) => envelope(sequence, 0, "success", Data::Field(data)),
                     Err((code, message)) => {
-                        let bytes = envelope(sequence, code.wire_value(), &message, None);
+                        let bytes = envelope(sequence, code.wire_value(), &message, Data::None);
                         let refused = MockResponse::ApiError { code, message };
                         return finish(
                             &mut state,
@@ -152,7 +157,7 @@ fn answer<C: ReturnCode>(
                 }
             }
             MockResponse::ApiError { code, message } => {
-                envelope(sequence, code.wire_value(), message, None)
+                envelope(sequence, code.wire_value(), message, Data::None)
             }
             MockResponse::HttpStatus(status) => http(*status, b""),
         };
@@ -176,7 +181,7 @@ fn api_error<C: ReturnCode>(
     code: i64,
     message: String,
 ) -> (Vec<u8>, MockResponse<C>) {
-    let bytes = envelope(sequence, code, &message, None);
+    let bytes = envelope(sequence, code, &message, Data::None);
     let recorded = MockResponse::ApiError {
         code: C::from_wire_value(code),
         message,

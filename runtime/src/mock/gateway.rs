@@ -63,19 +63,33 @@ pub(super) fn gateway_problem(
     None
 }
 
-/// An HTTP 200 answer carrying the envelope `Code`, `Message`, `RequestId` and, when given,
-/// `Data`.
-pub(super) fn envelope(
-    sequence: u64,
-    code: i64,
-    message: &str,
-    data: Option<serde_json::Value>,
-) -> Vec<u8> {
-    let mut body = serde_json::json!({"Code": code, "Message": message, "RequestId": format!("mock-request-{sequence}")});
-    if let (Some(data), Some(object)) = (data, body.as_object_mut()) {
-        object.insert("Data".to_owned(), data);
+/// What an answer carries besides the envelope, and where.
+pub(super) enum Data {
+    /// Nothing.
+    None,
+    /// In `Data`.
+    Field(serde_json::Value),
+    /// An object's fields beside `Code`, `Message` and `RequestId`.
+    Beside(serde_json::Value),
+}
+
+/// An HTTP 200 answer carrying the envelope `Code`, `Message`, `RequestId` and the data.
+pub(super) fn envelope(sequence: u64, code: i64, message: &str, data: Data) -> Vec<u8> {
+    let (mut body, in_data) = match data {
+        Data::Beside(serde_json::Value::Object(fields)) => (fields, None),
+        Data::Field(data) => (serde_json::Map::new(), Some(data)),
+        Data::Beside(_) | Data::None => (serde_json::Map::new(), None),
+    };
+    body.insert("Code".to_owned(), code.into());
+    body.insert("Message".to_owned(), message.into());
+    body.insert(
+        "RequestId".to_owned(),
+        format!("mock-request-{sequence}").into(),
+    );
+    if let Some(data) = in_data {
+        body.insert("Data".to_owned(), data);
     }
-    http(200, body.to_string().as_bytes())
+    http(200, serde_json::Value::Object(body).to_string().as_bytes())
 }
 
 #[cfg(test)]

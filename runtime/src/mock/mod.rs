@@ -108,6 +108,7 @@ pub trait MockActions<C>: Send + Sync + 'static {
 pub struct Checked {
     violations: Result<Vec<Violation>, String>,
     data: serde_json::Value,
+    beside_envelope: bool,
 }
 
 impl Checked {
@@ -119,7 +120,19 @@ impl Checked {
         let violations = serde_json::from_slice::<R>(body)
             .map(|request| violations_of(&request))
             .map_err(|error| error.to_string());
-        Self { violations, data }
+        Self {
+            violations,
+            data,
+            beside_envelope: false,
+        }
+    }
+
+    /// Answers with the data's fields beside `Code`, `Message` and `RequestId` instead of in
+    /// `Data`, as the replies of some actions are laid out.
+    #[must_use]
+    pub fn beside_envelope(mut self) -> Self {
+        self.beside_envelope = true;
+        self
     }
 }
 
@@ -137,7 +150,11 @@ impl Checked {
             .filter(|(name, _)| !crate::signing::SIGNED_QUERY_NAMES.contains(&name.as_str()))
             .collect();
         let violations = crate::query::decode::<R>(&pairs).map(|request| violations_of(&request));
-        Self { violations, data }
+        Self {
+            violations,
+            data,
+            beside_envelope: false,
+        }
     }
 }
 

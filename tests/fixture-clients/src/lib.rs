@@ -10,6 +10,8 @@
 )]
 
 #[rustfmt::skip]
+pub mod alternatives_and_maps;
+#[rustfmt::skip]
 pub mod awkward_names;
 #[rustfmt::skip]
 pub mod clock_rules_and_not_empty;
@@ -17,6 +19,8 @@ pub mod clock_rules_and_not_empty;
 pub mod get_query_and_open_values;
 #[rustfmt::skip]
 pub mod multiple_operations;
+#[rustfmt::skip]
+pub mod names_that_would_shadow;
 #[rustfmt::skip]
 pub mod nested_arrays;
 #[rustfmt::skip]

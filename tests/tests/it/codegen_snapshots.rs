@@ -44,7 +44,7 @@ fn at_least_four_fixtures_and_every_broken_kind_exist() {
         "dangling_ref",
         "ref_cycle",
         "wrong_keyword_type",
-        "unsupported_one_of",
+        "unsupported_alternatives",
         "name_collision",
     ] {
         assert!(

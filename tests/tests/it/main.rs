@@ -6,6 +6,7 @@
 //! `conformance`, `faults`, `retry`, `mock`, `lifecycle`, `callbacks`, `observability`,
 //! `secrets`, `example`, `baseline`.
 
+mod alternatives;
 mod api_diff;
 mod baseline;
 mod callbacks;

@@ -126,7 +126,7 @@ fn compare_structs(
             .get(index)
             .map(|field| field.name.bare().to_owned())
             .unwrap_or_default(),
-        TypeKind::Enum(_) => String::new(),
+        TypeKind::Enum(_) | TypeKind::Union(_) => String::new(),
     };
     let mut renamed = Vec::new();
     for (wire, &index) in &before {

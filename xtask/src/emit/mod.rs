@@ -21,6 +21,7 @@ mod rules;
 mod service;
 mod structs;
 mod types;
+mod unions;
 mod validate;
 
 use codes::codes_rs;

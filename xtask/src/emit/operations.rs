@@ -9,7 +9,9 @@ use quote::{format_ident, quote};
 use crate::crate_surface::{
     CLIENT_METHODS, MOCK_RUNTIME_IMPORTS, OPERATIONS_IMPORTS, OPERATIONS_SERVICE_IMPORTS,
 };
-use crate::model::{FieldType, HttpMethod, Model, Operation, StructDef, TypeKind};
+use crate::model::{
+    EnvelopeData, FieldId, FieldType, HttpMethod, Model, Operation, StructDef, TypeKind,
+};
 
 use super::crate_files::RUNTIME_CRATE;
 use super::docs::doc_attrs;
@@ -194,20 +196,53 @@ pub(super) fn mock_rs(model: &Model) -> TokenStream {
 fn mock_arm(model: &Model, operation: &Operation) -> (TokenStream, bool) {
     let action = &operation.action;
     let request = ident(&model.types[operation.request].name);
+    let beside = FieldType::Named(operation.response);
     let data_type = match &model.types[operation.response].kind {
         TypeKind::Struct(StructDef {
             envelope: Some(envelope),
             fields,
             ..
-        }) => envelope.data.map(|field| &fields[field.0].ty),
+        }) => match envelope.data {
+            EnvelopeData::Field(field) => Some(&fields[field.0].ty),
+            EnvelopeData::Beside => Some(&beside),
+            EnvelopeData::Nothing => None,
+        },
         _ => None,
+    };
+    let (envelope_fields, beside_envelope) = match &model.types[operation.response].kind {
+        TypeKind::Struct(StructDef {
+            envelope: Some(envelope),
+            ..
+        }) => (
+            [
+                Some(envelope.code),
+                Some(envelope.message),
+                envelope.request_id,
+            ],
+            envelope.data == EnvelopeData::Beside,
+        ),
+        _ => ([None; 3], false),
     };
     let data_fields = match data_type {
         Some(FieldType::Named(id)) => match &model.types[*id].kind {
-            TypeKind::Struct(data) => data.fields.iter().collect::<Vec<_>>(),
-            TypeKind::Enum(_) => Vec::new(),
+            TypeKind::Struct(data) => data
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| {
+                    !(beside_envelope && envelope_fields.contains(&Some(FieldId(*index))))
+                })
+                .map(|(_, field)| field)
+                .collect::<Vec<_>>(),
+            TypeKind::Enum(_) | TypeKind::Union(_) => Vec::new(),
         },
         _ => Vec::new(),
+    };
+    // The mock answers such a reply with its fields beside the envelope's.
+    let placed = if beside_envelope {
+        quote!(.beside_envelope())
+    } else {
+        TokenStream::new()
     };
     let inserts = data_fields.iter().filter_map(|field| {
         let wire = &field.wire_name;
@@ -260,7 +295,7 @@ fn mock_arm(model: &Model, operation: &Operation) -> (TokenStream, bool) {
                 #action => {
                     #binding = serde_json::Map::new();
                     #(#inserts)*
-                    Some(Checked::#decode::<#request>(body, serde_json::Value::Object(data)))
+                    Some(Checked::#decode::<#request>(body, serde_json::Value::Object(data))#placed)
                 }
             }
         }
@@ -412,11 +447,12 @@ fn operation_tokens(model: &Model, operation: &Operation) -> TokenStream {
             envelope: Some(envelope),
             ..
         }) => match envelope.data {
-            Some(field) => match &model.types[operation.response].kind {
+            EnvelopeData::Field(field) => match &model.types[operation.response].kind {
                 TypeKind::Struct(response) => rust_type(&response.fields[field.0], model),
-                TypeKind::Enum(_) => quote!(()),
+                TypeKind::Enum(_) | TypeKind::Union(_) => quote!(()),
             },
-            None => quote!(()),
+            EnvelopeData::Beside => quote!(#response),
+            EnvelopeData::Nothing => quote!(()),
         },
         _ => {
             let response = ident(&model.types[operation.response].name);

@@ -33,7 +33,7 @@ pub(super) fn path_fields<'a>(model: &'a Model, path: &FieldPath) -> Vec<&'a Fie
         .iter()
         .filter_map(|step| match &model.types[step.owner].kind {
             TypeKind::Struct(definition) => definition.fields.get(step.field.0),
-            TypeKind::Enum(_) => None,
+            TypeKind::Enum(_) | TypeKind::Union(_) => None,
         })
         .collect()
 }

@@ -4,7 +4,9 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::model::{Field, FieldType, IntFormat, Model, StructDef, TypeDef, TypeId, TypeKind};
+use crate::model::{
+    EnvelopeData, Field, FieldType, IntFormat, Model, StructDef, TypeDef, TypeId, TypeKind,
+};
 
 use super::docs::{constraint_text, doc_attrs, text_lines};
 use super::types::{literal_text, rust_type};
@@ -83,17 +85,19 @@ impl StructEmitter<'_> {
             return false;
         }
         seen.push(id);
-        let TypeKind::Struct(definition) = &self.model.types[id].kind else {
-            return false;
+        let definition = match &self.model.types[id].kind {
+            TypeKind::Struct(definition) => definition,
+            // A union keeps unknown values as JSON, and its alternatives may hold numbers.
+            TypeKind::Union(_) => return true,
+            TypeKind::Enum(_) => return false,
         };
         definition.fields.iter().any(|field| {
             let mut ty = &field.ty;
-            while let FieldType::Array { items, .. } = ty {
-                ty = items;
+            while let FieldType::Array { items: inner, .. } | FieldType::Map(inner) = ty {
+                ty = inner;
             }
             match ty {
                 FieldType::Number(_) => true,
-                FieldType::Map(values) => matches!(**values, FieldType::Number(_)),
                 FieldType::Named(child) => self.contains_number(*child, seen),
                 _ => false,
             }
@@ -305,7 +309,10 @@ impl StructEmitter<'_> {
             .filter_map(|(index, field)| {
                 let holds_secrets = field.sensitive
                     || crate::model::named_type(&field.ty).is_some_and(|child| {
-                        matches!(self.model.types[child].kind, TypeKind::Struct(_))
+                        matches!(
+                            self.model.types[child].kind,
+                            TypeKind::Struct(_) | TypeKind::Union(_)
+                        )
                     });
                 let field_name = self.field_ident(index);
                 holds_secrets.then(|| quote!(Redact::redact(&mut self.#field_name);))
@@ -323,10 +330,21 @@ impl StructEmitter<'_> {
         let envelope = self.definition.envelope.as_ref()?;
         let code = self.field_ident(envelope.code.0);
         let message = self.field_ident(envelope.message.0);
-        let request_id = self.field_ident(envelope.request_id.0);
-        // An action without `Data` succeeds with `()`: the envelope's Code alone says so.
-        let (data, data_value) = match envelope.data {
+        // A reply that is its own data keeps its copy of Message and RequestId.
+        let copied = if envelope.data == EnvelopeData::Beside {
+            quote!(.clone())
+        } else {
+            TokenStream::new()
+        };
+        let request_id = match envelope.request_id {
             Some(field) => {
+                let field = self.field_ident(field.0);
+                quote!(self.#field #copied)
+            }
+            None => quote!(None),
+        };
+        let (data, data_value) = match envelope.data {
+            EnvelopeData::Field(field) => {
                 let data_field = self.field_ident(field.0);
                 let definition = &self.definition.fields[field];
                 let data = rust_type(definition, self.model);
@@ -350,7 +368,11 @@ impl StructEmitter<'_> {
                 };
                 (data, value)
             }
-            None => (quote!(()), quote!(Some(()))),
+            // The reply's fields sit beside the envelope's: the reply is the data, and keeps
+            // its copy of Code, Message and RequestId.
+            EnvelopeData::Beside => (quote!(Self), quote!(Some(self))),
+            // An action without `Data` succeeds with `()`: the envelope's Code alone says so.
+            EnvelopeData::Nothing => (quote!(()), quote!(Some(()))),
         };
         let code_value = match self.definition.fields[envelope.code].ty {
             FieldType::Integer(IntFormat::Int64 | IntFormat::Unspecified) => quote!(self.#code),
@@ -362,8 +384,8 @@ impl StructEmitter<'_> {
                 fn into_parts(self) -> EnvelopeParts<Self::Data> {
                     EnvelopeParts {
                         code: #code_value,
-                        message: self.#message,
-                        request_id: self.#request_id,
+                        message: self.#message #copied,
+                        request_id: #request_id,
                         data: #data_value,
                     }
                 }

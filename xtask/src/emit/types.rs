@@ -8,6 +8,7 @@ use crate::model::{Field, FieldType, IntFormat, Literal, Model, TypeId, TypeKind
 
 use super::enums::enum_tokens;
 use super::structs::StructEmitter;
+use super::unions::union_tokens;
 use super::{ident, runtime_crate_tokens, UsedIdents};
 
 /// The items of `types.rs`: one struct or enum per schema.
@@ -25,6 +26,7 @@ pub(super) fn type_items(model: &Model) -> TokenStream {
             }
             .emit(),
             TypeKind::Enum(definition) => enum_tokens(def, definition),
+            TypeKind::Union(definition) => union_tokens(model, def, definition),
         });
     quote!(#(#items)*)
 }
@@ -43,30 +45,37 @@ pub(super) fn types_imports(used: &UsedIdents) -> TokenStream {
 }
 
 pub(super) fn rust_type(field: &Field, model: &Model) -> TokenStream {
-    fn of(ty: &FieldType, sensitive: bool, model: &Model) -> TokenStream {
-        match ty {
-            FieldType::String if sensitive => quote!(SensitiveString),
-            FieldType::String => quote!(String),
-            FieldType::Integer(format) => int_type(*format),
-            FieldType::Number(_) => quote!(f64),
-            FieldType::FreeForm => quote!(serde_json::Map<String, serde_json::Value>),
-            FieldType::Any => quote!(serde_json::Value),
-            FieldType::Map(values) => {
-                let values = of(values, false, model);
-                quote!(BTreeMap<String, #values>)
-            }
-            FieldType::Boolean => quote!(bool),
-            FieldType::Array { items, .. } => {
-                let item = of(items, false, model);
-                quote!(Vec<#item>)
-            }
-            FieldType::Named(id) => {
-                let name = ident(&model.types[*id].name);
-                quote!(#name)
-            }
+    of(&field.ty, field.sensitive, model)
+}
+
+/// The Rust type of a value of `ty` that holds no secret (a list item, a map value, an
+/// alternative of a union).
+pub(super) fn rust_type_of(ty: &FieldType, model: &Model) -> TokenStream {
+    of(ty, false, model)
+}
+
+fn of(ty: &FieldType, sensitive: bool, model: &Model) -> TokenStream {
+    match ty {
+        FieldType::String if sensitive => quote!(SensitiveString),
+        FieldType::String => quote!(String),
+        FieldType::Integer(format) => int_type(*format),
+        FieldType::Number(_) => quote!(f64),
+        FieldType::FreeForm => quote!(serde_json::Map<String, serde_json::Value>),
+        FieldType::Any => quote!(serde_json::Value),
+        FieldType::Map(values) => {
+            let values = of(values, false, model);
+            quote!(BTreeMap<String, #values>)
+        }
+        FieldType::Boolean => quote!(bool),
+        FieldType::Array { items, .. } => {
+            let item = of(items, false, model);
+            quote!(Vec<#item>)
+        }
+        FieldType::Named(id) => {
+            let name = ident(&model.types[*id].name);
+            quote!(#name)
         }
     }
-    of(&field.ty, field.sensitive, model)
 }
 
 pub(super) fn int_type(format: IntFormat) -> TokenStream {

@@ -88,6 +88,8 @@ impl StructEmitter<'_> {
                 .when
                 .iter()
                 .map(|c| condition_tokens(self.model, c, &quote!(self), false))
+                // A condition that always holds (a required field is present) says nothing.
+                .filter(|condition| condition.to_string() != "true")
                 .collect();
             let single = rule.then.len() == 1;
             let asserts = rule.then.iter().map(|a| {
@@ -222,6 +224,10 @@ pub(super) fn value_checks(
             TypeKind::Struct(_) => Some(quote! {
                 Validate::collect_violations(value, &at, out);
             }),
+            TypeKind::Union(union) if union.decidable => Some(quote! {
+                Validate::collect_violations(value, &at, out);
+            }),
+            TypeKind::Union(_) => None,
         },
         FieldType::Array {
             items,
@@ -254,6 +260,15 @@ pub(super) fn value_checks(
                 return None;
             }
             Some(quote! { #count #unique #each })
+        }
+        FieldType::Map(values) => {
+            let checks = value_checks(model, values, &Constraints::default(), false)?;
+            Some(quote! {
+                for (key, value) in value {
+                    let at = at.key(key);
+                    #checks
+                }
+            })
         }
         _ => None,
     }

@@ -65,6 +65,8 @@ pub struct Action {
     pub fixups: Applied,
     /// What reading it left out, located.
     pub findings: Vec<SpecError>,
+    /// The checks its request examples contradict, made advisory once every action is read.
+    pub contradictions: Vec<super::examples::Found>,
 }
 
 /// The actions in one file; a file without operations (a shared file) has none.
@@ -92,7 +94,7 @@ pub fn read_file(files: &mut Files, path: &Path) -> Result<Vec<Action>, Vec<Spec
                 findings: Vec::new(),
             };
             match reader.action(&document, item, operation, method, &at) {
-                Ok(action) => actions.push(action),
+                Ok(found) => actions.extend(found),
                 Err(error) => errors.push(error),
             }
         }
@@ -126,7 +128,7 @@ impl Reader<'_> {
         operation: &Value,
         method: &str,
         at: &str,
-    ) -> Result<Action, SpecError> {
+    ) -> Result<Vec<Action>, SpecError> {
         let method = match method {
             "get" => Method::Get,
             "post" => Method::Post,
@@ -138,7 +140,7 @@ impl Reader<'_> {
             }
         };
         let servers = self.servers(document, item, operation, at)?;
-        let mut name = None;
+        let mut names = Vec::new();
         let mut query = Vec::new();
         let parameters = item
             .get("parameters")
@@ -175,11 +177,11 @@ impl Reader<'_> {
                 ));
             }
             if parameter_name == "Action" {
-                name = action_name(&parameter);
-                if name.is_none() {
+                names = action_names(&parameter);
+                if names.is_empty() {
                     return Err(error_at(
                         &parameter_at,
-                        "the `Action` parameter needs a string enum with one value",
+                        "the `Action` parameter needs a string enum naming the action (one value, or one per action the operation serves)",
                     ));
                 }
                 continue;
@@ -188,6 +190,16 @@ impl Reader<'_> {
                 continue;
             }
             fixups::parameter(&mut parameter, &parameter_at, &mut self.applied);
+            let example = parameter.get("example").cloned();
+            if let Some(Value::Mapping(schema)) = parameter.get_mut("schema") {
+                fixups::number_as_integer(
+                    schema,
+                    &parameter_name,
+                    example.as_ref(),
+                    &format!("{parameter_at}/schema"),
+                    &mut self.applied,
+                );
+            }
             let required = parameter
                 .get("required")
                 .and_then(Value::as_bool)
@@ -222,7 +234,7 @@ impl Reader<'_> {
                 object_style,
             });
         }
-        let Some(name) = name else {
+        let Some(name) = names.first().cloned() else {
             return Err(error_at(
                 at,
                 "no `Action` query parameter: the action cannot be routed",
@@ -235,6 +247,12 @@ impl Reader<'_> {
             ));
         }
         let body = match operation.get("requestBody") {
+            Some(body) if method == Method::Get => {
+                let body_at = format!("{at}/requestBody");
+                let fields = self.body_as_query(body, &body_at)?;
+                query.extend(fields);
+                None
+            }
             Some(body) => {
                 let body_at = format!("{at}/requestBody");
                 let schema = body
@@ -257,6 +275,16 @@ impl Reader<'_> {
                 return Err(error_at(at, "a POST action needs a JSON request body"));
             }
             None => None,
+        };
+        let contradictions = match &body {
+            Some(body) => super::examples::contradicted_checks(
+                &self.schemas,
+                body,
+                &super::examples::request_examples(operation),
+                &name,
+                &self.shown,
+            ),
+            None => Vec::new(),
         };
         let response_at = format!("{at}/responses/200");
         let response_schema = operation
@@ -290,7 +318,7 @@ impl Reader<'_> {
         if let (None, (Some(count), Some(1))) = (limits.per_second, stated) {
             limits.per_second = u32::try_from(count).ok();
         }
-        Ok(Action {
+        let first = Action {
             name,
             method,
             file: self.shown.clone(),
@@ -302,7 +330,9 @@ impl Reader<'_> {
             schemas: std::mem::take(&mut self.schemas),
             fixups: std::mem::take(&mut self.applied),
             findings: std::mem::take(&mut self.findings),
-        })
+            contradictions,
+        };
+        Ok(one_per_name(first, &names[1..]))
     }
 
     /// The operation's hosts: its own `servers`, else its path item's, else its document's.
@@ -350,6 +380,52 @@ impl Reader<'_> {
             &servers_at,
             &mut self.applied,
         ))
+    }
+
+    /// The fields of a GET action's body, as the query parameters they are sent as: ZIM's
+    /// pages put every parameter of a GET request in the query ([`fixups::GET_BODY_AS_QUERY`]).
+    fn body_as_query(&mut self, body: &Value, at: &str) -> Result<Vec<QueryParameter>, SpecError> {
+        let schema_at = format!("{at}/content/application~1json/schema");
+        let schema = body
+            .get("content")
+            .and_then(|content| content.get("application/json"))
+            .and_then(|media| media.get("schema"))
+            .ok_or_else(|| error_at(at, "the request body needs an `application/json` schema"))?;
+        let (file, mut schema) = self.files.follow(&self.path, schema, &schema_at)?;
+        fixups::schema(&mut schema, &schema_at, &mut self.applied);
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut fields = Vec::new();
+        let properties = schema.get("properties").and_then(Value::as_mapping);
+        for (name, property) in properties.into_iter().flatten() {
+            let name = name.as_str().unwrap_or_default();
+            let property_at = pointer_join(&format!("{schema_at}/properties"), name);
+            // Fixed up with the whole body above.
+            let copied = self.strip(&file, property.clone(), &property_at)?;
+            let scalar = copied
+                .get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|ty| matches!(ty, "string" | "integer" | "number" | "boolean"));
+            if !scalar {
+                return Err(error_at(
+                    &property_at,
+                    format!("a GET action's body field `{name}` is not a single value, so it cannot go in the query"),
+                ));
+            }
+            fields.push(QueryParameter {
+                name: name.to_owned(),
+                required: required.contains(&name),
+                schema: copied,
+                object_style: None,
+            });
+        }
+        self.applied.note(fixups::GET_BODY_AS_QUERY, at.to_owned());
+        Ok(fields)
     }
 
     /// A body schema as a component: the one it references, or an inline schema named `name`.
@@ -422,6 +498,11 @@ impl Reader<'_> {
             if PROSE.contains(&name) || name.starts_with("x-docuo") {
                 continue;
             }
+            // Our own extensions, written by a fix-up, stay.
+            if name.starts_with("x-zego-") {
+                out.insert(Value::from(name), value);
+                continue;
+            }
             if !fixups::SCHEMA_KEYS.contains(&name) {
                 // Only keywords known to hold facts are copied: anything else may be text.
                 self.findings.push(error_at(
@@ -478,10 +559,49 @@ const PROSE: [&str; 6] = [
     "externalDocs",
 ];
 
-fn action_name(parameter: &Mapping) -> Option<String> {
-    let values = parameter.get("schema")?.get("enum")?.as_sequence()?;
-    match values.as_slice() {
-        [Value::String(name)] => Some(name.clone()),
-        _ => None,
+/// The actions an operation serves: its `Action` parameter's enum (ZEGOCLOUD's
+/// `edit-a-message.yaml` serves `EditC2cMsgBody` and `EditGroupMsgBody` with one operation).
+fn action_names(parameter: &Mapping) -> Vec<String> {
+    let values = parameter
+        .get("schema")
+        .and_then(|schema| schema.get("enum"))
+        .and_then(Value::as_sequence);
+    let names: Vec<String> = values
+        .into_iter()
+        .flatten()
+        .map(|value| value.as_str().map(str::to_owned))
+        .collect::<Option<_>>()
+        .unwrap_or_default();
+    names
+}
+
+/// One action per name an operation serves: the same request, reply and hosts under each
+/// name. A body or reply the file writes inline is named after each action; the fix-ups and
+/// findings are the first's, so each counts once.
+fn one_per_name(first: Action, others: &[String]) -> Vec<Action> {
+    let mut actions = Vec::with_capacity(1 + others.len());
+    for name in others {
+        let mut action = first.clone();
+        action.fixups = Applied::default();
+        action.findings = Vec::new();
+        action.contradictions = Vec::new();
+        for (suffix, key) in [
+            ("Request", action.body.as_mut()),
+            ("Response", Some(&mut action.response)),
+        ] {
+            let Some(key) = key else { continue };
+            if key.1 != format!("{}{suffix}", first.name) {
+                continue;
+            }
+            let renamed = (key.0.clone(), format!("{name}{suffix}"));
+            if let Some(schema) = action.schemas.remove(key) {
+                action.schemas.insert(renamed.clone(), schema);
+            }
+            *key = renamed;
+        }
+        action.name = name.clone();
+        actions.push(action);
     }
+    actions.insert(0, first);
+    actions
 }

@@ -17,7 +17,27 @@ pub struct RateLimits {
 pub fn rate_limits(text: &str) -> RateLimits {
     let mut limits = RateLimits::default();
     let text = text.replace("\\:", ":");
-    for raw_segment in split_segments(&text) {
+    for line in text.lines() {
+        read_line(line, &mut limits);
+    }
+    limits
+}
+
+/// Markers of a limit that holds for each group, not for the AppId (ZIM's "group-level limit").
+const PER_GROUP: [&str; 4] = ["group-level", "per group", "群组级", "单个群组"];
+
+/// The limits one line states; a scope said anywhere on the line (ZIM writes "1 time/s,
+/// group-level limit") holds for its figures.
+fn read_line(line: &str, limits: &mut RateLimits) {
+    let lower = line.to_lowercase();
+    let per_group = PER_GROUP.iter().any(|marker| lower.contains(marker));
+    let room_level = lower.contains("room-level");
+    if let Some((count, hours)) = count_within_hours(&lower) {
+        limits
+            .documented
+            .push(format!("one AppId: {} per {hours} hours", calls(count)));
+    }
+    for raw_segment in split_segments(line) {
         let (segment, test_environment) = split_test_environment(&raw_segment);
         if let Some(test) = test_environment.and_then(|t| count_per(&t)) {
             limits.documented.push(format!(
@@ -26,13 +46,28 @@ pub fn rate_limits(text: &str) -> RateLimits {
                 test.1
             ));
         }
+        // "20 messages/second, not 20 times/second": the figure that is denied is no limit.
+        if segment.to_lowercase().starts_with("not ") {
+            continue;
+        }
+        if let Some(count) = messages_per_second(&segment) {
+            limits.documented.push(format!(
+                "one AppId: {count} messages per second, counted in the messages a call asks for, not in calls"
+            ));
+            continue;
+        }
         let Some((count, unit)) = count_per(&segment) else {
             continue;
         };
         let per_room = ["single room", "单个房间", "per room"]
             .iter()
-            .any(|marker| segment.to_lowercase().contains(marker));
-        if per_room {
+            .any(|marker| segment.to_lowercase().contains(marker))
+            || room_level;
+        if per_group {
+            limits
+                .documented
+                .push(format!("one group: {} per {unit}", calls(count)));
+        } else if per_room {
             limits
                 .documented
                 .push(format!("one room: {} per {unit}", calls(count)));
@@ -44,7 +79,32 @@ pub fn rate_limits(text: &str) -> RateLimits {
                 .push(format!("one AppId: {} per {unit}", calls(count)));
         }
     }
-    limits
+}
+
+/// `N messages/second`: a limit counted in messages (ZIM's QueryMessagesByMsgSeq).
+fn messages_per_second(segment: &str) -> Option<u32> {
+    let lower = segment.to_lowercase();
+    let (before, after) = lower.split_once("messages/")?;
+    if !after.starts_with('s') {
+        return None;
+    }
+    before.split_whitespace().last()?.parse().ok()
+}
+
+/// `limited to N times within H hours`: a limit over a window of hours.
+fn count_within_hours(lower: &str) -> Option<(u32, u32)> {
+    let (before, after) = lower.split_once(" within ")?;
+    let count = before
+        .trim_end()
+        .strip_suffix("times")
+        .or_else(|| before.trim_end().strip_suffix("calls"))?
+        .split_whitespace()
+        .last()?
+        .parse()
+        .ok()?;
+    let mut words = after.split_whitespace();
+    let hours = words.next()?.parse().ok()?;
+    words.next()?.starts_with("hour").then_some((count, hours))
 }
 
 fn calls(count: u32) -> String {
@@ -214,6 +274,27 @@ mod tests {
         let limits = rate_limits("同一个 AppID 下所有房间：50 次/秒; 单个房间：1 次/10秒");
         assert_eq!(limits.per_second, Some(50));
         assert_eq!(limits.documented, ["one room: 1 call per 10 seconds"]);
+    }
+
+    #[test]
+    fn zim_notes_with_their_scopes() {
+        let group = rate_limits("<Note title=\"QPS Limit\"> 1 time/s, group-level limit. If you need to adjust this limit, contact us.</Note>");
+        assert_eq!(group.per_second, None);
+        assert_eq!(group.documented, ["one group: 1 call per second"]);
+        let room = rate_limits("<Note title=\"QPS Limit\"> 5 times/s, room-level limit</Note>");
+        assert_eq!(
+            (room.per_second, room.documented.as_slice()),
+            (None, &["one room: 5 calls per second".to_owned()][..])
+        );
+        let broadcast = rate_limits("<Note title=\"QPS Limit\"> 1 time/s, limited to 100 times within 24 hours. If you need to adjust, contact us.</Note>");
+        assert_eq!(broadcast.per_second, Some(1));
+        assert_eq!(broadcast.documented, ["one AppId: 100 calls per 24 hours"]);
+        let messages = rate_limits("<Warning title=\"Warning\">The frequency limit of this API is 20 messages/second, not 20 times/second.</Warning>");
+        assert_eq!(messages.per_second, None);
+        assert_eq!(
+            messages.documented,
+            ["one AppId: 20 messages per second, counted in the messages a call asks for, not in calls"]
+        );
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub const ENVELOPE_FIELDS_REQUIRED: Fixup = Fixup {
 pub const MIXED_SERVICE_HOSTS: Fixup = Fixup {
     name: "mixed-service-hosts",
     kind: FixupKind::UpstreamError,
-    reason: "one `servers` list holds the hosts of two services (super board's `docs-api` and `whiteboard-api`); an action keeps those of the service its first host names",
+    reason: "one shared `servers` list holds the hosts of two services (Super Board's `docs-api` and `whiteboard-api`, ZIM's `zim-api` and the `auth-api` of its audio licence); an action keeps the hosts of the service its first host names, and an action of the other service lists its own",
 };
 pub const QUERY_LIST_BRACKETS: Fixup = Fixup {
     name: "query-list-brackets",
@@ -109,10 +109,40 @@ pub const UNKNOWN_KEYS_FROM_FLOW_MAPPINGS: Fixup = Fixup {
     kind: FixupKind::UpstreamError,
     reason: "an unquoted comma inside a flow-style description splits it, leaving keys with null values beside the schema's own; they are dropped",
 };
+pub const GET_BODY_AS_QUERY: Fixup = Fixup {
+    name: "get-body-as-query",
+    kind: FixupKind::UpstreamError,
+    reason: "a GET action declares a request body (ZIM's QueryAppCommunityList); HTTP gives a GET body no meaning and ZIM's \"Accessing Server APIs\" page puts every parameter of a GET request in the query, so the body's fields become query parameters",
+};
+pub const TEXT_WITH_ALTERNATIVES: Fixup = Fixup {
+    name: "text-with-alternatives",
+    kind: FixupKind::UpstreamError,
+    reason: "a `type: string` field lists object alternatives (`oneOf`/`anyOf`), which no string can be; ZIM's text says the string carries JSON in one of those shapes, so the field stays a string and a note names the shapes",
+};
+pub const TYPE_BESIDE_ALTERNATIVES: Fixup = Fixup {
+    name: "type-beside-alternatives",
+    kind: FixupKind::OurConvention,
+    reason: "`type: object` stands beside `oneOf`/`anyOf` alternatives that are objects themselves; the alternatives say it, so the `type` goes",
+};
+pub const NUMBER_AS_INTEGER: Fixup = Fixup {
+    name: "number-as-integer",
+    kind: FixupKind::OurConvention,
+    reason: "a `type: number` without a format holds an id, a sequence, a time, a count or a code: its examples are whole numbers, or its name says so and nothing fractional is documented; it is read as a 64-bit integer, since an `f64` changes ids above 2^53 (971503777289036700 comes back as 971503777289036672), and the evidence is written on the field",
+};
+pub const NUMBER_KEPT: Fixup = Fixup {
+    name: "number-kept-as-float",
+    kind: FixupKind::OurConvention,
+    reason: "a `type: number` without a format stays a floating-point number: nothing says it is whole (the reason is given at each place)",
+};
+pub const EXAMPLE_CONTRADICTS_SCHEMA: Fixup = Fixup {
+    name: "example-contradicts-schema",
+    kind: FixupKind::UpstreamError,
+    reason: "a file's own request example leaves out a field its schema requires, or sends a value its enum lacks; the client must not refuse what ZEGOCLOUD's example does, so the field is optional (or the value listed) and an advisory rule citing the example warns instead",
+};
 
 /// Every fix-up, in the order this file defines them; an import reports those that applied
 /// nowhere, since a fix-up the files no longer need should go.
-pub const ALL: [Fixup; 16] = [
+pub const ALL: [Fixup; 22] = [
     SERVERS_AS_REFERENCE,
     REQUIRED_FLAG_ON_PROPERTY,
     REQUIRED_ON_ARRAY,
@@ -129,6 +159,12 @@ pub const ALL: [Fixup; 16] = [
     MIXED_SERVICE_HOSTS,
     QUERY_LIST_BRACKETS,
     UNKNOWN_KEYS_FROM_FLOW_MAPPINGS,
+    GET_BODY_AS_QUERY,
+    TEXT_WITH_ALTERNATIVES,
+    TYPE_BESIDE_ALTERNATIVES,
+    NUMBER_AS_INTEGER,
+    NUMBER_KEPT,
+    EXAMPLE_CONTRADICTS_SCHEMA,
 ];
 
 /// Where each fix-up applied: the file (as shown) and JSON pointer of every place.
@@ -200,6 +236,14 @@ pub fn schema(node: &mut Value, at: &str, applied: &mut Applied) {
     }
     drop_junk_keys(map, at, applied);
     fix_type(map, at, applied);
+    fix_alternatives(map, at, applied);
+    // A reply's own `Code` is the envelope's, which `envelope-code-as-number` reads.
+    let envelope_code = at.ends_with("/properties/Code") && at.matches("/properties/").count() == 1;
+    // A list's items are read by their list, with its example, below.
+    let items = at.ends_with("/items");
+    if let Some(name) = field_name(at).filter(|_| !envelope_code && !items) {
+        number_as_integer(map, &name, None, at, applied);
+    }
     if map
         .get("required")
         .and_then(Value::as_sequence)
@@ -260,7 +304,22 @@ pub fn schema(node: &mut Value, at: &str, applied: &mut Applied) {
             }
         }
     }
+    // A list's example speaks for its items: `ForbidList: [2, 3]`.
+    let first_example = map
+        .get("example")
+        .and_then(Value::as_sequence)
+        .and_then(|examples| examples.first())
+        .cloned();
     if let Some(items) = map.get_mut("items") {
+        if let (Value::Mapping(items), Some(name)) = (&mut *items, field_name(at)) {
+            number_as_integer(
+                items,
+                &name,
+                first_example.as_ref(),
+                &format!("{at}/items"),
+                applied,
+            );
+        }
         schema(items, &format!("{at}/items"), applied);
     }
     if let Some(extra @ Value::Mapping(_)) = map.get_mut("additionalProperties") {
@@ -321,6 +380,208 @@ fn fix_type(map: &mut Mapping, at: &str, applied: &mut Applied) {
         map.insert(Value::from("type"), Value::from("integer"));
         map.remove("format");
         applied.note(NUMBER_ENUM_OF_WHOLE_NUMBERS, at.to_owned());
+    }
+}
+
+/// The name of the field a schema at `at` describes (a list's items and a map's values take
+/// their field's name); `None` for a component or a body.
+fn field_name(at: &str) -> Option<String> {
+    let mut segments = at.rsplit('/');
+    loop {
+        let segment = segments.next()?;
+        match segment {
+            "items" | "additionalProperties" => continue,
+            _ => {
+                return (segments.next() == Some("properties"))
+                    .then(|| segment.replace("~1", "/").replace("~0", "~"));
+            }
+        }
+    }
+}
+
+/// Words a field's name ends in when it holds a whole number.
+const WHOLE_NUMBER_NAMES: [&str; 23] = [
+    "ts",
+    "id",
+    "ids",
+    "seq",
+    "time",
+    "timestamp",
+    "count",
+    "limit",
+    "next",
+    "type",
+    "flag",
+    "mode",
+    "index",
+    "code",
+    "num",
+    "level",
+    "role",
+    "status",
+    "duration",
+    "timeout",
+    "offset",
+    "total",
+    "relation",
+];
+
+/// A `number` without a format read as a 64-bit integer when the evidence says it is whole
+/// ([`NUMBER_AS_INTEGER`]), else kept with the reason ([`NUMBER_KEPT`]). `example` is the
+/// example written beside the schema (a parameter's).
+pub fn number_as_integer(
+    map: &mut Mapping,
+    name: &str,
+    example: Option<&Value>,
+    at: &str,
+    applied: &mut Applied,
+) {
+    if map.get("type").and_then(Value::as_str) != Some("number")
+        || map.contains_key("format")
+        || map.contains_key("enum")
+    {
+        return;
+    }
+    let mut values: Vec<&Value> = example.into_iter().collect();
+    values.extend(map.get("example"));
+    values.extend(
+        map.get("examples")
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten(),
+    );
+    values.extend(
+        ["default", "minimum", "maximum"]
+            .iter()
+            .filter_map(|key| map.get(*key)),
+    );
+    let fractional = values.iter().find(|value| value.is_f64());
+    let whole_examples: Vec<String> = map
+        .get("example")
+        .or(example)
+        .filter(|value| value.is_i64() || value.is_u64())
+        .map(|value| {
+            serde_yaml::to_string(value)
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        })
+        .into_iter()
+        .collect();
+    let word = last_word(name);
+    let named = WHOLE_NUMBER_NAMES.contains(&word.as_str());
+    if let Some(fractional) = fractional {
+        let shown = serde_yaml::to_string(fractional).unwrap_or_default();
+        applied.note(
+            NUMBER_KEPT,
+            format!("{at} (a documented value is fractional: {})", shown.trim()),
+        );
+        return;
+    }
+    // The name decides (a metric's example may be whole and its values not); an example
+    // confirms, and a fractional one vetoes, above.
+    if !named {
+        let example = if whole_examples.is_empty() {
+            "no example"
+        } else {
+            "a whole-number example"
+        };
+        applied.note(
+            NUMBER_KEPT,
+            format!("{at} ({example}, but the name `{name}` names no id, sequence, time, count or code)"),
+        );
+        return;
+    }
+    let mut evidence = vec![format!("its name `{name}` ends in \"{word}\"")];
+    if !whole_examples.is_empty() {
+        evidence.push(format!(
+            "its example is a whole number ({})",
+            whole_examples.join(", ")
+        ));
+    }
+    map.insert(Value::from("type"), Value::from("integer"));
+    map.insert(Value::from("format"), Value::from("int64"));
+    let note = format!(
+        "ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because {}.",
+        evidence.join(" and ")
+    );
+    let note = match map.get("x-zego-note").and_then(Value::as_str) {
+        Some(existing) => format!("{existing} {note}"),
+        None => note,
+    };
+    map.insert(Value::from("x-zego-note"), Value::from(note));
+    applied.note(NUMBER_AS_INTEGER, at.to_owned());
+}
+
+/// The last word of a field name, lower-cased: `MsgId` → `id`, `forbid_expire_time` → `time`,
+/// `UserIds` → `ids`.
+fn last_word(name: &str) -> String {
+    let name = name.trim_end_matches("[]");
+    // A list is named for what it holds: `forbid_role_list` holds roles.
+    let name = name
+        .strip_suffix("_list")
+        .or_else(|| name.strip_suffix("List"))
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(name);
+    let start = name
+        .char_indices()
+        .rev()
+        .find(|(index, c)| {
+            *c == '_'
+                || (c.is_ascii_uppercase()
+                    && name[..*index].chars().last().is_some_and(|before| {
+                        before.is_ascii_lowercase() || before.is_ascii_digit()
+                    }))
+        })
+        .map_or(0, |(index, c)| if c == '_' { index + 1 } else { index });
+    name[start..].to_ascii_lowercase()
+}
+
+/// A `type` beside `oneOf`/`anyOf`: dropped when it is `object` (the alternatives say it);
+/// for `string`, the alternatives describe the JSON the string carries and become a note.
+fn fix_alternatives(map: &mut Mapping, at: &str, applied: &mut Applied) {
+    let Some(keyword) = ["oneOf", "anyOf"]
+        .into_iter()
+        .find(|keyword| map.contains_key(*keyword))
+    else {
+        return;
+    };
+    match map.get("type").and_then(Value::as_str) {
+        Some("object") if !map.contains_key("properties") => {
+            map.remove("type");
+            applied.note(TYPE_BESIDE_ALTERNATIVES, at.to_owned());
+        }
+        Some("string") => {
+            let shapes: Vec<String> = map
+                .get(keyword)
+                .and_then(Value::as_sequence)
+                .into_iter()
+                .flatten()
+                .map(
+                    |alternative| match alternative.get("$ref").and_then(Value::as_str) {
+                        Some(reference) => format!(
+                            "`{}`",
+                            reference
+                                .rsplit('/')
+                                .next()
+                                .unwrap_or(reference)
+                                .replace("~1", "/")
+                        ),
+                        None => "an object".to_owned(),
+                    },
+                )
+                .collect();
+            map.remove(keyword);
+            map.insert(
+                Value::from("x-zego-note"),
+                Value::from(format!(
+                    "The text may be JSON (URL-encoded) in one of the shapes {} of ZEGOCLOUD's file, depending on the message type; it is kept as text.",
+                    shapes.join(", ")
+                )),
+            );
+            applied.note(TEXT_WITH_ALTERNATIVES, at.to_owned());
+        }
+        _ => {}
     }
 }
 
@@ -391,12 +652,22 @@ pub fn own_service_hosts(urls: Vec<String>, at: &str, applied: &mut Applied) -> 
         return urls;
     };
     let count = urls.len();
-    let own: Vec<String> = urls
+    let (own, others): (Vec<String>, Vec<String>) = urls
         .into_iter()
-        .filter(|url| service_stem(url) == service)
+        .partition(|url| service_stem(url) == service);
+    let left_out: Vec<&str> = others
+        .iter()
+        .map(|url| url.trim_start_matches("https://"))
         .collect();
     if own.len() != count {
-        applied.note(MIXED_SERVICE_HOSTS, at.to_owned());
+        applied.note(
+            MIXED_SERVICE_HOSTS,
+            format!(
+                "{at} (kept the {count_kept} `{service}` hosts; left out {left_out})",
+                count_kept = own.len(),
+                left_out = left_out.join(", ")
+            ),
+        );
     }
     own
 }
@@ -450,7 +721,9 @@ mod tests {
         assert!(props["B"].get("format").is_none());
         assert_eq!(props["C"]["format"], Value::from("int64"));
         assert_eq!(props["D"]["type"], Value::from("number"));
-        assert_eq!(applied.0.len(), 3);
+        // D stays a number, and the report says why.
+        assert_eq!(applied.0.len(), 4);
+        assert_eq!(applied.0[&NUMBER_KEPT].len(), 1);
     }
 
     #[test]
@@ -465,6 +738,54 @@ mod tests {
             serde_yaml::from_str::<Value>("{$ref: '#/x'}").expect("yaml")
         );
         assert!(applied.0.contains_key(&NULL_TYPE) && applied.0.contains_key(&REFERENCE_SIBLINGS));
+    }
+
+    #[test]
+    fn numbers_named_for_ids_times_and_counts_become_integers_with_their_evidence() {
+        let (value, applied) = fixed(
+            "type: object\nproperties:\n  MsgId: {type: number, example: 971503777289036700}\n  Score: {type: number, example: 3}\n  Ratio: {type: number}\n  MsgTime: {type: number, example: 1.5}\n  forbid_role_list: {type: array, items: {type: number}}\n  ForbidList: {type: array, example: [2, 3], items: {type: number}}",
+        );
+        let property = |name: &str| value["properties"][name].clone();
+        assert_eq!(property("MsgId")["type"], Value::from("integer"));
+        assert_eq!(property("MsgId")["format"], Value::from("int64"));
+        let note = property("MsgId")["x-zego-note"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            note.contains("`MsgId` ends in \"id\"") && note.contains("971503777289036700"),
+            "{note}"
+        );
+        // A whole example alone says nothing about a metric; a fractional one vetoes a name.
+        assert_eq!(property("Score")["type"], Value::from("number"));
+        assert_eq!(property("Ratio")["type"], Value::from("number"));
+        assert_eq!(property("MsgTime")["type"], Value::from("number"));
+        assert_eq!(
+            property("forbid_role_list")["items"]["type"],
+            Value::from("integer")
+        );
+        assert_eq!(
+            property("ForbidList")["items"]["type"],
+            Value::from("number")
+        );
+        assert_eq!(applied.0[&NUMBER_AS_INTEGER].len(), 2);
+        assert_eq!(applied.0[&NUMBER_KEPT].len(), 4);
+    }
+
+    #[test]
+    fn a_string_with_object_alternatives_stays_a_string_with_a_note() {
+        let (value, applied) = fixed(
+            "type: object\nproperties:\n  MsgBody:\n    type: string\n    oneOf:\n      - $ref: '#/components/schemas/multimedia messaging'\n  Data:\n    type: object\n    oneOf:\n      - {type: object, properties: {A: {type: string}}}\n      - {type: object, properties: {B: {type: string}}}",
+        );
+        let body = &value["properties"]["MsgBody"];
+        assert!(body.get("oneOf").is_none());
+        assert!(body["x-zego-note"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("`multimedia messaging`"));
+        assert!(value["properties"]["Data"].get("type").is_none());
+        assert_eq!(applied.0[&TEXT_WITH_ALTERNATIVES].len(), 1);
+        assert_eq!(applied.0[&TYPE_BESIDE_ALTERNATIVES].len(), 1);
     }
 
     #[test]

@@ -10,12 +10,16 @@
 //! own short ones, naming the published file each action came from.
 
 mod actions;
+mod examples;
 pub mod facts;
 pub mod fixups;
 use fixups::FixupKind;
 pub mod source;
 mod spec_set;
 mod type_names;
+
+#[cfg(test)]
+mod tests;
 
 use std::path::{Path, PathBuf};
 
@@ -56,7 +60,7 @@ impl DocsTree {
         let folder = source::normalise(&std::env::current_dir().unwrap_or_default().join(folder));
         let root = folder
             .ancestors()
-            .find(|dir| dir.join("snippets").is_dir())
+            .find(|dir| dir.join("snippets").join("common").is_dir())
             .map(Path::to_path_buf);
         let commit = root
             .as_ref()
@@ -154,6 +158,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostics> {
     }
     let mut read: Vec<Action> = read.into_iter().map(|(_, action)| action).collect();
     read.sort_by(|a, b| a.name.cmp(&b.name));
+    examples::make_advisory(&mut read, &mut report.fixups);
     report.actions = read.iter().map(|action| action.name.clone()).collect();
     let docs = DocsTree::find(primary);
     let upstream = spec_set::Upstream {

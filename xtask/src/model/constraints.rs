@@ -110,7 +110,7 @@ impl Builder<'_> {
                     repr: EnumRepr::String,
                     ..
                 }) => Some(LeafKind::StrEnum(*id)),
-                TypeKind::Struct(_) => None,
+                TypeKind::Struct(_) | TypeKind::Union(_) => None,
             },
             FieldType::Array { .. } | FieldType::FreeForm | FieldType::Map(_) | FieldType::Any => {
                 None

@@ -135,7 +135,7 @@ impl Builder<'_> {
     pub(super) fn enum_has(&self, id: TypeId, literal: &Literal) -> bool {
         match &self.types[id].kind {
             TypeKind::Enum(definition) => definition.variants.iter().any(|v| &v.value == literal),
-            TypeKind::Struct(_) => false,
+            TypeKind::Struct(_) | TypeKind::Union(_) => false,
         }
     }
 }

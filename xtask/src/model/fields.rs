@@ -125,6 +125,9 @@ impl Builder<'_> {
         hint: InlineName<'_>,
         pointer: &str,
     ) -> Option<FieldType> {
+        if super::unions::is_union(schema) {
+            return self.inline_union(schema, hint, pointer);
+        }
         // An object's features are checked with the rest of it, in `struct_def`.
         if !matches!(schema.schema_kind, SchemaKind::Type(Type::Object(_))) {
             self.reject_common_features(schema, pointer);
@@ -231,7 +234,7 @@ impl Builder<'_> {
             other => {
                 self.reporter.at_pointer(
                     pointer,
-                    format!("unsupported schema: {} (supported: string, integer, number, boolean, array, object, $ref, and a schema without constraints for any value)", describe_kind(other)),
+                    format!("unsupported schema: {} (supported: string, integer, number, boolean, array, object, $ref, `oneOf`/`anyOf` (alone, or beside `type: object`), and a schema without constraints for any value)", describe_kind(other)),
                 );
                 None
             }

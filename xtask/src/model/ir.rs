@@ -119,7 +119,9 @@ impl Model {
     pub fn field(&self, step: PathStep) -> &Field {
         match &self.types[step.owner].kind {
             TypeKind::Struct(definition) => &definition.fields[step.field],
-            TypeKind::Enum(_) => panic!("path step into an enum: {step:?}"),
+            TypeKind::Enum(_) | TypeKind::Union(_) => {
+                panic!("path step into an enum or a union: {step:?}")
+            }
         }
     }
 }
@@ -140,6 +142,51 @@ pub struct TypeDef {
 pub enum TypeKind {
     Struct(StructDef),
     Enum(EnumDef),
+    Union(UnionDef),
+}
+
+/// `oneOf`/`anyOf`: a value that is one of several alternatives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionDef {
+    /// `oneOf` (exactly one alternative describes a value) or `anyOf` (one or more may).
+    pub exclusive: bool,
+    pub variants: Vec<UnionVariant>,
+    /// Whether a value's shape says which alternative it is: every alternative has a test
+    /// ([`VariantTest`]) that no other alternative's values pass. When not, the value is kept
+    /// whole and read as an alternative on request.
+    pub decidable: bool,
+    /// Where the union is used: requests get checks and redaction.
+    pub usage: Usage,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The alternative's name in the spec (its type's name, or its kind: `Text`, `Integer`).
+    pub source_name: String,
+    /// The Rust variant name; empty until the naming stage sets it.
+    pub name: String,
+    /// The snake-case form, for the `as_…`/`to_…` methods; set by naming.
+    pub accessor: String,
+    pub ty: FieldType,
+    /// The alternative's own bounds (`maxLength` on a string alternative).
+    pub constraints: Constraints,
+    pub test: VariantTest,
+}
+
+/// What a JSON value must look like to be read as one alternative.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VariantTest {
+    /// An object with at least one of these keys, which no other alternative declares.
+    ObjectWithKey(Vec<String>),
+    /// Any object (the only object alternative).
+    Object,
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Array,
+    /// Nothing tells this alternative apart.
+    None,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -483,9 +530,22 @@ pub struct PathStep {
 pub struct Envelope {
     pub code: FieldId,
     pub message: FieldId,
-    pub request_id: FieldId,
-    /// The `Data` field; `None` for actions that return nothing but the envelope.
-    pub data: Option<FieldId>,
+    /// `RequestId`; `None` for the few replies that carry none (ZIM's audio licence).
+    pub request_id: Option<FieldId>,
+    /// Where the action's data is.
+    pub data: EnvelopeData,
+}
+
+/// Where a reply's data sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvelopeData {
+    /// In one field (`Data`).
+    Field(FieldId),
+    /// Beside `Code`, `Message` and `RequestId` (many of ZIM's replies): the reply itself is
+    /// the data.
+    Beside,
+    /// Nowhere: the action answers with nothing but the envelope.
+    Nothing,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -28,6 +28,7 @@ mod query_request;
 mod rules;
 mod schemas;
 mod service;
+mod unions;
 mod usage;
 
 pub use ir::*;
@@ -44,9 +45,9 @@ pub fn build(spec: &ResolvedSpec) -> Result<Model, Diagnostics> {
     };
     builder.declare_components();
     builder.define_components();
+    builder.decide_unions();
     builder.resolve_rules();
     let operations = builder.operations();
-    builder.reject_unchecked_map_values();
     builder.mark_usage(&operations);
     let servers = builder.servers();
     let return_codes = builder.return_codes();
@@ -111,7 +112,7 @@ const KNOWN_ZEGO_EXTENSIONS: [&str; 22] = [
 fn rule_ids(types: &[TypeDef], operations: &[Operation]) -> Vec<RuleId> {
     let struct_rules = types.iter().flat_map(|def| match &def.kind {
         TypeKind::Struct(definition) => definition.rules.as_slice(),
-        TypeKind::Enum(_) => &[],
+        TypeKind::Enum(_) | TypeKind::Union(_) => &[],
     });
     let mut ids: Vec<RuleId> = Vec::new();
     let mut add = |id: &str, description: &str, pointer: &str| {
@@ -147,6 +148,7 @@ pub fn named_type(ty: &FieldType) -> Option<TypeId> {
     match ty {
         FieldType::Named(id) => Some(*id),
         FieldType::Array { items, .. } => named_type(items),
+        FieldType::Map(values) => named_type(values),
         _ => None,
     }
 }
@@ -230,6 +232,17 @@ fn describe_kind(kind: &SchemaKind) -> String {
         SchemaKind::AnyOf { .. } => "`anyOf`".to_owned(),
         SchemaKind::Not { .. } => "`not`".to_owned(),
         // openapiv3 reads a `type` it does not know (`long`, `int`) as a schema of any kind.
+        SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => {
+            let keyword = if any.one_of.is_empty() {
+                "anyOf"
+            } else {
+                "oneOf"
+            };
+            match &any.typ {
+                Some(typ) => format!("`type: {typ}` beside `{keyword}` (the alternatives describe the value, so its type is theirs; only `type: object` over object alternatives is read)"),
+                None => format!("`{keyword}` beside other keywords"),
+            }
+        }
         SchemaKind::Any(any) => match &any.typ {
             Some(typ) => format!("unknown type `{typ}`"),
             None => "a schema without a `type`".to_owned(),

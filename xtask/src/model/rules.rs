@@ -261,7 +261,7 @@ impl Builder<'_> {
     pub(super) fn struct_field(&self, step: PathStep) -> Option<&Field> {
         match &self.types[step.owner].kind {
             TypeKind::Struct(definition) => definition.fields.get(step.field.0),
-            TypeKind::Enum(_) => None,
+            TypeKind::Enum(_) | TypeKind::Union(_) => None,
         }
     }
 

@@ -10,10 +10,11 @@ use serde_json::Value;
 use crate::diagnostics::pointer_join;
 
 use super::ir::{
-    EnumDef, EnumRepr, Envelope, Field, FieldId, FieldType, StructDef, TypeDef, TypeId, TypeKind,
-    Usage,
+    EnumDef, EnumRepr, Envelope, EnvelopeData, Field, FieldId, FieldType, StructDef, TypeDef,
+    TypeId, TypeKind, UnionDef, Usage,
 };
 use super::rules::RawRule;
+use super::unions::is_union;
 use super::{
     component_schemas, describe_kind, empty_struct, has_enum, note, Builder, KNOWN_ZEGO_EXTENSIONS,
 };
@@ -25,6 +26,12 @@ impl Builder<'_> {
         for (name, schema) in component_schemas(self.spec) {
             let pointer = self.spec.loaded.component_pointer("schemas", &name);
             let kind = match &schema.schema_kind {
+                _ if is_union(schema) => TypeKind::Union(UnionDef {
+                    exclusive: true,
+                    variants: Vec::new(),
+                    decidable: false,
+                    usage: Usage::default(),
+                }),
                 SchemaKind::Type(Type::Object(_)) => TypeKind::Struct(empty_struct()),
                 SchemaKind::Type(Type::Integer(_) | Type::String(_)) if has_enum(schema) => {
                     TypeKind::Enum(EnumDef {
@@ -75,6 +82,11 @@ impl Builder<'_> {
                 );
             }
             match &schema.schema_kind {
+                _ if is_union(schema) => {
+                    if let Some(definition) = self.union_def(schema, &pointer) {
+                        self.types[id].kind = TypeKind::Union(definition);
+                    }
+                }
                 SchemaKind::Type(Type::Object(object)) => {
                     let definition = self.struct_def(id, schema, object, &pointer);
                     self.types[id].kind = TypeKind::Struct(definition);
@@ -209,23 +221,26 @@ impl Builder<'_> {
             |t| matches!(t, FieldType::String),
             "a string",
         );
-        let request_id = find(
-            "request_id",
-            &raw.request_id,
-            |t| matches!(t, FieldType::String),
-            "a string",
-        );
+        let request_id = match &raw.request_id {
+            Some(wire) => Some(find(
+                "request_id",
+                wire,
+                |t| matches!(t, FieldType::String),
+                "a string",
+            )?),
+            None => None,
+        };
         // Actions that answer with nothing but the envelope name no `data`; what `Data` holds
         // (an object, a list, a map, any value) is the action's.
         let data = match &raw.data {
             Some(wire) => Some(find("data", wire, |_| true, "")?),
             None => None,
         };
-        let (code, message, request_id) = (code?, message?, request_id?);
+        let (code, message) = (code?, message?);
         let roles = [
             ("code", Some(code)),
             ("message", Some(message)),
-            ("request_id", Some(request_id)),
+            ("request_id", request_id),
             ("data", data),
         ];
         for (role, index) in roles
@@ -242,11 +257,18 @@ impl Builder<'_> {
                 );
             }
         }
+        let envelope_fields = [Some(code), Some(message), request_id];
+        let has_others = (0..fields.len()).any(|index| !envelope_fields.contains(&Some(index)));
+        let data = match data {
+            Some(index) => EnvelopeData::Field(FieldId(index)),
+            None if has_others => EnvelopeData::Beside,
+            None => EnvelopeData::Nothing,
+        };
         Some(Envelope {
             code: FieldId(code),
             message: FieldId(message),
-            request_id: FieldId(request_id),
-            data: data.map(FieldId),
+            request_id: request_id.map(FieldId),
+            data,
         })
     }
 
@@ -312,7 +334,8 @@ impl Builder<'_> {
 struct RawEnvelope {
     code: String,
     message: String,
-    request_id: String,
+    #[serde(default)]
+    request_id: Option<String>,
     #[serde(default)]
     data: Option<String>,
 }
