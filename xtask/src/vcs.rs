@@ -25,6 +25,12 @@ pub enum VcsError {
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<String, VcsError> {
+    git_output(root, args).map(|text| text.trim_end().to_owned())
+}
+
+/// What git printed, byte for byte: a file's text keeps its last newline, which a YAML block
+/// scalar (`description: |`) ending the file holds.
+fn git_output(root: &Path, args: &[&str]) -> Result<String, VcsError> {
     let output = Command::new("git")
         .arg("-C")
         .arg(root)
@@ -32,9 +38,7 @@ fn git(root: &Path, args: &[&str]) -> Result<String, VcsError> {
         .output()
         .map_err(VcsError::CannotRun)?;
     if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout)
-            .trim_end()
-            .to_owned())
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     } else {
         Err(VcsError::Refused {
             command: args.join(" "),
@@ -65,7 +69,7 @@ pub fn file_at(root: &Path, revision: &str, path: &str) -> Result<Option<String>
         ],
     )
     .map_err(|_| VcsError::UnknownRevision(revision.to_owned()))?;
-    match git(root, &["show", &format!("{revision}:{path}")]) {
+    match git_output(root, &["show", &format!("{revision}:{path}")]) {
         Ok(text) => Ok(Some(text)),
         Err(_) => Ok(None),
     }

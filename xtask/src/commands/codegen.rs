@@ -1,7 +1,7 @@
 //! `cargo xtask codegen`: every product's crate from its spec (or one with `--spec`), and the
 //! fixture clients; with `--check`, the same compared instead of written.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::{absolute, current_files, display, say, short, spec_directory, CommandError};
@@ -28,9 +28,11 @@ pub fn codegen(check: bool, spec: Option<&Path>, out: Option<&Path>) -> Result<(
     let mode = if check { Mode::Check } else { Mode::Write };
     // Products share nothing, so they are jobs for the workers, each costed by the size of
     // its spec folder; the results are written and reported in order.
+    // Each job also writes (or compares) its own files, so that the disk work is shared by
+    // the workers too; only the reports wait for every job.
     enum Generated {
         Product(Result<GeneratedProduct, CommandError>),
-        Fixtures(Result<Vec<crate::GeneratedFile>, crate::FixturesError>),
+        Fixtures(FixturesSynced),
     }
     let root_ref = &root;
     let mut jobs: Vec<Job<'_, Generated>> = specs
@@ -38,14 +40,20 @@ pub fn codegen(check: bool, spec: Option<&Path>, out: Option<&Path>) -> Result<(
         .map(|spec| {
             let cost = folder_size(root_ref.join(spec).parent().unwrap_or(root_ref));
             Job::new(cost, move || {
-                Generated::Product(generate_product(root_ref, spec, out))
+                Generated::Product(generate_product(root_ref, spec, out, mode))
             })
         })
         .collect();
     if out.is_none() {
         let cost = folder_size(&root.join(crate::FIXTURE_SPECS_DIR));
         jobs.push(Job::new(cost, move || {
-            Generated::Fixtures(crate::fixture_clients_files(root_ref))
+            Generated::Fixtures(crate::fixture_clients_files(root_ref).map(|files| {
+                write::sync(
+                    &root_ref.join(crate::emit::FIXTURE_CLIENTS_DIR),
+                    &files,
+                    mode,
+                )
+            }))
         }));
     }
     let mut products = Vec::new();
@@ -53,7 +61,7 @@ pub fn codegen(check: bool, spec: Option<&Path>, out: Option<&Path>) -> Result<(
     for generated in workers::run(jobs) {
         match generated {
             Generated::Product(product) => products.push(product),
-            Generated::Fixtures(files) => fixture_clients = Some(files),
+            Generated::Fixtures(synced) => fixture_clients = Some(synced),
         }
     }
     let total = specs.len();
@@ -62,8 +70,7 @@ pub fn codegen(check: bool, spec: Option<&Path>, out: Option<&Path>) -> Result<(
         .zip(products)
         .filter(|(spec, product)| !write_product(spec, product, mode))
         .count();
-    let fixtures_failed =
-        fixture_clients.is_some_and(|files| !sync_fixture_clients(&root, files, mode));
+    let fixtures_failed = fixture_clients.is_some_and(|synced| !report_fixture_clients(synced));
     let verb = if check { "checked" } else { "generated" };
     if total > 1 {
         let elapsed = started.elapsed().as_millis();
@@ -95,10 +102,10 @@ pub fn codegen(check: bool, spec: Option<&Path>, out: Option<&Path>) -> Result<(
 
 /// One product's crate, generated, with where it goes and how to name that.
 struct GeneratedProduct {
-    generated: crate::GeneratedCrate,
-    dir: PathBuf,
     shown: String,
     elapsed: Duration,
+    /// What writing (or comparing) its files did.
+    synced: Result<write::Outcome, write::WriteError>,
 }
 
 /// The bytes of the files under `dir`: what a job's cost is estimated from.
@@ -123,6 +130,7 @@ fn generate_product(
     root: &Path,
     spec: &str,
     out: Option<&Path>,
+    mode: Mode,
 ) -> Result<GeneratedProduct, CommandError> {
     let started = Instant::now();
     let out_dir = out.map(|out| absolute(&root.join(out)));
@@ -141,11 +149,12 @@ fn generate_product(
             generated.workspace_dir(),
         ),
     };
+    let elapsed = started.elapsed();
+    let synced = write::sync(&dir, &generated.files, mode);
     Ok(GeneratedProduct {
-        generated,
-        dir,
         shown,
-        elapsed: started.elapsed(),
+        elapsed,
+        synced,
     })
 }
 
@@ -159,7 +168,7 @@ fn write_product(spec: &str, product: &Result<GeneratedProduct, CommandError>, m
             return false;
         }
     };
-    match write::sync(&product.dir, &product.generated.files, mode) {
+    match &product.synced {
         Ok(outcome) => {
             let verb = if mode == Mode::Check {
                 "up to date"
@@ -174,10 +183,10 @@ fn write_product(spec: &str, product: &Result<GeneratedProduct, CommandError>, m
                 outcome.unchanged,
                 product.elapsed.as_millis()
             );
-            for path in outcome.written {
+            for path in &outcome.written {
                 say!("  wrote {path}");
             }
-            for path in outcome.removed {
+            for path in &outcome.removed {
                 say!("  removed {path}");
             }
             true
@@ -189,27 +198,22 @@ fn write_product(spec: &str, product: &Result<GeneratedProduct, CommandError>, m
     }
 }
 
-/// Writes (or checks) `tests/fixture-clients/`, reporting what it wrote or why it failed;
+/// The fixture clients, generated and written (or compared), or why not.
+type FixturesSynced = Result<Result<write::Outcome, write::WriteError>, crate::FixturesError>;
+
+/// Reports what writing (or checking) `tests/fixture-clients/` did, or why it failed;
 /// whether it succeeded.
-fn sync_fixture_clients(
-    root: &Path,
-    files: Result<Vec<crate::GeneratedFile>, crate::FixturesError>,
-    mode: Mode,
-) -> bool {
-    let fixture_clients = match files {
-        Ok(files) => files,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return false;
-        }
-    };
-    let fixture_dir = root.join(crate::emit::FIXTURE_CLIENTS_DIR);
-    match write::sync(&fixture_dir, &fixture_clients, mode) {
-        Ok(outcome) => {
+fn report_fixture_clients(synced: FixturesSynced) -> bool {
+    match synced {
+        Ok(Ok(outcome)) => {
             for path in outcome.written {
                 say!("  wrote {}/{path}", crate::emit::FIXTURE_CLIENTS_DIR);
             }
             true
+        }
+        Ok(Err(error)) => {
+            eprintln!("error: {error}");
+            false
         }
         Err(error) => {
             eprintln!("error: {error}");
