@@ -31,7 +31,9 @@ impl Client {
     ///
     /// `GetBizQuality` of ZEGOCLOUD's Analytics Dashboard server API, imported from ZEGOCLOUD's published file `operation-data/get-biz-quality.yaml`.
     ///
-    /// Also documented, not enforced by the client: one AppId: 3 calls per minute; one AppId: 480 calls per day.
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one AppId: 3 calls per minute
+    /// - one AppId: 480 calls per day (24 hours)
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -64,7 +66,9 @@ impl Client {
     ///
     /// `GetBizUsage` of ZEGOCLOUD's Analytics Dashboard server API, imported from ZEGOCLOUD's published file `operation-data/get-biz-usage.yaml`.
     ///
-    /// Also documented, not enforced by the client: one AppId: 3 calls per minute; one AppId: 480 calls per day.
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one AppId: 3 calls per minute
+    /// - one AppId: 480 calls per day (24 hours)
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -97,9 +101,10 @@ impl Client {
     ///
     /// Call frequency limit: 3 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: one AppId: 10000 calls per day.
-    ///
     /// Documented limit: 3 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one AppId: 10000 calls per day (24 hours)
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -137,9 +142,10 @@ impl Client {
     ///
     /// Call frequency limit: 3 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: one AppId: 10000 calls per day.
-    ///
     /// Documented limit: 3 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one AppId: 10000 calls per day (24 hours)
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -175,7 +181,9 @@ impl Client {
     ///
     /// `GetRealtimeQuality` of ZEGOCLOUD's Analytics Dashboard server API, imported from ZEGOCLOUD's published file `real-time-monitoring/get-real-time-quality.yaml`.
     ///
-    /// Also documented, not enforced by the client: one AppId: 3 calls per minute; one AppId: 480 calls per day.
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one AppId: 3 calls per minute
+    /// - one AppId: 480 calls per day (24 hours)
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -208,7 +216,9 @@ impl Client {
     ///
     /// `GetRealtimeUsage` of ZEGOCLOUD's Analytics Dashboard server API, imported from ZEGOCLOUD's published file `real-time-monitoring/get-real-time-usage.yaml`.
     ///
-    /// Also documented, not enforced by the client: one AppId: 3 calls per minute; one AppId: 480 calls per day.
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one AppId: 3 calls per minute
+    /// - one AppId: 480 calls per day (24 hours)
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -241,7 +251,9 @@ impl Client {
     ///
     /// `GetRegionQualityDetail` of ZEGOCLOUD's Analytics Dashboard server API, imported from ZEGOCLOUD's published file `real-time-monitoring/get-region-quality-detail.yaml`.
     ///
-    /// Also documented, not enforced by the client: one AppId: 3 calls per minute; one AppId: 480 calls per day.
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one AppId: 3 calls per minute
+    /// - one AppId: 480 calls per day (24 hours)
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -279,9 +291,10 @@ impl Client {
     ///
     /// Call frequency limit: 3 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: one AppId: 10000 calls per day.
-    ///
     /// Documented limit: 3 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one AppId: 10000 calls per day (24 hours)
     ///
     /// The request is validated first; an invalid request is never sent.
     ///

@@ -68,9 +68,10 @@ impl Client {
     ///
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 1 call per second.
-    ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 1 call per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -103,9 +104,10 @@ impl Client {
     ///
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 5 calls per second.
-    ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 5 calls per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -141,11 +143,12 @@ impl Client {
     ///
     /// `CloseRoom` of ZEGOCLOUD's Real-Time Voice and Video server API, imported from ZEGOCLOUD's published file `room/close.yaml`.
     ///
-    /// Call frequency limit: 1 calls per second for one AppId (all its rooms).
-    ///
-    /// Also documented, not enforced by the client: test environment: 1 call per second.
+    /// Call frequency limit: 1 call per second for one AppId (all its rooms).
     ///
     /// Documented limit: 1 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 1 call per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -178,9 +181,10 @@ impl Client {
     ///
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 5 calls per second.
-    ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 5 calls per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -284,9 +288,10 @@ impl Client {
     ///
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 5 calls per second.
-    ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 5 calls per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -357,9 +362,10 @@ impl Client {
     ///
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 1 call per second.
-    ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 1 call per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -503,9 +509,10 @@ impl Client {
     ///
     /// Call frequency limit: 40 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 10 calls per second.
-    ///
     /// Documented limit: 40 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 10 calls per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -543,9 +550,10 @@ impl Client {
     ///
     /// Call frequency limit: 50 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: one room: 1 call per 10 seconds.
-    ///
     /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one room: 1 call per 10 seconds
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -583,9 +591,10 @@ impl Client {
     ///
     /// Call frequency limit: 200 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: one room: 1 call per second.
-    ///
     /// Documented limit: 200 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one room: 1 call per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -620,9 +629,10 @@ impl Client {
     ///
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 1 call per second.
-    ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 1 call per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -727,9 +737,10 @@ impl Client {
     ///
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 5 calls per second.
-    ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 5 calls per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -762,9 +773,10 @@ impl Client {
     ///
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 5 calls per second.
-    ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 5 calls per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1081,9 +1093,10 @@ impl Client {
     ///
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 5 calls per second.
-    ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 5 calls per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1116,9 +1129,10 @@ impl Client {
     ///
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 5 calls per second.
-    ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 5 calls per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1186,9 +1200,10 @@ impl Client {
     ///
     /// Call frequency limit: 100 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 10 calls per second.
-    ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 10 calls per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1223,9 +1238,10 @@ impl Client {
     ///
     /// Call frequency limit: 100 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 10 calls per second.
-    ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 10 calls per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1260,9 +1276,10 @@ impl Client {
     ///
     /// Call frequency limit: 100 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 10 calls per second.
-    ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 10 calls per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///

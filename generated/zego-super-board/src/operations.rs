@@ -111,9 +111,10 @@ impl Client {
     ///
     /// Call frequency limit: 50 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 1 call per second.
-    ///
     /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 1 call per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -159,9 +160,10 @@ impl Client {
     ///
     /// Call frequency limit: 50 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 1 call per second.
-    ///
     /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 1 call per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -197,9 +199,10 @@ impl Client {
     ///
     /// Call frequency limit: 50 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 1 call per second.
-    ///
     /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 1 call per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -235,9 +238,10 @@ impl Client {
     ///
     /// Call frequency limit: 50 calls per second for one AppId (all its rooms).
     ///
-    /// Also documented, not enforced by the client: test environment: 1 call per second.
-    ///
     /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - the test environment: 1 call per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///

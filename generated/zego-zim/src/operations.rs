@@ -762,7 +762,8 @@ impl Client {
     ///
     /// `DismissGroup` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `Group/disband-a-group-chat.yaml`.
     ///
-    /// Also documented, not enforced by the client: one group: 1 call per second.
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one group: 1 call per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1041,7 +1042,8 @@ impl Client {
     ///
     /// `InviteUsersIntoGroup` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `Group/add-group-members.yaml`.
     ///
-    /// Also documented, not enforced by the client: one group: 1 call per second.
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one group: 1 call per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1351,7 +1353,7 @@ impl Client {
     ///
     /// `QueryAppCommunityList` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `community/query-community-list.yaml`.
     ///
-    /// Call frequency limit: 1 calls per second for one AppId (all its rooms).
+    /// Call frequency limit: 1 call per second for one AppId (all its rooms).
     ///
     /// Documented limit: 1 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
@@ -1389,7 +1391,7 @@ impl Client {
     ///
     /// `QueryAppGroupList` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `Group/query-group-list-in-the-app.yaml`.
     ///
-    /// Call frequency limit: 1 calls per second for one AppId (all its rooms).
+    /// Call frequency limit: 1 call per second for one AppId (all its rooms).
     ///
     /// Documented limit: 1 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
@@ -1678,7 +1680,8 @@ impl Client {
     ///
     /// `QueryMessagesByMsgSeq` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `Messaging/query-messages.yaml`.
     ///
-    /// Also documented, not enforced by the client: one AppId: 20 messages per second, counted in the messages a call asks for, not in calls.
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one AppId: 20 messages (counted in the messages a call asks for, not in calls) per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1781,7 +1784,8 @@ impl Client {
     ///
     /// `QueryRoomMembers` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `Room/query-whether-a-user-is-in-a-room.yaml`.
     ///
-    /// Also documented, not enforced by the client: one room: 5 calls per second.
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one room: 5 calls per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2170,11 +2174,12 @@ impl Client {
     ///
     /// `SendMessageToAllUsers` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `Messaging/push-message-to-all-users.yaml`.
     ///
-    /// Call frequency limit: 1 calls per second for one AppId (all its rooms).
-    ///
-    /// Also documented, not enforced by the client: one AppId: 100 calls per 24 hours.
+    /// Call frequency limit: 1 call per second for one AppId (all its rooms).
     ///
     /// Documented limit: 1 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one AppId: 100 calls per day (24 hours)
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2349,7 +2354,8 @@ impl Client {
     ///
     /// `SetGroupMembersNickname` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `Group/set-nicknames-of-group-members.yaml`.
     ///
-    /// Also documented, not enforced by the client: one group: 1 call per second.
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one group: 1 call per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2423,7 +2429,8 @@ impl Client {
     ///
     /// `TransferGroupOwner` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `Group/transfer-the-group-ownership.yaml`.
     ///
-    /// Also documented, not enforced by the client: one group: 1 call per second.
+    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// - one group: 1 call per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///

@@ -361,6 +361,8 @@ impl Redact for AddFriendsRequest {
 }
 
 /// The `AddFriendsResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorList` lists the items it failed for, each with its own code. Check [`AddFriendsResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddFriendsResponse {
@@ -423,6 +425,14 @@ impl Envelope for AddFriendsResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl AddFriendsResponse {
+    /// Whether the call failed for some items (`ErrorList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -495,6 +505,8 @@ impl Redact for AddUsersToBlacklistRequest {
 }
 
 /// The `AddUsersToBlacklistResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrList` lists the items it failed for, each with its own code. Check [`AddUsersToBlacklistResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddUsersToBlacklistResponse {
@@ -560,6 +572,14 @@ impl Envelope for AddUsersToBlacklistResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl AddUsersToBlacklistResponse {
+    /// Whether the call failed for some items (`ErrList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.err_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -1026,6 +1046,8 @@ impl Redact for CallInviteRequest {
 }
 
 /// The `CallInviteResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorUsers` lists the items it failed for, each with its own code. Check [`CallInviteResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CallInviteResponse {
@@ -1113,6 +1135,14 @@ impl Envelope for CallInviteResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl CallInviteResponse {
+    /// Whether the call failed for some items (`ErrorUsers`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_users.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -1317,6 +1347,8 @@ impl Redact for CheckFriendsRelationRequest {
 }
 
 /// The `CheckFriendsRelationResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `Fails` lists the items it failed for, each with its own code. Check [`CheckFriendsRelationResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckFriendsRelationResponse {
@@ -1392,6 +1424,14 @@ impl Envelope for CheckFriendsRelationResponse {
     }
 }
 
+impl CheckFriendsRelationResponse {
+    /// Whether the call failed for some items (`Fails`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.fails.as_ref().is_some_and(|items| !items.is_empty())
+    }
+}
+
 /// The `CheckUsersIsInBlacklistRequest` schema.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1461,6 +1501,8 @@ impl Redact for CheckUsersIsInBlacklistRequest {
 }
 
 /// The `CheckUsersIsInBlacklistResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrList` lists the items it failed for, each with its own code. Check [`CheckUsersIsInBlacklistResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckUsersIsInBlacklistResponse {
@@ -1536,6 +1578,14 @@ impl Envelope for CheckUsersIsInBlacklistResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl CheckUsersIsInBlacklistResponse {
+    /// Whether the call failed for some items (`ErrList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.err_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -1926,6 +1976,8 @@ impl Redact for ConvPinnedRequest {
 }
 
 /// The `ConvPinnedResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorList` lists the items it failed for, each with its own code. Check [`ConvPinnedResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConvPinnedResponse {
@@ -1988,6 +2040,14 @@ impl Envelope for ConvPinnedResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl ConvPinnedResponse {
+    /// Whether the call failed for some items (`ErrorList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -2163,6 +2223,8 @@ impl Redact for CreateGroupRequest {
 }
 
 /// The `CreateGroupResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorUsers` lists the items it failed for, each with its own code. Check [`CreateGroupResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateGroupResponse {
@@ -2248,6 +2310,14 @@ impl Envelope for CreateGroupResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl CreateGroupResponse {
+    /// Whether the call failed for some items (`ErrorUsers`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_users.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -2801,6 +2871,8 @@ impl Redact for DeleteFriendsRequest {
 }
 
 /// The `DeleteFriendsResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorList` lists the items it failed for, each with its own code. Check [`DeleteFriendsResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteFriendsResponse {
@@ -2866,6 +2938,14 @@ impl Envelope for DeleteFriendsResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl DeleteFriendsResponse {
+    /// Whether the call failed for some items (`ErrorList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -3979,6 +4059,8 @@ impl Redact for InviteUsersIntoGroupRequest {
 }
 
 /// The `InviteUsersIntoGroupResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorUsers` lists the items it failed for, each with its own code. Check [`InviteUsersIntoGroupResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InviteUsersIntoGroupResponse {
@@ -4044,6 +4126,14 @@ impl Envelope for InviteUsersIntoGroupResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl InviteUsersIntoGroupResponse {
+    /// Whether the call failed for some items (`ErrorUsers`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_users.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -4147,6 +4237,8 @@ impl Redact for KickoutGroupUserRequest {
 }
 
 /// The `KickoutGroupUserResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorList` lists the items it failed for, each with its own code. Check [`KickoutGroupUserResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct KickoutGroupUserResponse {
@@ -4212,6 +4304,14 @@ impl Envelope for KickoutGroupUserResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl KickoutGroupUserResponse {
+    /// Whether the call failed for some items (`ErrorList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -4697,6 +4797,8 @@ impl Redact for ModifyRoomAttributeRequest {
 }
 
 /// The `ModifyRoomAttributeResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrKeyList` lists the items it failed for, each with its own code. Check [`ModifyRoomAttributeResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyRoomAttributeResponse {
@@ -4782,6 +4884,14 @@ impl Envelope for ModifyRoomAttributeResponse {
     }
 }
 
+impl ModifyRoomAttributeResponse {
+    /// Whether the call failed for some items (`ErrKeyList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.err_key_list.as_ref().is_some_and(|items| !items.is_empty())
+    }
+}
+
 /// The `ModifyUserInfoRequest` schema.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4838,6 +4948,8 @@ impl Redact for ModifyUserInfoRequest {
 }
 
 /// The `ModifyUserInfoResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorList` lists the items it failed for, each with its own code. Check [`ModifyUserInfoResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyUserInfoResponse {
@@ -4906,6 +5018,14 @@ impl Envelope for ModifyUserInfoResponse {
     }
 }
 
+impl ModifyUserInfoResponse {
+    /// Whether the call failed for some items (`ErrorList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_list.as_ref().is_some_and(|items| !items.is_empty())
+    }
+}
+
 /// The `MuteGroupCommonResponse` schema.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -4963,6 +5083,8 @@ impl Envelope for MuteGroupCommonResponse {
 }
 
 /// The `MuteGroupMembersResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorUsers` lists the items it failed for, each with its own code. Check [`MuteGroupMembersResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MuteGroupMembersResponse {
@@ -5028,6 +5150,14 @@ impl Envelope for MuteGroupMembersResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl MuteGroupMembersResponse {
+    /// Whether the call failed for some items (`ErrorUsers`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_users.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -7681,6 +7811,8 @@ impl RoomAttribute {
 }
 
 /// The `QueryRoomMembersResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorList` lists the items it failed for, each with its own code. Check [`QueryRoomMembersResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryRoomMembersResponse {
@@ -7759,6 +7891,14 @@ impl Envelope for QueryRoomMembersResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl QueryRoomMembersResponse {
+    /// Whether the call failed for some items (`ErrorList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -7904,6 +8044,8 @@ impl Redact for QueryUserInfosRequest {
 }
 
 /// The `QueryUserInfosResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorList` lists the items it failed for, each with its own code. Check [`QueryUserInfosResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryUserInfosResponse {
@@ -7982,7 +8124,17 @@ impl Envelope for QueryUserInfosResponse {
     }
 }
 
+impl QueryUserInfosResponse {
+    /// Whether the call failed for some items (`ErrorList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_list.as_ref().is_some_and(|items| !items.is_empty())
+    }
+}
+
 /// The `QueryUserOnlineStateResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorList` lists the items it failed for, each with its own code. Check [`QueryUserOnlineStateResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryUserOnlineStateResponse {
@@ -8061,6 +8213,14 @@ impl Envelope for QueryUserOnlineStateResponse {
     }
 }
 
+impl QueryUserOnlineStateResponse {
+    /// Whether the call failed for some items (`ErrorList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_list.as_ref().is_some_and(|items| !items.is_empty())
+    }
+}
+
 /// The `RemoveUsersFromBlacklistRequest` schema.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8130,6 +8290,8 @@ impl Redact for RemoveUsersFromBlacklistRequest {
 }
 
 /// The `RemoveUsersFromBlacklistResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrList` lists the items it failed for, each with its own code. Check [`RemoveUsersFromBlacklistResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RemoveUsersFromBlacklistResponse {
@@ -8195,6 +8357,14 @@ impl Envelope for RemoveUsersFromBlacklistResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl RemoveUsersFromBlacklistResponse {
+    /// Whether the call failed for some items (`ErrList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.err_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -8744,6 +8914,8 @@ impl Redact for RegisterBotsRequest {
 }
 
 /// The `RegisterBotsResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorList` lists the items it failed for, each with its own code. Check [`RegisterBotsResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RegisterBotsResponse {
@@ -8809,6 +8981,14 @@ impl Envelope for RegisterBotsResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl RegisterBotsResponse {
+    /// Whether the call failed for some items (`ErrorList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -8889,6 +9069,8 @@ impl Redact for SendFriendApplicationRequest {
 }
 
 /// The `SendFriendApplicationResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorList` lists the items it failed for, each with its own code. Check [`SendFriendApplicationResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendFriendApplicationResponse {
@@ -8954,6 +9136,14 @@ impl Envelope for SendFriendApplicationResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl SendFriendApplicationResponse {
+    /// Whether the call failed for some items (`ErrorList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -9559,6 +9749,8 @@ impl Redact for SendPeerMessageRequest {
 }
 
 /// The `SendPeerMessageResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorList` lists the items it failed for, each with its own code. Check [`SendPeerMessageResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendPeerMessageResponse {
@@ -9647,6 +9839,14 @@ impl Envelope for SendPeerMessageResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl SendPeerMessageResponse {
+    /// Whether the call failed for some items (`ErrorList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -10011,6 +10211,8 @@ impl Redact for SetConvMarkRequest {
 }
 
 /// The `SetConvMarkResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `FailList` lists the items it failed for, each with its own code. Check [`SetConvMarkResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetConvMarkResponse {
@@ -10073,6 +10275,14 @@ impl Envelope for SetConvMarkResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl SetConvMarkResponse {
+    /// Whether the call failed for some items (`FailList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.fail_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -10383,6 +10593,8 @@ impl Redact for SetGroupMembersNicknameRequest {
 }
 
 /// The `SetGroupMembersNicknameResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorUsers` lists the items it failed for, each with its own code. Check [`SetGroupMembersNicknameResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetGroupMembersNicknameResponse {
@@ -10448,6 +10660,14 @@ impl Envelope for SetGroupMembersNicknameResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl SetGroupMembersNicknameResponse {
+    /// Whether the call failed for some items (`ErrorUsers`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_users.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -10555,6 +10775,8 @@ impl Redact for SilenceConvNotificationRequest {
 }
 
 /// The `SilenceConvNotificationResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorList` lists the items it failed for, each with its own code. Check [`SilenceConvNotificationResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SilenceConvNotificationResponse {
@@ -10620,6 +10842,14 @@ impl Envelope for SilenceConvNotificationResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl SilenceConvNotificationResponse {
+    /// Whether the call failed for some items (`ErrorList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -10938,6 +11168,8 @@ impl Redact for UpdateFriendsAliasRequest {
 }
 
 /// The `UpdateFriendsAliasResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorList` lists the items it failed for, each with its own code. Check [`UpdateFriendsAliasResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateFriendsAliasResponse {
@@ -11003,6 +11235,14 @@ impl Envelope for UpdateFriendsAliasResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl UpdateFriendsAliasResponse {
+    /// Whether the call failed for some items (`ErrorList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 
@@ -11233,6 +11473,8 @@ impl Redact for UserRegisterRequest {
 }
 
 /// The `UserRegisterResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorList` lists the items it failed for, each with its own code. Check [`UserRegisterResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserRegisterResponse {
@@ -11298,6 +11540,14 @@ impl Envelope for UserRegisterResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl UserRegisterResponse {
+    /// Whether the call failed for some items (`ErrorList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 

@@ -534,6 +534,8 @@ impl Redact for Detail {
 }
 
 /// The `SendThingResponse` schema.
+///
+/// The call may succeed for some items and fail for others: `Code` is then 0 and `ErrorList` lists the items it failed for, each with its own code. Check [`SendThingResponse::has_failures`].
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SendThingResponse {
@@ -608,6 +610,14 @@ impl Envelope for SendThingResponse {
             request_id: self.request_id.clone(),
             data: Some(self),
         }
+    }
+}
+
+impl SendThingResponse {
+    /// Whether the call failed for some items (`ErrorList`), though it succeeded as a whole.
+    #[must_use]
+    pub fn has_failures(&self) -> bool {
+        self.error_list.as_ref().is_some_and(|items| !items.is_empty())
     }
 }
 

@@ -127,6 +127,30 @@ fn an_id_above_2_pow_53_keeps_every_digit_both_ways() {
 }
 
 #[test]
+fn a_reply_says_when_the_call_failed_for_some_items() {
+    let partial: SendThingResponse = serde_json::from_value(json!({
+        "Code": 0, "Message": "ok", "RequestId": "r",
+        "ErrorList": [{"UserId": "u2", "SubCode": 660000001}]
+    }))
+    .expect("decodes");
+    assert!(partial.has_failures());
+    let failed = &partial.error_list.as_ref().expect("a list")[0];
+    assert_eq!(
+        (failed.user_id.as_deref(), failed.sub_code),
+        (Some("u2"), Some(660_000_001))
+    );
+    let whole: SendThingResponse =
+        serde_json::from_value(json!({"Code": 0, "ErrorList": []})).expect("decodes");
+    assert!(!whole.has_failures());
+    // ZIM's own replies say it the same way.
+    let added: zego_zim::types::AddFriendsResponse = serde_json::from_value(json!({
+        "Code": 0, "ErrorList": [{"UserId": "u", "SubCode": 660000002}]
+    }))
+    .expect("decodes");
+    assert!(added.has_failures());
+}
+
+#[test]
 fn a_reply_without_request_id_is_a_reply() {
     let reply: DescribeLicenceResponse =
         serde_json::from_value(json!({"Code": 0, "Message": "ok", "Data": {"Licence": "l"}}))

@@ -303,6 +303,31 @@ fn mock_arm(model: &Model, operation: &Operation) -> (TokenStream, bool) {
     (arm, numbered)
 }
 
+/// A documented limit in words: `- one group: 1 call per second`.
+fn call_limit_text(limit: &crate::model::CallLimit) -> String {
+    let scope = match limit.scope.as_str() {
+        "room" => "one room",
+        "group" => "one group",
+        "test-environment" => "the test environment",
+        _ => "one AppId",
+    };
+    let window = match limit.window_seconds {
+        1 => "second".to_owned(),
+        60 => "minute".to_owned(),
+        86_400 => "day (24 hours)".to_owned(),
+        seconds if seconds % 3_600 == 0 => format!("{} hours", seconds / 3_600),
+        seconds => format!("{seconds} seconds"),
+    };
+    let what = match (limit.counts.as_str(), limit.count) {
+        ("messages", count) => {
+            format!("{count} messages (counted in the messages a call asks for, not in calls)")
+        }
+        (_, 1) => "1 call".to_owned(),
+        (_, count) => format!("{count} calls"),
+    };
+    format!("- {scope}: {what} per {window}")
+}
+
 /// What the client reads from a request besides its body: the idempotency key that makes
 /// retries safe (requests without one are never retried) and the room for tracing.
 fn request_info_impl(model: &Model, operation: &Operation) -> TokenStream {
@@ -483,6 +508,14 @@ fn operation_tokens(model: &Model, operation: &Operation) -> TokenStream {
              ([`ClientBuilder::rate_limit_per_action`]({runtime}::ClientBuilder::rate_limit_per_action) \
              keeps to it)."
         ));
+    }
+    if !operation.call_limits.is_empty() {
+        method_doc.push(String::new());
+        method_doc.push(
+            "Also documented, and not kept by the client's limiter (the service enforces them):"
+                .to_owned(),
+        );
+        method_doc.extend(operation.call_limits.iter().map(call_limit_text));
     }
     if !operation.preconditions.is_empty() {
         method_doc.extend([String::new(), "# The task".to_owned(), String::new()]);

@@ -30,6 +30,7 @@ impl StructEmitter<'_> {
             doc.push(String::new());
             doc.push(format!("Spec note: {note}"));
         }
+        let failures = self.partial_failures_impl(&name, &mut doc);
         let doc = doc_attrs(&doc);
         let any_required = self.definition.fields.iter().any(|f| f.required);
         let all_eq = !self.contains_number(self.id, &mut Vec::new());
@@ -77,7 +78,48 @@ impl StructEmitter<'_> {
             #validate
             #redact
             #envelope
+            #failures
         }
+    }
+
+    /// A reply that lists the items its call failed for: said on the type, and
+    /// `has_failures()` to ask.
+    fn partial_failures_impl(&self, name: &Ident, doc: &mut Vec<String>) -> Option<TokenStream> {
+        let lists = &self.definition.partial_failures;
+        if lists.is_empty() {
+            return None;
+        }
+        let wire: Vec<String> = lists
+            .iter()
+            .map(|field| format!("`{}`", self.definition.fields[*field].wire_name))
+            .collect();
+        doc.push(String::new());
+        let verb = if wire.len() == 1 { "lists" } else { "list" };
+        doc.push(format!(
+            "The call may succeed for some items and fail for others: `Code` is then 0 and {} {verb} the items it failed for, each with its own code. Check [`{name}::has_failures`].",
+            wire.join(", ")
+        ));
+        let checks = lists.iter().map(|field| {
+            let field_name = self.field_ident(field.0);
+            if self.definition.fields[*field].required {
+                quote!(!self.#field_name.is_empty())
+            } else {
+                quote!(self.#field_name.as_ref().is_some_and(|items| !items.is_empty()))
+            }
+        });
+        let method_doc = doc_attrs(&[format!(
+            "Whether the call failed for some items ({}), though it succeeded as a whole.",
+            wire.join(", ")
+        )]);
+        Some(quote! {
+            impl #name {
+                #method_doc
+                #[must_use]
+                pub fn has_failures(&self) -> bool {
+                    #(#checks)||*
+                }
+            }
+        })
     }
 
     fn contains_number(&self, id: TypeId, seen: &mut Vec<TypeId>) -> bool {

@@ -1,14 +1,125 @@
 //! Facts ZEGOCLOUD states in words, read into numbers: call frequency limits (English and
 //! Chinese) and the region a host serves.
 
+/// The names ZEGOCLOUD's replies give the list of items a call failed for while it succeeded
+/// for the others (27 of In-app Chat's files use one of them).
+pub const PARTIAL_FAILURE_LISTS: [&str; 7] = [
+    "ErrorList",
+    "ErrList",
+    "FailList",
+    "ErrorUsers",
+    "Fails",
+    "ErrKeyList",
+    "UserFailList",
+];
+
+/// The partial-failure lists among an object schema's properties.
+pub fn partial_failure_lists(properties: &serde_yaml::Mapping) -> Vec<serde_yaml::Value> {
+    PARTIAL_FAILURE_LISTS
+        .iter()
+        .filter(|name| {
+            properties
+                .get(**name)
+                .and_then(|property| property.get("type"))
+                .and_then(serde_yaml::Value::as_str)
+                == Some("array")
+        })
+        .map(|name| serde_yaml::Value::from(*name))
+        .collect()
+}
+
 /// What an operation's text says about its call frequency.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RateLimits {
     /// Calls per second for all rooms of one AppId: enforced by the client's limiter.
     pub per_second: Option<u32>,
-    /// Limits that are documented but not enforced: per room, per minute, per day, or in the
-    /// test environment; in our own words.
-    pub documented: Vec<String>,
+    /// Limits that are documented but not enforced: per room, per group, per minute, per
+    /// day, counted in messages, or in the test environment.
+    pub documented: Vec<DocumentedLimit>,
+}
+
+/// A documented limit the client does not keep yet, as data (`x-zego-call-limits`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentedLimit {
+    /// What the limit is counted for: `app`, `room`, `group` or `test-environment`.
+    pub scope: &'static str,
+    pub count: u32,
+    /// What is counted: `calls`, or `messages` (the messages a call asks for).
+    pub counts: &'static str,
+    /// The window, in seconds.
+    pub window_seconds: u64,
+}
+
+impl DocumentedLimit {
+    fn calls(scope: &'static str, count: u32, unit: &str) -> Self {
+        Self {
+            scope,
+            count,
+            counts: "calls",
+            window_seconds: unit_seconds(unit),
+        }
+    }
+
+    /// The limit as the spec records it.
+    pub fn to_value(&self) -> serde_yaml::Value {
+        let mut map = serde_yaml::Mapping::new();
+        map.insert("scope".into(), self.scope.into());
+        map.insert("count".into(), self.count.into());
+        map.insert("counts".into(), self.counts.into());
+        map.insert("window-seconds".into(), self.window_seconds.into());
+        serde_yaml::Value::Mapping(map)
+    }
+}
+
+/// `second`, `10 seconds`, `minute`, `day`, `24 hours` in seconds.
+fn unit_seconds(unit: &str) -> u64 {
+    let (count, word) = match unit.split_once(' ') {
+        Some((count, word)) => (count.parse().unwrap_or(1), word),
+        None => (1, unit),
+    };
+    let each = match word.trim_end_matches('s') {
+        "minute" => 60,
+        "hour" => 3_600,
+        "day" => 86_400,
+        _ => 1,
+    };
+    count * each
+}
+
+/// The limit in words, as the tests state what a text says.
+#[cfg(test)]
+impl std::fmt::Display for DocumentedLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scope = match self.scope {
+            "room" => "one room",
+            "group" => "one group",
+            "test-environment" => "test environment",
+            _ => "one AppId",
+        };
+        let window = match self.window_seconds {
+            1 => "second".to_owned(),
+            60 => "minute".to_owned(),
+            86_400 => "day".to_owned(),
+            seconds if seconds % 3_600 == 0 => format!("{} hours", seconds / 3_600),
+            seconds => format!("{seconds} seconds"),
+        };
+        if self.counts == "messages" {
+            write!(
+                f,
+                "{scope}: {} messages per {window}, counted in the messages a call asks for, not in calls",
+                self.count
+            )
+        } else {
+            write!(f, "{scope}: {} per {window}", calls(self.count))
+        }
+    }
+}
+
+#[cfg(test)]
+impl PartialEq<&str> for DocumentedLimit {
+    fn eq(&self, other: &&str) -> bool {
+        self.to_string().as_str() == *other
+    }
 }
 
 /// Reads the limits out of `text`. A segment about one room, a minute, a day or the test
@@ -33,27 +144,30 @@ fn read_line(line: &str, limits: &mut RateLimits) {
     let per_group = PER_GROUP.iter().any(|marker| lower.contains(marker));
     let room_level = lower.contains("room-level");
     if let Some((count, hours)) = count_within_hours(&lower) {
-        limits
-            .documented
-            .push(format!("one AppId: {} per {hours} hours", calls(count)));
+        limits.documented.push(DocumentedLimit::calls(
+            "app",
+            count,
+            &format!("{hours} hours"),
+        ));
     }
     for raw_segment in split_segments(line) {
         let (segment, test_environment) = split_test_environment(&raw_segment);
         if let Some(test) = test_environment.and_then(|t| count_per(&t)) {
-            limits.documented.push(format!(
-                "test environment: {} per {}",
-                calls(test.0),
-                test.1
-            ));
+            limits
+                .documented
+                .push(DocumentedLimit::calls("test-environment", test.0, &test.1));
         }
         // "20 messages/second, not 20 times/second": the figure that is denied is no limit.
         if segment.to_lowercase().starts_with("not ") {
             continue;
         }
         if let Some(count) = messages_per_second(&segment) {
-            limits.documented.push(format!(
-                "one AppId: {count} messages per second, counted in the messages a call asks for, not in calls"
-            ));
+            limits.documented.push(DocumentedLimit {
+                scope: "app",
+                count,
+                counts: "messages",
+                window_seconds: 1,
+            });
             continue;
         }
         let Some((count, unit)) = count_per(&segment) else {
@@ -66,17 +180,17 @@ fn read_line(line: &str, limits: &mut RateLimits) {
         if per_group {
             limits
                 .documented
-                .push(format!("one group: {} per {unit}", calls(count)));
+                .push(DocumentedLimit::calls("group", count, &unit));
         } else if per_room {
             limits
                 .documented
-                .push(format!("one room: {} per {unit}", calls(count)));
+                .push(DocumentedLimit::calls("room", count, &unit));
         } else if unit == "second" && limits.per_second.is_none() {
             limits.per_second = Some(count);
         } else {
             limits
                 .documented
-                .push(format!("one AppId: {} per {unit}", calls(count)));
+                .push(DocumentedLimit::calls("app", count, &unit));
         }
     }
 }
@@ -107,6 +221,7 @@ fn count_within_hours(lower: &str) -> Option<(u32, u32)> {
     words.next()?.starts_with("hour").then_some((count, hours))
 }
 
+#[cfg(test)]
 fn calls(count: u32) -> String {
     if count == 1 {
         "1 call".to_owned()
@@ -282,13 +397,19 @@ mod tests {
         assert_eq!(group.per_second, None);
         assert_eq!(group.documented, ["one group: 1 call per second"]);
         let room = rate_limits("<Note title=\"QPS Limit\"> 5 times/s, room-level limit</Note>");
+        assert_eq!(room.per_second, None);
+        assert_eq!(room.documented, ["one room: 5 calls per second"]);
         assert_eq!(
-            (room.per_second, room.documented.as_slice()),
-            (None, &["one room: 5 calls per second".to_owned()][..])
+            room.documented[0].to_value(),
+            serde_yaml::from_str::<serde_yaml::Value>(
+                "{scope: room, count: 5, counts: calls, window-seconds: 1}"
+            )
+            .expect("yaml")
         );
         let broadcast = rate_limits("<Note title=\"QPS Limit\"> 1 time/s, limited to 100 times within 24 hours. If you need to adjust, contact us.</Note>");
         assert_eq!(broadcast.per_second, Some(1));
-        assert_eq!(broadcast.documented, ["one AppId: 100 calls per 24 hours"]);
+        assert_eq!(broadcast.documented, ["one AppId: 100 calls per day"]);
+        assert_eq!(broadcast.documented[0].window_seconds, 86_400);
         let messages = rate_limits("<Warning title=\"Warning\">The frequency limit of this API is 20 messages/second, not 20 times/second.</Warning>");
         assert_eq!(messages.per_second, None);
         assert_eq!(

@@ -326,8 +326,41 @@ fn mark_envelopes(
                 });
             }
         }
+        mark_partial_failures(properties);
         fixups::envelope_required(schema, &at, &mut report.fixups);
         schema.insert(Value::from("x-zego-envelope"), Value::Mapping(roles));
+        let lists = super::facts::partial_failure_lists(properties_of(schema));
+        if !lists.is_empty() {
+            schema.insert(
+                Value::from("x-zego-partial-failures"),
+                Value::Sequence(lists),
+            );
+        }
+    }
+}
+
+/// Marks the partial-failure lists of a reply's inline `Data`.
+fn mark_partial_failures(properties: &mut Mapping) {
+    let Some(Value::Mapping(data)) = properties.get_mut("Data") else {
+        return;
+    };
+    let lists = match data.get("properties") {
+        Some(Value::Mapping(fields)) => super::facts::partial_failure_lists(fields),
+        _ => Vec::new(),
+    };
+    if !lists.is_empty() {
+        data.insert(
+            Value::from("x-zego-partial-failures"),
+            Value::Sequence(lists),
+        );
+    }
+}
+
+fn properties_of(schema: &Mapping) -> &Mapping {
+    static EMPTY: std::sync::OnceLock<Mapping> = std::sync::OnceLock::new();
+    match schema.get("properties") {
+        Some(Value::Mapping(properties)) => properties,
+        _ => EMPTY.get_or_init(Mapping::new),
     }
 }
 
@@ -548,8 +581,9 @@ fn action_document(
         action.name, options.title, action.file
     );
     if let Some(limit) = action.limits.per_second {
+        let calls = if limit == 1 { "call" } else { "calls" };
         description.push_str(&format!(
-            "\nCall frequency limit: {limit} calls per second for one AppId (all its rooms).\n"
+            "\nCall frequency limit: {limit} {calls} per second for one AppId (all its rooms).\n"
         ));
     } else {
         report.findings.push(SpecError {
@@ -561,12 +595,6 @@ fn action_document(
             ),
         });
     }
-    if !action.limits.documented.is_empty() {
-        description.push_str(&format!(
-            "\nAlso documented, not enforced by the client: {}.\n",
-            action.limits.documented.join("; ")
-        ));
-    }
     let response_name = placed.name(&action.response);
     let response_ref = local_or_root_ref(placed, response_name, product);
     let mut operation = vec![
@@ -577,6 +605,14 @@ fn action_document(
     ];
     if let Some(limit) = action.limits.per_second {
         operation.push(("x-zego-rate-limit", Value::from(limit)));
+    }
+    if !action.limits.documented.is_empty() {
+        let limits = action
+            .limits
+            .documented
+            .iter()
+            .map(|limit| limit.to_value());
+        operation.push(("x-zego-call-limits", Value::Sequence(limits.collect())));
     }
     if action.servers != root_servers {
         operation.push(("servers", servers_value(&action.servers, false)));

@@ -102,6 +102,18 @@ pub struct ReturnCode {
     pub invalid_parameter: bool,
 }
 
+/// A documented call limit (`x-zego-call-limits`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct CallLimit {
+    /// `app`, `room`, `group` or `test-environment`.
+    pub scope: String,
+    pub count: u32,
+    /// `calls`, or `messages` (the messages a call asks for).
+    pub counts: String,
+    pub window_seconds: u64,
+}
+
 /// Whether trying again can help, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeRetry {
@@ -200,6 +212,9 @@ pub struct StructDef {
     /// `x-zego-deprecated-constructor`: why the positional `new` is deprecated, and what to
     /// use instead.
     pub deprecated_constructor: Option<String>,
+    /// `x-zego-partial-failures`: the list fields that name the items a call failed for while
+    /// it succeeded for the others (`Code` 0).
+    pub partial_failures: Vec<FieldId>,
 }
 
 /// Where a type is reachable from: request bodies, responses, or both.
@@ -576,6 +591,9 @@ pub struct Operation {
     pub resource_id: Option<FieldPath>,
     /// `x-zego-rate-limit`: the documented limit, in calls per second.
     pub rate_limit: Option<u32>,
+    /// `x-zego-call-limits`: documented limits the client does not keep yet (per room, per
+    /// group, over hours, counted in messages); written on the method.
+    pub call_limits: Vec<CallLimit>,
     /// `x-zego-safe-to-retry`: a read-only action, retried without an idempotency key.
     pub safe_to_retry: bool,
     /// `x-zego-task-preconditions`, documented on the client method.

@@ -83,7 +83,7 @@ struct Builder<'a> {
 }
 
 /// Extensions that the generator reads; anything else starting with `x-zego-` is a typo.
-const KNOWN_ZEGO_EXTENSIONS: [&str; 22] = [
+const KNOWN_ZEGO_EXTENSIONS: [&str; 24] = [
     "x-zego-upstream",
     "x-zego-upstream-file",
     "x-zego-query-style",
@@ -96,6 +96,7 @@ const KNOWN_ZEGO_EXTENSIONS: [&str; 22] = [
     "x-zego-return-codes",
     "x-zego-region",
     "x-zego-rate-limit",
+    "x-zego-call-limits",
     "x-zego-resource-id",
     "x-zego-safe-to-retry",
     "x-zego-task-preconditions",
@@ -105,6 +106,7 @@ const KNOWN_ZEGO_EXTENSIONS: [&str; 22] = [
     "x-zego-rules",
     "x-zego-note",
     "x-zego-envelope",
+    "x-zego-partial-failures",
     "x-zego-common-param",
 ];
 
@@ -191,6 +193,7 @@ fn empty_struct() -> StructDef {
         usage: Usage::default(),
         envelope: None,
         deprecated_constructor: None,
+        partial_failures: Vec::new(),
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::diagnostics::pointer_join;
 
-use super::ir::{ClockRule, FieldPath, FieldType, Precondition, TypeId};
+use super::ir::{CallLimit, ClockRule, FieldPath, FieldType, Precondition, TypeId};
 use super::Builder;
 
 impl Builder<'_> {
@@ -29,6 +29,49 @@ impl Builder<'_> {
             );
         }
         limit
+    }
+
+    /// `x-zego-call-limits`: a list of `{scope, count, counts, window-seconds}`.
+    pub(super) fn call_limits(
+        &mut self,
+        extensions: &indexmap::IndexMap<String, Value>,
+        pointer: &str,
+    ) -> Vec<CallLimit> {
+        let Some(value) = extensions.get("x-zego-call-limits") else {
+            return Vec::new();
+        };
+        let at = pointer_join(pointer, "x-zego-call-limits");
+        let limits = match Vec::<CallLimit>::deserialize(value) {
+            Ok(limits) => limits,
+            Err(error) => {
+                self.reporter
+                    .at_pointer(&at, format!("malformed `x-zego-call-limits`: {error}"));
+                return Vec::new();
+            }
+        };
+        for (index, limit) in limits.iter().enumerate() {
+            let problem =
+                if !["app", "room", "group", "test-environment"].contains(&limit.scope.as_str()) {
+                    Some(format!(
+                        "scope `{}` is none of app, room, group, test-environment",
+                        limit.scope
+                    ))
+                } else if !["calls", "messages"].contains(&limit.counts.as_str()) {
+                    Some(format!(
+                        "`counts: {}` is neither calls nor messages",
+                        limit.counts
+                    ))
+                } else if limit.count == 0 || limit.window_seconds == 0 {
+                    Some("a limit needs a positive count and window".to_owned())
+                } else {
+                    None
+                };
+            if let Some(problem) = problem {
+                self.reporter
+                    .at_pointer(&pointer_join(&at, &index.to_string()), problem);
+            }
+        }
+        limits
     }
 
     /// A boolean extension; absent means false.

@@ -262,6 +262,7 @@ impl Builder<'_> {
             _ => None,
         };
         let rate_limit = self.rate_limit(&operation.extensions, pointer);
+        let call_limits = self.call_limits(&operation.extensions, pointer);
         let safe_to_retry = self.flag(&operation.extensions, "x-zego-safe-to-retry", pointer);
         let preconditions = self.preconditions(&operation.extensions, pointer);
         let clock_rules = match (request, operation.extensions.get("x-zego-clock-rules")) {
@@ -285,6 +286,7 @@ impl Builder<'_> {
             room_id,
             resource_id,
             rate_limit,
+            call_limits,
             safe_to_retry,
             preconditions,
             clock_rules,

@@ -159,7 +159,9 @@ impl Builder<'_> {
             .into_iter()
             .collect();
         let deprecated_constructor = self.deprecated_constructor(extensions, pointer);
+        let partial_failures = self.partial_failures(extensions, &fields, pointer);
         StructDef {
+            partial_failures,
             envelope: self.envelope(extensions, &fields, pointer),
             fields,
             rules: Vec::new(),
@@ -270,6 +272,40 @@ impl Builder<'_> {
             request_id: request_id.map(FieldId),
             data,
         })
+    }
+
+    /// `x-zego-partial-failures`: the names of list fields that hold the items a call failed
+    /// for; each must be a list field of this schema.
+    fn partial_failures(
+        &mut self,
+        extensions: &indexmap::IndexMap<String, Value>,
+        fields: &[Field],
+        pointer: &str,
+    ) -> Vec<FieldId> {
+        let Some(raw) = extensions.get("x-zego-partial-failures") else {
+            return Vec::new();
+        };
+        let at = pointer_join(pointer, "x-zego-partial-failures");
+        let Ok(names) = Vec::<String>::deserialize(raw) else {
+            self.reporter.at_pointer(
+                &at,
+                "`x-zego-partial-failures` must be a list of field names",
+            );
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for (index, name) in names.iter().enumerate() {
+            match fields.iter().position(|field| &field.wire_name == name) {
+                Some(field) if matches!(fields[field].ty, FieldType::Array { .. }) => {
+                    found.push(FieldId(field));
+                }
+                _ => self.reporter.at_pointer(
+                    &pointer_join(&at, &index.to_string()),
+                    format!("`{name}` is not a list field of this schema"),
+                ),
+            }
+        }
+        found
     }
 
     /// `x-zego-deprecated-constructor`: a non-empty note saying what to use instead.
