@@ -67,6 +67,24 @@ fn compare_types(base: &Model, current: &Model, changes: &mut Changes) {
             (TypeKind::Enum(_), TypeKind::Enum(_)) => {
                 compare_enums(base, current, (id, new_id), changes)
             }
+            (TypeKind::Union(old), TypeKind::Union(new)) => {
+                let shape = |model: &Model, union: &crate::model::UnionDef| {
+                    let variants: Vec<(String, String)> = union
+                        .variants
+                        .iter()
+                        .map(|variant| (variant.name.clone(), type_text(model, &variant.ty)))
+                        .collect();
+                    (union.decidable, variants)
+                };
+                if shape(base, old) != shape(current, new) {
+                    changes.push(
+                        &subject,
+                        ChangeKind::AlternativesChanged,
+                        Impact::Breaking,
+                        WireImpact::AsRust,
+                    );
+                }
+            }
             _ => changes.push(
                 &subject,
                 ChangeKind::KindChanged,

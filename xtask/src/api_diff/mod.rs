@@ -77,6 +77,8 @@ pub enum ChangeKind {
     TypeAdded,
     /// A type changed between object and enum.
     KindChanged,
+    /// A union's alternatives, or whether their shapes tell them apart, changed.
+    AlternativesChanged,
     FieldRemoved(Flow),
     FieldAdded {
         required: bool,

@@ -116,7 +116,8 @@ fn detail(kind: &ChangeKind) -> String {
         | ChangeKind::RuleRemoved
         | ChangeKind::OperationRemoved { .. } => "removed".to_owned(),
         ChangeKind::TypeAdded | ChangeKind::OperationAdded { .. } => "added".to_owned(),
-        ChangeKind::KindChanged => "changed between object and enum".to_owned(),
+        ChangeKind::KindChanged => "changed between object, enum and alternatives".to_owned(),
+        ChangeKind::AlternativesChanged => "its alternatives changed".to_owned(),
         ChangeKind::FieldAdded { required, .. } => {
             format!(
                 "added ({})",
@@ -195,6 +196,7 @@ fn rust_note(kind: &ChangeKind) -> String {
         ChangeKind::TypeRemoved => "code naming the type no longer compiles",
         ChangeKind::TypeAdded => "a new type",
         ChangeKind::KindChanged => "the Rust type changes kind",
+        ChangeKind::AlternativesChanged => "its variants or accessors change",
         ChangeKind::FieldRemoved(_) => "code using the field no longer compiles",
         ChangeKind::FieldAdded {
             required: true,
