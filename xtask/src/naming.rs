@@ -376,18 +376,30 @@ fn member_names(def: &crate::model::TypeDef, reporter: &mut Reporter) -> Vec<Rus
                 )
             })
             .collect(),
-        TypeKind::Union(definition) => definition
-            .variants
-            .iter()
-            .enumerate()
-            .map(|(index, v)| {
-                (
-                    v.source_name.clone(),
-                    None,
-                    pointer_join(&def.pointer, &index.to_string()),
-                )
-            })
-            .collect(),
+        TypeKind::Union(definition) => {
+            // `StartCdnRecordDataTencent` in `StartCdnRecordData` is the variant `Tencent`.
+            let union_name = rust_name(&def.source_name, Case::Pascal).map(|name| name.ident);
+            definition
+                .variants
+                .iter()
+                .enumerate()
+                .map(|(index, v)| {
+                    let own = rust_name(&v.source_name, Case::Pascal).map(|name| name.ident);
+                    let short = match (&union_name, &own) {
+                        (Some(union_name), Some(own)) => own
+                            .strip_prefix(union_name.as_str())
+                            .filter(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+                            .map(str::to_owned),
+                        _ => None,
+                    };
+                    (
+                        short.unwrap_or_else(|| v.source_name.clone()),
+                        None,
+                        pointer_join(&def.pointer, &index.to_string()),
+                    )
+                })
+                .collect()
+        }
     };
     let case = match def.kind {
         TypeKind::Struct(_) => Case::Snake,

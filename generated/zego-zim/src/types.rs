@@ -6788,6 +6788,29 @@ impl<'de> serde::Deserialize<'de> for MsgBodyContent {
     }
 }
 
+/// The `MultiItemMessages` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct MultiItemMessages {
+    /// Wire name: `multi_msg`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_msg: Option<Vec<MultiMsgItem>>,
+}
+
+impl MultiItemMessages {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `multi_msg`.
+    #[must_use]
+    pub fn with_multi_msg(mut self, multi_msg: Vec<MultiMsgItem>) -> Self {
+        self.multi_msg = Some(multi_msg);
+        self
+    }
+}
+
 /// The `MultiMsgItem` schema.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -6834,7 +6857,7 @@ impl MultiMsgItem {
     }
 }
 
-/// The `Multimedia message` schema.
+/// The `MultimediaMessage` schema.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MultimediaMessage {
@@ -7188,7 +7211,76 @@ impl Envelope for QueryMessagesResponse {
     }
 }
 
-/// The `Tips message` schema.
+/// The `RevokedMessage` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RevokedMessage {
+    /// Wire name: `user_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Wire name: `revoke_time`.
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `revoke_time` ends in "time".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoke_time: Option<i64>,
+    /// Wire name: `msg_type`.
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `msg_type` ends in "type".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_type: Option<i64>,
+    /// Wire name: `payload`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+    /// Wire name: `msg_status`.
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `msg_status` ends in "status".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_status: Option<i64>,
+}
+
+impl RevokedMessage {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `user_id`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `revoke_time`.
+    #[must_use]
+    pub fn with_revoke_time(mut self, revoke_time: i64) -> Self {
+        self.revoke_time = Some(revoke_time);
+        self
+    }
+
+    /// Sets `msg_type`.
+    #[must_use]
+    pub fn with_msg_type(mut self, msg_type: i64) -> Self {
+        self.msg_type = Some(msg_type);
+        self
+    }
+
+    /// Sets `payload`.
+    #[must_use]
+    pub fn with_payload(mut self, payload: impl Into<String>) -> Self {
+        self.payload = Some(payload.into());
+        self
+    }
+
+    /// Sets `msg_status`.
+    #[must_use]
+    pub fn with_msg_status(mut self, msg_status: i64) -> Self {
+        self.msg_status = Some(msg_status);
+        self
+    }
+}
+
+/// The `TipsMessage` schema.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TipsMessage {
@@ -7305,98 +7397,6 @@ impl TipsMessage {
     #[must_use]
     pub fn with_role(mut self, role: i64) -> Self {
         self.role = Some(role);
-        self
-    }
-}
-
-/// The `multi-item messages` schema.
-#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct MultiItemMessages {
-    /// Wire name: `multi_msg`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multi_msg: Option<Vec<MultiMsgItem>>,
-}
-
-impl MultiItemMessages {
-    /// A value with nothing set, the same as [`Default::default`].
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `multi_msg`.
-    #[must_use]
-    pub fn with_multi_msg(mut self, multi_msg: Vec<MultiMsgItem>) -> Self {
-        self.multi_msg = Some(multi_msg);
-        self
-    }
-}
-
-/// The `revoked message` schema.
-#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct RevokedMessage {
-    /// Wire name: `user_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// Wire name: `revoke_time`.
-    ///
-    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `revoke_time` ends in "time".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revoke_time: Option<i64>,
-    /// Wire name: `msg_type`.
-    ///
-    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `msg_type` ends in "type".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub msg_type: Option<i64>,
-    /// Wire name: `payload`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payload: Option<String>,
-    /// Wire name: `msg_status`.
-    ///
-    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `msg_status` ends in "status".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub msg_status: Option<i64>,
-}
-
-impl RevokedMessage {
-    /// A value with nothing set, the same as [`Default::default`].
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `user_id`.
-    #[must_use]
-    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = Some(user_id.into());
-        self
-    }
-
-    /// Sets `revoke_time`.
-    #[must_use]
-    pub fn with_revoke_time(mut self, revoke_time: i64) -> Self {
-        self.revoke_time = Some(revoke_time);
-        self
-    }
-
-    /// Sets `msg_type`.
-    #[must_use]
-    pub fn with_msg_type(mut self, msg_type: i64) -> Self {
-        self.msg_type = Some(msg_type);
-        self
-    }
-
-    /// Sets `payload`.
-    #[must_use]
-    pub fn with_payload(mut self, payload: impl Into<String>) -> Self {
-        self.payload = Some(payload.into());
-        self
-    }
-
-    /// Sets `msg_status`.
-    #[must_use]
-    pub fn with_msg_status(mut self, msg_status: i64) -> Self {
-        self.msg_status = Some(msg_status);
         self
     }
 }

@@ -537,7 +537,14 @@ impl Reader<'_> {
                         .into_iter()
                         .enumerate()
                     {
-                        branches.push(self.strip(file, branch, &format!("{at}/{name}/{index}"))?);
+                        let title = alternative_title(&branch);
+                        let mut branch =
+                            self.strip(file, branch, &format!("{at}/{name}/{index}"))?;
+                        // An alternative's title is its name (`Tencent`, `Ws`), a fact.
+                        if let (Some(title), Value::Mapping(map)) = (title, &mut branch) {
+                            map.insert(Value::from("x-zego-type-name"), Value::from(title));
+                        }
+                        branches.push(branch);
                     }
                     Value::Sequence(branches)
                 }
@@ -547,6 +554,18 @@ impl Reader<'_> {
         }
         Ok(Value::Mapping(out))
     }
+}
+
+/// The title of an inline alternative when it is a name (Latin letters, digits, spaces),
+/// in upper camel case.
+fn alternative_title(branch: &Value) -> Option<String> {
+    let title = branch.get("title")?.as_str()?.trim();
+    let usable = title.starts_with(|c: char| c.is_ascii_alphabetic())
+        && title
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '-'));
+    (usable && branch.get("$ref").is_none())
+        .then(|| heck::ToUpperCamelCase::to_upper_camel_case(title))
 }
 
 /// Keys of ZEGOCLOUD's prose and samples, which our specs do not copy.

@@ -139,10 +139,15 @@ pub const EXAMPLE_CONTRADICTS_SCHEMA: Fixup = Fixup {
     kind: FixupKind::UpstreamError,
     reason: "a file's own request example leaves out a field its schema requires, or sends a value its enum lacks; the client must not refuse what ZEGOCLOUD's example does, so the field is optional (or the value listed) and an advisory rule citing the example warns instead",
 };
+pub const COMPONENT_NAME_NOT_AN_IDENTIFIER: Fixup = Fixup {
+    name: "component-name-not-an-identifier",
+    kind: FixupKind::UpstreamError,
+    reason: "a component's name is not one OpenAPI allows (`^[a-zA-Z0-9.\\-_]+$`): ZIM names schemas `Multimedia message` and, in Chinese, `多媒体消息`; the words are joined in upper camel case, and a name without Latin letters becomes its action's name with `Shape` and a number",
+};
 
 /// Every fix-up, in the order this file defines them; an import reports those that applied
 /// nowhere, since a fix-up the files no longer need should go.
-pub const ALL: [Fixup; 22] = [
+pub const ALL: [Fixup; 23] = [
     SERVERS_AS_REFERENCE,
     REQUIRED_FLAG_ON_PROPERTY,
     REQUIRED_ON_ARRAY,
@@ -165,6 +170,7 @@ pub const ALL: [Fixup; 22] = [
     NUMBER_AS_INTEGER,
     NUMBER_KEPT,
     EXAMPLE_CONTRADICTS_SCHEMA,
+    COMPONENT_NAME_NOT_AN_IDENTIFIER,
 ];
 
 /// Where each fix-up applied: the file (as shown) and JSON pointer of every place.
@@ -381,6 +387,33 @@ fn fix_type(map: &mut Mapping, at: &str, applied: &mut Applied) {
         map.remove("format");
         applied.note(NUMBER_ENUM_OF_WHOLE_NUMBERS, at.to_owned());
     }
+}
+
+/// A component name OpenAPI allows: the name itself when it is one, else its words in upper
+/// camel case, else (no Latin letters) `<action>Shape<n>`, `n` counted from the name's
+/// characters so that it does not depend on which other names the file has.
+pub fn component_name(name: &str, action: &str, file: &str, applied: &mut Applied) -> String {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
+    if !name.is_empty() && name.chars().all(allowed) {
+        return name.to_owned();
+    }
+    let camel: String = heck::ToUpperCamelCase::to_upper_camel_case(name)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let renamed = if camel.chars().any(|c| c.is_ascii_alphabetic()) {
+        camel
+    } else {
+        let digest = name
+            .chars()
+            .fold(0_u32, |sum, c| sum.wrapping_mul(31).wrapping_add(c as u32));
+        format!("{action}Shape{}", digest % 10_000)
+    };
+    applied.note(
+        COMPONENT_NAME_NOT_AN_IDENTIFIER,
+        format!("{file}#/components/schemas/{name} (now `{renamed}`)"),
+    );
+    renamed
 }
 
 /// The name of the field a schema at `at` describes (a list's items and a map's values take

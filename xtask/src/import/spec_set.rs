@@ -31,7 +31,7 @@ pub fn write(
     upstream: &Upstream,
     report: &mut ImportReport,
 ) -> Result<Vec<(String, String)>, Vec<SpecError>> {
-    let names = final_names(actions);
+    let names = final_names(actions, &mut report.fixups);
     let clashes = name_clashes(actions, &names);
     if !clashes.is_empty() {
         return Err(clashes);
@@ -72,7 +72,7 @@ fn text(value: impl Into<String>) -> Value {
 
 /// Each schema's name in our spec. A name several source schemas share keeps it when they
 /// are the same; otherwise each takes its first action's name as a prefix.
-fn final_names(actions: &[Action]) -> BTreeMap<SchemaKey, String> {
+fn final_names(actions: &[Action], applied: &mut fixups::Applied) -> BTreeMap<SchemaKey, String> {
     let mut by_name: BTreeMap<&str, Vec<(&SchemaKey, &Value, &str)>> = BTreeMap::new();
     for action in actions {
         for (key, schema) in &action.schemas {
@@ -89,8 +89,9 @@ fn final_names(actions: &[Action]) -> BTreeMap<SchemaKey, String> {
             .iter()
             .all(|(_, schema, _)| same_shape(schema, first));
         for (key, _, action) in &entries {
+            let name = fixups::component_name(name, action, &key.0, applied);
             let final_name = if all_same {
-                name.to_owned()
+                name
             } else {
                 format!("{action}{name}")
             };

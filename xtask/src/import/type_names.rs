@@ -169,13 +169,14 @@ fn is_named_inline(schema: &Value) -> bool {
         return false;
     }
     let is_enum = schema.get("enum").is_some();
+    let is_union = schema.get("oneOf").is_some() || schema.get("anyOf").is_some();
     let is_struct = schema.get("type").and_then(Value::as_str) == Some("object")
         && (schema
             .get("properties")
             .and_then(Value::as_mapping)
             .is_some_and(|properties| !properties.is_empty())
             || schema.get("additionalProperties") == Some(&Value::Bool(false)));
-    is_enum || is_struct
+    is_enum || is_struct || is_union
 }
 
 /// Each field's schema with the name the generator would give an inline type there.
@@ -199,6 +200,16 @@ fn count_inline(schema: &Value, counts: &mut BTreeMap<String, usize>) {
             *counts.entry(name.to_upper_camel_case()).or_default() += 1;
         }
         count_inline(target, counts);
+    }
+    for keyword in ["oneOf", "anyOf"] {
+        for alternative in schema
+            .get(keyword)
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+        {
+            count_inline(alternative, counts);
+        }
     }
 }
 
@@ -229,7 +240,38 @@ fn rename_inline(
             }
             own = candidate;
         }
+        name_alternatives(target, &own, counts, taken);
         rename_inline(target, &own, counts, taken);
+    }
+}
+
+/// A union's inline alternatives named after it: its name with the alternative's title
+/// (`StartCdnRecordDataTencent`) or `Option<n>`.
+fn name_alternatives(
+    schema: &mut Value,
+    parent: &str,
+    counts: &BTreeMap<String, usize>,
+    taken: &mut BTreeSet<String>,
+) {
+    for keyword in ["oneOf", "anyOf"] {
+        let Some(Value::Sequence(alternatives)) = schema.get_mut(keyword) else {
+            continue;
+        };
+        for (index, alternative) in alternatives.iter_mut().enumerate() {
+            let Value::Mapping(map) = alternative else {
+                continue;
+            };
+            if map.contains_key("$ref") {
+                continue;
+            }
+            let base = map
+                .get("x-zego-type-name")
+                .and_then(Value::as_str)
+                .map_or_else(|| format!("Option{}", index + 1), str::to_owned);
+            let name = unique(format!("{parent}{base}"), taken);
+            map.insert(Value::from("x-zego-type-name"), Value::from(name.as_str()));
+            rename_inline(alternative, &name, counts, taken);
+        }
     }
 }
 
