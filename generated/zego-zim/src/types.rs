@@ -10078,16 +10078,14 @@ impl Envelope for SendRoomMessageResponse {
 }
 
 /// The `ConvMarkFailList` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConvMarkFailList {
     /// Wire name: `Code`.
-    #[serde(
-        rename = "Code",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub code: Option<f64>,
+    ///
+    /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `Code` ends in "code" and its example is a whole number (1).
+    #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
     /// Wire name: `Message`.
     #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -10107,7 +10105,7 @@ impl ConvMarkFailList {
 
     /// Sets `Code`.
     #[must_use]
-    pub fn with_code(mut self, code: f64) -> Self {
+    pub fn with_code(mut self, code: i64) -> Self {
         self.code = Some(code);
         self
     }
@@ -10213,7 +10211,7 @@ impl Redact for SetConvMarkRequest {
 /// The `SetConvMarkResponse` schema.
 ///
 /// The call may succeed for some items and fail for others: `Code` is then 0 and `FailList` lists the items it failed for, each with its own code. Check [`SetConvMarkResponse::has_failures`].
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetConvMarkResponse {
     /// Wire name: `Code`.
@@ -10390,7 +10388,7 @@ impl Redact for StConvMarkInfo {
 }
 
 /// The `UserFailList` schema.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserFailList {
     /// Wire name: `SubCode`.
@@ -18118,7 +18116,7 @@ impl std::fmt::Display for BeInvitedMode {
 }
 
 /// The query parameters of `MuteGroup`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct MuteGroupRequest {
@@ -18132,12 +18130,8 @@ pub struct MuteGroupRequest {
     #[serde(rename = "IsAllMuted", skip_serializing_if = "Option::is_none")]
     pub is_all_muted: Option<bool>,
     /// Wire name: `MuteRoleList[]`.
-    #[serde(
-        rename = "MuteRoleList[]",
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
-    )]
-    pub mute_role_list: Option<Vec<f64>>,
+    #[serde(rename = "MuteRoleList[]", skip_serializing_if = "Option::is_none")]
+    pub mute_role_list: Option<Vec<i64>>,
     /// Wire name: `Duration`.
     ///
     /// Spec note: ZEGOCLOUD's file types this field `number`; read as a 64-bit integer because its name `Duration` ends in "duration".
@@ -18180,7 +18174,7 @@ impl MuteGroupRequest {
 
     /// Sets `MuteRoleList[]`.
     #[must_use]
-    pub fn with_mute_role_list(mut self, mute_role_list: Vec<f64>) -> Self {
+    pub fn with_mute_role_list(mut self, mute_role_list: Vec<i64>) -> Self {
         self.mute_role_list = Some(mute_role_list);
         self
     }

@@ -45,6 +45,12 @@ fn classification_of_key_changes() {
     assert!(case("narrowed_range_new_rule_and_default").contains("version enough: false"));
     assert!(case("no_change")
         .starts_with("breaking: false; wire breaking: false (exit status 0); bump: None"));
+    let alternatives = case("alternatives_changed");
+    assert!(alternatives.starts_with("breaking: true"), "{alternatives}");
+    assert!(
+        alternatives.contains("type `Reason`: its alternatives changed"),
+        "{alternatives}"
+    );
     let rename = case("wire_rename_and_endpoint_move");
     assert!(
         rename.starts_with("breaking: false; wire breaking: true (exit status 1)"),

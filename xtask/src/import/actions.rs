@@ -192,11 +192,16 @@ impl Reader<'_> {
             fixups::parameter(&mut parameter, &parameter_at, &mut self.applied);
             let example = parameter.get("example").cloned();
             if let Some(Value::Mapping(schema)) = parameter.get_mut("schema") {
+                // A list's items are named by the list (`MuteRoleList[]` holds roles).
+                let (schema, at) = match schema.get_mut("items") {
+                    Some(Value::Mapping(items)) => (items, format!("{parameter_at}/schema/items")),
+                    _ => (schema, format!("{parameter_at}/schema")),
+                };
                 fixups::number_as_integer(
                     schema,
                     &parameter_name,
                     example.as_ref(),
-                    &format!("{parameter_at}/schema"),
+                    &at,
                     &mut self.applied,
                 );
             }

@@ -244,7 +244,9 @@ pub fn schema(node: &mut Value, at: &str, applied: &mut Applied) {
     fix_type(map, at, applied);
     fix_alternatives(map, at, applied);
     // A reply's own `Code` is the envelope's, which `envelope-code-as-number` reads.
-    let envelope_code = at.ends_with("/properties/Code") && at.matches("/properties/").count() == 1;
+    let envelope_code = at.ends_with("/properties/Code")
+        && at.matches("/properties/").count() == 1
+        && (at.contains("Response/properties/Code") || at.contains("/responses/"));
     // A list's items are read by their list, with its example, below.
     let items = at.ends_with("/items");
     if let Some(name) = field_name(at).filter(|_| !envelope_code && !items) {
