@@ -6,7 +6,7 @@ pub mod types {
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use zego_server_runtime::support::check_length;
+use zego_server_runtime::support::{check_known, check_length, check_range};
 use zego_server_runtime::{
     Envelope, EnvelopeParts, FieldPath, Redact, SensitiveString, Validate,
     ValidationError, Violation,
@@ -33,6 +33,11 @@ pub struct SendThingRequest {
     /// Wire name: `Extra`.
     #[serde(rename = "Extra", skip_serializing_if = "Option::is_none")]
     pub extra: Option<Extra>,
+    /// A named level, or a number.
+    ///
+    /// Wire name: `Priority`.
+    #[serde(rename = "Priority", skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
     /// Per user, the user's detail.
     ///
     /// Wire name: `Details`.
@@ -53,6 +58,7 @@ impl SendThingRequest {
             body,
             amount: None,
             extra: None,
+            priority: None,
             details: None,
             groups: None,
         }
@@ -83,6 +89,13 @@ impl SendThingRequest {
     #[must_use]
     pub fn with_extra(mut self, extra: Extra) -> Self {
         self.extra = Some(extra);
+        self
+    }
+
+    /// Sets `Priority`.
+    #[must_use]
+    pub fn with_priority(mut self, priority: Priority) -> Self {
+        self.priority = Some(priority);
         self
     }
 
@@ -123,6 +136,12 @@ impl Validate for SendThingRequest {
             }
         }
         {
+            let at = at.field("Priority");
+            if let Some(value) = &self.priority {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
             let at = at.field("Details");
             if let Some(value) = &self.details {
                 for (key, value) in value {
@@ -151,6 +170,7 @@ impl Redact for SendThingRequest {
         Redact::redact(&mut self.body);
         Redact::redact(&mut self.amount);
         Redact::redact(&mut self.extra);
+        Redact::redact(&mut self.priority);
         Redact::redact(&mut self.details);
     }
 }
@@ -320,6 +340,69 @@ impl Validate for ImageBody {
 
 impl Redact for ImageBody {
     fn redact(&mut self) {}
+}
+
+/// Allowed values of `Level`.
+///
+/// Values: low (Low), high (High).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Level {
+    /// Wire value: `low`.
+    Low,
+    /// Wire value: `high`.
+    High,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl Level {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Low, Self::High];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::High => "high",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "low" => Self::Low,
+            "high" => Self::High,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for Level {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Level {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
 }
 
 /// Either of two shapes whose keys overlap.
@@ -722,6 +805,60 @@ impl Validate for Amount {
 }
 
 impl Redact for Amount {
+    fn redact(&mut self) {}
+}
+
+/// A named level, or a number.
+///
+/// Alternatives (`oneOf`): `Level`, `Integer`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Priority {
+    /// The alternative read from a string.
+    Level(Level),
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for Priority {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Level)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for Priority {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let at = *at;
+        match self {
+            Self::Level(value) => {
+                check_known(value.is_known(), value, "low (Low), high (High)", &at, out);
+            }
+            Self::Integer(value) => {
+                check_range(*value, Some(0), None, &at, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Redact for Priority {
     fn redact(&mut self) {}
 }
 

@@ -8,8 +8,8 @@
 use fixture_clients::alternatives_and_maps::mock::{Actions, MockServer};
 use fixture_clients::alternatives_and_maps::service::{Client, Error};
 use fixture_clients::alternatives_and_maps::types::{
-    Amount, Body, DescribeLicenceResponse, Detail, Extra, ImageBody, Label, SendThingRequest,
-    SendThingResponse, TextBody,
+    Amount, Body, DescribeLicenceResponse, Detail, Extra, ImageBody, Label, Level, Priority,
+    SendThingRequest, SendThingResponse, TextBody,
 };
 use serde_json::json;
 use zego_cloudrecord::runtime::{Envelope, Validate};
@@ -58,6 +58,16 @@ fn scalar_alternatives_are_read_by_their_json_kind_and_keep_their_bounds() {
     let findings = long.findings();
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0].path, "Amount");
+}
+
+#[test]
+fn an_enum_alternative_is_read_by_the_kind_of_its_values() {
+    let named: Priority = serde_json::from_value(json!("high")).expect("decodes");
+    assert_eq!(named, Priority::Level(Level::High));
+    let number: Priority = serde_json::from_value(json!(3)).expect("decodes");
+    assert_eq!(number, Priority::Integer(3));
+    let negative = request().with_priority(Priority::Integer(-1));
+    assert_eq!(negative.findings()[0].path, "Priority");
 }
 
 #[test]

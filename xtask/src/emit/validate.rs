@@ -88,8 +88,6 @@ impl StructEmitter<'_> {
                 .when
                 .iter()
                 .map(|c| condition_tokens(self.model, c, &quote!(self), false))
-                // A condition that always holds (a required field is present) says nothing.
-                .filter(|condition| condition.to_string() != "true")
                 .collect();
             let single = rule.then.len() == 1;
             let asserts = rule.then.iter().map(|a| {

@@ -16,11 +16,13 @@ type Place = (SchemaKey, Vec<String>);
 enum Contradiction {
     /// The example leaves out this required property.
     Omits(String),
-    /// The example gives `field` a value the enum at `enum_at` lacks.
+    /// The example gives `field` a value the enum at `enum_at` lacks; `documented` is what
+    /// the enum lists.
     Unlisted {
         field: String,
         value: Value,
         enum_at: Place,
+        documented: Vec<Value>,
     },
 }
 
@@ -83,20 +85,11 @@ pub fn make_advisory(actions: &mut [super::Action], applied: &mut Applied) {
         .flat_map(|action| action.contradictions.iter().cloned())
         .collect();
     for finding in &found {
+        let (note, rule) = described(finding);
+        applied.note(fixups::EXAMPLE_CONTRADICTS_SCHEMA, note);
         for action in actions.iter_mut() {
-            if action.schemas.contains_key(&finding.owner.0) {
-                apply(
-                    &mut action.schemas,
-                    finding.clone(),
-                    &mut Applied::default(),
-                );
-            }
+            apply(&mut action.schemas, finding, &rule);
         }
-        apply(
-            &mut std::collections::BTreeMap::new(),
-            finding.clone(),
-            applied,
-        );
     }
 }
 
@@ -188,6 +181,7 @@ fn walk(
                                 field: name.to_owned(),
                                 value: value.clone(),
                                 enum_at: property,
+                                documented: values.clone(),
                             },
                             example_at: field_at,
                             action: String::new(),
@@ -219,11 +213,8 @@ fn walk(
     }
 }
 
-fn apply(
-    schemas: &mut std::collections::BTreeMap<SchemaKey, Value>,
-    found: Found,
-    applied: &mut Applied,
-) {
+/// What the report says of a finding, and the advisory rule that replaces its check.
+fn described(found: &Found) -> (String, Value) {
     let action = &found.action;
     let owner_at = format!(
         "{}#/components/schemas/{}{}",
@@ -236,21 +227,13 @@ fn apply(
             .map(|key| format!("/{key}"))
             .collect::<String>()
     );
-    let (note, rule) = match &found.what {
+    match &found.what {
         Contradiction::Omits(name) => {
             let place = if found.example_at.is_empty() {
                 "the request".to_owned()
             } else {
                 format!("`{}`", found.example_at)
             };
-            if let Some(owner) = node_mut(schemas, &found.owner) {
-                if let Some(Value::Sequence(required)) = owner.get_mut("required") {
-                    required.retain(|item| item.as_str() != Some(name));
-                    if required.is_empty() {
-                        owner.remove("required");
-                    }
-                }
-            }
             (
                 format!("{owner_at} (the example of {action} leaves `{name}` out of {place})"),
                 rule(
@@ -265,22 +248,13 @@ fn apply(
         Contradiction::Unlisted {
             field,
             value,
-            enum_at,
+            documented,
+            ..
         } => {
             let shown = serde_yaml::to_string(value)
                 .unwrap_or_default()
                 .trim()
                 .to_owned();
-            let listed = node_mut(schemas, enum_at)
-                .and_then(|schema| schema.get_mut("enum"))
-                .and_then(Value::as_sequence_mut);
-            let mut documented = Vec::new();
-            if let Some(listed) = listed {
-                documented.clone_from(listed);
-                if !listed.contains(value) {
-                    listed.push(value.clone());
-                }
-            }
             (
                 format!("{owner_at} (the example of {action} sends `{}: {shown}`, which the enum lacks)", found.example_at),
                 rule(
@@ -288,12 +262,36 @@ fn apply(
                     &format!("`{field}` takes a value ZEGOCLOUD's enum lists; its own example of {action} sends {shown}, which is accepted with a warning."),
                     &format!("{}: the request example of {action} sends `{}: {shown}`", found.file, found.example_at),
                     vec![mapping([("present", Value::from(field.as_str()))])],
-                    vec![mapping([("field", Value::from(field.as_str())), ("in", Value::Sequence(documented))])],
+                    vec![mapping([("field", Value::from(field.as_str())), ("in", Value::Sequence(documented.clone()))])],
                 ),
             )
         }
-    };
-    applied.note(fixups::EXAMPLE_CONTRADICTS_SCHEMA, note);
+    }
+}
+
+/// Loosens the contradicted check in `schemas` (when they hold the schema) and adds `rule`,
+/// once, to the object that holds the field.
+fn apply(schemas: &mut std::collections::BTreeMap<SchemaKey, Value>, found: &Found, rule: &Value) {
+    match &found.what {
+        Contradiction::Omits(name) => {
+            if let Some(owner) = node_mut(schemas, &found.owner) {
+                if let Some(Value::Sequence(required)) = owner.get_mut("required") {
+                    required.retain(|item| item.as_str() != Some(name));
+                    if required.is_empty() {
+                        owner.remove("required");
+                    }
+                }
+            }
+        }
+        Contradiction::Unlisted { value, enum_at, .. } => {
+            let listed = node_mut(schemas, enum_at)
+                .and_then(|schema| schema.get_mut("enum"))
+                .and_then(Value::as_sequence_mut);
+            if let Some(listed) = listed.filter(|listed| !listed.contains(value)) {
+                listed.push(value.clone());
+            }
+        }
+    }
     let Some(owner) = node_mut(schemas, &found.owner) else {
         return;
     };
@@ -301,12 +299,9 @@ fn apply(
         .entry(Value::from("x-zego-rules"))
         .or_insert_with(|| Value::Sequence(Vec::new()));
     if let Value::Sequence(rules) = rules {
-        let id = rule.get("id").cloned();
-        if !rules
-            .iter()
-            .any(|existing| existing.get("id") == id.as_ref())
-        {
-            rules.push(rule);
+        let id = rule.get("id");
+        if !rules.iter().any(|existing| existing.get("id") == id) {
+            rules.push(rule.clone());
         }
     }
 }

@@ -2,7 +2,7 @@
 //! Chinese) and the region a host serves.
 
 /// The names ZEGOCLOUD's replies give the list of items a call failed for while it succeeded
-/// for the others (27 of In-app Chat's files use one of them).
+/// for the others (25 of In-app Chat's English files use one of them).
 pub const PARTIAL_FAILURE_LISTS: [&str; 7] = [
     "ErrorList",
     "ErrList",

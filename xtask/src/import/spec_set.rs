@@ -328,9 +328,9 @@ fn mark_envelopes(
             }
         }
         mark_partial_failures(properties);
+        let lists = super::facts::partial_failure_lists(properties);
         fixups::envelope_required(schema, &at, &mut report.fixups);
         schema.insert(Value::from("x-zego-envelope"), Value::Mapping(roles));
-        let lists = super::facts::partial_failure_lists(properties_of(schema));
         if !lists.is_empty() {
             schema.insert(
                 Value::from("x-zego-partial-failures"),
@@ -354,14 +354,6 @@ fn mark_partial_failures(properties: &mut Mapping) {
             Value::from("x-zego-partial-failures"),
             Value::Sequence(lists),
         );
-    }
-}
-
-fn properties_of(schema: &Mapping) -> &Mapping {
-    static EMPTY: std::sync::OnceLock<Mapping> = std::sync::OnceLock::new();
-    match schema.get("properties") {
-        Some(Value::Mapping(properties)) => properties,
-        _ => EMPTY.get_or_init(Mapping::new),
     }
 }
 

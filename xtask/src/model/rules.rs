@@ -65,9 +65,26 @@ impl Builder<'_> {
             description: raw.description,
             grade,
             source: raw.source,
-            when: when.into_iter().collect::<Option<_>>()?,
+            when: when
+                .into_iter()
+                .collect::<Option<Vec<_>>>()?
+                .into_iter()
+                .filter(|condition| !self.always_holds(condition))
+                .collect(),
             then: then.into_iter().collect::<Option<_>>()?,
         })
+    }
+
+    /// A condition that every value meets: a required field (with required parents) is
+    /// always present, so `present` on it says nothing.
+    fn always_holds(&self, condition: &Condition) -> bool {
+        match condition {
+            Condition::Present(path) => path
+                .steps
+                .iter()
+                .all(|step| self.struct_field(*step).is_some_and(|field| field.required)),
+            _ => false,
+        }
     }
 
     /// A rule's `grade` (`rejected` or `advisory`); a located error for anything else.

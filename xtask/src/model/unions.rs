@@ -8,7 +8,8 @@ use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 use crate::diagnostics::pointer_join;
 
 use super::ir::{
-    Constraints, FieldType, TypeDef, TypeId, TypeKind, UnionDef, UnionVariant, Usage, VariantTest,
+    Constraints, EnumDef, EnumRepr, FieldType, TypeDef, TypeId, TypeKind, UnionDef, UnionVariant,
+    Usage, VariantTest,
 };
 use super::{Builder, InlineName};
 
@@ -156,6 +157,18 @@ impl Builder<'_> {
                 (None, FieldType::Number(_)) => VariantTest::Number,
                 (None, FieldType::Boolean) => VariantTest::Boolean,
                 (None, FieldType::Array { .. }) => VariantTest::Array,
+                // An enum is read from the JSON kind of its values (its `Unknown` takes any).
+                (None, FieldType::Named(id)) => match &self.types[*id].kind {
+                    TypeKind::Enum(EnumDef {
+                        repr: EnumRepr::String,
+                        ..
+                    }) => VariantTest::String,
+                    TypeKind::Enum(EnumDef {
+                        repr: EnumRepr::Integer,
+                        ..
+                    }) => VariantTest::Integer,
+                    TypeKind::Struct(_) | TypeKind::Union(_) => VariantTest::None,
+                },
                 (None, _) => VariantTest::None,
             };
         }
