@@ -41,6 +41,12 @@ pub trait ReturnCode: Copy + Eq + Hash + fmt::Debug + fmt::Display + Send + Sync
     /// repeating the call is safe for any action.
     fn answered_before_acting(self) -> bool;
 
+    /// For a code that says a cap counted over a long window is used up (100 calls in 24
+    /// hours): that window. Such a code is never retried; by default no code is one.
+    fn resets_after(self) -> Option<std::time::Duration> {
+        None
+    }
+
     /// Whether trying the same call again later may succeed.
     fn is_retryable(self) -> bool {
         !matches!(self.retry(), CodeRetry::Never)

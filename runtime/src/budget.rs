@@ -13,6 +13,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::retry::RateLimiter;
+use crate::windows::{InProcessWindows, WindowAnswer, WindowKey};
 
 /// A boxed future, as the store traits return (object-safe without a macro crate).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -60,6 +61,26 @@ pub trait SharedRateLimiter: Send + Sync + fmt::Debug {
         action: &'a str,
         calls_per_second: u32,
     ) -> BoxFuture<'a, Result<(), StoreUnavailable>>;
+
+    /// Counts one call in the window `key` names (a limit per minute, per day, or per room or
+    /// group) unless it would have to wait longer than `max_wait`; answers how long to wait,
+    /// or that the window is full and for how long. Only a budget that shares its windows
+    /// answers; by default the client keeps them in its own process.
+    ///
+    /// # Errors
+    /// [`StoreUnavailable`] when the budget cannot answer (or keeps no windows).
+    fn reserve_in_window<'a>(
+        &'a self,
+        key: &'a WindowKey,
+        max_wait: std::time::Duration,
+    ) -> BoxFuture<'a, Result<WindowAnswer, StoreUnavailable>> {
+        let _ = (key, max_wait);
+        Box::pin(async {
+            Err(StoreUnavailable::new(
+                "this budget keeps no windows longer than a second",
+            ))
+        })
+    }
 }
 
 /// How long a client leaves a shared budget alone after it failed to answer: during an
@@ -116,12 +137,40 @@ impl SharedBudget {
             }
         }
     }
+
+    /// Counts a call in a shared window, unless the budget failed a moment ago (`None`) or
+    /// fails now (the error; it is then left alone for [`SHARED_BUDGET_PAUSE`]).
+    pub(crate) async fn reserve_in_window(
+        &self,
+        key: &WindowKey,
+        max_wait: std::time::Duration,
+    ) -> Option<Result<WindowAnswer, StoreUnavailable>> {
+        let paused = self
+            .paused_until
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some_and(|until| tokio::time::Instant::now() < until);
+        if paused {
+            return None;
+        }
+        let answer = self.limiter.reserve_in_window(key, max_wait).await;
+        if answer.is_err() {
+            *self
+                .paused_until
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) =
+                Some(tokio::time::Instant::now() + SHARED_BUDGET_PAUSE);
+        }
+        Some(answer)
+    }
 }
 
-/// The budget kept in this process: one evenly spaced queue per AppId and action.
+/// The budget kept in this process: one evenly spaced queue per AppId and action, and one
+/// log per window.
 #[derive(Debug, Default)]
 pub struct InMemoryRateLimiter {
     limiters: Mutex<BTreeMap<(u32, String, u32), Arc<RateLimiter>>>,
+    windows: InProcessWindows,
 }
 
 impl InMemoryRateLimiter {
@@ -151,6 +200,15 @@ impl SharedRateLimiter for InMemoryRateLimiter {
             limiter.acquire().await;
             Ok(())
         })
+    }
+
+    fn reserve_in_window<'a>(
+        &'a self,
+        key: &'a WindowKey,
+        max_wait: std::time::Duration,
+    ) -> BoxFuture<'a, Result<WindowAnswer, StoreUnavailable>> {
+        let answer = self.windows.reserve(key, max_wait);
+        Box::pin(async move { Ok(answer) })
     }
 }
 

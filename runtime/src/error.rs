@@ -30,6 +30,23 @@ pub enum Error<C> {
         warnings: Vec<Violation>,
     },
 
+    /// The call was not sent: one of the action's documented limits over a window
+    /// ([`Operation::call_limits`](crate::Operation)) is used up for longer than the client
+    /// waits ([`ClientBuilder::call_limit_wait`](crate::ClientBuilder::call_limit_wait)).
+    /// Sending it would be refused; it fits again after `frees_in`. A client built without
+    /// [`ClientBuilder::rate_limit_per_action`](crate::ClientBuilder::rate_limit_per_action)
+    /// does not count calls and never answers this.
+    CallLimitReached {
+        /// The action.
+        action: &'static str,
+        /// The limit used up.
+        limit: crate::CallLimit,
+        /// The room's or group's id it is counted for; `None` for the AppId.
+        key: Option<String>,
+        /// How long until a call fits again.
+        frees_in: std::time::Duration,
+    },
+
     /// The service answered with an HTTP status other than 2xx.
     Http {
         /// The HTTP status code.
@@ -125,12 +142,39 @@ impl<C: ReturnCode> fmt::Display for Error<C> {
                 message,
                 request_id,
                 ..
-            } => write!(
-                f,
-                "the service refused the request with {code}{}{}",
-                message_suffix(message),
-                request_id_suffix(request_id.as_deref())
-            ),
+            } => {
+                write!(f, "the service refused the request with {code}")?;
+                if let Some(window) = code.resets_after() {
+                    write!(
+                        f,
+                        ", a cap counted over {}: not retried, since trying again before that \
+                         window has passed fails the same way",
+                        crate::client::operation::window_text(window)
+                    )?;
+                }
+                write!(
+                    f,
+                    "{}{}",
+                    message_suffix(message),
+                    request_id_suffix(request_id.as_deref())
+                )
+            }
+            Self::CallLimitReached {
+                action,
+                limit,
+                key,
+                frees_in,
+            } => {
+                write!(f, "{action} was not sent: its documented limit of {limit}")?;
+                if let Some(key) = key {
+                    write!(f, " (`{key}`)")?;
+                }
+                write!(
+                    f,
+                    " is used up; a call fits again in {}",
+                    crate::client::operation::duration_text(*frees_in)
+                )
+            }
             Self::Http {
                 status,
                 body_snippet,
@@ -318,6 +362,7 @@ impl<C: ReturnCode> Error<C> {
     pub fn service_did_not_act(&self) -> bool {
         match self {
             Self::Validation(_) | Self::Signing { .. } | Self::RequestJson { .. } => true,
+            Self::CallLimitReached { .. } => true,
             Self::UnknownAction { .. } | Self::Configuration { .. } => true,
             Self::Api { code, .. } => code.answered_before_acting(),
             Self::Http { status, .. } => *status == 429,

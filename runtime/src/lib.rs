@@ -33,6 +33,7 @@ mod signing;
 #[cfg(test)]
 mod testing;
 mod validation;
+mod windows;
 
 pub use api::*;
 pub use budget::{
@@ -53,6 +54,7 @@ pub use retry::*;
 pub use sensitive::*;
 pub use signing::*;
 pub use validation::{builtin_rules, FieldPath, Validate, ValidationError, Violation};
+pub use windows::{WindowAnswer, WindowKey};
 
 /// Token04, the token a ZEGOCLOUD app's clients log in with (the `zego-token` crate, whose
 /// [`Clock`] this crate shares).

@@ -1,7 +1,9 @@
 //! The shared budget and callback store on Redis (or Valkey): one script per question, run
 //! atomically on the server with the server's clock, so every instance sees one state.
 //!
-//! Keys are `<prefix>:budget:<AppId>:<Action>` (the time the next call may go) and
+//! Keys are `<prefix>:budget:<AppId>:<Action>` (the time the next call may go),
+//! `<prefix>:window:<AppId>:<Action>:<count>:<window ms>[:<digest of the room or group id>]`
+//! (the calls counted in a window) and
 //! `<prefix>:callback:<digest>` (a digest of an accepted callback's body, or a delivery's
 //! mark): an AppId, an action's name and SHA-256 digests; never a secret, a signature or a
 //! body. Each lives no longer than it matters.
@@ -14,6 +16,8 @@ use redis::Script;
 
 use crate::budget::{BoxFuture, SharedRateLimiter, StoreUnavailable};
 use crate::deliveries::{CallbackStore, Seen, SeenCallback};
+use crate::windows::{WindowAnswer, WindowKey};
+use sha2::{Digest, Sha256};
 
 /// How long one question to Redis may take before the answer counts as unavailable.
 pub const DEFAULT_REDIS_TIMEOUT: Duration = Duration::from_millis(250);
@@ -33,6 +37,29 @@ if next_slot < now then next_slot = now end
 local after = next_slot + interval
 redis.call('SET', KEYS[1], string.format('%.0f', after), 'PX', math.ceil((after - now) / 1000) + 1000)
 return next_slot - now
+";
+
+/// Counts a call in a window of ARGV[2] microseconds holding at most ARGV[1] calls, unless
+/// it would wait more than ARGV[3] microseconds: answers the wait (>= 0), or -(how long until
+/// one fits) - 1 when it is not counted. Members are the reserved time and ARGV[4], a nonce.
+const RESERVE_IN_WINDOW: &str = r"
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
+local count = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local max_wait = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local held = redis.call('ZCARD', KEYS[1])
+local slot = now
+if held >= count then
+  local first_out = redis.call('ZRANGE', KEYS[1], held - count, held - count, 'WITHSCORES')
+  slot = math.max(now, tonumber(first_out[2]) + window)
+end
+local wait = slot - now
+if wait > max_wait then return -wait - 1 end
+redis.call('ZADD', KEYS[1], slot, string.format('%.0f', slot) .. ':' .. ARGV[4])
+redis.call('PEXPIRE', KEYS[1], math.ceil((wait + window) / 1000) + 1000)
+return wait
 ";
 
 /// Records a callback: 0 the first time, 1 a duplicate delivery, 2 a replay with another
@@ -57,6 +84,8 @@ return redis.call('DEL', unpack(KEYS))
 // Each script's SHA-1 is computed once, not on every call.
 static RESERVE_SLOT_SCRIPT: std::sync::LazyLock<Script> =
     std::sync::LazyLock::new(|| Script::new(RESERVE_SLOT));
+static RESERVE_IN_WINDOW_SCRIPT: std::sync::LazyLock<Script> =
+    std::sync::LazyLock::new(|| Script::new(RESERVE_IN_WINDOW));
 static RECORD_CALLBACK_SCRIPT: std::sync::LazyLock<Script> =
     std::sync::LazyLock::new(|| Script::new(RECORD_CALLBACK));
 static FORGET_CALLBACK_SCRIPT: std::sync::LazyLock<Script> =
@@ -179,6 +208,55 @@ impl SharedRateLimiter for RedisStore {
                 tokio::time::sleep(wait).await;
             }
             Ok(())
+        })
+    }
+
+    fn reserve_in_window<'a>(
+        &'a self,
+        key: &'a WindowKey,
+        max_wait: Duration,
+    ) -> BoxFuture<'a, Result<WindowAnswer, StoreUnavailable>> {
+        Box::pin(async move {
+            let micros = |duration: Duration| {
+                u64::try_from(duration.as_micros())
+                    .unwrap_or(u64::MAX)
+                    .to_string()
+            };
+            let mut redis_key = format!(
+                "{}:window:{}:{}:{}:{}",
+                self.prefix,
+                key.app_id,
+                key.action,
+                key.count,
+                key.window.as_millis()
+            );
+            if let Some(id) = &key.key {
+                // A digest, not the id: ids are the caller's data, of any length and alphabet.
+                let digest = Sha256::digest(id.as_bytes());
+                redis_key.push(':');
+                for byte in &digest[..12] {
+                    redis_key.push_str(&format!("{byte:02x}"));
+                }
+            }
+            let args = [
+                key.count.to_string(),
+                micros(key.window),
+                micros(max_wait),
+                crate::retry::random_u64()
+                    .map_err(|_| StoreUnavailable::new("no random source for the call's mark"))?
+                    .to_string(),
+            ];
+            let answer = self
+                .run(&RESERVE_IN_WINDOW_SCRIPT, &[redis_key], &args)
+                .await?;
+            Ok(match u64::try_from(answer) {
+                Ok(wait) => WindowAnswer::Go {
+                    after: Duration::from_micros(wait),
+                },
+                Err(_) => WindowAnswer::Full {
+                    frees_in: Duration::from_micros(answer.unsigned_abs().saturating_sub(1)),
+                },
+            })
         })
     }
 }

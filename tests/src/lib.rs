@@ -215,6 +215,29 @@ pub mod util {
         }
     }
 
+    /// The Redis `.ci/run` started (`ZEGO_TEST_REDIS_URL`); without one, the test says so
+    /// and passes only outside CI.
+    pub fn redis_url() -> Option<String> {
+        match std::env::var("ZEGO_TEST_REDIS_URL") {
+            Ok(url) => Some(url),
+            Err(_) if std::env::var_os("CI").is_some() => panic!(
+                "ZEGO_TEST_REDIS_URL is not set: .ci/run starts a Redis server for these tests"
+            ),
+            Err(_) => {
+                eprintln!("skipped: no Redis (ZEGO_TEST_REDIS_URL); `bash .ci/run` starts one");
+                None
+            }
+        }
+    }
+
+    /// An AppId no other test run shares, so budgets in a shared Redis do not mix.
+    pub fn fresh_app_id() -> u32 {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.subsec_nanos());
+        1_000_000_000 + (nanos % 1_000_000_000) + std::process::id() % 1000
+    }
+
     /// The most arrivals in any one-second window (a window starts at an arrival and holds
     /// those less than a second after it): what a per-second rate limit is checked against.
     pub fn busiest_second(arrivals: &[std::time::Instant]) -> usize {

@@ -49,8 +49,9 @@ pub const SUPPORT_IMPORTS: [&str; 6] = [
 ];
 
 /// Runtime items `operations.rs` may use, imported when it does.
-pub const OPERATIONS_IMPORTS: [&str; 7] = [
+pub const OPERATIONS_IMPORTS: [&str; 8] = [
     "ApiResponse",
+    "CallLimit",
     "DryRun",
     "FieldPath",
     "Method",

@@ -189,6 +189,17 @@ pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
     );
     name_variants(
         model
+            .exception_codes
+            .iter_mut()
+            .enumerate()
+            .map(|(index, code)| {
+                let at = format!("#/x-zego-exception-codes/{index}/name");
+                (code.name.clone(), at, &mut code.variant)
+            }),
+        &mut reporter,
+    );
+    name_variants(
+        model
             .servers
             .iter_mut()
             .enumerate()

@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::fmt;
+use std::time::Duration;
 use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 
 /// A return code (`Code`) of the service: the API gateway's, which every ZEGOCLOUD
@@ -13,6 +14,196 @@ use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 pub enum ApiCode {
     /// A code of the API gateway in front of the service (100000000 to 100000017).
     Gateway(GatewayCode),
+    /// 410000001: The service hit an internal fault; ZEGOCLOUD support has to look into it.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    SystemError,
+    /// 410000002: The AppID in the request is not valid, so check that it is the right one.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    AppIdInvalid,
+    /// 410000003: One or more request parameters are not acceptable; the reply's Message tells which.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    InvalidParameter,
+    /// 410000004: The request body could not be parsed because it is not well-formed JSON.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    JsonParseFailed,
+    /// 410000005: The gateway could not authenticate the call; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    GatewayAuthFailed,
+    /// 410000006: The AI Agent service is not activated for this App; ask ZEGOCLOUD support to enable it.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    ServiceNotEnabled,
+    /// 410000009: A call between the service's own components failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    InternalCallFailed,
+    /// 410000010: The service lacks the resources to handle the request; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    ServiceResourcesInsufficient,
+    /// 410000011: The App already runs as many agent instances at once as it is allowed; ask support to raise the cap.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    AppInstanceConcurrencyLimitReached,
+    /// 410000014: The digital human settings in the request are wrong and need to be checked.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    DigitalHumanParameterInvalid,
+    /// 410001002: No agent instance matches the request, possibly because it was already deleted.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    AgentInstanceNotFound,
+    /// 410001003: The service could not create the agent instance; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    AgentInstanceCreateFailed,
+    /// 410001004: The service could not change the agent instance; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    AgentInstanceModifyFailed,
+    /// 410001005: The service could not delete the agent instance; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    AgentInstanceDeleteFailed,
+    /// 410001006: Triggering the LLM on demand for the instance did not succeed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    ActiveLlmCallFailed,
+    /// 410001007: Triggering TTS on demand for the instance did not succeed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    ActiveTtsCallFailed,
+    /// 410001008: An agent with this identity is already registered, so it must not be created again.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    AgentAlreadyExists,
+    /// 410001009: The referenced agent does not exist, so check that it was registered first.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    AgentNotFound,
+    /// 410001010: The service could not load the stored conversation messages; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    MessageHistoryLoadFailed,
+    /// 410001011: The service could not apply the update to the agent instance; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    ///
+    /// The sources: Both pages list this apart from 410001004 (modification failed) without saying how the two differ.
+    AgentInstanceUpdateFailed,
+    /// 410001013: The agent is in its listening state, during which LLM or TTS cannot be triggered on demand.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    AgentIsListening,
+    /// 410001016: The user is not present, so check that the user has joined the room the agent instance is in.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    ///
+    /// The sources: Only the Chinese page lists this code; the English page has no entry for it.
+    UserNotFound,
+    /// 410001022: The service could not read the agent instance's conversation context; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    AgentContextFetchFailed,
+    /// 410001023: The service could not clear the agent instance's conversation context; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    AgentContextResetFailed,
+    /// 410001024: The service could not interrupt the agent instance; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    AgentInterruptFailed,
+    /// 410001025: The digital human service lacks the resources to serve the request; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    DigitalHumanResourcesInsufficient,
+    /// 410001026: The digital human does not support the given ConfigId; confirm with ZEGOCLOUD support which ones it accepts.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    DigitalHumanConfigIdUnsupported,
+    /// 410001027: The DigitalHumanId given is not a correct one and needs to be checked.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    DigitalHumanIdInvalid,
+    /// 410001028: The service could not create the agent instance with a digital human; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    DigitalHumanInstanceCreateFailed,
+    /// 410001029: The digital human interface refused the call because its call frequency limit was exceeded.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    ///
+    /// The sources: Both pages call this a frequency limit but only advise contacting ZEGOCLOUD support; neither gives the rate.
+    DigitalHumanRateLimited,
+    /// 410001030: The stream ID chosen for the digital human is already in use and must be changed.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    DigitalHumanStreamIdDuplicate,
+    /// 410001031: The App already runs as many digital humans at once as it is allowed; ask support to raise the cap.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    DigitalHumanConcurrencyLimitReached,
+    /// 410001032: The digital human service hit an internal fault; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    DigitalHumanSystemError,
+    /// 410001033: The trial LLM account provided for testing is no longer valid; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    LlmTestAccountExpired,
+    /// 410001034: The trial TTS account provided for testing is no longer valid; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    TtsTestAccountExpired,
+    /// 410001035: The App's trial period has ended; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    AppTestAccountExpired,
+    /// 410001041: The agent instance is in graceful shutdown and accepts no more operations.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    AgentInstanceShuttingDown,
+    /// 410001042: The instance does not use walkie-talkie interaction, so the start and stop listening calls are refused.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    NotWalkieTalkieMode,
+    /// 410001043: The request's Sequence is older than one already seen, so the request was ignored.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    SequenceOutdated,
+    /// 410001044: The service could not begin listening in walkie-talkie mode; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    StartListeningFailed,
+    /// 410001045: The service could not end listening in walkie-talkie mode; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    StopListeningFailed,
+    /// 410001046: Listening in walkie-talkie mode cannot begin because the user is not yet publishing a stream.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    UserNotPublishing,
+    /// 410001047: The LLM ApiKey is set to the zego_test value but the LLM Url given does not fit it, so check both.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    TestLlmUrlInvalid,
+    /// 410001048: The DigitalHumanId given is not bound to this App.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    DigitalHumanNotOwnedByApp,
+    /// 410001049: Agent instances of the live (broadcast) digital human kind cannot be controlled through the API.
+    ///
+    /// A code of the ZEGOCLOUD AI Agent API; trying again does not help.
+    ///
+    /// The sources: The English page calls these live digital human instances; the Chinese page calls them broadcasting digital human instances.
+    LiveDigitalHumanApiForbidden,
     /// A code neither the spec nor the gateway's table lists.
     Unknown(i64),
 }
@@ -20,21 +211,160 @@ pub enum ApiCode {
 impl ApiCode {
     /// Every code of the service's own that the spec lists, in its order (the
     /// gateway's are [`GatewayCode::ALL`]).
-    pub const KNOWN: [Self; 0] = [];
-
+    pub const KNOWN: [Self; 45] = [
+        Self::SystemError,
+        Self::AppIdInvalid,
+        Self::InvalidParameter,
+        Self::JsonParseFailed,
+        Self::GatewayAuthFailed,
+        Self::ServiceNotEnabled,
+        Self::InternalCallFailed,
+        Self::ServiceResourcesInsufficient,
+        Self::AppInstanceConcurrencyLimitReached,
+        Self::DigitalHumanParameterInvalid,
+        Self::AgentInstanceNotFound,
+        Self::AgentInstanceCreateFailed,
+        Self::AgentInstanceModifyFailed,
+        Self::AgentInstanceDeleteFailed,
+        Self::ActiveLlmCallFailed,
+        Self::ActiveTtsCallFailed,
+        Self::AgentAlreadyExists,
+        Self::AgentNotFound,
+        Self::MessageHistoryLoadFailed,
+        Self::AgentInstanceUpdateFailed,
+        Self::AgentIsListening,
+        Self::UserNotFound,
+        Self::AgentContextFetchFailed,
+        Self::AgentContextResetFailed,
+        Self::AgentInterruptFailed,
+        Self::DigitalHumanResourcesInsufficient,
+        Self::DigitalHumanConfigIdUnsupported,
+        Self::DigitalHumanIdInvalid,
+        Self::DigitalHumanInstanceCreateFailed,
+        Self::DigitalHumanRateLimited,
+        Self::DigitalHumanStreamIdDuplicate,
+        Self::DigitalHumanConcurrencyLimitReached,
+        Self::DigitalHumanSystemError,
+        Self::LlmTestAccountExpired,
+        Self::TtsTestAccountExpired,
+        Self::AppTestAccountExpired,
+        Self::AgentInstanceShuttingDown,
+        Self::NotWalkieTalkieMode,
+        Self::SequenceOutdated,
+        Self::StartListeningFailed,
+        Self::StopListeningFailed,
+        Self::UserNotPublishing,
+        Self::TestLlmUrlInvalid,
+        Self::DigitalHumanNotOwnedByApp,
+        Self::LiveDigitalHumanApiForbidden,
+    ];
     /// The numeric code, as sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
             Self::Gateway(code) => code.wire_value(),
+            Self::SystemError => 410000001,
+            Self::AppIdInvalid => 410000002,
+            Self::InvalidParameter => 410000003,
+            Self::JsonParseFailed => 410000004,
+            Self::GatewayAuthFailed => 410000005,
+            Self::ServiceNotEnabled => 410000006,
+            Self::InternalCallFailed => 410000009,
+            Self::ServiceResourcesInsufficient => 410000010,
+            Self::AppInstanceConcurrencyLimitReached => 410000011,
+            Self::DigitalHumanParameterInvalid => 410000014,
+            Self::AgentInstanceNotFound => 410001002,
+            Self::AgentInstanceCreateFailed => 410001003,
+            Self::AgentInstanceModifyFailed => 410001004,
+            Self::AgentInstanceDeleteFailed => 410001005,
+            Self::ActiveLlmCallFailed => 410001006,
+            Self::ActiveTtsCallFailed => 410001007,
+            Self::AgentAlreadyExists => 410001008,
+            Self::AgentNotFound => 410001009,
+            Self::MessageHistoryLoadFailed => 410001010,
+            Self::AgentInstanceUpdateFailed => 410001011,
+            Self::AgentIsListening => 410001013,
+            Self::UserNotFound => 410001016,
+            Self::AgentContextFetchFailed => 410001022,
+            Self::AgentContextResetFailed => 410001023,
+            Self::AgentInterruptFailed => 410001024,
+            Self::DigitalHumanResourcesInsufficient => 410001025,
+            Self::DigitalHumanConfigIdUnsupported => 410001026,
+            Self::DigitalHumanIdInvalid => 410001027,
+            Self::DigitalHumanInstanceCreateFailed => 410001028,
+            Self::DigitalHumanRateLimited => 410001029,
+            Self::DigitalHumanStreamIdDuplicate => 410001030,
+            Self::DigitalHumanConcurrencyLimitReached => 410001031,
+            Self::DigitalHumanSystemError => 410001032,
+            Self::LlmTestAccountExpired => 410001033,
+            Self::TtsTestAccountExpired => 410001034,
+            Self::AppTestAccountExpired => 410001035,
+            Self::AgentInstanceShuttingDown => 410001041,
+            Self::NotWalkieTalkieMode => 410001042,
+            Self::SequenceOutdated => 410001043,
+            Self::StartListeningFailed => 410001044,
+            Self::StopListeningFailed => 410001045,
+            Self::UserNotPublishing => 410001046,
+            Self::TestLlmUrlInvalid => 410001047,
+            Self::DigitalHumanNotOwnedByApp => 410001048,
+            Self::LiveDigitalHumanApiForbidden => 410001049,
             Self::Unknown(value) => value,
         }
     }
 
     /// The named code for `value`, a gateway code, or [`ApiCode::Unknown`].
     pub const fn from_wire_value(value: i64) -> Self {
-        match GatewayCode::from_wire_value(value) {
-            Some(code) => Self::Gateway(code),
-            None => Self::Unknown(value),
+        match value {
+            410000001 => Self::SystemError,
+            410000002 => Self::AppIdInvalid,
+            410000003 => Self::InvalidParameter,
+            410000004 => Self::JsonParseFailed,
+            410000005 => Self::GatewayAuthFailed,
+            410000006 => Self::ServiceNotEnabled,
+            410000009 => Self::InternalCallFailed,
+            410000010 => Self::ServiceResourcesInsufficient,
+            410000011 => Self::AppInstanceConcurrencyLimitReached,
+            410000014 => Self::DigitalHumanParameterInvalid,
+            410001002 => Self::AgentInstanceNotFound,
+            410001003 => Self::AgentInstanceCreateFailed,
+            410001004 => Self::AgentInstanceModifyFailed,
+            410001005 => Self::AgentInstanceDeleteFailed,
+            410001006 => Self::ActiveLlmCallFailed,
+            410001007 => Self::ActiveTtsCallFailed,
+            410001008 => Self::AgentAlreadyExists,
+            410001009 => Self::AgentNotFound,
+            410001010 => Self::MessageHistoryLoadFailed,
+            410001011 => Self::AgentInstanceUpdateFailed,
+            410001013 => Self::AgentIsListening,
+            410001016 => Self::UserNotFound,
+            410001022 => Self::AgentContextFetchFailed,
+            410001023 => Self::AgentContextResetFailed,
+            410001024 => Self::AgentInterruptFailed,
+            410001025 => Self::DigitalHumanResourcesInsufficient,
+            410001026 => Self::DigitalHumanConfigIdUnsupported,
+            410001027 => Self::DigitalHumanIdInvalid,
+            410001028 => Self::DigitalHumanInstanceCreateFailed,
+            410001029 => Self::DigitalHumanRateLimited,
+            410001030 => Self::DigitalHumanStreamIdDuplicate,
+            410001031 => Self::DigitalHumanConcurrencyLimitReached,
+            410001032 => Self::DigitalHumanSystemError,
+            410001033 => Self::LlmTestAccountExpired,
+            410001034 => Self::TtsTestAccountExpired,
+            410001035 => Self::AppTestAccountExpired,
+            410001041 => Self::AgentInstanceShuttingDown,
+            410001042 => Self::NotWalkieTalkieMode,
+            410001043 => Self::SequenceOutdated,
+            410001044 => Self::StartListeningFailed,
+            410001045 => Self::StopListeningFailed,
+            410001046 => Self::UserNotPublishing,
+            410001047 => Self::TestLlmUrlInvalid,
+            410001048 => Self::DigitalHumanNotOwnedByApp,
+            410001049 => Self::LiveDigitalHumanApiForbidden,
+            _ => {
+                match GatewayCode::from_wire_value(value) {
+                    Some(code) => Self::Gateway(code),
+                    None => Self::Unknown(value),
+                }
+            }
         }
     }
 
@@ -47,6 +377,141 @@ impl ApiCode {
     pub const fn description(self) -> &'static str {
         match self {
             Self::Gateway(code) => code.description(),
+            Self::SystemError => {
+                "The service hit an internal fault; ZEGOCLOUD support has to look into it."
+            }
+            Self::AppIdInvalid => {
+                "The AppID in the request is not valid, so check that it is the right one."
+            }
+            Self::InvalidParameter => {
+                "One or more request parameters are not acceptable; the reply's Message tells which."
+            }
+            Self::JsonParseFailed => {
+                "The request body could not be parsed because it is not well-formed JSON."
+            }
+            Self::GatewayAuthFailed => {
+                "The gateway could not authenticate the call; ZEGOCLOUD support has to help."
+            }
+            Self::ServiceNotEnabled => {
+                "The AI Agent service is not activated for this App; ask ZEGOCLOUD support to enable it."
+            }
+            Self::InternalCallFailed => {
+                "A call between the service's own components failed; ZEGOCLOUD support has to help."
+            }
+            Self::ServiceResourcesInsufficient => {
+                "The service lacks the resources to handle the request; ZEGOCLOUD support has to help."
+            }
+            Self::AppInstanceConcurrencyLimitReached => {
+                "The App already runs as many agent instances at once as it is allowed; ask support to raise the cap."
+            }
+            Self::DigitalHumanParameterInvalid => {
+                "The digital human settings in the request are wrong and need to be checked."
+            }
+            Self::AgentInstanceNotFound => {
+                "No agent instance matches the request, possibly because it was already deleted."
+            }
+            Self::AgentInstanceCreateFailed => {
+                "The service could not create the agent instance; ZEGOCLOUD support has to help."
+            }
+            Self::AgentInstanceModifyFailed => {
+                "The service could not change the agent instance; ZEGOCLOUD support has to help."
+            }
+            Self::AgentInstanceDeleteFailed => {
+                "The service could not delete the agent instance; ZEGOCLOUD support has to help."
+            }
+            Self::ActiveLlmCallFailed => {
+                "Triggering the LLM on demand for the instance did not succeed; ZEGOCLOUD support has to help."
+            }
+            Self::ActiveTtsCallFailed => {
+                "Triggering TTS on demand for the instance did not succeed; ZEGOCLOUD support has to help."
+            }
+            Self::AgentAlreadyExists => {
+                "An agent with this identity is already registered, so it must not be created again."
+            }
+            Self::AgentNotFound => {
+                "The referenced agent does not exist, so check that it was registered first."
+            }
+            Self::MessageHistoryLoadFailed => {
+                "The service could not load the stored conversation messages; ZEGOCLOUD support has to help."
+            }
+            Self::AgentInstanceUpdateFailed => {
+                "The service could not apply the update to the agent instance; ZEGOCLOUD support has to help."
+            }
+            Self::AgentIsListening => {
+                "The agent is in its listening state, during which LLM or TTS cannot be triggered on demand."
+            }
+            Self::UserNotFound => {
+                "The user is not present, so check that the user has joined the room the agent instance is in."
+            }
+            Self::AgentContextFetchFailed => {
+                "The service could not read the agent instance's conversation context; ZEGOCLOUD support has to help."
+            }
+            Self::AgentContextResetFailed => {
+                "The service could not clear the agent instance's conversation context; ZEGOCLOUD support has to help."
+            }
+            Self::AgentInterruptFailed => {
+                "The service could not interrupt the agent instance; ZEGOCLOUD support has to help."
+            }
+            Self::DigitalHumanResourcesInsufficient => {
+                "The digital human service lacks the resources to serve the request; ZEGOCLOUD support has to help."
+            }
+            Self::DigitalHumanConfigIdUnsupported => {
+                "The digital human does not support the given ConfigId; confirm with ZEGOCLOUD support which ones it accepts."
+            }
+            Self::DigitalHumanIdInvalid => {
+                "The DigitalHumanId given is not a correct one and needs to be checked."
+            }
+            Self::DigitalHumanInstanceCreateFailed => {
+                "The service could not create the agent instance with a digital human; ZEGOCLOUD support has to help."
+            }
+            Self::DigitalHumanRateLimited => {
+                "The digital human interface refused the call because its call frequency limit was exceeded."
+            }
+            Self::DigitalHumanStreamIdDuplicate => {
+                "The stream ID chosen for the digital human is already in use and must be changed."
+            }
+            Self::DigitalHumanConcurrencyLimitReached => {
+                "The App already runs as many digital humans at once as it is allowed; ask support to raise the cap."
+            }
+            Self::DigitalHumanSystemError => {
+                "The digital human service hit an internal fault; ZEGOCLOUD support has to help."
+            }
+            Self::LlmTestAccountExpired => {
+                "The trial LLM account provided for testing is no longer valid; ZEGOCLOUD support has to help."
+            }
+            Self::TtsTestAccountExpired => {
+                "The trial TTS account provided for testing is no longer valid; ZEGOCLOUD support has to help."
+            }
+            Self::AppTestAccountExpired => {
+                "The App's trial period has ended; ZEGOCLOUD support has to help."
+            }
+            Self::AgentInstanceShuttingDown => {
+                "The agent instance is in graceful shutdown and accepts no more operations."
+            }
+            Self::NotWalkieTalkieMode => {
+                "The instance does not use walkie-talkie interaction, so the start and stop listening calls are refused."
+            }
+            Self::SequenceOutdated => {
+                "The request's Sequence is older than one already seen, so the request was ignored."
+            }
+            Self::StartListeningFailed => {
+                "The service could not begin listening in walkie-talkie mode; ZEGOCLOUD support has to help."
+            }
+            Self::StopListeningFailed => {
+                "The service could not end listening in walkie-talkie mode; ZEGOCLOUD support has to help."
+            }
+            Self::UserNotPublishing => {
+                "Listening in walkie-talkie mode cannot begin because the user is not yet publishing a stream."
+            }
+            Self::TestLlmUrlInvalid => {
+                "The LLM ApiKey is set to the zego_test value but the LLM Url given does not fit it, so check both."
+            }
+            Self::DigitalHumanNotOwnedByApp => {
+                "The DigitalHumanId given is not bound to this App."
+            }
+            Self::LiveDigitalHumanApiForbidden => {
+                "Agent instances of the live (broadcast) digital human kind cannot be controlled through the API."
+            }
             Self::Unknown(_) => "a code the spec does not list",
         }
     }
@@ -55,6 +520,51 @@ impl ApiCode {
     pub const fn retry(self) -> CodeRetry {
         match self {
             Self::Gateway(code) => code.retry(),
+            Self::SystemError => CodeRetry::Never,
+            Self::AppIdInvalid => CodeRetry::Never,
+            Self::InvalidParameter => CodeRetry::Never,
+            Self::JsonParseFailed => CodeRetry::Never,
+            Self::GatewayAuthFailed => CodeRetry::Never,
+            Self::ServiceNotEnabled => CodeRetry::Never,
+            Self::InternalCallFailed => CodeRetry::Never,
+            Self::ServiceResourcesInsufficient => CodeRetry::Never,
+            Self::AppInstanceConcurrencyLimitReached => CodeRetry::Never,
+            Self::DigitalHumanParameterInvalid => CodeRetry::Never,
+            Self::AgentInstanceNotFound => CodeRetry::Never,
+            Self::AgentInstanceCreateFailed => CodeRetry::Never,
+            Self::AgentInstanceModifyFailed => CodeRetry::Never,
+            Self::AgentInstanceDeleteFailed => CodeRetry::Never,
+            Self::ActiveLlmCallFailed => CodeRetry::Never,
+            Self::ActiveTtsCallFailed => CodeRetry::Never,
+            Self::AgentAlreadyExists => CodeRetry::Never,
+            Self::AgentNotFound => CodeRetry::Never,
+            Self::MessageHistoryLoadFailed => CodeRetry::Never,
+            Self::AgentInstanceUpdateFailed => CodeRetry::Never,
+            Self::AgentIsListening => CodeRetry::Never,
+            Self::UserNotFound => CodeRetry::Never,
+            Self::AgentContextFetchFailed => CodeRetry::Never,
+            Self::AgentContextResetFailed => CodeRetry::Never,
+            Self::AgentInterruptFailed => CodeRetry::Never,
+            Self::DigitalHumanResourcesInsufficient => CodeRetry::Never,
+            Self::DigitalHumanConfigIdUnsupported => CodeRetry::Never,
+            Self::DigitalHumanIdInvalid => CodeRetry::Never,
+            Self::DigitalHumanInstanceCreateFailed => CodeRetry::Never,
+            Self::DigitalHumanRateLimited => CodeRetry::AfterBackoff,
+            Self::DigitalHumanStreamIdDuplicate => CodeRetry::Never,
+            Self::DigitalHumanConcurrencyLimitReached => CodeRetry::Never,
+            Self::DigitalHumanSystemError => CodeRetry::Never,
+            Self::LlmTestAccountExpired => CodeRetry::Never,
+            Self::TtsTestAccountExpired => CodeRetry::Never,
+            Self::AppTestAccountExpired => CodeRetry::Never,
+            Self::AgentInstanceShuttingDown => CodeRetry::Never,
+            Self::NotWalkieTalkieMode => CodeRetry::Never,
+            Self::SequenceOutdated => CodeRetry::Never,
+            Self::StartListeningFailed => CodeRetry::Never,
+            Self::StopListeningFailed => CodeRetry::Never,
+            Self::UserNotPublishing => CodeRetry::Never,
+            Self::TestLlmUrlInvalid => CodeRetry::Never,
+            Self::DigitalHumanNotOwnedByApp => CodeRetry::Never,
+            Self::LiveDigitalHumanApiForbidden => CodeRetry::Never,
             Self::Unknown(_) => CodeRetry::Never,
         }
     }
@@ -70,8 +580,16 @@ impl ApiCode {
     pub const fn answered_before_acting(self) -> bool {
         match self {
             Self::Gateway(code) => code.answered_before_acting(),
+            Self::DigitalHumanRateLimited => true,
             _ => false,
         }
+    }
+
+    /// For a code saying a cap counted over a long window is used up (such as 100
+    /// calls in 24 hours): that window. The code is never retried, since trying again
+    /// before the window has passed fails the same way.
+    pub const fn resets_after(self) -> Option<Duration> {
+        None
     }
 }
 
@@ -91,6 +609,10 @@ impl ReturnCode for ApiCode {
     fn answered_before_acting(self) -> bool {
         Self::answered_before_acting(self)
     }
+
+    fn resets_after(self) -> Option<Duration> {
+        Self::resets_after(self)
+    }
 }
 
 impl fmt::Display for ApiCode {
@@ -100,6 +622,237 @@ impl fmt::Display for ApiCode {
                 write!(f, "code {} (Gateway({code:?}))", code.wire_value())
             }
             Self::Unknown(value) => write!(f, "code {value}"),
+            known => write!(f, "code {} ({known:?})", known.wire_value()),
+        }
+    }
+}
+
+/// A code of the service's exception callback (the event that reports a failure
+/// while a task runs), as the spec's `x-zego-exception-codes` lists them. An open
+/// enum: a code this crate does not know keeps its number in
+/// [`ExceptionCode::Unknown`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExceptionCode {
+    /// 1001: An AI Agent error that is not classified further; the callback's Message gives details.
+    General,
+    /// 1004: Server-side VAD heard someone speak but ASR produced no usable text; it can be counted or ignored.
+    SpeechWithoutText,
+    /// 1101: A general error from the IM side; pass the Message to ZEGOCLOUD support.
+    ImError,
+    /// 1201: A general error from the RTC side; pass the Message to ZEGOCLOUD support.
+    RtcError,
+    /// 1202: The user who created the instance has been out of the RTC room for over 120 seconds or the MaxIdleTime set in AdvancedConfig.
+    CreatorAbsentFromRoom,
+    /// 1203: The agent instance was removed from the RTC room, often because another instance uses the same AgentUserId.
+    AgentKickedFromRoom,
+    /// 1204: The agent instance could not log in to the RTC room; pass the Message to ZEGOCLOUD support.
+    RoomLoginFailed,
+    /// 1205: The agent instance lost its connection to the RTC room; pass the Message to ZEGOCLOUD support.
+    RoomDisconnected,
+    /// 1206: The agent instance could not publish its stream; pass the Message to ZEGOCLOUD support.
+    PublishStreamFailed,
+    /// 1207: The agent instance could not play a user's stream; pass the Message to ZEGOCLOUD support.
+    PlayStreamFailed,
+    /// 1208: RTC could not deliver a room message; pass the Message to ZEGOCLOUD support.
+    RoomMessageSendFailed,
+    /// 2101: A general error from speech recognition; pass the Message to ZEGOCLOUD support.
+    AsrError,
+    /// 2201: A general error from the LLM; the callback's Message gives details.
+    LlmError,
+    /// 2202: The LLM rejected the request's parameters, so check that they are valid.
+    LlmParameterInvalid,
+    /// 2203: The LLM provider did not accept the credentials, so check LLM.ApiKey.
+    LlmAuthFailed,
+    /// 2204: The LLM account has hit its cap on simultaneous requests; more concurrency may need to be bought.
+    LlmConcurrencyLimitReached,
+    /// 2205: The LLM provider account is in arrears and must be topped up on the provider's site.
+    LlmAccountOverdue,
+    /// 2206: The LLM's content moderation rejected the input, which may contain prohibited content.
+    LlmContentReviewFailed,
+    /// 2301: A general error from TTS; the callback's Message gives details.
+    TtsError,
+    /// 2302: The TTS provider rejected the request's parameters, so check that they are valid.
+    TtsParameterInvalid,
+    /// 2303: The TTS provider did not accept the credentials, so check TTS.Params.app.
+    TtsAuthFailed,
+    /// 2304: The TTS account has hit its cap on simultaneous requests; more concurrency may need to be bought.
+    TtsConcurrencyLimitReached,
+    /// 2305: The TTS provider account is in arrears and must be topped up on the provider's site.
+    TtsAccountOverdue,
+    /// A code the spec does not list.
+    Unknown(i64),
+}
+
+impl ExceptionCode {
+    /// Every code the spec lists, in its order.
+    pub const KNOWN: [Self; 23] = [
+        Self::General,
+        Self::SpeechWithoutText,
+        Self::ImError,
+        Self::RtcError,
+        Self::CreatorAbsentFromRoom,
+        Self::AgentKickedFromRoom,
+        Self::RoomLoginFailed,
+        Self::RoomDisconnected,
+        Self::PublishStreamFailed,
+        Self::PlayStreamFailed,
+        Self::RoomMessageSendFailed,
+        Self::AsrError,
+        Self::LlmError,
+        Self::LlmParameterInvalid,
+        Self::LlmAuthFailed,
+        Self::LlmConcurrencyLimitReached,
+        Self::LlmAccountOverdue,
+        Self::LlmContentReviewFailed,
+        Self::TtsError,
+        Self::TtsParameterInvalid,
+        Self::TtsAuthFailed,
+        Self::TtsConcurrencyLimitReached,
+        Self::TtsAccountOverdue,
+    ];
+    /// The numeric code, as sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::General => 1001,
+            Self::SpeechWithoutText => 1004,
+            Self::ImError => 1101,
+            Self::RtcError => 1201,
+            Self::CreatorAbsentFromRoom => 1202,
+            Self::AgentKickedFromRoom => 1203,
+            Self::RoomLoginFailed => 1204,
+            Self::RoomDisconnected => 1205,
+            Self::PublishStreamFailed => 1206,
+            Self::PlayStreamFailed => 1207,
+            Self::RoomMessageSendFailed => 1208,
+            Self::AsrError => 2101,
+            Self::LlmError => 2201,
+            Self::LlmParameterInvalid => 2202,
+            Self::LlmAuthFailed => 2203,
+            Self::LlmConcurrencyLimitReached => 2204,
+            Self::LlmAccountOverdue => 2205,
+            Self::LlmContentReviewFailed => 2206,
+            Self::TtsError => 2301,
+            Self::TtsParameterInvalid => 2302,
+            Self::TtsAuthFailed => 2303,
+            Self::TtsConcurrencyLimitReached => 2304,
+            Self::TtsAccountOverdue => 2305,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The named code for `value`, or [`ExceptionCode::Unknown`].
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1001 => Self::General,
+            1004 => Self::SpeechWithoutText,
+            1101 => Self::ImError,
+            1201 => Self::RtcError,
+            1202 => Self::CreatorAbsentFromRoom,
+            1203 => Self::AgentKickedFromRoom,
+            1204 => Self::RoomLoginFailed,
+            1205 => Self::RoomDisconnected,
+            1206 => Self::PublishStreamFailed,
+            1207 => Self::PlayStreamFailed,
+            1208 => Self::RoomMessageSendFailed,
+            2101 => Self::AsrError,
+            2201 => Self::LlmError,
+            2202 => Self::LlmParameterInvalid,
+            2203 => Self::LlmAuthFailed,
+            2204 => Self::LlmConcurrencyLimitReached,
+            2205 => Self::LlmAccountOverdue,
+            2206 => Self::LlmContentReviewFailed,
+            2301 => Self::TtsError,
+            2302 => Self::TtsParameterInvalid,
+            2303 => Self::TtsAuthFailed,
+            2304 => Self::TtsConcurrencyLimitReached,
+            2305 => Self::TtsAccountOverdue,
+            _ => Self::Unknown(value),
+        }
+    }
+
+    /// What the documentation says the code means.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Self::General => {
+                "An AI Agent error that is not classified further; the callback's Message gives details."
+            }
+            Self::SpeechWithoutText => {
+                "Server-side VAD heard someone speak but ASR produced no usable text; it can be counted or ignored."
+            }
+            Self::ImError => {
+                "A general error from the IM side; pass the Message to ZEGOCLOUD support."
+            }
+            Self::RtcError => {
+                "A general error from the RTC side; pass the Message to ZEGOCLOUD support."
+            }
+            Self::CreatorAbsentFromRoom => {
+                "The user who created the instance has been out of the RTC room for over 120 seconds or the MaxIdleTime set in AdvancedConfig."
+            }
+            Self::AgentKickedFromRoom => {
+                "The agent instance was removed from the RTC room, often because another instance uses the same AgentUserId."
+            }
+            Self::RoomLoginFailed => {
+                "The agent instance could not log in to the RTC room; pass the Message to ZEGOCLOUD support."
+            }
+            Self::RoomDisconnected => {
+                "The agent instance lost its connection to the RTC room; pass the Message to ZEGOCLOUD support."
+            }
+            Self::PublishStreamFailed => {
+                "The agent instance could not publish its stream; pass the Message to ZEGOCLOUD support."
+            }
+            Self::PlayStreamFailed => {
+                "The agent instance could not play a user's stream; pass the Message to ZEGOCLOUD support."
+            }
+            Self::RoomMessageSendFailed => {
+                "RTC could not deliver a room message; pass the Message to ZEGOCLOUD support."
+            }
+            Self::AsrError => {
+                "A general error from speech recognition; pass the Message to ZEGOCLOUD support."
+            }
+            Self::LlmError => {
+                "A general error from the LLM; the callback's Message gives details."
+            }
+            Self::LlmParameterInvalid => {
+                "The LLM rejected the request's parameters, so check that they are valid."
+            }
+            Self::LlmAuthFailed => {
+                "The LLM provider did not accept the credentials, so check LLM.ApiKey."
+            }
+            Self::LlmConcurrencyLimitReached => {
+                "The LLM account has hit its cap on simultaneous requests; more concurrency may need to be bought."
+            }
+            Self::LlmAccountOverdue => {
+                "The LLM provider account is in arrears and must be topped up on the provider's site."
+            }
+            Self::LlmContentReviewFailed => {
+                "The LLM's content moderation rejected the input, which may contain prohibited content."
+            }
+            Self::TtsError => {
+                "A general error from TTS; the callback's Message gives details."
+            }
+            Self::TtsParameterInvalid => {
+                "The TTS provider rejected the request's parameters, so check that they are valid."
+            }
+            Self::TtsAuthFailed => {
+                "The TTS provider did not accept the credentials, so check TTS.Params.app."
+            }
+            Self::TtsConcurrencyLimitReached => {
+                "The TTS account has hit its cap on simultaneous requests; more concurrency may need to be bought."
+            }
+            Self::TtsAccountOverdue => {
+                "The TTS provider account is in arrears and must be topped up on the provider's site."
+            }
+            Self::Unknown(_) => "a code the spec does not list",
+        }
+    }
+}
+
+impl fmt::Display for ExceptionCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown(value) => write!(f, "exception code {value}"),
+            known => write!(f, "exception code {} ({known:?})", known.wire_value()),
         }
     }
 }

@@ -32,18 +32,25 @@ pub const ADD_AGENT_INSTANCE_MSG: Operation = Operation {
     name: "AddAgentInstanceMsg",
     action: "AddAgentInstanceMsg",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[
         "https://aigc-aiagent-api.zegotech.cn",
         "https://aigc-aiagent-api-sha.zegotech.cn",
     ],
+    call_limits: &[],
 };
 
 impl Client {
     /// AddAgentInstanceMsg
     ///
     /// `AddAgentInstanceMsg` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-instance-control/add-agent-instance-msg.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// The per-second limit is the default `core_products/aiagent/en/server/api-reference/accessing-server-apis.mdx` states for every action that states none of its own.
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -64,15 +71,20 @@ pub const CREATE_AGENT_INSTANCE: Operation = Operation {
     name: "CreateAgentInstance",
     action: "CreateAgentInstance",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// CreateAgentInstance
     ///
     /// `CreateAgentInstance` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-instance-management/create-agent-instance.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -95,15 +107,22 @@ pub const CREATE_DIGITAL_HUMAN_AGENT_INSTANCE: Operation = Operation {
     name: "CreateDigitalHumanAgentInstance",
     action: "CreateDigitalHumanAgentInstance",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// CreateDigitalHumanAgentInstance
     ///
     /// `CreateDigitalHumanAgentInstance` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-instance-management/create-digital-human-agent-instance.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// The per-second limit is the default `core_products/aiagent/en/server/api-reference/accessing-server-apis.mdx` states for every action that states none of its own.
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -129,15 +148,22 @@ pub const CREATE_LIVE_DIGITAL_HUMAN_AGENT_INSTANCE: Operation = Operation {
     name: "CreateLiveDigitalHumanAgentInstance",
     action: "CreateLiveDigitalHumanAgentInstance",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// CreateLiveDigitalHumanAgentInstance
     ///
     /// `CreateLiveDigitalHumanAgentInstance` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-instance-management/create-live-digital-human-agent-instance.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// The per-second limit is the default `core_products/aiagent/en/server/api-reference/accessing-server-apis.mdx` states for every action that states none of its own.
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -163,15 +189,20 @@ pub const DELETE_AGENT_INSTANCE: Operation = Operation {
     name: "DeleteAgentInstance",
     action: "DeleteAgentInstance",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// DeleteAgentInstance
     ///
     /// `DeleteAgentInstance` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-instance-management/delete-agent-instance.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -192,15 +223,20 @@ pub const GET_AGENT_INSTANCE_MSG_LIST: Operation = Operation {
     name: "GetAgentInstanceMsgList",
     action: "GetAgentInstanceMsgList",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// GetAgentInstanceMsgList
     ///
     /// `GetAgentInstanceMsgList` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-instance-control/get-agent-instance-msg-list.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -226,15 +262,20 @@ pub const INTERRUPT_AGENT_INSTANCE: Operation = Operation {
     name: "InterruptAgentInstance",
     action: "InterruptAgentInstance",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// InterruptAgentInstance
     ///
     /// `InterruptAgentInstance` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-instance-control/interrupt-agent-instance.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -260,15 +301,20 @@ pub const LIST_AGENTS: Operation = Operation {
     name: "ListAgents",
     action: "ListAgents",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// ListAgents
     ///
     /// `ListAgents` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-configuration-management/list-agents.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -289,15 +335,20 @@ pub const QUERY_AGENT_INSTANCE_STATUS: Operation = Operation {
     name: "QueryAgentInstanceStatus",
     action: "QueryAgentInstanceStatus",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// QueryAgentInstanceStatus
     ///
     /// `QueryAgentInstanceStatus` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-instance-control/query-agent-instance-status.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -323,15 +374,20 @@ pub const QUERY_AGENTS: Operation = Operation {
     name: "QueryAgents",
     action: "QueryAgents",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// QueryAgents
     ///
     /// `QueryAgents` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-configuration-management/query-agents.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -355,6 +411,7 @@ pub const REGISTER_AGENT: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -385,15 +442,20 @@ pub const RESET_AGENT_INSTANCE_MSG_LIST: Operation = Operation {
     name: "ResetAgentInstanceMsgList",
     action: "ResetAgentInstanceMsgList",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// ResetAgentInstanceMsgList
     ///
     /// `ResetAgentInstanceMsgList` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-instance-control/reset-agent-instance-msg-list.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -417,15 +479,20 @@ pub const SEND_AGENT_INSTANCE_LLM: Operation = Operation {
     name: "SendAgentInstanceLLM",
     action: "SendAgentInstanceLLM",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// SendAgentInstanceLLM
     ///
     /// `SendAgentInstanceLLM` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-instance-control/send-agent-instance-llm.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -451,15 +518,20 @@ pub const SEND_AGENT_INSTANCE_TTS: Operation = Operation {
     name: "SendAgentInstanceTTS",
     action: "SendAgentInstanceTTS",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// SendAgentInstanceTTS
     ///
     /// `SendAgentInstanceTTS` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-instance-control/send-agent-instance-tts.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -485,15 +557,22 @@ pub const START_LISTENING: Operation = Operation {
     name: "StartListening",
     action: "StartListening",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// StartListening
     ///
     /// `StartListening` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-instance-control/start-listening.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// The per-second limit is the default `core_products/aiagent/en/server/api-reference/accessing-server-apis.mdx` states for every action that states none of its own.
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -516,15 +595,22 @@ pub const STOP_LISTENING: Operation = Operation {
     name: "StopListening",
     action: "StopListening",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// StopListening
     ///
     /// `StopListening` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-instance-control/stop-listening.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// The per-second limit is the default `core_products/aiagent/en/server/api-reference/accessing-server-apis.mdx` states for every action that states none of its own.
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -547,15 +633,20 @@ pub const UNREGISTER_AGENT: Operation = Operation {
     name: "UnregisterAgent",
     action: "UnregisterAgent",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// UnregisterAgent
     ///
     /// `UnregisterAgent` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-configuration-management/unregister-agent.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -576,15 +667,20 @@ pub const UPDATE_AGENT: Operation = Operation {
     name: "UpdateAgent",
     action: "UpdateAgent",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// UpdateAgent
     ///
     /// `UpdateAgent` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-configuration-management/update-agent.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -605,15 +701,20 @@ pub const UPDATE_AGENT_INSTANCE: Operation = Operation {
     name: "UpdateAgentInstance",
     action: "UpdateAgentInstance",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
     /// UpdateAgentInstance
     ///
     /// `UpdateAgentInstance` of ZEGOCLOUD's AI Agent server API, imported from ZEGOCLOUD's published file `agent-instance-management/update-agent-instance.yaml`.
+    ///
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///

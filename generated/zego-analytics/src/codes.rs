@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::fmt;
+use std::time::Duration;
 use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 
 /// A return code (`Code`) of the service: the API gateway's, which every ZEGOCLOUD
@@ -13,6 +14,28 @@ use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 pub enum ApiCode {
     /// A code of the API gateway in front of the service (100000000 to 100000017).
     Gateway(GatewayCode),
+    /// 500: The action failed inside the service for a reason the pages do not give; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Analytics Dashboard API; trying again does not help.
+    ///
+    /// The sources: Both pages call it an interface error and only say to contact support; nothing says it is temporary or that the request was not applied, so it is never retried.
+    InterfaceError,
+    /// 10001: A parameter is not in the expected format, so check the request's parameters.
+    ///
+    /// A code of the ZEGOCLOUD Analytics Dashboard API; trying again does not help.
+    ParameterFormatInvalid,
+    /// 10002: A parameter is wrong or has a value the service does not accept, so check the request's parameters.
+    ///
+    /// A code of the ZEGOCLOUD Analytics Dashboard API; trying again does not help.
+    ///
+    /// The sources: Chosen as the general invalid-parameter code because it covers wrong or invalid values; 10001 is the narrower format error. The pages do not say how the two are told apart.
+    InvalidParameter,
+    /// 30002: Calls to this action came faster than its QPS limit allows, so send them less often.
+    ///
+    /// A code of the ZEGOCLOUD Analytics Dashboard API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    RateLimited,
     /// A code neither the spec nor the gateway's table lists.
     Unknown(i64),
 }
@@ -20,21 +43,37 @@ pub enum ApiCode {
 impl ApiCode {
     /// Every code of the service's own that the spec lists, in its order (the
     /// gateway's are [`GatewayCode::ALL`]).
-    pub const KNOWN: [Self; 0] = [];
-
+    pub const KNOWN: [Self; 4] = [
+        Self::InterfaceError,
+        Self::ParameterFormatInvalid,
+        Self::InvalidParameter,
+        Self::RateLimited,
+    ];
     /// The numeric code, as sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
             Self::Gateway(code) => code.wire_value(),
+            Self::InterfaceError => 500,
+            Self::ParameterFormatInvalid => 10001,
+            Self::InvalidParameter => 10002,
+            Self::RateLimited => 30002,
             Self::Unknown(value) => value,
         }
     }
 
     /// The named code for `value`, a gateway code, or [`ApiCode::Unknown`].
     pub const fn from_wire_value(value: i64) -> Self {
-        match GatewayCode::from_wire_value(value) {
-            Some(code) => Self::Gateway(code),
-            None => Self::Unknown(value),
+        match value {
+            500 => Self::InterfaceError,
+            10001 => Self::ParameterFormatInvalid,
+            10002 => Self::InvalidParameter,
+            30002 => Self::RateLimited,
+            _ => {
+                match GatewayCode::from_wire_value(value) {
+                    Some(code) => Self::Gateway(code),
+                    None => Self::Unknown(value),
+                }
+            }
         }
     }
 
@@ -47,6 +86,18 @@ impl ApiCode {
     pub const fn description(self) -> &'static str {
         match self {
             Self::Gateway(code) => code.description(),
+            Self::InterfaceError => {
+                "The action failed inside the service for a reason the pages do not give; ZEGOCLOUD support has to help."
+            }
+            Self::ParameterFormatInvalid => {
+                "A parameter is not in the expected format, so check the request's parameters."
+            }
+            Self::InvalidParameter => {
+                "A parameter is wrong or has a value the service does not accept, so check the request's parameters."
+            }
+            Self::RateLimited => {
+                "Calls to this action came faster than its QPS limit allows, so send them less often."
+            }
             Self::Unknown(_) => "a code the spec does not list",
         }
     }
@@ -55,6 +106,10 @@ impl ApiCode {
     pub const fn retry(self) -> CodeRetry {
         match self {
             Self::Gateway(code) => code.retry(),
+            Self::InterfaceError => CodeRetry::Never,
+            Self::ParameterFormatInvalid => CodeRetry::Never,
+            Self::InvalidParameter => CodeRetry::Never,
+            Self::RateLimited => CodeRetry::AfterBackoff,
             Self::Unknown(_) => CodeRetry::Never,
         }
     }
@@ -70,8 +125,16 @@ impl ApiCode {
     pub const fn answered_before_acting(self) -> bool {
         match self {
             Self::Gateway(code) => code.answered_before_acting(),
+            Self::RateLimited => true,
             _ => false,
         }
+    }
+
+    /// For a code saying a cap counted over a long window is used up (such as 100
+    /// calls in 24 hours): that window. The code is never retried, since trying again
+    /// before the window has passed fails the same way.
+    pub const fn resets_after(self) -> Option<Duration> {
+        None
     }
 }
 
@@ -91,6 +154,10 @@ impl ReturnCode for ApiCode {
     fn answered_before_acting(self) -> bool {
         Self::answered_before_acting(self)
     }
+
+    fn resets_after(self) -> Option<Duration> {
+        Self::resets_after(self)
+    }
 }
 
 impl fmt::Display for ApiCode {
@@ -100,6 +167,7 @@ impl fmt::Display for ApiCode {
                 write!(f, "code {} (Gateway({code:?}))", code.wire_value())
             }
             Self::Unknown(value) => write!(f, "code {value}"),
+            known => write!(f, "code {} ({known:?})", known.wire_value()),
         }
     }
 }

@@ -2,7 +2,10 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::future::Future;
-use zego_server_runtime::{ApiResponse, DryRun, Method, Operation, RequestInfo};
+use std::time::Duration;
+use zego_server_runtime::{
+    ApiResponse, CallLimit, DryRun, Method, Operation, RequestInfo,
+};
 use super::service::{Client, Error};
 use super::types::{
     GetBizQualityData, GetBizQualityRequest, GetBizQualityResponse, GetBizUsageData,
@@ -24,6 +27,18 @@ pub const GET_BIZ_QUALITY: Operation = Operation {
     rate_limit: None,
     method: Method::Get,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 480,
+            window: Duration::from_secs(86400),
+            key_field: None,
+        },
+        CallLimit {
+            count: 3,
+            window: Duration::from_secs(60),
+            key_field: None,
+        },
+    ],
 };
 
 impl Client {
@@ -31,15 +46,17 @@ impl Client {
     ///
     /// `GetBizQuality` of ZEGOCLOUD's Analytics Dashboard server API, imported from ZEGOCLOUD's published file `operation-data/get-biz-quality.yaml`.
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
-    /// - one AppId: 3 calls per minute
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
     /// - one AppId: 480 calls per day (24 hours)
+    /// - one AppId: 3 calls per minute
+    ///
+    /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn get_biz_quality<'a>(
         &'a self,
@@ -59,6 +76,18 @@ pub const GET_BIZ_USAGE: Operation = Operation {
     rate_limit: None,
     method: Method::Get,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 480,
+            window: Duration::from_secs(86400),
+            key_field: None,
+        },
+        CallLimit {
+            count: 3,
+            window: Duration::from_secs(60),
+            key_field: None,
+        },
+    ],
 };
 
 impl Client {
@@ -66,15 +95,17 @@ impl Client {
     ///
     /// `GetBizUsage` of ZEGOCLOUD's Analytics Dashboard server API, imported from ZEGOCLOUD's published file `operation-data/get-biz-usage.yaml`.
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
-    /// - one AppId: 3 calls per minute
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
     /// - one AppId: 480 calls per day (24 hours)
+    /// - one AppId: 3 calls per minute
+    ///
+    /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn get_biz_usage<'a>(
         &'a self,
@@ -92,6 +123,13 @@ pub const GET_PLAY_QUALITY_DETAIL: Operation = Operation {
     rate_limit: Some(3),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 10000,
+            window: Duration::from_secs(86400),
+            key_field: None,
+        },
+    ],
 };
 
 impl Client {
@@ -103,14 +141,16 @@ impl Client {
     ///
     /// Documented limit: 3 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
     /// - one AppId: 10000 calls per day (24 hours)
+    ///
+    /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn get_play_quality_detail<'a>(
         &'a self,
@@ -133,6 +173,13 @@ pub const GET_PUBLISH_QUALITY_DETAIL: Operation = Operation {
     rate_limit: Some(3),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 10000,
+            window: Duration::from_secs(86400),
+            key_field: None,
+        },
+    ],
 };
 
 impl Client {
@@ -144,14 +191,16 @@ impl Client {
     ///
     /// Documented limit: 3 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
     /// - one AppId: 10000 calls per day (24 hours)
+    ///
+    /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn get_publish_quality_detail<'a>(
         &'a self,
@@ -174,6 +223,18 @@ pub const GET_REALTIME_QUALITY: Operation = Operation {
     rate_limit: None,
     method: Method::Get,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 480,
+            window: Duration::from_secs(86400),
+            key_field: None,
+        },
+        CallLimit {
+            count: 3,
+            window: Duration::from_secs(60),
+            key_field: None,
+        },
+    ],
 };
 
 impl Client {
@@ -181,15 +242,17 @@ impl Client {
     ///
     /// `GetRealtimeQuality` of ZEGOCLOUD's Analytics Dashboard server API, imported from ZEGOCLOUD's published file `real-time-monitoring/get-real-time-quality.yaml`.
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
-    /// - one AppId: 3 calls per minute
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
     /// - one AppId: 480 calls per day (24 hours)
+    /// - one AppId: 3 calls per minute
+    ///
+    /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn get_realtime_quality<'a>(
         &'a self,
@@ -209,6 +272,18 @@ pub const GET_REALTIME_USAGE: Operation = Operation {
     rate_limit: None,
     method: Method::Get,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 480,
+            window: Duration::from_secs(86400),
+            key_field: None,
+        },
+        CallLimit {
+            count: 3,
+            window: Duration::from_secs(60),
+            key_field: None,
+        },
+    ],
 };
 
 impl Client {
@@ -216,15 +291,17 @@ impl Client {
     ///
     /// `GetRealtimeUsage` of ZEGOCLOUD's Analytics Dashboard server API, imported from ZEGOCLOUD's published file `real-time-monitoring/get-real-time-usage.yaml`.
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
-    /// - one AppId: 3 calls per minute
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
     /// - one AppId: 480 calls per day (24 hours)
+    /// - one AppId: 3 calls per minute
+    ///
+    /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn get_realtime_usage<'a>(
         &'a self,
@@ -244,6 +321,18 @@ pub const GET_REGION_QUALITY_DETAIL: Operation = Operation {
     rate_limit: None,
     method: Method::Get,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 480,
+            window: Duration::from_secs(86400),
+            key_field: None,
+        },
+        CallLimit {
+            count: 3,
+            window: Duration::from_secs(60),
+            key_field: None,
+        },
+    ],
 };
 
 impl Client {
@@ -251,15 +340,17 @@ impl Client {
     ///
     /// `GetRegionQualityDetail` of ZEGOCLOUD's Analytics Dashboard server API, imported from ZEGOCLOUD's published file `real-time-monitoring/get-region-quality-detail.yaml`.
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
-    /// - one AppId: 3 calls per minute
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
     /// - one AppId: 480 calls per day (24 hours)
+    /// - one AppId: 3 calls per minute
+    ///
+    /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn get_region_quality_detail<'a>(
         &'a self,
@@ -282,6 +373,13 @@ pub const GET_STREAM_BASE_INFO: Operation = Operation {
     rate_limit: Some(3),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 10000,
+            window: Duration::from_secs(86400),
+            key_field: None,
+        },
+    ],
 };
 
 impl Client {
@@ -293,14 +391,16 @@ impl Client {
     ///
     /// Documented limit: 3 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
     /// - one AppId: 10000 calls per day (24 hours)
+    ///
+    /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn get_stream_base_info<'a>(
         &'a self,

@@ -25,6 +25,8 @@ impl ServerApi for Api {
         env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
     );
     const RULE_IDS: &'static [&'static str] = &rule_ids::ALL;
+
+    const INVALID_PARAMETER_CODE: Option<i64> = Some(10002);
 }
 
 /// Everything that can go wrong calling the service: the runtime's error, with this

@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::fmt;
+use std::time::Duration;
 use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 
 /// A return code (`Code`) of the service: the API gateway's, which every ZEGOCLOUD
@@ -13,6 +14,50 @@ use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 pub enum ApiCode {
     /// A code of the API gateway in front of the service (100000000 to 100000017).
     Gateway(GatewayCode),
+    /// 410000001: The service hit an internal fault; ZEGOCLOUD support has to look into it.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Real-time ASR API; trying again does not help.
+    SystemError,
+    /// 410000002: The AppID in the request is not valid, so check that it is the right one.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Real-time ASR API; trying again does not help.
+    AppIdInvalid,
+    /// 410000003: One or more request parameters are not acceptable; the reply's Message tells which.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Real-time ASR API; trying again does not help.
+    InvalidParameter,
+    /// 410000004: The request body could not be parsed because it is not well-formed JSON.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Real-time ASR API; trying again does not help.
+    JsonParseFailed,
+    /// 410000005: The gateway could not authenticate the call; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Real-time ASR API; trying again does not help.
+    GatewayAuthFailed,
+    /// 410000006: Real-time speech recognition is not activated for this App; ask ZEGOCLOUD support to enable it.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Real-time ASR API; trying again does not help.
+    ServiceNotEnabled,
+    /// 410000009: A call between the service's own components failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Real-time ASR API; trying again does not help.
+    InternalCallFailed,
+    /// 410000010: The service lacks the resources to handle the request; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Real-time ASR API; trying again does not help.
+    ServiceResourcesInsufficient,
+    /// 410000011: The App is over its allowed number of simultaneous tasks; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Real-time ASR API; trying again does not help.
+    ConcurrencyLimitExceeded,
+    /// 410001002: No recognition task matches the request, possibly because it already stopped or timed out.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Real-time ASR API; trying again does not help.
+    TaskNotFound,
+    /// 410001003: The service could not start the recognition task; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Real-time ASR API; trying again does not help.
+    TaskStartFailed,
     /// A code neither the spec nor the gateway's table lists.
     Unknown(i64),
 }
@@ -20,21 +65,58 @@ pub enum ApiCode {
 impl ApiCode {
     /// Every code of the service's own that the spec lists, in its order (the
     /// gateway's are [`GatewayCode::ALL`]).
-    pub const KNOWN: [Self; 0] = [];
-
+    pub const KNOWN: [Self; 11] = [
+        Self::SystemError,
+        Self::AppIdInvalid,
+        Self::InvalidParameter,
+        Self::JsonParseFailed,
+        Self::GatewayAuthFailed,
+        Self::ServiceNotEnabled,
+        Self::InternalCallFailed,
+        Self::ServiceResourcesInsufficient,
+        Self::ConcurrencyLimitExceeded,
+        Self::TaskNotFound,
+        Self::TaskStartFailed,
+    ];
     /// The numeric code, as sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
             Self::Gateway(code) => code.wire_value(),
+            Self::SystemError => 410000001,
+            Self::AppIdInvalid => 410000002,
+            Self::InvalidParameter => 410000003,
+            Self::JsonParseFailed => 410000004,
+            Self::GatewayAuthFailed => 410000005,
+            Self::ServiceNotEnabled => 410000006,
+            Self::InternalCallFailed => 410000009,
+            Self::ServiceResourcesInsufficient => 410000010,
+            Self::ConcurrencyLimitExceeded => 410000011,
+            Self::TaskNotFound => 410001002,
+            Self::TaskStartFailed => 410001003,
             Self::Unknown(value) => value,
         }
     }
 
     /// The named code for `value`, a gateway code, or [`ApiCode::Unknown`].
     pub const fn from_wire_value(value: i64) -> Self {
-        match GatewayCode::from_wire_value(value) {
-            Some(code) => Self::Gateway(code),
-            None => Self::Unknown(value),
+        match value {
+            410000001 => Self::SystemError,
+            410000002 => Self::AppIdInvalid,
+            410000003 => Self::InvalidParameter,
+            410000004 => Self::JsonParseFailed,
+            410000005 => Self::GatewayAuthFailed,
+            410000006 => Self::ServiceNotEnabled,
+            410000009 => Self::InternalCallFailed,
+            410000010 => Self::ServiceResourcesInsufficient,
+            410000011 => Self::ConcurrencyLimitExceeded,
+            410001002 => Self::TaskNotFound,
+            410001003 => Self::TaskStartFailed,
+            _ => {
+                match GatewayCode::from_wire_value(value) {
+                    Some(code) => Self::Gateway(code),
+                    None => Self::Unknown(value),
+                }
+            }
         }
     }
 
@@ -47,6 +129,39 @@ impl ApiCode {
     pub const fn description(self) -> &'static str {
         match self {
             Self::Gateway(code) => code.description(),
+            Self::SystemError => {
+                "The service hit an internal fault; ZEGOCLOUD support has to look into it."
+            }
+            Self::AppIdInvalid => {
+                "The AppID in the request is not valid, so check that it is the right one."
+            }
+            Self::InvalidParameter => {
+                "One or more request parameters are not acceptable; the reply's Message tells which."
+            }
+            Self::JsonParseFailed => {
+                "The request body could not be parsed because it is not well-formed JSON."
+            }
+            Self::GatewayAuthFailed => {
+                "The gateway could not authenticate the call; ZEGOCLOUD support has to help."
+            }
+            Self::ServiceNotEnabled => {
+                "Real-time speech recognition is not activated for this App; ask ZEGOCLOUD support to enable it."
+            }
+            Self::InternalCallFailed => {
+                "A call between the service's own components failed; ZEGOCLOUD support has to help."
+            }
+            Self::ServiceResourcesInsufficient => {
+                "The service lacks the resources to handle the request; ZEGOCLOUD support has to help."
+            }
+            Self::ConcurrencyLimitExceeded => {
+                "The App is over its allowed number of simultaneous tasks; ZEGOCLOUD support has to help."
+            }
+            Self::TaskNotFound => {
+                "No recognition task matches the request, possibly because it already stopped or timed out."
+            }
+            Self::TaskStartFailed => {
+                "The service could not start the recognition task; ZEGOCLOUD support has to help."
+            }
             Self::Unknown(_) => "a code the spec does not list",
         }
     }
@@ -55,6 +170,17 @@ impl ApiCode {
     pub const fn retry(self) -> CodeRetry {
         match self {
             Self::Gateway(code) => code.retry(),
+            Self::SystemError => CodeRetry::Never,
+            Self::AppIdInvalid => CodeRetry::Never,
+            Self::InvalidParameter => CodeRetry::Never,
+            Self::JsonParseFailed => CodeRetry::Never,
+            Self::GatewayAuthFailed => CodeRetry::Never,
+            Self::ServiceNotEnabled => CodeRetry::Never,
+            Self::InternalCallFailed => CodeRetry::Never,
+            Self::ServiceResourcesInsufficient => CodeRetry::Never,
+            Self::ConcurrencyLimitExceeded => CodeRetry::Never,
+            Self::TaskNotFound => CodeRetry::Never,
+            Self::TaskStartFailed => CodeRetry::Never,
             Self::Unknown(_) => CodeRetry::Never,
         }
     }
@@ -72,6 +198,13 @@ impl ApiCode {
             Self::Gateway(code) => code.answered_before_acting(),
             _ => false,
         }
+    }
+
+    /// For a code saying a cap counted over a long window is used up (such as 100
+    /// calls in 24 hours): that window. The code is never retried, since trying again
+    /// before the window has passed fails the same way.
+    pub const fn resets_after(self) -> Option<Duration> {
+        None
     }
 }
 
@@ -91,6 +224,10 @@ impl ReturnCode for ApiCode {
     fn answered_before_acting(self) -> bool {
         Self::answered_before_acting(self)
     }
+
+    fn resets_after(self) -> Option<Duration> {
+        Self::resets_after(self)
+    }
 }
 
 impl fmt::Display for ApiCode {
@@ -100,6 +237,109 @@ impl fmt::Display for ApiCode {
                 write!(f, "code {} (Gateway({code:?}))", code.wire_value())
             }
             Self::Unknown(value) => write!(f, "code {value}"),
+            known => write!(f, "code {} ({known:?})", known.wire_value()),
+        }
+    }
+}
+
+/// A code of the service's exception callback (the event that reports a failure
+/// while a task runs), as the spec's `x-zego-exception-codes` lists them. An open
+/// enum: a code this crate does not know keeps its number in
+/// [`ExceptionCode::Unknown`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExceptionCode {
+    /// 1001: An error that is not classified further; the callback's message describes it.
+    General,
+    /// 1004: Server-side VAD heard someone speak but recognition produced no usable text; it can be counted or ignored.
+    SpeechWithoutText,
+    /// 1201: A general error from the RTC side; pass the Message to ZEGOCLOUD support.
+    RtcError,
+    /// 1202: The RTC room stayed idle for more than 120 seconds, so check that real users are in it.
+    RoomIdleTimeout,
+    /// 1204: The task could not log in to the RTC room; pass the Message to ZEGOCLOUD support.
+    RoomLoginFailed,
+    /// 1207: The task could not play the stream to be recognized; pass the Message to ZEGOCLOUD support.
+    PlayStreamFailed,
+    /// 2101: A general error from speech recognition; pass the Message to ZEGOCLOUD support.
+    RecognitionError,
+    /// A code the spec does not list.
+    Unknown(i64),
+}
+
+impl ExceptionCode {
+    /// Every code the spec lists, in its order.
+    pub const KNOWN: [Self; 7] = [
+        Self::General,
+        Self::SpeechWithoutText,
+        Self::RtcError,
+        Self::RoomIdleTimeout,
+        Self::RoomLoginFailed,
+        Self::PlayStreamFailed,
+        Self::RecognitionError,
+    ];
+    /// The numeric code, as sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::General => 1001,
+            Self::SpeechWithoutText => 1004,
+            Self::RtcError => 1201,
+            Self::RoomIdleTimeout => 1202,
+            Self::RoomLoginFailed => 1204,
+            Self::PlayStreamFailed => 1207,
+            Self::RecognitionError => 2101,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The named code for `value`, or [`ExceptionCode::Unknown`].
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1001 => Self::General,
+            1004 => Self::SpeechWithoutText,
+            1201 => Self::RtcError,
+            1202 => Self::RoomIdleTimeout,
+            1204 => Self::RoomLoginFailed,
+            1207 => Self::PlayStreamFailed,
+            2101 => Self::RecognitionError,
+            _ => Self::Unknown(value),
+        }
+    }
+
+    /// What the documentation says the code means.
+    pub const fn description(self) -> &'static str {
+        match self {
+            Self::General => {
+                "An error that is not classified further; the callback's message describes it."
+            }
+            Self::SpeechWithoutText => {
+                "Server-side VAD heard someone speak but recognition produced no usable text; it can be counted or ignored."
+            }
+            Self::RtcError => {
+                "A general error from the RTC side; pass the Message to ZEGOCLOUD support."
+            }
+            Self::RoomIdleTimeout => {
+                "The RTC room stayed idle for more than 120 seconds, so check that real users are in it."
+            }
+            Self::RoomLoginFailed => {
+                "The task could not log in to the RTC room; pass the Message to ZEGOCLOUD support."
+            }
+            Self::PlayStreamFailed => {
+                "The task could not play the stream to be recognized; pass the Message to ZEGOCLOUD support."
+            }
+            Self::RecognitionError => {
+                "A general error from speech recognition; pass the Message to ZEGOCLOUD support."
+            }
+            Self::Unknown(_) => "a code the spec does not list",
+        }
+    }
+}
+
+impl fmt::Display for ExceptionCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown(value) => write!(f, "exception code {value}"),
+            known => write!(f, "exception code {} ({known:?})", known.wire_value()),
         }
     }
 }

@@ -47,7 +47,7 @@ mod service;
 #[rustfmt::skip]
 pub mod types;
 
-pub use codes::ApiCode;
+pub use codes::{ApiCode, ExceptionCode};
 
 pub use service::{rule_ids, Api, Client, ClientBuilder, Error, DEFAULT_BASE_URL};
 

@@ -18,6 +18,7 @@ pub const ADD_ASR_STREAM: Operation = Operation {
     rate_limit: None,
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -47,6 +48,7 @@ pub const DELETE_ASR_STREAM: Operation = Operation {
     rate_limit: None,
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -76,6 +78,7 @@ pub const START_REALTIME_ASR_TASK: Operation = Operation {
     rate_limit: None,
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -105,6 +108,7 @@ pub const STOP_REALTIME_ASR_TASK: Operation = Operation {
     rate_limit: None,
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -134,6 +138,7 @@ pub const UPDATE_REALTIME_ASR_TASK: Operation = Operation {
     rate_limit: None,
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {

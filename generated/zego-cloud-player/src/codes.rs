@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::fmt;
+use std::time::Duration;
 use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 
 /// A return code (`Code`) of the service: the API gateway's, which every ZEGOCLOUD
@@ -13,6 +14,42 @@ use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 pub enum ApiCode {
     /// A code of the API gateway in front of the service (100000000 to 100000017).
     Gateway(GatewayCode),
+    /// 350006001: Calls to this action came faster than its QPS limit allows, so send them less often.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Player API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    RateLimited,
+    /// 350006002: The service's gateway refused to verify the call; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Player API; trying again does not help.
+    GatewayVerificationFailed,
+    /// 350006003: A request parameter has a value the service does not accept; the reply's Message says which.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Player API; trying again does not help.
+    InvalidParameter,
+    /// 350006006: Cloud Player is not activated for this App; ask ZEGOCLOUD support to turn it on.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Player API; trying again does not help.
+    ServiceNotEnabled,
+    /// 350006007: The App already has as many cloud players as it may run at once (by default 50).
+    ///
+    /// A code of the ZEGOCLOUD Cloud Player API; trying again does not help.
+    PlayerConcurrencyLimitReached,
+    /// 350006008: A cloud player with the same PlayerName is still running, so another cannot take that name.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Player API; trying again does not help.
+    PlayerNameInUse,
+    /// 350006009: The cloud player is still being set up, so repeat the operation a little later.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Player API; retried after backing off.
+    ///
+    /// The sources: Both pages only say to try again later; they do not say whether anything was done, so it is not marked answered-before-acting. The per-action tables list it for DeletePlayer only.
+    PlayerStillBeingCreated,
+    /// 350010000: The service hit an internal fault; ZEGOCLOUD support has to look into it.
+    ///
+    /// A code of the ZEGOCLOUD Cloud Player API; trying again does not help.
+    SystemError,
     /// A code neither the spec nor the gateway's table lists.
     Unknown(i64),
 }
@@ -20,21 +57,49 @@ pub enum ApiCode {
 impl ApiCode {
     /// Every code of the service's own that the spec lists, in its order (the
     /// gateway's are [`GatewayCode::ALL`]).
-    pub const KNOWN: [Self; 0] = [];
-
+    pub const KNOWN: [Self; 8] = [
+        Self::RateLimited,
+        Self::GatewayVerificationFailed,
+        Self::InvalidParameter,
+        Self::ServiceNotEnabled,
+        Self::PlayerConcurrencyLimitReached,
+        Self::PlayerNameInUse,
+        Self::PlayerStillBeingCreated,
+        Self::SystemError,
+    ];
     /// The numeric code, as sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
             Self::Gateway(code) => code.wire_value(),
+            Self::RateLimited => 350006001,
+            Self::GatewayVerificationFailed => 350006002,
+            Self::InvalidParameter => 350006003,
+            Self::ServiceNotEnabled => 350006006,
+            Self::PlayerConcurrencyLimitReached => 350006007,
+            Self::PlayerNameInUse => 350006008,
+            Self::PlayerStillBeingCreated => 350006009,
+            Self::SystemError => 350010000,
             Self::Unknown(value) => value,
         }
     }
 
     /// The named code for `value`, a gateway code, or [`ApiCode::Unknown`].
     pub const fn from_wire_value(value: i64) -> Self {
-        match GatewayCode::from_wire_value(value) {
-            Some(code) => Self::Gateway(code),
-            None => Self::Unknown(value),
+        match value {
+            350006001 => Self::RateLimited,
+            350006002 => Self::GatewayVerificationFailed,
+            350006003 => Self::InvalidParameter,
+            350006006 => Self::ServiceNotEnabled,
+            350006007 => Self::PlayerConcurrencyLimitReached,
+            350006008 => Self::PlayerNameInUse,
+            350006009 => Self::PlayerStillBeingCreated,
+            350010000 => Self::SystemError,
+            _ => {
+                match GatewayCode::from_wire_value(value) {
+                    Some(code) => Self::Gateway(code),
+                    None => Self::Unknown(value),
+                }
+            }
         }
     }
 
@@ -47,6 +112,30 @@ impl ApiCode {
     pub const fn description(self) -> &'static str {
         match self {
             Self::Gateway(code) => code.description(),
+            Self::RateLimited => {
+                "Calls to this action came faster than its QPS limit allows, so send them less often."
+            }
+            Self::GatewayVerificationFailed => {
+                "The service's gateway refused to verify the call; ZEGOCLOUD support has to help."
+            }
+            Self::InvalidParameter => {
+                "A request parameter has a value the service does not accept; the reply's Message says which."
+            }
+            Self::ServiceNotEnabled => {
+                "Cloud Player is not activated for this App; ask ZEGOCLOUD support to turn it on."
+            }
+            Self::PlayerConcurrencyLimitReached => {
+                "The App already has as many cloud players as it may run at once (by default 50)."
+            }
+            Self::PlayerNameInUse => {
+                "A cloud player with the same PlayerName is still running, so another cannot take that name."
+            }
+            Self::PlayerStillBeingCreated => {
+                "The cloud player is still being set up, so repeat the operation a little later."
+            }
+            Self::SystemError => {
+                "The service hit an internal fault; ZEGOCLOUD support has to look into it."
+            }
             Self::Unknown(_) => "a code the spec does not list",
         }
     }
@@ -55,6 +144,14 @@ impl ApiCode {
     pub const fn retry(self) -> CodeRetry {
         match self {
             Self::Gateway(code) => code.retry(),
+            Self::RateLimited => CodeRetry::AfterBackoff,
+            Self::GatewayVerificationFailed => CodeRetry::Never,
+            Self::InvalidParameter => CodeRetry::Never,
+            Self::ServiceNotEnabled => CodeRetry::Never,
+            Self::PlayerConcurrencyLimitReached => CodeRetry::Never,
+            Self::PlayerNameInUse => CodeRetry::Never,
+            Self::PlayerStillBeingCreated => CodeRetry::AfterBackoff,
+            Self::SystemError => CodeRetry::Never,
             Self::Unknown(_) => CodeRetry::Never,
         }
     }
@@ -70,8 +167,16 @@ impl ApiCode {
     pub const fn answered_before_acting(self) -> bool {
         match self {
             Self::Gateway(code) => code.answered_before_acting(),
+            Self::RateLimited => true,
             _ => false,
         }
+    }
+
+    /// For a code saying a cap counted over a long window is used up (such as 100
+    /// calls in 24 hours): that window. The code is never retried, since trying again
+    /// before the window has passed fails the same way.
+    pub const fn resets_after(self) -> Option<Duration> {
+        None
     }
 }
 
@@ -91,6 +196,10 @@ impl ReturnCode for ApiCode {
     fn answered_before_acting(self) -> bool {
         Self::answered_before_acting(self)
     }
+
+    fn resets_after(self) -> Option<Duration> {
+        Self::resets_after(self)
+    }
 }
 
 impl fmt::Display for ApiCode {
@@ -100,6 +209,7 @@ impl fmt::Display for ApiCode {
                 write!(f, "code {} (Gateway({code:?}))", code.wire_value())
             }
             Self::Unknown(value) => write!(f, "code {value}"),
+            known => write!(f, "code {} ({known:?})", known.wire_value()),
         }
     }
 }

@@ -21,6 +21,7 @@ pub const CANCEL_UPLOAD_TASK: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -31,6 +32,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RateLimited`](crate::ApiCode::RateLimited) (350006001), [`GatewayVerificationFailed`](crate::ApiCode::GatewayVerificationFailed) (350006002), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (350006003), [`ServiceNotEnabled`](crate::ApiCode::ServiceNotEnabled) (350006006), [`SystemError`](crate::ApiCode::SystemError) (350010000).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -54,6 +57,7 @@ pub const CREATE_PLAYER: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -64,6 +68,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RateLimited`](crate::ApiCode::RateLimited) (350006001), [`GatewayVerificationFailed`](crate::ApiCode::GatewayVerificationFailed) (350006002), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (350006003), [`ServiceNotEnabled`](crate::ApiCode::ServiceNotEnabled) (350006006), [`PlayerConcurrencyLimitReached`](crate::ApiCode::PlayerConcurrencyLimitReached) (350006007), [`PlayerNameInUse`](crate::ApiCode::PlayerNameInUse) (350006008), [`SystemError`](crate::ApiCode::SystemError) (350010000).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -87,6 +93,7 @@ pub const CREATE_UPLOAD_TASK: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -97,6 +104,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RateLimited`](crate::ApiCode::RateLimited) (350006001), [`GatewayVerificationFailed`](crate::ApiCode::GatewayVerificationFailed) (350006002), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (350006003), [`ServiceNotEnabled`](crate::ApiCode::ServiceNotEnabled) (350006006), [`SystemError`](crate::ApiCode::SystemError) (350010000).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -122,6 +131,7 @@ pub const DELETE_PLAYER: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -132,6 +142,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RateLimited`](crate::ApiCode::RateLimited) (350006001), [`GatewayVerificationFailed`](crate::ApiCode::GatewayVerificationFailed) (350006002), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (350006003), [`ServiceNotEnabled`](crate::ApiCode::ServiceNotEnabled) (350006006), [`PlayerStillBeingCreated`](crate::ApiCode::PlayerStillBeingCreated) (350006009), [`SystemError`](crate::ApiCode::SystemError) (350010000).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -152,9 +164,10 @@ pub const DESCRIBE_PLAYERS: Operation = Operation {
     name: "DescribePlayers",
     action: "DescribePlayers",
     path: "/",
-    rate_limit: Some(20),
+    rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -162,9 +175,13 @@ impl Client {
     ///
     /// `DescribePlayers` of ZEGOCLOUD's Cloud Player server API, imported from ZEGOCLOUD's published file `describe-players.yaml`.
     ///
-    /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
+    /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
-    /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    /// The sources disagree on the per-second limit: `describe-players.yaml` says 20 and `overview.mdx` says 10; the stricter, 10, is kept.
+    ///
+    /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RateLimited`](crate::ApiCode::RateLimited) (350006001), [`GatewayVerificationFailed`](crate::ApiCode::GatewayVerificationFailed) (350006002), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (350006003), [`ServiceNotEnabled`](crate::ApiCode::ServiceNotEnabled) (350006006), [`SystemError`](crate::ApiCode::SystemError) (350010000).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -190,6 +207,7 @@ pub const DESCRIBE_UPLOAD_TASKS: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -200,6 +218,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RateLimited`](crate::ApiCode::RateLimited) (350006001), [`GatewayVerificationFailed`](crate::ApiCode::GatewayVerificationFailed) (350006002), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (350006003), [`ServiceNotEnabled`](crate::ApiCode::ServiceNotEnabled) (350006006), [`SystemError`](crate::ApiCode::SystemError) (350010000).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -225,6 +245,7 @@ pub const UPDATE_PLAYER: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -235,6 +256,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RateLimited`](crate::ApiCode::RateLimited) (350006001), [`GatewayVerificationFailed`](crate::ApiCode::GatewayVerificationFailed) (350006002), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (350006003), [`ServiceNotEnabled`](crate::ApiCode::ServiceNotEnabled) (350006006), [`SystemError`](crate::ApiCode::SystemError) (350010000).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///

@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::fmt;
+use std::time::Duration;
 use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 
 /// A return code (`Code`) of the service: the API gateway's, which every ZEGOCLOUD
@@ -13,6 +14,562 @@ use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 pub enum ApiCode {
     /// A code of the API gateway in front of the service (100000000 to 100000017).
     Gateway(GatewayCode),
+    /// 1: The request did not succeed; ZEGOCLOUD support can help find out why.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages list it in the Room signaling and Media service tables with the same meaning; only Room signaling advises contacting support.
+    RequestFailed,
+    /// 2: An input parameter of the request is wrong.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages list it in the Room signaling, Media service and Media file tables, always as a parameter error.
+    InvalidParameter,
+    /// 3: Depending on the API family, an input parameter is too long, authentication failed, or a needed permission is not enabled.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages give it three meanings; Room signaling says a parameter is too long, Media service says authentication failed, Media file says a related permission is not enabled.
+    ParamTooLongOrAccessDenied,
+    /// 4: The CDN type given does not match what the media file API expects, so check the parameters.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    CdnTypeMismatch,
+    /// 5: The media file service found a configuration problem that ZEGOCLOUD support has to fix.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ConfigurationError,
+    /// 6: The media file API refused the call because requests came too often; wait and try again.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    TooManyRequests,
+    /// 7: The media file API could not authenticate the call, so check the authentication parameters.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MediaFileAuthFailed,
+    /// 8: The room signaling service could not decode the request.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    DecodeFailed,
+    /// 9: The App has not been granted use of this interface; ZEGOCLOUD support can enable it.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    InterfaceNotPermitted,
+    /// 104: The RoomId in the request names no existing room; the check is the same as for 5024 and 50001.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    RoomNotFound,
+    /// 105: The UserId in the request names no existing user.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    UserNotFound,
+    /// 121: The room signaling service could not store the broadcast message.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    BroadcastMessageSaveFailed,
+    /// 122: The room signaling service could not create an ID for the message; retry or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ///
+    /// The sources: Both pages describe 122 and 5202 with the same words and do not say how they differ.
+    MessageIdGenerationFailed,
+    /// 123: The room signaling service could not write the stream's information; retry or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    StreamInfoSetFailed,
+    /// 124: The room signaling service could not remove the stream's information; retry or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    StreamInfoDeleteFailed,
+    /// 138: No information is stored for the stream named in the request.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages still advise retrying or contacting support for this not-found case.
+    StreamInfoNotFound,
+    /// 151: The room signaling service could not deliver the broadcast message; retry or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    BroadcastMessageSendFailed,
+    /// 154: The room signaling service could not read the requested list; retry or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ListFetchFailed,
+    /// 206: The AppId sent more requests per second than allowed and was throttled; slow down or ask support to raise the limit.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    AppQpsLimited,
+    /// 207: Requests for one room came faster per second than allowed and were throttled; slow down or ask support to raise the limit.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    RoomQpsLimited,
+    /// 1000: The media file request did not succeed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MediaFileRequestFailed,
+    /// 1001: The media service could not dispatch the request to a node; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    DispatchFailed,
+    /// 1002: The media service found no node for publishing the stream; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    PublishNodeEmpty,
+    /// 1003: The media service found no node for playing the stream; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    PlayNodeEmpty,
+    /// 1005: The media service reports the App as not online; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    AppOffline,
+    /// 1006: The media service judged a parameter invalid; the page sends you to ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MediaParameterInvalid,
+    /// 1008: The MessageContent field of the message is empty.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages advise retrying or contacting support, although the content itself must be filled in.
+    MessageContentEmpty,
+    /// 1010: The media service refused the call because the interface was called too often; lower the request rate.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    ApiCallRateLimited,
+    /// 1012: More than one user is acting on the same stream at once, so the calling logic needs checking.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    StreamOperatedConcurrently,
+    /// 3000: The media service does not accept the App as valid; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    AppInvalid,
+    /// 3001: The media service hit an internal fault; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages list 3001, 5000, 5001, 5002 and 5006 in one row as internal errors without telling them apart.
+    MediaInternalError,
+    /// 3002: The media service rejected the Timestamp, so generate a fresh one.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    TimestampInvalid,
+    /// 3003: No Token is set up for the App in the media service; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    AppTokenNotConfigured,
+    /// 5000: The media service hit an internal fault; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages list 3001, 5000, 5001, 5002 and 5006 in one row as internal errors without telling them apart.
+    MediaInternalFault,
+    /// 5001: The media service hit an internal fault; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages list 3001, 5000, 5001, 5002 and 5006 in one row as internal errors without telling them apart.
+    MediaInternalFailure,
+    /// 5002: The media service hit an internal fault; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages list 3001, 5000, 5001, 5002 and 5006 in one row as internal errors without telling them apart.
+    MediaServerError,
+    /// 5003: The media service could not authenticate the call, so check the Signature.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages list 5003 and 40005 in one row with the same meaning.
+    SignatureRejected,
+    /// 5004: The CDNUrl in the request is not a valid CDN address.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages list 5004 and 30001 in one row with the same meaning.
+    CdnUrlInvalid,
+    /// 5005: The media service did not accept the request as valid; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    RequestInvalid,
+    /// 5006: The media service hit an internal fault; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages list 3001, 5000, 5001, 5002 and 5006 in one row as internal errors without telling them apart.
+    MediaServiceFault,
+    /// 5007: The media service refused the call because the interface was called too often; lower the request rate.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    ///
+    /// The sources: Both pages list 1010 and 5007 in one row with the same meaning.
+    CallFrequencyExceeded,
+    /// 5018: The room to close has already been destroyed or never existed, so check the RoomId.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Only in the Code table of room/close.yaml (English and Chinese); the global pages do not list it.
+    RoomDestroyedOrMissing,
+    /// 5024: The RoomId in the request names no existing room; the check is the same as for 104 and 50001.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    RoomDoesNotExist,
+    /// 5201: The room signaling service could not encode the broadcast message; retry or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    BroadcastMessageEncodeFailed,
+    /// 5202: The room signaling service could not create an ID for the message; retry or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ///
+    /// The sources: Both pages describe 122 and 5202 with the same words and do not say how they differ.
+    MessageIdCreateFailed,
+    /// 30001: The CDNUrl in the request is not a valid CDN address.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages list 5004 and 30001 in one row with the same meaning.
+    CdnAddressInvalid,
+    /// 30002: The media service refused the call because the interface was called too often; lower the request rate.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    CallFrequencyTooHigh,
+    /// 30003: The media service hit an internal fault; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MediaBackendError,
+    /// 30004: The common request parameter isTest has a wrong value.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    IsTestInvalid,
+    /// 30005: The AppId given is not valid, so check it.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    AppIdInvalid,
+    /// 30006: The StreamId[] list in the request is not valid.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    StreamIdListInvalid,
+    /// 30009: The StreamId does not follow the stream name encoding rules.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    StreamIdNonStandard,
+    /// 30010: The Type given is not a valid dispatch action.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    DispatchTypeInvalid,
+    /// 30011: The ClientIP given is not a valid client IP address.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ClientIpInvalid,
+    /// 40005: The media service could not authenticate the call, so check the Signature.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages list 5003 and 40005 in one row with the same meaning.
+    SignatureInvalid,
+    /// 41001: The live broadcast could not be stored; check that it exists, retry, then ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    LiveSaveFailed,
+    /// 41002: The channel could not be stored; check that it exists, retry, then ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ChannelSaveFailed,
+    /// 41003: The target does not exist, which is a live broadcast for media service APIs and a file for media file APIs.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages give it two meanings; the Media service table says the live broadcast does not exist, the Media file table says the file does not exist.
+    LiveOrFileNotFound,
+    /// 41004: The query failed because the StreamId is unknown or the permission to query stream history has lapsed.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    StreamIdNotFound,
+    /// 41006: The queried stream exists but is closed; only returned while the stream history query permission is active.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Both pages count this as a successful query rather than a failure.
+    StreamClosed,
+    /// 42001: The live broadcast could not be banned; retry, then ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    LiveDisableFailed,
+    /// 42002: The banned live broadcast could not be restored; retry, then ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    LiveResumeFailed,
+    /// 42003: Banning several live broadcasts at once did not succeed; retry, then ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    LiveBatchDisableFailed,
+    /// 42004: Restoring several banned live broadcasts at once did not succeed; retry, then ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    LiveBatchResumeFailed,
+    /// 43001: The index file for the recording could not be created; retry, then ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    RecordingIndexCreateFailed,
+    /// 50001: The room does not exist, for instance because the server removed it once no user was left; same check as 104 and 5024.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    RoomNotFoundOrDestroyed,
+    /// 50003: No online record was found for the user, so check that the UserId is online.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    UserOnlineInfoNotFound,
+    /// 50006: An HTTP call made for stream moderation did not succeed; try later or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ///
+    /// The sources: Both pages list 50006 and 50007 in one row with the same meaning.
+    ModerationHttpRequestFailed,
+    /// 50007: An HTTP call made for stream moderation did not succeed; try later or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ///
+    /// The sources: Both pages list 50006 and 50007 in one row with the same meaning.
+    ModerationHttpCallFailed,
+    /// 50009: The stream moderation did not succeed; try later or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ModerationFailed,
+    /// 50011: The request names more users than the limit allows.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    UserListTooLong,
+    /// 50012: The message is longer than the allowed length.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MessageTooLong,
+    /// 50013: The custom message could not be sent; retry or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    CustomMessageSendFailed,
+    /// 50117: Moderation is misconfigured because the Shumei permission is not enabled; ZEGOCLOUD support can enable it.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ShumeiPermissionMissing,
+    /// 50123: Too many ban rules are in force at once, so some must be removed first.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    BanRuleLimitReached,
+    /// 50124: The ban rule to delete does not exist, so check the parameters.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    BanRuleNotFound,
+    /// 110200001: The stream mixing request did not succeed; try it again.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    MixFailed,
+    /// 110200002: A stream mixing parameter is wrong or the body is not JSON; the reply's Message says more.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixParameterInvalid,
+    /// 110200003: The stream mixing call could not be authenticated because the credentials are wrong or expired.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixAuthFailed,
+    /// 110200004: The stream mixing input parameters could not be parsed, so check them.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixParameterParseFailed,
+    /// 110200005: Starting the mix could not take its distributed lock because one UserId starts mixes too often; try later.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    ///
+    /// The sources: Both pages describe this as a lock failure caused by too-frequent start requests from the same UserId, not as a stated rate limit.
+    MixStartLockBusy,
+    /// 110200006: Stopping the mix could not take its distributed lock because one UserId stops mixes too often; try later.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    ///
+    /// The sources: Both pages describe this as a lock failure caused by too-frequent stop requests from the same UserId, not as a stated rate limit.
+    MixStopLockBusy,
+    /// 110200007: The stream mixing request could not be updated; retry or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    MixRequestUpdateFailed,
+    /// 110200008: The start-mix request could not be converted to the internal protocol, so check the mixing parameters.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixStartConversionFailed,
+    /// 110200012: The initiator's other mixing tasks could not be closed; retry or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    MixOtherTasksCloseFailed,
+    /// 110200013: The owner of the mixing task could not be updated; retry or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    MixOwnershipUpdateFailed,
+    /// 110200014: The stop-mix request could not be converted to the internal protocol, so check the mixing parameters.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixStopConversionFailed,
+    /// 110200015: The stop-mix request could not be passed on internally; retry or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    MixStopForwardFailed,
+    /// 110200140: A stream ID appears in both MixInput and MixOutput; remove the duplicate and retry.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixInputOutputStreamIdSame,
+    /// 110200141: The image address uses a scheme other than the supported https, http and preset-id.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ImageProtocolUnsupported,
+    /// 110200142: The image could not be loaded; check its address and that it is no larger than 1 MB.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ImageFetchFailed,
+    /// 110200150: An input stream of the mix or single-stream transcode does not exist; drop it or publish it, then retry.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixInputStreamNotFound,
+    /// 110200151: The mixing or single-stream transcoding task did not succeed; retry or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    MixTaskFailed,
+    /// 110200153: Something in a mixing input stream is wrong, so check its contents.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixInputStreamInvalid,
+    /// 110200154: Something in a mixing output stream is wrong, so check its contents.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixOutputStreamInvalid,
+    /// 110200155: A parameter of a mixing input stream has the wrong format.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixInputStreamFormatInvalid,
+    /// 110200156: A parameter of a mixing output stream has the wrong format.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixOutputStreamFormatInvalid,
+    /// 110200157: Stream mixing is not enabled for the AppId's project; turn it on in the ZEGO Console.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixPermissionNotEnabled,
+    /// 110200158: The mix has more input streams than allowed, which is 9 by default.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixInputStreamLimitExceeded,
+    /// 110200159: The stream mixing task could not be dispatched; retry or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    MixDispatchFailed,
+    /// 110200160: A user who does not own the mix tried to stop it; stop it with the UserId that started it.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixStopByNonOwner,
+    /// 110200161: The Width of a mixing output stream lies outside the allowed range of 0 to 3000.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixOutputWidthOutOfRange,
+    /// 110200170: The mixing watermark parameters are wrong.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    WatermarkParameterInvalid,
+    /// 110200171: The mixing watermark parameter, such as its image, is empty.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    WatermarkParameterEmpty,
+    /// 110200172: The extended parameters of the mixing request are wrong.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ExtendedParameterInvalid,
+    /// 110200175: Two entries of MixInput share a StreamId or StreamUrl, which must be unique.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixInputStreamDuplicate,
+    /// 110200176: The MixOutput list contains the same output stream more than once.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixOutputStreamDuplicate,
+    /// 110200177: More focus voices were requested than the maximum of 4.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    FocusVoiceLimitExceeded,
+    /// 110200178: The mix has more output streams than allowed, which is 3 by default.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixOutputStreamLimitExceeded,
+    /// 110200179: Something is wrong with the text watermark; follow the suggestion in the reply.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    TextWatermarkError,
+    /// 110200184: The start-mix parameters could not be parsed; the reply's message says which content is not valid.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixStartParameterParseFailed,
+    /// 110200185: The stop-mix parameters could not be parsed, so check the mixing parameters.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixStopParameterParseFailed,
+    /// 110200190: Start-mix requests are coming too often and this one was refused; try later.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    MixStartOverloaded,
+    /// 110200191: Stop-mix requests are coming too often and this one was refused; try later.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    MixStopOverloaded,
+    /// 110200194: Stream mixing requests are coming too often and this one was refused; try later.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    MixRequestOverloaded,
+    /// 110200197: The mixed output stream could not be added to the room named in TargetRoom, so check that this room exists.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Only in the Code table of stream-mixing/start-mix.yaml (English and Chinese); the global pages do not list it.
+    MixTargetRoomAddFailed,
+    /// 110209001: No such stream mixing task is running; if it really is running, ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    MixTaskNotFound,
+    /// 110240002: The Token given for stream mixing is not valid.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    TokenInvalid,
+    /// 340004003: A scene template with this template ID already exists, so choose another ID.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Only in the Code table of scene/set-scene-template.yaml (English and Chinese); the global pages do not list it.
+    SceneTemplateExists,
+    /// 340006003: A parameter of the scene template request is wrong; the reply's message says which to correct.
+    ///
+    /// A code of the ZEGOCLOUD Real-Time Voice and Video API; trying again does not help.
+    ///
+    /// The sources: Only in the Code table of scene/set-scene-template.yaml (English and Chinese); the global pages do not list it.
+    SceneTemplateParameterInvalid,
     /// A code neither the spec nor the gateway's table lists.
     Unknown(i64),
 }
@@ -20,21 +577,385 @@ pub enum ApiCode {
 impl ApiCode {
     /// Every code of the service's own that the spec lists, in its order (the
     /// gateway's are [`GatewayCode::ALL`]).
-    pub const KNOWN: [Self; 0] = [];
-
+    pub const KNOWN: [Self; 120] = [
+        Self::RequestFailed,
+        Self::InvalidParameter,
+        Self::ParamTooLongOrAccessDenied,
+        Self::CdnTypeMismatch,
+        Self::ConfigurationError,
+        Self::TooManyRequests,
+        Self::MediaFileAuthFailed,
+        Self::DecodeFailed,
+        Self::InterfaceNotPermitted,
+        Self::RoomNotFound,
+        Self::UserNotFound,
+        Self::BroadcastMessageSaveFailed,
+        Self::MessageIdGenerationFailed,
+        Self::StreamInfoSetFailed,
+        Self::StreamInfoDeleteFailed,
+        Self::StreamInfoNotFound,
+        Self::BroadcastMessageSendFailed,
+        Self::ListFetchFailed,
+        Self::AppQpsLimited,
+        Self::RoomQpsLimited,
+        Self::MediaFileRequestFailed,
+        Self::DispatchFailed,
+        Self::PublishNodeEmpty,
+        Self::PlayNodeEmpty,
+        Self::AppOffline,
+        Self::MediaParameterInvalid,
+        Self::MessageContentEmpty,
+        Self::ApiCallRateLimited,
+        Self::StreamOperatedConcurrently,
+        Self::AppInvalid,
+        Self::MediaInternalError,
+        Self::TimestampInvalid,
+        Self::AppTokenNotConfigured,
+        Self::MediaInternalFault,
+        Self::MediaInternalFailure,
+        Self::MediaServerError,
+        Self::SignatureRejected,
+        Self::CdnUrlInvalid,
+        Self::RequestInvalid,
+        Self::MediaServiceFault,
+        Self::CallFrequencyExceeded,
+        Self::RoomDestroyedOrMissing,
+        Self::RoomDoesNotExist,
+        Self::BroadcastMessageEncodeFailed,
+        Self::MessageIdCreateFailed,
+        Self::CdnAddressInvalid,
+        Self::CallFrequencyTooHigh,
+        Self::MediaBackendError,
+        Self::IsTestInvalid,
+        Self::AppIdInvalid,
+        Self::StreamIdListInvalid,
+        Self::StreamIdNonStandard,
+        Self::DispatchTypeInvalid,
+        Self::ClientIpInvalid,
+        Self::SignatureInvalid,
+        Self::LiveSaveFailed,
+        Self::ChannelSaveFailed,
+        Self::LiveOrFileNotFound,
+        Self::StreamIdNotFound,
+        Self::StreamClosed,
+        Self::LiveDisableFailed,
+        Self::LiveResumeFailed,
+        Self::LiveBatchDisableFailed,
+        Self::LiveBatchResumeFailed,
+        Self::RecordingIndexCreateFailed,
+        Self::RoomNotFoundOrDestroyed,
+        Self::UserOnlineInfoNotFound,
+        Self::ModerationHttpRequestFailed,
+        Self::ModerationHttpCallFailed,
+        Self::ModerationFailed,
+        Self::UserListTooLong,
+        Self::MessageTooLong,
+        Self::CustomMessageSendFailed,
+        Self::ShumeiPermissionMissing,
+        Self::BanRuleLimitReached,
+        Self::BanRuleNotFound,
+        Self::MixFailed,
+        Self::MixParameterInvalid,
+        Self::MixAuthFailed,
+        Self::MixParameterParseFailed,
+        Self::MixStartLockBusy,
+        Self::MixStopLockBusy,
+        Self::MixRequestUpdateFailed,
+        Self::MixStartConversionFailed,
+        Self::MixOtherTasksCloseFailed,
+        Self::MixOwnershipUpdateFailed,
+        Self::MixStopConversionFailed,
+        Self::MixStopForwardFailed,
+        Self::MixInputOutputStreamIdSame,
+        Self::ImageProtocolUnsupported,
+        Self::ImageFetchFailed,
+        Self::MixInputStreamNotFound,
+        Self::MixTaskFailed,
+        Self::MixInputStreamInvalid,
+        Self::MixOutputStreamInvalid,
+        Self::MixInputStreamFormatInvalid,
+        Self::MixOutputStreamFormatInvalid,
+        Self::MixPermissionNotEnabled,
+        Self::MixInputStreamLimitExceeded,
+        Self::MixDispatchFailed,
+        Self::MixStopByNonOwner,
+        Self::MixOutputWidthOutOfRange,
+        Self::WatermarkParameterInvalid,
+        Self::WatermarkParameterEmpty,
+        Self::ExtendedParameterInvalid,
+        Self::MixInputStreamDuplicate,
+        Self::MixOutputStreamDuplicate,
+        Self::FocusVoiceLimitExceeded,
+        Self::MixOutputStreamLimitExceeded,
+        Self::TextWatermarkError,
+        Self::MixStartParameterParseFailed,
+        Self::MixStopParameterParseFailed,
+        Self::MixStartOverloaded,
+        Self::MixStopOverloaded,
+        Self::MixRequestOverloaded,
+        Self::MixTargetRoomAddFailed,
+        Self::MixTaskNotFound,
+        Self::TokenInvalid,
+        Self::SceneTemplateExists,
+        Self::SceneTemplateParameterInvalid,
+    ];
     /// The numeric code, as sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
             Self::Gateway(code) => code.wire_value(),
+            Self::RequestFailed => 1,
+            Self::InvalidParameter => 2,
+            Self::ParamTooLongOrAccessDenied => 3,
+            Self::CdnTypeMismatch => 4,
+            Self::ConfigurationError => 5,
+            Self::TooManyRequests => 6,
+            Self::MediaFileAuthFailed => 7,
+            Self::DecodeFailed => 8,
+            Self::InterfaceNotPermitted => 9,
+            Self::RoomNotFound => 104,
+            Self::UserNotFound => 105,
+            Self::BroadcastMessageSaveFailed => 121,
+            Self::MessageIdGenerationFailed => 122,
+            Self::StreamInfoSetFailed => 123,
+            Self::StreamInfoDeleteFailed => 124,
+            Self::StreamInfoNotFound => 138,
+            Self::BroadcastMessageSendFailed => 151,
+            Self::ListFetchFailed => 154,
+            Self::AppQpsLimited => 206,
+            Self::RoomQpsLimited => 207,
+            Self::MediaFileRequestFailed => 1000,
+            Self::DispatchFailed => 1001,
+            Self::PublishNodeEmpty => 1002,
+            Self::PlayNodeEmpty => 1003,
+            Self::AppOffline => 1005,
+            Self::MediaParameterInvalid => 1006,
+            Self::MessageContentEmpty => 1008,
+            Self::ApiCallRateLimited => 1010,
+            Self::StreamOperatedConcurrently => 1012,
+            Self::AppInvalid => 3000,
+            Self::MediaInternalError => 3001,
+            Self::TimestampInvalid => 3002,
+            Self::AppTokenNotConfigured => 3003,
+            Self::MediaInternalFault => 5000,
+            Self::MediaInternalFailure => 5001,
+            Self::MediaServerError => 5002,
+            Self::SignatureRejected => 5003,
+            Self::CdnUrlInvalid => 5004,
+            Self::RequestInvalid => 5005,
+            Self::MediaServiceFault => 5006,
+            Self::CallFrequencyExceeded => 5007,
+            Self::RoomDestroyedOrMissing => 5018,
+            Self::RoomDoesNotExist => 5024,
+            Self::BroadcastMessageEncodeFailed => 5201,
+            Self::MessageIdCreateFailed => 5202,
+            Self::CdnAddressInvalid => 30001,
+            Self::CallFrequencyTooHigh => 30002,
+            Self::MediaBackendError => 30003,
+            Self::IsTestInvalid => 30004,
+            Self::AppIdInvalid => 30005,
+            Self::StreamIdListInvalid => 30006,
+            Self::StreamIdNonStandard => 30009,
+            Self::DispatchTypeInvalid => 30010,
+            Self::ClientIpInvalid => 30011,
+            Self::SignatureInvalid => 40005,
+            Self::LiveSaveFailed => 41001,
+            Self::ChannelSaveFailed => 41002,
+            Self::LiveOrFileNotFound => 41003,
+            Self::StreamIdNotFound => 41004,
+            Self::StreamClosed => 41006,
+            Self::LiveDisableFailed => 42001,
+            Self::LiveResumeFailed => 42002,
+            Self::LiveBatchDisableFailed => 42003,
+            Self::LiveBatchResumeFailed => 42004,
+            Self::RecordingIndexCreateFailed => 43001,
+            Self::RoomNotFoundOrDestroyed => 50001,
+            Self::UserOnlineInfoNotFound => 50003,
+            Self::ModerationHttpRequestFailed => 50006,
+            Self::ModerationHttpCallFailed => 50007,
+            Self::ModerationFailed => 50009,
+            Self::UserListTooLong => 50011,
+            Self::MessageTooLong => 50012,
+            Self::CustomMessageSendFailed => 50013,
+            Self::ShumeiPermissionMissing => 50117,
+            Self::BanRuleLimitReached => 50123,
+            Self::BanRuleNotFound => 50124,
+            Self::MixFailed => 110200001,
+            Self::MixParameterInvalid => 110200002,
+            Self::MixAuthFailed => 110200003,
+            Self::MixParameterParseFailed => 110200004,
+            Self::MixStartLockBusy => 110200005,
+            Self::MixStopLockBusy => 110200006,
+            Self::MixRequestUpdateFailed => 110200007,
+            Self::MixStartConversionFailed => 110200008,
+            Self::MixOtherTasksCloseFailed => 110200012,
+            Self::MixOwnershipUpdateFailed => 110200013,
+            Self::MixStopConversionFailed => 110200014,
+            Self::MixStopForwardFailed => 110200015,
+            Self::MixInputOutputStreamIdSame => 110200140,
+            Self::ImageProtocolUnsupported => 110200141,
+            Self::ImageFetchFailed => 110200142,
+            Self::MixInputStreamNotFound => 110200150,
+            Self::MixTaskFailed => 110200151,
+            Self::MixInputStreamInvalid => 110200153,
+            Self::MixOutputStreamInvalid => 110200154,
+            Self::MixInputStreamFormatInvalid => 110200155,
+            Self::MixOutputStreamFormatInvalid => 110200156,
+            Self::MixPermissionNotEnabled => 110200157,
+            Self::MixInputStreamLimitExceeded => 110200158,
+            Self::MixDispatchFailed => 110200159,
+            Self::MixStopByNonOwner => 110200160,
+            Self::MixOutputWidthOutOfRange => 110200161,
+            Self::WatermarkParameterInvalid => 110200170,
+            Self::WatermarkParameterEmpty => 110200171,
+            Self::ExtendedParameterInvalid => 110200172,
+            Self::MixInputStreamDuplicate => 110200175,
+            Self::MixOutputStreamDuplicate => 110200176,
+            Self::FocusVoiceLimitExceeded => 110200177,
+            Self::MixOutputStreamLimitExceeded => 110200178,
+            Self::TextWatermarkError => 110200179,
+            Self::MixStartParameterParseFailed => 110200184,
+            Self::MixStopParameterParseFailed => 110200185,
+            Self::MixStartOverloaded => 110200190,
+            Self::MixStopOverloaded => 110200191,
+            Self::MixRequestOverloaded => 110200194,
+            Self::MixTargetRoomAddFailed => 110200197,
+            Self::MixTaskNotFound => 110209001,
+            Self::TokenInvalid => 110240002,
+            Self::SceneTemplateExists => 340004003,
+            Self::SceneTemplateParameterInvalid => 340006003,
             Self::Unknown(value) => value,
         }
     }
 
     /// The named code for `value`, a gateway code, or [`ApiCode::Unknown`].
     pub const fn from_wire_value(value: i64) -> Self {
-        match GatewayCode::from_wire_value(value) {
-            Some(code) => Self::Gateway(code),
-            None => Self::Unknown(value),
+        match value {
+            1 => Self::RequestFailed,
+            2 => Self::InvalidParameter,
+            3 => Self::ParamTooLongOrAccessDenied,
+            4 => Self::CdnTypeMismatch,
+            5 => Self::ConfigurationError,
+            6 => Self::TooManyRequests,
+            7 => Self::MediaFileAuthFailed,
+            8 => Self::DecodeFailed,
+            9 => Self::InterfaceNotPermitted,
+            104 => Self::RoomNotFound,
+            105 => Self::UserNotFound,
+            121 => Self::BroadcastMessageSaveFailed,
+            122 => Self::MessageIdGenerationFailed,
+            123 => Self::StreamInfoSetFailed,
+            124 => Self::StreamInfoDeleteFailed,
+            138 => Self::StreamInfoNotFound,
+            151 => Self::BroadcastMessageSendFailed,
+            154 => Self::ListFetchFailed,
+            206 => Self::AppQpsLimited,
+            207 => Self::RoomQpsLimited,
+            1000 => Self::MediaFileRequestFailed,
+            1001 => Self::DispatchFailed,
+            1002 => Self::PublishNodeEmpty,
+            1003 => Self::PlayNodeEmpty,
+            1005 => Self::AppOffline,
+            1006 => Self::MediaParameterInvalid,
+            1008 => Self::MessageContentEmpty,
+            1010 => Self::ApiCallRateLimited,
+            1012 => Self::StreamOperatedConcurrently,
+            3000 => Self::AppInvalid,
+            3001 => Self::MediaInternalError,
+            3002 => Self::TimestampInvalid,
+            3003 => Self::AppTokenNotConfigured,
+            5000 => Self::MediaInternalFault,
+            5001 => Self::MediaInternalFailure,
+            5002 => Self::MediaServerError,
+            5003 => Self::SignatureRejected,
+            5004 => Self::CdnUrlInvalid,
+            5005 => Self::RequestInvalid,
+            5006 => Self::MediaServiceFault,
+            5007 => Self::CallFrequencyExceeded,
+            5018 => Self::RoomDestroyedOrMissing,
+            5024 => Self::RoomDoesNotExist,
+            5201 => Self::BroadcastMessageEncodeFailed,
+            5202 => Self::MessageIdCreateFailed,
+            30001 => Self::CdnAddressInvalid,
+            30002 => Self::CallFrequencyTooHigh,
+            30003 => Self::MediaBackendError,
+            30004 => Self::IsTestInvalid,
+            30005 => Self::AppIdInvalid,
+            30006 => Self::StreamIdListInvalid,
+            30009 => Self::StreamIdNonStandard,
+            30010 => Self::DispatchTypeInvalid,
+            30011 => Self::ClientIpInvalid,
+            40005 => Self::SignatureInvalid,
+            41001 => Self::LiveSaveFailed,
+            41002 => Self::ChannelSaveFailed,
+            41003 => Self::LiveOrFileNotFound,
+            41004 => Self::StreamIdNotFound,
+            41006 => Self::StreamClosed,
+            42001 => Self::LiveDisableFailed,
+            42002 => Self::LiveResumeFailed,
+            42003 => Self::LiveBatchDisableFailed,
+            42004 => Self::LiveBatchResumeFailed,
+            43001 => Self::RecordingIndexCreateFailed,
+            50001 => Self::RoomNotFoundOrDestroyed,
+            50003 => Self::UserOnlineInfoNotFound,
+            50006 => Self::ModerationHttpRequestFailed,
+            50007 => Self::ModerationHttpCallFailed,
+            50009 => Self::ModerationFailed,
+            50011 => Self::UserListTooLong,
+            50012 => Self::MessageTooLong,
+            50013 => Self::CustomMessageSendFailed,
+            50117 => Self::ShumeiPermissionMissing,
+            50123 => Self::BanRuleLimitReached,
+            50124 => Self::BanRuleNotFound,
+            110200001 => Self::MixFailed,
+            110200002 => Self::MixParameterInvalid,
+            110200003 => Self::MixAuthFailed,
+            110200004 => Self::MixParameterParseFailed,
+            110200005 => Self::MixStartLockBusy,
+            110200006 => Self::MixStopLockBusy,
+            110200007 => Self::MixRequestUpdateFailed,
+            110200008 => Self::MixStartConversionFailed,
+            110200012 => Self::MixOtherTasksCloseFailed,
+            110200013 => Self::MixOwnershipUpdateFailed,
+            110200014 => Self::MixStopConversionFailed,
+            110200015 => Self::MixStopForwardFailed,
+            110200140 => Self::MixInputOutputStreamIdSame,
+            110200141 => Self::ImageProtocolUnsupported,
+            110200142 => Self::ImageFetchFailed,
+            110200150 => Self::MixInputStreamNotFound,
+            110200151 => Self::MixTaskFailed,
+            110200153 => Self::MixInputStreamInvalid,
+            110200154 => Self::MixOutputStreamInvalid,
+            110200155 => Self::MixInputStreamFormatInvalid,
+            110200156 => Self::MixOutputStreamFormatInvalid,
+            110200157 => Self::MixPermissionNotEnabled,
+            110200158 => Self::MixInputStreamLimitExceeded,
+            110200159 => Self::MixDispatchFailed,
+            110200160 => Self::MixStopByNonOwner,
+            110200161 => Self::MixOutputWidthOutOfRange,
+            110200170 => Self::WatermarkParameterInvalid,
+            110200171 => Self::WatermarkParameterEmpty,
+            110200172 => Self::ExtendedParameterInvalid,
+            110200175 => Self::MixInputStreamDuplicate,
+            110200176 => Self::MixOutputStreamDuplicate,
+            110200177 => Self::FocusVoiceLimitExceeded,
+            110200178 => Self::MixOutputStreamLimitExceeded,
+            110200179 => Self::TextWatermarkError,
+            110200184 => Self::MixStartParameterParseFailed,
+            110200185 => Self::MixStopParameterParseFailed,
+            110200190 => Self::MixStartOverloaded,
+            110200191 => Self::MixStopOverloaded,
+            110200194 => Self::MixRequestOverloaded,
+            110200197 => Self::MixTargetRoomAddFailed,
+            110209001 => Self::MixTaskNotFound,
+            110240002 => Self::TokenInvalid,
+            340004003 => Self::SceneTemplateExists,
+            340006003 => Self::SceneTemplateParameterInvalid,
+            _ => {
+                match GatewayCode::from_wire_value(value) {
+                    Some(code) => Self::Gateway(code),
+                    None => Self::Unknown(value),
+                }
+            }
         }
     }
 
@@ -47,6 +968,352 @@ impl ApiCode {
     pub const fn description(self) -> &'static str {
         match self {
             Self::Gateway(code) => code.description(),
+            Self::RequestFailed => {
+                "The request did not succeed; ZEGOCLOUD support can help find out why."
+            }
+            Self::InvalidParameter => "An input parameter of the request is wrong.",
+            Self::ParamTooLongOrAccessDenied => {
+                "Depending on the API family, an input parameter is too long, authentication failed, or a needed permission is not enabled."
+            }
+            Self::CdnTypeMismatch => {
+                "The CDN type given does not match what the media file API expects, so check the parameters."
+            }
+            Self::ConfigurationError => {
+                "The media file service found a configuration problem that ZEGOCLOUD support has to fix."
+            }
+            Self::TooManyRequests => {
+                "The media file API refused the call because requests came too often; wait and try again."
+            }
+            Self::MediaFileAuthFailed => {
+                "The media file API could not authenticate the call, so check the authentication parameters."
+            }
+            Self::DecodeFailed => {
+                "The room signaling service could not decode the request."
+            }
+            Self::InterfaceNotPermitted => {
+                "The App has not been granted use of this interface; ZEGOCLOUD support can enable it."
+            }
+            Self::RoomNotFound => {
+                "The RoomId in the request names no existing room; the check is the same as for 5024 and 50001."
+            }
+            Self::UserNotFound => "The UserId in the request names no existing user.",
+            Self::BroadcastMessageSaveFailed => {
+                "The room signaling service could not store the broadcast message."
+            }
+            Self::MessageIdGenerationFailed => {
+                "The room signaling service could not create an ID for the message; retry or ask ZEGOCLOUD support."
+            }
+            Self::StreamInfoSetFailed => {
+                "The room signaling service could not write the stream's information; retry or ask ZEGOCLOUD support."
+            }
+            Self::StreamInfoDeleteFailed => {
+                "The room signaling service could not remove the stream's information; retry or ask ZEGOCLOUD support."
+            }
+            Self::StreamInfoNotFound => {
+                "No information is stored for the stream named in the request."
+            }
+            Self::BroadcastMessageSendFailed => {
+                "The room signaling service could not deliver the broadcast message; retry or ask ZEGOCLOUD support."
+            }
+            Self::ListFetchFailed => {
+                "The room signaling service could not read the requested list; retry or ask ZEGOCLOUD support."
+            }
+            Self::AppQpsLimited => {
+                "The AppId sent more requests per second than allowed and was throttled; slow down or ask support to raise the limit."
+            }
+            Self::RoomQpsLimited => {
+                "Requests for one room came faster per second than allowed and were throttled; slow down or ask support to raise the limit."
+            }
+            Self::MediaFileRequestFailed => {
+                "The media file request did not succeed; ZEGOCLOUD support has to help."
+            }
+            Self::DispatchFailed => {
+                "The media service could not dispatch the request to a node; ZEGOCLOUD support has to help."
+            }
+            Self::PublishNodeEmpty => {
+                "The media service found no node for publishing the stream; ZEGOCLOUD support has to help."
+            }
+            Self::PlayNodeEmpty => {
+                "The media service found no node for playing the stream; ZEGOCLOUD support has to help."
+            }
+            Self::AppOffline => {
+                "The media service reports the App as not online; ZEGOCLOUD support has to help."
+            }
+            Self::MediaParameterInvalid => {
+                "The media service judged a parameter invalid; the page sends you to ZEGOCLOUD support."
+            }
+            Self::MessageContentEmpty => {
+                "The MessageContent field of the message is empty."
+            }
+            Self::ApiCallRateLimited => {
+                "The media service refused the call because the interface was called too often; lower the request rate."
+            }
+            Self::StreamOperatedConcurrently => {
+                "More than one user is acting on the same stream at once, so the calling logic needs checking."
+            }
+            Self::AppInvalid => {
+                "The media service does not accept the App as valid; ZEGOCLOUD support has to help."
+            }
+            Self::MediaInternalError => {
+                "The media service hit an internal fault; ZEGOCLOUD support has to help."
+            }
+            Self::TimestampInvalid => {
+                "The media service rejected the Timestamp, so generate a fresh one."
+            }
+            Self::AppTokenNotConfigured => {
+                "No Token is set up for the App in the media service; ZEGOCLOUD support has to help."
+            }
+            Self::MediaInternalFault => {
+                "The media service hit an internal fault; ZEGOCLOUD support has to help."
+            }
+            Self::MediaInternalFailure => {
+                "The media service hit an internal fault; ZEGOCLOUD support has to help."
+            }
+            Self::MediaServerError => {
+                "The media service hit an internal fault; ZEGOCLOUD support has to help."
+            }
+            Self::SignatureRejected => {
+                "The media service could not authenticate the call, so check the Signature."
+            }
+            Self::CdnUrlInvalid => {
+                "The CDNUrl in the request is not a valid CDN address."
+            }
+            Self::RequestInvalid => {
+                "The media service did not accept the request as valid; ZEGOCLOUD support has to help."
+            }
+            Self::MediaServiceFault => {
+                "The media service hit an internal fault; ZEGOCLOUD support has to help."
+            }
+            Self::CallFrequencyExceeded => {
+                "The media service refused the call because the interface was called too often; lower the request rate."
+            }
+            Self::RoomDestroyedOrMissing => {
+                "The room to close has already been destroyed or never existed, so check the RoomId."
+            }
+            Self::RoomDoesNotExist => {
+                "The RoomId in the request names no existing room; the check is the same as for 104 and 50001."
+            }
+            Self::BroadcastMessageEncodeFailed => {
+                "The room signaling service could not encode the broadcast message; retry or ask ZEGOCLOUD support."
+            }
+            Self::MessageIdCreateFailed => {
+                "The room signaling service could not create an ID for the message; retry or ask ZEGOCLOUD support."
+            }
+            Self::CdnAddressInvalid => {
+                "The CDNUrl in the request is not a valid CDN address."
+            }
+            Self::CallFrequencyTooHigh => {
+                "The media service refused the call because the interface was called too often; lower the request rate."
+            }
+            Self::MediaBackendError => {
+                "The media service hit an internal fault; ZEGOCLOUD support has to help."
+            }
+            Self::IsTestInvalid => {
+                "The common request parameter isTest has a wrong value."
+            }
+            Self::AppIdInvalid => "The AppId given is not valid, so check it.",
+            Self::StreamIdListInvalid => {
+                "The StreamId[] list in the request is not valid."
+            }
+            Self::StreamIdNonStandard => {
+                "The StreamId does not follow the stream name encoding rules."
+            }
+            Self::DispatchTypeInvalid => "The Type given is not a valid dispatch action.",
+            Self::ClientIpInvalid => {
+                "The ClientIP given is not a valid client IP address."
+            }
+            Self::SignatureInvalid => {
+                "The media service could not authenticate the call, so check the Signature."
+            }
+            Self::LiveSaveFailed => {
+                "The live broadcast could not be stored; check that it exists, retry, then ask ZEGOCLOUD support."
+            }
+            Self::ChannelSaveFailed => {
+                "The channel could not be stored; check that it exists, retry, then ask ZEGOCLOUD support."
+            }
+            Self::LiveOrFileNotFound => {
+                "The target does not exist, which is a live broadcast for media service APIs and a file for media file APIs."
+            }
+            Self::StreamIdNotFound => {
+                "The query failed because the StreamId is unknown or the permission to query stream history has lapsed."
+            }
+            Self::StreamClosed => {
+                "The queried stream exists but is closed; only returned while the stream history query permission is active."
+            }
+            Self::LiveDisableFailed => {
+                "The live broadcast could not be banned; retry, then ask ZEGOCLOUD support."
+            }
+            Self::LiveResumeFailed => {
+                "The banned live broadcast could not be restored; retry, then ask ZEGOCLOUD support."
+            }
+            Self::LiveBatchDisableFailed => {
+                "Banning several live broadcasts at once did not succeed; retry, then ask ZEGOCLOUD support."
+            }
+            Self::LiveBatchResumeFailed => {
+                "Restoring several banned live broadcasts at once did not succeed; retry, then ask ZEGOCLOUD support."
+            }
+            Self::RecordingIndexCreateFailed => {
+                "The index file for the recording could not be created; retry, then ask ZEGOCLOUD support."
+            }
+            Self::RoomNotFoundOrDestroyed => {
+                "The room does not exist, for instance because the server removed it once no user was left; same check as 104 and 5024."
+            }
+            Self::UserOnlineInfoNotFound => {
+                "No online record was found for the user, so check that the UserId is online."
+            }
+            Self::ModerationHttpRequestFailed => {
+                "An HTTP call made for stream moderation did not succeed; try later or ask ZEGOCLOUD support."
+            }
+            Self::ModerationHttpCallFailed => {
+                "An HTTP call made for stream moderation did not succeed; try later or ask ZEGOCLOUD support."
+            }
+            Self::ModerationFailed => {
+                "The stream moderation did not succeed; try later or ask ZEGOCLOUD support."
+            }
+            Self::UserListTooLong => {
+                "The request names more users than the limit allows."
+            }
+            Self::MessageTooLong => "The message is longer than the allowed length.",
+            Self::CustomMessageSendFailed => {
+                "The custom message could not be sent; retry or ask ZEGOCLOUD support."
+            }
+            Self::ShumeiPermissionMissing => {
+                "Moderation is misconfigured because the Shumei permission is not enabled; ZEGOCLOUD support can enable it."
+            }
+            Self::BanRuleLimitReached => {
+                "Too many ban rules are in force at once, so some must be removed first."
+            }
+            Self::BanRuleNotFound => {
+                "The ban rule to delete does not exist, so check the parameters."
+            }
+            Self::MixFailed => "The stream mixing request did not succeed; try it again.",
+            Self::MixParameterInvalid => {
+                "A stream mixing parameter is wrong or the body is not JSON; the reply's Message says more."
+            }
+            Self::MixAuthFailed => {
+                "The stream mixing call could not be authenticated because the credentials are wrong or expired."
+            }
+            Self::MixParameterParseFailed => {
+                "The stream mixing input parameters could not be parsed, so check them."
+            }
+            Self::MixStartLockBusy => {
+                "Starting the mix could not take its distributed lock because one UserId starts mixes too often; try later."
+            }
+            Self::MixStopLockBusy => {
+                "Stopping the mix could not take its distributed lock because one UserId stops mixes too often; try later."
+            }
+            Self::MixRequestUpdateFailed => {
+                "The stream mixing request could not be updated; retry or ask ZEGOCLOUD support."
+            }
+            Self::MixStartConversionFailed => {
+                "The start-mix request could not be converted to the internal protocol, so check the mixing parameters."
+            }
+            Self::MixOtherTasksCloseFailed => {
+                "The initiator's other mixing tasks could not be closed; retry or ask ZEGOCLOUD support."
+            }
+            Self::MixOwnershipUpdateFailed => {
+                "The owner of the mixing task could not be updated; retry or ask ZEGOCLOUD support."
+            }
+            Self::MixStopConversionFailed => {
+                "The stop-mix request could not be converted to the internal protocol, so check the mixing parameters."
+            }
+            Self::MixStopForwardFailed => {
+                "The stop-mix request could not be passed on internally; retry or ask ZEGOCLOUD support."
+            }
+            Self::MixInputOutputStreamIdSame => {
+                "A stream ID appears in both MixInput and MixOutput; remove the duplicate and retry."
+            }
+            Self::ImageProtocolUnsupported => {
+                "The image address uses a scheme other than the supported https, http and preset-id."
+            }
+            Self::ImageFetchFailed => {
+                "The image could not be loaded; check its address and that it is no larger than 1 MB."
+            }
+            Self::MixInputStreamNotFound => {
+                "An input stream of the mix or single-stream transcode does not exist; drop it or publish it, then retry."
+            }
+            Self::MixTaskFailed => {
+                "The mixing or single-stream transcoding task did not succeed; retry or ask ZEGOCLOUD support."
+            }
+            Self::MixInputStreamInvalid => {
+                "Something in a mixing input stream is wrong, so check its contents."
+            }
+            Self::MixOutputStreamInvalid => {
+                "Something in a mixing output stream is wrong, so check its contents."
+            }
+            Self::MixInputStreamFormatInvalid => {
+                "A parameter of a mixing input stream has the wrong format."
+            }
+            Self::MixOutputStreamFormatInvalid => {
+                "A parameter of a mixing output stream has the wrong format."
+            }
+            Self::MixPermissionNotEnabled => {
+                "Stream mixing is not enabled for the AppId's project; turn it on in the ZEGO Console."
+            }
+            Self::MixInputStreamLimitExceeded => {
+                "The mix has more input streams than allowed, which is 9 by default."
+            }
+            Self::MixDispatchFailed => {
+                "The stream mixing task could not be dispatched; retry or ask ZEGOCLOUD support."
+            }
+            Self::MixStopByNonOwner => {
+                "A user who does not own the mix tried to stop it; stop it with the UserId that started it."
+            }
+            Self::MixOutputWidthOutOfRange => {
+                "The Width of a mixing output stream lies outside the allowed range of 0 to 3000."
+            }
+            Self::WatermarkParameterInvalid => {
+                "The mixing watermark parameters are wrong."
+            }
+            Self::WatermarkParameterEmpty => {
+                "The mixing watermark parameter, such as its image, is empty."
+            }
+            Self::ExtendedParameterInvalid => {
+                "The extended parameters of the mixing request are wrong."
+            }
+            Self::MixInputStreamDuplicate => {
+                "Two entries of MixInput share a StreamId or StreamUrl, which must be unique."
+            }
+            Self::MixOutputStreamDuplicate => {
+                "The MixOutput list contains the same output stream more than once."
+            }
+            Self::FocusVoiceLimitExceeded => {
+                "More focus voices were requested than the maximum of 4."
+            }
+            Self::MixOutputStreamLimitExceeded => {
+                "The mix has more output streams than allowed, which is 3 by default."
+            }
+            Self::TextWatermarkError => {
+                "Something is wrong with the text watermark; follow the suggestion in the reply."
+            }
+            Self::MixStartParameterParseFailed => {
+                "The start-mix parameters could not be parsed; the reply's message says which content is not valid."
+            }
+            Self::MixStopParameterParseFailed => {
+                "The stop-mix parameters could not be parsed, so check the mixing parameters."
+            }
+            Self::MixStartOverloaded => {
+                "Start-mix requests are coming too often and this one was refused; try later."
+            }
+            Self::MixStopOverloaded => {
+                "Stop-mix requests are coming too often and this one was refused; try later."
+            }
+            Self::MixRequestOverloaded => {
+                "Stream mixing requests are coming too often and this one was refused; try later."
+            }
+            Self::MixTargetRoomAddFailed => {
+                "The mixed output stream could not be added to the room named in TargetRoom, so check that this room exists."
+            }
+            Self::MixTaskNotFound => {
+                "No such stream mixing task is running; if it really is running, ask ZEGOCLOUD support."
+            }
+            Self::TokenInvalid => "The Token given for stream mixing is not valid.",
+            Self::SceneTemplateExists => {
+                "A scene template with this template ID already exists, so choose another ID."
+            }
+            Self::SceneTemplateParameterInvalid => {
+                "A parameter of the scene template request is wrong; the reply's message says which to correct."
+            }
             Self::Unknown(_) => "a code the spec does not list",
         }
     }
@@ -55,6 +1322,126 @@ impl ApiCode {
     pub const fn retry(self) -> CodeRetry {
         match self {
             Self::Gateway(code) => code.retry(),
+            Self::RequestFailed => CodeRetry::Never,
+            Self::InvalidParameter => CodeRetry::Never,
+            Self::ParamTooLongOrAccessDenied => CodeRetry::Never,
+            Self::CdnTypeMismatch => CodeRetry::Never,
+            Self::ConfigurationError => CodeRetry::Never,
+            Self::TooManyRequests => CodeRetry::AfterBackoff,
+            Self::MediaFileAuthFailed => CodeRetry::Never,
+            Self::DecodeFailed => CodeRetry::Never,
+            Self::InterfaceNotPermitted => CodeRetry::Never,
+            Self::RoomNotFound => CodeRetry::Never,
+            Self::UserNotFound => CodeRetry::Never,
+            Self::BroadcastMessageSaveFailed => CodeRetry::Never,
+            Self::MessageIdGenerationFailed => CodeRetry::AfterBackoff,
+            Self::StreamInfoSetFailed => CodeRetry::AfterBackoff,
+            Self::StreamInfoDeleteFailed => CodeRetry::AfterBackoff,
+            Self::StreamInfoNotFound => CodeRetry::Never,
+            Self::BroadcastMessageSendFailed => CodeRetry::AfterBackoff,
+            Self::ListFetchFailed => CodeRetry::AfterBackoff,
+            Self::AppQpsLimited => CodeRetry::AfterBackoff,
+            Self::RoomQpsLimited => CodeRetry::AfterBackoff,
+            Self::MediaFileRequestFailed => CodeRetry::Never,
+            Self::DispatchFailed => CodeRetry::Never,
+            Self::PublishNodeEmpty => CodeRetry::Never,
+            Self::PlayNodeEmpty => CodeRetry::Never,
+            Self::AppOffline => CodeRetry::Never,
+            Self::MediaParameterInvalid => CodeRetry::Never,
+            Self::MessageContentEmpty => CodeRetry::Never,
+            Self::ApiCallRateLimited => CodeRetry::AfterBackoff,
+            Self::StreamOperatedConcurrently => CodeRetry::Never,
+            Self::AppInvalid => CodeRetry::Never,
+            Self::MediaInternalError => CodeRetry::Never,
+            Self::TimestampInvalid => CodeRetry::Never,
+            Self::AppTokenNotConfigured => CodeRetry::Never,
+            Self::MediaInternalFault => CodeRetry::Never,
+            Self::MediaInternalFailure => CodeRetry::Never,
+            Self::MediaServerError => CodeRetry::Never,
+            Self::SignatureRejected => CodeRetry::Never,
+            Self::CdnUrlInvalid => CodeRetry::Never,
+            Self::RequestInvalid => CodeRetry::Never,
+            Self::MediaServiceFault => CodeRetry::Never,
+            Self::CallFrequencyExceeded => CodeRetry::AfterBackoff,
+            Self::RoomDestroyedOrMissing => CodeRetry::Never,
+            Self::RoomDoesNotExist => CodeRetry::Never,
+            Self::BroadcastMessageEncodeFailed => CodeRetry::AfterBackoff,
+            Self::MessageIdCreateFailed => CodeRetry::AfterBackoff,
+            Self::CdnAddressInvalid => CodeRetry::Never,
+            Self::CallFrequencyTooHigh => CodeRetry::AfterBackoff,
+            Self::MediaBackendError => CodeRetry::Never,
+            Self::IsTestInvalid => CodeRetry::Never,
+            Self::AppIdInvalid => CodeRetry::Never,
+            Self::StreamIdListInvalid => CodeRetry::Never,
+            Self::StreamIdNonStandard => CodeRetry::Never,
+            Self::DispatchTypeInvalid => CodeRetry::Never,
+            Self::ClientIpInvalid => CodeRetry::Never,
+            Self::SignatureInvalid => CodeRetry::Never,
+            Self::LiveSaveFailed => CodeRetry::Never,
+            Self::ChannelSaveFailed => CodeRetry::Never,
+            Self::LiveOrFileNotFound => CodeRetry::Never,
+            Self::StreamIdNotFound => CodeRetry::Never,
+            Self::StreamClosed => CodeRetry::Never,
+            Self::LiveDisableFailed => CodeRetry::AfterBackoff,
+            Self::LiveResumeFailed => CodeRetry::AfterBackoff,
+            Self::LiveBatchDisableFailed => CodeRetry::AfterBackoff,
+            Self::LiveBatchResumeFailed => CodeRetry::AfterBackoff,
+            Self::RecordingIndexCreateFailed => CodeRetry::AfterBackoff,
+            Self::RoomNotFoundOrDestroyed => CodeRetry::Never,
+            Self::UserOnlineInfoNotFound => CodeRetry::Never,
+            Self::ModerationHttpRequestFailed => CodeRetry::AfterBackoff,
+            Self::ModerationHttpCallFailed => CodeRetry::AfterBackoff,
+            Self::ModerationFailed => CodeRetry::AfterBackoff,
+            Self::UserListTooLong => CodeRetry::Never,
+            Self::MessageTooLong => CodeRetry::Never,
+            Self::CustomMessageSendFailed => CodeRetry::AfterBackoff,
+            Self::ShumeiPermissionMissing => CodeRetry::Never,
+            Self::BanRuleLimitReached => CodeRetry::Never,
+            Self::BanRuleNotFound => CodeRetry::Never,
+            Self::MixFailed => CodeRetry::AfterBackoff,
+            Self::MixParameterInvalid => CodeRetry::Never,
+            Self::MixAuthFailed => CodeRetry::Never,
+            Self::MixParameterParseFailed => CodeRetry::Never,
+            Self::MixStartLockBusy => CodeRetry::AfterBackoff,
+            Self::MixStopLockBusy => CodeRetry::AfterBackoff,
+            Self::MixRequestUpdateFailed => CodeRetry::AfterBackoff,
+            Self::MixStartConversionFailed => CodeRetry::Never,
+            Self::MixOtherTasksCloseFailed => CodeRetry::AfterBackoff,
+            Self::MixOwnershipUpdateFailed => CodeRetry::AfterBackoff,
+            Self::MixStopConversionFailed => CodeRetry::Never,
+            Self::MixStopForwardFailed => CodeRetry::AfterBackoff,
+            Self::MixInputOutputStreamIdSame => CodeRetry::Never,
+            Self::ImageProtocolUnsupported => CodeRetry::Never,
+            Self::ImageFetchFailed => CodeRetry::Never,
+            Self::MixInputStreamNotFound => CodeRetry::Never,
+            Self::MixTaskFailed => CodeRetry::AfterBackoff,
+            Self::MixInputStreamInvalid => CodeRetry::Never,
+            Self::MixOutputStreamInvalid => CodeRetry::Never,
+            Self::MixInputStreamFormatInvalid => CodeRetry::Never,
+            Self::MixOutputStreamFormatInvalid => CodeRetry::Never,
+            Self::MixPermissionNotEnabled => CodeRetry::Never,
+            Self::MixInputStreamLimitExceeded => CodeRetry::Never,
+            Self::MixDispatchFailed => CodeRetry::AfterBackoff,
+            Self::MixStopByNonOwner => CodeRetry::Never,
+            Self::MixOutputWidthOutOfRange => CodeRetry::Never,
+            Self::WatermarkParameterInvalid => CodeRetry::Never,
+            Self::WatermarkParameterEmpty => CodeRetry::Never,
+            Self::ExtendedParameterInvalid => CodeRetry::Never,
+            Self::MixInputStreamDuplicate => CodeRetry::Never,
+            Self::MixOutputStreamDuplicate => CodeRetry::Never,
+            Self::FocusVoiceLimitExceeded => CodeRetry::Never,
+            Self::MixOutputStreamLimitExceeded => CodeRetry::Never,
+            Self::TextWatermarkError => CodeRetry::Never,
+            Self::MixStartParameterParseFailed => CodeRetry::Never,
+            Self::MixStopParameterParseFailed => CodeRetry::Never,
+            Self::MixStartOverloaded => CodeRetry::AfterBackoff,
+            Self::MixStopOverloaded => CodeRetry::AfterBackoff,
+            Self::MixRequestOverloaded => CodeRetry::AfterBackoff,
+            Self::MixTargetRoomAddFailed => CodeRetry::Never,
+            Self::MixTaskNotFound => CodeRetry::Never,
+            Self::TokenInvalid => CodeRetry::Never,
+            Self::SceneTemplateExists => CodeRetry::Never,
+            Self::SceneTemplateParameterInvalid => CodeRetry::Never,
             Self::Unknown(_) => CodeRetry::Never,
         }
     }
@@ -70,8 +1457,26 @@ impl ApiCode {
     pub const fn answered_before_acting(self) -> bool {
         match self {
             Self::Gateway(code) => code.answered_before_acting(),
+            Self::TooManyRequests
+            | Self::AppQpsLimited
+            | Self::RoomQpsLimited
+            | Self::ApiCallRateLimited
+            | Self::CallFrequencyExceeded
+            | Self::CallFrequencyTooHigh
+            | Self::MixStartLockBusy
+            | Self::MixStopLockBusy
+            | Self::MixStartOverloaded
+            | Self::MixStopOverloaded
+            | Self::MixRequestOverloaded => true,
             _ => false,
         }
+    }
+
+    /// For a code saying a cap counted over a long window is used up (such as 100
+    /// calls in 24 hours): that window. The code is never retried, since trying again
+    /// before the window has passed fails the same way.
+    pub const fn resets_after(self) -> Option<Duration> {
+        None
     }
 }
 
@@ -91,6 +1496,10 @@ impl ReturnCode for ApiCode {
     fn answered_before_acting(self) -> bool {
         Self::answered_before_acting(self)
     }
+
+    fn resets_after(self) -> Option<Duration> {
+        Self::resets_after(self)
+    }
 }
 
 impl fmt::Display for ApiCode {
@@ -100,6 +1509,7 @@ impl fmt::Display for ApiCode {
                 write!(f, "code {} (Gateway({code:?}))", code.wire_value())
             }
             Self::Unknown(value) => write!(f, "code {value}"),
+            known => write!(f, "code {} ({known:?})", known.wire_value()),
         }
     }
 }

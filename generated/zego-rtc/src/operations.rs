@@ -2,7 +2,10 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::future::Future;
-use zego_server_runtime::{ApiResponse, DryRun, Method, Operation, RequestInfo};
+use std::time::Duration;
+use zego_server_runtime::{
+    ApiResponse, CallLimit, DryRun, Method, Operation, RequestInfo,
+};
 use super::service::{Client, Error};
 use super::types::{
     AddStreamRequest, AddStreamResponse, ClearCdnTransferRuleRequest,
@@ -59,6 +62,7 @@ pub const ADD_STREAM: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -70,8 +74,10 @@ impl Client {
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 1 call per second
+    ///
+    /// Codes its page lists for it: [`StreamInfoSetFailed`](crate::ApiCode::StreamInfoSetFailed) (123), [`StreamOperatedConcurrently`](crate::ApiCode::StreamOperatedConcurrently) (1012).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -95,6 +101,7 @@ pub const CLEAR_CDN_TRANSFER_RULE: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -106,8 +113,10 @@ impl Client {
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 5 calls per second
+    ///
+    /// Codes its page lists for it: [`MediaInternalFault`](crate::ApiCode::MediaInternalFault) (5000), [`MediaInternalFailure`](crate::ApiCode::MediaInternalFailure) (5001), [`MediaServerError`](crate::ApiCode::MediaServerError) (5002), [`MediaServiceFault`](crate::ApiCode::MediaServiceFault) (5006), [`MediaBackendError`](crate::ApiCode::MediaBackendError) (30003), [`SignatureRejected`](crate::ApiCode::SignatureRejected) (5003), [`RequestInvalid`](crate::ApiCode::RequestInvalid) (5005), [`CallFrequencyExceeded`](crate::ApiCode::CallFrequencyExceeded) (5007), [`CallFrequencyTooHigh`](crate::ApiCode::CallFrequencyTooHigh) (30002), [`IsTestInvalid`](crate::ApiCode::IsTestInvalid) (30004), [`AppIdInvalid`](crate::ApiCode::AppIdInvalid) (30005), [`StreamIdNonStandard`](crate::ApiCode::StreamIdNonStandard) (30009).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -136,6 +145,7 @@ pub const CLOSE_ROOM: Operation = Operation {
     rate_limit: Some(1),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -145,10 +155,12 @@ impl Client {
     ///
     /// Call frequency limit: 1 call per second for one AppId (all its rooms).
     ///
-    /// Documented limit: 1 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    /// Documented limit: 1 call per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 1 call per second
+    ///
+    /// Codes its page lists for it: [`RoomDestroyedOrMissing`](crate::ApiCode::RoomDestroyedOrMissing) (5018), [`RoomDoesNotExist`](crate::ApiCode::RoomDoesNotExist) (5024).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -172,6 +184,7 @@ pub const CREAT_CDN_TRANSFER_RULE: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -183,8 +196,10 @@ impl Client {
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 5 calls per second
+    ///
+    /// Codes its page lists for it: [`MediaInternalFault`](crate::ApiCode::MediaInternalFault) (5000), [`MediaInternalFailure`](crate::ApiCode::MediaInternalFailure) (5001), [`MediaServerError`](crate::ApiCode::MediaServerError) (5002), [`MediaServiceFault`](crate::ApiCode::MediaServiceFault) (5006), [`MediaBackendError`](crate::ApiCode::MediaBackendError) (30003), [`SignatureRejected`](crate::ApiCode::SignatureRejected) (5003), [`CdnUrlInvalid`](crate::ApiCode::CdnUrlInvalid) (5004), [`RequestInvalid`](crate::ApiCode::RequestInvalid) (5005), [`CallFrequencyExceeded`](crate::ApiCode::CallFrequencyExceeded) (5007), [`CallFrequencyTooHigh`](crate::ApiCode::CallFrequencyTooHigh) (30002), [`CdnAddressInvalid`](crate::ApiCode::CdnAddressInvalid) (30001), [`IsTestInvalid`](crate::ApiCode::IsTestInvalid) (30004), [`AppIdInvalid`](crate::ApiCode::AppIdInvalid) (30005), [`StreamIdNonStandard`](crate::ApiCode::StreamIdNonStandard) (30009).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -213,6 +228,7 @@ pub const DEL_FORBID_STREAM_RULE: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -223,6 +239,8 @@ impl Client {
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RequestFailed`](crate::ApiCode::RequestFailed) (1), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`InterfaceNotPermitted`](crate::ApiCode::InterfaceNotPermitted) (9), [`StreamInfoSetFailed`](crate::ApiCode::StreamInfoSetFailed) (123), [`AppQpsLimited`](crate::ApiCode::AppQpsLimited) (206).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -246,6 +264,7 @@ pub const DEL_FORBID_USER_RULE: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -256,6 +275,8 @@ impl Client {
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RequestFailed`](crate::ApiCode::RequestFailed) (1), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`InterfaceNotPermitted`](crate::ApiCode::InterfaceNotPermitted) (9), [`AppQpsLimited`](crate::ApiCode::AppQpsLimited) (206), [`BanRuleLimitReached`](crate::ApiCode::BanRuleLimitReached) (50123).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -279,6 +300,7 @@ pub const DELETE_CDN_TRANSFER_RULE: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -290,8 +312,10 @@ impl Client {
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 5 calls per second
+    ///
+    /// Codes its page lists for it: [`MediaInternalFault`](crate::ApiCode::MediaInternalFault) (5000), [`MediaInternalFailure`](crate::ApiCode::MediaInternalFailure) (5001), [`MediaServerError`](crate::ApiCode::MediaServerError) (5002), [`MediaServiceFault`](crate::ApiCode::MediaServiceFault) (5006), [`MediaBackendError`](crate::ApiCode::MediaBackendError) (30003), [`SignatureRejected`](crate::ApiCode::SignatureRejected) (5003), [`CdnUrlInvalid`](crate::ApiCode::CdnUrlInvalid) (5004), [`RequestInvalid`](crate::ApiCode::RequestInvalid) (5005), [`CallFrequencyExceeded`](crate::ApiCode::CallFrequencyExceeded) (5007), [`CallFrequencyTooHigh`](crate::ApiCode::CallFrequencyTooHigh) (30002), [`IsTestInvalid`](crate::ApiCode::IsTestInvalid) (30004), [`AppIdInvalid`](crate::ApiCode::AppIdInvalid) (30005), [`StreamIdNonStandard`](crate::ApiCode::StreamIdNonStandard) (30009).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -320,6 +344,7 @@ pub const DELETE_MEDIA: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -330,6 +355,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`ParamTooLongOrAccessDenied`](crate::ApiCode::ParamTooLongOrAccessDenied) (3), [`CdnTypeMismatch`](crate::ApiCode::CdnTypeMismatch) (4), [`ConfigurationError`](crate::ApiCode::ConfigurationError) (5), [`TooManyRequests`](crate::ApiCode::TooManyRequests) (6), [`MediaFileAuthFailed`](crate::ApiCode::MediaFileAuthFailed) (7), [`MediaFileRequestFailed`](crate::ApiCode::MediaFileRequestFailed) (1000).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -353,6 +380,7 @@ pub const DELETE_STREAM: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -364,8 +392,10 @@ impl Client {
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 1 call per second
+    ///
+    /// Codes its page lists for it: [`StreamInfoDeleteFailed`](crate::ApiCode::StreamInfoDeleteFailed) (124), [`StreamInfoNotFound`](crate::ApiCode::StreamInfoNotFound) (138).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -389,6 +419,7 @@ pub const DESCRIBE_FORBID_STREAM_RULES: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -399,6 +430,8 @@ impl Client {
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RequestFailed`](crate::ApiCode::RequestFailed) (1), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`InterfaceNotPermitted`](crate::ApiCode::InterfaceNotPermitted) (9), [`StreamInfoSetFailed`](crate::ApiCode::StreamInfoSetFailed) (123), [`AppQpsLimited`](crate::ApiCode::AppQpsLimited) (206).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -427,6 +460,7 @@ pub const DESCRIBE_FORBID_USER_RULES: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -437,6 +471,8 @@ impl Client {
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RequestFailed`](crate::ApiCode::RequestFailed) (1), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`InterfaceNotPermitted`](crate::ApiCode::InterfaceNotPermitted) (9), [`AppQpsLimited`](crate::ApiCode::AppQpsLimited) (206), [`BanRuleLimitReached`](crate::ApiCode::BanRuleLimitReached) (50123).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -465,6 +501,7 @@ pub const DESCRIBE_MEDIA_TASK: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -475,6 +512,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`ParamTooLongOrAccessDenied`](crate::ApiCode::ParamTooLongOrAccessDenied) (3), [`CdnTypeMismatch`](crate::ApiCode::CdnTypeMismatch) (4), [`ConfigurationError`](crate::ApiCode::ConfigurationError) (5), [`TooManyRequests`](crate::ApiCode::TooManyRequests) (6), [`MediaFileAuthFailed`](crate::ApiCode::MediaFileAuthFailed) (7), [`MediaFileRequestFailed`](crate::ApiCode::MediaFileRequestFailed) (1000).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -500,6 +539,7 @@ pub const DESCRIBE_RTC_STREAM_STATE: Operation = Operation {
     rate_limit: Some(40),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -511,8 +551,10 @@ impl Client {
     ///
     /// Documented limit: 40 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 10 calls per second
+    ///
+    /// Codes its page lists for it: [`AppInvalid`](crate::ApiCode::AppInvalid) (3000), [`MediaInternalError`](crate::ApiCode::MediaInternalError) (3001), [`MediaBackendError`](crate::ApiCode::MediaBackendError) (30003), [`TimestampInvalid`](crate::ApiCode::TimestampInvalid) (3002), [`AppTokenNotConfigured`](crate::ApiCode::AppTokenNotConfigured) (3003), [`CallFrequencyTooHigh`](crate::ApiCode::CallFrequencyTooHigh) (30002), [`IsTestInvalid`](crate::ApiCode::IsTestInvalid) (30004), [`AppIdInvalid`](crate::ApiCode::AppIdInvalid) (30005), [`StreamIdNonStandard`](crate::ApiCode::StreamIdNonStandard) (30009), [`SignatureInvalid`](crate::ApiCode::SignatureInvalid) (40005), [`StreamIdNotFound`](crate::ApiCode::StreamIdNotFound) (41004), [`StreamClosed`](crate::ApiCode::StreamClosed) (41006).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -541,6 +583,13 @@ pub const DESCRIBE_SIMPLE_STREAM_LIST: Operation = Operation {
     rate_limit: Some(50),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 1,
+            window: Duration::from_secs(10),
+            key_field: Some("RoomId"),
+        },
+    ],
 };
 
 impl Client {
@@ -552,14 +601,16 @@ impl Client {
     ///
     /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
-    /// - one room: 1 call per 10 seconds
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
+    /// - one room (the request's `RoomId`): 1 call per 10 seconds
+    ///
+    /// Codes its page lists for it: [`ListFetchFailed`](crate::ApiCode::ListFetchFailed) (154).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn describe_simple_stream_list<'a>(
         &'a self,
@@ -582,6 +633,13 @@ pub const DESCRIBE_USER_LIST: Operation = Operation {
     rate_limit: Some(200),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 1,
+            window: Duration::from_secs(1),
+            key_field: Some("RoomId"),
+        },
+    ],
 };
 
 impl Client {
@@ -593,14 +651,14 @@ impl Client {
     ///
     /// Documented limit: 200 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
-    /// - one room: 1 call per second
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
+    /// - one room (the request's `RoomId`): 1 call per second
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn describe_user_list<'a>(
         &'a self,
@@ -620,6 +678,7 @@ pub const DESCRIBE_USER_NUM: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -631,7 +690,7 @@ impl Client {
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 1 call per second
     ///
     /// The request is validated first; an invalid request is never sent.
@@ -658,6 +717,7 @@ pub const DESCRIBE_USERS: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -668,6 +728,8 @@ impl Client {
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`ParamTooLongOrAccessDenied`](crate::ApiCode::ParamTooLongOrAccessDenied) (3), [`AppQpsLimited`](crate::ApiCode::AppQpsLimited) (206), [`RoomNotFoundOrDestroyed`](crate::ApiCode::RoomNotFoundOrDestroyed) (50001).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -693,6 +755,7 @@ pub const FORBID_CDN_LIVE_STREAM: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -703,6 +766,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RequestFailed`](crate::ApiCode::RequestFailed) (1), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`ParamTooLongOrAccessDenied`](crate::ApiCode::ParamTooLongOrAccessDenied) (3).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -728,6 +793,7 @@ pub const FORBID_RTC_STREAM: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -739,8 +805,10 @@ impl Client {
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 5 calls per second
+    ///
+    /// Codes its page lists for it: [`AppInvalid`](crate::ApiCode::AppInvalid) (3000), [`MediaInternalError`](crate::ApiCode::MediaInternalError) (3001), [`MediaServiceFault`](crate::ApiCode::MediaServiceFault) (5006), [`MediaBackendError`](crate::ApiCode::MediaBackendError) (30003), [`TimestampInvalid`](crate::ApiCode::TimestampInvalid) (3002), [`AppTokenNotConfigured`](crate::ApiCode::AppTokenNotConfigured) (3003), [`CallFrequencyTooHigh`](crate::ApiCode::CallFrequencyTooHigh) (30002), [`IsTestInvalid`](crate::ApiCode::IsTestInvalid) (30004), [`AppIdInvalid`](crate::ApiCode::AppIdInvalid) (30005), [`StreamIdNonStandard`](crate::ApiCode::StreamIdNonStandard) (30009), [`SignatureInvalid`](crate::ApiCode::SignatureInvalid) (40005).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -764,6 +832,7 @@ pub const FORBID_RTC_STREAMS: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -775,8 +844,10 @@ impl Client {
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 5 calls per second
+    ///
+    /// Codes its page lists for it: [`CallFrequencyTooHigh`](crate::ApiCode::CallFrequencyTooHigh) (30002), [`MediaBackendError`](crate::ApiCode::MediaBackendError) (30003), [`IsTestInvalid`](crate::ApiCode::IsTestInvalid) (30004), [`AppIdInvalid`](crate::ApiCode::AppIdInvalid) (30005), [`StreamIdListInvalid`](crate::ApiCode::StreamIdListInvalid) (30006), [`LiveBatchDisableFailed`](crate::ApiCode::LiveBatchDisableFailed) (42003).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -802,6 +873,7 @@ pub const GENERATE_IDENTIFY_TOKEN: Operation = Operation {
     rate_limit: Some(100),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -840,6 +912,7 @@ pub const GET_MIX_TASK_INFO: Operation = Operation {
     rate_limit: Some(100),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -850,6 +923,8 @@ impl Client {
     /// Call frequency limit: 100 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`MixFailed`](crate::ApiCode::MixFailed) (110200001), [`MixParameterParseFailed`](crate::ApiCode::MixParameterParseFailed) (110200004), [`MixRequestOverloaded`](crate::ApiCode::MixRequestOverloaded) (110200194), [`MixTaskNotFound`](crate::ApiCode::MixTaskNotFound) (110209001).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -875,6 +950,7 @@ pub const KICKOUT_USER: Operation = Operation {
     rate_limit: Some(50),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -885,6 +961,8 @@ impl Client {
     /// Call frequency limit: 50 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`UserListTooLong`](crate::ApiCode::UserListTooLong) (50011).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -908,6 +986,7 @@ pub const MEDIA_THUMBNAILS: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -918,6 +997,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`ParamTooLongOrAccessDenied`](crate::ApiCode::ParamTooLongOrAccessDenied) (3), [`CdnTypeMismatch`](crate::ApiCode::CdnTypeMismatch) (4), [`ConfigurationError`](crate::ApiCode::ConfigurationError) (5), [`TooManyRequests`](crate::ApiCode::TooManyRequests) (6), [`MediaFileAuthFailed`](crate::ApiCode::MediaFileAuthFailed) (7), [`MediaFileRequestFailed`](crate::ApiCode::MediaFileRequestFailed) (1000), [`LiveOrFileNotFound`](crate::ApiCode::LiveOrFileNotFound) (41003).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -943,6 +1024,7 @@ pub const MERGE_MEDIA: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -953,6 +1035,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`ParamTooLongOrAccessDenied`](crate::ApiCode::ParamTooLongOrAccessDenied) (3), [`CdnTypeMismatch`](crate::ApiCode::CdnTypeMismatch) (4), [`ConfigurationError`](crate::ApiCode::ConfigurationError) (5), [`TooManyRequests`](crate::ApiCode::TooManyRequests) (6), [`MediaFileAuthFailed`](crate::ApiCode::MediaFileAuthFailed) (7), [`MediaFileRequestFailed`](crate::ApiCode::MediaFileRequestFailed) (1000), [`LiveOrFileNotFound`](crate::ApiCode::LiveOrFileNotFound) (41003).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -976,6 +1060,7 @@ pub const QUERY_FORBID_CDN_LIVE_STREAM: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -986,6 +1071,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RequestFailed`](crate::ApiCode::RequestFailed) (1), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`ParamTooLongOrAccessDenied`](crate::ApiCode::ParamTooLongOrAccessDenied) (3).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1014,6 +1101,7 @@ pub const RTMP_DISPATCH_V2: Operation = Operation {
     rate_limit: Some(40),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1024,6 +1112,8 @@ impl Client {
     /// Call frequency limit: 40 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 40 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ApiCallRateLimited`](crate::ApiCode::ApiCallRateLimited) (1010), [`CallFrequencyTooHigh`](crate::ApiCode::CallFrequencyTooHigh) (30002), [`DispatchFailed`](crate::ApiCode::DispatchFailed) (1001), [`PublishNodeEmpty`](crate::ApiCode::PublishNodeEmpty) (1002), [`PlayNodeEmpty`](crate::ApiCode::PlayNodeEmpty) (1003), [`AppOffline`](crate::ApiCode::AppOffline) (1005), [`MediaParameterInvalid`](crate::ApiCode::MediaParameterInvalid) (1006), [`MediaBackendError`](crate::ApiCode::MediaBackendError) (30003), [`IsTestInvalid`](crate::ApiCode::IsTestInvalid) (30004), [`AppIdInvalid`](crate::ApiCode::AppIdInvalid) (30005), [`StreamIdNonStandard`](crate::ApiCode::StreamIdNonStandard) (30009), [`DispatchTypeInvalid`](crate::ApiCode::DispatchTypeInvalid) (30010), [`ClientIpInvalid`](crate::ApiCode::ClientIpInvalid) (30011).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1049,6 +1139,7 @@ pub const RESUME_CDN_LIVE_STREAM: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1059,6 +1150,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RequestFailed`](crate::ApiCode::RequestFailed) (1), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`ParamTooLongOrAccessDenied`](crate::ApiCode::ParamTooLongOrAccessDenied) (3).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1084,6 +1177,7 @@ pub const RESUME_RTC_STREAM: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1095,8 +1189,10 @@ impl Client {
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 5 calls per second
+    ///
+    /// Codes its page lists for it: [`AppInvalid`](crate::ApiCode::AppInvalid) (3000), [`MediaInternalError`](crate::ApiCode::MediaInternalError) (3001), [`MediaServiceFault`](crate::ApiCode::MediaServiceFault) (5006), [`MediaBackendError`](crate::ApiCode::MediaBackendError) (30003), [`TimestampInvalid`](crate::ApiCode::TimestampInvalid) (3002), [`AppTokenNotConfigured`](crate::ApiCode::AppTokenNotConfigured) (3003), [`CallFrequencyTooHigh`](crate::ApiCode::CallFrequencyTooHigh) (30002), [`IsTestInvalid`](crate::ApiCode::IsTestInvalid) (30004), [`AppIdInvalid`](crate::ApiCode::AppIdInvalid) (30005), [`StreamIdNonStandard`](crate::ApiCode::StreamIdNonStandard) (30009), [`SignatureInvalid`](crate::ApiCode::SignatureInvalid) (40005).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1120,6 +1216,7 @@ pub const RESUME_RTC_STREAMS: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1131,8 +1228,10 @@ impl Client {
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 5 calls per second
+    ///
+    /// Codes its page lists for it: [`CallFrequencyTooHigh`](crate::ApiCode::CallFrequencyTooHigh) (30002), [`MediaBackendError`](crate::ApiCode::MediaBackendError) (30003), [`IsTestInvalid`](crate::ApiCode::IsTestInvalid) (30004), [`AppIdInvalid`](crate::ApiCode::AppIdInvalid) (30005), [`StreamIdListInvalid`](crate::ApiCode::StreamIdListInvalid) (30006), [`LiveBatchResumeFailed`](crate::ApiCode::LiveBatchResumeFailed) (42004).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1158,6 +1257,7 @@ pub const SEARCH_MEDIA: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1168,6 +1268,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`ParamTooLongOrAccessDenied`](crate::ApiCode::ParamTooLongOrAccessDenied) (3), [`CdnTypeMismatch`](crate::ApiCode::CdnTypeMismatch) (4), [`ConfigurationError`](crate::ApiCode::ConfigurationError) (5), [`TooManyRequests`](crate::ApiCode::TooManyRequests) (6), [`MediaFileAuthFailed`](crate::ApiCode::MediaFileAuthFailed) (7), [`DecodeFailed`](crate::ApiCode::DecodeFailed) (8), [`MediaFileRequestFailed`](crate::ApiCode::MediaFileRequestFailed) (1000).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1191,6 +1293,7 @@ pub const SEND_BARRAGE_MESSAGE: Operation = Operation {
     rate_limit: Some(100),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1202,8 +1305,10 @@ impl Client {
     ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 10 calls per second
+    ///
+    /// Codes its page lists for it: [`MessageContentEmpty`](crate::ApiCode::MessageContentEmpty) (1008), [`MessageTooLong`](crate::ApiCode::MessageTooLong) (50012).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1229,6 +1334,7 @@ pub const SEND_BROADCAST_MESSAGE: Operation = Operation {
     rate_limit: Some(100),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1240,8 +1346,10 @@ impl Client {
     ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 10 calls per second
+    ///
+    /// Codes its page lists for it: [`BroadcastMessageSaveFailed`](crate::ApiCode::BroadcastMessageSaveFailed) (121), [`MessageIdGenerationFailed`](crate::ApiCode::MessageIdGenerationFailed) (122), [`BroadcastMessageSendFailed`](crate::ApiCode::BroadcastMessageSendFailed) (151), [`BroadcastMessageEncodeFailed`](crate::ApiCode::BroadcastMessageEncodeFailed) (5201), [`MessageIdCreateFailed`](crate::ApiCode::MessageIdCreateFailed) (5202), [`MessageTooLong`](crate::ApiCode::MessageTooLong) (50012).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1267,6 +1375,7 @@ pub const SEND_CUSTOM_COMMAND: Operation = Operation {
     rate_limit: Some(100),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1278,8 +1387,10 @@ impl Client {
     ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 10 calls per second
+    ///
+    /// Codes its page lists for it: [`UserOnlineInfoNotFound`](crate::ApiCode::UserOnlineInfoNotFound) (50003), [`UserListTooLong`](crate::ApiCode::UserListTooLong) (50011), [`MessageTooLong`](crate::ApiCode::MessageTooLong) (50012), [`CustomMessageSendFailed`](crate::ApiCode::CustomMessageSendFailed) (50013).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1305,6 +1416,7 @@ pub const SET_FORBID_STREAM_RULE: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1315,6 +1427,8 @@ impl Client {
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RequestFailed`](crate::ApiCode::RequestFailed) (1), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`InterfaceNotPermitted`](crate::ApiCode::InterfaceNotPermitted) (9), [`StreamInfoSetFailed`](crate::ApiCode::StreamInfoSetFailed) (123), [`AppQpsLimited`](crate::ApiCode::AppQpsLimited) (206).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1338,6 +1452,7 @@ pub const SET_FORBID_USER_RULE: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1348,6 +1463,8 @@ impl Client {
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RequestFailed`](crate::ApiCode::RequestFailed) (1), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`InterfaceNotPermitted`](crate::ApiCode::InterfaceNotPermitted) (9), [`AppQpsLimited`](crate::ApiCode::AppQpsLimited) (206), [`BanRuleLimitReached`](crate::ApiCode::BanRuleLimitReached) (50123).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1373,6 +1490,7 @@ pub const SET_SCENE_TEMPLATE: Operation = Operation {
     rate_limit: Some(50),
     method: Method::Get,
     hosts: &["https://metaworld-api.zego.im"],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1383,6 +1501,8 @@ impl Client {
     /// Call frequency limit: 50 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`SceneTemplateExists`](crate::ApiCode::SceneTemplateExists) (340004003), [`SceneTemplateParameterInvalid`](crate::ApiCode::SceneTemplateParameterInvalid) (340006003).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1408,6 +1528,7 @@ pub const START_AUTO_MIX: Operation = Operation {
     rate_limit: Some(100),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1418,6 +1539,8 @@ impl Client {
     /// Call frequency limit: 100 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`MixFailed`](crate::ApiCode::MixFailed) (110200001), [`MixParameterInvalid`](crate::ApiCode::MixParameterInvalid) (110200002), [`MixAuthFailed`](crate::ApiCode::MixAuthFailed) (110200003), [`MixParameterParseFailed`](crate::ApiCode::MixParameterParseFailed) (110200004), [`MixStartLockBusy`](crate::ApiCode::MixStartLockBusy) (110200005), [`MixStopLockBusy`](crate::ApiCode::MixStopLockBusy) (110200006), [`MixTaskFailed`](crate::ApiCode::MixTaskFailed) (110200151), [`MixRequestOverloaded`](crate::ApiCode::MixRequestOverloaded) (110200194).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1441,6 +1564,7 @@ pub const START_CDN_RECORD: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1451,6 +1575,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`ParamTooLongOrAccessDenied`](crate::ApiCode::ParamTooLongOrAccessDenied) (3), [`CdnTypeMismatch`](crate::ApiCode::CdnTypeMismatch) (4), [`ConfigurationError`](crate::ApiCode::ConfigurationError) (5), [`TooManyRequests`](crate::ApiCode::TooManyRequests) (6), [`MediaFileAuthFailed`](crate::ApiCode::MediaFileAuthFailed) (7), [`MediaFileRequestFailed`](crate::ApiCode::MediaFileRequestFailed) (1000).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1476,6 +1602,7 @@ pub const START_CENSOR_AUDIO_V2: Operation = Operation {
     rate_limit: Some(100),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1486,6 +1613,8 @@ impl Client {
     /// Call frequency limit: 100 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ModerationHttpRequestFailed`](crate::ApiCode::ModerationHttpRequestFailed) (50006), [`ModerationHttpCallFailed`](crate::ApiCode::ModerationHttpCallFailed) (50007), [`ModerationFailed`](crate::ApiCode::ModerationFailed) (50009), [`ShumeiPermissionMissing`](crate::ApiCode::ShumeiPermissionMissing) (50117).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1511,6 +1640,7 @@ pub const START_CENSOR_VIDEO_V2: Operation = Operation {
     rate_limit: Some(100),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1521,6 +1651,8 @@ impl Client {
     /// Call frequency limit: 100 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ModerationHttpRequestFailed`](crate::ApiCode::ModerationHttpRequestFailed) (50006), [`ModerationHttpCallFailed`](crate::ApiCode::ModerationHttpCallFailed) (50007), [`ModerationFailed`](crate::ApiCode::ModerationFailed) (50009), [`ShumeiPermissionMissing`](crate::ApiCode::ShumeiPermissionMissing) (50117).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1546,6 +1678,7 @@ pub const START_CLOUD_TRANSCODE: Operation = Operation {
     rate_limit: Some(100),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1556,6 +1689,8 @@ impl Client {
     /// Call frequency limit: 100 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`MixParameterInvalid`](crate::ApiCode::MixParameterInvalid) (110200002), [`MixInputStreamNotFound`](crate::ApiCode::MixInputStreamNotFound) (110200150), [`MixTaskFailed`](crate::ApiCode::MixTaskFailed) (110200151).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1579,6 +1714,7 @@ pub const START_MIX: Operation = Operation {
     rate_limit: Some(100),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1589,6 +1725,8 @@ impl Client {
     /// Call frequency limit: 100 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`MixParameterInvalid`](crate::ApiCode::MixParameterInvalid) (110200002), [`MixAuthFailed`](crate::ApiCode::MixAuthFailed) (110200003), [`MixInputStreamNotFound`](crate::ApiCode::MixInputStreamNotFound) (110200150), [`MixTaskFailed`](crate::ApiCode::MixTaskFailed) (110200151), [`MixPermissionNotEnabled`](crate::ApiCode::MixPermissionNotEnabled) (110200157), [`MixInputStreamLimitExceeded`](crate::ApiCode::MixInputStreamLimitExceeded) (110200158), [`MixInputStreamDuplicate`](crate::ApiCode::MixInputStreamDuplicate) (110200175), [`MixStartParameterParseFailed`](crate::ApiCode::MixStartParameterParseFailed) (110200184), [`MixTargetRoomAddFailed`](crate::ApiCode::MixTargetRoomAddFailed) (110200197).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1612,6 +1750,7 @@ pub const STOP_AUTO_MIX: Operation = Operation {
     rate_limit: Some(100),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1622,6 +1761,8 @@ impl Client {
     /// Call frequency limit: 100 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`MixFailed`](crate::ApiCode::MixFailed) (110200001), [`MixParameterInvalid`](crate::ApiCode::MixParameterInvalid) (110200002), [`MixAuthFailed`](crate::ApiCode::MixAuthFailed) (110200003), [`MixParameterParseFailed`](crate::ApiCode::MixParameterParseFailed) (110200004).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1645,6 +1786,7 @@ pub const STOP_CDN_RECORD: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1655,6 +1797,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`ParamTooLongOrAccessDenied`](crate::ApiCode::ParamTooLongOrAccessDenied) (3), [`CdnTypeMismatch`](crate::ApiCode::CdnTypeMismatch) (4), [`ConfigurationError`](crate::ApiCode::ConfigurationError) (5), [`TooManyRequests`](crate::ApiCode::TooManyRequests) (6), [`MediaFileAuthFailed`](crate::ApiCode::MediaFileAuthFailed) (7), [`MediaFileRequestFailed`](crate::ApiCode::MediaFileRequestFailed) (1000).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1680,6 +1824,7 @@ pub const STOP_CENSOR_AUDIO_V2: Operation = Operation {
     rate_limit: Some(100),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1690,6 +1835,8 @@ impl Client {
     /// Call frequency limit: 100 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ModerationHttpRequestFailed`](crate::ApiCode::ModerationHttpRequestFailed) (50006), [`ModerationHttpCallFailed`](crate::ApiCode::ModerationHttpCallFailed) (50007), [`ModerationFailed`](crate::ApiCode::ModerationFailed) (50009), [`ShumeiPermissionMissing`](crate::ApiCode::ShumeiPermissionMissing) (50117).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1713,6 +1860,7 @@ pub const STOP_CENSOR_VIDEO_V2: Operation = Operation {
     rate_limit: Some(100),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1723,6 +1871,8 @@ impl Client {
     /// Call frequency limit: 100 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ModerationHttpRequestFailed`](crate::ApiCode::ModerationHttpRequestFailed) (50006), [`ModerationHttpCallFailed`](crate::ApiCode::ModerationHttpCallFailed) (50007), [`ModerationFailed`](crate::ApiCode::ModerationFailed) (50009), [`ShumeiPermissionMissing`](crate::ApiCode::ShumeiPermissionMissing) (50117).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1746,6 +1896,7 @@ pub const STOP_CLOUD_TRANSCODE: Operation = Operation {
     rate_limit: Some(100),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1756,6 +1907,8 @@ impl Client {
     /// Call frequency limit: 100 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`MixParameterInvalid`](crate::ApiCode::MixParameterInvalid) (110200002), [`MixTaskFailed`](crate::ApiCode::MixTaskFailed) (110200151).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1779,6 +1932,7 @@ pub const STOP_MIX: Operation = Operation {
     rate_limit: Some(100),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1789,6 +1943,8 @@ impl Client {
     /// Call frequency limit: 100 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 100 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`MixFailed`](crate::ApiCode::MixFailed) (110200001), [`MixParameterInvalid`](crate::ApiCode::MixParameterInvalid) (110200002), [`MixAuthFailed`](crate::ApiCode::MixAuthFailed) (110200003), [`MixParameterParseFailed`](crate::ApiCode::MixParameterParseFailed) (110200004).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1812,6 +1968,7 @@ pub const TRANSCODE_MEDIA: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1822,6 +1979,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (2), [`ParamTooLongOrAccessDenied`](crate::ApiCode::ParamTooLongOrAccessDenied) (3), [`CdnTypeMismatch`](crate::ApiCode::CdnTypeMismatch) (4), [`ConfigurationError`](crate::ApiCode::ConfigurationError) (5), [`TooManyRequests`](crate::ApiCode::TooManyRequests) (6), [`MediaFileAuthFailed`](crate::ApiCode::MediaFileAuthFailed) (7), [`MediaFileRequestFailed`](crate::ApiCode::MediaFileRequestFailed) (1000), [`LiveOrFileNotFound`](crate::ApiCode::LiveOrFileNotFound) (41003).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///

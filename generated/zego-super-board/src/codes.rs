@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::fmt;
+use std::time::Duration;
 use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 
 /// A return code (`Code`) of the service: the API gateway's, which every ZEGOCLOUD
@@ -13,6 +14,148 @@ use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 pub enum ApiCode {
     /// A code of the API gateway in front of the service (100000000 to 100000017).
     Gateway(GatewayCode),
+    /// 1: The call did not succeed, probably because the server was busy; send it again later.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; retried after backing off.
+    ///
+    /// The sources: Both pages say the server may be busy and to retry; neither says whether the request was applied, so it is not marked answered-before-acting.
+    ServerBusy,
+    /// 2: An input parameter of the request is wrong.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: The whiteboard permission actions' own tables (GetWhiteboardRoomAuth and the other three, English and Chinese) give 120000002 for wrong input parameters instead; the global pages do not list that number.
+    InvalidParameter,
+    /// 3: The service could not authenticate the request.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: The whiteboard permission actions' own tables give 120000001 (signature check failed) instead; the global pages do not list that number, and neither source says how code 3 differs from the gateway's signature codes 100000004 and 100000005.
+    AuthenticationFailed,
+    /// 4: The request names a CDN type the service does not know.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    UnknownCdnType,
+    /// 7: More requests per second arrived than the action's limit allows, so the service refused the call.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    RateLimited,
+    /// 60013: The file conversion task has already completed.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code tables of the Chinese folder's cancel-cvt.yaml (StopTranscode) and query-status.yaml (DescribeTranscodeStatus); the English folder has no file conversion actions. Why a status query would fail this way is not explained.
+    ConversionAlreadyFinished,
+    /// 60014: No file conversion task has the task ID given.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code tables of the Chinese folder's cancel-cvt.yaml (StopTranscode) and query-status.yaml (DescribeTranscodeStatus); the English folder has no file conversion actions.
+    ConversionTaskNotFound,
+    /// 60015: The type of the source file is not one the conversion service accepts.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code tables of the Chinese folder's cvt-doc.yaml (StartTranscode) and query-status.yaml (DescribeTranscodeStatus); the English folder has no file conversion actions.
+    SourceFileTypeUnsupported,
+    /// 60016: The source file is bigger than the size limit, which is 100 MB by default.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code table of the Chinese folder's cvt-doc.yaml (StartTranscode); the English folder has no file conversion actions.
+    FileTooLarge,
+    /// 60017: The Excel source file is bigger than the limit for Excel files, which is 10 MB by default.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code table of the Chinese folder's cvt-doc.yaml (StartTranscode); the English folder has no file conversion actions.
+    ExcelFileTooLarge,
+    /// 60021: The requested target file type does not fit the type of the source file.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code table of the Chinese folder's cvt-doc.yaml (StartTranscode); the English folder has no file conversion actions.
+    SourceTargetTypeMismatch,
+    /// 60100: The DeleteType parameter, which says which files to delete, has a wrong value.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code table of the Chinese folder's del-file.yaml (DeleteFile); the English folder has no file conversion actions.
+    DeleteTypeInvalid,
+    /// 60101: No converted file exists for the FileId given.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code table of the Chinese folder's del-file.yaml (DeleteFile); the English folder has no file conversion actions.
+    ConvertedFileNotFound,
+    /// 120000001: The whiteboard permission service could not verify the request's signature.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: In the Code tables of all four whiteboard permission actions (get-white-board-room-auth.yaml and the other three, English and Chinese); the global pages do not list it and give 3 for failed authentication instead.
+    SignatureCheckFailed,
+    /// 120000002: An input parameter of the whiteboard permission request is wrong.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: In the Code tables of all four whiteboard permission actions (get-white-board-room-auth.yaml and the other three, English and Chinese); the global pages do not list it and give 2 for wrong input parameters instead.
+    InputParameterInvalid,
+    /// 120000101: The whiteboard permissions of the user could not be set.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code table of set-white-board-user-auth.yaml (English and Chinese).
+    UserAuthSetFailed,
+    /// 120000102: The whiteboard permissions of the users could not be read.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code table of get-white-board-user-auth.yaml (English and Chinese).
+    UserAuthQueryFailed,
+    /// 120000103: The default whiteboard permissions of the room could not be set.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code table of set-white-board-room-auth.yaml (English and Chinese).
+    RoomAuthSetFailed,
+    /// 120000104: The default whiteboard permissions of the room could not be read.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code table of get-white-board-room-auth.yaml (English and Chinese).
+    RoomAuthQueryFailed,
+    /// 120000105: The call failed because the permission set in the request was an empty array.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code tables of set-white-board-room-auth.yaml and set-white-board-user-auth.yaml (English and Chinese).
+    PermissionSetEmpty,
+    /// 120000106: The permission set in the request contains a number that is not a valid permission.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code tables of set-white-board-room-auth.yaml and set-white-board-user-auth.yaml (English and Chinese).
+    PermissionValueInvalid,
+    /// 120000107: The request asks for more users than one query allows, which the action's description puts at 10.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code table of get-white-board-user-auth.yaml (English and Chinese).
+    UserQueryLimitExceeded,
+    /// 120000201: The user named in the request does not exist.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: Only in the Code table of set-white-board-user-auth.yaml (English and Chinese).
+    UserNotFound,
+    /// 120000301: The room named in the request does not exist.
+    ///
+    /// A code of the ZEGOCLOUD Super Board API; trying again does not help.
+    ///
+    /// The sources: In the Code tables of get-white-board-room-auth.yaml, get-white-board-user-auth.yaml and set-white-board-room-auth.yaml (English and Chinese), but not in that of set-white-board-user-auth.yaml.
+    RoomNotFound,
     /// A code neither the spec nor the gateway's table lists.
     Unknown(i64),
 }
@@ -20,21 +163,97 @@ pub enum ApiCode {
 impl ApiCode {
     /// Every code of the service's own that the spec lists, in its order (the
     /// gateway's are [`GatewayCode::ALL`]).
-    pub const KNOWN: [Self; 0] = [];
-
+    pub const KNOWN: [Self; 24] = [
+        Self::ServerBusy,
+        Self::InvalidParameter,
+        Self::AuthenticationFailed,
+        Self::UnknownCdnType,
+        Self::RateLimited,
+        Self::ConversionAlreadyFinished,
+        Self::ConversionTaskNotFound,
+        Self::SourceFileTypeUnsupported,
+        Self::FileTooLarge,
+        Self::ExcelFileTooLarge,
+        Self::SourceTargetTypeMismatch,
+        Self::DeleteTypeInvalid,
+        Self::ConvertedFileNotFound,
+        Self::SignatureCheckFailed,
+        Self::InputParameterInvalid,
+        Self::UserAuthSetFailed,
+        Self::UserAuthQueryFailed,
+        Self::RoomAuthSetFailed,
+        Self::RoomAuthQueryFailed,
+        Self::PermissionSetEmpty,
+        Self::PermissionValueInvalid,
+        Self::UserQueryLimitExceeded,
+        Self::UserNotFound,
+        Self::RoomNotFound,
+    ];
     /// The numeric code, as sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
             Self::Gateway(code) => code.wire_value(),
+            Self::ServerBusy => 1,
+            Self::InvalidParameter => 2,
+            Self::AuthenticationFailed => 3,
+            Self::UnknownCdnType => 4,
+            Self::RateLimited => 7,
+            Self::ConversionAlreadyFinished => 60013,
+            Self::ConversionTaskNotFound => 60014,
+            Self::SourceFileTypeUnsupported => 60015,
+            Self::FileTooLarge => 60016,
+            Self::ExcelFileTooLarge => 60017,
+            Self::SourceTargetTypeMismatch => 60021,
+            Self::DeleteTypeInvalid => 60100,
+            Self::ConvertedFileNotFound => 60101,
+            Self::SignatureCheckFailed => 120000001,
+            Self::InputParameterInvalid => 120000002,
+            Self::UserAuthSetFailed => 120000101,
+            Self::UserAuthQueryFailed => 120000102,
+            Self::RoomAuthSetFailed => 120000103,
+            Self::RoomAuthQueryFailed => 120000104,
+            Self::PermissionSetEmpty => 120000105,
+            Self::PermissionValueInvalid => 120000106,
+            Self::UserQueryLimitExceeded => 120000107,
+            Self::UserNotFound => 120000201,
+            Self::RoomNotFound => 120000301,
             Self::Unknown(value) => value,
         }
     }
 
     /// The named code for `value`, a gateway code, or [`ApiCode::Unknown`].
     pub const fn from_wire_value(value: i64) -> Self {
-        match GatewayCode::from_wire_value(value) {
-            Some(code) => Self::Gateway(code),
-            None => Self::Unknown(value),
+        match value {
+            1 => Self::ServerBusy,
+            2 => Self::InvalidParameter,
+            3 => Self::AuthenticationFailed,
+            4 => Self::UnknownCdnType,
+            7 => Self::RateLimited,
+            60013 => Self::ConversionAlreadyFinished,
+            60014 => Self::ConversionTaskNotFound,
+            60015 => Self::SourceFileTypeUnsupported,
+            60016 => Self::FileTooLarge,
+            60017 => Self::ExcelFileTooLarge,
+            60021 => Self::SourceTargetTypeMismatch,
+            60100 => Self::DeleteTypeInvalid,
+            60101 => Self::ConvertedFileNotFound,
+            120000001 => Self::SignatureCheckFailed,
+            120000002 => Self::InputParameterInvalid,
+            120000101 => Self::UserAuthSetFailed,
+            120000102 => Self::UserAuthQueryFailed,
+            120000103 => Self::RoomAuthSetFailed,
+            120000104 => Self::RoomAuthQueryFailed,
+            120000105 => Self::PermissionSetEmpty,
+            120000106 => Self::PermissionValueInvalid,
+            120000107 => Self::UserQueryLimitExceeded,
+            120000201 => Self::UserNotFound,
+            120000301 => Self::RoomNotFound,
+            _ => {
+                match GatewayCode::from_wire_value(value) {
+                    Some(code) => Self::Gateway(code),
+                    None => Self::Unknown(value),
+                }
+            }
         }
     }
 
@@ -47,6 +266,72 @@ impl ApiCode {
     pub const fn description(self) -> &'static str {
         match self {
             Self::Gateway(code) => code.description(),
+            Self::ServerBusy => {
+                "The call did not succeed, probably because the server was busy; send it again later."
+            }
+            Self::InvalidParameter => "An input parameter of the request is wrong.",
+            Self::AuthenticationFailed => {
+                "The service could not authenticate the request."
+            }
+            Self::UnknownCdnType => {
+                "The request names a CDN type the service does not know."
+            }
+            Self::RateLimited => {
+                "More requests per second arrived than the action's limit allows, so the service refused the call."
+            }
+            Self::ConversionAlreadyFinished => {
+                "The file conversion task has already completed."
+            }
+            Self::ConversionTaskNotFound => {
+                "No file conversion task has the task ID given."
+            }
+            Self::SourceFileTypeUnsupported => {
+                "The type of the source file is not one the conversion service accepts."
+            }
+            Self::FileTooLarge => {
+                "The source file is bigger than the size limit, which is 100 MB by default."
+            }
+            Self::ExcelFileTooLarge => {
+                "The Excel source file is bigger than the limit for Excel files, which is 10 MB by default."
+            }
+            Self::SourceTargetTypeMismatch => {
+                "The requested target file type does not fit the type of the source file."
+            }
+            Self::DeleteTypeInvalid => {
+                "The DeleteType parameter, which says which files to delete, has a wrong value."
+            }
+            Self::ConvertedFileNotFound => {
+                "No converted file exists for the FileId given."
+            }
+            Self::SignatureCheckFailed => {
+                "The whiteboard permission service could not verify the request's signature."
+            }
+            Self::InputParameterInvalid => {
+                "An input parameter of the whiteboard permission request is wrong."
+            }
+            Self::UserAuthSetFailed => {
+                "The whiteboard permissions of the user could not be set."
+            }
+            Self::UserAuthQueryFailed => {
+                "The whiteboard permissions of the users could not be read."
+            }
+            Self::RoomAuthSetFailed => {
+                "The default whiteboard permissions of the room could not be set."
+            }
+            Self::RoomAuthQueryFailed => {
+                "The default whiteboard permissions of the room could not be read."
+            }
+            Self::PermissionSetEmpty => {
+                "The call failed because the permission set in the request was an empty array."
+            }
+            Self::PermissionValueInvalid => {
+                "The permission set in the request contains a number that is not a valid permission."
+            }
+            Self::UserQueryLimitExceeded => {
+                "The request asks for more users than one query allows, which the action's description puts at 10."
+            }
+            Self::UserNotFound => "The user named in the request does not exist.",
+            Self::RoomNotFound => "The room named in the request does not exist.",
             Self::Unknown(_) => "a code the spec does not list",
         }
     }
@@ -55,6 +340,30 @@ impl ApiCode {
     pub const fn retry(self) -> CodeRetry {
         match self {
             Self::Gateway(code) => code.retry(),
+            Self::ServerBusy => CodeRetry::AfterBackoff,
+            Self::InvalidParameter => CodeRetry::Never,
+            Self::AuthenticationFailed => CodeRetry::Never,
+            Self::UnknownCdnType => CodeRetry::Never,
+            Self::RateLimited => CodeRetry::AfterBackoff,
+            Self::ConversionAlreadyFinished => CodeRetry::Never,
+            Self::ConversionTaskNotFound => CodeRetry::Never,
+            Self::SourceFileTypeUnsupported => CodeRetry::Never,
+            Self::FileTooLarge => CodeRetry::Never,
+            Self::ExcelFileTooLarge => CodeRetry::Never,
+            Self::SourceTargetTypeMismatch => CodeRetry::Never,
+            Self::DeleteTypeInvalid => CodeRetry::Never,
+            Self::ConvertedFileNotFound => CodeRetry::Never,
+            Self::SignatureCheckFailed => CodeRetry::Never,
+            Self::InputParameterInvalid => CodeRetry::Never,
+            Self::UserAuthSetFailed => CodeRetry::Never,
+            Self::UserAuthQueryFailed => CodeRetry::Never,
+            Self::RoomAuthSetFailed => CodeRetry::Never,
+            Self::RoomAuthQueryFailed => CodeRetry::Never,
+            Self::PermissionSetEmpty => CodeRetry::Never,
+            Self::PermissionValueInvalid => CodeRetry::Never,
+            Self::UserQueryLimitExceeded => CodeRetry::Never,
+            Self::UserNotFound => CodeRetry::Never,
+            Self::RoomNotFound => CodeRetry::Never,
             Self::Unknown(_) => CodeRetry::Never,
         }
     }
@@ -70,8 +379,16 @@ impl ApiCode {
     pub const fn answered_before_acting(self) -> bool {
         match self {
             Self::Gateway(code) => code.answered_before_acting(),
+            Self::RateLimited => true,
             _ => false,
         }
+    }
+
+    /// For a code saying a cap counted over a long window is used up (such as 100
+    /// calls in 24 hours): that window. The code is never retried, since trying again
+    /// before the window has passed fails the same way.
+    pub const fn resets_after(self) -> Option<Duration> {
+        None
     }
 }
 
@@ -91,6 +408,10 @@ impl ReturnCode for ApiCode {
     fn answered_before_acting(self) -> bool {
         Self::answered_before_acting(self)
     }
+
+    fn resets_after(self) -> Option<Duration> {
+        Self::resets_after(self)
+    }
 }
 
 impl fmt::Display for ApiCode {
@@ -100,6 +421,7 @@ impl fmt::Display for ApiCode {
                 write!(f, "code {} (Gateway({code:?}))", code.wire_value())
             }
             Self::Unknown(value) => write!(f, "code {value}"),
+            known => write!(f, "code {} ({known:?})", known.wire_value()),
         }
     }
 }

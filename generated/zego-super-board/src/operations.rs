@@ -23,6 +23,7 @@ pub const DELETE_FILE: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -33,6 +34,8 @@ impl Client {
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`DeleteTypeInvalid`](crate::ApiCode::DeleteTypeInvalid) (60100), [`ConvertedFileNotFound`](crate::ApiCode::ConvertedFileNotFound) (60101).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -56,6 +59,7 @@ pub const DESCRIBE_TRANSCODE_STATUS: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -66,6 +70,8 @@ impl Client {
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ConversionAlreadyFinished`](crate::ApiCode::ConversionAlreadyFinished) (60013), [`ConversionTaskNotFound`](crate::ApiCode::ConversionTaskNotFound) (60014), [`SourceFileTypeUnsupported`](crate::ApiCode::SourceFileTypeUnsupported) (60015).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -102,6 +108,7 @@ pub const GET_WHITEBOARD_ROOM_AUTH: Operation = Operation {
         "https://whiteboard-api-bom.zego.im",
         "https://whiteboard-api-sgp.zego.im",
     ],
+    call_limits: &[],
 };
 
 impl Client {
@@ -113,8 +120,10 @@ impl Client {
     ///
     /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 1 call per second
+    ///
+    /// Codes its page lists for it: [`SignatureCheckFailed`](crate::ApiCode::SignatureCheckFailed) (120000001), [`InputParameterInvalid`](crate::ApiCode::InputParameterInvalid) (120000002), [`RoomAuthQueryFailed`](crate::ApiCode::RoomAuthQueryFailed) (120000104), [`RoomNotFound`](crate::ApiCode::RoomNotFound) (120000301).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -151,6 +160,7 @@ pub const GET_WHITEBOARD_USER_AUTH: Operation = Operation {
         "https://whiteboard-api-bom.zego.im",
         "https://whiteboard-api-sgp.zego.im",
     ],
+    call_limits: &[],
 };
 
 impl Client {
@@ -162,8 +172,10 @@ impl Client {
     ///
     /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 1 call per second
+    ///
+    /// Codes its page lists for it: [`SignatureCheckFailed`](crate::ApiCode::SignatureCheckFailed) (120000001), [`InputParameterInvalid`](crate::ApiCode::InputParameterInvalid) (120000002), [`UserAuthQueryFailed`](crate::ApiCode::UserAuthQueryFailed) (120000102), [`UserQueryLimitExceeded`](crate::ApiCode::UserQueryLimitExceeded) (120000107), [`RoomNotFound`](crate::ApiCode::RoomNotFound) (120000301).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -190,6 +202,7 @@ pub const SET_WHITEBOARD_ROOM_AUTH: Operation = Operation {
     rate_limit: Some(50),
     method: Method::Get,
     hosts: &["https://whiteboard-api.zego.im"],
+    call_limits: &[],
 };
 
 impl Client {
@@ -201,8 +214,10 @@ impl Client {
     ///
     /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 1 call per second
+    ///
+    /// Codes its page lists for it: [`SignatureCheckFailed`](crate::ApiCode::SignatureCheckFailed) (120000001), [`InputParameterInvalid`](crate::ApiCode::InputParameterInvalid) (120000002), [`RoomAuthSetFailed`](crate::ApiCode::RoomAuthSetFailed) (120000103), [`PermissionSetEmpty`](crate::ApiCode::PermissionSetEmpty) (120000105), [`PermissionValueInvalid`](crate::ApiCode::PermissionValueInvalid) (120000106), [`RoomNotFound`](crate::ApiCode::RoomNotFound) (120000301).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -229,6 +244,7 @@ pub const SET_WHITEBOARD_USER_AUTH: Operation = Operation {
     rate_limit: Some(50),
     method: Method::Get,
     hosts: &["https://whiteboard-api.zego.im"],
+    call_limits: &[],
 };
 
 impl Client {
@@ -240,8 +256,10 @@ impl Client {
     ///
     /// Documented limit: 50 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 1 call per second
+    ///
+    /// Codes its page lists for it: [`SignatureCheckFailed`](crate::ApiCode::SignatureCheckFailed) (120000001), [`InputParameterInvalid`](crate::ApiCode::InputParameterInvalid) (120000002), [`UserAuthSetFailed`](crate::ApiCode::UserAuthSetFailed) (120000101), [`PermissionSetEmpty`](crate::ApiCode::PermissionSetEmpty) (120000105), [`PermissionValueInvalid`](crate::ApiCode::PermissionValueInvalid) (120000106), [`UserNotFound`](crate::ApiCode::UserNotFound) (120000201).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -268,6 +286,7 @@ pub const START_TRANSCODE: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -278,6 +297,8 @@ impl Client {
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`SourceFileTypeUnsupported`](crate::ApiCode::SourceFileTypeUnsupported) (60015), [`FileTooLarge`](crate::ApiCode::FileTooLarge) (60016), [`ExcelFileTooLarge`](crate::ApiCode::ExcelFileTooLarge) (60017), [`SourceTargetTypeMismatch`](crate::ApiCode::SourceTargetTypeMismatch) (60021).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -303,6 +324,7 @@ pub const STOP_TRANSCODE: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -313,6 +335,8 @@ impl Client {
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ConversionAlreadyFinished`](crate::ApiCode::ConversionAlreadyFinished) (60013), [`ConversionTaskNotFound`](crate::ApiCode::ConversionTaskNotFound) (60014).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///

@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::fmt;
+use std::time::Duration;
 use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 
 /// A return code (`Code`) of the service: the API gateway's, which every ZEGOCLOUD
@@ -13,6 +14,574 @@ use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 pub enum ApiCode {
     /// A code of the API gateway in front of the service (100000000 to 100000017).
     Gateway(GatewayCode),
+    /// 1: The service was busy and did not complete the request, so send it again a little later.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; retried after backing off.
+    ///
+    /// The sources: Both pages give "server busy, try again later"; neither says whether the request was applied.
+    ServerBusy,
+    /// 2: A parameter of the request is wrong, so correct it and send the request again.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Listed among the public codes of both pages; the ZIM actions themselves report bad parameters as 660000002.
+    PublicParameterError,
+    /// 3: The request could not be authenticated; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    AuthenticationFailed,
+    /// 7: The service refused the request because more requests per second arrived than the system allows.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    RequestsPerSecondExceeded,
+    /// 50014: Login failed because the UserName is longer than 256 bytes.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    LoginUserNameTooLong,
+    /// 51102: The user is unknown to the service because it has not logged in to ZIM.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    UserNotLoggedIn,
+    /// 105001: A database request inside the service failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    DatabaseRequestFailed,
+    /// 910001: A parameter of the ZIM Audio license request is wrong.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Only the obtain-a-license (ZIM Audio) table lists this code; neither return-code page does.
+    LicenseParameterError,
+    /// 910002: The certificate is not valid, so no ZIM Audio license was issued; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Only the obtain-a-license (ZIM Audio) table lists this code; neither return-code page does.
+    LicenseCertificateInvalid,
+    /// 910003: The ZIM Audio license service failed internally; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Only the obtain-a-license (ZIM Audio) table lists this code; neither return-code page does.
+    LicenseServiceError,
+    /// 910004: The authentication details in the common parameters of the license request are wrong.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Only the obtain-a-license (ZIM Audio) table lists this code; neither return-code page does.
+    LicenseAuthInfoInvalid,
+    /// 660000001: A general server-side fault stopped the action; retry it or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Both pages and the per-action tables suggest trying again or contacting support; nothing says the service was merely busy, so no automatic retry is set.
+    ServerError,
+    /// 660000002: A request parameter is missing or invalid; the reply's Message names it.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: The query-user-information table also uses this code for a user ID that does not exist or whose user has logged out; every other source calls it an input parameter error.
+    InvalidParameter,
+    /// 660000003: The server hit an exception while processing the action; retry it or ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    LogicProcessingError,
+    /// 660000011: The list of users in the request holds more entries than the action accepts.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: The remove-group-member and set-nicknames-of-group-members tables put the cap at 50 users; the return-code pages give no number.
+    TooManyUsers,
+    /// 660000012: A UserID is longer than the 32 bytes allowed.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    UserIdTooLong,
+    /// 660000022: The message was not found, either because it was deleted or because MsgSeq is wrong.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    MessageNotFound,
+    /// 660000023: The message was already recalled, so there is nothing left to recall.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    MessageAlreadyRecalled,
+    /// 660000024: The message is older than the recall window; ZEGOCLOUD support can configure a longer one.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    RecallTimeExpired,
+    /// 660000025: IsBase64 was set to 1 for a signaling message whose Message content is not base64-encoded.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    MessageNotBase64,
+    /// 660000026: The message to recall was not sent by the given FromUserId.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    RecallSenderMismatch,
+    /// 660000027: The room message cannot be recalled because storing room messages is not enabled, which needs the Ultimate edition.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    RoomMessageStorageDisabled,
+    /// 660000028: The free ZIM edition does not include this feature; upgrade the plan through ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    FreeEditionUnsupported,
+    /// 660200001: The user ID is unknown, has logged out, or was only registered by the server and never logged in.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: The query-whether-a-user-is-in-a-room table shortens this to "user not registered"; both pages list the three cases.
+    UserNotOnline,
+    /// 660300001: No room has the given RoomId, or the room was already destroyed.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    RoomNotFound,
+    /// 660300002: The given UserId does not exist or is not a member of the room.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    RoomMemberNotFound,
+    /// 660300005: The AppId called this action more often than its per-AppId frequency limit allows.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    AppRateLimited,
+    /// 660300006: Calls concerning one group or room came more often than the per-group or per-room frequency limit allows.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    ///
+    /// The sources: Both pages scope this limit to a group or room; the obtain-information-about-users-in-a-room table gives 20 calls per second.
+    GroupOrRoomRateLimited,
+    /// 660300007: The service failed to fetch the room because of an internal error; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    RoomLookupFailed,
+    /// 660300008: The room has no users to list, which normally happens while the room waits to be destroyed; nothing needs doing.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    RoomUserListEmpty,
+    /// 660300012: The user is not in the room named in the request; nothing needs doing.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    UserNotInRoom,
+    /// 660300013: Room messages cannot carry receipts, so drop HasReceipt from the message body.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Only the send-room-messages table lists this code; neither return-code page does.
+    RoomMessageReceiptUnsupported,
+    /// 660300014: A room with this RoomId has already been created.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    RoomAlreadyExists,
+    /// 660300015: The App already has as many rooms as it may; ask ZEGOCLOUD support to raise the cap.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    RoomCountLimitReached,
+    /// 660300019: The combined length of the values of the group attributes being set is over the limit; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Only the Chinese page and the modify-group-attributes table list this code; the English page has no entry for it.
+    GroupAttributeValuesTooLong,
+    /// 660400001: The message in the request is bigger than the size limit.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    MessageTooLarge,
+    /// 660400102: The request names more than the 10 messages one receipt call may set, so send fewer at a time.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Only the four set-delivery/read-receipts tables list this code; neither return-code page does.
+    TooManyReceiptMessages,
+    /// 660400103: Setting receipts for the group messages failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Only the set-delivery-receipts and set-read-receipts tables for group messages list this code.
+    GroupReceiptFailed,
+    /// 660400104: Setting receipts for the one-to-one messages failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Only the set-delivery-receipts and set-read-receipts tables for one-to-one messages list this code.
+    OneToOneReceiptFailed,
+    /// 660500002: The operating user or message sender (usually FromUserId) has not registered with or logged in to ZIM.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    OperatorNotRegistered,
+    /// 660500003: The AppId exceeded the quota of SendMessageToAllUsers, which allows 100 calls in any 24 hours.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// A cap counted over 24 hours: never retried, since trying again before that window has passed fails the same way.
+    ///
+    /// The sources: Both pages and the push-message-to-all-users page state 1 call per second as well as 100 calls per 24 hours under this one code, and its Code table only says the frequency was exceeded; encoded as the daily cap, so not retried.
+    BroadcastDailyCapReached,
+    /// 660500004: The request to moderate the text failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    TextModerationRequestFailed,
+    /// 660500005: Moderation rejected the text message, so it must not be sent.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    TextRejectedByModeration,
+    /// 660500006: The request to moderate the image failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ImageModerationRequestFailed,
+    /// 660500007: Moderation rejected the image message, so it must not be sent.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ImageRejectedByModeration,
+    /// 660500009: Your own back end answered the pre-send callback with 2, so the message went out silently; nothing needs doing.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    MessageSentSilently,
+    /// 660500010: Your own back end answered the pre-send callback with 3, so the message was refused; nothing needs doing.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    MessageRejectedByCallback,
+    /// 660600001: No group has the given GroupId.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    GroupNotFound,
+    /// 660600003: The server failed while querying the group member list; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    GroupMemberListQueryFailed,
+    /// 660600004: QueryGroupMemberList was called more often than its limit of 20 calls per second.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    GroupMemberListRateLimited,
+    /// 660600005: KickoutGroupUser was called more often than its limit of 20 calls per second.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    GroupKickoutRateLimited,
+    /// 660600006: The server failed while querying the list of groups; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    GroupListQueryFailed,
+    /// 660600007: QueryAppGroupList was called more often than its limit of 1 call per second.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    AppGroupListRateLimited,
+    /// 660600008: The user to remove is no longer in the group; nothing needs doing.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    RemovedUserNotInGroup,
+    /// 660600009: The group details could not be fetched, perhaps because the group does not exist; check the GroupId, then ask ZEGOCLOUD support.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    GroupInfoLookupFailed,
+    /// 660600010: CreateGroup was called more often than its frequency limit allows.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    ///
+    /// The sources: The English page and the create-a-group table give no rate; the Chinese page puts the limit at 20 calls per second.
+    CreateGroupRateLimited,
+    /// 660600011: A group with this GroupId already exists, so choose another GroupId.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    GroupAlreadyExists,
+    /// 660600012: The App has created as many groups as its plan allows; upgrade the plan to create more.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    GroupCountLimitReached,
+    /// 660600013: The user ID given for the group owner is not valid.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    GroupOwnerNotFound,
+    /// 660600014: Updating the owner's list of groups failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    OwnerGroupListUpdateFailed,
+    /// 660600015: A database operation of the ZIM server failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    GroupDatabaseError,
+    /// 660600016: More than the 100 members that may be added at once were given when creating the group.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    TooManyInitialGroupMembers,
+    /// 660600017: Adding users to the group while creating it failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Only the Chinese page and the create-a-group table list this code; the English page has no entry for it.
+    GroupCreateJoinFailed,
+    /// 660600019: More group attributes were given than allowed, which is 10 by default.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Only the Chinese page and the create-a-group table list this code; the English page has no entry for it.
+    TooManyGroupAttributes,
+    /// 660600020: An attribute Key is longer than 16 bytes or a Value longer than 1024 bytes.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    GroupAttributeLengthInvalid,
+    /// 660600021: A parameter of the message to send is wrong.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    MessageParameterInvalid,
+    /// 660600022: Sending a multimedia message failed because no redirect address could be obtained; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    MediaRedirectFailed,
+    /// 660600023: The message is longer than allowed, so shorten it.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    MessageTooLong,
+    /// 660600024: A user the action needs as a group member (FromUserId, ToUserId or the new owner) is not in the group.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    UserNotInGroup,
+    /// 660600028: Changing the group data failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Only the Chinese page and the modify-group-attributes and update-group-data tables list this code; the English page has no entry for it.
+    GroupDataUpdateFailed,
+    /// 660600029: Role may not be set to 1, so choose another role value.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    RoleOneNotAllowed,
+    /// 660600030: FromUserId and ToUserId must be different users.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    FromUserIsToUser,
+    /// 660600032: FromUserId is neither the group owner nor an administrator, so it may not do this.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    GroupPermissionDenied,
+    /// 660600033: The operation failed for every user in UserIds, so check that list.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    AllTargetUsersFailed,
+    /// 660700001: User or bot registration was called more often than its limit of 20 calls per second.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; retried after backing off.
+    ///
+    /// Answered before the service acts on the request, so a retry is safe for every action.
+    ///
+    /// The sources: The English page names UserRegister without a rate; the Chinese page and the batch-register-users and register-bots tables give 20 calls per second.
+    UserRegisterRateLimited,
+    /// 660700002: A user or bot with this UserID is already registered.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    UserAlreadyExists,
+    /// 660700006: A UserName is longer than the 256 bytes allowed.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    UserNameTooLong,
+    /// 660700007: A UserAvatar address is longer than the 500 bytes allowed.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    UserAvatarUrlTooLong,
+    /// 660700008: The user details could not be obtained, usually because the user ID is wrong.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    UserInfoFetchFailed,
+    /// 660700012: The user does not exist because it was never registered, so register it first.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    UserNotFound,
+    /// 660700013: Querying the user details failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    UserInfoQueryFailed,
+    /// 660700015: A user the action refers to is not registered, so register it first.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Both pages just say the user is not registered; several per-action tables say that as Code it concerns FromUserId or all target users, and as SubCode one target user.
+    UserNotRegistered,
+    /// 660700016: Synchronising the user details failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    UserInfoSyncFailed,
+    /// 660700017: Saving the changed user details failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    UserInfoUpdateFailed,
+    /// 660800001: A user the action depends on is not registered or its details could not be read.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Both pages tie this to pinning a one-on-one conversation whose ConvId user is unregistered; the blocklist tables use it for an unregistered FromUserId, and the set-conversation-marks table for a failed user-information query.
+    InvolvedUserNotRegistered,
+    /// 660800002: The conversation does not exist or is not among the latest 1000 conversations this action works on.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ConversationNotFound,
+    /// 660800019: The request puts more items into one batch than allowed.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    BatchSizeExceeded,
+    /// 660800020: A UserId in FriendInfos equals FromUserId, and a user cannot befriend itself.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    CannotFriendSelf,
+    /// 660800021: FriendAlias or Wording is longer than allowed.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    FriendTextTooLong,
+    /// 660800022: The same user ID appears more than once among the parameters.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    DuplicateUserIds,
+    /// 660800023: An Attributes Key is not one of k0 to k4.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    FriendAttributeKeyInvalid,
+    /// 660800024: The Keys and Values of Attributes are longer in total than allowed.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: The modify-the-attributes-of-a-friend table adds that as SubCode it means the target user's stored friend attributes would become too long.
+    FriendAttributesTooLong,
+    /// 660800025: None of the users to befriend or ask for friendship is registered.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    AllTargetsUnregistered,
+    /// 660800026: The friend Attributes parameter is wrong.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    FriendAttributeInvalid,
+    /// 660800027: The target user is already a friend; nothing needs doing.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    AlreadyFriends,
+    /// 660800028: FromUserId already has as many friends as allowed.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    FriendLimitReached,
+    /// 660800030: The user's do-not-disturb list is longer than allowed (500 by default, up to 1000 on request to support).
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    MuteListLimitReached,
+    /// 660800032: The same Key appears more than once in Attributes.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    DuplicateAttributeKey,
+    /// 660800033: An entry of UserIds equals FromUserId, which is not allowed here.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    SelfInUserIds,
+    /// 660800034: The target user is not a friend of FromUserId.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    NotAFriend,
+    /// 660800037: The user is already on the blocklist; nothing needs doing.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    AlreadyBlocked,
+    /// 660800038: FromUserId cannot be put on or taken off its own blocklist.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    CannotBlockSelf,
+    /// 660800039: The list of users passed in holds more entries than allowed.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    UserListTooLong,
+    /// 660800040: The blocklist of FromUserId is full, so no more users can be blocked.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    BlocklistLimitReached,
+    /// 660800041: Blocking failed for every specified user; the SubCode of each ErrList entry says why.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    AllBlocksFailed,
+    /// 660800042: Unblocking failed for every specified user; the SubCode of each ErrList entry says why.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    AllUnblocksFailed,
+    /// 660800043: The user was already taken off the blocklist; nothing needs doing.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    AlreadyUnblocked,
+    /// 660800044: The user is not on the blocklist; nothing needs doing.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    NotInBlocklist,
+    /// 660800045: The message was not delivered because the receiver has blocked the sender.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    SenderBlockedByReceiver,
+    /// 660800046: The timestamp given lies after the current time; leave it out to use the current time.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    TimestampInFuture,
+    /// 660800048: The list of pinned conversations is at its fixed cap of 100.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    PinListLimitReached,
+    /// 660800051: The conversation is already set to do-not-disturb.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ConversationAlreadyMuted,
+    /// 660800052: Do-not-disturb is already off for the conversation.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ConversationAlreadyUnmuted,
+    /// 660800053: Querying the conversation list failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ConversationListQueryFailed,
+    /// 660800054: Setting the marks failed for every conversation; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Only the set-conversation-marks table lists this code; neither return-code page does.
+    AllConversationMarksFailed,
+    /// 660900003: Every invited user has to be registered, and at least one is not.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    CalleesNotRegistered,
+    /// 660900004: The call details could not be obtained; check that the call exists or try later.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    CallInfoFetchFailed,
+    /// 660900005: The call is already over, so it can no longer be acted on.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    CallEnded,
+    /// 660900006: The call invitation expired, so it can no longer be acted on.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    CallInvitationTimedOut,
+    /// 660900007: The list of invited users is longer than allowed; ZEGOCLOUD support can raise the cap.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    TooManyCallees,
+    /// 660900008: The operating user was not invited to this call, so it cannot act on it.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    OperatorNotInvitedToCall,
+    /// 661000001: The message is too old to be edited; ZEGOCLOUD support can configure a longer window.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    EditTimeExpired,
+    /// 661000005: Editing the message failed; ZEGOCLOUD support has to help.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    EditFailed,
+    /// 6607000015: The target user of the blocklist action is not registered.
+    ///
+    /// A code of the ZEGOCLOUD In-app Chat API; trying again does not help.
+    ///
+    /// The sources: Only the batch-block-users table lists this ten-digit number, with the meaning that 660700015 has elsewhere; it is probably a typo for 660700015.
+    BlockTargetNotRegistered,
     /// A code neither the spec nor the gateway's table lists.
     Unknown(i64),
 }
@@ -20,21 +589,397 @@ pub enum ApiCode {
 impl ApiCode {
     /// Every code of the service's own that the spec lists, in its order (the
     /// gateway's are [`GatewayCode::ALL`]).
-    pub const KNOWN: [Self; 0] = [];
-
+    pub const KNOWN: [Self; 124] = [
+        Self::ServerBusy,
+        Self::PublicParameterError,
+        Self::AuthenticationFailed,
+        Self::RequestsPerSecondExceeded,
+        Self::LoginUserNameTooLong,
+        Self::UserNotLoggedIn,
+        Self::DatabaseRequestFailed,
+        Self::LicenseParameterError,
+        Self::LicenseCertificateInvalid,
+        Self::LicenseServiceError,
+        Self::LicenseAuthInfoInvalid,
+        Self::ServerError,
+        Self::InvalidParameter,
+        Self::LogicProcessingError,
+        Self::TooManyUsers,
+        Self::UserIdTooLong,
+        Self::MessageNotFound,
+        Self::MessageAlreadyRecalled,
+        Self::RecallTimeExpired,
+        Self::MessageNotBase64,
+        Self::RecallSenderMismatch,
+        Self::RoomMessageStorageDisabled,
+        Self::FreeEditionUnsupported,
+        Self::UserNotOnline,
+        Self::RoomNotFound,
+        Self::RoomMemberNotFound,
+        Self::AppRateLimited,
+        Self::GroupOrRoomRateLimited,
+        Self::RoomLookupFailed,
+        Self::RoomUserListEmpty,
+        Self::UserNotInRoom,
+        Self::RoomMessageReceiptUnsupported,
+        Self::RoomAlreadyExists,
+        Self::RoomCountLimitReached,
+        Self::GroupAttributeValuesTooLong,
+        Self::MessageTooLarge,
+        Self::TooManyReceiptMessages,
+        Self::GroupReceiptFailed,
+        Self::OneToOneReceiptFailed,
+        Self::OperatorNotRegistered,
+        Self::BroadcastDailyCapReached,
+        Self::TextModerationRequestFailed,
+        Self::TextRejectedByModeration,
+        Self::ImageModerationRequestFailed,
+        Self::ImageRejectedByModeration,
+        Self::MessageSentSilently,
+        Self::MessageRejectedByCallback,
+        Self::GroupNotFound,
+        Self::GroupMemberListQueryFailed,
+        Self::GroupMemberListRateLimited,
+        Self::GroupKickoutRateLimited,
+        Self::GroupListQueryFailed,
+        Self::AppGroupListRateLimited,
+        Self::RemovedUserNotInGroup,
+        Self::GroupInfoLookupFailed,
+        Self::CreateGroupRateLimited,
+        Self::GroupAlreadyExists,
+        Self::GroupCountLimitReached,
+        Self::GroupOwnerNotFound,
+        Self::OwnerGroupListUpdateFailed,
+        Self::GroupDatabaseError,
+        Self::TooManyInitialGroupMembers,
+        Self::GroupCreateJoinFailed,
+        Self::TooManyGroupAttributes,
+        Self::GroupAttributeLengthInvalid,
+        Self::MessageParameterInvalid,
+        Self::MediaRedirectFailed,
+        Self::MessageTooLong,
+        Self::UserNotInGroup,
+        Self::GroupDataUpdateFailed,
+        Self::RoleOneNotAllowed,
+        Self::FromUserIsToUser,
+        Self::GroupPermissionDenied,
+        Self::AllTargetUsersFailed,
+        Self::UserRegisterRateLimited,
+        Self::UserAlreadyExists,
+        Self::UserNameTooLong,
+        Self::UserAvatarUrlTooLong,
+        Self::UserInfoFetchFailed,
+        Self::UserNotFound,
+        Self::UserInfoQueryFailed,
+        Self::UserNotRegistered,
+        Self::UserInfoSyncFailed,
+        Self::UserInfoUpdateFailed,
+        Self::InvolvedUserNotRegistered,
+        Self::ConversationNotFound,
+        Self::BatchSizeExceeded,
+        Self::CannotFriendSelf,
+        Self::FriendTextTooLong,
+        Self::DuplicateUserIds,
+        Self::FriendAttributeKeyInvalid,
+        Self::FriendAttributesTooLong,
+        Self::AllTargetsUnregistered,
+        Self::FriendAttributeInvalid,
+        Self::AlreadyFriends,
+        Self::FriendLimitReached,
+        Self::MuteListLimitReached,
+        Self::DuplicateAttributeKey,
+        Self::SelfInUserIds,
+        Self::NotAFriend,
+        Self::AlreadyBlocked,
+        Self::CannotBlockSelf,
+        Self::UserListTooLong,
+        Self::BlocklistLimitReached,
+        Self::AllBlocksFailed,
+        Self::AllUnblocksFailed,
+        Self::AlreadyUnblocked,
+        Self::NotInBlocklist,
+        Self::SenderBlockedByReceiver,
+        Self::TimestampInFuture,
+        Self::PinListLimitReached,
+        Self::ConversationAlreadyMuted,
+        Self::ConversationAlreadyUnmuted,
+        Self::ConversationListQueryFailed,
+        Self::AllConversationMarksFailed,
+        Self::CalleesNotRegistered,
+        Self::CallInfoFetchFailed,
+        Self::CallEnded,
+        Self::CallInvitationTimedOut,
+        Self::TooManyCallees,
+        Self::OperatorNotInvitedToCall,
+        Self::EditTimeExpired,
+        Self::EditFailed,
+        Self::BlockTargetNotRegistered,
+    ];
     /// The numeric code, as sent on the wire.
     pub const fn wire_value(self) -> i64 {
         match self {
             Self::Gateway(code) => code.wire_value(),
+            Self::ServerBusy => 1,
+            Self::PublicParameterError => 2,
+            Self::AuthenticationFailed => 3,
+            Self::RequestsPerSecondExceeded => 7,
+            Self::LoginUserNameTooLong => 50014,
+            Self::UserNotLoggedIn => 51102,
+            Self::DatabaseRequestFailed => 105001,
+            Self::LicenseParameterError => 910001,
+            Self::LicenseCertificateInvalid => 910002,
+            Self::LicenseServiceError => 910003,
+            Self::LicenseAuthInfoInvalid => 910004,
+            Self::ServerError => 660000001,
+            Self::InvalidParameter => 660000002,
+            Self::LogicProcessingError => 660000003,
+            Self::TooManyUsers => 660000011,
+            Self::UserIdTooLong => 660000012,
+            Self::MessageNotFound => 660000022,
+            Self::MessageAlreadyRecalled => 660000023,
+            Self::RecallTimeExpired => 660000024,
+            Self::MessageNotBase64 => 660000025,
+            Self::RecallSenderMismatch => 660000026,
+            Self::RoomMessageStorageDisabled => 660000027,
+            Self::FreeEditionUnsupported => 660000028,
+            Self::UserNotOnline => 660200001,
+            Self::RoomNotFound => 660300001,
+            Self::RoomMemberNotFound => 660300002,
+            Self::AppRateLimited => 660300005,
+            Self::GroupOrRoomRateLimited => 660300006,
+            Self::RoomLookupFailed => 660300007,
+            Self::RoomUserListEmpty => 660300008,
+            Self::UserNotInRoom => 660300012,
+            Self::RoomMessageReceiptUnsupported => 660300013,
+            Self::RoomAlreadyExists => 660300014,
+            Self::RoomCountLimitReached => 660300015,
+            Self::GroupAttributeValuesTooLong => 660300019,
+            Self::MessageTooLarge => 660400001,
+            Self::TooManyReceiptMessages => 660400102,
+            Self::GroupReceiptFailed => 660400103,
+            Self::OneToOneReceiptFailed => 660400104,
+            Self::OperatorNotRegistered => 660500002,
+            Self::BroadcastDailyCapReached => 660500003,
+            Self::TextModerationRequestFailed => 660500004,
+            Self::TextRejectedByModeration => 660500005,
+            Self::ImageModerationRequestFailed => 660500006,
+            Self::ImageRejectedByModeration => 660500007,
+            Self::MessageSentSilently => 660500009,
+            Self::MessageRejectedByCallback => 660500010,
+            Self::GroupNotFound => 660600001,
+            Self::GroupMemberListQueryFailed => 660600003,
+            Self::GroupMemberListRateLimited => 660600004,
+            Self::GroupKickoutRateLimited => 660600005,
+            Self::GroupListQueryFailed => 660600006,
+            Self::AppGroupListRateLimited => 660600007,
+            Self::RemovedUserNotInGroup => 660600008,
+            Self::GroupInfoLookupFailed => 660600009,
+            Self::CreateGroupRateLimited => 660600010,
+            Self::GroupAlreadyExists => 660600011,
+            Self::GroupCountLimitReached => 660600012,
+            Self::GroupOwnerNotFound => 660600013,
+            Self::OwnerGroupListUpdateFailed => 660600014,
+            Self::GroupDatabaseError => 660600015,
+            Self::TooManyInitialGroupMembers => 660600016,
+            Self::GroupCreateJoinFailed => 660600017,
+            Self::TooManyGroupAttributes => 660600019,
+            Self::GroupAttributeLengthInvalid => 660600020,
+            Self::MessageParameterInvalid => 660600021,
+            Self::MediaRedirectFailed => 660600022,
+            Self::MessageTooLong => 660600023,
+            Self::UserNotInGroup => 660600024,
+            Self::GroupDataUpdateFailed => 660600028,
+            Self::RoleOneNotAllowed => 660600029,
+            Self::FromUserIsToUser => 660600030,
+            Self::GroupPermissionDenied => 660600032,
+            Self::AllTargetUsersFailed => 660600033,
+            Self::UserRegisterRateLimited => 660700001,
+            Self::UserAlreadyExists => 660700002,
+            Self::UserNameTooLong => 660700006,
+            Self::UserAvatarUrlTooLong => 660700007,
+            Self::UserInfoFetchFailed => 660700008,
+            Self::UserNotFound => 660700012,
+            Self::UserInfoQueryFailed => 660700013,
+            Self::UserNotRegistered => 660700015,
+            Self::UserInfoSyncFailed => 660700016,
+            Self::UserInfoUpdateFailed => 660700017,
+            Self::InvolvedUserNotRegistered => 660800001,
+            Self::ConversationNotFound => 660800002,
+            Self::BatchSizeExceeded => 660800019,
+            Self::CannotFriendSelf => 660800020,
+            Self::FriendTextTooLong => 660800021,
+            Self::DuplicateUserIds => 660800022,
+            Self::FriendAttributeKeyInvalid => 660800023,
+            Self::FriendAttributesTooLong => 660800024,
+            Self::AllTargetsUnregistered => 660800025,
+            Self::FriendAttributeInvalid => 660800026,
+            Self::AlreadyFriends => 660800027,
+            Self::FriendLimitReached => 660800028,
+            Self::MuteListLimitReached => 660800030,
+            Self::DuplicateAttributeKey => 660800032,
+            Self::SelfInUserIds => 660800033,
+            Self::NotAFriend => 660800034,
+            Self::AlreadyBlocked => 660800037,
+            Self::CannotBlockSelf => 660800038,
+            Self::UserListTooLong => 660800039,
+            Self::BlocklistLimitReached => 660800040,
+            Self::AllBlocksFailed => 660800041,
+            Self::AllUnblocksFailed => 660800042,
+            Self::AlreadyUnblocked => 660800043,
+            Self::NotInBlocklist => 660800044,
+            Self::SenderBlockedByReceiver => 660800045,
+            Self::TimestampInFuture => 660800046,
+            Self::PinListLimitReached => 660800048,
+            Self::ConversationAlreadyMuted => 660800051,
+            Self::ConversationAlreadyUnmuted => 660800052,
+            Self::ConversationListQueryFailed => 660800053,
+            Self::AllConversationMarksFailed => 660800054,
+            Self::CalleesNotRegistered => 660900003,
+            Self::CallInfoFetchFailed => 660900004,
+            Self::CallEnded => 660900005,
+            Self::CallInvitationTimedOut => 660900006,
+            Self::TooManyCallees => 660900007,
+            Self::OperatorNotInvitedToCall => 660900008,
+            Self::EditTimeExpired => 661000001,
+            Self::EditFailed => 661000005,
+            Self::BlockTargetNotRegistered => 6607000015,
             Self::Unknown(value) => value,
         }
     }
 
     /// The named code for `value`, a gateway code, or [`ApiCode::Unknown`].
     pub const fn from_wire_value(value: i64) -> Self {
-        match GatewayCode::from_wire_value(value) {
-            Some(code) => Self::Gateway(code),
-            None => Self::Unknown(value),
+        match value {
+            1 => Self::ServerBusy,
+            2 => Self::PublicParameterError,
+            3 => Self::AuthenticationFailed,
+            7 => Self::RequestsPerSecondExceeded,
+            50014 => Self::LoginUserNameTooLong,
+            51102 => Self::UserNotLoggedIn,
+            105001 => Self::DatabaseRequestFailed,
+            910001 => Self::LicenseParameterError,
+            910002 => Self::LicenseCertificateInvalid,
+            910003 => Self::LicenseServiceError,
+            910004 => Self::LicenseAuthInfoInvalid,
+            660000001 => Self::ServerError,
+            660000002 => Self::InvalidParameter,
+            660000003 => Self::LogicProcessingError,
+            660000011 => Self::TooManyUsers,
+            660000012 => Self::UserIdTooLong,
+            660000022 => Self::MessageNotFound,
+            660000023 => Self::MessageAlreadyRecalled,
+            660000024 => Self::RecallTimeExpired,
+            660000025 => Self::MessageNotBase64,
+            660000026 => Self::RecallSenderMismatch,
+            660000027 => Self::RoomMessageStorageDisabled,
+            660000028 => Self::FreeEditionUnsupported,
+            660200001 => Self::UserNotOnline,
+            660300001 => Self::RoomNotFound,
+            660300002 => Self::RoomMemberNotFound,
+            660300005 => Self::AppRateLimited,
+            660300006 => Self::GroupOrRoomRateLimited,
+            660300007 => Self::RoomLookupFailed,
+            660300008 => Self::RoomUserListEmpty,
+            660300012 => Self::UserNotInRoom,
+            660300013 => Self::RoomMessageReceiptUnsupported,
+            660300014 => Self::RoomAlreadyExists,
+            660300015 => Self::RoomCountLimitReached,
+            660300019 => Self::GroupAttributeValuesTooLong,
+            660400001 => Self::MessageTooLarge,
+            660400102 => Self::TooManyReceiptMessages,
+            660400103 => Self::GroupReceiptFailed,
+            660400104 => Self::OneToOneReceiptFailed,
+            660500002 => Self::OperatorNotRegistered,
+            660500003 => Self::BroadcastDailyCapReached,
+            660500004 => Self::TextModerationRequestFailed,
+            660500005 => Self::TextRejectedByModeration,
+            660500006 => Self::ImageModerationRequestFailed,
+            660500007 => Self::ImageRejectedByModeration,
+            660500009 => Self::MessageSentSilently,
+            660500010 => Self::MessageRejectedByCallback,
+            660600001 => Self::GroupNotFound,
+            660600003 => Self::GroupMemberListQueryFailed,
+            660600004 => Self::GroupMemberListRateLimited,
+            660600005 => Self::GroupKickoutRateLimited,
+            660600006 => Self::GroupListQueryFailed,
+            660600007 => Self::AppGroupListRateLimited,
+            660600008 => Self::RemovedUserNotInGroup,
+            660600009 => Self::GroupInfoLookupFailed,
+            660600010 => Self::CreateGroupRateLimited,
+            660600011 => Self::GroupAlreadyExists,
+            660600012 => Self::GroupCountLimitReached,
+            660600013 => Self::GroupOwnerNotFound,
+            660600014 => Self::OwnerGroupListUpdateFailed,
+            660600015 => Self::GroupDatabaseError,
+            660600016 => Self::TooManyInitialGroupMembers,
+            660600017 => Self::GroupCreateJoinFailed,
+            660600019 => Self::TooManyGroupAttributes,
+            660600020 => Self::GroupAttributeLengthInvalid,
+            660600021 => Self::MessageParameterInvalid,
+            660600022 => Self::MediaRedirectFailed,
+            660600023 => Self::MessageTooLong,
+            660600024 => Self::UserNotInGroup,
+            660600028 => Self::GroupDataUpdateFailed,
+            660600029 => Self::RoleOneNotAllowed,
+            660600030 => Self::FromUserIsToUser,
+            660600032 => Self::GroupPermissionDenied,
+            660600033 => Self::AllTargetUsersFailed,
+            660700001 => Self::UserRegisterRateLimited,
+            660700002 => Self::UserAlreadyExists,
+            660700006 => Self::UserNameTooLong,
+            660700007 => Self::UserAvatarUrlTooLong,
+            660700008 => Self::UserInfoFetchFailed,
+            660700012 => Self::UserNotFound,
+            660700013 => Self::UserInfoQueryFailed,
+            660700015 => Self::UserNotRegistered,
+            660700016 => Self::UserInfoSyncFailed,
+            660700017 => Self::UserInfoUpdateFailed,
+            660800001 => Self::InvolvedUserNotRegistered,
+            660800002 => Self::ConversationNotFound,
+            660800019 => Self::BatchSizeExceeded,
+            660800020 => Self::CannotFriendSelf,
+            660800021 => Self::FriendTextTooLong,
+            660800022 => Self::DuplicateUserIds,
+            660800023 => Self::FriendAttributeKeyInvalid,
+            660800024 => Self::FriendAttributesTooLong,
+            660800025 => Self::AllTargetsUnregistered,
+            660800026 => Self::FriendAttributeInvalid,
+            660800027 => Self::AlreadyFriends,
+            660800028 => Self::FriendLimitReached,
+            660800030 => Self::MuteListLimitReached,
+            660800032 => Self::DuplicateAttributeKey,
+            660800033 => Self::SelfInUserIds,
+            660800034 => Self::NotAFriend,
+            660800037 => Self::AlreadyBlocked,
+            660800038 => Self::CannotBlockSelf,
+            660800039 => Self::UserListTooLong,
+            660800040 => Self::BlocklistLimitReached,
+            660800041 => Self::AllBlocksFailed,
+            660800042 => Self::AllUnblocksFailed,
+            660800043 => Self::AlreadyUnblocked,
+            660800044 => Self::NotInBlocklist,
+            660800045 => Self::SenderBlockedByReceiver,
+            660800046 => Self::TimestampInFuture,
+            660800048 => Self::PinListLimitReached,
+            660800051 => Self::ConversationAlreadyMuted,
+            660800052 => Self::ConversationAlreadyUnmuted,
+            660800053 => Self::ConversationListQueryFailed,
+            660800054 => Self::AllConversationMarksFailed,
+            660900003 => Self::CalleesNotRegistered,
+            660900004 => Self::CallInfoFetchFailed,
+            660900005 => Self::CallEnded,
+            660900006 => Self::CallInvitationTimedOut,
+            660900007 => Self::TooManyCallees,
+            660900008 => Self::OperatorNotInvitedToCall,
+            661000001 => Self::EditTimeExpired,
+            661000005 => Self::EditFailed,
+            6607000015 => Self::BlockTargetNotRegistered,
+            _ => {
+                match GatewayCode::from_wire_value(value) {
+                    Some(code) => Self::Gateway(code),
+                    None => Self::Unknown(value),
+                }
+            }
         }
     }
 
@@ -47,6 +992,362 @@ impl ApiCode {
     pub const fn description(self) -> &'static str {
         match self {
             Self::Gateway(code) => code.description(),
+            Self::ServerBusy => {
+                "The service was busy and did not complete the request, so send it again a little later."
+            }
+            Self::PublicParameterError => {
+                "A parameter of the request is wrong, so correct it and send the request again."
+            }
+            Self::AuthenticationFailed => {
+                "The request could not be authenticated; ZEGOCLOUD support has to help."
+            }
+            Self::RequestsPerSecondExceeded => {
+                "The service refused the request because more requests per second arrived than the system allows."
+            }
+            Self::LoginUserNameTooLong => {
+                "Login failed because the UserName is longer than 256 bytes."
+            }
+            Self::UserNotLoggedIn => {
+                "The user is unknown to the service because it has not logged in to ZIM."
+            }
+            Self::DatabaseRequestFailed => {
+                "A database request inside the service failed; ZEGOCLOUD support has to help."
+            }
+            Self::LicenseParameterError => {
+                "A parameter of the ZIM Audio license request is wrong."
+            }
+            Self::LicenseCertificateInvalid => {
+                "The certificate is not valid, so no ZIM Audio license was issued; ZEGOCLOUD support has to help."
+            }
+            Self::LicenseServiceError => {
+                "The ZIM Audio license service failed internally; ZEGOCLOUD support has to help."
+            }
+            Self::LicenseAuthInfoInvalid => {
+                "The authentication details in the common parameters of the license request are wrong."
+            }
+            Self::ServerError => {
+                "A general server-side fault stopped the action; retry it or ask ZEGOCLOUD support."
+            }
+            Self::InvalidParameter => {
+                "A request parameter is missing or invalid; the reply's Message names it."
+            }
+            Self::LogicProcessingError => {
+                "The server hit an exception while processing the action; retry it or ask ZEGOCLOUD support."
+            }
+            Self::TooManyUsers => {
+                "The list of users in the request holds more entries than the action accepts."
+            }
+            Self::UserIdTooLong => "A UserID is longer than the 32 bytes allowed.",
+            Self::MessageNotFound => {
+                "The message was not found, either because it was deleted or because MsgSeq is wrong."
+            }
+            Self::MessageAlreadyRecalled => {
+                "The message was already recalled, so there is nothing left to recall."
+            }
+            Self::RecallTimeExpired => {
+                "The message is older than the recall window; ZEGOCLOUD support can configure a longer one."
+            }
+            Self::MessageNotBase64 => {
+                "IsBase64 was set to 1 for a signaling message whose Message content is not base64-encoded."
+            }
+            Self::RecallSenderMismatch => {
+                "The message to recall was not sent by the given FromUserId."
+            }
+            Self::RoomMessageStorageDisabled => {
+                "The room message cannot be recalled because storing room messages is not enabled, which needs the Ultimate edition."
+            }
+            Self::FreeEditionUnsupported => {
+                "The free ZIM edition does not include this feature; upgrade the plan through ZEGOCLOUD support."
+            }
+            Self::UserNotOnline => {
+                "The user ID is unknown, has logged out, or was only registered by the server and never logged in."
+            }
+            Self::RoomNotFound => {
+                "No room has the given RoomId, or the room was already destroyed."
+            }
+            Self::RoomMemberNotFound => {
+                "The given UserId does not exist or is not a member of the room."
+            }
+            Self::AppRateLimited => {
+                "The AppId called this action more often than its per-AppId frequency limit allows."
+            }
+            Self::GroupOrRoomRateLimited => {
+                "Calls concerning one group or room came more often than the per-group or per-room frequency limit allows."
+            }
+            Self::RoomLookupFailed => {
+                "The service failed to fetch the room because of an internal error; ZEGOCLOUD support has to help."
+            }
+            Self::RoomUserListEmpty => {
+                "The room has no users to list, which normally happens while the room waits to be destroyed; nothing needs doing."
+            }
+            Self::UserNotInRoom => {
+                "The user is not in the room named in the request; nothing needs doing."
+            }
+            Self::RoomMessageReceiptUnsupported => {
+                "Room messages cannot carry receipts, so drop HasReceipt from the message body."
+            }
+            Self::RoomAlreadyExists => {
+                "A room with this RoomId has already been created."
+            }
+            Self::RoomCountLimitReached => {
+                "The App already has as many rooms as it may; ask ZEGOCLOUD support to raise the cap."
+            }
+            Self::GroupAttributeValuesTooLong => {
+                "The combined length of the values of the group attributes being set is over the limit; ZEGOCLOUD support has to help."
+            }
+            Self::MessageTooLarge => {
+                "The message in the request is bigger than the size limit."
+            }
+            Self::TooManyReceiptMessages => {
+                "The request names more than the 10 messages one receipt call may set, so send fewer at a time."
+            }
+            Self::GroupReceiptFailed => {
+                "Setting receipts for the group messages failed; ZEGOCLOUD support has to help."
+            }
+            Self::OneToOneReceiptFailed => {
+                "Setting receipts for the one-to-one messages failed; ZEGOCLOUD support has to help."
+            }
+            Self::OperatorNotRegistered => {
+                "The operating user or message sender (usually FromUserId) has not registered with or logged in to ZIM."
+            }
+            Self::BroadcastDailyCapReached => {
+                "The AppId exceeded the quota of SendMessageToAllUsers, which allows 100 calls in any 24 hours."
+            }
+            Self::TextModerationRequestFailed => {
+                "The request to moderate the text failed; ZEGOCLOUD support has to help."
+            }
+            Self::TextRejectedByModeration => {
+                "Moderation rejected the text message, so it must not be sent."
+            }
+            Self::ImageModerationRequestFailed => {
+                "The request to moderate the image failed; ZEGOCLOUD support has to help."
+            }
+            Self::ImageRejectedByModeration => {
+                "Moderation rejected the image message, so it must not be sent."
+            }
+            Self::MessageSentSilently => {
+                "Your own back end answered the pre-send callback with 2, so the message went out silently; nothing needs doing."
+            }
+            Self::MessageRejectedByCallback => {
+                "Your own back end answered the pre-send callback with 3, so the message was refused; nothing needs doing."
+            }
+            Self::GroupNotFound => "No group has the given GroupId.",
+            Self::GroupMemberListQueryFailed => {
+                "The server failed while querying the group member list; ZEGOCLOUD support has to help."
+            }
+            Self::GroupMemberListRateLimited => {
+                "QueryGroupMemberList was called more often than its limit of 20 calls per second."
+            }
+            Self::GroupKickoutRateLimited => {
+                "KickoutGroupUser was called more often than its limit of 20 calls per second."
+            }
+            Self::GroupListQueryFailed => {
+                "The server failed while querying the list of groups; ZEGOCLOUD support has to help."
+            }
+            Self::AppGroupListRateLimited => {
+                "QueryAppGroupList was called more often than its limit of 1 call per second."
+            }
+            Self::RemovedUserNotInGroup => {
+                "The user to remove is no longer in the group; nothing needs doing."
+            }
+            Self::GroupInfoLookupFailed => {
+                "The group details could not be fetched, perhaps because the group does not exist; check the GroupId, then ask ZEGOCLOUD support."
+            }
+            Self::CreateGroupRateLimited => {
+                "CreateGroup was called more often than its frequency limit allows."
+            }
+            Self::GroupAlreadyExists => {
+                "A group with this GroupId already exists, so choose another GroupId."
+            }
+            Self::GroupCountLimitReached => {
+                "The App has created as many groups as its plan allows; upgrade the plan to create more."
+            }
+            Self::GroupOwnerNotFound => {
+                "The user ID given for the group owner is not valid."
+            }
+            Self::OwnerGroupListUpdateFailed => {
+                "Updating the owner's list of groups failed; ZEGOCLOUD support has to help."
+            }
+            Self::GroupDatabaseError => {
+                "A database operation of the ZIM server failed; ZEGOCLOUD support has to help."
+            }
+            Self::TooManyInitialGroupMembers => {
+                "More than the 100 members that may be added at once were given when creating the group."
+            }
+            Self::GroupCreateJoinFailed => {
+                "Adding users to the group while creating it failed; ZEGOCLOUD support has to help."
+            }
+            Self::TooManyGroupAttributes => {
+                "More group attributes were given than allowed, which is 10 by default."
+            }
+            Self::GroupAttributeLengthInvalid => {
+                "An attribute Key is longer than 16 bytes or a Value longer than 1024 bytes."
+            }
+            Self::MessageParameterInvalid => {
+                "A parameter of the message to send is wrong."
+            }
+            Self::MediaRedirectFailed => {
+                "Sending a multimedia message failed because no redirect address could be obtained; ZEGOCLOUD support has to help."
+            }
+            Self::MessageTooLong => "The message is longer than allowed, so shorten it.",
+            Self::UserNotInGroup => {
+                "A user the action needs as a group member (FromUserId, ToUserId or the new owner) is not in the group."
+            }
+            Self::GroupDataUpdateFailed => {
+                "Changing the group data failed; ZEGOCLOUD support has to help."
+            }
+            Self::RoleOneNotAllowed => {
+                "Role may not be set to 1, so choose another role value."
+            }
+            Self::FromUserIsToUser => "FromUserId and ToUserId must be different users.",
+            Self::GroupPermissionDenied => {
+                "FromUserId is neither the group owner nor an administrator, so it may not do this."
+            }
+            Self::AllTargetUsersFailed => {
+                "The operation failed for every user in UserIds, so check that list."
+            }
+            Self::UserRegisterRateLimited => {
+                "User or bot registration was called more often than its limit of 20 calls per second."
+            }
+            Self::UserAlreadyExists => {
+                "A user or bot with this UserID is already registered."
+            }
+            Self::UserNameTooLong => "A UserName is longer than the 256 bytes allowed.",
+            Self::UserAvatarUrlTooLong => {
+                "A UserAvatar address is longer than the 500 bytes allowed."
+            }
+            Self::UserInfoFetchFailed => {
+                "The user details could not be obtained, usually because the user ID is wrong."
+            }
+            Self::UserNotFound => {
+                "The user does not exist because it was never registered, so register it first."
+            }
+            Self::UserInfoQueryFailed => {
+                "Querying the user details failed; ZEGOCLOUD support has to help."
+            }
+            Self::UserNotRegistered => {
+                "A user the action refers to is not registered, so register it first."
+            }
+            Self::UserInfoSyncFailed => {
+                "Synchronising the user details failed; ZEGOCLOUD support has to help."
+            }
+            Self::UserInfoUpdateFailed => {
+                "Saving the changed user details failed; ZEGOCLOUD support has to help."
+            }
+            Self::InvolvedUserNotRegistered => {
+                "A user the action depends on is not registered or its details could not be read."
+            }
+            Self::ConversationNotFound => {
+                "The conversation does not exist or is not among the latest 1000 conversations this action works on."
+            }
+            Self::BatchSizeExceeded => {
+                "The request puts more items into one batch than allowed."
+            }
+            Self::CannotFriendSelf => {
+                "A UserId in FriendInfos equals FromUserId, and a user cannot befriend itself."
+            }
+            Self::FriendTextTooLong => "FriendAlias or Wording is longer than allowed.",
+            Self::DuplicateUserIds => {
+                "The same user ID appears more than once among the parameters."
+            }
+            Self::FriendAttributeKeyInvalid => {
+                "An Attributes Key is not one of k0 to k4."
+            }
+            Self::FriendAttributesTooLong => {
+                "The Keys and Values of Attributes are longer in total than allowed."
+            }
+            Self::AllTargetsUnregistered => {
+                "None of the users to befriend or ask for friendship is registered."
+            }
+            Self::FriendAttributeInvalid => "The friend Attributes parameter is wrong.",
+            Self::AlreadyFriends => {
+                "The target user is already a friend; nothing needs doing."
+            }
+            Self::FriendLimitReached => {
+                "FromUserId already has as many friends as allowed."
+            }
+            Self::MuteListLimitReached => {
+                "The user's do-not-disturb list is longer than allowed (500 by default, up to 1000 on request to support)."
+            }
+            Self::DuplicateAttributeKey => {
+                "The same Key appears more than once in Attributes."
+            }
+            Self::SelfInUserIds => {
+                "An entry of UserIds equals FromUserId, which is not allowed here."
+            }
+            Self::NotAFriend => "The target user is not a friend of FromUserId.",
+            Self::AlreadyBlocked => {
+                "The user is already on the blocklist; nothing needs doing."
+            }
+            Self::CannotBlockSelf => {
+                "FromUserId cannot be put on or taken off its own blocklist."
+            }
+            Self::UserListTooLong => {
+                "The list of users passed in holds more entries than allowed."
+            }
+            Self::BlocklistLimitReached => {
+                "The blocklist of FromUserId is full, so no more users can be blocked."
+            }
+            Self::AllBlocksFailed => {
+                "Blocking failed for every specified user; the SubCode of each ErrList entry says why."
+            }
+            Self::AllUnblocksFailed => {
+                "Unblocking failed for every specified user; the SubCode of each ErrList entry says why."
+            }
+            Self::AlreadyUnblocked => {
+                "The user was already taken off the blocklist; nothing needs doing."
+            }
+            Self::NotInBlocklist => {
+                "The user is not on the blocklist; nothing needs doing."
+            }
+            Self::SenderBlockedByReceiver => {
+                "The message was not delivered because the receiver has blocked the sender."
+            }
+            Self::TimestampInFuture => {
+                "The timestamp given lies after the current time; leave it out to use the current time."
+            }
+            Self::PinListLimitReached => {
+                "The list of pinned conversations is at its fixed cap of 100."
+            }
+            Self::ConversationAlreadyMuted => {
+                "The conversation is already set to do-not-disturb."
+            }
+            Self::ConversationAlreadyUnmuted => {
+                "Do-not-disturb is already off for the conversation."
+            }
+            Self::ConversationListQueryFailed => {
+                "Querying the conversation list failed; ZEGOCLOUD support has to help."
+            }
+            Self::AllConversationMarksFailed => {
+                "Setting the marks failed for every conversation; ZEGOCLOUD support has to help."
+            }
+            Self::CalleesNotRegistered => {
+                "Every invited user has to be registered, and at least one is not."
+            }
+            Self::CallInfoFetchFailed => {
+                "The call details could not be obtained; check that the call exists or try later."
+            }
+            Self::CallEnded => {
+                "The call is already over, so it can no longer be acted on."
+            }
+            Self::CallInvitationTimedOut => {
+                "The call invitation expired, so it can no longer be acted on."
+            }
+            Self::TooManyCallees => {
+                "The list of invited users is longer than allowed; ZEGOCLOUD support can raise the cap."
+            }
+            Self::OperatorNotInvitedToCall => {
+                "The operating user was not invited to this call, so it cannot act on it."
+            }
+            Self::EditTimeExpired => {
+                "The message is too old to be edited; ZEGOCLOUD support can configure a longer window."
+            }
+            Self::EditFailed => {
+                "Editing the message failed; ZEGOCLOUD support has to help."
+            }
+            Self::BlockTargetNotRegistered => {
+                "The target user of the blocklist action is not registered."
+            }
             Self::Unknown(_) => "a code the spec does not list",
         }
     }
@@ -55,6 +1356,130 @@ impl ApiCode {
     pub const fn retry(self) -> CodeRetry {
         match self {
             Self::Gateway(code) => code.retry(),
+            Self::ServerBusy => CodeRetry::AfterBackoff,
+            Self::PublicParameterError => CodeRetry::Never,
+            Self::AuthenticationFailed => CodeRetry::Never,
+            Self::RequestsPerSecondExceeded => CodeRetry::AfterBackoff,
+            Self::LoginUserNameTooLong => CodeRetry::Never,
+            Self::UserNotLoggedIn => CodeRetry::Never,
+            Self::DatabaseRequestFailed => CodeRetry::Never,
+            Self::LicenseParameterError => CodeRetry::Never,
+            Self::LicenseCertificateInvalid => CodeRetry::Never,
+            Self::LicenseServiceError => CodeRetry::Never,
+            Self::LicenseAuthInfoInvalid => CodeRetry::Never,
+            Self::ServerError => CodeRetry::Never,
+            Self::InvalidParameter => CodeRetry::Never,
+            Self::LogicProcessingError => CodeRetry::Never,
+            Self::TooManyUsers => CodeRetry::Never,
+            Self::UserIdTooLong => CodeRetry::Never,
+            Self::MessageNotFound => CodeRetry::Never,
+            Self::MessageAlreadyRecalled => CodeRetry::Never,
+            Self::RecallTimeExpired => CodeRetry::Never,
+            Self::MessageNotBase64 => CodeRetry::Never,
+            Self::RecallSenderMismatch => CodeRetry::Never,
+            Self::RoomMessageStorageDisabled => CodeRetry::Never,
+            Self::FreeEditionUnsupported => CodeRetry::Never,
+            Self::UserNotOnline => CodeRetry::Never,
+            Self::RoomNotFound => CodeRetry::Never,
+            Self::RoomMemberNotFound => CodeRetry::Never,
+            Self::AppRateLimited => CodeRetry::AfterBackoff,
+            Self::GroupOrRoomRateLimited => CodeRetry::AfterBackoff,
+            Self::RoomLookupFailed => CodeRetry::Never,
+            Self::RoomUserListEmpty => CodeRetry::Never,
+            Self::UserNotInRoom => CodeRetry::Never,
+            Self::RoomMessageReceiptUnsupported => CodeRetry::Never,
+            Self::RoomAlreadyExists => CodeRetry::Never,
+            Self::RoomCountLimitReached => CodeRetry::Never,
+            Self::GroupAttributeValuesTooLong => CodeRetry::Never,
+            Self::MessageTooLarge => CodeRetry::Never,
+            Self::TooManyReceiptMessages => CodeRetry::Never,
+            Self::GroupReceiptFailed => CodeRetry::Never,
+            Self::OneToOneReceiptFailed => CodeRetry::Never,
+            Self::OperatorNotRegistered => CodeRetry::Never,
+            Self::BroadcastDailyCapReached => CodeRetry::Never,
+            Self::TextModerationRequestFailed => CodeRetry::Never,
+            Self::TextRejectedByModeration => CodeRetry::Never,
+            Self::ImageModerationRequestFailed => CodeRetry::Never,
+            Self::ImageRejectedByModeration => CodeRetry::Never,
+            Self::MessageSentSilently => CodeRetry::Never,
+            Self::MessageRejectedByCallback => CodeRetry::Never,
+            Self::GroupNotFound => CodeRetry::Never,
+            Self::GroupMemberListQueryFailed => CodeRetry::Never,
+            Self::GroupMemberListRateLimited => CodeRetry::AfterBackoff,
+            Self::GroupKickoutRateLimited => CodeRetry::AfterBackoff,
+            Self::GroupListQueryFailed => CodeRetry::Never,
+            Self::AppGroupListRateLimited => CodeRetry::AfterBackoff,
+            Self::RemovedUserNotInGroup => CodeRetry::Never,
+            Self::GroupInfoLookupFailed => CodeRetry::Never,
+            Self::CreateGroupRateLimited => CodeRetry::AfterBackoff,
+            Self::GroupAlreadyExists => CodeRetry::Never,
+            Self::GroupCountLimitReached => CodeRetry::Never,
+            Self::GroupOwnerNotFound => CodeRetry::Never,
+            Self::OwnerGroupListUpdateFailed => CodeRetry::Never,
+            Self::GroupDatabaseError => CodeRetry::Never,
+            Self::TooManyInitialGroupMembers => CodeRetry::Never,
+            Self::GroupCreateJoinFailed => CodeRetry::Never,
+            Self::TooManyGroupAttributes => CodeRetry::Never,
+            Self::GroupAttributeLengthInvalid => CodeRetry::Never,
+            Self::MessageParameterInvalid => CodeRetry::Never,
+            Self::MediaRedirectFailed => CodeRetry::Never,
+            Self::MessageTooLong => CodeRetry::Never,
+            Self::UserNotInGroup => CodeRetry::Never,
+            Self::GroupDataUpdateFailed => CodeRetry::Never,
+            Self::RoleOneNotAllowed => CodeRetry::Never,
+            Self::FromUserIsToUser => CodeRetry::Never,
+            Self::GroupPermissionDenied => CodeRetry::Never,
+            Self::AllTargetUsersFailed => CodeRetry::Never,
+            Self::UserRegisterRateLimited => CodeRetry::AfterBackoff,
+            Self::UserAlreadyExists => CodeRetry::Never,
+            Self::UserNameTooLong => CodeRetry::Never,
+            Self::UserAvatarUrlTooLong => CodeRetry::Never,
+            Self::UserInfoFetchFailed => CodeRetry::Never,
+            Self::UserNotFound => CodeRetry::Never,
+            Self::UserInfoQueryFailed => CodeRetry::Never,
+            Self::UserNotRegistered => CodeRetry::Never,
+            Self::UserInfoSyncFailed => CodeRetry::Never,
+            Self::UserInfoUpdateFailed => CodeRetry::Never,
+            Self::InvolvedUserNotRegistered => CodeRetry::Never,
+            Self::ConversationNotFound => CodeRetry::Never,
+            Self::BatchSizeExceeded => CodeRetry::Never,
+            Self::CannotFriendSelf => CodeRetry::Never,
+            Self::FriendTextTooLong => CodeRetry::Never,
+            Self::DuplicateUserIds => CodeRetry::Never,
+            Self::FriendAttributeKeyInvalid => CodeRetry::Never,
+            Self::FriendAttributesTooLong => CodeRetry::Never,
+            Self::AllTargetsUnregistered => CodeRetry::Never,
+            Self::FriendAttributeInvalid => CodeRetry::Never,
+            Self::AlreadyFriends => CodeRetry::Never,
+            Self::FriendLimitReached => CodeRetry::Never,
+            Self::MuteListLimitReached => CodeRetry::Never,
+            Self::DuplicateAttributeKey => CodeRetry::Never,
+            Self::SelfInUserIds => CodeRetry::Never,
+            Self::NotAFriend => CodeRetry::Never,
+            Self::AlreadyBlocked => CodeRetry::Never,
+            Self::CannotBlockSelf => CodeRetry::Never,
+            Self::UserListTooLong => CodeRetry::Never,
+            Self::BlocklistLimitReached => CodeRetry::Never,
+            Self::AllBlocksFailed => CodeRetry::Never,
+            Self::AllUnblocksFailed => CodeRetry::Never,
+            Self::AlreadyUnblocked => CodeRetry::Never,
+            Self::NotInBlocklist => CodeRetry::Never,
+            Self::SenderBlockedByReceiver => CodeRetry::Never,
+            Self::TimestampInFuture => CodeRetry::Never,
+            Self::PinListLimitReached => CodeRetry::Never,
+            Self::ConversationAlreadyMuted => CodeRetry::Never,
+            Self::ConversationAlreadyUnmuted => CodeRetry::Never,
+            Self::ConversationListQueryFailed => CodeRetry::Never,
+            Self::AllConversationMarksFailed => CodeRetry::Never,
+            Self::CalleesNotRegistered => CodeRetry::Never,
+            Self::CallInfoFetchFailed => CodeRetry::Never,
+            Self::CallEnded => CodeRetry::Never,
+            Self::CallInvitationTimedOut => CodeRetry::Never,
+            Self::TooManyCallees => CodeRetry::Never,
+            Self::OperatorNotInvitedToCall => CodeRetry::Never,
+            Self::EditTimeExpired => CodeRetry::Never,
+            Self::EditFailed => CodeRetry::Never,
+            Self::BlockTargetNotRegistered => CodeRetry::Never,
             Self::Unknown(_) => CodeRetry::Never,
         }
     }
@@ -70,7 +1495,25 @@ impl ApiCode {
     pub const fn answered_before_acting(self) -> bool {
         match self {
             Self::Gateway(code) => code.answered_before_acting(),
+            Self::RequestsPerSecondExceeded
+            | Self::AppRateLimited
+            | Self::GroupOrRoomRateLimited
+            | Self::GroupMemberListRateLimited
+            | Self::GroupKickoutRateLimited
+            | Self::AppGroupListRateLimited
+            | Self::CreateGroupRateLimited
+            | Self::UserRegisterRateLimited => true,
             _ => false,
+        }
+    }
+
+    /// For a code saying a cap counted over a long window is used up (such as 100
+    /// calls in 24 hours): that window. The code is never retried, since trying again
+    /// before the window has passed fails the same way.
+    pub const fn resets_after(self) -> Option<Duration> {
+        match self {
+            Self::BroadcastDailyCapReached => Some(Duration::from_secs(86400)),
+            _ => None,
         }
     }
 }
@@ -91,6 +1534,10 @@ impl ReturnCode for ApiCode {
     fn answered_before_acting(self) -> bool {
         Self::answered_before_acting(self)
     }
+
+    fn resets_after(self) -> Option<Duration> {
+        Self::resets_after(self)
+    }
 }
 
 impl fmt::Display for ApiCode {
@@ -100,6 +1547,7 @@ impl fmt::Display for ApiCode {
                 write!(f, "code {} (Gateway({code:?}))", code.wire_value())
             }
             Self::Unknown(value) => write!(f, "code {value}"),
+            known => write!(f, "code {} ({known:?})", known.wire_value()),
         }
     }
 }

@@ -2,7 +2,10 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::future::Future;
-use zego_server_runtime::{ApiResponse, DryRun, Method, Operation, RequestInfo};
+use std::time::Duration;
+use zego_server_runtime::{
+    ApiResponse, CallLimit, DryRun, Method, Operation, RequestInfo,
+};
 use super::service::{Client, Error};
 use super::types::{
     AddFriendsRequest, AddFriendsResponse, AddUsersToBlacklistRequest,
@@ -66,6 +69,7 @@ pub const ADD_FRIENDS: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -76,6 +80,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`UserNotRegistered`](crate::ApiCode::UserNotRegistered) (660700015), [`BatchSizeExceeded`](crate::ApiCode::BatchSizeExceeded) (660800019), [`CannotFriendSelf`](crate::ApiCode::CannotFriendSelf) (660800020), [`FriendTextTooLong`](crate::ApiCode::FriendTextTooLong) (660800021), [`DuplicateUserIds`](crate::ApiCode::DuplicateUserIds) (660800022), [`FriendAttributeKeyInvalid`](crate::ApiCode::FriendAttributeKeyInvalid) (660800023), [`FriendAttributesTooLong`](crate::ApiCode::FriendAttributesTooLong) (660800024), [`AllTargetsUnregistered`](crate::ApiCode::AllTargetsUnregistered) (660800025), [`FriendAttributeInvalid`](crate::ApiCode::FriendAttributeInvalid) (660800026), [`AlreadyFriends`](crate::ApiCode::AlreadyFriends) (660800027), [`FriendLimitReached`](crate::ApiCode::FriendLimitReached) (660800028), [`DuplicateAttributeKey`](crate::ApiCode::DuplicateAttributeKey) (660800032), [`TimestampInFuture`](crate::ApiCode::TimestampInFuture) (660800046).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -101,6 +107,7 @@ pub const ADD_USERS_TO_BLACKLIST: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -111,6 +118,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`BlockTargetNotRegistered`](crate::ApiCode::BlockTargetNotRegistered) (6607000015), [`InvolvedUserNotRegistered`](crate::ApiCode::InvolvedUserNotRegistered) (660800001), [`AlreadyBlocked`](crate::ApiCode::AlreadyBlocked) (660800037), [`CannotBlockSelf`](crate::ApiCode::CannotBlockSelf) (660800038), [`UserListTooLong`](crate::ApiCode::UserListTooLong) (660800039), [`BlocklistLimitReached`](crate::ApiCode::BlocklistLimitReached) (660800040), [`AllBlocksFailed`](crate::ApiCode::AllBlocksFailed) (660800041).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -136,6 +145,7 @@ pub const C2C_DELIVERY_RECEIPT: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -146,6 +156,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`TooManyReceiptMessages`](crate::ApiCode::TooManyReceiptMessages) (660400102), [`OneToOneReceiptFailed`](crate::ApiCode::OneToOneReceiptFailed) (660400104).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -171,6 +183,7 @@ pub const C2C_READ_RECEIPT: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -181,6 +194,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`TooManyReceiptMessages`](crate::ApiCode::TooManyReceiptMessages) (660400102), [`OneToOneReceiptFailed`](crate::ApiCode::OneToOneReceiptFailed) (660400104).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -206,6 +221,7 @@ pub const CALL_ACCEPT: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -216,6 +232,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`CallInfoFetchFailed`](crate::ApiCode::CallInfoFetchFailed) (660900004), [`CallEnded`](crate::ApiCode::CallEnded) (660900005), [`CallInvitationTimedOut`](crate::ApiCode::CallInvitationTimedOut) (660900006), [`OperatorNotInvitedToCall`](crate::ApiCode::OperatorNotInvitedToCall) (660900008).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -239,6 +257,7 @@ pub const CALL_INVITE: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -249,6 +268,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`CalleesNotRegistered`](crate::ApiCode::CalleesNotRegistered) (660900003), [`TooManyCallees`](crate::ApiCode::TooManyCallees) (660900007).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -274,6 +295,7 @@ pub const CALL_REJECT: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -284,6 +306,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`CallInfoFetchFailed`](crate::ApiCode::CallInfoFetchFailed) (660900004), [`CallEnded`](crate::ApiCode::CallEnded) (660900005), [`CallInvitationTimedOut`](crate::ApiCode::CallInvitationTimedOut) (660900006), [`OperatorNotInvitedToCall`](crate::ApiCode::OperatorNotInvitedToCall) (660900008).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -307,12 +331,15 @@ pub const CGI_DESCRIBE_ZIM_AUDIO_LICENSE: Operation = Operation {
     rate_limit: None,
     method: Method::Get,
     hosts: &["https://auth-api.zego.im"],
+    call_limits: &[],
 };
 
 impl Client {
     /// CgiDescribeZIMAudioLicense
     ///
     /// `CgiDescribeZIMAudioLicense` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `ZIM Audio/obtain-a-license.yaml`.
+    ///
+    /// Codes its page lists for it: [`LicenseParameterError`](crate::ApiCode::LicenseParameterError) (910001), [`LicenseCertificateInvalid`](crate::ApiCode::LicenseCertificateInvalid) (910002), [`LicenseServiceError`](crate::ApiCode::LicenseServiceError) (910003), [`LicenseAuthInfoInvalid`](crate::ApiCode::LicenseAuthInfoInvalid) (910004).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -338,6 +365,7 @@ pub const CHECK_FRIENDS_RELATION: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -348,6 +376,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -373,6 +403,7 @@ pub const CHECK_USERS_IS_IN_BLACKLIST: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -383,6 +414,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`UserNotRegistered`](crate::ApiCode::UserNotRegistered) (660700015), [`InvolvedUserNotRegistered`](crate::ApiCode::InvolvedUserNotRegistered) (660800001), [`UserListTooLong`](crate::ApiCode::UserListTooLong) (660800039).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -411,6 +444,7 @@ pub const CLEAR_CONVERSATION_UNREAD: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -421,6 +455,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ConversationNotFound`](crate::ApiCode::ConversationNotFound) (660800002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -447,6 +483,7 @@ pub const CLEAR_MEMBER_GROUP_MESSAGE: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -483,6 +520,7 @@ pub const CLEAR_PEER_MESSAGE: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -516,6 +554,7 @@ pub const CONV_PINNED: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -526,6 +565,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`InvolvedUserNotRegistered`](crate::ApiCode::InvolvedUserNotRegistered) (660800001), [`PinListLimitReached`](crate::ApiCode::PinListLimitReached) (660800048).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -551,6 +592,7 @@ pub const CREATE_GROUP: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -561,6 +603,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`CreateGroupRateLimited`](crate::ApiCode::CreateGroupRateLimited) (660600010), [`GroupAlreadyExists`](crate::ApiCode::GroupAlreadyExists) (660600011), [`GroupCountLimitReached`](crate::ApiCode::GroupCountLimitReached) (660600012), [`GroupOwnerNotFound`](crate::ApiCode::GroupOwnerNotFound) (660600013), [`OwnerGroupListUpdateFailed`](crate::ApiCode::OwnerGroupListUpdateFailed) (660600014), [`GroupDatabaseError`](crate::ApiCode::GroupDatabaseError) (660600015), [`TooManyInitialGroupMembers`](crate::ApiCode::TooManyInitialGroupMembers) (660600016), [`GroupCreateJoinFailed`](crate::ApiCode::GroupCreateJoinFailed) (660600017), [`TooManyGroupAttributes`](crate::ApiCode::TooManyGroupAttributes) (660600019), [`GroupAttributeLengthInvalid`](crate::ApiCode::GroupAttributeLengthInvalid) (660600020).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -586,6 +630,7 @@ pub const CREATE_ROOM: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -596,6 +641,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`RoomAlreadyExists`](crate::ApiCode::RoomAlreadyExists) (660300014), [`RoomCountLimitReached`](crate::ApiCode::RoomCountLimitReached) (660300015).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -621,6 +668,7 @@ pub const DELETE_ALL_FRIENDS: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -631,6 +679,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -654,6 +704,7 @@ pub const DELETE_CONV: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -664,6 +715,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -687,6 +740,7 @@ pub const DELETE_FRIENDS: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -697,6 +751,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`BatchSizeExceeded`](crate::ApiCode::BatchSizeExceeded) (660800019), [`DuplicateUserIds`](crate::ApiCode::DuplicateUserIds) (660800022), [`SelfInUserIds`](crate::ApiCode::SelfInUserIds) (660800033), [`NotAFriend`](crate::ApiCode::NotAFriend) (660800034).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -722,6 +778,7 @@ pub const DESTROY_ROOM: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -732,6 +789,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`RoomNotFound`](crate::ApiCode::RoomNotFound) (660300001).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -755,6 +814,13 @@ pub const DISMISS_GROUP: Operation = Operation {
     rate_limit: None,
     method: Method::Get,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 1,
+            window: Duration::from_secs(1),
+            key_field: Some("GroupId"),
+        },
+    ],
 };
 
 impl Client {
@@ -762,14 +828,16 @@ impl Client {
     ///
     /// `DismissGroup` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `Group/disband-a-group-chat.yaml`.
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
-    /// - one group: 1 call per second
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
+    /// - one group (the request's `GroupId`): 1 call per second
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`GroupOrRoomRateLimited`](crate::ApiCode::GroupOrRoomRateLimited) (660300006), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn dismiss_group<'a>(
         &'a self,
@@ -787,6 +855,7 @@ pub const EDIT_C2C_MSG_BODY: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -797,6 +866,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`EditTimeExpired`](crate::ApiCode::EditTimeExpired) (661000001), [`EditFailed`](crate::ApiCode::EditFailed) (661000005).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -822,6 +893,7 @@ pub const EDIT_GROUP_MSG_BODY: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -832,6 +904,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`EditTimeExpired`](crate::ApiCode::EditTimeExpired) (661000001), [`EditFailed`](crate::ApiCode::EditFailed) (661000005).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -857,6 +931,7 @@ pub const FETCH_FORBID_GROUP_LIST: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -867,6 +942,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`LogicProcessingError`](crate::ApiCode::LogicProcessingError) (660000003), [`TooManyUsers`](crate::ApiCode::TooManyUsers) (660000011).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -895,6 +972,7 @@ pub const GROUP_DELIVERY_RECEIPT: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -905,6 +983,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`TooManyReceiptMessages`](crate::ApiCode::TooManyReceiptMessages) (660400102), [`GroupReceiptFailed`](crate::ApiCode::GroupReceiptFailed) (660400103).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -930,6 +1010,7 @@ pub const GROUP_READ_RECEIPT: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -940,6 +1021,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`TooManyReceiptMessages`](crate::ApiCode::TooManyReceiptMessages) (660400102), [`GroupReceiptFailed`](crate::ApiCode::GroupReceiptFailed) (660400103).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -965,6 +1048,7 @@ pub const IMPORT_GROUP_MSG: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -975,6 +1059,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`MessageTooLarge`](crate::ApiCode::MessageTooLarge) (660400001), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1000,6 +1086,7 @@ pub const IMPORT_PEER_MSG: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1010,6 +1097,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`MessageTooLarge`](crate::ApiCode::MessageTooLarge) (660400001).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1035,6 +1124,13 @@ pub const INVITE_USERS_INTO_GROUP: Operation = Operation {
     rate_limit: None,
     method: Method::Post,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 1,
+            window: Duration::from_secs(1),
+            key_field: Some("GroupId"),
+        },
+    ],
 };
 
 impl Client {
@@ -1042,14 +1138,16 @@ impl Client {
     ///
     /// `InviteUsersIntoGroup` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `Group/add-group-members.yaml`.
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
-    /// - one group: 1 call per second
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
+    /// - one group (the request's `GroupId`): 1 call per second
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`GroupOrRoomRateLimited`](crate::ApiCode::GroupOrRoomRateLimited) (660300006), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001), [`TooManyUsers`](crate::ApiCode::TooManyUsers) (660000011).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn invite_users_into_group<'a>(
         &'a self,
@@ -1072,6 +1170,7 @@ pub const KICKOUT_GROUP_USER: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1082,6 +1181,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`TooManyUsers`](crate::ApiCode::TooManyUsers) (660000011), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001), [`GroupKickoutRateLimited`](crate::ApiCode::GroupKickoutRateLimited) (660600005), [`RemovedUserNotInGroup`](crate::ApiCode::RemovedUserNotInGroup) (660600008), [`GroupInfoLookupFailed`](crate::ApiCode::GroupInfoLookupFailed) (660600009).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1107,6 +1208,7 @@ pub const KICKOUT_ROOM_USER: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1117,6 +1219,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`TooManyUsers`](crate::ApiCode::TooManyUsers) (660000011), [`RoomNotFound`](crate::ApiCode::RoomNotFound) (660300001), [`RoomMemberNotFound`](crate::ApiCode::RoomMemberNotFound) (660300002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1140,6 +1244,7 @@ pub const MODIFY_GROUP_ATTRIBUTE: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1150,6 +1255,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`GroupOrRoomRateLimited`](crate::ApiCode::GroupOrRoomRateLimited) (660300006), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001), [`GroupInfoLookupFailed`](crate::ApiCode::GroupInfoLookupFailed) (660600009), [`GroupDataUpdateFailed`](crate::ApiCode::GroupDataUpdateFailed) (660600028), [`GroupAttributeValuesTooLong`](crate::ApiCode::GroupAttributeValuesTooLong) (660300019).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1175,6 +1282,7 @@ pub const MODIFY_GROUP_LIMIT: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1185,6 +1293,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001), [`GroupInfoLookupFailed`](crate::ApiCode::GroupInfoLookupFailed) (660600009).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1208,6 +1318,7 @@ pub const MODIFY_ROOM_ATTRIBUTE: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1218,6 +1329,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1243,6 +1356,7 @@ pub const MODIFY_USER_INFO: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1253,6 +1367,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`UserNotFound`](crate::ApiCode::UserNotFound) (660700012), [`UserInfoQueryFailed`](crate::ApiCode::UserInfoQueryFailed) (660700013), [`UserInfoSyncFailed`](crate::ApiCode::UserInfoSyncFailed) (660700016), [`UserInfoUpdateFailed`](crate::ApiCode::UserInfoUpdateFailed) (660700017).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1278,6 +1394,7 @@ pub const MUTE_GROUP: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1288,6 +1405,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001), [`GroupInfoLookupFailed`](crate::ApiCode::GroupInfoLookupFailed) (660600009), [`UserNotInGroup`](crate::ApiCode::UserNotInGroup) (660600024), [`GroupPermissionDenied`](crate::ApiCode::GroupPermissionDenied) (660600032).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1311,6 +1430,7 @@ pub const MUTE_GROUP_MEMBERS: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1321,6 +1441,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001), [`GroupInfoLookupFailed`](crate::ApiCode::GroupInfoLookupFailed) (660600009), [`UserNotInGroup`](crate::ApiCode::UserNotInGroup) (660600024), [`GroupPermissionDenied`](crate::ApiCode::GroupPermissionDenied) (660600032), [`AllTargetUsersFailed`](crate::ApiCode::AllTargetUsersFailed) (660600033).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1346,6 +1468,7 @@ pub const QUERY_APP_COMMUNITY_LIST: Operation = Operation {
     rate_limit: Some(1),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1355,7 +1478,9 @@ impl Client {
     ///
     /// Call frequency limit: 1 call per second for one AppId (all its rooms).
     ///
-    /// Documented limit: 1 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    /// Documented limit: 1 call per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1384,6 +1509,7 @@ pub const QUERY_APP_GROUP_LIST: Operation = Operation {
     rate_limit: Some(1),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1393,7 +1519,11 @@ impl Client {
     ///
     /// Call frequency limit: 1 call per second for one AppId (all its rooms).
     ///
-    /// Documented limit: 1 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    /// The sources disagree on the per-second limit: `Group/query-group-list-in-the-app.yaml` says 1 and `Overview.mdx` says 20; the stricter, 1, is kept.
+    ///
+    /// Documented limit: 1 call per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`GroupListQueryFailed`](crate::ApiCode::GroupListQueryFailed) (660600006), [`AppGroupListRateLimited`](crate::ApiCode::AppGroupListRateLimited) (660600007).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1419,6 +1549,7 @@ pub const QUERY_BLACKLIST: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1429,6 +1560,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`InvolvedUserNotRegistered`](crate::ApiCode::InvolvedUserNotRegistered) (660800001).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1454,6 +1587,7 @@ pub const QUERY_CONVERSATION_LIST: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1464,6 +1598,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`ConversationListQueryFailed`](crate::ApiCode::ConversationListQueryFailed) (660800053).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1492,6 +1628,7 @@ pub const QUERY_FRIEND_LIST: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1502,6 +1639,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1527,6 +1666,7 @@ pub const QUERY_GROUP_INFO: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1537,6 +1677,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1562,6 +1704,7 @@ pub const QUERY_GROUP_MEMBER_LIST: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1572,6 +1715,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001), [`GroupMemberListQueryFailed`](crate::ApiCode::GroupMemberListQueryFailed) (660600003), [`GroupMemberListRateLimited`](crate::ApiCode::GroupMemberListRateLimited) (660600004).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1600,6 +1745,7 @@ pub const QUERY_GROUP_MSG: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1610,6 +1756,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001), [`GroupInfoLookupFailed`](crate::ApiCode::GroupInfoLookupFailed) (660600009).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1635,6 +1783,7 @@ pub const QUERY_GROUPS_INFO_OF_USER: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1645,6 +1794,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1673,6 +1824,7 @@ pub const QUERY_MESSAGES_BY_MSG_SEQ: Operation = Operation {
     rate_limit: None,
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1680,8 +1832,10 @@ impl Client {
     ///
     /// `QueryMessagesByMsgSeq` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `Messaging/query-messages.yaml`.
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and not kept by the client (the service enforces them):
     /// - one AppId: 20 messages (counted in the messages a call asks for, not in calls) per second
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`UserInfoFetchFailed`](crate::ApiCode::UserInfoFetchFailed) (660700008), [`UserNotRegistered`](crate::ApiCode::UserNotRegistered) (660700015).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1707,6 +1861,7 @@ pub const QUERY_PEER_MSG: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1717,6 +1872,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1742,6 +1899,7 @@ pub const QUERY_ROOM_ATTRIBUTE: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1752,6 +1910,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1774,9 +1934,16 @@ pub const QUERY_ROOM_MEMBERS: Operation = Operation {
     name: "QueryRoomMembers",
     action: "QueryRoomMembers",
     path: "/",
-    rate_limit: None,
+    rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 5,
+            window: Duration::from_secs(1),
+            key_field: Some("RoomId"),
+        },
+    ],
 };
 
 impl Client {
@@ -1784,14 +1951,20 @@ impl Client {
     ///
     /// `QueryRoomMembers` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `Room/query-whether-a-user-is-in-a-room.yaml`.
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
-    /// - one room: 5 calls per second
+    /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
+    ///
+    /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
+    /// - one room (the request's `RoomId`): 5 calls per second
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`TooManyUsers`](crate::ApiCode::TooManyUsers) (660000011), [`UserNotOnline`](crate::ApiCode::UserNotOnline) (660200001), [`GroupOrRoomRateLimited`](crate::ApiCode::GroupOrRoomRateLimited) (660300006), [`UserNotInRoom`](crate::ApiCode::UserNotInRoom) (660300012).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn query_room_members<'a>(
         &'a self,
@@ -1811,6 +1984,7 @@ pub const QUERY_ROOM_USER_LIST: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1821,6 +1995,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`RoomNotFound`](crate::ApiCode::RoomNotFound) (660300001), [`GroupOrRoomRateLimited`](crate::ApiCode::GroupOrRoomRateLimited) (660300006), [`RoomLookupFailed`](crate::ApiCode::RoomLookupFailed) (660300007), [`RoomUserListEmpty`](crate::ApiCode::RoomUserListEmpty) (660300008).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1846,6 +2022,7 @@ pub const QUERY_USER_INFOS: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1856,6 +2033,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`UserInfoFetchFailed`](crate::ApiCode::UserInfoFetchFailed) (660700008), [`UserNotRegistered`](crate::ApiCode::UserNotRegistered) (660700015).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1881,6 +2060,7 @@ pub const QUERY_USER_ONLINE_STATE: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1891,6 +2071,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`TooManyUsers`](crate::ApiCode::TooManyUsers) (660000011), [`UserNotOnline`](crate::ApiCode::UserNotOnline) (660200001).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1919,6 +2101,7 @@ pub const REMOVE_USERS_FROM_BLACKLIST: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1929,6 +2112,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`InvolvedUserNotRegistered`](crate::ApiCode::InvolvedUserNotRegistered) (660800001), [`CannotBlockSelf`](crate::ApiCode::CannotBlockSelf) (660800038), [`UserListTooLong`](crate::ApiCode::UserListTooLong) (660800039), [`AllUnblocksFailed`](crate::ApiCode::AllUnblocksFailed) (660800042), [`AlreadyUnblocked`](crate::ApiCode::AlreadyUnblocked) (660800043), [`NotInBlocklist`](crate::ApiCode::NotInBlocklist) (660800044).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1957,6 +2142,7 @@ pub const REVOKE_GROUP_MESSAGE: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1967,6 +2153,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`MessageNotFound`](crate::ApiCode::MessageNotFound) (660000022), [`MessageAlreadyRecalled`](crate::ApiCode::MessageAlreadyRecalled) (660000023), [`RecallTimeExpired`](crate::ApiCode::RecallTimeExpired) (660000024), [`RecallSenderMismatch`](crate::ApiCode::RecallSenderMismatch) (660000026), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -1993,6 +2181,7 @@ pub const REVOKE_PEER_MESSAGE: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -2003,6 +2192,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`MessageNotFound`](crate::ApiCode::MessageNotFound) (660000022), [`MessageAlreadyRecalled`](crate::ApiCode::MessageAlreadyRecalled) (660000023), [`RecallTimeExpired`](crate::ApiCode::RecallTimeExpired) (660000024), [`RecallSenderMismatch`](crate::ApiCode::RecallSenderMismatch) (660000026), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2026,6 +2217,7 @@ pub const REVOKE_ROOM_MESSAGE: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -2036,6 +2228,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`MessageNotFound`](crate::ApiCode::MessageNotFound) (660000022), [`MessageAlreadyRecalled`](crate::ApiCode::MessageAlreadyRecalled) (660000023), [`RoomMessageStorageDisabled`](crate::ApiCode::RoomMessageStorageDisabled) (660000027), [`RoomNotFound`](crate::ApiCode::RoomNotFound) (660300001), [`RoomMemberNotFound`](crate::ApiCode::RoomMemberNotFound) (660300002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2059,6 +2253,7 @@ pub const ROBOT_REGISTER: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -2069,6 +2264,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`UserIdTooLong`](crate::ApiCode::UserIdTooLong) (660000012), [`UserRegisterRateLimited`](crate::ApiCode::UserRegisterRateLimited) (660700001), [`UserAlreadyExists`](crate::ApiCode::UserAlreadyExists) (660700002), [`UserNameTooLong`](crate::ApiCode::UserNameTooLong) (660700006), [`UserAvatarUrlTooLong`](crate::ApiCode::UserAvatarUrlTooLong) (660700007).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2094,6 +2291,7 @@ pub const SEND_FRIEND_APPLICATION: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -2104,6 +2302,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`TooManyUsers`](crate::ApiCode::TooManyUsers) (660000011), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`UserNotRegistered`](crate::ApiCode::UserNotRegistered) (660700015), [`BatchSizeExceeded`](crate::ApiCode::BatchSizeExceeded) (660800019), [`CannotFriendSelf`](crate::ApiCode::CannotFriendSelf) (660800020), [`FriendTextTooLong`](crate::ApiCode::FriendTextTooLong) (660800021), [`DuplicateUserIds`](crate::ApiCode::DuplicateUserIds) (660800022), [`FriendAttributeKeyInvalid`](crate::ApiCode::FriendAttributeKeyInvalid) (660800023), [`FriendAttributesTooLong`](crate::ApiCode::FriendAttributesTooLong) (660800024), [`AllTargetsUnregistered`](crate::ApiCode::AllTargetsUnregistered) (660800025), [`FriendAttributeInvalid`](crate::ApiCode::FriendAttributeInvalid) (660800026), [`AlreadyFriends`](crate::ApiCode::AlreadyFriends) (660800027), [`FriendLimitReached`](crate::ApiCode::FriendLimitReached) (660800028), [`DuplicateAttributeKey`](crate::ApiCode::DuplicateAttributeKey) (660800032), [`TimestampInFuture`](crate::ApiCode::TimestampInFuture) (660800046).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2132,6 +2332,7 @@ pub const SEND_GROUP_MESSAGE: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -2142,6 +2343,8 @@ impl Client {
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`MessageNotBase64`](crate::ApiCode::MessageNotBase64) (660000025), [`MessageTooLarge`](crate::ApiCode::MessageTooLarge) (660400001), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2167,6 +2370,13 @@ pub const SEND_MESSAGE_TO_ALL_USERS: Operation = Operation {
     rate_limit: Some(1),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 100,
+            window: Duration::from_secs(86400),
+            key_field: None,
+        },
+    ],
 };
 
 impl Client {
@@ -2176,16 +2386,18 @@ impl Client {
     ///
     /// Call frequency limit: 1 call per second for one AppId (all its rooms).
     ///
-    /// Documented limit: 1 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    /// Documented limit: 1 call per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
     /// - one AppId: 100 calls per day (24 hours)
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`MessageTooLarge`](crate::ApiCode::MessageTooLarge) (660400001), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`BroadcastDailyCapReached`](crate::ApiCode::BroadcastDailyCapReached) (660500003).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn send_message_to_all_users<'a>(
         &'a self,
@@ -2206,6 +2418,7 @@ pub const SEND_PEER_MESSAGE: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -2216,6 +2429,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`TooManyUsers`](crate::ApiCode::TooManyUsers) (660000011), [`MessageNotBase64`](crate::ApiCode::MessageNotBase64) (660000025), [`MessageTooLarge`](crate::ApiCode::MessageTooLarge) (660400001).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2241,6 +2456,7 @@ pub const SEND_ROOM_MESSAGE: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -2251,6 +2467,8 @@ impl Client {
     /// Call frequency limit: 10 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 10 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`MessageNotBase64`](crate::ApiCode::MessageNotBase64) (660000025), [`RoomNotFound`](crate::ApiCode::RoomNotFound) (660300001), [`RoomMessageReceiptUnsupported`](crate::ApiCode::RoomMessageReceiptUnsupported) (660300013), [`MessageTooLarge`](crate::ApiCode::MessageTooLarge) (660400001), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2276,6 +2494,7 @@ pub const SET_CONV_MARK: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -2286,6 +2505,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`InvolvedUserNotRegistered`](crate::ApiCode::InvolvedUserNotRegistered) (660800001), [`AllConversationMarksFailed`](crate::ApiCode::AllConversationMarksFailed) (660800054).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2311,6 +2532,7 @@ pub const SET_GROUP_MEMBER_ROLE: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Get,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -2321,6 +2543,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001), [`GroupInfoLookupFailed`](crate::ApiCode::GroupInfoLookupFailed) (660600009), [`UserNotInGroup`](crate::ApiCode::UserNotInGroup) (660600024), [`RoleOneNotAllowed`](crate::ApiCode::RoleOneNotAllowed) (660600029), [`FromUserIsToUser`](crate::ApiCode::FromUserIsToUser) (660600030).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2347,6 +2571,13 @@ pub const SET_GROUP_MEMBERS_NICKNAME: Operation = Operation {
     rate_limit: None,
     method: Method::Post,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 1,
+            window: Duration::from_secs(1),
+            key_field: Some("GroupId"),
+        },
+    ],
 };
 
 impl Client {
@@ -2354,14 +2585,16 @@ impl Client {
     ///
     /// `SetGroupMembersNickname` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `Group/set-nicknames-of-group-members.yaml`.
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
-    /// - one group: 1 call per second
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
+    /// - one group (the request's `GroupId`): 1 call per second
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`TooManyUsers`](crate::ApiCode::TooManyUsers) (660000011), [`GroupOrRoomRateLimited`](crate::ApiCode::GroupOrRoomRateLimited) (660300006), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn set_group_members_nickname<'a>(
         &'a self,
@@ -2384,6 +2617,7 @@ pub const SILENCE_CONV_NOTIFICATION: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -2394,6 +2628,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001), [`GroupInfoLookupFailed`](crate::ApiCode::GroupInfoLookupFailed) (660600009), [`UserNotInGroup`](crate::ApiCode::UserNotInGroup) (660600024), [`UserNotRegistered`](crate::ApiCode::UserNotRegistered) (660700015), [`MuteListLimitReached`](crate::ApiCode::MuteListLimitReached) (660800030), [`ConversationAlreadyMuted`](crate::ApiCode::ConversationAlreadyMuted) (660800051), [`ConversationAlreadyUnmuted`](crate::ApiCode::ConversationAlreadyUnmuted) (660800052).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2422,6 +2658,13 @@ pub const TRANSFER_GROUP_OWNER: Operation = Operation {
     rate_limit: None,
     method: Method::Get,
     hosts: &[],
+    call_limits: &[
+        CallLimit {
+            count: 1,
+            window: Duration::from_secs(1),
+            key_field: Some("GroupId"),
+        },
+    ],
 };
 
 impl Client {
@@ -2429,14 +2672,16 @@ impl Client {
     ///
     /// `TransferGroupOwner` of ZEGOCLOUD's In-app Chat server API, imported from ZEGOCLOUD's published file `Group/transfer-the-group-ownership.yaml`.
     ///
-    /// Also documented, and not kept by the client's limiter (the service enforces them):
-    /// - one group: 1 call per second
+    /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
+    /// - one group (the request's `GroupId`): 1 call per second
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`GroupOrRoomRateLimited`](crate::ApiCode::GroupOrRoomRateLimited) (660300006), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001), [`UserNotInGroup`](crate::ApiCode::UserNotInGroup) (660600024).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
     /// # Errors
     ///
-    /// [`Error::Validation`] before sending; afterwards
+    /// [`Error::Validation`] before sending, or `CallLimitReached` when limits per action are on and a window above is used up for longer than the client waits; afterwards
     /// `Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`.
     pub fn transfer_group_owner<'a>(
         &'a self,
@@ -2457,6 +2702,7 @@ pub const UPDATE_FRIEND_ATTRIBUTES: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -2467,6 +2713,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`FriendAttributeKeyInvalid`](crate::ApiCode::FriendAttributeKeyInvalid) (660800023), [`FriendAttributesTooLong`](crate::ApiCode::FriendAttributesTooLong) (660800024), [`DuplicateAttributeKey`](crate::ApiCode::DuplicateAttributeKey) (660800032).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2495,6 +2743,7 @@ pub const UPDATE_FRIENDS_ALIAS: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -2505,6 +2754,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`AppRateLimited`](crate::ApiCode::AppRateLimited) (660300005), [`BatchSizeExceeded`](crate::ApiCode::BatchSizeExceeded) (660800019), [`FriendTextTooLong`](crate::ApiCode::FriendTextTooLong) (660800021), [`NotAFriend`](crate::ApiCode::NotAFriend) (660800034).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2530,6 +2781,7 @@ pub const UPDATE_GROUP_DATA: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -2540,6 +2792,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`GroupOrRoomRateLimited`](crate::ApiCode::GroupOrRoomRateLimited) (660300006), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`GroupNotFound`](crate::ApiCode::GroupNotFound) (660600001), [`GroupInfoLookupFailed`](crate::ApiCode::GroupInfoLookupFailed) (660600009), [`GroupDataUpdateFailed`](crate::ApiCode::GroupDataUpdateFailed) (660600028).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///
@@ -2563,6 +2817,7 @@ pub const USER_REGISTER: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -2573,6 +2828,8 @@ impl Client {
     /// Call frequency limit: 20 calls per second for one AppId (all its rooms).
     ///
     /// Documented limit: 20 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
+    ///
+    /// Codes its page lists for it: [`ServerError`](crate::ApiCode::ServerError) (660000001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`UserIdTooLong`](crate::ApiCode::UserIdTooLong) (660000012), [`UserRegisterRateLimited`](crate::ApiCode::UserRegisterRateLimited) (660700001), [`UserAlreadyExists`](crate::ApiCode::UserAlreadyExists) (660700002), [`UserNameTooLong`](crate::ApiCode::UserNameTooLong) (660700006), [`UserAvatarUrlTooLong`](crate::ApiCode::UserAvatarUrlTooLong) (660700007).
     ///
     /// The request is validated first; an invalid request is never sent.
     ///

@@ -24,6 +24,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest response body the client reads; a larger one is an error, not an allocation.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+/// How long a call waits by default for room in a documented limit's window: a minute, so
+/// that a limit of a few calls a minute paces calls and one of a few a day refuses at once.
+pub const DEFAULT_CALL_LIMIT_WAIT: Duration = Duration::from_secs(60);
 
 impl<A: ServerApi> ClientBuilder<A> {
     /// A builder for `app_id` and its ServerSecret that sends to the API's default host
@@ -46,6 +49,7 @@ impl<A: ServerApi> ClientBuilder<A> {
             rate_limit: None,
             rate_limit_per_action: false,
             shared_rate_limiter: None,
+            call_limit_wait: DEFAULT_CALL_LIMIT_WAIT,
             checks: Checks::Strict,
             allowed: Vec::new(),
         }
@@ -72,6 +76,7 @@ pub struct ClientBuilder<A> {
     rate_limit: Option<u32>,
     rate_limit_per_action: bool,
     shared_rate_limiter: Option<Arc<dyn SharedRateLimiter>>,
+    call_limit_wait: Duration,
     checks: Checks,
     allowed: Vec<String>,
 }
@@ -93,6 +98,7 @@ impl<A> fmt::Debug for ClientBuilder<A> {
             .field("rate_limit", &self.rate_limit)
             .field("rate_limit_per_action", &self.rate_limit_per_action)
             .field("shared_rate_limiter", &self.shared_rate_limiter)
+            .field("call_limit_wait", &self.call_limit_wait)
             .finish()
     }
 }
@@ -176,12 +182,16 @@ impl<A: ServerApi> ClientBuilder<A> {
         self
     }
 
-    /// Keeps each action under its documented call frequency limit (the `rate_limit` of its
-    /// descriptor, from the spec), across all clones of the client; off by default. Where the
-    /// documentation does not say whether a limit counts per AppId or per action, this client
-    /// counts each action separately, for the one AppId a client signs for, since the limits
-    /// are documented action by action. Combines with
-    /// [`ClientBuilder::rate_limit`], an overall cap.
+    /// Keeps each action under its documented call frequency limits, across all clones of the
+    /// client; off by default: the per-second `rate_limit` of its descriptor, from the spec,
+    /// and its `call_limits` over other windows (3 calls a minute, 480 a day) or per room or
+    /// group (counted for the id the request names). Where the documentation does not say
+    /// whether a limit counts per AppId or per action, this client counts each action
+    /// separately, for the one AppId a client signs for, since the limits are documented
+    /// action by action. A call waits for its turn up to [`ClientBuilder::call_limit_wait`];
+    /// one that would wait longer is not sent and fails with [`Error::CallLimitReached`],
+    /// which says when the window frees. Combines with [`ClientBuilder::rate_limit`], an
+    /// overall cap.
     pub fn rate_limit_per_action(mut self) -> Self {
         self.rate_limit_per_action = true;
         self
@@ -193,10 +203,20 @@ impl<A: ServerApi> ClientBuilder<A> {
     /// than one may. Implies [`ClientBuilder::rate_limit_per_action`]. When the limiter cannot
     /// answer (Redis down or slow), the call keeps to the limit inside this process instead,
     /// with a warning: it is never dropped and never waits on the store longer than the
-    /// store's timeout. Limits ZEGOCLOUD documents per room or per day are not in the budget.
+    /// store's timeout. The windows of longer limits and of limits per room or group are
+    /// shared too when the limiter keeps them (both the in-memory one and `RedisStore` do).
     pub fn shared_rate_limiter(mut self, limiter: Arc<dyn SharedRateLimiter>) -> Self {
         self.shared_rate_limiter = Some(limiter);
         self.rate_limit_per_action = true;
+        self
+    }
+
+    /// The longest a call waits for room in a documented limit's window (see
+    /// [`ClientBuilder::rate_limit_per_action`]) before it fails with
+    /// [`Error::CallLimitReached`] instead; default [`DEFAULT_CALL_LIMIT_WAIT`]. A limit that
+    /// frees only after hours (100 calls in 24 hours) fails at once with most settings.
+    pub fn call_limit_wait(mut self, longest: Duration) -> Self {
+        self.call_limit_wait = longest;
         self
     }
 
@@ -300,6 +320,10 @@ impl<A: ServerApi> ClientBuilder<A> {
                     .rate_limit_per_action
                     .then(|| Mutex::new(BTreeMap::new())),
                 shared_rate_limiter: self.shared_rate_limiter.map(SharedBudget::new),
+                windows: self
+                    .rate_limit_per_action
+                    .then(crate::windows::InProcessWindows::default),
+                call_limit_wait: self.call_limit_wait,
             }),
         }))
     }

@@ -151,6 +151,7 @@ mod tests {
             rate_limit: None,
             method: crate::Method::Post,
             hosts: &[],
+            call_limits: &[],
         };
         let error =
             decode_request::<Reply, TestCode>(&operation, r#"{"Code": "x"}"#).expect_err("wrong");

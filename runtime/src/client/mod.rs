@@ -29,14 +29,18 @@ mod checks;
 mod decode;
 pub(crate) mod operation;
 mod transport;
+mod windows;
 
 pub use builder::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    ClientBuilder, DEFAULT_CALL_LIMIT_WAIT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
 };
 pub use checks::Checks;
 use decode::decode_request;
 pub use decode::decode_response;
-pub use operation::{ApiResponse, DryRun, Envelope, EnvelopeParts, Method, Operation, RequestInfo};
+pub use operation::{
+    ApiResponse, CallLimit, DryRun, Envelope, EnvelopeParts, Method, Operation, RequestInfo,
+};
 use transport::encode_error;
 
 /// An async client of the API `A` describes: the machinery every product's client shares
@@ -83,6 +87,10 @@ struct Inner {
     action_limiters: Option<Mutex<BTreeMap<&'static str, Arc<RateLimiter>>>>,
     /// The budget shared with other clients (other processes), asked before the local one.
     shared_rate_limiter: Option<SharedBudget>,
+    /// The windows of the actions' longer or keyed limits, when limits per action are on.
+    windows: Option<crate::windows::InProcessWindows>,
+    /// How long a call waits for room in a window before it fails instead.
+    call_limit_wait: std::time::Duration,
 }
 
 impl<A> fmt::Debug for Client<A> {
@@ -383,6 +391,7 @@ mod tests {
         rate_limit: None,
         method: crate::Method::Post,
         hosts: &[],
+        call_limits: &[],
     };
 
     #[test]

@@ -44,6 +44,59 @@ pub struct Operation {
     /// action's host of the same region, else to its first host; a client given its own base
     /// URL (a proxy, a mock) keeps it.
     pub hosts: &'static [&'static str],
+    /// The documented limits over other windows than a second, or counted per room or group
+    /// (at most `count` calls in any `window`), which
+    /// [`ClientBuilder::rate_limit_per_action`](crate::ClientBuilder::rate_limit_per_action)
+    /// also keeps the action under; empty when there are none.
+    pub call_limits: &'static [CallLimit],
+}
+
+/// A documented limit of at most `count` calls in any `window`: for the AppId, or for each
+/// room or group, whose id the request's `key_field` holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CallLimit {
+    /// The calls allowed in one window.
+    pub count: u32,
+    /// The window's length.
+    pub window: std::time::Duration,
+    /// The request field (its wire name; dotted for a nested one) whose value the limit is
+    /// counted for, such as `RoomId` or `GroupId`; `None` when it is counted for the AppId.
+    pub key_field: Option<&'static str>,
+}
+
+impl fmt::Display for CallLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let calls = if self.count == 1 { "call" } else { "calls" };
+        write!(f, "{} {calls} per {}", self.count, window_text(self.window))?;
+        match self.key_field {
+            Some(field) => write!(f, " for each {field}"),
+            None => f.write_str(" for the AppId"),
+        }
+    }
+}
+
+/// A wait in words, to the second: `50 s`, `23 h 10 min`.
+pub(crate) fn duration_text(duration: std::time::Duration) -> String {
+    let seconds = duration.as_secs() + u64::from(duration.subsec_nanos() > 0);
+    match (seconds / 3_600, seconds % 3_600 / 60, seconds % 60) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, 0) => format!("{m} min"),
+        (0, m, s) => format!("{m} min {s} s"),
+        (h, 0, _) => format!("{h} h"),
+        (h, m, _) => format!("{h} h {m} min"),
+    }
+}
+
+/// `second`, `10 seconds`, `minute`, `24 hours`.
+pub(crate) fn window_text(window: std::time::Duration) -> String {
+    match window.as_secs() {
+        1 => "second".to_owned(),
+        60 => "minute".to_owned(),
+        3_600 => "hour".to_owned(),
+        seconds if seconds % 3_600 == 0 => format!("{} hours", seconds / 3_600),
+        seconds if seconds % 60 == 0 => format!("{} minutes", seconds / 60),
+        seconds => format!("{seconds} seconds"),
+    }
 }
 
 /// The common result envelope of ZEGOCLOUD responses (`Code`, `Message`, `RequestId`, `Data`).

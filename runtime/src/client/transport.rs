@@ -29,6 +29,9 @@ impl<A: ServerApi> Client<A> {
             limiter.acquire().await;
         }
         self.keep_to_the_action_s_limit(operation).await;
+        self.keep_to_the_call_limits(operation, &payload)
+            .await
+            .map_err(Failure::before_response)?;
         let started = Instant::now();
         let signed = self.sign().map_err(Failure::before_response)?;
         let request = match operation.method {
@@ -278,6 +281,7 @@ mod tests {
             rate_limit: None,
             method: Method::Post,
             hosts: &[],
+            call_limits: &[],
         };
         let url = signed_url("https://host.invalid", &operation, &signed);
         let expected = format!(

@@ -967,6 +967,7 @@ pub const DESCRIBE_LICENCE: Operation = Operation {
     rate_limit: None,
     method: Method::Get,
     hosts: &["https://auth.example.invalid"],
+    call_limits: &[],
 };
 
 impl Client {
@@ -993,6 +994,7 @@ pub const SEND_THING: Operation = Operation {
     rate_limit: Some(20),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -1312,6 +1314,7 @@ pub mod codes {
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::fmt;
+use std::time::Duration;
 use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 
 /// A return code (`Code`) of the service: the API gateway's, which every ZEGOCLOUD
@@ -1395,6 +1398,13 @@ impl ApiCode {
             _ => false,
         }
     }
+
+    /// For a code saying a cap counted over a long window is used up (such as 100
+    /// calls in 24 hours): that window. The code is never retried, since trying again
+    /// before the window has passed fails the same way.
+    pub const fn resets_after(self) -> Option<Duration> {
+        None
+    }
 }
 
 impl ReturnCode for ApiCode {
@@ -1412,6 +1422,10 @@ impl ReturnCode for ApiCode {
 
     fn answered_before_acting(self) -> bool {
         Self::answered_before_acting(self)
+    }
+
+    fn resets_after(self) -> Option<Duration> {
+        Self::resets_after(self)
     }
 }
 

@@ -455,6 +455,7 @@ pub const LIST_ROOMS: Operation = Operation {
     rate_limit: Some(5),
     method: Method::Get,
     hosts: &["https://rooms.example.invalid", "https://rooms-sha.example.invalid"],
+    call_limits: &[],
 };
 
 impl Client {
@@ -483,6 +484,7 @@ pub const SET_PARAMS: Operation = Operation {
     rate_limit: None,
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -816,6 +818,7 @@ pub mod codes {
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::fmt;
+use std::time::Duration;
 use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 
 /// A return code (`Code`) of the service: the API gateway's, which every ZEGOCLOUD
@@ -899,6 +902,13 @@ impl ApiCode {
             _ => false,
         }
     }
+
+    /// For a code saying a cap counted over a long window is used up (such as 100
+    /// calls in 24 hours): that window. The code is never retried, since trying again
+    /// before the window has passed fails the same way.
+    pub const fn resets_after(self) -> Option<Duration> {
+        None
+    }
 }
 
 impl ReturnCode for ApiCode {
@@ -916,6 +926,10 @@ impl ReturnCode for ApiCode {
 
     fn answered_before_acting(self) -> bool {
         Self::answered_before_acting(self)
+    }
+
+    fn resets_after(self) -> Option<Duration> {
+        Self::resets_after(self)
     }
 }
 

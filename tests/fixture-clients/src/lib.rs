@@ -14,6 +14,8 @@ pub mod alternatives_and_maps;
 #[rustfmt::skip]
 pub mod awkward_names;
 #[rustfmt::skip]
+pub mod call_limits_and_codes;
+#[rustfmt::skip]
 pub mod clock_rules_and_not_empty;
 #[rustfmt::skip]
 pub mod get_query_and_open_values;

@@ -189,6 +189,7 @@ pub const DESCRIBE: Operation = Operation {
     rate_limit: None,
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -470,6 +471,7 @@ pub mod codes {
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::fmt;
+use std::time::Duration;
 use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 
 /// A return code (`Code`) of the service: the API gateway's, which every ZEGOCLOUD
@@ -541,6 +543,13 @@ impl ApiCode {
             _ => false,
         }
     }
+
+    /// For a code saying a cap counted over a long window is used up (such as 100
+    /// calls in 24 hours): that window. The code is never retried, since trying again
+    /// before the window has passed fails the same way.
+    pub const fn resets_after(self) -> Option<Duration> {
+        None
+    }
 }
 
 impl ReturnCode for ApiCode {
@@ -558,6 +567,10 @@ impl ReturnCode for ApiCode {
 
     fn answered_before_acting(self) -> bool {
         Self::answered_before_acting(self)
+    }
+
+    fn resets_after(self) -> Option<Duration> {
+        Self::resets_after(self)
     }
 }
 

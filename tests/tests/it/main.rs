@@ -9,6 +9,7 @@
 mod alternatives;
 mod api_diff;
 mod baseline;
+mod call_limits;
 mod callbacks;
 mod checks;
 mod client;
@@ -25,6 +26,7 @@ mod mock;
 mod observability;
 mod query_actions;
 mod retry;
+mod return_codes;
 mod runtime_neutral;
 mod secrets;
 mod shared_state;

@@ -17,27 +17,7 @@ use zego_cloudrecord::{operations, ApiCode, Client};
 
 const CALLBACK_SECRET: &str = "canary-callback-secret-77d2";
 
-/// The Redis `.ci/run` started; without one, the test says so and passes only outside CI.
-fn redis_url() -> Option<String> {
-    match std::env::var("ZEGO_TEST_REDIS_URL") {
-        Ok(url) => Some(url),
-        Err(_) if std::env::var_os("CI").is_some() => {
-            panic!("ZEGO_TEST_REDIS_URL is not set: .ci/run starts a Redis server for these tests")
-        }
-        Err(_) => {
-            eprintln!("skipped: no Redis (ZEGO_TEST_REDIS_URL); `bash .ci/run` starts one");
-            None
-        }
-    }
-}
-
-/// An AppId no other test run shares, so budgets in the shared Redis do not mix.
-fn fresh_app_id() -> u32 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.subsec_nanos());
-    1_000_000_000 + (nanos % 1_000_000_000) + std::process::id() % 1000
-}
+use tests::util::{fresh_app_id, redis_url};
 
 async fn every_key_and_value(url: &str) -> Vec<String> {
     let client = redis::Client::open(url).expect("url");

@@ -105,7 +105,9 @@ pub fn import(request: ImportRequest, out: &Path) -> Result<(), CommandError> {
         .as_ref()
         .and_then(|doc| doc.get("x-zego-login-tokens")?.as_bool())
         .unwrap_or(false);
+    let facts_shown = format!("facts/{product}.yaml");
     let options = crate::import::ImportOptions {
+        facts: Some((root.join(&facts_shown), facts_shown)),
         folders: std::iter::once(folder).chain(also).collect(),
         crate_name: crate_name.unwrap_or_else(|| format!("zego-{product}")),
         product,

@@ -83,11 +83,31 @@ pub(super) fn codes_rs(model: &Model) -> TokenStream {
         let value = TokenLiteral::i64_unsuffixed(code.code);
         quote!(Self::#variant => #value,)
     });
+    let caps: Vec<TokenStream> = codes
+        .iter()
+        .zip(&variants)
+        .filter_map(|(code, variant)| {
+            let seconds = TokenLiteral::u64_unsuffixed(code.resets_after_seconds?);
+            Some(quote!(Self::#variant => Some(Duration::from_secs(#seconds)),))
+        })
+        .collect();
+    let resets_after = if caps.is_empty() {
+        quote!(None)
+    } else {
+        quote! {
+            match self {
+                #(#caps)*
+                _ => None,
+            }
+        }
+    };
     let display_known = (!codes.is_empty())
         .then(|| quote!(known => write!(f, "code {} ({known:?})", known.wire_value()),));
     let runtime = runtime_crate_tokens();
+    let exception_codes = exception_codes_tokens(model);
     quote! {
         use std::fmt;
+        use std::time::Duration;
 
         use #runtime::{CodeRetry, GatewayCode, ReturnCode};
 
@@ -150,6 +170,13 @@ pub(super) fn codes_rs(model: &Model) -> TokenStream {
             pub const fn answered_before_acting(self) -> bool {
                 #answered_before_acting
             }
+
+            /// For a code saying a cap counted over a long window is used up (such as 100
+            /// calls in 24 hours): that window. The code is never retried, since trying again
+            /// before the window has passed fails the same way.
+            pub const fn resets_after(self) -> Option<Duration> {
+                #resets_after
+            }
         }
 
         impl ReturnCode for ApiCode {
@@ -168,6 +195,10 @@ pub(super) fn codes_rs(model: &Model) -> TokenStream {
             fn answered_before_acting(self) -> bool {
                 Self::answered_before_acting(self)
             }
+
+            fn resets_after(self) -> Option<Duration> {
+                Self::resets_after(self)
+            }
         }
 
         impl fmt::Display for ApiCode {
@@ -176,6 +207,82 @@ pub(super) fn codes_rs(model: &Model) -> TokenStream {
                     Self::Gateway(code) => write!(f, "code {} (Gateway({code:?}))", code.wire_value()),
                     Self::Unknown(value) => write!(f, "code {value}"),
                     #display_known
+                }
+            }
+        }
+
+        #exception_codes
+    }
+}
+
+/// `ExceptionCode`: the codes of the product's exception callback, an open enum like
+/// `ApiCode`; nothing when the spec lists none.
+fn exception_codes_tokens(model: &Model) -> TokenStream {
+    let codes = &model.exception_codes;
+    if codes.is_empty() {
+        return TokenStream::new();
+    }
+    let variants: Vec<Ident> = codes.iter().map(|code| ident(&code.variant)).collect();
+    let values: Vec<TokenLiteral> = codes
+        .iter()
+        .map(|code| TokenLiteral::i64_unsuffixed(code.code))
+        .collect();
+    let docs = codes.iter().map(|code| {
+        let mut lines = vec![format!("{}: {}", code.code, code.description)];
+        if let Some(note) = &code.note {
+            lines.extend([String::new(), format!("The sources: {note}")]);
+        }
+        doc_attrs(&lines)
+    });
+    let descriptions = codes.iter().map(|code| code.description.as_str());
+    let count = TokenLiteral::usize_unsuffixed(codes.len());
+    quote! {
+        /// A code of the service's exception callback (the event that reports a failure
+        /// while a task runs), as the spec's `x-zego-exception-codes` lists them. An open
+        /// enum: a code this crate does not know keeps its number in
+        /// [`ExceptionCode::Unknown`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ExceptionCode {
+            #(#docs #variants,)*
+            /// A code the spec does not list.
+            Unknown(i64),
+        }
+
+        impl ExceptionCode {
+            /// Every code the spec lists, in its order.
+            pub const KNOWN: [Self; #count] = [#(Self::#variants),*];
+
+            /// The numeric code, as sent on the wire.
+            pub const fn wire_value(self) -> i64 {
+                match self {
+                    #(Self::#variants => #values,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+
+            /// The named code for `value`, or [`ExceptionCode::Unknown`].
+            pub const fn from_wire_value(value: i64) -> Self {
+                match value {
+                    #(#values => Self::#variants,)*
+                    _ => Self::Unknown(value),
+                }
+            }
+
+            /// What the documentation says the code means.
+            pub const fn description(self) -> &'static str {
+                match self {
+                    #(Self::#variants => #descriptions,)*
+                    Self::Unknown(_) => "a code the spec does not list",
+                }
+            }
+        }
+
+        impl fmt::Display for ExceptionCode {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    Self::Unknown(value) => write!(f, "exception code {value}"),
+                    known => write!(f, "exception code {} ({known:?})", known.wire_value()),
                 }
             }
         }
@@ -199,5 +306,26 @@ fn code_doc(code: &ReturnCode, product: &str) -> TokenStream {
                 .to_owned(),
         );
     }
+    if let Some(seconds) = code.resets_after_seconds {
+        lines.push(String::new());
+        lines.push(format!(
+            "A cap counted over {}: never retried, since trying again before that window \
+             has passed fails the same way.",
+            window_words(seconds)
+        ));
+    }
+    if let Some(note) = &code.note {
+        lines.push(String::new());
+        lines.push(format!("The sources: {note}"));
+    }
     doc_attrs(&lines)
+}
+
+/// `24 hours`, `1 hour`, `90 seconds`.
+fn window_words(seconds: u64) -> String {
+    match seconds {
+        3_600 => "1 hour".to_owned(),
+        seconds if seconds % 3_600 == 0 => format!("{} hours", seconds / 3_600),
+        seconds => format!("{seconds} seconds"),
+    }
 }

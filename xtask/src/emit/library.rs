@@ -55,6 +55,11 @@ pub fn library_root(model: &Model) -> Result<GeneratedFile, EmitError> {
     lines.extend(features_lines());
     let crate_doc = inner_doc_attrs(&lines);
     let region = has_regions.then(|| quote!(Region,));
+    let codes_exported = if model.exception_codes.is_empty() {
+        quote!(ApiCode)
+    } else {
+        quote!({ApiCode, ExceptionCode})
+    };
     let token = model.login_tokens.then(|| {
         quote! {
             /// Token04, the token this product's clients log in with: one per logged-in user,
@@ -89,7 +94,7 @@ pub fn library_root(model: &Model) -> Result<GeneratedFile, EmitError> {
         #[rustfmt::skip]
         pub mod types;
 
-        pub use codes::ApiCode;
+        pub use codes::#codes_exported;
         pub use service::{rule_ids, Api, Client, ClientBuilder, Error, #region DEFAULT_BASE_URL};
         pub use zego_server_runtime::{ApiResponse, Checks, DryRun, GatewayCode, RetryPolicy};
 

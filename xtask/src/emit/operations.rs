@@ -110,9 +110,11 @@ pub(super) fn operations_rs(model: &Model) -> TokenStream {
     let types = used.imports(quote!(super::types), &type_names(model));
     let future = used.imports(quote!(std::future), &["Future"]);
     let collections = used.imports(quote!(std::collections), &["BTreeMap"]);
+    let time = used.imports(quote!(std::time), &["Duration"]);
     quote! {
         #collections
         #future
+        #time
         #runtime
         #service
         #types
@@ -303,6 +305,52 @@ fn mock_arm(model: &Model, operation: &Operation) -> (TokenStream, bool) {
     (arm, numbered)
 }
 
+/// Whether the client keeps `limit`: a count of calls for the AppId, or for the room or group
+/// a request field names. A limit of the test environment (the client cannot tell which
+/// environment an AppId is in) or one counted in messages is documentation only.
+fn is_kept(limit: &crate::model::CallLimit) -> bool {
+    limit.counts == "calls"
+        && match limit.scope.as_str() {
+            "app" => true,
+            "room" | "group" => limit.key.is_some(),
+            _ => false,
+        }
+}
+
+/// The limits the client keeps, longest window first: a call refused by a day's cap is then
+/// not counted in its minute's window first.
+fn kept_limits(operation: &Operation) -> impl Iterator<Item = &crate::model::CallLimit> {
+    let mut kept: Vec<&crate::model::CallLimit> = operation
+        .call_limits
+        .iter()
+        .filter(|limit| is_kept(limit))
+        .collect();
+    kept.sort_by_key(|limit| std::cmp::Reverse(limit.window_seconds));
+    kept.into_iter()
+}
+
+/// The codes the action's page lists, as links to their variants.
+fn documented_codes_doc(model: &Model, operation: &Operation) -> Vec<String> {
+    let named: Vec<String> = operation
+        .documented_codes
+        .iter()
+        .filter_map(|number| model.return_codes.iter().find(|code| code.code == *number))
+        .map(|code| {
+            format!(
+                "[`{0}`](crate::ApiCode::{0}) ({1})",
+                code.variant, code.code
+            )
+        })
+        .collect();
+    if named.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        String::new(),
+        format!("Codes its page lists for it: {}.", named.join(", ")),
+    ]
+}
+
 /// A documented limit in words: `- one group: 1 call per second`.
 fn call_limit_text(limit: &crate::model::CallLimit) -> String {
     let scope = match limit.scope.as_str() {
@@ -325,7 +373,10 @@ fn call_limit_text(limit: &crate::model::CallLimit) -> String {
         (_, 1) => "1 call".to_owned(),
         (_, count) => format!("{count} calls"),
     };
-    format!("- {scope}: {what} per {window}")
+    match &limit.key {
+        Some(key) => format!("- {scope} (the request's `{key}`): {what} per {window}"),
+        None => format!("- {scope}: {what} per {window}"),
+    }
 }
 
 /// What the client reads from a request besides its body: the idempotency key that makes
@@ -494,6 +545,12 @@ fn operation_tokens(model: &Model, operation: &Operation) -> TokenStream {
         HttpMethod::Post => quote!(Method::Post),
     };
     let hosts = operation.hosts.iter().map(String::as_str);
+    let call_limits = kept_limits(operation).map(|limit| {
+        let count = TokenLiteral::u32_unsuffixed(limit.count);
+        let seconds = TokenLiteral::u64_unsuffixed(limit.window_seconds);
+        let key_field = option_tokens(limit.key.as_deref().map(TokenLiteral::string));
+        quote!(CallLimit { count: #count, window: Duration::from_secs(#seconds), key_field: #key_field })
+    });
     let mut method_doc = Vec::new();
     method_doc.extend(operation.summary.iter().cloned());
     if let Some(description) = &operation.doc {
@@ -503,20 +560,37 @@ fn operation_tokens(model: &Model, operation: &Operation) -> TokenStream {
     if let Some(limit) = operation.rate_limit {
         method_doc.push(String::new());
         let runtime = RUNTIME_CRATE.replace('-', "_");
+        let calls = if limit == 1 { "call" } else { "calls" };
         method_doc.push(format!(
-            "Documented limit: {limit} calls per second \
+            "Documented limit: {limit} {calls} per second \
              ([`ClientBuilder::rate_limit_per_action`]({runtime}::ClientBuilder::rate_limit_per_action) \
              keeps to it)."
         ));
     }
-    if !operation.call_limits.is_empty() {
+    let kept: Vec<String> = kept_limits(operation).map(call_limit_text).collect();
+    if !kept.is_empty() {
         method_doc.push(String::new());
         method_doc.push(
-            "Also documented, and not kept by the client's limiter (the service enforces them):"
+            "Also documented, and kept by the same switch (a call that would wait longer than \
+             the client's `call_limit_wait` fails with `Error::CallLimitReached`):"
                 .to_owned(),
         );
-        method_doc.extend(operation.call_limits.iter().map(call_limit_text));
+        method_doc.extend(kept);
     }
+    let documented: Vec<String> = operation
+        .call_limits
+        .iter()
+        .filter(|limit| !is_kept(limit))
+        .map(call_limit_text)
+        .collect();
+    if !documented.is_empty() {
+        method_doc.push(String::new());
+        method_doc.push(
+            "Also documented, and not kept by the client (the service enforces them):".to_owned(),
+        );
+        method_doc.extend(documented);
+    }
+    method_doc.extend(documented_codes_doc(model, operation));
     if !operation.preconditions.is_empty() {
         method_doc.extend([String::new(), "# The task".to_owned(), String::new()]);
         for precondition in &operation.preconditions {
@@ -532,13 +606,19 @@ fn operation_tokens(model: &Model, operation: &Operation) -> TokenStream {
             ));
         }
     }
+    let before_sending = if kept_limits(operation).next().is_some() {
+        "[`Error::Validation`] before sending, or `CallLimitReached` when limits per action are \
+         on and a window above is used up for longer than the client waits; afterwards"
+    } else {
+        "[`Error::Validation`] before sending; afterwards"
+    };
     method_doc.extend([
         String::new(),
         "The request is validated first; an invalid request is never sent.".to_owned(),
         String::new(),
         "# Errors".to_owned(),
         String::new(),
-        "[`Error::Validation`] before sending; afterwards".to_owned(),
+        before_sending.to_owned(),
         "`Transport`, `Http`, `ResponseTooLarge`, `Decode`, or `Api` for a non-zero `Code`."
             .to_owned(),
     ]);
@@ -552,6 +632,7 @@ fn operation_tokens(model: &Model, operation: &Operation) -> TokenStream {
             rate_limit: #rate_limit,
             method: #method_variant,
             hosts: &[#(#hosts),*],
+            call_limits: &[#(#call_limits),*],
         };
 
         impl Client {

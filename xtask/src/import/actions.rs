@@ -59,6 +59,11 @@ pub struct Action {
     pub body: Option<SchemaKey>,
     pub response: SchemaKey,
     pub limits: RateLimits,
+    /// What the import found about the action's limits that a reader must know (sources
+    /// that disagree, and which figure was kept), in our words.
+    pub limit_notes: Vec<String>,
+    /// The codes the table in its reply's `Code` description lists, in that order.
+    pub documented_codes: Vec<i64>,
     /// Every schema the action reaches, by key, copied and fixed up.
     pub schemas: BTreeMap<SchemaKey, Value>,
     /// The fix-ups reading the action took.
@@ -323,6 +328,7 @@ impl Reader<'_> {
         if let (None, (Some(count), Some(1))) = (limits.per_second, stated) {
             limits.per_second = u32::try_from(count).ok();
         }
+        let documented_codes = self.reply_code_numbers(response_schema, &response_at);
         let first = Action {
             name,
             method,
@@ -332,6 +338,8 @@ impl Reader<'_> {
             body,
             response,
             limits,
+            limit_notes: Vec::new(),
+            documented_codes,
             schemas: std::mem::take(&mut self.schemas),
             fixups: std::mem::take(&mut self.applied),
             findings: std::mem::take(&mut self.findings),
@@ -431,6 +439,24 @@ impl Reader<'_> {
         }
         self.applied.note(fixups::GET_BODY_AS_QUERY, at.to_owned());
         Ok(fields)
+    }
+
+    /// The codes the table in the reply's `Code` description lists (In-app Chat lists each
+    /// action's codes there), read before the copy drops the prose.
+    fn reply_code_numbers(&mut self, schema: &Value, at: &str) -> Vec<i64> {
+        let Ok((file, reply)) = self.files.follow(&self.path, schema, at) else {
+            return Vec::new();
+        };
+        let Some(code) = reply.get("properties").and_then(|p| p.get("Code")) else {
+            return Vec::new();
+        };
+        let Ok((_, code)) = self.files.follow(&file, code, at) else {
+            return Vec::new();
+        };
+        code.get("description")
+            .and_then(Value::as_str)
+            .map(super::pages::code_numbers)
+            .unwrap_or_default()
     }
 
     /// A body schema as a component: the one it references, or an inline schema named `name`.

@@ -135,14 +135,20 @@ pub fn rate_limits(text: &str) -> RateLimits {
 }
 
 /// Markers of a limit that holds for each group, not for the AppId (ZIM's "group-level limit").
-const PER_GROUP: [&str; 4] = ["group-level", "per group", "群组级", "单个群组"];
+const PER_GROUP: [&str; 5] = [
+    "group-level",
+    "group level",
+    "per group",
+    "群组级",
+    "单个群组",
+];
 
 /// The limits one line states; a scope said anywhere on the line (ZIM writes "1 time/s,
 /// group-level limit") holds for its figures.
 fn read_line(line: &str, limits: &mut RateLimits) {
     let lower = line.to_lowercase();
     let per_group = PER_GROUP.iter().any(|marker| lower.contains(marker));
-    let room_level = lower.contains("room-level");
+    let room_level = lower.contains("room-level") || lower.contains("room level");
     if let Some((count, hours)) = count_within_hours(&lower) {
         limits.documented.push(DocumentedLimit::calls(
             "app",
@@ -396,6 +402,9 @@ mod tests {
         let group = rate_limits("<Note title=\"QPS Limit\"> 1 time/s, group-level limit. If you need to adjust this limit, contact us.</Note>");
         assert_eq!(group.per_second, None);
         assert_eq!(group.documented, ["one group: 1 call per second"]);
+        let overview_row = rate_limits("1 time/second, group level limit");
+        assert_eq!(overview_row.per_second, None);
+        assert_eq!(overview_row.documented, ["one group: 1 call per second"]);
         let room = rate_limits("<Note title=\"QPS Limit\"> 5 times/s, room-level limit</Note>");
         assert_eq!(room.per_second, None);
         assert_eq!(room.documented, ["one room: 5 calls per second"]);

@@ -10,9 +10,13 @@
 //! own short ones, naming the published file each action came from.
 
 mod actions;
+mod codes;
 mod examples;
 pub mod facts;
+pub mod facts_file;
 pub mod fixups;
+mod page_limits;
+pub mod pages;
 use fixups::FixupKind;
 pub mod source;
 mod spec_set;
@@ -44,6 +48,9 @@ pub struct ImportOptions {
     /// `x-zego-login-tokens`: the product's clients log in with a Token04 (a fact of the
     /// product's pages, kept from the existing spec set).
     pub login_tokens: bool,
+    /// The product's facts file (`facts/<product>.yaml`) and how messages name it; a file
+    /// that does not exist adds nothing.
+    pub facts: Option<(PathBuf, String)>,
 }
 
 /// Where the published files are in ZEGOCLOUD's docs repository: its root (the folder that
@@ -88,8 +95,18 @@ impl DocsTree {
 pub struct ImportReport {
     pub actions: Vec<String>,
     pub fixups: fixups::Applied,
+    /// How many reply codes and exception codes the pages list, and how many of each the
+    /// facts file names.
+    pub codes: CodeCounts,
     /// Located notes: what the import could not infer or left out.
     pub findings: Vec<SpecError>,
+}
+
+/// Codes imported: `(listed, named)` for the replies' codes and the exception callback's.
+#[derive(Debug, Default)]
+pub struct CodeCounts {
+    pub reply: (usize, usize),
+    pub exception: (usize, usize),
 }
 
 /// The documents of the spec set, by path relative to the spec folder, and the report.
@@ -156,11 +173,45 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostics> {
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
     }
+    let facts = match &options.facts {
+        Some((path, shown)) => facts_file::load(path, shown).map_err(Diagnostics::single)?,
+        None => facts_file::ProductFacts::default(),
+    };
+    let facts_shown = options
+        .facts
+        .as_ref()
+        .map_or("the facts file", |(_, shown)| shown.as_str());
+    let docs = DocsTree::find(primary);
     let mut read: Vec<Action> = read.into_iter().map(|(_, action)| action).collect();
     read.sort_by(|a, b| a.name.cmp(&b.name));
+    page_limits::apply_pages(&mut read, primary);
+    if let Some(page) = &facts.call_limits.default_per_second_page {
+        let path = docs.root.clone().unwrap_or_default().join(page);
+        if !page_limits::apply_default(&mut read, &path, page) {
+            report.findings.push(SpecError {
+                file: facts_shown.to_owned(),
+                location: Location::Document,
+                message: format!(
+                    "`{page}` no longer states a per-second limit for every action: the facts file's `default-per-second-page` applied nowhere"
+                ),
+            });
+        }
+    }
     examples::make_advisory(&mut read, &mut report.fixups);
     report.actions = read.iter().map(|action| action.name.clone()).collect();
-    let docs = DocsTree::find(primary);
+    let reply_pages = codes::code_pages(&facts.return_codes, &docs, primary);
+    let reply_codes = codes::read(&facts.return_codes, &reply_pages, &read, facts_shown);
+    let exception_pages: Vec<_> = codes::code_pages(&facts.exception_codes, &docs, primary)
+        .into_iter()
+        .filter(|_| !facts.exception_codes.pages.is_empty())
+        .collect();
+    let exception_codes = codes::read(&facts.exception_codes, &exception_pages, &[], facts_shown);
+    report.codes = CodeCounts {
+        reply: (reply_codes.codes.len(), reply_codes.named),
+        exception: (exception_codes.codes.len(), exception_codes.named),
+    };
+    report.findings.extend(reply_codes.findings);
+    report.findings.extend(exception_codes.findings);
     let upstream = spec_set::Upstream {
         folders: options
             .folders
@@ -179,6 +230,9 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostics> {
                     .unwrap_or_else(|| action.file.clone())
             })
             .collect(),
+        return_codes: codes::to_value(&reply_codes.codes, true),
+        exception_codes: codes::to_value(&exception_codes.codes, false),
+        notes: facts.unknown.clone(),
     };
     let documents = spec_set::write(options, &read, &upstream, &mut report).map_err(Diagnostics)?;
     Ok(Imported {
@@ -196,6 +250,16 @@ pub fn report_text(report: &ImportReport) -> String {
         report.actions.len(),
         report.actions.join(", ")
     );
+    let (listed, named) = report.codes.reply;
+    out.push_str(&format!(
+        "return codes: {listed} listed by the pages, {named} named by the facts file\n"
+    ));
+    let (listed, named) = report.codes.exception;
+    if listed > 0 {
+        out.push_str(&format!(
+            "exception codes: {listed} listed by the pages, {named} named by the facts file\n"
+        ));
+    }
     if report.fixups.0.is_empty() {
         out.push_str("fix-ups: none applied\n");
     }

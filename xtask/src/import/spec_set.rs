@@ -22,6 +22,12 @@ pub struct Upstream {
     pub commit: Option<String>,
     /// Each action's file, in the order of the actions.
     pub files: Vec<String>,
+    /// `x-zego-return-codes`: the product's own codes.
+    pub return_codes: Value,
+    /// `x-zego-exception-codes`: the codes of its exception callback.
+    pub exception_codes: Value,
+    /// What the pages leave unknown (`x-zego-note` on the root).
+    pub notes: Vec<String>,
 }
 
 /// The spec set's documents: `(path relative to the spec folder, YAML)`.
@@ -514,6 +520,23 @@ fn root(
     if options.login_tokens {
         entries.push(("x-zego-login-tokens", Value::Bool(true)));
     }
+    if upstream
+        .return_codes
+        .as_sequence()
+        .is_some_and(|codes| !codes.is_empty())
+    {
+        entries.push(("x-zego-return-codes", upstream.return_codes.clone()));
+    }
+    if upstream
+        .exception_codes
+        .as_sequence()
+        .is_some_and(|codes| !codes.is_empty())
+    {
+        entries.push(("x-zego-exception-codes", upstream.exception_codes.clone()));
+    }
+    if !upstream.notes.is_empty() {
+        entries.push(("x-zego-note", text(upstream.notes.join("\n"))));
+    }
     entries.push(("components", map(components)));
     map(entries)
 }
@@ -578,6 +601,9 @@ fn action_document(
         description.push_str(&format!(
             "\nCall frequency limit: {limit} {calls} per second for one AppId (all its rooms).\n"
         ));
+        for note in &action.limit_notes {
+            description.push_str(&format!("\n{note}\n"));
+        }
     } else {
         report.findings.push(SpecError {
             file: action.file.clone(),
@@ -599,12 +625,28 @@ fn action_document(
     if let Some(limit) = action.limits.per_second {
         operation.push(("x-zego-rate-limit", Value::from(limit)));
     }
+    let own_codes: Vec<Value> = action
+        .documented_codes
+        .iter()
+        .filter(|code| **code != 0 && !(100_000_000..=100_000_017).contains(*code))
+        .map(|code| Value::from(*code))
+        .collect();
+    if !own_codes.is_empty() {
+        operation.push(("x-zego-codes", Value::Sequence(own_codes)));
+    }
+    if !action.limit_notes.is_empty() {
+        operation.push(("x-zego-note", text(action.limit_notes.join("\n"))));
+    }
     if !action.limits.documented.is_empty() {
-        let limits = action
-            .limits
-            .documented
-            .iter()
-            .map(|limit| limit.to_value());
+        let limits = action.limits.documented.iter().map(|limit| {
+            let mut value = limit.to_value();
+            if let (Some(key), Value::Mapping(entries)) =
+                (limit_key(action, limit.scope), &mut value)
+            {
+                entries.insert(Value::from("key"), text(key));
+            }
+            value
+        });
         operation.push(("x-zego-call-limits", Value::Sequence(limits.collect())));
     }
     if action.servers != root_servers {
@@ -684,6 +726,31 @@ fn action_document(
         ("paths", map(vec![("/", map(vec![(method, map(operation))]))])),
         ("components", map(components)),
     ])
+}
+
+/// The request field whose value a room's or a group's limit is counted for: the query
+/// parameter or top-level body property named `RoomId` or `GroupId` (in any case).
+fn limit_key(action: &Action, scope: &str) -> Option<String> {
+    let wanted = match scope {
+        "room" => "roomid",
+        "group" => "groupid",
+        _ => return None,
+    };
+    let body_names = action
+        .body
+        .as_ref()
+        .and_then(|body| action.schemas.get(body))
+        .and_then(|schema| schema.get("properties"))
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flat_map(|properties| properties.keys().filter_map(Value::as_str));
+    action
+        .query
+        .iter()
+        .map(|query| query.name.as_str())
+        .chain(body_names)
+        .find(|name| name.to_ascii_lowercase() == wanted)
+        .map(str::to_owned)
 }
 
 fn license() -> Value {

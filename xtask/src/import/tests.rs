@@ -29,8 +29,18 @@ fn folder(name: &str, files: &[(&str, String)]) -> PathBuf {
 }
 
 fn imported(name: &str, files: &[(&str, String)]) -> Imported {
+    imported_with_facts(name, files, None)
+}
+
+fn imported_with_facts(name: &str, files: &[(&str, String)], facts: Option<&str>) -> Imported {
     let root = folder(name, files);
+    let facts = facts.map(|text| {
+        let path = root.join("facts.yaml");
+        std::fs::write(&path, text).expect("facts");
+        (path, "facts/chat.yaml".to_owned())
+    });
     let options = ImportOptions {
+        facts,
         folders: vec![root.clone()],
         product: "chat".to_owned(),
         crate_name: "zego-chat".to_owned(),
@@ -151,4 +161,77 @@ fn an_example_that_leaves_out_a_required_field_makes_its_check_advisory() {
         "no longer required: {action}"
     );
     assert_eq!(places(&result, fixups::EXAMPLE_CONTRADICTS_SCHEMA).len(), 2);
+}
+
+#[test]
+fn the_pages_give_codes_and_limits_and_the_facts_name_them() {
+    let code_table = "      responses:\n        '200':\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  Code:\n                    type: number\n                    description: \"<table><tr><td>9</td><td>gone</td></tr></table>\"\n                  Message: {type: string}\n";
+    let unlimited = action_file("CreatePlayer", "get", "CreatePlayer", REPLY).replace(
+        "<Note title=\\\"QPS Limit\\\"> 20 times/s</Note>",
+        "Creates one.",
+    );
+    let files = [
+        ("snippets/common/README.md", String::new()),
+        ("players/shared-components.yaml", SHARED.to_owned()),
+        (
+            "players/describe.yaml",
+            action_file("DescribePlayers", "get", "DescribePlayers", code_table),
+        ),
+        (
+            "players/describe.mdx",
+            "api: eJzt\n<Note title=\"Note\">Call frequency limit: 20 times/second</Note>\n<div>Field: 2 times/second</div>\n".to_owned(),
+        ),
+        ("players/create.yaml", unlimited),
+        (
+            "overview.mdx",
+            "|Name|What|Limit|\n|-|-|-|\n|[Describe](./players/describe.mdx)|Lists.|10 times/second|\n".to_owned(),
+        ),
+        (
+            "defaults.mdx",
+            "<Warning>Without a figure of its own, an action may be called 5 times/second.</Warning>\n".to_owned(),
+        ),
+        ("return-codes.mdx", "| Code | Meaning |\n|-|-|\n| 0 | ok |\n| 100000004 | gateway |\n| 7 | slow |\n| 8 | new |\n".to_owned()),
+    ];
+    let facts = "call-limits:\n  default-per-second-page: defaults.mdx\nreturn-codes:\n  codes:\n    - {code: 7, name: Throttled, meaning: Too many calls., retry: after-backoff, answered-before-acting: true}\n    - {code: 9, name: PlayerGone, meaning: No such player.}\n";
+    let imported = imported_with_facts("pages", &files, Some(facts));
+    let root: serde_yaml::Value =
+        serde_yaml::from_str(document(&imported, "chat.yaml")).expect("root");
+    let codes: Vec<(i64, &str)> = root["x-zego-return-codes"]
+        .as_sequence()
+        .expect("codes")
+        .iter()
+        .map(|code| {
+            (
+                code["code"].as_i64().expect("n"),
+                code["name"].as_str().expect("name"),
+            )
+        })
+        .collect();
+    assert_eq!(codes, [(7, "Throttled"), (8, "Code8"), (9, "PlayerGone")]);
+    assert_eq!(
+        root["x-zego-return-codes"][0]["answered-before-acting"],
+        serde_yaml::Value::Bool(true)
+    );
+    assert_eq!(imported.report.codes.reply, (3, 2));
+    let describe = document(&imported, "actions/DescribePlayers.yaml");
+    assert!(describe.contains("x-zego-rate-limit: 10"), "{describe}");
+    assert!(describe.contains("x-zego-codes:\n      - 9"), "{describe}");
+    assert!(
+        describe.contains(
+            "`players/describe.yaml` says 20 and `overview.mdx` says 10; the stricter, 10, is kept"
+        ),
+        "{describe}"
+    );
+    let create = document(&imported, "actions/CreatePlayer.yaml");
+    assert!(create.contains("x-zego-rate-limit: 5"), "{create}");
+    assert!(
+        create.contains("the default `defaults.mdx` states"),
+        "{create}"
+    );
+    let unnamed = imported
+        .report
+        .findings
+        .iter()
+        .any(|finding| finding.message.contains("named by number: 8"));
+    assert!(unnamed, "{:?}", imported.report.findings);
 }

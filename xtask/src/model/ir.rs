@@ -60,6 +60,9 @@ pub struct Model {
     pub servers: Vec<Server>,
     /// `x-zego-return-codes`: every `Code` the service documents, but 0 (success).
     pub return_codes: Vec<ReturnCode>,
+    /// `x-zego-exception-codes`: the codes of the product's exception callback (their retry
+    /// advice does not apply: nothing is called again).
+    pub exception_codes: Vec<ReturnCode>,
     /// `x-zego-handwritten`: the folder of hand-written sources copied into the crate,
     /// relative to the spec's root file.
     pub handwritten: Option<String>,
@@ -100,6 +103,11 @@ pub struct ReturnCode {
     /// `invalid-parameter`: the code the service answers a request with invalid parameters
     /// with; the mock server answers it.
     pub invalid_parameter: bool,
+    /// `resets-after-seconds`: the code says a cap counted over this long a window is used
+    /// up; trying again before the window has passed cannot succeed, so it is never retried.
+    pub resets_after_seconds: Option<u64>,
+    /// `x-zego-note`: where the sources disagree or are unclear about the code.
+    pub note: Option<String>,
 }
 
 /// A documented call limit (`x-zego-call-limits`).
@@ -112,6 +120,10 @@ pub struct CallLimit {
     /// `calls`, or `messages` (the messages a call asks for).
     pub counts: String,
     pub window_seconds: u64,
+    /// For a `room` or `group` limit: the request's field holding the room's or group's id
+    /// (its wire name), whose value keys the budget.
+    #[serde(default)]
+    pub key: Option<String>,
 }
 
 /// Whether trying again can help, and how.
@@ -594,6 +606,8 @@ pub struct Operation {
     /// `x-zego-call-limits`: documented limits the client does not keep yet (per room, per
     /// group, over hours, counted in messages); written on the method.
     pub call_limits: Vec<CallLimit>,
+    /// `x-zego-codes`: the product's codes the action's page lists for it, in that order.
+    pub documented_codes: Vec<i64>,
     /// `x-zego-safe-to-retry`: a read-only action, retried without an idempotency key.
     pub safe_to_retry: bool,
     /// `x-zego-task-preconditions`, documented on the client method.

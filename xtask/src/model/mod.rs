@@ -51,6 +51,8 @@ pub fn build(spec: &ResolvedSpec) -> Result<Model, Diagnostics> {
     builder.mark_usage(&operations);
     let servers = builder.servers();
     let return_codes = builder.return_codes();
+    let exception_codes = builder.exception_codes();
+    builder.check_documented_codes(&operations, &return_codes);
     let rule_ids = rule_ids(&builder.types, &operations);
     let handwritten = builder.handwritten();
     let login_tokens = builder.login_tokens();
@@ -59,6 +61,7 @@ pub fn build(spec: &ResolvedSpec) -> Result<Model, Diagnostics> {
     let model = Model {
         servers,
         return_codes,
+        exception_codes,
         rule_ids,
         handwritten,
         login_tokens,
@@ -83,7 +86,9 @@ struct Builder<'a> {
 }
 
 /// Extensions that the generator reads; anything else starting with `x-zego-` is a typo.
-const KNOWN_ZEGO_EXTENSIONS: [&str; 24] = [
+const KNOWN_ZEGO_EXTENSIONS: [&str; 26] = [
+    "x-zego-exception-codes",
+    "x-zego-codes",
     "x-zego-upstream",
     "x-zego-upstream-file",
     "x-zego-query-style",

@@ -50,28 +50,76 @@ impl Builder<'_> {
             }
         };
         for (index, limit) in limits.iter().enumerate() {
-            let problem =
-                if !["app", "room", "group", "test-environment"].contains(&limit.scope.as_str()) {
-                    Some(format!(
-                        "scope `{}` is none of app, room, group, test-environment",
+            let problem = if !["app", "room", "group", "test-environment"]
+                .contains(&limit.scope.as_str())
+            {
+                Some(format!(
+                    "scope `{}` is none of app, room, group, test-environment",
+                    limit.scope
+                ))
+            } else if !["calls", "messages"].contains(&limit.counts.as_str()) {
+                Some(format!(
+                    "`counts: {}` is neither calls nor messages",
+                    limit.counts
+                ))
+            } else if limit.count == 0 || limit.window_seconds == 0 {
+                Some("a limit needs a positive count and window".to_owned())
+            } else if limit.key.is_some() && !["room", "group"].contains(&limit.scope.as_str()) {
+                Some(format!(
+                        "a limit with `scope: {}` takes no `key`: only a room's or a group's limit is counted per id",
                         limit.scope
                     ))
-                } else if !["calls", "messages"].contains(&limit.counts.as_str()) {
-                    Some(format!(
-                        "`counts: {}` is neither calls nor messages",
-                        limit.counts
-                    ))
-                } else if limit.count == 0 || limit.window_seconds == 0 {
-                    Some("a limit needs a positive count and window".to_owned())
-                } else {
-                    None
-                };
+            } else {
+                None
+            };
             if let Some(problem) = problem {
                 self.reporter
                     .at_pointer(&pointer_join(&at, &index.to_string()), problem);
             }
         }
         limits
+    }
+
+    /// `x-zego-codes`: the numbers of the codes the action's page lists.
+    pub(super) fn documented_codes(
+        &mut self,
+        extensions: &indexmap::IndexMap<String, Value>,
+        pointer: &str,
+    ) -> Vec<i64> {
+        let Some(value) = extensions.get("x-zego-codes") else {
+            return Vec::new();
+        };
+        match Vec::<i64>::deserialize(value) {
+            Ok(codes) => codes,
+            Err(error) => {
+                self.reporter.at_pointer(
+                    &pointer_join(pointer, "x-zego-codes"),
+                    format!("`x-zego-codes` must be a list of code numbers: {error}"),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// Each code an action's page lists is one of the product's (`x-zego-return-codes`).
+    pub(super) fn check_documented_codes(
+        &mut self,
+        operations: &[super::ir::Operation],
+        codes: &[super::ir::ReturnCode],
+    ) {
+        for operation in operations {
+            for (index, number) in operation.documented_codes.iter().enumerate() {
+                if !codes.iter().any(|code| code.code == *number) {
+                    self.reporter.at_pointer(
+                        &pointer_join(
+                            &pointer_join(&operation.pointer, "x-zego-codes"),
+                            &index.to_string(),
+                        ),
+                        format!("code {number} is not in the root's `x-zego-return-codes`"),
+                    );
+                }
+            }
+        }
     }
 
     /// A boolean extension; absent means false.

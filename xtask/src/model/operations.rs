@@ -263,6 +263,18 @@ impl Builder<'_> {
         };
         let rate_limit = self.rate_limit(&operation.extensions, pointer);
         let call_limits = self.call_limits(&operation.extensions, pointer);
+        let documented_codes = self.documented_codes(&operation.extensions, pointer);
+        if let Some(request) = request {
+            let at = pointer_join(pointer, "x-zego-call-limits");
+            for (index, key) in call_limits
+                .iter()
+                .enumerate()
+                .filter_map(|(index, limit)| Some((index, limit.key.clone()?)))
+            {
+                let item = pointer_join(&at, &index.to_string());
+                self.text_field_path(request, &serde_json::Value::String(key), &item, "key");
+            }
+        }
         let safe_to_retry = self.flag(&operation.extensions, "x-zego-safe-to-retry", pointer);
         let preconditions = self.preconditions(&operation.extensions, pointer);
         let clock_rules = match (request, operation.extensions.get("x-zego-clock-rules")) {
@@ -287,6 +299,7 @@ impl Builder<'_> {
             resource_id,
             rate_limit,
             call_limits,
+            documented_codes,
             safe_to_retry,
             preconditions,
             clock_rules,

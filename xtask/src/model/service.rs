@@ -126,22 +126,32 @@ impl Builder<'_> {
 
     /// `x-zego-return-codes` on the root.
     pub(super) fn return_codes(&mut self) -> Vec<ReturnCode> {
-        let Some(raw) = self.spec.document.extensions.get("x-zego-return-codes") else {
+        self.code_list("x-zego-return-codes")
+    }
+
+    /// `x-zego-exception-codes` on the root: the exception callback's codes, written like
+    /// the return codes.
+    pub(super) fn exception_codes(&mut self) -> Vec<ReturnCode> {
+        self.code_list("x-zego-exception-codes")
+    }
+
+    fn code_list(&mut self, extension: &str) -> Vec<ReturnCode> {
+        let Some(raw) = self.spec.document.extensions.get(extension) else {
             return Vec::new();
         };
-        let at = "#/x-zego-return-codes";
+        let at = &format!("#/{extension}");
         let raw = match Vec::<RawReturnCode>::deserialize(raw) {
             Ok(raw) => raw,
             Err(error) => {
                 self.reporter
-                    .at_pointer(at, format!("malformed `x-zego-return-codes`: {error}"));
+                    .at_pointer(at, format!("malformed `{extension}`: {error}"));
                 return Vec::new();
             }
         };
         let mut codes: Vec<ReturnCode> = Vec::new();
         for (index, raw) in raw.into_iter().enumerate() {
             let item = pointer_join(at, &index.to_string());
-            let retry = match raw.retry.as_str() {
+            let retry = match raw.retry.as_deref().unwrap_or("never") {
                 "never" => CodeRetry::Never,
                 "after-backoff" => CodeRetry::AfterBackoff,
                 "with-new-signature" => CodeRetry::WithNewSignature,
@@ -156,6 +166,22 @@ impl Builder<'_> {
             if raw.code == 0 {
                 self.reporter
                     .at_pointer(&item, "code 0 is success, not a return code to list");
+            }
+            if raw.resets_after_seconds.is_some() && retry != CodeRetry::Never {
+                self.reporter.at_pointer(
+                    &item,
+                    "a cap that resets after a window (`resets-after-seconds`) is never retried: trying again before the window has passed fails the same way",
+                );
+            }
+            let reply_only = raw.retry.is_some()
+                || raw.answered_before_acting
+                || raw.invalid_parameter
+                || raw.resets_after_seconds.is_some();
+            if extension == "x-zego-exception-codes" && reply_only {
+                self.reporter.at_pointer(
+                    &item,
+                    "an exception callback's code has no retry, answered-before-acting, invalid-parameter or resets-after-seconds: nothing is called again",
+                );
             }
             if GATEWAY_CODES.contains(&raw.code) {
                 self.reporter.at_pointer(
@@ -185,6 +211,8 @@ impl Builder<'_> {
                 retry,
                 answered_before_acting: raw.answered_before_acting,
                 invalid_parameter: raw.invalid_parameter,
+                resets_after_seconds: raw.resets_after_seconds,
+                note: raw.note,
             });
         }
         if codes.iter().filter(|code| code.invalid_parameter).count() > 1 {
@@ -207,7 +235,9 @@ struct RawReturnCode {
     code: i64,
     name: String,
     description: String,
-    retry: String,
+    /// Required for a reply's code; an exception callback's code has none.
+    #[serde(default)]
+    retry: Option<String>,
     /// Where the code is documented; for the spec's readers, not the generated code.
     #[serde(default, rename = "source")]
     _source: Option<String>,
@@ -215,6 +245,10 @@ struct RawReturnCode {
     answered_before_acting: bool,
     #[serde(default, rename = "invalid-parameter")]
     invalid_parameter: bool,
+    #[serde(default, rename = "resets-after-seconds")]
+    resets_after_seconds: Option<u64>,
+    #[serde(default, rename = "x-zego-note")]
+    note: Option<String>,
 }
 
 fn is_crate_name(name: &str) -> bool {

@@ -2,6 +2,7 @@
 // Do not edit: change the spec or the generator in xtask/ and run `cargo xtask codegen`.
 
 use std::fmt;
+use std::time::Duration;
 use zego_server_runtime::{CodeRetry, GatewayCode, ReturnCode};
 
 /// A return code (`Code`) of the service: the API gateway's, which every ZEGOCLOUD
@@ -33,9 +34,11 @@ pub enum ApiCode {
     ///
     /// A code of the ZEGOCLOUD Cloud Recording API; trying again does not help.
     GatewayVerificationFailed,
-    /// 300000006: Too many recording tasks run at once (the limit is not documented).
+    /// 300000006: Too many recording tasks run at once for the AppId: 200 by default (1000 on the mainland China cluster); ZEGOCLOUD support can raise it.
     ///
     /// A code of the ZEGOCLOUD Cloud Recording API; trying again does not help.
+    ///
+    /// The sources: The concurrency cap is on the overview pages, not the code pages: the English overview (extended_services/cloud_recording/en/all/overview.mdx) says 200 per AppId; the Chinese one (zh/all/Introduction/overview.mdx) says 1000 on the mainland China cluster and 200 on the overseas cluster.
     TooManyConcurrentTasks,
     /// 300001000: No recording task has this TaskId.
     ///
@@ -129,7 +132,7 @@ impl ApiCode {
                 "Gateway verification failed; ZEGOCLOUD support can help."
             }
             Self::TooManyConcurrentTasks => {
-                "Too many recording tasks run at once (the limit is not documented)."
+                "Too many recording tasks run at once for the AppId: 200 by default (1000 on the mainland China cluster); ZEGOCLOUD support can raise it."
             }
             Self::TaskNotFound => "No recording task has this TaskId.",
             Self::TaskAlreadyEnded => {
@@ -175,6 +178,13 @@ impl ApiCode {
             _ => false,
         }
     }
+
+    /// For a code saying a cap counted over a long window is used up (such as 100
+    /// calls in 24 hours): that window. The code is never retried, since trying again
+    /// before the window has passed fails the same way.
+    pub const fn resets_after(self) -> Option<Duration> {
+        None
+    }
 }
 
 impl ReturnCode for ApiCode {
@@ -192,6 +202,10 @@ impl ReturnCode for ApiCode {
 
     fn answered_before_acting(self) -> bool {
         Self::answered_before_acting(self)
+    }
+
+    fn resets_after(self) -> Option<Duration> {
+        Self::resets_after(self)
     }
 }
 

@@ -23,6 +23,7 @@ pub const START_RECORD: Operation = Operation {
     rate_limit: Some(50),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -60,6 +61,7 @@ pub const STOP_RECORD: Operation = Operation {
     rate_limit: Some(50),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -99,6 +101,7 @@ pub const UPDATE_LAYOUT: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -145,6 +148,7 @@ pub const UPDATE_WHITEBOARD: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -183,6 +187,7 @@ pub const DESCRIBE_RECORD_STATUS: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -224,6 +229,7 @@ pub const DESCRIBE_TASKS: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -262,6 +268,7 @@ pub const PAUSE_RECORD: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -303,6 +310,7 @@ pub const RESUME_RECORD: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
@@ -345,6 +353,7 @@ pub const TAKE_SNAPSHOT: Operation = Operation {
     rate_limit: Some(10),
     method: Method::Post,
     hosts: &[],
+    call_limits: &[],
 };
 
 impl Client {
