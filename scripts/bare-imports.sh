@@ -13,7 +13,8 @@ mkdir -p "$scratch/specs" "$scratch/crates"
 cargo build --quiet -p xtask
 xtask=target/debug/xtask
 
-folders=$(sed -n 's/^    "\(\(core_products\|extended_services\)\/[^"]*\)",$/\1/p' scripts/upstream-snapshot.py)
+# The folders of the snapshot's FOLDERS list (its EXTRA_PAGES are single pages).
+folders=$(sed -n '/^FOLDERS = \[/,/^\]/ s/^    "\(\(core_products\|extended_services\)\/[^"]*\)",$/\1/p' scripts/upstream-snapshot.py)
 count=0
 for folder in $folders; do
   # core_products/zim/zh/docs_zim_server_zh -> zim-zh
