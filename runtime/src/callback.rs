@@ -22,6 +22,40 @@ pub const DEFAULT_MAX_CALLBACK_BYTES: usize = 1024 * 1024;
 /// clock skew and slow delivery while bounding replays.
 pub const DEFAULT_MAX_CALLBACK_AGE: Duration = Duration::from_secs(600);
 
+/// The names of the three fields a callback's signature covers, as one product (or one of its
+/// events) spells them in the body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SignedFields {
+    /// The signature's field.
+    pub signature: &'static str,
+    /// The timestamp's field (Unix seconds or milliseconds, a string or a number).
+    pub timestamp: &'static str,
+    /// The nonce's field.
+    pub nonce: &'static str,
+}
+
+impl SignedFields {
+    /// `signature`, `timestamp`, `nonce`, as most products spell them.
+    pub const LOWERCASE: Self = Self {
+        signature: "signature",
+        timestamp: "timestamp",
+        nonce: "nonce",
+    };
+    /// `Signature`, `Timestamp`, `Nonce`, as the products with PascalCase bodies spell them
+    /// (a product's generated `callbacks::SIGNED_FIELDS` says which it uses).
+    pub const PASCAL_CASE: Self = Self {
+        signature: "Signature",
+        timestamp: "Timestamp",
+        nonce: "Nonce",
+    };
+}
+
+/// A timestamp at least this large is in milliseconds: as seconds it would lie past the year
+/// 5000, as milliseconds it is after March 1973. The pages disagree on the unit of some
+/// events' timestamps (a table says milliseconds where its example shows 10 digits), so the
+/// magnitude decides.
+pub const MILLISECOND_TIMESTAMPS_FROM: i64 = 100_000_000_000;
+
 /// Checks the callbacks a ZEGOCLOUD service sends: size, JSON, signature and age, then
 /// decodes them as the product's event type.
 ///
@@ -38,6 +72,7 @@ pub struct CallbackVerifier {
     max_age: Duration,
     max_body_bytes: usize,
     clock: Arc<dyn Clock>,
+    fields: &'static [SignedFields],
 }
 
 impl fmt::Debug for CallbackVerifier {
@@ -46,6 +81,7 @@ impl fmt::Debug for CallbackVerifier {
             .field("secret", &self.secret)
             .field("max_age", &self.max_age)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("fields", &self.fields)
             .finish_non_exhaustive()
     }
 }
@@ -69,7 +105,19 @@ impl CallbackVerifier {
             max_age: DEFAULT_MAX_CALLBACK_AGE,
             max_body_bytes: DEFAULT_MAX_CALLBACK_BYTES,
             clock: Arc::new(SystemClock),
+            fields: &[SignedFields::LOWERCASE],
         })
+    }
+
+    /// How the product spells the signed fields; [`SignedFields::LOWERCASE`] by default. With
+    /// several (a product whose events differ), a callback is read with the first whose
+    /// signature field it has.
+    #[must_use]
+    pub fn signed_fields(mut self, fields: &'static [SignedFields]) -> Self {
+        if !fields.is_empty() {
+            self.fields = fields;
+        }
+        self
     }
 
     /// How old (and how far in the future) a callback's `timestamp` may be.
@@ -178,8 +226,16 @@ impl CallbackVerifier {
             serde_json::Value::Number(number) => Ok(number.to_string()),
             _ => Err(CallbackRefusal::Unsigned { missing: name }),
         };
-        let (signature, timestamp, nonce) =
-            (text("signature")?, text("timestamp")?, text("nonce")?);
+        let fields = self
+            .fields
+            .iter()
+            .find(|fields| !value[fields.signature].is_null())
+            .unwrap_or(&self.fields[0]);
+        let (signature, timestamp, nonce) = (
+            text(fields.signature)?,
+            text(fields.timestamp)?,
+            text(fields.nonce)?,
+        );
         let expected = callback_signature(&self.secret, &timestamp, &nonce);
         if !constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
             return Err(CallbackRefusal::BadSignature);
@@ -190,6 +246,11 @@ impl CallbackVerifier {
             .map_err(|_| CallbackRefusal::BadTimestamp {
                 timestamp: timestamp.clone(),
             })?;
+        let sent = if sent >= MILLISECOND_TIMESTAMPS_FROM {
+            sent / 1_000
+        } else {
+            sent
+        };
         let age = self.clock.unix_seconds().saturating_sub(sent);
         let limit = i64::try_from(self.max_age.as_secs()).unwrap_or(i64::MAX);
         if age > limit {
@@ -291,7 +352,7 @@ pub enum CallbackRefusal {
     },
     /// The signature does not match: forged, changed, or signed with another secret.
     BadSignature,
-    /// `timestamp` is not a number of seconds.
+    /// `timestamp` is not a Unix time in seconds or milliseconds.
     BadTimestamp {
         /// What was sent.
         timestamp: String,
@@ -337,7 +398,10 @@ impl fmt::Display for CallbackRefusal {
                 "the callback's signature is wrong (forged, or signed with another callback secret)",
             ),
             Self::BadTimestamp { timestamp } => {
-                write!(f, "the callback's timestamp `{timestamp}` is not Unix seconds")
+                write!(
+                    f,
+                    "the callback's timestamp `{timestamp}` is not a Unix time (seconds or milliseconds)"
+                )
             }
             Self::Stale {
                 age_seconds,
@@ -514,6 +578,37 @@ mod tests {
             "{refusal:?}"
         );
         assert!(refusal.to_string().contains("`sequence`"), "{refusal}");
+    }
+
+    #[test]
+    fn pascal_case_fields_and_millisecond_timestamps_verify() {
+        let signature = callback_signature(&"secret".into(), "1470820198123", "7");
+        let pascal = serde_json::json!({
+            "Event": "Exception", "Timestamp": 1_470_820_198_123_i64, "Nonce": "7",
+            "Signature": signature
+        });
+        let both = verifier(1_470_820_200)
+            .signed_fields(&[SignedFields::LOWERCASE, SignedFields::PASCAL_CASE]);
+        assert!(both
+            .verify::<serde_json::Value>(pascal.to_string().as_bytes())
+            .is_ok());
+        // A millisecond timestamp is aged in seconds like any other.
+        assert!(matches!(
+            verifier(1_470_820_198 + 7_200)
+                .signed_fields(&[SignedFields::PASCAL_CASE])
+                .verify::<serde_json::Value>(pascal.to_string().as_bytes()),
+            Err(CallbackRefusal::Stale {
+                age_seconds: 7_200,
+                ..
+            })
+        ));
+        // Read with the lowercase names only, the PascalCase body is unsigned.
+        assert_eq!(
+            verifier(1_470_820_200).verify::<serde_json::Value>(pascal.to_string().as_bytes()),
+            Err(CallbackRefusal::Unsigned {
+                missing: "signature"
+            })
+        );
     }
 
     #[test]

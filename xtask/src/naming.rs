@@ -187,6 +187,19 @@ pub fn assign(mut model: Model) -> Result<Model, Diagnostics> {
             }),
         &mut reporter,
     );
+    if let Some(callbacks) = &mut model.callbacks {
+        name_variants(
+            callbacks
+                .events
+                .iter_mut()
+                .enumerate()
+                .map(|(index, event)| {
+                    let at = format!("#/x-zego-callbacks/events/{index}/name");
+                    (event.name.clone(), at, &mut event.variant)
+                }),
+            &mut reporter,
+        );
+    }
     name_variants(
         model
             .exception_codes
@@ -365,7 +378,7 @@ fn member_names(def: &crate::model::TypeDef, reporter: &mut Reporter) -> Vec<Rus
         TypeKind::Struct(definition) => definition
             .fields
             .iter()
-            .map(|f| (f.wire_name.clone(), None, f.pointer.clone()))
+            .map(|f| (f.wire_name.clone(), f.spec_name.clone(), f.pointer.clone()))
             .collect(),
         TypeKind::Enum(definition) => definition
             .variants

@@ -1459,6 +1459,2250 @@ impl Redact for Zim {
     fn redact(&mut self) {}
 }
 
+/// Speech recognition produced text from a user's speech; sent only when CallbackConfig.ASRResult was set to 1 at instance creation.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AsrResultEvent {
+    /// The ZEGOCLOUD AppID of the project the agent belongs to.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Kind of event; `ASRResult` for this one.
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// Random string that enters the signature computation.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in milliseconds at which ZEGOCLOUD sent the callback; it enters the signature computation.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// Check string by which the receiver confirms that ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Identifier of the agent instance the event concerns.
+    ///
+    /// Wire name: `AgentInstanceId`.
+    #[serde(rename = "AgentInstanceId", skip_serializing_if = "Option::is_none")]
+    pub agent_instance_id: Option<String>,
+    /// User ID under which the agent instance takes part in the room.
+    ///
+    /// Wire name: `AgentUserId`.
+    #[serde(rename = "AgentUserId", skip_serializing_if = "Option::is_none")]
+    pub agent_user_id: Option<String>,
+    /// Identifier of the registered agent.
+    ///
+    /// Wire name: `AgentId`.
+    #[serde(rename = "AgentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// Name of the agent.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Identifier of the RTC room.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Order number of the callback: later callbacks carry larger numbers, though numbers may be skipped.
+    ///
+    /// Wire name: `Sequence`.
+    #[serde(rename = "Sequence", skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
+    /// The recognition result.
+    ///
+    /// Wire name: `Data`.
+    #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
+    pub data: Option<AsrResultEventData>,
+}
+
+impl AsrResultEvent {
+    /// A value with the required fields (`AppId`, `Event`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        app_id: i64,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        timestamp: i64,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id,
+            event: event.into(),
+            nonce: nonce.into(),
+            timestamp,
+            signature: signature.into(),
+            agent_instance_id: None,
+            agent_user_id: None,
+            agent_id: None,
+            name: None,
+            room_id: None,
+            sequence: None,
+            data: None,
+        }
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `AgentInstanceId`.
+    #[must_use]
+    pub fn with_agent_instance_id(
+        mut self,
+        agent_instance_id: impl Into<String>,
+    ) -> Self {
+        self.agent_instance_id = Some(agent_instance_id.into());
+        self
+    }
+
+    /// Sets `AgentUserId`.
+    #[must_use]
+    pub fn with_agent_user_id(mut self, agent_user_id: impl Into<String>) -> Self {
+        self.agent_user_id = Some(agent_user_id.into());
+        self
+    }
+
+    /// Sets `AgentId`.
+    #[must_use]
+    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
+        self.agent_id = Some(agent_id.into());
+        self
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `Sequence`.
+    #[must_use]
+    pub fn with_sequence(mut self, sequence: i64) -> Self {
+        self.sequence = Some(sequence);
+        self
+    }
+
+    /// Sets `Data`.
+    #[must_use]
+    pub fn with_data(mut self, data: AsrResultEventData) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AsrResultEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Data");
+            if let Some(value) = &self.data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for AsrResultEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.data);
+    }
+}
+
+/// The large language model produced reply text; sent only when CallbackConfig.LLMResult was set to 1 at instance creation.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LlmResultEvent {
+    /// The ZEGOCLOUD AppID of the project the agent belongs to.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Kind of event; `LLMResult` for this one.
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// Random string that enters the signature computation.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in milliseconds at which ZEGOCLOUD sent the callback; it enters the signature computation.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// Check string by which the receiver confirms that ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Identifier of the agent instance the event concerns.
+    ///
+    /// Wire name: `AgentInstanceId`.
+    #[serde(rename = "AgentInstanceId", skip_serializing_if = "Option::is_none")]
+    pub agent_instance_id: Option<String>,
+    /// User ID under which the agent instance takes part in the room.
+    ///
+    /// Wire name: `AgentUserId`.
+    #[serde(rename = "AgentUserId", skip_serializing_if = "Option::is_none")]
+    pub agent_user_id: Option<String>,
+    /// Identifier of the registered agent.
+    ///
+    /// Wire name: `AgentId`.
+    #[serde(rename = "AgentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// Name of the agent.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Identifier of the RTC room.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Order number of the callback: later callbacks carry larger numbers, though numbers may be skipped.
+    ///
+    /// Wire name: `Sequence`.
+    #[serde(rename = "Sequence", skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
+    /// The model's output.
+    ///
+    /// Wire name: `Data`.
+    #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
+    pub data: Option<LlmResultEventData>,
+}
+
+impl LlmResultEvent {
+    /// A value with the required fields (`AppId`, `Event`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        app_id: i64,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        timestamp: i64,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id,
+            event: event.into(),
+            nonce: nonce.into(),
+            timestamp,
+            signature: signature.into(),
+            agent_instance_id: None,
+            agent_user_id: None,
+            agent_id: None,
+            name: None,
+            room_id: None,
+            sequence: None,
+            data: None,
+        }
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `AgentInstanceId`.
+    #[must_use]
+    pub fn with_agent_instance_id(
+        mut self,
+        agent_instance_id: impl Into<String>,
+    ) -> Self {
+        self.agent_instance_id = Some(agent_instance_id.into());
+        self
+    }
+
+    /// Sets `AgentUserId`.
+    #[must_use]
+    pub fn with_agent_user_id(mut self, agent_user_id: impl Into<String>) -> Self {
+        self.agent_user_id = Some(agent_user_id.into());
+        self
+    }
+
+    /// Sets `AgentId`.
+    #[must_use]
+    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
+        self.agent_id = Some(agent_id.into());
+        self
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `Sequence`.
+    #[must_use]
+    pub fn with_sequence(mut self, sequence: i64) -> Self {
+        self.sequence = Some(sequence);
+        self
+    }
+
+    /// Sets `Data`.
+    #[must_use]
+    pub fn with_data(mut self, data: LlmResultEventData) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for LlmResultEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Data");
+            if let Some(value) = &self.data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for LlmResultEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.data);
+    }
+}
+
+/// Something went wrong in the agent instance, identified by an exception code.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExceptionEvent {
+    /// The ZEGOCLOUD AppID of the project the agent belongs to.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Kind of event; `Exception` for this one.
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// Random string that enters the signature computation.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in milliseconds at which ZEGOCLOUD sent the callback; it enters the signature computation.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// Check string by which the receiver confirms that ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Identifier of the agent instance the event concerns.
+    ///
+    /// Wire name: `AgentInstanceId`.
+    #[serde(rename = "AgentInstanceId", skip_serializing_if = "Option::is_none")]
+    pub agent_instance_id: Option<String>,
+    /// User ID under which the agent instance takes part in the room.
+    ///
+    /// Wire name: `AgentUserId`.
+    #[serde(rename = "AgentUserId", skip_serializing_if = "Option::is_none")]
+    pub agent_user_id: Option<String>,
+    /// Identifier of the registered agent.
+    ///
+    /// Wire name: `AgentId`.
+    #[serde(rename = "AgentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// Name of the agent.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Identifier of the RTC room.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Order number of the callback: later callbacks carry larger numbers, though numbers may be skipped.
+    ///
+    /// Wire name: `Sequence`.
+    #[serde(rename = "Sequence", skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
+    /// What went wrong.
+    ///
+    /// Wire name: `Data`.
+    #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
+    pub data: Option<ExceptionEventData>,
+}
+
+impl ExceptionEvent {
+    /// A value with the required fields (`AppId`, `Event`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        app_id: i64,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        timestamp: i64,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id,
+            event: event.into(),
+            nonce: nonce.into(),
+            timestamp,
+            signature: signature.into(),
+            agent_instance_id: None,
+            agent_user_id: None,
+            agent_id: None,
+            name: None,
+            room_id: None,
+            sequence: None,
+            data: None,
+        }
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `AgentInstanceId`.
+    #[must_use]
+    pub fn with_agent_instance_id(
+        mut self,
+        agent_instance_id: impl Into<String>,
+    ) -> Self {
+        self.agent_instance_id = Some(agent_instance_id.into());
+        self
+    }
+
+    /// Sets `AgentUserId`.
+    #[must_use]
+    pub fn with_agent_user_id(mut self, agent_user_id: impl Into<String>) -> Self {
+        self.agent_user_id = Some(agent_user_id.into());
+        self
+    }
+
+    /// Sets `AgentId`.
+    #[must_use]
+    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
+        self.agent_id = Some(agent_id.into());
+        self
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `Sequence`.
+    #[must_use]
+    pub fn with_sequence(mut self, sequence: i64) -> Self {
+        self.sequence = Some(sequence);
+        self
+    }
+
+    /// Sets `Data`.
+    #[must_use]
+    pub fn with_data(mut self, data: ExceptionEventData) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for ExceptionEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Data");
+            if let Some(value) = &self.data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for ExceptionEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.data);
+    }
+}
+
+/// The agent was cut off while speaking; sent only when CallbackConfig.Interrupted was set to 1 at instance creation.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct InterruptedEvent {
+    /// The ZEGOCLOUD AppID of the project the agent belongs to.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Kind of event; `Interrupted` for this one.
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// Random string that enters the signature computation.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in milliseconds at which ZEGOCLOUD sent the callback; it enters the signature computation.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// Check string by which the receiver confirms that ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Identifier of the agent instance the event concerns.
+    ///
+    /// Wire name: `AgentInstanceId`.
+    #[serde(rename = "AgentInstanceId", skip_serializing_if = "Option::is_none")]
+    pub agent_instance_id: Option<String>,
+    /// User ID under which the agent instance takes part in the room.
+    ///
+    /// Wire name: `AgentUserId`.
+    #[serde(rename = "AgentUserId", skip_serializing_if = "Option::is_none")]
+    pub agent_user_id: Option<String>,
+    /// Identifier of the registered agent.
+    ///
+    /// Wire name: `AgentId`.
+    #[serde(rename = "AgentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// Name of the agent.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Identifier of the RTC room.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Order number of the callback: later callbacks carry larger numbers, though numbers may be skipped.
+    ///
+    /// Wire name: `Sequence`.
+    #[serde(rename = "Sequence", skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
+    /// The interruption.
+    ///
+    /// Wire name: `Data`.
+    #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
+    pub data: Option<InterruptedEventData>,
+}
+
+impl InterruptedEvent {
+    /// A value with the required fields (`AppId`, `Event`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        app_id: i64,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        timestamp: i64,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id,
+            event: event.into(),
+            nonce: nonce.into(),
+            timestamp,
+            signature: signature.into(),
+            agent_instance_id: None,
+            agent_user_id: None,
+            agent_id: None,
+            name: None,
+            room_id: None,
+            sequence: None,
+            data: None,
+        }
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `AgentInstanceId`.
+    #[must_use]
+    pub fn with_agent_instance_id(
+        mut self,
+        agent_instance_id: impl Into<String>,
+    ) -> Self {
+        self.agent_instance_id = Some(agent_instance_id.into());
+        self
+    }
+
+    /// Sets `AgentUserId`.
+    #[must_use]
+    pub fn with_agent_user_id(mut self, agent_user_id: impl Into<String>) -> Self {
+        self.agent_user_id = Some(agent_user_id.into());
+        self
+    }
+
+    /// Sets `AgentId`.
+    #[must_use]
+    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
+        self.agent_id = Some(agent_id.into());
+        self
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `Sequence`.
+    #[must_use]
+    pub fn with_sequence(mut self, sequence: i64) -> Self {
+        self.sequence = Some(sequence);
+        self
+    }
+
+    /// Sets `Data`.
+    #[must_use]
+    pub fn with_data(mut self, data: InterruptedEventData) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for InterruptedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Data");
+            if let Some(value) = &self.data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for InterruptedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.data);
+    }
+}
+
+/// A user began or stopped speaking; sent only when CallbackConfig.UserSpeakAction was set to 1 at instance creation.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UserSpeakActionEvent {
+    /// The ZEGOCLOUD AppID of the project the agent belongs to.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Kind of event; `UserSpeakAction` for this one.
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// Random string that enters the signature computation.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in milliseconds at which ZEGOCLOUD sent the callback; it enters the signature computation.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// Check string by which the receiver confirms that ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Identifier of the agent instance the event concerns.
+    ///
+    /// Wire name: `AgentInstanceId`.
+    #[serde(rename = "AgentInstanceId", skip_serializing_if = "Option::is_none")]
+    pub agent_instance_id: Option<String>,
+    /// User ID under which the agent instance takes part in the room.
+    ///
+    /// Wire name: `AgentUserId`.
+    #[serde(rename = "AgentUserId", skip_serializing_if = "Option::is_none")]
+    pub agent_user_id: Option<String>,
+    /// Identifier of the registered agent.
+    ///
+    /// Wire name: `AgentId`.
+    #[serde(rename = "AgentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// Name of the agent.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Identifier of the RTC room.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Order number of the callback: later callbacks carry larger numbers, though numbers may be skipped.
+    ///
+    /// Wire name: `Sequence`.
+    #[serde(rename = "Sequence", skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
+    /// The user's speaking action.
+    ///
+    /// Wire name: `Data`.
+    #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
+    pub data: Option<UserSpeakActionEventData>,
+}
+
+impl UserSpeakActionEvent {
+    /// A value with the required fields (`AppId`, `Event`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        app_id: i64,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        timestamp: i64,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id,
+            event: event.into(),
+            nonce: nonce.into(),
+            timestamp,
+            signature: signature.into(),
+            agent_instance_id: None,
+            agent_user_id: None,
+            agent_id: None,
+            name: None,
+            room_id: None,
+            sequence: None,
+            data: None,
+        }
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `AgentInstanceId`.
+    #[must_use]
+    pub fn with_agent_instance_id(
+        mut self,
+        agent_instance_id: impl Into<String>,
+    ) -> Self {
+        self.agent_instance_id = Some(agent_instance_id.into());
+        self
+    }
+
+    /// Sets `AgentUserId`.
+    #[must_use]
+    pub fn with_agent_user_id(mut self, agent_user_id: impl Into<String>) -> Self {
+        self.agent_user_id = Some(agent_user_id.into());
+        self
+    }
+
+    /// Sets `AgentId`.
+    #[must_use]
+    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
+        self.agent_id = Some(agent_id.into());
+        self
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `Sequence`.
+    #[must_use]
+    pub fn with_sequence(mut self, sequence: i64) -> Self {
+        self.sequence = Some(sequence);
+        self
+    }
+
+    /// Sets `Data`.
+    #[must_use]
+    pub fn with_data(mut self, data: UserSpeakActionEventData) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for UserSpeakActionEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Data");
+            if let Some(value) = &self.data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for UserSpeakActionEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.data);
+    }
+}
+
+/// The agent instance changed state (idle, listening, thinking or speaking); sent only when CallbackConfig.AgentInstanceStatus was set to 1 at instance creation.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AgentInstanceStatusEvent {
+    /// The ZEGOCLOUD AppID of the project the agent belongs to.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Kind of event; `AgentInstanceStatus` for this one.
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// Random string that enters the signature computation.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in milliseconds at which ZEGOCLOUD sent the callback; it enters the signature computation.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// Check string by which the receiver confirms that ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Identifier of the agent instance the event concerns.
+    ///
+    /// Wire name: `AgentInstanceId`.
+    #[serde(rename = "AgentInstanceId", skip_serializing_if = "Option::is_none")]
+    pub agent_instance_id: Option<String>,
+    /// User ID under which the agent instance takes part in the room.
+    ///
+    /// Wire name: `AgentUserId`.
+    #[serde(rename = "AgentUserId", skip_serializing_if = "Option::is_none")]
+    pub agent_user_id: Option<String>,
+    /// Identifier of the registered agent.
+    ///
+    /// Wire name: `AgentId`.
+    #[serde(rename = "AgentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// Name of the agent.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Identifier of the RTC room.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Order number of the callback: later callbacks carry larger numbers, though numbers may be skipped.
+    ///
+    /// Wire name: `Sequence`.
+    #[serde(rename = "Sequence", skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
+    /// The instance's new state.
+    ///
+    /// Wire name: `Data`.
+    #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
+    pub data: Option<AgentInstanceStatusEventData>,
+}
+
+impl AgentInstanceStatusEvent {
+    /// A value with the required fields (`AppId`, `Event`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        app_id: i64,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        timestamp: i64,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id,
+            event: event.into(),
+            nonce: nonce.into(),
+            timestamp,
+            signature: signature.into(),
+            agent_instance_id: None,
+            agent_user_id: None,
+            agent_id: None,
+            name: None,
+            room_id: None,
+            sequence: None,
+            data: None,
+        }
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `AgentInstanceId`.
+    #[must_use]
+    pub fn with_agent_instance_id(
+        mut self,
+        agent_instance_id: impl Into<String>,
+    ) -> Self {
+        self.agent_instance_id = Some(agent_instance_id.into());
+        self
+    }
+
+    /// Sets `AgentUserId`.
+    #[must_use]
+    pub fn with_agent_user_id(mut self, agent_user_id: impl Into<String>) -> Self {
+        self.agent_user_id = Some(agent_user_id.into());
+        self
+    }
+
+    /// Sets `AgentId`.
+    #[must_use]
+    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
+        self.agent_id = Some(agent_id.into());
+        self
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `Sequence`.
+    #[must_use]
+    pub fn with_sequence(mut self, sequence: i64) -> Self {
+        self.sequence = Some(sequence);
+        self
+    }
+
+    /// Sets `Data`.
+    #[must_use]
+    pub fn with_data(mut self, data: AgentInstanceStatusEventData) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AgentInstanceStatusEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Data");
+            if let Some(value) = &self.data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for AgentInstanceStatusEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.data);
+    }
+}
+
+/// Carries the opening audio of a user's speech in a round; sent only when CallbackConfig.UserAudioData was set to 1 at instance creation, and not at all for speech shorter than one second.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UserAudioDataEvent {
+    /// The ZEGOCLOUD AppID of the project the agent belongs to.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Kind of event; `UserAudioData` for this one.
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// Random string that enters the signature computation.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in milliseconds at which ZEGOCLOUD sent the callback; it enters the signature computation.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// Check string by which the receiver confirms that ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Identifier of the agent instance the event concerns.
+    ///
+    /// Wire name: `AgentInstanceId`.
+    #[serde(rename = "AgentInstanceId", skip_serializing_if = "Option::is_none")]
+    pub agent_instance_id: Option<String>,
+    /// User ID under which the agent instance takes part in the room.
+    ///
+    /// Wire name: `AgentUserId`.
+    #[serde(rename = "AgentUserId", skip_serializing_if = "Option::is_none")]
+    pub agent_user_id: Option<String>,
+    /// Identifier of the registered agent.
+    ///
+    /// Wire name: `AgentId`.
+    #[serde(rename = "AgentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// Name of the agent.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Identifier of the RTC room.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Order number of the callback: later callbacks carry larger numbers, though numbers may be skipped.
+    ///
+    /// Wire name: `Sequence`.
+    #[serde(rename = "Sequence", skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
+    /// The audio.
+    ///
+    /// Wire name: `Data`.
+    #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
+    pub data: Option<UserAudioDataEventData>,
+}
+
+impl UserAudioDataEvent {
+    /// A value with the required fields (`AppId`, `Event`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        app_id: i64,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        timestamp: i64,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id,
+            event: event.into(),
+            nonce: nonce.into(),
+            timestamp,
+            signature: signature.into(),
+            agent_instance_id: None,
+            agent_user_id: None,
+            agent_id: None,
+            name: None,
+            room_id: None,
+            sequence: None,
+            data: None,
+        }
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `AgentInstanceId`.
+    #[must_use]
+    pub fn with_agent_instance_id(
+        mut self,
+        agent_instance_id: impl Into<String>,
+    ) -> Self {
+        self.agent_instance_id = Some(agent_instance_id.into());
+        self
+    }
+
+    /// Sets `AgentUserId`.
+    #[must_use]
+    pub fn with_agent_user_id(mut self, agent_user_id: impl Into<String>) -> Self {
+        self.agent_user_id = Some(agent_user_id.into());
+        self
+    }
+
+    /// Sets `AgentId`.
+    #[must_use]
+    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
+        self.agent_id = Some(agent_id.into());
+        self
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `Sequence`.
+    #[must_use]
+    pub fn with_sequence(mut self, sequence: i64) -> Self {
+        self.sequence = Some(sequence);
+        self
+    }
+
+    /// Sets `Data`.
+    #[must_use]
+    pub fn with_data(mut self, data: UserAudioDataEventData) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for UserAudioDataEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Data");
+            if let Some(value) = &self.data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for UserAudioDataEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.data);
+    }
+}
+
+/// An agent instance was created.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AgentInstanceCreatedEvent {
+    /// The ZEGOCLOUD AppID of the project the agent belongs to.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Kind of event; `AgentInstanceCreated` for this one.
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// Random string that enters the signature computation.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in milliseconds at which ZEGOCLOUD sent the callback; it enters the signature computation.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// Check string by which the receiver confirms that ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Identifier of the agent instance the event concerns.
+    ///
+    /// Wire name: `AgentInstanceId`.
+    #[serde(rename = "AgentInstanceId", skip_serializing_if = "Option::is_none")]
+    pub agent_instance_id: Option<String>,
+    /// User ID under which the agent instance takes part in the room.
+    ///
+    /// Wire name: `AgentUserId`.
+    #[serde(rename = "AgentUserId", skip_serializing_if = "Option::is_none")]
+    pub agent_user_id: Option<String>,
+    /// Identifier of the registered agent.
+    ///
+    /// Wire name: `AgentId`.
+    #[serde(rename = "AgentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// Name of the agent.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Identifier of the RTC room.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Order number of the callback: later callbacks carry larger numbers, though numbers may be skipped.
+    ///
+    /// Wire name: `Sequence`.
+    #[serde(rename = "Sequence", skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
+    /// The creation.
+    ///
+    /// Wire name: `Data`.
+    #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
+    pub data: Option<AgentInstanceCreatedEventData>,
+}
+
+impl AgentInstanceCreatedEvent {
+    /// A value with the required fields (`AppId`, `Event`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        app_id: i64,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        timestamp: i64,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id,
+            event: event.into(),
+            nonce: nonce.into(),
+            timestamp,
+            signature: signature.into(),
+            agent_instance_id: None,
+            agent_user_id: None,
+            agent_id: None,
+            name: None,
+            room_id: None,
+            sequence: None,
+            data: None,
+        }
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `AgentInstanceId`.
+    #[must_use]
+    pub fn with_agent_instance_id(
+        mut self,
+        agent_instance_id: impl Into<String>,
+    ) -> Self {
+        self.agent_instance_id = Some(agent_instance_id.into());
+        self
+    }
+
+    /// Sets `AgentUserId`.
+    #[must_use]
+    pub fn with_agent_user_id(mut self, agent_user_id: impl Into<String>) -> Self {
+        self.agent_user_id = Some(agent_user_id.into());
+        self
+    }
+
+    /// Sets `AgentId`.
+    #[must_use]
+    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
+        self.agent_id = Some(agent_id.into());
+        self
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `Sequence`.
+    #[must_use]
+    pub fn with_sequence(mut self, sequence: i64) -> Self {
+        self.sequence = Some(sequence);
+        self
+    }
+
+    /// Sets `Data`.
+    #[must_use]
+    pub fn with_data(mut self, data: AgentInstanceCreatedEventData) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AgentInstanceCreatedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Data");
+            if let Some(value) = &self.data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for AgentInstanceCreatedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.data);
+    }
+}
+
+/// An agent instance was deleted, with the reason and the conversation's average latencies.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AgentInstanceDeletedEvent {
+    /// The ZEGOCLOUD AppID of the project the agent belongs to.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Kind of event; `AgentInstanceDeleted` for this one.
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// Random string that enters the signature computation.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in milliseconds at which ZEGOCLOUD sent the callback; it enters the signature computation.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// Check string by which the receiver confirms that ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Identifier of the agent instance the event concerns.
+    ///
+    /// Wire name: `AgentInstanceId`.
+    #[serde(rename = "AgentInstanceId", skip_serializing_if = "Option::is_none")]
+    pub agent_instance_id: Option<String>,
+    /// User ID under which the agent instance takes part in the room.
+    ///
+    /// Wire name: `AgentUserId`.
+    #[serde(rename = "AgentUserId", skip_serializing_if = "Option::is_none")]
+    pub agent_user_id: Option<String>,
+    /// Identifier of the registered agent.
+    ///
+    /// Wire name: `AgentId`.
+    #[serde(rename = "AgentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// Name of the agent.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Identifier of the RTC room.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Order number of the callback: later callbacks carry larger numbers, though numbers may be skipped.
+    ///
+    /// Wire name: `Sequence`.
+    #[serde(rename = "Sequence", skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
+    /// The deletion.
+    ///
+    /// Wire name: `Data`.
+    #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
+    pub data: Option<AgentInstanceDeletedEventData>,
+}
+
+impl AgentInstanceDeletedEvent {
+    /// A value with the required fields (`AppId`, `Event`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        app_id: i64,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        timestamp: i64,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id,
+            event: event.into(),
+            nonce: nonce.into(),
+            timestamp,
+            signature: signature.into(),
+            agent_instance_id: None,
+            agent_user_id: None,
+            agent_id: None,
+            name: None,
+            room_id: None,
+            sequence: None,
+            data: None,
+        }
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `AgentInstanceId`.
+    #[must_use]
+    pub fn with_agent_instance_id(
+        mut self,
+        agent_instance_id: impl Into<String>,
+    ) -> Self {
+        self.agent_instance_id = Some(agent_instance_id.into());
+        self
+    }
+
+    /// Sets `AgentUserId`.
+    #[must_use]
+    pub fn with_agent_user_id(mut self, agent_user_id: impl Into<String>) -> Self {
+        self.agent_user_id = Some(agent_user_id.into());
+        self
+    }
+
+    /// Sets `AgentId`.
+    #[must_use]
+    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
+        self.agent_id = Some(agent_id.into());
+        self
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `Sequence`.
+    #[must_use]
+    pub fn with_sequence(mut self, sequence: i64) -> Self {
+        self.sequence = Some(sequence);
+        self
+    }
+
+    /// Sets `Data`.
+    #[must_use]
+    pub fn with_data(mut self, data: AgentInstanceDeletedEventData) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AgentInstanceDeletedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Data");
+            if let Some(value) = &self.data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for AgentInstanceDeletedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.data);
+    }
+}
+
+/// Delivers the metadata that accompanies a piece of the agent's spoken reply.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AgentInstanceMetaInfoEvent {
+    /// The ZEGOCLOUD AppID of the project the agent belongs to.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Kind of event; `AgentInstanceMetaInfo` for this one.
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// Random string that enters the signature computation.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in milliseconds at which ZEGOCLOUD sent the callback; it enters the signature computation.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// Check string by which the receiver confirms that ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Identifier of the agent instance the event concerns.
+    ///
+    /// Wire name: `AgentInstanceId`.
+    #[serde(rename = "AgentInstanceId", skip_serializing_if = "Option::is_none")]
+    pub agent_instance_id: Option<String>,
+    /// User ID under which the agent instance takes part in the room.
+    ///
+    /// Wire name: `AgentUserId`.
+    #[serde(rename = "AgentUserId", skip_serializing_if = "Option::is_none")]
+    pub agent_user_id: Option<String>,
+    /// Identifier of the registered agent.
+    ///
+    /// Wire name: `AgentId`.
+    #[serde(rename = "AgentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// Name of the agent.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Identifier of the RTC room.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Order number of the callback: later callbacks carry larger numbers, though numbers may be skipped.
+    ///
+    /// Wire name: `Sequence`.
+    #[serde(rename = "Sequence", skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
+    /// The metadata.
+    ///
+    /// Wire name: `Data`.
+    #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
+    pub data: Option<AgentInstanceMetaInfoEventData>,
+}
+
+impl AgentInstanceMetaInfoEvent {
+    /// A value with the required fields (`AppId`, `Event`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        app_id: i64,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        timestamp: i64,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id,
+            event: event.into(),
+            nonce: nonce.into(),
+            timestamp,
+            signature: signature.into(),
+            agent_instance_id: None,
+            agent_user_id: None,
+            agent_id: None,
+            name: None,
+            room_id: None,
+            sequence: None,
+            data: None,
+        }
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `AgentInstanceId`.
+    #[must_use]
+    pub fn with_agent_instance_id(
+        mut self,
+        agent_instance_id: impl Into<String>,
+    ) -> Self {
+        self.agent_instance_id = Some(agent_instance_id.into());
+        self
+    }
+
+    /// Sets `AgentUserId`.
+    #[must_use]
+    pub fn with_agent_user_id(mut self, agent_user_id: impl Into<String>) -> Self {
+        self.agent_user_id = Some(agent_user_id.into());
+        self
+    }
+
+    /// Sets `AgentId`.
+    #[must_use]
+    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
+        self.agent_id = Some(agent_id.into());
+        self
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `Sequence`.
+    #[must_use]
+    pub fn with_sequence(mut self, sequence: i64) -> Self {
+        self.sequence = Some(sequence);
+        self
+    }
+
+    /// Sets `Data`.
+    #[must_use]
+    pub fn with_data(mut self, data: AgentInstanceMetaInfoEventData) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AgentInstanceMetaInfoEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Data");
+            if let Some(value) = &self.data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for AgentInstanceMetaInfoEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.data);
+    }
+}
+
+/// Deprecated older name of the agent-state event, replaced by AgentInstanceStatus.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AgentSpeakActionEvent {
+    /// The ZEGOCLOUD AppID of the project the agent belongs to.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Kind of event; `AgentSpeakAction` for this one.
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// Random string that enters the signature computation.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in milliseconds at which ZEGOCLOUD sent the callback; it enters the signature computation.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// Check string by which the receiver confirms that ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Identifier of the agent instance the event concerns.
+    ///
+    /// Wire name: `AgentInstanceId`.
+    #[serde(rename = "AgentInstanceId", skip_serializing_if = "Option::is_none")]
+    pub agent_instance_id: Option<String>,
+    /// User ID under which the agent instance takes part in the room.
+    ///
+    /// Wire name: `AgentUserId`.
+    #[serde(rename = "AgentUserId", skip_serializing_if = "Option::is_none")]
+    pub agent_user_id: Option<String>,
+    /// Identifier of the registered agent.
+    ///
+    /// Wire name: `AgentId`.
+    #[serde(rename = "AgentId", skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// Name of the agent.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Identifier of the RTC room.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Order number of the callback: later callbacks carry larger numbers, though numbers may be skipped.
+    ///
+    /// Wire name: `Sequence`.
+    #[serde(rename = "Sequence", skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
+    /// The instance's new state.
+    ///
+    /// Wire name: `Data`.
+    #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
+    pub data: Option<AgentSpeakActionEventData>,
+}
+
+impl AgentSpeakActionEvent {
+    /// A value with the required fields (`AppId`, `Event`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        app_id: i64,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        timestamp: i64,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id,
+            event: event.into(),
+            nonce: nonce.into(),
+            timestamp,
+            signature: signature.into(),
+            agent_instance_id: None,
+            agent_user_id: None,
+            agent_id: None,
+            name: None,
+            room_id: None,
+            sequence: None,
+            data: None,
+        }
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `AgentInstanceId`.
+    #[must_use]
+    pub fn with_agent_instance_id(
+        mut self,
+        agent_instance_id: impl Into<String>,
+    ) -> Self {
+        self.agent_instance_id = Some(agent_instance_id.into());
+        self
+    }
+
+    /// Sets `AgentUserId`.
+    #[must_use]
+    pub fn with_agent_user_id(mut self, agent_user_id: impl Into<String>) -> Self {
+        self.agent_user_id = Some(agent_user_id.into());
+        self
+    }
+
+    /// Sets `AgentId`.
+    #[must_use]
+    pub fn with_agent_id(mut self, agent_id: impl Into<String>) -> Self {
+        self.agent_id = Some(agent_id.into());
+        self
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `Sequence`.
+    #[must_use]
+    pub fn with_sequence(mut self, sequence: i64) -> Self {
+        self.sequence = Some(sequence);
+        self
+    }
+
+    /// Sets `Data`.
+    #[must_use]
+    pub fn with_data(mut self, data: AgentSpeakActionEventData) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AgentSpeakActionEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Data");
+            if let Some(value) = &self.data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for AgentSpeakActionEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.data);
+    }
+}
+
 /// The `AddAgentInstanceMsgRequest` schema.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6430,6 +8674,1233 @@ impl<'de> serde::Deserialize<'de> for Level {
 }
 
 impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The recognition result.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AsrResultEventData {
+    /// User ID of the person who spoke.
+    ///
+    /// Wire name: `UserId`.
+    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Conversation round; it grows each time the user starts to speak, keeping order but possibly skipping values.
+    ///
+    /// Wire name: `Round`.
+    #[serde(rename = "Round", skip_serializing_if = "Option::is_none")]
+    pub round: Option<i64>,
+    /// Text recognized from the speech.
+    ///
+    /// Wire name: `Text`.
+    #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl AsrResultEventData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `UserId`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `Round`.
+    #[must_use]
+    pub fn with_round(mut self, round: i64) -> Self {
+        self.round = Some(round);
+        self
+    }
+
+    /// Sets `Text`.
+    #[must_use]
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AsrResultEventData {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for AsrResultEventData {
+    fn redact(&mut self) {}
+}
+
+/// The model's output.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LlmResultEventData {
+    /// Conversation round the reply belongs to; it grows each time the user starts to speak, keeping order but possibly skipping values.
+    ///
+    /// Wire name: `Round`.
+    #[serde(rename = "Round", skip_serializing_if = "Option::is_none")]
+    pub round: Option<i64>,
+    /// Text the model returned.
+    ///
+    /// Wire name: `Text`.
+    #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl LlmResultEventData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Round`.
+    #[must_use]
+    pub fn with_round(mut self, round: i64) -> Self {
+        self.round = Some(round);
+        self
+    }
+
+    /// Sets `Text`.
+    #[must_use]
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for LlmResultEventData {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for LlmResultEventData {
+    fn redact(&mut self) {}
+}
+
+/// What went wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExceptionEventData {
+    /// Exception code; its values are the codes listed in this file's `exception-codes` section.
+    ///
+    /// Wire name: `Code`.
+    #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
+    /// Readable account of what went wrong.
+    ///
+    /// Wire name: `Message`.
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Conversation round; it grows each time the user starts to speak, keeping order but possibly skipping values.
+    ///
+    /// Wire name: `Round`.
+    #[serde(rename = "Round", skip_serializing_if = "Option::is_none")]
+    pub round: Option<i64>,
+}
+
+impl ExceptionEventData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Code`.
+    #[must_use]
+    pub fn with_code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Sets `Message`.
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// Sets `Round`.
+    #[must_use]
+    pub fn with_round(mut self, round: i64) -> Self {
+        self.round = Some(round);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for ExceptionEventData {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for ExceptionEventData {
+    fn redact(&mut self) {}
+}
+
+/// The interruption.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct InterruptedEventData {
+    /// Conversation round in which the interruption happened.
+    ///
+    /// Wire name: `Round`.
+    #[serde(rename = "Round", skip_serializing_if = "Option::is_none")]
+    pub round: Option<i64>,
+    /// What cut the agent off.
+    ///
+    /// Wire name: `Reason`.
+    #[serde(rename = "Reason", skip_serializing_if = "Option::is_none")]
+    pub reason: Option<InterruptedEventDataReason>,
+    /// The part of the planned reply the agent had already spoken when it was cut off.
+    ///
+    /// Wire name: `PlayedText`.
+    #[serde(rename = "PlayedText", skip_serializing_if = "Option::is_none")]
+    pub played_text: Option<String>,
+}
+
+impl InterruptedEventData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Round`.
+    #[must_use]
+    pub fn with_round(mut self, round: i64) -> Self {
+        self.round = Some(round);
+        self
+    }
+
+    /// Sets `Reason`.
+    #[must_use]
+    pub fn with_reason(mut self, reason: InterruptedEventDataReason) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
+    /// Sets `PlayedText`.
+    #[must_use]
+    pub fn with_played_text(mut self, played_text: impl Into<String>) -> Self {
+        self.played_text = Some(played_text.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for InterruptedEventData {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Reason");
+            if let Some(value) = &self.reason {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4)",
+                    &at,
+                    out,
+                );
+            }
+        }
+    }
+}
+
+impl Redact for InterruptedEventData {
+    fn redact(&mut self) {}
+}
+
+/// What cut the agent off.
+///
+/// Values: 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InterruptedEventDataReason {
+    /// The user began to speak.
+    /// Wire value: `1`.
+    Value1,
+    /// Your server made the agent call the LLM on demand (SendAgentInstanceLLM).
+    /// Wire value: `2`.
+    Value2,
+    /// Your server made the agent speak a given text on demand (SendAgentInstanceTTS).
+    /// Wire value: `3`.
+    Value3,
+    /// Your server interrupted the agent instance (InterruptAgentInstance).
+    /// Wire value: `4`.
+    Value4,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl InterruptedEventDataReason {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 4] = [
+        Self::Value1,
+        Self::Value2,
+        Self::Value3,
+        Self::Value4,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Value3 => 3,
+            Self::Value4 => 4,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::Value1,
+            2 => Self::Value2,
+            3 => Self::Value3,
+            4 => Self::Value4,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for InterruptedEventDataReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InterruptedEventDataReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for InterruptedEventDataReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The user's speaking action.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UserSpeakActionEventData {
+    /// User ID of the person speaking.
+    ///
+    /// Wire name: `UserId`.
+    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Whether speech began or ended.
+    ///
+    /// Wire name: `Action`.
+    #[serde(rename = "Action", skip_serializing_if = "Option::is_none")]
+    pub action: Option<UserSpeakActionEventDataAction>,
+    /// Conversation round; it grows each time the user starts to speak, keeping order but possibly skipping values.
+    ///
+    /// Wire name: `Round`.
+    #[serde(rename = "Round", skip_serializing_if = "Option::is_none")]
+    pub round: Option<i64>,
+}
+
+impl UserSpeakActionEventData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `UserId`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `Action`.
+    #[must_use]
+    pub fn with_action(mut self, action: UserSpeakActionEventDataAction) -> Self {
+        self.action = Some(action);
+        self
+    }
+
+    /// Sets `Round`.
+    #[must_use]
+    pub fn with_round(mut self, round: i64) -> Self {
+        self.round = Some(round);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for UserSpeakActionEventData {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Action");
+            if let Some(value) = &self.action {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "SPEAK_BEGIN (SpeakBegin), SPEAK_END (SpeakEnd)",
+                    &at,
+                    out,
+                );
+            }
+        }
+    }
+}
+
+impl Redact for UserSpeakActionEventData {
+    fn redact(&mut self) {}
+}
+
+/// Whether speech began or ended.
+///
+/// Values: SPEAK_BEGIN (SpeakBegin), SPEAK_END (SpeakEnd).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UserSpeakActionEventDataAction {
+    /// The user began to speak.
+    /// Wire value: `SPEAK_BEGIN`.
+    SpeakBegin,
+    /// The user stopped speaking.
+    /// Wire value: `SPEAK_END`.
+    SpeakEnd,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl UserSpeakActionEventDataAction {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::SpeakBegin, Self::SpeakEnd];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::SpeakBegin => "SPEAK_BEGIN",
+            Self::SpeakEnd => "SPEAK_END",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "SPEAK_BEGIN" => Self::SpeakBegin,
+            "SPEAK_END" => Self::SpeakEnd,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for UserSpeakActionEventDataAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserSpeakActionEventDataAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for UserSpeakActionEventDataAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The instance's new state.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AgentInstanceStatusEventData {
+    /// State the agent instance is now in.
+    ///
+    /// Wire name: `Status`.
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    pub status: Option<AgentInstanceStatusEventDataStatus>,
+    /// Conversation round; it grows each time the user starts to speak, keeping order but possibly skipping values.
+    ///
+    /// Wire name: `Round`.
+    #[serde(rename = "Round", skip_serializing_if = "Option::is_none")]
+    pub round: Option<i64>,
+}
+
+impl AgentInstanceStatusEventData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Status`.
+    #[must_use]
+    pub fn with_status(mut self, status: AgentInstanceStatusEventDataStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Sets `Round`.
+    #[must_use]
+    pub fn with_round(mut self, round: i64) -> Self {
+        self.round = Some(round);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AgentInstanceStatusEventData {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Status");
+            if let Some(value) = &self.status {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "IDLE (Idle), LISTENING (Listening), THINKING (Thinking), SPEAKING (Speaking)",
+                    &at,
+                    out,
+                );
+            }
+        }
+    }
+}
+
+impl Redact for AgentInstanceStatusEventData {
+    fn redact(&mut self) {}
+}
+
+/// State the agent instance is now in.
+///
+/// Values: IDLE (Idle), LISTENING (Listening), THINKING (Thinking), SPEAKING (Speaking).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AgentInstanceStatusEventDataStatus {
+    /// The agent is idle.
+    /// Wire value: `IDLE`.
+    Idle,
+    /// The agent is listening.
+    /// Wire value: `LISTENING`.
+    Listening,
+    /// The agent is thinking.
+    /// Wire value: `THINKING`.
+    Thinking,
+    /// The agent is speaking.
+    /// Wire value: `SPEAKING`.
+    Speaking,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl AgentInstanceStatusEventDataStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 4] = [
+        Self::Idle,
+        Self::Listening,
+        Self::Thinking,
+        Self::Speaking,
+    ];
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Idle => "IDLE",
+            Self::Listening => "LISTENING",
+            Self::Thinking => "THINKING",
+            Self::Speaking => "SPEAKING",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "IDLE" => Self::Idle,
+            "LISTENING" => Self::Listening,
+            "THINKING" => Self::Thinking,
+            "SPEAKING" => Self::Speaking,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for AgentInstanceStatusEventDataStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AgentInstanceStatusEventDataStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for AgentInstanceStatusEventDataStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The audio.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UserAudioDataEventData {
+    /// User ID of the person speaking.
+    ///
+    /// Wire name: `UserId`.
+    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Conversation round ID.
+    ///
+    /// Wire name: `Round`.
+    #[serde(rename = "Round", skip_serializing_if = "Option::is_none")]
+    pub round: Option<i64>,
+    /// Sample rate of the audio, 16000 unless stated otherwise.
+    ///
+    /// Wire name: `SampleRate`.
+    #[serde(rename = "SampleRate", skip_serializing_if = "Option::is_none")]
+    pub sample_rate: Option<i64>,
+    /// Encoding of the audio, `pcm` unless stated otherwise.
+    ///
+    /// Wire name: `Format`.
+    #[serde(rename = "Format", skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// The first 1 to 1.5 seconds of the user's speech in the round, Base64-encoded.
+    ///
+    /// Wire name: `Audio`.
+    #[serde(rename = "Audio", skip_serializing_if = "Option::is_none")]
+    pub audio: Option<String>,
+}
+
+impl UserAudioDataEventData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `UserId`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `Round`.
+    #[must_use]
+    pub fn with_round(mut self, round: i64) -> Self {
+        self.round = Some(round);
+        self
+    }
+
+    /// Sets `SampleRate`.
+    #[must_use]
+    pub fn with_sample_rate(mut self, sample_rate: i64) -> Self {
+        self.sample_rate = Some(sample_rate);
+        self
+    }
+
+    /// Sets `Format`.
+    #[must_use]
+    pub fn with_format(mut self, format: impl Into<String>) -> Self {
+        self.format = Some(format.into());
+        self
+    }
+
+    /// Sets `Audio`.
+    #[must_use]
+    pub fn with_audio(mut self, audio: impl Into<String>) -> Self {
+        self.audio = Some(audio.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for UserAudioDataEventData {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for UserAudioDataEventData {
+    fn redact(&mut self) {}
+}
+
+/// The creation.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AgentInstanceCreatedEventData {
+    /// Unix time in milliseconds at which the instance was created.
+    ///
+    /// Wire name: `CreatedTimestamp`.
+    #[serde(rename = "CreatedTimestamp", skip_serializing_if = "Option::is_none")]
+    pub created_timestamp: Option<i64>,
+}
+
+impl AgentInstanceCreatedEventData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `CreatedTimestamp`.
+    #[must_use]
+    pub fn with_created_timestamp(mut self, created_timestamp: i64) -> Self {
+        self.created_timestamp = Some(created_timestamp);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AgentInstanceCreatedEventData {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for AgentInstanceCreatedEventData {
+    fn redact(&mut self) {}
+}
+
+/// The deletion.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AgentInstanceDeletedEventData {
+    /// Why the instance was deleted.
+    ///
+    /// Wire name: `Code`.
+    #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
+    pub code: Option<AgentInstanceDeletedEventDataCode>,
+    /// Unix time in milliseconds at which the instance was deleted.
+    ///
+    /// Wire name: `DeletedTimestamp`.
+    #[serde(rename = "DeletedTimestamp", skip_serializing_if = "Option::is_none")]
+    pub deleted_timestamp: Option<i64>,
+    /// Average latencies measured over the conversation with the instance.
+    ///
+    /// Wire name: `LatencyData`.
+    #[serde(rename = "LatencyData", skip_serializing_if = "Option::is_none")]
+    pub latency_data: Option<AgentInstanceDeletedEventDataLatencyData>,
+}
+
+impl AgentInstanceDeletedEventData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Code`.
+    #[must_use]
+    pub fn with_code(mut self, code: AgentInstanceDeletedEventDataCode) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Sets `DeletedTimestamp`.
+    #[must_use]
+    pub fn with_deleted_timestamp(mut self, deleted_timestamp: i64) -> Self {
+        self.deleted_timestamp = Some(deleted_timestamp);
+        self
+    }
+
+    /// Sets `LatencyData`.
+    #[must_use]
+    pub fn with_latency_data(
+        mut self,
+        latency_data: AgentInstanceDeletedEventDataLatencyData,
+    ) -> Self {
+        self.latency_data = Some(latency_data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AgentInstanceDeletedEventData {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Code");
+            if let Some(value) = &self.code {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "0 (Value0), 1201 (Value1201), 1202 (Value1202), 1203 (Value1203), 1204 (Value1204), 1205 (Value1205), 1206 (Value1206)",
+                    &at,
+                    out,
+                );
+            }
+        }
+        {
+            let at = at.field("LatencyData");
+            if let Some(value) = &self.latency_data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for AgentInstanceDeletedEventData {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.latency_data);
+    }
+}
+
+/// Why the instance was deleted.
+///
+/// Values: 0 (Value0), 1201 (Value1201), 1202 (Value1202), 1203 (Value1203), 1204 (Value1204), 1205 (Value1205), 1206 (Value1206).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AgentInstanceDeletedEventDataCode {
+    /// The instance was deleted through DeleteAgentInstance.
+    /// Wire value: `0`.
+    Value0,
+    /// A general RTC error.
+    /// Wire value: `1201`.
+    Value1201,
+    /// The user who created the instance stayed out of the RTC room for over 120 seconds or the AdvancedConfig.MaxIdleTime set.
+    /// Wire value: `1202`.
+    Value1202,
+    /// The instance was removed from the RTC room.
+    /// Wire value: `1203`.
+    Value1203,
+    /// The instance could not log in to the RTC room.
+    /// Wire value: `1204`.
+    Value1204,
+    /// The instance lost its connection to the RTC room.
+    /// Wire value: `1205`.
+    Value1205,
+    /// The instance could not publish its stream.
+    /// Wire value: `1206`.
+    Value1206,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl AgentInstanceDeletedEventDataCode {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 7] = [
+        Self::Value0,
+        Self::Value1201,
+        Self::Value1202,
+        Self::Value1203,
+        Self::Value1204,
+        Self::Value1205,
+        Self::Value1206,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Value1201 => 1201,
+            Self::Value1202 => 1202,
+            Self::Value1203 => 1203,
+            Self::Value1204 => 1204,
+            Self::Value1205 => 1205,
+            Self::Value1206 => 1206,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            1201 => Self::Value1201,
+            1202 => Self::Value1202,
+            1203 => Self::Value1203,
+            1204 => Self::Value1204,
+            1205 => Self::Value1205,
+            1206 => Self::Value1206,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for AgentInstanceDeletedEventDataCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AgentInstanceDeletedEventDataCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for AgentInstanceDeletedEventDataCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Average latencies measured over the conversation with the instance.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AgentInstanceDeletedEventDataLatencyData {
+    /// Average time in milliseconds from sending a request to the LLM until its first non-empty token arrives.
+    ///
+    /// Wire name: `LLMTTFT`.
+    #[serde(rename = "LLMTTFT", skip_serializing_if = "Option::is_none")]
+    pub llmttft: Option<i64>,
+    /// Average LLM output speed in tokens per second.
+    ///
+    /// Wire name: `LLMTPS`.
+    #[serde(
+        rename = "LLMTPS",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
+    )]
+    pub llmtps: Option<f64>,
+    /// Average time in milliseconds from the first non-empty LLM token until TTS returns its first non-silent frame, connection setup included.
+    ///
+    /// Wire name: `TTSAudioFirstFrameTime`.
+    #[serde(rename = "TTSAudioFirstFrameTime", skip_serializing_if = "Option::is_none")]
+    pub tts_audio_first_frame_time: Option<i64>,
+    /// Average total server-side latency in milliseconds: from detecting the end of the user's speech (or from the API call, for on-demand LLM or TTS) until the agent starts publishing audio.
+    ///
+    /// Wire name: `TotalCost`.
+    #[serde(rename = "TotalCost", skip_serializing_if = "Option::is_none")]
+    pub total_cost: Option<i64>,
+}
+
+impl AgentInstanceDeletedEventDataLatencyData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `LLMTTFT`.
+    #[must_use]
+    pub fn with_llmttft(mut self, llmttft: i64) -> Self {
+        self.llmttft = Some(llmttft);
+        self
+    }
+
+    /// Sets `LLMTPS`.
+    #[must_use]
+    pub fn with_llmtps(mut self, llmtps: f64) -> Self {
+        self.llmtps = Some(llmtps);
+        self
+    }
+
+    /// Sets `TTSAudioFirstFrameTime`.
+    #[must_use]
+    pub fn with_tts_audio_first_frame_time(
+        mut self,
+        tts_audio_first_frame_time: i64,
+    ) -> Self {
+        self.tts_audio_first_frame_time = Some(tts_audio_first_frame_time);
+        self
+    }
+
+    /// Sets `TotalCost`.
+    #[must_use]
+    pub fn with_total_cost(mut self, total_cost: i64) -> Self {
+        self.total_cost = Some(total_cost);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AgentInstanceDeletedEventDataLatencyData {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for AgentInstanceDeletedEventDataLatencyData {
+    fn redact(&mut self) {}
+}
+
+/// The metadata.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AgentInstanceMetaInfoEventData {
+    /// Conversation round ID.
+    ///
+    /// Wire name: `Round`.
+    #[serde(rename = "Round", skip_serializing_if = "Option::is_none")]
+    pub round: Option<i64>,
+    /// Metadata taken from the LLM output for the spoken reply; its keys depend on AdvancedConfig.LLMMetaInfo.SendMetaKeys.
+    ///
+    /// Wire name: `MetaInfo`.
+    #[serde(rename = "MetaInfo", skip_serializing_if = "Option::is_none")]
+    pub meta_info: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl AgentInstanceMetaInfoEventData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Round`.
+    #[must_use]
+    pub fn with_round(mut self, round: i64) -> Self {
+        self.round = Some(round);
+        self
+    }
+
+    /// Sets `MetaInfo`.
+    #[must_use]
+    pub fn with_meta_info(
+        mut self,
+        meta_info: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.meta_info = Some(meta_info);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AgentInstanceMetaInfoEventData {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for AgentInstanceMetaInfoEventData {
+    fn redact(&mut self) {}
+}
+
+/// The instance's new state.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AgentSpeakActionEventData {
+    /// State the agent instance is now in.
+    ///
+    /// Wire name: `Status`.
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    pub status: Option<AgentSpeakActionEventDataStatus>,
+    /// Conversation round; it grows each time the user starts to speak, keeping order but possibly skipping values.
+    ///
+    /// Wire name: `Round`.
+    #[serde(rename = "Round", skip_serializing_if = "Option::is_none")]
+    pub round: Option<i64>,
+}
+
+impl AgentSpeakActionEventData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Status`.
+    #[must_use]
+    pub fn with_status(mut self, status: AgentSpeakActionEventDataStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Sets `Round`.
+    #[must_use]
+    pub fn with_round(mut self, round: i64) -> Self {
+        self.round = Some(round);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AgentSpeakActionEventData {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Status");
+            if let Some(value) = &self.status {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "IDLE (Idle), LISTENING (Listening), THINKING (Thinking), SPEAKING (Speaking)",
+                    &at,
+                    out,
+                );
+            }
+        }
+    }
+}
+
+impl Redact for AgentSpeakActionEventData {
+    fn redact(&mut self) {}
+}
+
+/// State the agent instance is now in.
+///
+/// Values: IDLE (Idle), LISTENING (Listening), THINKING (Thinking), SPEAKING (Speaking).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AgentSpeakActionEventDataStatus {
+    /// The agent is idle.
+    /// Wire value: `IDLE`.
+    Idle,
+    /// The agent is listening.
+    /// Wire value: `LISTENING`.
+    Listening,
+    /// The agent is thinking.
+    /// Wire value: `THINKING`.
+    Thinking,
+    /// The agent is speaking.
+    /// Wire value: `SPEAKING`.
+    Speaking,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl AgentSpeakActionEventDataStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 4] = [
+        Self::Idle,
+        Self::Listening,
+        Self::Thinking,
+        Self::Speaking,
+    ];
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Idle => "IDLE",
+            Self::Listening => "LISTENING",
+            Self::Thinking => "THINKING",
+            Self::Speaking => "SPEAKING",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "IDLE" => Self::Idle,
+            "LISTENING" => Self::Listening,
+            "THINKING" => Self::Thinking,
+            "SPEAKING" => Self::Speaking,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for AgentSpeakActionEventDataStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AgentSpeakActionEventDataStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for AgentSpeakActionEventDataStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(&self.wire_value(), f)
     }

@@ -26,6 +26,12 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// The callbacks ZEGOCLOUD sends for this product: one [`callbacks::Event`] per
+/// documented event, a verifier set to the product's signed fields, and
+/// [`callbacks::verify`], which checks a body and decodes its event.
+#[rustfmt::skip]
+pub mod callbacks;
+
 #[rustfmt::skip]
 mod codes;
 

@@ -212,6 +212,453 @@ impl Redact for StreamListItem {
     }
 }
 
+/// Speech recognition produced text from a user's speech in the room.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AsrResultEvent {
+    /// The ZEGOCLOUD AppID of the project running the task.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Kind of event; `ASRResult` for this one.
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// Random string that enters the signature computation.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in milliseconds at which ZEGOCLOUD sent the callback; it enters the signature computation.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// Check string by which the receiver confirms that ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Identifier of the recognition task, unique across all tasks.
+    ///
+    /// Wire name: `TaskId`.
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Identifier of the RTC room.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// The recognition result.
+    ///
+    /// Wire name: `Data`.
+    #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
+    pub data: Option<AsrResultEventData>,
+}
+
+impl AsrResultEvent {
+    /// A value with the required fields (`AppId`, `Event`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        app_id: i64,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        timestamp: i64,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id,
+            event: event.into(),
+            nonce: nonce.into(),
+            timestamp,
+            signature: signature.into(),
+            task_id: None,
+            room_id: None,
+            data: None,
+        }
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = Some(task_id.into());
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `Data`.
+    #[must_use]
+    pub fn with_data(mut self, data: AsrResultEventData) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AsrResultEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Data");
+            if let Some(value) = &self.data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for AsrResultEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.data);
+    }
+}
+
+/// The recognized speech was translated and the translated text is delivered.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TranslationResultEvent {
+    /// The ZEGOCLOUD AppID of the project running the task.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Kind of event; `TranslationResult` for this one.
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// Random string that enters the signature computation.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in milliseconds at which ZEGOCLOUD sent the callback; it enters the signature computation.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// Check string by which the receiver confirms that ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Identifier of the recognition task, unique across all tasks.
+    ///
+    /// Wire name: `TaskId`.
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Identifier of the RTC room.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// The translation result.
+    ///
+    /// Wire name: `Data`.
+    #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
+    pub data: Option<TranslationResultEventData>,
+}
+
+impl TranslationResultEvent {
+    /// A value with the required fields (`AppId`, `Event`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        app_id: i64,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        timestamp: i64,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id,
+            event: event.into(),
+            nonce: nonce.into(),
+            timestamp,
+            signature: signature.into(),
+            task_id: None,
+            room_id: None,
+            data: None,
+        }
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = Some(task_id.into());
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `Data`.
+    #[must_use]
+    pub fn with_data(mut self, data: TranslationResultEventData) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for TranslationResultEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Data");
+            if let Some(value) = &self.data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for TranslationResultEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.data);
+    }
+}
+
+/// Something went wrong in the recognition task, identified by an exception code.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExceptionEvent {
+    /// The ZEGOCLOUD AppID of the project running the task.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Kind of event; `Exception` for this one.
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// Random string that enters the signature computation.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in milliseconds at which ZEGOCLOUD sent the callback; it enters the signature computation.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// Check string by which the receiver confirms that ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Identifier of the recognition task, unique across all tasks.
+    ///
+    /// Wire name: `TaskId`.
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Identifier of the RTC room.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// What went wrong.
+    ///
+    /// Wire name: `Data`.
+    #[serde(rename = "Data", skip_serializing_if = "Option::is_none")]
+    pub data: Option<ExceptionEventData>,
+}
+
+impl ExceptionEvent {
+    /// A value with the required fields (`AppId`, `Event`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        app_id: i64,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        timestamp: i64,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id,
+            event: event.into(),
+            nonce: nonce.into(),
+            timestamp,
+            signature: signature.into(),
+            task_id: None,
+            room_id: None,
+            data: None,
+        }
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = Some(task_id.into());
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `Data`.
+    #[must_use]
+    pub fn with_data(mut self, data: ExceptionEventData) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for ExceptionEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Data");
+            if let Some(value) = &self.data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for ExceptionEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.data);
+    }
+}
+
 /// The `AddASRStreamRequest` schema.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1233,6 +1680,213 @@ impl Validate for StreamListItemTranslationLlm {
 }
 
 impl Redact for StreamListItemTranslationLlm {
+    fn redact(&mut self) {}
+}
+
+/// The recognition result.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AsrResultEventData {
+    /// User ID of the person who spoke.
+    ///
+    /// Wire name: `UserId`.
+    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Identifier of the stream the speech was recognized from.
+    ///
+    /// Wire name: `StreamId`.
+    #[serde(rename = "StreamId", skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<String>,
+    /// Conversation round; it grows each time the user starts to speak, keeping order but possibly skipping values.
+    ///
+    /// Wire name: `Round`.
+    #[serde(rename = "Round", skip_serializing_if = "Option::is_none")]
+    pub round: Option<i64>,
+    /// Text recognized from the speech.
+    ///
+    /// Wire name: `Text`.
+    #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl AsrResultEventData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `UserId`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `StreamId`.
+    #[must_use]
+    pub fn with_stream_id(mut self, stream_id: impl Into<String>) -> Self {
+        self.stream_id = Some(stream_id.into());
+        self
+    }
+
+    /// Sets `Round`.
+    #[must_use]
+    pub fn with_round(mut self, round: i64) -> Self {
+        self.round = Some(round);
+        self
+    }
+
+    /// Sets `Text`.
+    #[must_use]
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AsrResultEventData {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for AsrResultEventData {
+    fn redact(&mut self) {}
+}
+
+/// The translation result.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TranslationResultEventData {
+    /// User ID of the person who spoke.
+    ///
+    /// Wire name: `UserId`.
+    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Identifier of the stream the speech was recognized from.
+    ///
+    /// Wire name: `StreamId`.
+    #[serde(rename = "StreamId", skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<String>,
+    /// Conversation round; it grows each time the user starts to speak, keeping order but possibly skipping values.
+    ///
+    /// Wire name: `Round`.
+    #[serde(rename = "Round", skip_serializing_if = "Option::is_none")]
+    pub round: Option<i64>,
+    /// Text of the translation.
+    ///
+    /// Wire name: `Text`.
+    #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl TranslationResultEventData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `UserId`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `StreamId`.
+    #[must_use]
+    pub fn with_stream_id(mut self, stream_id: impl Into<String>) -> Self {
+        self.stream_id = Some(stream_id.into());
+        self
+    }
+
+    /// Sets `Round`.
+    #[must_use]
+    pub fn with_round(mut self, round: i64) -> Self {
+        self.round = Some(round);
+        self
+    }
+
+    /// Sets `Text`.
+    #[must_use]
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for TranslationResultEventData {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for TranslationResultEventData {
+    fn redact(&mut self) {}
+}
+
+/// What went wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ExceptionEventData {
+    /// Exception code; its values are the codes listed in this file's `exception-codes` section.
+    ///
+    /// Wire name: `Code`.
+    #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
+    /// Readable account of what went wrong.
+    ///
+    /// Wire name: `Message`.
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl ExceptionEventData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Code`.
+    #[must_use]
+    pub fn with_code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Sets `Message`.
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for ExceptionEventData {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for ExceptionEventData {
     fn redact(&mut self) {}
 }
 

@@ -8,6 +8,1909 @@ use zego_server_runtime::{
     Envelope, EnvelopeParts, FieldPath, Redact, Validate, ValidationError, Violation,
 };
 
+/// A cloud player was created successfully.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PlayerCreatedEvent {
+    /// The ZEGOCLOUD AppID the callback concerns.
+    ///
+    /// Wire name: `AppID`.
+    ///
+    /// Spec note: The table says Number; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "AppID", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<PlayerCreatedEventAppId>,
+    /// Id of the room the cloud player streams into.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Id of the cloud player the event concerns.
+    ///
+    /// Wire name: `PlayerId`.
+    #[serde(rename = "PlayerId", skip_serializing_if = "Option::is_none")]
+    pub player_id: Option<String>,
+    /// Numeric code naming the event.
+    ///
+    /// Wire name: `EventType`. Required.
+    #[serde(rename = "EventType")]
+    pub event_type: PlayerCreatedEventEventType,
+    /// Random value that goes into the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    ///
+    /// Spec note: The signature page's output example writes the nonce as a bare number (123412); the table and both callback examples use a string.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in seconds when the callback was sent, as a decimal string; it goes into the signature.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    ///
+    /// Spec note: The table and both callback examples use a string; the signature page's Java sample reads it as a long and its output example writes a bare number.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: String,
+    /// Lowercase hex SHA-1 that proves ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    ///
+    /// Spec note: The signature page's sample code reads it as a lowercase `signature` form/query parameter, not as this JSON body field.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+    ///
+    /// Wire name: `EventTime`.
+    ///
+    /// Spec note: The table says String; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<PlayerCreatedEventEventTime>,
+    /// Creation details of the cloud player.
+    ///
+    /// Wire name: `Detail`.
+    ///
+    /// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+    #[serde(rename = "Detail", skip_serializing_if = "Option::is_none")]
+    pub detail: Option<PlayerCreatedEventDetail>,
+    /// Name of the cloud player.
+    ///
+    /// Wire name: `PlayerName`.
+    ///
+    /// Spec note: Appears only in the player-creation example, not in the callback table.
+    #[serde(rename = "PlayerName", skip_serializing_if = "Option::is_none")]
+    pub player_name: Option<String>,
+}
+
+impl PlayerCreatedEvent {
+    /// A value with the required fields (`EventType`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        event_type: PlayerCreatedEventEventType,
+        nonce: impl Into<String>,
+        timestamp: impl Into<String>,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id: None,
+            room_id: None,
+            player_id: None,
+            event_type,
+            nonce: nonce.into(),
+            timestamp: timestamp.into(),
+            signature: signature.into(),
+            event_time: None,
+            detail: None,
+            player_name: None,
+        }
+    }
+
+    /// Sets `AppID`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: PlayerCreatedEventAppId) -> Self {
+        self.app_id = Some(app_id);
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `PlayerId`.
+    #[must_use]
+    pub fn with_player_id(mut self, player_id: impl Into<String>) -> Self {
+        self.player_id = Some(player_id.into());
+        self
+    }
+
+    /// Replaces `EventType`.
+    #[must_use]
+    pub fn with_event_type(mut self, event_type: PlayerCreatedEventEventType) -> Self {
+        self.event_type = event_type;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `EventTime`.
+    #[must_use]
+    pub fn with_event_time(mut self, event_time: PlayerCreatedEventEventTime) -> Self {
+        self.event_time = Some(event_time);
+        self
+    }
+
+    /// Sets `Detail`.
+    #[must_use]
+    pub fn with_detail(mut self, detail: PlayerCreatedEventDetail) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// Sets `PlayerName`.
+    #[must_use]
+    pub fn with_player_name(mut self, player_name: impl Into<String>) -> Self {
+        self.player_name = Some(player_name.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for PlayerCreatedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("AppID");
+            if let Some(value) = &self.app_id {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("EventType");
+            let value = &self.event_type;
+            check_known(value.is_known(), value, "1 (Value1)", &at, out);
+        }
+        {
+            let at = at.field("EventTime");
+            if let Some(value) = &self.event_time {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("Detail");
+            if let Some(value) = &self.detail {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for PlayerCreatedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.app_id);
+        Redact::redact(&mut self.event_time);
+        Redact::redact(&mut self.detail);
+    }
+}
+
+/// A cloud player was destroyed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PlayerDestroyedEvent {
+    /// The ZEGOCLOUD AppID the callback concerns.
+    ///
+    /// Wire name: `AppID`.
+    ///
+    /// Spec note: The table says Number; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "AppID", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<PlayerDestroyedEventAppId>,
+    /// Id of the room the cloud player streams into.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Id of the cloud player the event concerns.
+    ///
+    /// Wire name: `PlayerId`.
+    #[serde(rename = "PlayerId", skip_serializing_if = "Option::is_none")]
+    pub player_id: Option<String>,
+    /// Numeric code naming the event.
+    ///
+    /// Wire name: `EventType`. Required.
+    #[serde(rename = "EventType")]
+    pub event_type: PlayerDestroyedEventEventType,
+    /// Random value that goes into the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    ///
+    /// Spec note: The signature page's output example writes the nonce as a bare number (123412); the table and both callback examples use a string.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in seconds when the callback was sent, as a decimal string; it goes into the signature.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    ///
+    /// Spec note: The table and both callback examples use a string; the signature page's Java sample reads it as a long and its output example writes a bare number.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: String,
+    /// Lowercase hex SHA-1 that proves ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    ///
+    /// Spec note: The signature page's sample code reads it as a lowercase `signature` form/query parameter, not as this JSON body field.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+    ///
+    /// Wire name: `EventTime`.
+    ///
+    /// Spec note: The table says String; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<PlayerDestroyedEventEventTime>,
+    /// Why and after what the cloud player was destroyed.
+    ///
+    /// Wire name: `Detail`.
+    ///
+    /// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+    #[serde(rename = "Detail", skip_serializing_if = "Option::is_none")]
+    pub detail: Option<PlayerDestroyedEventDetail>,
+}
+
+impl PlayerDestroyedEvent {
+    /// A value with the required fields (`EventType`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        event_type: PlayerDestroyedEventEventType,
+        nonce: impl Into<String>,
+        timestamp: impl Into<String>,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id: None,
+            room_id: None,
+            player_id: None,
+            event_type,
+            nonce: nonce.into(),
+            timestamp: timestamp.into(),
+            signature: signature.into(),
+            event_time: None,
+            detail: None,
+        }
+    }
+
+    /// Sets `AppID`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: PlayerDestroyedEventAppId) -> Self {
+        self.app_id = Some(app_id);
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `PlayerId`.
+    #[must_use]
+    pub fn with_player_id(mut self, player_id: impl Into<String>) -> Self {
+        self.player_id = Some(player_id.into());
+        self
+    }
+
+    /// Replaces `EventType`.
+    #[must_use]
+    pub fn with_event_type(mut self, event_type: PlayerDestroyedEventEventType) -> Self {
+        self.event_type = event_type;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `EventTime`.
+    #[must_use]
+    pub fn with_event_time(mut self, event_time: PlayerDestroyedEventEventTime) -> Self {
+        self.event_time = Some(event_time);
+        self
+    }
+
+    /// Sets `Detail`.
+    #[must_use]
+    pub fn with_detail(mut self, detail: PlayerDestroyedEventDetail) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for PlayerDestroyedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("AppID");
+            if let Some(value) = &self.app_id {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("EventType");
+            let value = &self.event_type;
+            check_known(value.is_known(), value, "2 (Value2)", &at, out);
+        }
+        {
+            let at = at.field("EventTime");
+            if let Some(value) = &self.event_time {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("Detail");
+            if let Some(value) = &self.detail {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for PlayerDestroyedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.app_id);
+        Redact::redact(&mut self.event_time);
+        Redact::redact(&mut self.detail);
+    }
+}
+
+/// A cloud player moved to another status.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PlayerStatusChangedEvent {
+    /// The ZEGOCLOUD AppID the callback concerns.
+    ///
+    /// Wire name: `AppID`.
+    ///
+    /// Spec note: The table says Number; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "AppID", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<PlayerStatusChangedEventAppId>,
+    /// Id of the room the cloud player streams into.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Id of the cloud player the event concerns.
+    ///
+    /// Wire name: `PlayerId`.
+    #[serde(rename = "PlayerId", skip_serializing_if = "Option::is_none")]
+    pub player_id: Option<String>,
+    /// Numeric code naming the event.
+    ///
+    /// Wire name: `EventType`. Required.
+    #[serde(rename = "EventType")]
+    pub event_type: PlayerStatusChangedEventEventType,
+    /// Random value that goes into the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    ///
+    /// Spec note: The signature page's output example writes the nonce as a bare number (123412); the table and both callback examples use a string.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in seconds when the callback was sent, as a decimal string; it goes into the signature.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    ///
+    /// Spec note: The table and both callback examples use a string; the signature page's Java sample reads it as a long and its output example writes a bare number.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: String,
+    /// Lowercase hex SHA-1 that proves ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    ///
+    /// Spec note: The signature page's sample code reads it as a lowercase `signature` form/query parameter, not as this JSON body field.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+    ///
+    /// Wire name: `EventTime`.
+    ///
+    /// Spec note: The table says String; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<PlayerStatusChangedEventEventTime>,
+    /// The cloud player's new status.
+    ///
+    /// Wire name: `Detail`.
+    ///
+    /// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+    #[serde(rename = "Detail", skip_serializing_if = "Option::is_none")]
+    pub detail: Option<PlayerStatusChangedEventDetail>,
+}
+
+impl PlayerStatusChangedEvent {
+    /// A value with the required fields (`EventType`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        event_type: PlayerStatusChangedEventEventType,
+        nonce: impl Into<String>,
+        timestamp: impl Into<String>,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id: None,
+            room_id: None,
+            player_id: None,
+            event_type,
+            nonce: nonce.into(),
+            timestamp: timestamp.into(),
+            signature: signature.into(),
+            event_time: None,
+            detail: None,
+        }
+    }
+
+    /// Sets `AppID`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: PlayerStatusChangedEventAppId) -> Self {
+        self.app_id = Some(app_id);
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `PlayerId`.
+    #[must_use]
+    pub fn with_player_id(mut self, player_id: impl Into<String>) -> Self {
+        self.player_id = Some(player_id.into());
+        self
+    }
+
+    /// Replaces `EventType`.
+    #[must_use]
+    pub fn with_event_type(
+        mut self,
+        event_type: PlayerStatusChangedEventEventType,
+    ) -> Self {
+        self.event_type = event_type;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `EventTime`.
+    #[must_use]
+    pub fn with_event_time(
+        mut self,
+        event_time: PlayerStatusChangedEventEventTime,
+    ) -> Self {
+        self.event_time = Some(event_time);
+        self
+    }
+
+    /// Sets `Detail`.
+    #[must_use]
+    pub fn with_detail(mut self, detail: PlayerStatusChangedEventDetail) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for PlayerStatusChangedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("AppID");
+            if let Some(value) = &self.app_id {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("EventType");
+            let value = &self.event_type;
+            check_known(value.is_known(), value, "3 (Value3)", &at, out);
+        }
+        {
+            let at = at.field("EventTime");
+            if let Some(value) = &self.event_time {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("Detail");
+            if let Some(value) = &self.detail {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for PlayerStatusChangedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.app_id);
+        Redact::redact(&mut self.event_time);
+        Redact::redact(&mut self.detail);
+    }
+}
+
+/// A cloud player detected a runtime anomaly and is retrying on its own.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PlayerExceptionEvent {
+    /// The ZEGOCLOUD AppID the callback concerns.
+    ///
+    /// Wire name: `AppID`.
+    ///
+    /// Spec note: The table says Number; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "AppID", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<PlayerExceptionEventAppId>,
+    /// Id of the room the cloud player streams into.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Id of the cloud player the event concerns.
+    ///
+    /// Wire name: `PlayerId`.
+    #[serde(rename = "PlayerId", skip_serializing_if = "Option::is_none")]
+    pub player_id: Option<String>,
+    /// Numeric code naming the event.
+    ///
+    /// Wire name: `EventType`. Required.
+    #[serde(rename = "EventType")]
+    pub event_type: PlayerExceptionEventEventType,
+    /// Random value that goes into the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    ///
+    /// Spec note: The signature page's output example writes the nonce as a bare number (123412); the table and both callback examples use a string.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in seconds when the callback was sent, as a decimal string; it goes into the signature.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    ///
+    /// Spec note: The table and both callback examples use a string; the signature page's Java sample reads it as a long and its output example writes a bare number.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: String,
+    /// Lowercase hex SHA-1 that proves ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    ///
+    /// Spec note: The signature page's sample code reads it as a lowercase `signature` form/query parameter, not as this JSON body field.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+    ///
+    /// Wire name: `EventTime`.
+    ///
+    /// Spec note: The table says String; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<PlayerExceptionEventEventTime>,
+    /// Which anomaly the cloud player detected.
+    ///
+    /// Wire name: `Detail`.
+    ///
+    /// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+    #[serde(rename = "Detail", skip_serializing_if = "Option::is_none")]
+    pub detail: Option<PlayerExceptionEventDetail>,
+}
+
+impl PlayerExceptionEvent {
+    /// A value with the required fields (`EventType`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        event_type: PlayerExceptionEventEventType,
+        nonce: impl Into<String>,
+        timestamp: impl Into<String>,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id: None,
+            room_id: None,
+            player_id: None,
+            event_type,
+            nonce: nonce.into(),
+            timestamp: timestamp.into(),
+            signature: signature.into(),
+            event_time: None,
+            detail: None,
+        }
+    }
+
+    /// Sets `AppID`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: PlayerExceptionEventAppId) -> Self {
+        self.app_id = Some(app_id);
+        self
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `PlayerId`.
+    #[must_use]
+    pub fn with_player_id(mut self, player_id: impl Into<String>) -> Self {
+        self.player_id = Some(player_id.into());
+        self
+    }
+
+    /// Replaces `EventType`.
+    #[must_use]
+    pub fn with_event_type(mut self, event_type: PlayerExceptionEventEventType) -> Self {
+        self.event_type = event_type;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `EventTime`.
+    #[must_use]
+    pub fn with_event_time(mut self, event_time: PlayerExceptionEventEventTime) -> Self {
+        self.event_time = Some(event_time);
+        self
+    }
+
+    /// Sets `Detail`.
+    #[must_use]
+    pub fn with_detail(mut self, detail: PlayerExceptionEventDetail) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for PlayerExceptionEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("AppID");
+            if let Some(value) = &self.app_id {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("EventType");
+            let value = &self.event_type;
+            check_known(value.is_known(), value, "4 (Value4)", &at, out);
+        }
+        {
+            let at = at.field("EventTime");
+            if let Some(value) = &self.event_time {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("Detail");
+            if let Some(value) = &self.detail {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for PlayerExceptionEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.app_id);
+        Redact::redact(&mut self.event_time);
+        Redact::redact(&mut self.detail);
+    }
+}
+
+/// An upload task finished uploading its file.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UploadSucceededEvent {
+    /// The ZEGOCLOUD AppID the callback concerns.
+    ///
+    /// Wire name: `AppID`.
+    ///
+    /// Spec note: The table says Number; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "AppID", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<UploadSucceededEventAppId>,
+    /// Id of the upload task the event concerns.
+    ///
+    /// Wire name: `UploadTaskId`.
+    #[serde(rename = "UploadTaskId", skip_serializing_if = "Option::is_none")]
+    pub upload_task_id: Option<String>,
+    /// Numeric code naming the event.
+    ///
+    /// Wire name: `EventType`. Required.
+    #[serde(rename = "EventType")]
+    pub event_type: UploadSucceededEventEventType,
+    /// Random value that goes into the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    ///
+    /// Spec note: The signature page's output example writes the nonce as a bare number (123412); the table and both callback examples use a string.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in seconds when the callback was sent, as a decimal string; it goes into the signature.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    ///
+    /// Spec note: The table and both callback examples use a string; the signature page's Java sample reads it as a long and its output example writes a bare number.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: String,
+    /// Lowercase hex SHA-1 that proves ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    ///
+    /// Spec note: The signature page's sample code reads it as a lowercase `signature` form/query parameter, not as this JSON body field.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+    ///
+    /// Wire name: `EventTime`.
+    ///
+    /// Spec note: The table says String; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<UploadSucceededEventEventTime>,
+    /// Empty for this event (the pages show one tab for 10001 and 10006).
+    ///
+    /// Wire name: `Detail`.
+    ///
+    /// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+    #[serde(rename = "Detail", skip_serializing_if = "Option::is_none")]
+    pub detail: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Address of the source file.
+    ///
+    /// Wire name: `StreamUrl`.
+    ///
+    /// Spec note: Appears only in the upload-task example, not in the callback table.
+    #[serde(rename = "StreamUrl", skip_serializing_if = "Option::is_none")]
+    pub stream_url: Option<String>,
+    /// Name of the uploaded file.
+    ///
+    /// Wire name: `Title`.
+    ///
+    /// Spec note: Appears only in the upload-task example, not in the callback table.
+    #[serde(rename = "Title", skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+impl UploadSucceededEvent {
+    /// A value with the required fields (`EventType`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        event_type: UploadSucceededEventEventType,
+        nonce: impl Into<String>,
+        timestamp: impl Into<String>,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id: None,
+            upload_task_id: None,
+            event_type,
+            nonce: nonce.into(),
+            timestamp: timestamp.into(),
+            signature: signature.into(),
+            event_time: None,
+            detail: None,
+            stream_url: None,
+            title: None,
+        }
+    }
+
+    /// Sets `AppID`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: UploadSucceededEventAppId) -> Self {
+        self.app_id = Some(app_id);
+        self
+    }
+
+    /// Sets `UploadTaskId`.
+    #[must_use]
+    pub fn with_upload_task_id(mut self, upload_task_id: impl Into<String>) -> Self {
+        self.upload_task_id = Some(upload_task_id.into());
+        self
+    }
+
+    /// Replaces `EventType`.
+    #[must_use]
+    pub fn with_event_type(mut self, event_type: UploadSucceededEventEventType) -> Self {
+        self.event_type = event_type;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `EventTime`.
+    #[must_use]
+    pub fn with_event_time(mut self, event_time: UploadSucceededEventEventTime) -> Self {
+        self.event_time = Some(event_time);
+        self
+    }
+
+    /// Sets `Detail`.
+    #[must_use]
+    pub fn with_detail(
+        mut self,
+        detail: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// Sets `StreamUrl`.
+    #[must_use]
+    pub fn with_stream_url(mut self, stream_url: impl Into<String>) -> Self {
+        self.stream_url = Some(stream_url.into());
+        self
+    }
+
+    /// Sets `Title`.
+    #[must_use]
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for UploadSucceededEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("AppID");
+            if let Some(value) = &self.app_id {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("EventType");
+            let value = &self.event_type;
+            check_known(value.is_known(), value, "10001 (Value10001)", &at, out);
+        }
+        {
+            let at = at.field("EventTime");
+            if let Some(value) = &self.event_time {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for UploadSucceededEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.app_id);
+        Redact::redact(&mut self.event_time);
+    }
+}
+
+/// An upload task failed to upload its file.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UploadFailedEvent {
+    /// The ZEGOCLOUD AppID the callback concerns.
+    ///
+    /// Wire name: `AppID`.
+    ///
+    /// Spec note: The table says Number; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "AppID", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<UploadFailedEventAppId>,
+    /// Id of the upload task the event concerns.
+    ///
+    /// Wire name: `UploadTaskId`.
+    #[serde(rename = "UploadTaskId", skip_serializing_if = "Option::is_none")]
+    pub upload_task_id: Option<String>,
+    /// Numeric code naming the event.
+    ///
+    /// Wire name: `EventType`. Required.
+    #[serde(rename = "EventType")]
+    pub event_type: UploadFailedEventEventType,
+    /// Random value that goes into the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    ///
+    /// Spec note: The signature page's output example writes the nonce as a bare number (123412); the table and both callback examples use a string.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in seconds when the callback was sent, as a decimal string; it goes into the signature.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    ///
+    /// Spec note: The table and both callback examples use a string; the signature page's Java sample reads it as a long and its output example writes a bare number.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: String,
+    /// Lowercase hex SHA-1 that proves ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    ///
+    /// Spec note: The signature page's sample code reads it as a lowercase `signature` form/query parameter, not as this JSON body field.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+    ///
+    /// Wire name: `EventTime`.
+    ///
+    /// Spec note: The table says String; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<UploadFailedEventEventTime>,
+    /// Why the upload failed.
+    ///
+    /// Wire name: `Detail`.
+    ///
+    /// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+    #[serde(rename = "Detail", skip_serializing_if = "Option::is_none")]
+    pub detail: Option<UploadFailedEventDetail>,
+}
+
+impl UploadFailedEvent {
+    /// A value with the required fields (`EventType`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        event_type: UploadFailedEventEventType,
+        nonce: impl Into<String>,
+        timestamp: impl Into<String>,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id: None,
+            upload_task_id: None,
+            event_type,
+            nonce: nonce.into(),
+            timestamp: timestamp.into(),
+            signature: signature.into(),
+            event_time: None,
+            detail: None,
+        }
+    }
+
+    /// Sets `AppID`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: UploadFailedEventAppId) -> Self {
+        self.app_id = Some(app_id);
+        self
+    }
+
+    /// Sets `UploadTaskId`.
+    #[must_use]
+    pub fn with_upload_task_id(mut self, upload_task_id: impl Into<String>) -> Self {
+        self.upload_task_id = Some(upload_task_id.into());
+        self
+    }
+
+    /// Replaces `EventType`.
+    #[must_use]
+    pub fn with_event_type(mut self, event_type: UploadFailedEventEventType) -> Self {
+        self.event_type = event_type;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `EventTime`.
+    #[must_use]
+    pub fn with_event_time(mut self, event_time: UploadFailedEventEventTime) -> Self {
+        self.event_time = Some(event_time);
+        self
+    }
+
+    /// Sets `Detail`.
+    #[must_use]
+    pub fn with_detail(mut self, detail: UploadFailedEventDetail) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for UploadFailedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("AppID");
+            if let Some(value) = &self.app_id {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("EventType");
+            let value = &self.event_type;
+            check_known(value.is_known(), value, "10002 (Value10002)", &at, out);
+        }
+        {
+            let at = at.field("EventTime");
+            if let Some(value) = &self.event_time {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("Detail");
+            if let Some(value) = &self.detail {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for UploadFailedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.app_id);
+        Redact::redact(&mut self.event_time);
+        Redact::redact(&mut self.detail);
+    }
+}
+
+/// An upload task moved to another status.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UploadTaskStatusChangedEvent {
+    /// The ZEGOCLOUD AppID the callback concerns.
+    ///
+    /// Wire name: `AppID`.
+    ///
+    /// Spec note: The table says Number; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "AppID", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<UploadTaskStatusChangedEventAppId>,
+    /// Id of the upload task the event concerns.
+    ///
+    /// Wire name: `UploadTaskId`.
+    #[serde(rename = "UploadTaskId", skip_serializing_if = "Option::is_none")]
+    pub upload_task_id: Option<String>,
+    /// Numeric code naming the event.
+    ///
+    /// Wire name: `EventType`. Required.
+    #[serde(rename = "EventType")]
+    pub event_type: UploadTaskStatusChangedEventEventType,
+    /// Random value that goes into the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    ///
+    /// Spec note: The signature page's output example writes the nonce as a bare number (123412); the table and both callback examples use a string.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in seconds when the callback was sent, as a decimal string; it goes into the signature.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    ///
+    /// Spec note: The table and both callback examples use a string; the signature page's Java sample reads it as a long and its output example writes a bare number.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: String,
+    /// Lowercase hex SHA-1 that proves ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    ///
+    /// Spec note: The signature page's sample code reads it as a lowercase `signature` form/query parameter, not as this JSON body field.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+    ///
+    /// Wire name: `EventTime`.
+    ///
+    /// Spec note: The table says String; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<UploadTaskStatusChangedEventEventTime>,
+    /// The upload task's new status.
+    ///
+    /// Wire name: `Detail`.
+    ///
+    /// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+    #[serde(rename = "Detail", skip_serializing_if = "Option::is_none")]
+    pub detail: Option<UploadTaskStatusChangedEventDetail>,
+}
+
+impl UploadTaskStatusChangedEvent {
+    /// A value with the required fields (`EventType`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        event_type: UploadTaskStatusChangedEventEventType,
+        nonce: impl Into<String>,
+        timestamp: impl Into<String>,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id: None,
+            upload_task_id: None,
+            event_type,
+            nonce: nonce.into(),
+            timestamp: timestamp.into(),
+            signature: signature.into(),
+            event_time: None,
+            detail: None,
+        }
+    }
+
+    /// Sets `AppID`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: UploadTaskStatusChangedEventAppId) -> Self {
+        self.app_id = Some(app_id);
+        self
+    }
+
+    /// Sets `UploadTaskId`.
+    #[must_use]
+    pub fn with_upload_task_id(mut self, upload_task_id: impl Into<String>) -> Self {
+        self.upload_task_id = Some(upload_task_id.into());
+        self
+    }
+
+    /// Replaces `EventType`.
+    #[must_use]
+    pub fn with_event_type(
+        mut self,
+        event_type: UploadTaskStatusChangedEventEventType,
+    ) -> Self {
+        self.event_type = event_type;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `EventTime`.
+    #[must_use]
+    pub fn with_event_time(
+        mut self,
+        event_time: UploadTaskStatusChangedEventEventTime,
+    ) -> Self {
+        self.event_time = Some(event_time);
+        self
+    }
+
+    /// Sets `Detail`.
+    #[must_use]
+    pub fn with_detail(mut self, detail: UploadTaskStatusChangedEventDetail) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for UploadTaskStatusChangedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("AppID");
+            if let Some(value) = &self.app_id {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("EventType");
+            let value = &self.event_type;
+            check_known(value.is_known(), value, "10003 (Value10003)", &at, out);
+        }
+        {
+            let at = at.field("EventTime");
+            if let Some(value) = &self.event_time {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("Detail");
+            if let Some(value) = &self.detail {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for UploadTaskStatusChangedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.app_id);
+        Redact::redact(&mut self.event_time);
+        Redact::redact(&mut self.detail);
+    }
+}
+
+/// A request to cancel an upload task could not be carried out.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UploadCancelFailedEvent {
+    /// The ZEGOCLOUD AppID the callback concerns.
+    ///
+    /// Wire name: `AppID`.
+    ///
+    /// Spec note: The table says Number; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "AppID", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<UploadCancelFailedEventAppId>,
+    /// Id of the upload task the event concerns.
+    ///
+    /// Wire name: `UploadTaskId`.
+    #[serde(rename = "UploadTaskId", skip_serializing_if = "Option::is_none")]
+    pub upload_task_id: Option<String>,
+    /// Numeric code naming the event.
+    ///
+    /// Wire name: `EventType`. Required.
+    #[serde(rename = "EventType")]
+    pub event_type: UploadCancelFailedEventEventType,
+    /// Random value that goes into the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    ///
+    /// Spec note: The signature page's output example writes the nonce as a bare number (123412); the table and both callback examples use a string.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in seconds when the callback was sent, as a decimal string; it goes into the signature.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    ///
+    /// Spec note: The table and both callback examples use a string; the signature page's Java sample reads it as a long and its output example writes a bare number.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: String,
+    /// Lowercase hex SHA-1 that proves ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    ///
+    /// Spec note: The signature page's sample code reads it as a lowercase `signature` form/query parameter, not as this JSON body field.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+    ///
+    /// Wire name: `EventTime`.
+    ///
+    /// Spec note: The table says String; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<UploadCancelFailedEventEventTime>,
+    /// Why the cancellation failed.
+    ///
+    /// Wire name: `Detail`.
+    ///
+    /// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+    #[serde(rename = "Detail", skip_serializing_if = "Option::is_none")]
+    pub detail: Option<UploadCancelFailedEventDetail>,
+}
+
+impl UploadCancelFailedEvent {
+    /// A value with the required fields (`EventType`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        event_type: UploadCancelFailedEventEventType,
+        nonce: impl Into<String>,
+        timestamp: impl Into<String>,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id: None,
+            upload_task_id: None,
+            event_type,
+            nonce: nonce.into(),
+            timestamp: timestamp.into(),
+            signature: signature.into(),
+            event_time: None,
+            detail: None,
+        }
+    }
+
+    /// Sets `AppID`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: UploadCancelFailedEventAppId) -> Self {
+        self.app_id = Some(app_id);
+        self
+    }
+
+    /// Sets `UploadTaskId`.
+    #[must_use]
+    pub fn with_upload_task_id(mut self, upload_task_id: impl Into<String>) -> Self {
+        self.upload_task_id = Some(upload_task_id.into());
+        self
+    }
+
+    /// Replaces `EventType`.
+    #[must_use]
+    pub fn with_event_type(
+        mut self,
+        event_type: UploadCancelFailedEventEventType,
+    ) -> Self {
+        self.event_type = event_type;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `EventTime`.
+    #[must_use]
+    pub fn with_event_time(
+        mut self,
+        event_time: UploadCancelFailedEventEventTime,
+    ) -> Self {
+        self.event_time = Some(event_time);
+        self
+    }
+
+    /// Sets `Detail`.
+    #[must_use]
+    pub fn with_detail(mut self, detail: UploadCancelFailedEventDetail) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for UploadCancelFailedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("AppID");
+            if let Some(value) = &self.app_id {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("EventType");
+            let value = &self.event_type;
+            check_known(value.is_known(), value, "10004 (Value10004)", &at, out);
+        }
+        {
+            let at = at.field("EventTime");
+            if let Some(value) = &self.event_time {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("Detail");
+            if let Some(value) = &self.detail {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for UploadCancelFailedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.app_id);
+        Redact::redact(&mut self.event_time);
+        Redact::redact(&mut self.detail);
+    }
+}
+
+/// An upload task hit a problem and ZEGOCLOUD will retry the upload.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UploadExceptionEvent {
+    /// The ZEGOCLOUD AppID the callback concerns.
+    ///
+    /// Wire name: `AppID`.
+    ///
+    /// Spec note: The table says Number; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "AppID", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<UploadExceptionEventAppId>,
+    /// Id of the upload task the event concerns.
+    ///
+    /// Wire name: `UploadTaskId`.
+    #[serde(rename = "UploadTaskId", skip_serializing_if = "Option::is_none")]
+    pub upload_task_id: Option<String>,
+    /// Numeric code naming the event.
+    ///
+    /// Wire name: `EventType`. Required.
+    #[serde(rename = "EventType")]
+    pub event_type: UploadExceptionEventEventType,
+    /// Random value that goes into the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    ///
+    /// Spec note: The signature page's output example writes the nonce as a bare number (123412); the table and both callback examples use a string.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in seconds when the callback was sent, as a decimal string; it goes into the signature.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    ///
+    /// Spec note: The table and both callback examples use a string; the signature page's Java sample reads it as a long and its output example writes a bare number.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: String,
+    /// Lowercase hex SHA-1 that proves ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    ///
+    /// Spec note: The signature page's sample code reads it as a lowercase `signature` form/query parameter, not as this JSON body field.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+    ///
+    /// Wire name: `EventTime`.
+    ///
+    /// Spec note: The table says String; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<UploadExceptionEventEventTime>,
+    /// Which problem the upload hit.
+    ///
+    /// Wire name: `Detail`.
+    ///
+    /// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+    #[serde(rename = "Detail", skip_serializing_if = "Option::is_none")]
+    pub detail: Option<UploadExceptionEventDetail>,
+}
+
+impl UploadExceptionEvent {
+    /// A value with the required fields (`EventType`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        event_type: UploadExceptionEventEventType,
+        nonce: impl Into<String>,
+        timestamp: impl Into<String>,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id: None,
+            upload_task_id: None,
+            event_type,
+            nonce: nonce.into(),
+            timestamp: timestamp.into(),
+            signature: signature.into(),
+            event_time: None,
+            detail: None,
+        }
+    }
+
+    /// Sets `AppID`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: UploadExceptionEventAppId) -> Self {
+        self.app_id = Some(app_id);
+        self
+    }
+
+    /// Sets `UploadTaskId`.
+    #[must_use]
+    pub fn with_upload_task_id(mut self, upload_task_id: impl Into<String>) -> Self {
+        self.upload_task_id = Some(upload_task_id.into());
+        self
+    }
+
+    /// Replaces `EventType`.
+    #[must_use]
+    pub fn with_event_type(mut self, event_type: UploadExceptionEventEventType) -> Self {
+        self.event_type = event_type;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `EventTime`.
+    #[must_use]
+    pub fn with_event_time(mut self, event_time: UploadExceptionEventEventTime) -> Self {
+        self.event_time = Some(event_time);
+        self
+    }
+
+    /// Sets `Detail`.
+    #[must_use]
+    pub fn with_detail(mut self, detail: UploadExceptionEventDetail) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for UploadExceptionEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("AppID");
+            if let Some(value) = &self.app_id {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("EventType");
+            let value = &self.event_type;
+            check_known(value.is_known(), value, "10005 (Value10005)", &at, out);
+        }
+        {
+            let at = at.field("EventTime");
+            if let Some(value) = &self.event_time {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("Detail");
+            if let Some(value) = &self.detail {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for UploadExceptionEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.app_id);
+        Redact::redact(&mut self.event_time);
+        Redact::redact(&mut self.detail);
+    }
+}
+
+/// A file uploaded by an upload task has expired.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UploadedFileExpiredEvent {
+    /// The ZEGOCLOUD AppID the callback concerns.
+    ///
+    /// Wire name: `AppID`.
+    ///
+    /// Spec note: The table says Number; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "AppID", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<UploadedFileExpiredEventAppId>,
+    /// Id of the upload task the event concerns.
+    ///
+    /// Wire name: `UploadTaskId`.
+    #[serde(rename = "UploadTaskId", skip_serializing_if = "Option::is_none")]
+    pub upload_task_id: Option<String>,
+    /// Numeric code naming the event.
+    ///
+    /// Wire name: `EventType`. Required.
+    #[serde(rename = "EventType")]
+    pub event_type: UploadedFileExpiredEventEventType,
+    /// Random value that goes into the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    ///
+    /// Spec note: The signature page's output example writes the nonce as a bare number (123412); the table and both callback examples use a string.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// Unix time in seconds when the callback was sent, as a decimal string; it goes into the signature.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    ///
+    /// Spec note: The table and both callback examples use a string; the signature page's Java sample reads it as a long and its output example writes a bare number.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: String,
+    /// Lowercase hex SHA-1 that proves ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `Signature`. Required.
+    ///
+    /// Spec note: The signature page's sample code reads it as a lowercase `signature` form/query parameter, not as this JSON body field.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+    ///
+    /// Wire name: `EventTime`.
+    ///
+    /// Spec note: The table says String; the player-creation example sends an integer, the upload-task example a string.
+    #[serde(rename = "EventTime", skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<UploadedFileExpiredEventEventTime>,
+    /// Empty for this event (the pages show one tab for 10001 and 10006).
+    ///
+    /// Wire name: `Detail`.
+    ///
+    /// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+    #[serde(rename = "Detail", skip_serializing_if = "Option::is_none")]
+    pub detail: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl UploadedFileExpiredEvent {
+    /// A value with the required fields (`EventType`, `Nonce`, `Timestamp`, `Signature`) and nothing else set.
+    pub fn new(
+        event_type: UploadedFileExpiredEventEventType,
+        nonce: impl Into<String>,
+        timestamp: impl Into<String>,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id: None,
+            upload_task_id: None,
+            event_type,
+            nonce: nonce.into(),
+            timestamp: timestamp.into(),
+            signature: signature.into(),
+            event_time: None,
+            detail: None,
+        }
+    }
+
+    /// Sets `AppID`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: UploadedFileExpiredEventAppId) -> Self {
+        self.app_id = Some(app_id);
+        self
+    }
+
+    /// Sets `UploadTaskId`.
+    #[must_use]
+    pub fn with_upload_task_id(mut self, upload_task_id: impl Into<String>) -> Self {
+        self.upload_task_id = Some(upload_task_id.into());
+        self
+    }
+
+    /// Replaces `EventType`.
+    #[must_use]
+    pub fn with_event_type(
+        mut self,
+        event_type: UploadedFileExpiredEventEventType,
+    ) -> Self {
+        self.event_type = event_type;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `EventTime`.
+    #[must_use]
+    pub fn with_event_time(
+        mut self,
+        event_time: UploadedFileExpiredEventEventTime,
+    ) -> Self {
+        self.event_time = Some(event_time);
+        self
+    }
+
+    /// Sets `Detail`.
+    #[must_use]
+    pub fn with_detail(
+        mut self,
+        detail: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for UploadedFileExpiredEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("AppID");
+            if let Some(value) = &self.app_id {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("EventType");
+            let value = &self.event_type;
+            check_known(value.is_known(), value, "10006 (Value10006)", &at, out);
+        }
+        {
+            let at = at.field("EventTime");
+            if let Some(value) = &self.event_time {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for UploadedFileExpiredEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.app_id);
+        Redact::redact(&mut self.event_time);
+    }
+}
+
 /// The `CancelUploadTaskRequest` schema.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1325,6 +3228,2584 @@ impl Envelope for UpdatePlayerResponse {
             data: Some(()),
         }
     }
+}
+
+/// The ZEGOCLOUD AppID the callback concerns.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum PlayerCreatedEventAppId {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerCreatedEventAppId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for PlayerCreatedEventAppId {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for PlayerCreatedEventAppId {
+    fn redact(&mut self) {}
+}
+
+/// Numeric code naming the event.
+///
+/// Values: 1 (Value1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PlayerCreatedEventEventType {
+    /// The cloud player was created.
+    /// Wire value: `1`.
+    Value1,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl PlayerCreatedEventEventType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Value1];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1 => 1,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::Value1,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for PlayerCreatedEventEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerCreatedEventEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for PlayerCreatedEventEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum PlayerCreatedEventEventTime {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerCreatedEventEventTime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for PlayerCreatedEventEventTime {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for PlayerCreatedEventEventTime {
+    fn redact(&mut self) {}
+}
+
+/// Creation details of the cloud player.
+///
+/// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PlayerCreatedEventDetail {
+    /// Unix time in seconds when the cloud player was created.
+    ///
+    /// Wire name: `CreateTime`.
+    #[serde(rename = "CreateTime", skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<i64>,
+    /// Unix time in seconds when the cloud player began playing the media.
+    ///
+    /// Wire name: `PlayTime`.
+    #[serde(rename = "PlayTime", skip_serializing_if = "Option::is_none")]
+    pub play_time: Option<i64>,
+    /// Longest time in seconds the cloud player may stay without playing before it is destroyed.
+    ///
+    /// Wire name: `MaxIdleTime`.
+    #[serde(rename = "MaxIdleTime", skip_serializing_if = "Option::is_none")]
+    pub max_idle_time: Option<i64>,
+    /// Address of the media resource.
+    ///
+    /// Wire name: `StreamUrl`.
+    #[serde(rename = "StreamUrl", skip_serializing_if = "Option::is_none")]
+    pub stream_url: Option<String>,
+}
+
+impl PlayerCreatedEventDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `CreateTime`.
+    #[must_use]
+    pub fn with_create_time(mut self, create_time: i64) -> Self {
+        self.create_time = Some(create_time);
+        self
+    }
+
+    /// Sets `PlayTime`.
+    #[must_use]
+    pub fn with_play_time(mut self, play_time: i64) -> Self {
+        self.play_time = Some(play_time);
+        self
+    }
+
+    /// Sets `MaxIdleTime`.
+    #[must_use]
+    pub fn with_max_idle_time(mut self, max_idle_time: i64) -> Self {
+        self.max_idle_time = Some(max_idle_time);
+        self
+    }
+
+    /// Sets `StreamUrl`.
+    #[must_use]
+    pub fn with_stream_url(mut self, stream_url: impl Into<String>) -> Self {
+        self.stream_url = Some(stream_url.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for PlayerCreatedEventDetail {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for PlayerCreatedEventDetail {
+    fn redact(&mut self) {}
+}
+
+/// The ZEGOCLOUD AppID the callback concerns.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum PlayerDestroyedEventAppId {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerDestroyedEventAppId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for PlayerDestroyedEventAppId {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for PlayerDestroyedEventAppId {
+    fn redact(&mut self) {}
+}
+
+/// Numeric code naming the event.
+///
+/// Values: 2 (Value2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PlayerDestroyedEventEventType {
+    /// The cloud player was destroyed.
+    /// Wire value: `2`.
+    Value2,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl PlayerDestroyedEventEventType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Value2];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value2 => 2,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            2 => Self::Value2,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for PlayerDestroyedEventEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerDestroyedEventEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for PlayerDestroyedEventEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum PlayerDestroyedEventEventTime {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerDestroyedEventEventTime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for PlayerDestroyedEventEventTime {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for PlayerDestroyedEventEventTime {
+    fn redact(&mut self) {}
+}
+
+/// Why and after what the cloud player was destroyed.
+///
+/// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PlayerDestroyedEventDetail {
+    /// Unix time in seconds when the cloud player began playing the media.
+    ///
+    /// Wire name: `PlayTime`.
+    #[serde(rename = "PlayTime", skip_serializing_if = "Option::is_none")]
+    pub play_time: Option<i64>,
+    /// Why the cloud player was destroyed.
+    ///
+    /// Wire name: `Reason`.
+    #[serde(rename = "Reason", skip_serializing_if = "Option::is_none")]
+    pub reason: Option<PlayerDestroyedEventDetailReason>,
+}
+
+impl PlayerDestroyedEventDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `PlayTime`.
+    #[must_use]
+    pub fn with_play_time(mut self, play_time: i64) -> Self {
+        self.play_time = Some(play_time);
+        self
+    }
+
+    /// Sets `Reason`.
+    #[must_use]
+    pub fn with_reason(mut self, reason: PlayerDestroyedEventDetailReason) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for PlayerDestroyedEventDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Reason");
+            if let Some(value) = &self.reason {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4), 5 (Value5)",
+                    &at,
+                    out,
+                );
+            }
+        }
+    }
+}
+
+impl Redact for PlayerDestroyedEventDetail {
+    fn redact(&mut self) {}
+}
+
+/// Why the cloud player was destroyed.
+///
+/// Values: 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4), 5 (Value5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PlayerDestroyedEventDetailReason {
+    /// DeletePlayer was called for it.
+    /// Wire value: `1`.
+    Value1,
+    /// It stayed idle longer than MaxIdleTime.
+    /// Wire value: `2`.
+    Value2,
+    /// The media finished playing.
+    /// Wire value: `3`.
+    Value3,
+    /// Publishing the stream failed.
+    /// Wire value: `4`.
+    Value4,
+    /// It could not join the room or was removed from it.
+    /// Wire value: `5`.
+    Value5,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl PlayerDestroyedEventDetailReason {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 5] = [
+        Self::Value1,
+        Self::Value2,
+        Self::Value3,
+        Self::Value4,
+        Self::Value5,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Value3 => 3,
+            Self::Value4 => 4,
+            Self::Value5 => 5,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::Value1,
+            2 => Self::Value2,
+            3 => Self::Value3,
+            4 => Self::Value4,
+            5 => Self::Value5,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for PlayerDestroyedEventDetailReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerDestroyedEventDetailReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for PlayerDestroyedEventDetailReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The ZEGOCLOUD AppID the callback concerns.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum PlayerStatusChangedEventAppId {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerStatusChangedEventAppId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for PlayerStatusChangedEventAppId {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for PlayerStatusChangedEventAppId {
+    fn redact(&mut self) {}
+}
+
+/// Numeric code naming the event.
+///
+/// Values: 3 (Value3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PlayerStatusChangedEventEventType {
+    /// The cloud player's status changed.
+    /// Wire value: `3`.
+    Value3,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl PlayerStatusChangedEventEventType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Value3];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value3 => 3,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            3 => Self::Value3,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for PlayerStatusChangedEventEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerStatusChangedEventEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for PlayerStatusChangedEventEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum PlayerStatusChangedEventEventTime {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerStatusChangedEventEventTime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for PlayerStatusChangedEventEventTime {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for PlayerStatusChangedEventEventTime {
+    fn redact(&mut self) {}
+}
+
+/// The cloud player's new status.
+///
+/// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PlayerStatusChangedEventDetail {
+    /// The cloud player's status.
+    ///
+    /// Wire name: `Status`.
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    pub status: Option<PlayerStatusChangedEventDetailStatus>,
+    /// Position of the media resource now playing; meaningful only when Status is 4 or 5.
+    ///
+    /// Wire name: `PlayIndex`.
+    #[serde(rename = "PlayIndex", skip_serializing_if = "Option::is_none")]
+    pub play_index: Option<i64>,
+}
+
+impl PlayerStatusChangedEventDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Status`.
+    #[must_use]
+    pub fn with_status(mut self, status: PlayerStatusChangedEventDetailStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Sets `PlayIndex`.
+    #[must_use]
+    pub fn with_play_index(mut self, play_index: i64) -> Self {
+        self.play_index = Some(play_index);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for PlayerStatusChangedEventDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Status");
+            if let Some(value) = &self.status {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4), 5 (Value5), 6 (Value6), 7 (Value7), 8 (Value8)",
+                    &at,
+                    out,
+                );
+            }
+        }
+    }
+}
+
+impl Redact for PlayerStatusChangedEventDetail {
+    fn redact(&mut self) {}
+}
+
+/// The cloud player's status.
+///
+/// Values: 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4), 5 (Value5), 6 (Value6), 7 (Value7), 8 (Value8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PlayerStatusChangedEventDetailStatus {
+    /// Being created.
+    /// Wire value: `1`.
+    Value1,
+    /// Connecting to the media resource.
+    /// Wire value: `2`.
+    Value2,
+    /// Waiting to play.
+    /// Wire value: `3`.
+    Value3,
+    /// Playing.
+    /// Wire value: `4`.
+    Value4,
+    /// Paused.
+    /// Wire value: `5`.
+    Value5,
+    /// Could not connect to the media resource.
+    /// Wire value: `6`.
+    Value6,
+    /// Finished playing.
+    /// Wire value: `7`.
+    Value7,
+    /// Destroyed.
+    /// Wire value: `8`.
+    Value8,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl PlayerStatusChangedEventDetailStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 8] = [
+        Self::Value1,
+        Self::Value2,
+        Self::Value3,
+        Self::Value4,
+        Self::Value5,
+        Self::Value6,
+        Self::Value7,
+        Self::Value8,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Value3 => 3,
+            Self::Value4 => 4,
+            Self::Value5 => 5,
+            Self::Value6 => 6,
+            Self::Value7 => 7,
+            Self::Value8 => 8,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::Value1,
+            2 => Self::Value2,
+            3 => Self::Value3,
+            4 => Self::Value4,
+            5 => Self::Value5,
+            6 => Self::Value6,
+            7 => Self::Value7,
+            8 => Self::Value8,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for PlayerStatusChangedEventDetailStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerStatusChangedEventDetailStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for PlayerStatusChangedEventDetailStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The ZEGOCLOUD AppID the callback concerns.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum PlayerExceptionEventAppId {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerExceptionEventAppId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for PlayerExceptionEventAppId {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for PlayerExceptionEventAppId {
+    fn redact(&mut self) {}
+}
+
+/// Numeric code naming the event.
+///
+/// Values: 4 (Value4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PlayerExceptionEventEventType {
+    /// The cloud player detected an anomaly.
+    /// Wire value: `4`.
+    Value4,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl PlayerExceptionEventEventType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Value4];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value4 => 4,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            4 => Self::Value4,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for PlayerExceptionEventEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerExceptionEventEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for PlayerExceptionEventEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum PlayerExceptionEventEventTime {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerExceptionEventEventTime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for PlayerExceptionEventEventTime {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for PlayerExceptionEventEventTime {
+    fn redact(&mut self) {}
+}
+
+/// Which anomaly the cloud player detected.
+///
+/// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PlayerExceptionEventDetail {
+    /// Kind of anomaly.
+    ///
+    /// Wire name: `Code`.
+    #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
+    pub code: Option<PlayerExceptionEventDetailCode>,
+    /// Position of the resource concerned; meaningful only when Code is 7.
+    ///
+    /// Wire name: `PlayIndex`.
+    #[serde(rename = "PlayIndex", skip_serializing_if = "Option::is_none")]
+    pub play_index: Option<i64>,
+}
+
+impl PlayerExceptionEventDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Code`.
+    #[must_use]
+    pub fn with_code(mut self, code: PlayerExceptionEventDetailCode) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Sets `PlayIndex`.
+    #[must_use]
+    pub fn with_play_index(mut self, play_index: i64) -> Self {
+        self.play_index = Some(play_index);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for PlayerExceptionEventDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Code");
+            if let Some(value) = &self.code {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "-1 (ValueMinus1), -2 (ValueMinus2), -3 (ValueMinus3), -4 (ValueMinus4), -5 (ValueMinus5), -6 (ValueMinus6), -7 (ValueMinus7), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4), 5 (Value5), 6 (Value6), 7 (Value7)",
+                    &at,
+                    out,
+                );
+            }
+        }
+    }
+}
+
+impl Redact for PlayerExceptionEventDetail {
+    fn redact(&mut self) {}
+}
+
+/// Kind of anomaly.
+///
+/// Values: -1 (ValueMinus1), -2 (ValueMinus2), -3 (ValueMinus3), -4 (ValueMinus4), -5 (ValueMinus5), -6 (ValueMinus6), -7 (ValueMinus7), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4), 5 (Value5), 6 (Value6), 7 (Value7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PlayerExceptionEventDetailCode {
+    /// Loading the resource timed out.
+    /// Wire value: `-1`.
+    ValueMinus1,
+    /// Seeking timed out.
+    /// Wire value: `-2`.
+    ValueMinus2,
+    /// Seeking failed.
+    /// Wire value: `-3`.
+    ValueMinus3,
+    /// Audio rendering frame rate is abnormal.
+    /// Wire value: `-4`.
+    ValueMinus4,
+    /// Decoded data is faulty.
+    /// Wire value: `-5`.
+    ValueMinus5,
+    /// Audio and video drifted apart.
+    /// Wire value: `-6`.
+    ValueMinus6,
+    /// Playback stutters.
+    /// Wire value: `-7`.
+    ValueMinus7,
+    /// Playback progress is abnormal.
+    /// Wire value: `1`.
+    Value1,
+    /// Published video frame rate is abnormal (normal check: below 90% of the baseline twice in a row outside flow control).
+    /// Wire value: `2`.
+    Value2,
+    /// Published video frame rate is abnormal (strict check, off unless support enables it: below 40% of the configured rate three times in a row, or zero once).
+    /// Wire value: `3`.
+    Value3,
+    /// Published audio frame rate is abnormal.
+    /// Wire value: `4`.
+    Value4,
+    /// Flow control has lasted over 5 minutes.
+    /// Wire value: `5`.
+    Value5,
+    /// Decoding failed.
+    /// Wire value: `6`.
+    Value6,
+    /// One resource of a StreamUrlList failed to load (never sent for a player created with StreamUrl).
+    /// Wire value: `7`.
+    Value7,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl PlayerExceptionEventDetailCode {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 14] = [
+        Self::ValueMinus1,
+        Self::ValueMinus2,
+        Self::ValueMinus3,
+        Self::ValueMinus4,
+        Self::ValueMinus5,
+        Self::ValueMinus6,
+        Self::ValueMinus7,
+        Self::Value1,
+        Self::Value2,
+        Self::Value3,
+        Self::Value4,
+        Self::Value5,
+        Self::Value6,
+        Self::Value7,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::ValueMinus1 => -1,
+            Self::ValueMinus2 => -2,
+            Self::ValueMinus3 => -3,
+            Self::ValueMinus4 => -4,
+            Self::ValueMinus5 => -5,
+            Self::ValueMinus6 => -6,
+            Self::ValueMinus7 => -7,
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Value3 => 3,
+            Self::Value4 => 4,
+            Self::Value5 => 5,
+            Self::Value6 => 6,
+            Self::Value7 => 7,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            -1 => Self::ValueMinus1,
+            -2 => Self::ValueMinus2,
+            -3 => Self::ValueMinus3,
+            -4 => Self::ValueMinus4,
+            -5 => Self::ValueMinus5,
+            -6 => Self::ValueMinus6,
+            -7 => Self::ValueMinus7,
+            1 => Self::Value1,
+            2 => Self::Value2,
+            3 => Self::Value3,
+            4 => Self::Value4,
+            5 => Self::Value5,
+            6 => Self::Value6,
+            7 => Self::Value7,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for PlayerExceptionEventDetailCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PlayerExceptionEventDetailCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for PlayerExceptionEventDetailCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The ZEGOCLOUD AppID the callback concerns.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UploadSucceededEventAppId {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for UploadSucceededEventAppId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for UploadSucceededEventAppId {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for UploadSucceededEventAppId {
+    fn redact(&mut self) {}
+}
+
+/// Numeric code naming the event.
+///
+/// Values: 10001 (Value10001).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UploadSucceededEventEventType {
+    /// The file was uploaded.
+    /// Wire value: `10001`.
+    Value10001,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl UploadSucceededEventEventType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Value10001];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value10001 => 10001,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            10001 => Self::Value10001,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for UploadSucceededEventEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadSucceededEventEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for UploadSucceededEventEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UploadSucceededEventEventTime {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for UploadSucceededEventEventTime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for UploadSucceededEventEventTime {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for UploadSucceededEventEventTime {
+    fn redact(&mut self) {}
+}
+
+/// The ZEGOCLOUD AppID the callback concerns.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UploadFailedEventAppId {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for UploadFailedEventAppId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for UploadFailedEventAppId {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for UploadFailedEventAppId {
+    fn redact(&mut self) {}
+}
+
+/// Numeric code naming the event.
+///
+/// Values: 10002 (Value10002).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UploadFailedEventEventType {
+    /// The file upload failed.
+    /// Wire value: `10002`.
+    Value10002,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl UploadFailedEventEventType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Value10002];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value10002 => 10002,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            10002 => Self::Value10002,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for UploadFailedEventEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadFailedEventEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for UploadFailedEventEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UploadFailedEventEventTime {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for UploadFailedEventEventTime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for UploadFailedEventEventTime {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for UploadFailedEventEventTime {
+    fn redact(&mut self) {}
+}
+
+/// Why the upload failed.
+///
+/// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UploadFailedEventDetail {
+    /// Why the upload failed.
+    ///
+    /// Wire name: `Reason`.
+    #[serde(rename = "Reason", skip_serializing_if = "Option::is_none")]
+    pub reason: Option<UploadFailedEventDetailReason>,
+}
+
+impl UploadFailedEventDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Reason`.
+    #[must_use]
+    pub fn with_reason(mut self, reason: UploadFailedEventDetailReason) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for UploadFailedEventDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Reason");
+            if let Some(value) = &self.reason {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1 (Value1), 2 (Value2), 3 (Value3)",
+                    &at,
+                    out,
+                );
+            }
+        }
+    }
+}
+
+impl Redact for UploadFailedEventDetail {
+    fn redact(&mut self) {}
+}
+
+/// Why the upload failed.
+///
+/// Values: 1 (Value1), 2 (Value2), 3 (Value3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UploadFailedEventDetailReason {
+    /// The StreamUrl resource could not be downloaded.
+    /// Wire value: `1`.
+    Value1,
+    /// Uploading hit an error and ZEGOCLOUD will not retry (check ContentMd5 if it was given).
+    /// Wire value: `2`.
+    Value2,
+    /// The file is larger than allowed.
+    /// Wire value: `3`.
+    Value3,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl UploadFailedEventDetailReason {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Value1, Self::Value2, Self::Value3];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Value3 => 3,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::Value1,
+            2 => Self::Value2,
+            3 => Self::Value3,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for UploadFailedEventDetailReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadFailedEventDetailReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for UploadFailedEventDetailReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The ZEGOCLOUD AppID the callback concerns.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UploadTaskStatusChangedEventAppId {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for UploadTaskStatusChangedEventAppId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for UploadTaskStatusChangedEventAppId {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for UploadTaskStatusChangedEventAppId {
+    fn redact(&mut self) {}
+}
+
+/// Numeric code naming the event.
+///
+/// Values: 10003 (Value10003).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UploadTaskStatusChangedEventEventType {
+    /// The upload task's status changed.
+    /// Wire value: `10003`.
+    Value10003,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl UploadTaskStatusChangedEventEventType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Value10003];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value10003 => 10003,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            10003 => Self::Value10003,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for UploadTaskStatusChangedEventEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadTaskStatusChangedEventEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for UploadTaskStatusChangedEventEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UploadTaskStatusChangedEventEventTime {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for UploadTaskStatusChangedEventEventTime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for UploadTaskStatusChangedEventEventTime {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for UploadTaskStatusChangedEventEventTime {
+    fn redact(&mut self) {}
+}
+
+/// The upload task's new status.
+///
+/// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UploadTaskStatusChangedEventDetail {
+    /// The upload task's status.
+    ///
+    /// Wire name: `Status`.
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    pub status: Option<UploadTaskStatusChangedEventDetailStatus>,
+}
+
+impl UploadTaskStatusChangedEventDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Status`.
+    #[must_use]
+    pub fn with_status(
+        mut self,
+        status: UploadTaskStatusChangedEventDetailStatus,
+    ) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for UploadTaskStatusChangedEventDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Status");
+            if let Some(value) = &self.status {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1 (Value1), 2 (Value2), 3 (Value3)",
+                    &at,
+                    out,
+                );
+            }
+        }
+    }
+}
+
+impl Redact for UploadTaskStatusChangedEventDetail {
+    fn redact(&mut self) {}
+}
+
+/// The upload task's status.
+///
+/// Values: 1 (Value1), 2 (Value2), 3 (Value3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UploadTaskStatusChangedEventDetailStatus {
+    /// Waiting.
+    /// Wire value: `1`.
+    Value1,
+    /// Uploading.
+    /// Wire value: `2`.
+    Value2,
+    /// Cancelled.
+    /// Wire value: `3`.
+    Value3,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl UploadTaskStatusChangedEventDetailStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Value1, Self::Value2, Self::Value3];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Value3 => 3,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::Value1,
+            2 => Self::Value2,
+            3 => Self::Value3,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for UploadTaskStatusChangedEventDetailStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadTaskStatusChangedEventDetailStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for UploadTaskStatusChangedEventDetailStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The ZEGOCLOUD AppID the callback concerns.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UploadCancelFailedEventAppId {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for UploadCancelFailedEventAppId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for UploadCancelFailedEventAppId {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for UploadCancelFailedEventAppId {
+    fn redact(&mut self) {}
+}
+
+/// Numeric code naming the event.
+///
+/// Values: 10004 (Value10004).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UploadCancelFailedEventEventType {
+    /// Cancelling the upload task failed.
+    /// Wire value: `10004`.
+    Value10004,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl UploadCancelFailedEventEventType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Value10004];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value10004 => 10004,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            10004 => Self::Value10004,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for UploadCancelFailedEventEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadCancelFailedEventEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for UploadCancelFailedEventEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UploadCancelFailedEventEventTime {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for UploadCancelFailedEventEventTime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for UploadCancelFailedEventEventTime {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for UploadCancelFailedEventEventTime {
+    fn redact(&mut self) {}
+}
+
+/// Why the cancellation failed.
+///
+/// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UploadCancelFailedEventDetail {
+    /// Why the cancellation failed.
+    ///
+    /// Wire name: `Reason`.
+    #[serde(rename = "Reason", skip_serializing_if = "Option::is_none")]
+    pub reason: Option<UploadCancelFailedEventDetailReason>,
+}
+
+impl UploadCancelFailedEventDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Reason`.
+    #[must_use]
+    pub fn with_reason(mut self, reason: UploadCancelFailedEventDetailReason) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for UploadCancelFailedEventDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Reason");
+            if let Some(value) = &self.reason {
+                check_known(value.is_known(), value, "1 (Value1), 2 (Value2)", &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for UploadCancelFailedEventDetail {
+    fn redact(&mut self) {}
+}
+
+/// Why the cancellation failed.
+///
+/// Values: 1 (Value1), 2 (Value2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UploadCancelFailedEventDetailReason {
+    /// The file is being uploaded.
+    /// Wire value: `1`.
+    Value1,
+    /// The file has already been uploaded.
+    /// Wire value: `2`.
+    Value2,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl UploadCancelFailedEventDetailReason {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Value1, Self::Value2];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::Value1,
+            2 => Self::Value2,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for UploadCancelFailedEventDetailReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadCancelFailedEventDetailReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for UploadCancelFailedEventDetailReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The ZEGOCLOUD AppID the callback concerns.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UploadExceptionEventAppId {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for UploadExceptionEventAppId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for UploadExceptionEventAppId {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for UploadExceptionEventAppId {
+    fn redact(&mut self) {}
+}
+
+/// Numeric code naming the event.
+///
+/// Values: 10005 (Value10005).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UploadExceptionEventEventType {
+    /// The upload hit an anomaly.
+    /// Wire value: `10005`.
+    Value10005,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl UploadExceptionEventEventType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Value10005];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value10005 => 10005,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            10005 => Self::Value10005,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for UploadExceptionEventEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadExceptionEventEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for UploadExceptionEventEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UploadExceptionEventEventTime {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for UploadExceptionEventEventTime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for UploadExceptionEventEventTime {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for UploadExceptionEventEventTime {
+    fn redact(&mut self) {}
+}
+
+/// Which problem the upload hit.
+///
+/// Spec note: The release notes of 2023-07-13 say callbacks sent before that fix spelled this field `detail`.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UploadExceptionEventDetail {
+    /// Kind of upload problem.
+    ///
+    /// Wire name: `Code`.
+    #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
+    pub code: Option<UploadExceptionEventDetailCode>,
+}
+
+impl UploadExceptionEventDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Code`.
+    #[must_use]
+    pub fn with_code(mut self, code: UploadExceptionEventDetailCode) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for UploadExceptionEventDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Code");
+            if let Some(value) = &self.code {
+                check_known(value.is_known(), value, "1 (Value1), 2 (Value2)", &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for UploadExceptionEventDetail {
+    fn redact(&mut self) {}
+}
+
+/// Kind of upload problem.
+///
+/// Values: 1 (Value1), 2 (Value2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UploadExceptionEventDetailCode {
+    /// An unknown problem.
+    /// Wire value: `1`.
+    Value1,
+    /// Uploading hit an error (check ContentMd5 if it was given).
+    /// Wire value: `2`.
+    Value2,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl UploadExceptionEventDetailCode {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Value1, Self::Value2];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::Value1,
+            2 => Self::Value2,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for UploadExceptionEventDetailCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadExceptionEventDetailCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for UploadExceptionEventDetailCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The ZEGOCLOUD AppID the callback concerns.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UploadedFileExpiredEventAppId {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for UploadedFileExpiredEventAppId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for UploadedFileExpiredEventAppId {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for UploadedFileExpiredEventAppId {
+    fn redact(&mut self) {}
+}
+
+/// Numeric code naming the event.
+///
+/// Values: 10006 (Value10006).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UploadedFileExpiredEventEventType {
+    /// The uploaded file expired.
+    /// Wire value: `10006`.
+    Value10006,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl UploadedFileExpiredEventEventType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Value10006];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value10006 => 10006,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            10006 => Self::Value10006,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for UploadedFileExpiredEventEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UploadedFileExpiredEventEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for UploadedFileExpiredEventEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Unix time in milliseconds when the event happened on the cloud player server; use it to order callbacks.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum UploadedFileExpiredEventEventTime {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for UploadedFileExpiredEventEventTime {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for UploadedFileExpiredEventEventTime {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for UploadedFileExpiredEventEventTime {
+    fn redact(&mut self) {}
 }
 
 /// The `CreatePlayerRequestVideoOptions` schema.

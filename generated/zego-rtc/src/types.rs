@@ -8,6 +8,4308 @@ use zego_server_runtime::{
     Envelope, EnvelopeParts, FieldPath, Redact, Validate, ValidationError, Violation,
 };
 
+/// A room came into existence.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RoomCreatedEvent {
+    /// The event's name (room_create).
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// The project's AppID.
+    ///
+    /// Wire name: `appid`. Required. Range: at least 0.
+    ///
+    /// Spec note: The table types it UInt32 and the example sends a number; the Chinese page adds that, for historical reasons, this event types appid differently from the other callbacks.
+    pub appid: i64,
+    /// Unix time in seconds when the server sent the callback.
+    ///
+    /// Wire name: `timestamp`. Required.
+    pub timestamp: i64,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// The room's ID.
+    ///
+    /// Wire name: `room_id`. Required.
+    pub room_id: String,
+    /// Identifies this lifetime of the room; a room created again under the same room_id gets a new one, equal to room_seq in the login and logout events.
+    ///
+    /// Wire name: `room_session_id`. Required. Range: at least 0.
+    ///
+    /// Spec note: The table types it UInt64 and the example sends a JSON number (858012925204410400, which looks rounded); values above the int64 range are not ruled out.
+    pub room_session_id: i64,
+    /// Unix time in milliseconds when the room was created, as decimal text.
+    ///
+    /// Wire name: `room_create_time`. Required.
+    pub room_create_time: String,
+    /// User ID of the user who created the room.
+    ///
+    /// Wire name: `id_name`. Required.
+    pub id_name: String,
+}
+
+impl RoomCreatedEvent {
+    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `room_id`, `room_session_id`, `room_create_time`, `id_name`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        appid: i64,
+        timestamp: i64,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        room_id: impl Into<String>,
+        room_session_id: i64,
+        room_create_time: impl Into<String>,
+        id_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            appid,
+            timestamp,
+            nonce: nonce.into(),
+            signature: signature.into(),
+            room_id: room_id.into(),
+            room_session_id,
+            room_create_time: room_create_time.into(),
+            id_name: id_name.into(),
+        }
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: i64) -> Self {
+        self.appid = appid;
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `room_id`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = room_id.into();
+        self
+    }
+
+    /// Replaces `room_session_id`.
+    #[must_use]
+    pub fn with_room_session_id(mut self, room_session_id: i64) -> Self {
+        self.room_session_id = room_session_id;
+        self
+    }
+
+    /// Replaces `room_create_time`.
+    #[must_use]
+    pub fn with_room_create_time(mut self, room_create_time: impl Into<String>) -> Self {
+        self.room_create_time = room_create_time.into();
+        self
+    }
+
+    /// Replaces `id_name`.
+    #[must_use]
+    pub fn with_id_name(mut self, id_name: impl Into<String>) -> Self {
+        self.id_name = id_name.into();
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for RoomCreatedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("appid");
+            let value = &self.appid;
+            check_range(*value, Some(0), None, &at, out);
+        }
+        {
+            let at = at.field("room_session_id");
+            let value = &self.room_session_id;
+            check_range(*value, Some(0), None, &at, out);
+        }
+    }
+}
+
+impl Redact for RoomCreatedEvent {
+    fn redact(&mut self) {}
+}
+
+/// A room ended.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RoomClosedEvent {
+    /// The event's name (room_close).
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// The project's AppID.
+    ///
+    /// Wire name: `appid`. Required. Range: at least 0.
+    ///
+    /// Spec note: The table types it UInt32 and the example sends a number, unlike most other events, which send it as text.
+    pub appid: i64,
+    /// Unix time in seconds when the server sent the callback.
+    ///
+    /// Wire name: `timestamp`. Required.
+    pub timestamp: i64,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// The room's ID.
+    ///
+    /// Wire name: `room_id`. Required.
+    pub room_id: String,
+    /// Identifies this lifetime of the room, the same value room_create carried.
+    ///
+    /// Wire name: `room_session_id`. Required. Range: at least 0.
+    ///
+    /// Spec note: The table types it UInt64 and the example sends a JSON number; values above the int64 range are not ruled out.
+    pub room_session_id: i64,
+    /// Why the room ended.
+    ///
+    /// Wire name: `close_reason`. Required.
+    pub close_reason: RoomClosedEventCloseReason,
+    /// Unix time in milliseconds when the room ended, as decimal text.
+    ///
+    /// Wire name: `room_close_time`. Required.
+    pub room_close_time: String,
+}
+
+impl RoomClosedEvent {
+    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `room_id`, `room_session_id`, `close_reason`, `room_close_time`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        appid: i64,
+        timestamp: i64,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        room_id: impl Into<String>,
+        room_session_id: i64,
+        close_reason: RoomClosedEventCloseReason,
+        room_close_time: impl Into<String>,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            appid,
+            timestamp,
+            nonce: nonce.into(),
+            signature: signature.into(),
+            room_id: room_id.into(),
+            room_session_id,
+            close_reason,
+            room_close_time: room_close_time.into(),
+        }
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: i64) -> Self {
+        self.appid = appid;
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `room_id`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = room_id.into();
+        self
+    }
+
+    /// Replaces `room_session_id`.
+    #[must_use]
+    pub fn with_room_session_id(mut self, room_session_id: i64) -> Self {
+        self.room_session_id = room_session_id;
+        self
+    }
+
+    /// Replaces `close_reason`.
+    #[must_use]
+    pub fn with_close_reason(
+        mut self,
+        close_reason: RoomClosedEventCloseReason,
+    ) -> Self {
+        self.close_reason = close_reason;
+        self
+    }
+
+    /// Replaces `room_close_time`.
+    #[must_use]
+    pub fn with_room_close_time(mut self, room_close_time: impl Into<String>) -> Self {
+        self.room_close_time = room_close_time.into();
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for RoomClosedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("appid");
+            let value = &self.appid;
+            check_range(*value, Some(0), None, &at, out);
+        }
+        {
+            let at = at.field("room_session_id");
+            let value = &self.room_session_id;
+            check_range(*value, Some(0), None, &at, out);
+        }
+        {
+            let at = at.field("close_reason");
+            let value = &self.close_reason;
+            check_known(
+                value.is_known(),
+                value,
+                "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3)",
+                &at,
+                out,
+            );
+        }
+    }
+}
+
+impl Redact for RoomClosedEvent {
+    fn redact(&mut self) {}
+}
+
+/// A user entered a room.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RoomLoginEvent {
+    /// The event's name (room_login).
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// The project's AppID, as decimal text.
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Unix time in seconds when the server sent the callback, as decimal text.
+    ///
+    /// Wire name: `timestamp`. Required.
+    pub timestamp: String,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// The room's ID.
+    ///
+    /// Wire name: `room_id`. Required.
+    pub room_id: String,
+    /// The room's name.
+    ///
+    /// Wire name: `room_name`. Required.
+    pub room_name: String,
+    /// Identifies this lifetime of the room (decimal text), equal to room_session_id in the room created and closed events.
+    ///
+    /// Wire name: `room_seq`. Required.
+    pub room_seq: String,
+    /// The user ID the client logged in with.
+    ///
+    /// Wire name: `user_account`. Required.
+    pub user_account: String,
+    /// The user name the client logged in with.
+    ///
+    /// Wire name: `user_nickname`. Required.
+    pub user_nickname: String,
+    /// The user's session ID, as decimal text.
+    ///
+    /// Wire name: `session_id`. Required.
+    pub session_id: String,
+    /// Unix time in milliseconds when the user entered, as decimal text.
+    ///
+    /// Wire name: `login_time`. Required.
+    pub login_time: String,
+    /// The user's role.
+    ///
+    /// Wire name: `user_role`. Required.
+    ///
+    /// Spec note: The English page says the role means something only with the LiveRoom SDK; the Chinese page says that with the Express SDK only 4 (administrator) is given.
+    pub user_role: RoomLoginEventUserRole,
+    /// How the user was authenticated at login.
+    ///
+    /// Wire name: `auth_level`. Required.
+    pub auth_level: RoomLoginEventAuthLevel,
+    /// Whether this is a repeated login.
+    ///
+    /// Wire name: `relogin`. Required.
+    pub relogin: RoomLoginEventRelogin,
+    /// Counter of the room's user list, raised by one on every login or logout (decimal text).
+    ///
+    /// Wire name: `user_update_seq`. Required.
+    pub user_update_seq: String,
+    /// Custom data the client attached to its login; empty by default.
+    ///
+    /// Wire name: `callback_data`. Required.
+    pub callback_data: String,
+    /// The kind of device the user logged in from.
+    ///
+    /// Wire name: `term_type`.
+    ///
+    /// Spec note: Listed in the table (English and Chinese) but absent from the example.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub term_type: Option<RoomLoginEventTermType>,
+}
+
+impl RoomLoginEvent {
+    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `room_id`, `room_name`, `room_seq`, `user_account`, `user_nickname`, `session_id`, `login_time`, `user_role`, `auth_level`, `relogin`, `user_update_seq`, `callback_data`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        appid: impl Into<String>,
+        timestamp: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        room_id: impl Into<String>,
+        room_name: impl Into<String>,
+        room_seq: impl Into<String>,
+        user_account: impl Into<String>,
+        user_nickname: impl Into<String>,
+        session_id: impl Into<String>,
+        login_time: impl Into<String>,
+        user_role: RoomLoginEventUserRole,
+        auth_level: RoomLoginEventAuthLevel,
+        relogin: RoomLoginEventRelogin,
+        user_update_seq: impl Into<String>,
+        callback_data: impl Into<String>,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            appid: appid.into(),
+            timestamp: timestamp.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            room_id: room_id.into(),
+            room_name: room_name.into(),
+            room_seq: room_seq.into(),
+            user_account: user_account.into(),
+            user_nickname: user_nickname.into(),
+            session_id: session_id.into(),
+            login_time: login_time.into(),
+            user_role,
+            auth_level,
+            relogin,
+            user_update_seq: user_update_seq.into(),
+            callback_data: callback_data.into(),
+            term_type: None,
+        }
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `room_id`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = room_id.into();
+        self
+    }
+
+    /// Replaces `room_name`.
+    #[must_use]
+    pub fn with_room_name(mut self, room_name: impl Into<String>) -> Self {
+        self.room_name = room_name.into();
+        self
+    }
+
+    /// Replaces `room_seq`.
+    #[must_use]
+    pub fn with_room_seq(mut self, room_seq: impl Into<String>) -> Self {
+        self.room_seq = room_seq.into();
+        self
+    }
+
+    /// Replaces `user_account`.
+    #[must_use]
+    pub fn with_user_account(mut self, user_account: impl Into<String>) -> Self {
+        self.user_account = user_account.into();
+        self
+    }
+
+    /// Replaces `user_nickname`.
+    #[must_use]
+    pub fn with_user_nickname(mut self, user_nickname: impl Into<String>) -> Self {
+        self.user_nickname = user_nickname.into();
+        self
+    }
+
+    /// Replaces `session_id`.
+    #[must_use]
+    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
+        self.session_id = session_id.into();
+        self
+    }
+
+    /// Replaces `login_time`.
+    #[must_use]
+    pub fn with_login_time(mut self, login_time: impl Into<String>) -> Self {
+        self.login_time = login_time.into();
+        self
+    }
+
+    /// Replaces `user_role`.
+    #[must_use]
+    pub fn with_user_role(mut self, user_role: RoomLoginEventUserRole) -> Self {
+        self.user_role = user_role;
+        self
+    }
+
+    /// Replaces `auth_level`.
+    #[must_use]
+    pub fn with_auth_level(mut self, auth_level: RoomLoginEventAuthLevel) -> Self {
+        self.auth_level = auth_level;
+        self
+    }
+
+    /// Replaces `relogin`.
+    #[must_use]
+    pub fn with_relogin(mut self, relogin: RoomLoginEventRelogin) -> Self {
+        self.relogin = relogin;
+        self
+    }
+
+    /// Replaces `user_update_seq`.
+    #[must_use]
+    pub fn with_user_update_seq(mut self, user_update_seq: impl Into<String>) -> Self {
+        self.user_update_seq = user_update_seq.into();
+        self
+    }
+
+    /// Replaces `callback_data`.
+    #[must_use]
+    pub fn with_callback_data(mut self, callback_data: impl Into<String>) -> Self {
+        self.callback_data = callback_data.into();
+        self
+    }
+
+    /// Sets `term_type`.
+    #[must_use]
+    pub fn with_term_type(mut self, term_type: RoomLoginEventTermType) -> Self {
+        self.term_type = Some(term_type);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for RoomLoginEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("user_role");
+            let value = &self.user_role;
+            check_known(
+                value.is_known(),
+                value,
+                "1 (Value1), 2 (Value2), 4 (Value4)",
+                &at,
+                out,
+            );
+        }
+        {
+            let at = at.field("auth_level");
+            let value = &self.auth_level;
+            check_known(
+                value.is_known(),
+                value,
+                "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4)",
+                &at,
+                out,
+            );
+        }
+        {
+            let at = at.field("relogin");
+            let value = &self.relogin;
+            check_known(value.is_known(), value, "0 (Value0), 1 (Value1)", &at, out);
+        }
+        {
+            let at = at.field("term_type");
+            if let Some(value) = &self.term_type {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4), 5 (Value5), 6 (Value6), 7 (Value7), 32 (Value32)",
+                    &at,
+                    out,
+                );
+            }
+        }
+    }
+}
+
+impl Redact for RoomLoginEvent {
+    fn redact(&mut self) {}
+}
+
+/// A user left a room.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RoomLogoutEvent {
+    /// The event's name (room_logout).
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// The project's AppID, as decimal text.
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Unix time in seconds when the server sent the callback, as decimal text.
+    ///
+    /// Wire name: `timestamp`. Required.
+    pub timestamp: String,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// The room's ID.
+    ///
+    /// Wire name: `room_id`. Required.
+    pub room_id: String,
+    /// Identifies this lifetime of the room (decimal text), equal to room_session_id in the room created and closed events.
+    ///
+    /// Wire name: `room_seq`. Required.
+    pub room_seq: String,
+    /// The user ID the client logged in with.
+    ///
+    /// Wire name: `user_account`. Required.
+    pub user_account: String,
+    /// The user name the client logged in with.
+    ///
+    /// Wire name: `user_nickname`. Required.
+    pub user_nickname: String,
+    /// The user's session ID, as decimal text.
+    ///
+    /// Wire name: `session_id`. Required.
+    pub session_id: String,
+    /// Unix time in milliseconds when the user had entered, as decimal text.
+    ///
+    /// Wire name: `login_time`. Required.
+    pub login_time: String,
+    /// Unix time in milliseconds when the user left, as decimal text.
+    ///
+    /// Wire name: `logout_time`. Required.
+    pub logout_time: String,
+    /// Why the user left.
+    ///
+    /// Wire name: `reason`. Required.
+    pub reason: RoomLogoutEventReason,
+    /// The user's role.
+    ///
+    /// Wire name: `user_role`. Required.
+    ///
+    /// Spec note: The English page says the role means something only with the LiveRoom SDK; the Chinese page says that with the Express SDK only 4 (administrator) is given.
+    pub user_role: RoomLogoutEventUserRole,
+    /// Counter of the room's user list, raised by one on every login or logout (decimal text).
+    ///
+    /// Wire name: `user_update_seq`. Required.
+    pub user_update_seq: String,
+}
+
+impl RoomLogoutEvent {
+    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `room_id`, `room_seq`, `user_account`, `user_nickname`, `session_id`, `login_time`, `logout_time`, `reason`, `user_role`, `user_update_seq`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        appid: impl Into<String>,
+        timestamp: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        room_id: impl Into<String>,
+        room_seq: impl Into<String>,
+        user_account: impl Into<String>,
+        user_nickname: impl Into<String>,
+        session_id: impl Into<String>,
+        login_time: impl Into<String>,
+        logout_time: impl Into<String>,
+        reason: RoomLogoutEventReason,
+        user_role: RoomLogoutEventUserRole,
+        user_update_seq: impl Into<String>,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            appid: appid.into(),
+            timestamp: timestamp.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            room_id: room_id.into(),
+            room_seq: room_seq.into(),
+            user_account: user_account.into(),
+            user_nickname: user_nickname.into(),
+            session_id: session_id.into(),
+            login_time: login_time.into(),
+            logout_time: logout_time.into(),
+            reason,
+            user_role,
+            user_update_seq: user_update_seq.into(),
+        }
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `room_id`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = room_id.into();
+        self
+    }
+
+    /// Replaces `room_seq`.
+    #[must_use]
+    pub fn with_room_seq(mut self, room_seq: impl Into<String>) -> Self {
+        self.room_seq = room_seq.into();
+        self
+    }
+
+    /// Replaces `user_account`.
+    #[must_use]
+    pub fn with_user_account(mut self, user_account: impl Into<String>) -> Self {
+        self.user_account = user_account.into();
+        self
+    }
+
+    /// Replaces `user_nickname`.
+    #[must_use]
+    pub fn with_user_nickname(mut self, user_nickname: impl Into<String>) -> Self {
+        self.user_nickname = user_nickname.into();
+        self
+    }
+
+    /// Replaces `session_id`.
+    #[must_use]
+    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
+        self.session_id = session_id.into();
+        self
+    }
+
+    /// Replaces `login_time`.
+    #[must_use]
+    pub fn with_login_time(mut self, login_time: impl Into<String>) -> Self {
+        self.login_time = login_time.into();
+        self
+    }
+
+    /// Replaces `logout_time`.
+    #[must_use]
+    pub fn with_logout_time(mut self, logout_time: impl Into<String>) -> Self {
+        self.logout_time = logout_time.into();
+        self
+    }
+
+    /// Replaces `reason`.
+    #[must_use]
+    pub fn with_reason(mut self, reason: RoomLogoutEventReason) -> Self {
+        self.reason = reason;
+        self
+    }
+
+    /// Replaces `user_role`.
+    #[must_use]
+    pub fn with_user_role(mut self, user_role: RoomLogoutEventUserRole) -> Self {
+        self.user_role = user_role;
+        self
+    }
+
+    /// Replaces `user_update_seq`.
+    #[must_use]
+    pub fn with_user_update_seq(mut self, user_update_seq: impl Into<String>) -> Self {
+        self.user_update_seq = user_update_seq.into();
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for RoomLogoutEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("reason");
+            let value = &self.reason;
+            check_known(
+                value.is_known(),
+                value,
+                "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4)",
+                &at,
+                out,
+            );
+        }
+        {
+            let at = at.field("user_role");
+            let value = &self.user_role;
+            check_known(
+                value.is_known(),
+                value,
+                "1 (Value1), 2 (Value2), 4 (Value4)",
+                &at,
+                out,
+            );
+        }
+    }
+}
+
+impl Redact for RoomLogoutEvent {
+    fn redact(&mut self) {}
+}
+
+/// A client began publishing a stream (stream mixing does not raise this event).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct StreamCreatedEvent {
+    /// The event's name (stream_create).
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// The project's AppID, as decimal text.
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Unix time when the server sent the callback, as decimal text.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table gives no unit; the example's 10 digits are seconds.
+    pub timestamp: String,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// The client's room ID, the same as channel_id (at most 127 bytes).
+    ///
+    /// Wire name: `room_id`. Required.
+    pub room_id: String,
+    /// Identifies this lifetime of the room, as decimal text.
+    ///
+    /// Wire name: `room_session_id`. Required.
+    pub room_session_id: String,
+    /// The publishing user's ID, the same as publish_id (at most 255 bytes).
+    ///
+    /// Wire name: `user_id`. Required.
+    pub user_id: String,
+    /// The publishing user's nickname, the same as publish_name (at most 255 bytes).
+    ///
+    /// Wire name: `user_name`. Required.
+    pub user_name: String,
+    /// The client's room ID (at most 127 bytes).
+    ///
+    /// Wire name: `channel_id`. Required.
+    pub channel_id: String,
+    /// The client's stream ID, the same as stream_alias.
+    ///
+    /// Wire name: `stream_id`. Required.
+    pub stream_id: String,
+    /// A unique stream ID made by ZEGOCLOUD's servers, which the pages say can be ignored.
+    ///
+    /// Wire name: `stream_sid`. Required.
+    pub stream_sid: String,
+    /// A title (at most 255 bytes).
+    ///
+    /// Wire name: `title`. Required.
+    pub title: String,
+    /// The client's stream ID as the stream's name (at most 255 bytes).
+    ///
+    /// Wire name: `stream_alias`. Required.
+    pub stream_alias: String,
+    /// JSON text describing the stream, such as {"cid":0}, where cid is the codec (0 H.264, 1 layered H.264, 2 VP8, 3 H.265).
+    ///
+    /// Wire name: `stream_attr`. Required.
+    pub stream_attr: String,
+    /// Counter of the server's stream list, raised by one on every stream change (decimal text).
+    ///
+    /// Wire name: `stream_seq`. Required.
+    pub stream_seq: String,
+    /// Unix time in seconds when the stream was created, as decimal text.
+    ///
+    /// Wire name: `create_time`. Required.
+    pub create_time: String,
+    /// Unix time in milliseconds when the stream was created, as decimal text.
+    ///
+    /// Wire name: `create_time_ms`. Required.
+    pub create_time_ms: String,
+    /// The stream's extra information as last set by the publishing client; empty text when none was set.
+    ///
+    /// Wire name: `extra_info`. Required.
+    pub extra_info: String,
+    /// Whether the client published a stream the server still held.
+    ///
+    /// Wire name: `recreate`. Required.
+    pub recreate: StreamCreatedEventRecreate,
+    /// The publisher's user ID (at most 255 bytes).
+    ///
+    /// Wire name: `publish_id`. Required.
+    pub publish_id: String,
+    /// The publisher's user name (at most 255 bytes).
+    ///
+    /// Wire name: `publish_name`. Required.
+    pub publish_name: String,
+    /// RTMP playback URLs (each at most 1024 bytes).
+    ///
+    /// Wire name: `rtmp_url`. Required.
+    pub rtmp_url: Vec<String>,
+    /// HLS playback URLs (each at most 1024 bytes).
+    ///
+    /// Wire name: `hls_url`. Required.
+    pub hls_url: Vec<String>,
+    /// HTTP-FLV (HDL) playback URLs (each at most 1024 bytes).
+    ///
+    /// Wire name: `hdl_url`. Required.
+    pub hdl_url: Vec<String>,
+    /// CDN snapshot URLs (each at most 255 bytes), valid only while the stream is published.
+    ///
+    /// Wire name: `pic_url`. Required.
+    pub pic_url: Vec<String>,
+}
+
+impl StreamCreatedEvent {
+    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `room_id`, `room_session_id`, `user_id`, `user_name`, `channel_id`, `stream_id`, `stream_sid`, `title`, `stream_alias`, `stream_attr`, `stream_seq`, `create_time`, `create_time_ms`, `extra_info`, `recreate`, `publish_id`, `publish_name`, `rtmp_url`, `hls_url`, `hdl_url`, `pic_url`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        appid: impl Into<String>,
+        timestamp: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        room_id: impl Into<String>,
+        room_session_id: impl Into<String>,
+        user_id: impl Into<String>,
+        user_name: impl Into<String>,
+        channel_id: impl Into<String>,
+        stream_id: impl Into<String>,
+        stream_sid: impl Into<String>,
+        title: impl Into<String>,
+        stream_alias: impl Into<String>,
+        stream_attr: impl Into<String>,
+        stream_seq: impl Into<String>,
+        create_time: impl Into<String>,
+        create_time_ms: impl Into<String>,
+        extra_info: impl Into<String>,
+        recreate: StreamCreatedEventRecreate,
+        publish_id: impl Into<String>,
+        publish_name: impl Into<String>,
+        rtmp_url: Vec<String>,
+        hls_url: Vec<String>,
+        hdl_url: Vec<String>,
+        pic_url: Vec<String>,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            appid: appid.into(),
+            timestamp: timestamp.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            room_id: room_id.into(),
+            room_session_id: room_session_id.into(),
+            user_id: user_id.into(),
+            user_name: user_name.into(),
+            channel_id: channel_id.into(),
+            stream_id: stream_id.into(),
+            stream_sid: stream_sid.into(),
+            title: title.into(),
+            stream_alias: stream_alias.into(),
+            stream_attr: stream_attr.into(),
+            stream_seq: stream_seq.into(),
+            create_time: create_time.into(),
+            create_time_ms: create_time_ms.into(),
+            extra_info: extra_info.into(),
+            recreate,
+            publish_id: publish_id.into(),
+            publish_name: publish_name.into(),
+            rtmp_url,
+            hls_url,
+            hdl_url,
+            pic_url,
+        }
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `room_id`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = room_id.into();
+        self
+    }
+
+    /// Replaces `room_session_id`.
+    #[must_use]
+    pub fn with_room_session_id(mut self, room_session_id: impl Into<String>) -> Self {
+        self.room_session_id = room_session_id.into();
+        self
+    }
+
+    /// Replaces `user_id`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = user_id.into();
+        self
+    }
+
+    /// Replaces `user_name`.
+    #[must_use]
+    pub fn with_user_name(mut self, user_name: impl Into<String>) -> Self {
+        self.user_name = user_name.into();
+        self
+    }
+
+    /// Replaces `channel_id`.
+    #[must_use]
+    pub fn with_channel_id(mut self, channel_id: impl Into<String>) -> Self {
+        self.channel_id = channel_id.into();
+        self
+    }
+
+    /// Replaces `stream_id`.
+    #[must_use]
+    pub fn with_stream_id(mut self, stream_id: impl Into<String>) -> Self {
+        self.stream_id = stream_id.into();
+        self
+    }
+
+    /// Replaces `stream_sid`.
+    #[must_use]
+    pub fn with_stream_sid(mut self, stream_sid: impl Into<String>) -> Self {
+        self.stream_sid = stream_sid.into();
+        self
+    }
+
+    /// Replaces `title`.
+    #[must_use]
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.title = title.into();
+        self
+    }
+
+    /// Replaces `stream_alias`.
+    #[must_use]
+    pub fn with_stream_alias(mut self, stream_alias: impl Into<String>) -> Self {
+        self.stream_alias = stream_alias.into();
+        self
+    }
+
+    /// Replaces `stream_attr`.
+    #[must_use]
+    pub fn with_stream_attr(mut self, stream_attr: impl Into<String>) -> Self {
+        self.stream_attr = stream_attr.into();
+        self
+    }
+
+    /// Replaces `stream_seq`.
+    #[must_use]
+    pub fn with_stream_seq(mut self, stream_seq: impl Into<String>) -> Self {
+        self.stream_seq = stream_seq.into();
+        self
+    }
+
+    /// Replaces `create_time`.
+    #[must_use]
+    pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
+        self.create_time = create_time.into();
+        self
+    }
+
+    /// Replaces `create_time_ms`.
+    #[must_use]
+    pub fn with_create_time_ms(mut self, create_time_ms: impl Into<String>) -> Self {
+        self.create_time_ms = create_time_ms.into();
+        self
+    }
+
+    /// Replaces `extra_info`.
+    #[must_use]
+    pub fn with_extra_info(mut self, extra_info: impl Into<String>) -> Self {
+        self.extra_info = extra_info.into();
+        self
+    }
+
+    /// Replaces `recreate`.
+    #[must_use]
+    pub fn with_recreate(mut self, recreate: StreamCreatedEventRecreate) -> Self {
+        self.recreate = recreate;
+        self
+    }
+
+    /// Replaces `publish_id`.
+    #[must_use]
+    pub fn with_publish_id(mut self, publish_id: impl Into<String>) -> Self {
+        self.publish_id = publish_id.into();
+        self
+    }
+
+    /// Replaces `publish_name`.
+    #[must_use]
+    pub fn with_publish_name(mut self, publish_name: impl Into<String>) -> Self {
+        self.publish_name = publish_name.into();
+        self
+    }
+
+    /// Replaces `rtmp_url`.
+    #[must_use]
+    pub fn with_rtmp_url(mut self, rtmp_url: Vec<String>) -> Self {
+        self.rtmp_url = rtmp_url;
+        self
+    }
+
+    /// Replaces `hls_url`.
+    #[must_use]
+    pub fn with_hls_url(mut self, hls_url: Vec<String>) -> Self {
+        self.hls_url = hls_url;
+        self
+    }
+
+    /// Replaces `hdl_url`.
+    #[must_use]
+    pub fn with_hdl_url(mut self, hdl_url: Vec<String>) -> Self {
+        self.hdl_url = hdl_url;
+        self
+    }
+
+    /// Replaces `pic_url`.
+    #[must_use]
+    pub fn with_pic_url(mut self, pic_url: Vec<String>) -> Self {
+        self.pic_url = pic_url;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for StreamCreatedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("recreate");
+            let value = &self.recreate;
+            check_known(value.is_known(), value, "0 (Value0), 1 (Value1)", &at, out);
+        }
+    }
+}
+
+impl Redact for StreamCreatedEvent {
+    fn redact(&mut self) {}
+}
+
+/// A published stream ended (stopping stream mixing does not raise this event).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct StreamClosedEvent {
+    /// The event's name (stream_close).
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// The project's AppID, as decimal text.
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Unix time when the server sent the callback, as decimal text.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table gives no unit; the example's 10 digits are seconds.
+    pub timestamp: String,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// The client's room ID, the same as channel_id (at most 127 bytes).
+    ///
+    /// Wire name: `room_id`. Required.
+    pub room_id: String,
+    /// Identifies this lifetime of the room, as decimal text.
+    ///
+    /// Wire name: `room_session_id`. Required.
+    pub room_session_id: String,
+    /// The publishing user's ID (at most 255 bytes).
+    ///
+    /// Wire name: `user_id`. Required.
+    pub user_id: String,
+    /// The publishing user's nickname (at most 255 bytes).
+    ///
+    /// Wire name: `user_name`. Required.
+    pub user_name: String,
+    /// The client's room ID (at most 127 bytes).
+    ///
+    /// Wire name: `channel_id`. Required.
+    pub channel_id: String,
+    /// How the stream ended; anything but 0 is abnormal.
+    ///
+    /// Wire name: `type`. Required.
+    pub r#type: StreamClosedEventType,
+    /// The client's stream ID as the stream's name (at most 255 bytes).
+    ///
+    /// Wire name: `stream_alias`. Required.
+    pub stream_alias: String,
+    /// The client's stream ID, the same as stream_alias.
+    ///
+    /// Wire name: `stream_id`. Required.
+    pub stream_id: String,
+    /// A unique stream ID made by ZEGOCLOUD's servers, which the pages say can be ignored.
+    ///
+    /// Wire name: `stream_sid`. Required.
+    pub stream_sid: String,
+    /// Counter of the server's stream list, raised by one on every stream change (decimal text).
+    ///
+    /// Wire name: `stream_seq`. Required.
+    pub stream_seq: String,
+    /// The stream's extra information when it ended, as set by the client; empty text when none was set.
+    ///
+    /// Wire name: `third_define_data`. Required.
+    pub third_define_data: String,
+    /// Unix time in milliseconds when the stream was created, as decimal text.
+    ///
+    /// Wire name: `create_time_ms`. Required.
+    pub create_time_ms: String,
+    /// Unix time in milliseconds when the stream ended, as decimal text.
+    ///
+    /// Wire name: `destroy_timemillis`. Required.
+    pub destroy_timemillis: String,
+}
+
+impl StreamClosedEvent {
+    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `room_id`, `room_session_id`, `user_id`, `user_name`, `channel_id`, `type`, `stream_alias`, `stream_id`, `stream_sid`, `stream_seq`, `third_define_data`, `create_time_ms`, `destroy_timemillis`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        appid: impl Into<String>,
+        timestamp: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        room_id: impl Into<String>,
+        room_session_id: impl Into<String>,
+        user_id: impl Into<String>,
+        user_name: impl Into<String>,
+        channel_id: impl Into<String>,
+        r#type: StreamClosedEventType,
+        stream_alias: impl Into<String>,
+        stream_id: impl Into<String>,
+        stream_sid: impl Into<String>,
+        stream_seq: impl Into<String>,
+        third_define_data: impl Into<String>,
+        create_time_ms: impl Into<String>,
+        destroy_timemillis: impl Into<String>,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            appid: appid.into(),
+            timestamp: timestamp.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            room_id: room_id.into(),
+            room_session_id: room_session_id.into(),
+            user_id: user_id.into(),
+            user_name: user_name.into(),
+            channel_id: channel_id.into(),
+            r#type,
+            stream_alias: stream_alias.into(),
+            stream_id: stream_id.into(),
+            stream_sid: stream_sid.into(),
+            stream_seq: stream_seq.into(),
+            third_define_data: third_define_data.into(),
+            create_time_ms: create_time_ms.into(),
+            destroy_timemillis: destroy_timemillis.into(),
+        }
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `room_id`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = room_id.into();
+        self
+    }
+
+    /// Replaces `room_session_id`.
+    #[must_use]
+    pub fn with_room_session_id(mut self, room_session_id: impl Into<String>) -> Self {
+        self.room_session_id = room_session_id.into();
+        self
+    }
+
+    /// Replaces `user_id`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = user_id.into();
+        self
+    }
+
+    /// Replaces `user_name`.
+    #[must_use]
+    pub fn with_user_name(mut self, user_name: impl Into<String>) -> Self {
+        self.user_name = user_name.into();
+        self
+    }
+
+    /// Replaces `channel_id`.
+    #[must_use]
+    pub fn with_channel_id(mut self, channel_id: impl Into<String>) -> Self {
+        self.channel_id = channel_id.into();
+        self
+    }
+
+    /// Replaces `type`.
+    #[must_use]
+    pub fn with_type(mut self, r#type: StreamClosedEventType) -> Self {
+        self.r#type = r#type;
+        self
+    }
+
+    /// Replaces `stream_alias`.
+    #[must_use]
+    pub fn with_stream_alias(mut self, stream_alias: impl Into<String>) -> Self {
+        self.stream_alias = stream_alias.into();
+        self
+    }
+
+    /// Replaces `stream_id`.
+    #[must_use]
+    pub fn with_stream_id(mut self, stream_id: impl Into<String>) -> Self {
+        self.stream_id = stream_id.into();
+        self
+    }
+
+    /// Replaces `stream_sid`.
+    #[must_use]
+    pub fn with_stream_sid(mut self, stream_sid: impl Into<String>) -> Self {
+        self.stream_sid = stream_sid.into();
+        self
+    }
+
+    /// Replaces `stream_seq`.
+    #[must_use]
+    pub fn with_stream_seq(mut self, stream_seq: impl Into<String>) -> Self {
+        self.stream_seq = stream_seq.into();
+        self
+    }
+
+    /// Replaces `third_define_data`.
+    #[must_use]
+    pub fn with_third_define_data(
+        mut self,
+        third_define_data: impl Into<String>,
+    ) -> Self {
+        self.third_define_data = third_define_data.into();
+        self
+    }
+
+    /// Replaces `create_time_ms`.
+    #[must_use]
+    pub fn with_create_time_ms(mut self, create_time_ms: impl Into<String>) -> Self {
+        self.create_time_ms = create_time_ms.into();
+        self
+    }
+
+    /// Replaces `destroy_timemillis`.
+    #[must_use]
+    pub fn with_destroy_timemillis(
+        mut self,
+        destroy_timemillis: impl Into<String>,
+    ) -> Self {
+        self.destroy_timemillis = destroy_timemillis.into();
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for StreamClosedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("type");
+            let value = &self.r#type;
+            check_known(
+                value.is_known(),
+                value,
+                "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4), 5 (Value5), 100 (Value100)",
+                &at,
+                out,
+            );
+        }
+    }
+}
+
+impl Redact for StreamClosedEvent {
+    fn redact(&mut self) {}
+}
+
+/// A stream mixing task began on the mixing server.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct MixStartedEvent {
+    /// The project's AppID, as decimal text.
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// The event's name (mix_start).
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Sequence number of the mixing request, increasing and unique, giving the order requests ran in (decimal text).
+    ///
+    /// Wire name: `seq`. Required.
+    pub seq: String,
+    /// The mixing task's ID; a task_id given when starting is prefixed with the AppID, otherwise the ID is built from mix_url and other parameters.
+    ///
+    /// Wire name: `task_id`. Required.
+    pub task_id: String,
+    /// The client's room ID (at most 255 bytes).
+    ///
+    /// Wire name: `channel_id`. Required.
+    pub channel_id: String,
+    /// The publisher's user ID (at most 255 bytes).
+    ///
+    /// Wire name: `publish_id`. Required.
+    pub publish_id: String,
+    /// The RTMP URL the mixed output goes to (at most 255 bytes).
+    ///
+    /// Wire name: `mix_url`. Required.
+    pub mix_url: String,
+    /// The mixed output stream's name (at most 255 bytes).
+    ///
+    /// Wire name: `mix_stream_alias`. Required.
+    pub mix_stream_alias: String,
+    /// RTMP playback URLs (at most 1024 bytes).
+    ///
+    /// Wire name: `rtmp_urls`. Required.
+    pub rtmp_urls: Vec<String>,
+    /// HLS playback URLs (at most 1024 bytes).
+    ///
+    /// Wire name: `hls_urls`. Required.
+    pub hls_urls: Vec<String>,
+    /// HTTP-FLV (HDL) playback URLs (at most 1024 bytes).
+    ///
+    /// Wire name: `hdl_urls`. Required.
+    pub hdl_urls: Vec<String>,
+    /// The client's stream ID as the stream's name (at most 255 bytes).
+    ///
+    /// Wire name: `stream_alias`. Required.
+    pub stream_alias: String,
+    /// Unix time when the server sent the callback, as decimal text.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table gives no unit; the example's 10 digits are seconds.
+    pub timestamp: String,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// One RTMP playback URL.
+    ///
+    /// Wire name: `rtmp_url`.
+    ///
+    /// Spec note: Only in the example (English and Chinese), not in the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rtmp_url: Option<String>,
+    /// One HLS playback URL.
+    ///
+    /// Wire name: `hls_url`.
+    ///
+    /// Spec note: Only in the example (English and Chinese), not in the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hls_url: Option<String>,
+    /// One HTTP-FLV (HDL) playback URL.
+    ///
+    /// Wire name: `hdl_url`.
+    ///
+    /// Spec note: Only in the example (English and Chinese), not in the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hdl_url: Option<String>,
+}
+
+impl MixStartedEvent {
+    /// A value with the required fields (`appid`, `event`, `seq`, `task_id`, `channel_id`, `publish_id`, `mix_url`, `mix_stream_alias`, `rtmp_urls`, `hls_urls`, `hdl_urls`, `stream_alias`, `timestamp`, `nonce`, `signature`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        seq: impl Into<String>,
+        task_id: impl Into<String>,
+        channel_id: impl Into<String>,
+        publish_id: impl Into<String>,
+        mix_url: impl Into<String>,
+        mix_stream_alias: impl Into<String>,
+        rtmp_urls: Vec<String>,
+        hls_urls: Vec<String>,
+        hdl_urls: Vec<String>,
+        stream_alias: impl Into<String>,
+        timestamp: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            seq: seq.into(),
+            task_id: task_id.into(),
+            channel_id: channel_id.into(),
+            publish_id: publish_id.into(),
+            mix_url: mix_url.into(),
+            mix_stream_alias: mix_stream_alias.into(),
+            rtmp_urls,
+            hls_urls,
+            hdl_urls,
+            stream_alias: stream_alias.into(),
+            timestamp: timestamp.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            rtmp_url: None,
+            hls_url: None,
+            hdl_url: None,
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `seq`.
+    #[must_use]
+    pub fn with_seq(mut self, seq: impl Into<String>) -> Self {
+        self.seq = seq.into();
+        self
+    }
+
+    /// Replaces `task_id`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
+    /// Replaces `channel_id`.
+    #[must_use]
+    pub fn with_channel_id(mut self, channel_id: impl Into<String>) -> Self {
+        self.channel_id = channel_id.into();
+        self
+    }
+
+    /// Replaces `publish_id`.
+    #[must_use]
+    pub fn with_publish_id(mut self, publish_id: impl Into<String>) -> Self {
+        self.publish_id = publish_id.into();
+        self
+    }
+
+    /// Replaces `mix_url`.
+    #[must_use]
+    pub fn with_mix_url(mut self, mix_url: impl Into<String>) -> Self {
+        self.mix_url = mix_url.into();
+        self
+    }
+
+    /// Replaces `mix_stream_alias`.
+    #[must_use]
+    pub fn with_mix_stream_alias(mut self, mix_stream_alias: impl Into<String>) -> Self {
+        self.mix_stream_alias = mix_stream_alias.into();
+        self
+    }
+
+    /// Replaces `rtmp_urls`.
+    #[must_use]
+    pub fn with_rtmp_urls(mut self, rtmp_urls: Vec<String>) -> Self {
+        self.rtmp_urls = rtmp_urls;
+        self
+    }
+
+    /// Replaces `hls_urls`.
+    #[must_use]
+    pub fn with_hls_urls(mut self, hls_urls: Vec<String>) -> Self {
+        self.hls_urls = hls_urls;
+        self
+    }
+
+    /// Replaces `hdl_urls`.
+    #[must_use]
+    pub fn with_hdl_urls(mut self, hdl_urls: Vec<String>) -> Self {
+        self.hdl_urls = hdl_urls;
+        self
+    }
+
+    /// Replaces `stream_alias`.
+    #[must_use]
+    pub fn with_stream_alias(mut self, stream_alias: impl Into<String>) -> Self {
+        self.stream_alias = stream_alias.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Sets `rtmp_url`.
+    #[must_use]
+    pub fn with_rtmp_url(mut self, rtmp_url: impl Into<String>) -> Self {
+        self.rtmp_url = Some(rtmp_url.into());
+        self
+    }
+
+    /// Sets `hls_url`.
+    #[must_use]
+    pub fn with_hls_url(mut self, hls_url: impl Into<String>) -> Self {
+        self.hls_url = Some(hls_url.into());
+        self
+    }
+
+    /// Sets `hdl_url`.
+    #[must_use]
+    pub fn with_hdl_url(mut self, hdl_url: impl Into<String>) -> Self {
+        self.hdl_url = Some(hdl_url.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for MixStartedEvent {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for MixStartedEvent {
+    fn redact(&mut self) {}
+}
+
+/// A stream mixing task ended (no callback comes when the stop request fails or mixing aborts).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct MixStoppedEvent {
+    /// The project's AppID, as decimal text.
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// The event's name (mix_stop).
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Sequence number of the mixing request, increasing and unique, giving the order requests ran in (decimal text).
+    ///
+    /// Wire name: `seq`. Required.
+    pub seq: String,
+    /// The mixing task's ID; a task_id given when starting is prefixed with the AppID, otherwise the ID is built from mix_url and other parameters.
+    ///
+    /// Wire name: `task_id`. Required.
+    pub task_id: String,
+    /// The client's room ID (at most 255 bytes).
+    ///
+    /// Wire name: `channel_id`. Required.
+    pub channel_id: String,
+    /// The publisher's user ID (at most 255 bytes).
+    ///
+    /// Wire name: `publish_id`. Required.
+    pub publish_id: String,
+    /// The RTMP URL the mixed output went to (at most 255 bytes).
+    ///
+    /// Wire name: `mix_url`. Required.
+    pub mix_url: String,
+    /// The mixed output stream's name (at most 255 bytes).
+    ///
+    /// Wire name: `mix_stream_alias`. Required.
+    pub mix_stream_alias: String,
+    /// Unix time when the server sent the callback, as decimal text.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table gives no unit; the example's 10 digits are seconds.
+    pub timestamp: String,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+}
+
+impl MixStoppedEvent {
+    /// A value with the required fields (`appid`, `event`, `seq`, `task_id`, `channel_id`, `publish_id`, `mix_url`, `mix_stream_alias`, `timestamp`, `nonce`, `signature`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        seq: impl Into<String>,
+        task_id: impl Into<String>,
+        channel_id: impl Into<String>,
+        publish_id: impl Into<String>,
+        mix_url: impl Into<String>,
+        mix_stream_alias: impl Into<String>,
+        timestamp: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            seq: seq.into(),
+            task_id: task_id.into(),
+            channel_id: channel_id.into(),
+            publish_id: publish_id.into(),
+            mix_url: mix_url.into(),
+            mix_stream_alias: mix_stream_alias.into(),
+            timestamp: timestamp.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `seq`.
+    #[must_use]
+    pub fn with_seq(mut self, seq: impl Into<String>) -> Self {
+        self.seq = seq.into();
+        self
+    }
+
+    /// Replaces `task_id`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
+    /// Replaces `channel_id`.
+    #[must_use]
+    pub fn with_channel_id(mut self, channel_id: impl Into<String>) -> Self {
+        self.channel_id = channel_id.into();
+        self
+    }
+
+    /// Replaces `publish_id`.
+    #[must_use]
+    pub fn with_publish_id(mut self, publish_id: impl Into<String>) -> Self {
+        self.publish_id = publish_id.into();
+        self
+    }
+
+    /// Replaces `mix_url`.
+    #[must_use]
+    pub fn with_mix_url(mut self, mix_url: impl Into<String>) -> Self {
+        self.mix_url = mix_url.into();
+        self
+    }
+
+    /// Replaces `mix_stream_alias`.
+    #[must_use]
+    pub fn with_mix_stream_alias(mut self, mix_stream_alias: impl Into<String>) -> Self {
+        self.mix_stream_alias = mix_stream_alias.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for MixStoppedEvent {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for MixStoppedEvent {
+    fn redact(&mut self) {}
+}
+
+/// The CDN finished recording a stream into a replay file.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CdnRecordCompletedEvent {
+    /// The client's stream ID as the stream's name (at most 255 bytes).
+    ///
+    /// Wire name: `stream_alias`. Required.
+    pub stream_alias: String,
+    /// URL to play the recording back (at most 1024 bytes).
+    ///
+    /// Wire name: `replay_url`. Required.
+    pub replay_url: String,
+    /// Unix time when the recording starts, as decimal text.
+    ///
+    /// Wire name: `begin_time`. Required.
+    ///
+    /// Spec note: The table gives no unit; the example's 10 digits are seconds.
+    pub begin_time: String,
+    /// Unix time when the recording ends, as decimal text.
+    ///
+    /// Wire name: `end_time`. Required.
+    ///
+    /// Spec note: The table gives no unit; the example's 10 digits are seconds.
+    pub end_time: String,
+    /// Unix time when the server sent the callback, as decimal text.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table gives no unit; the example's 10 digits are seconds.
+    pub timestamp: String,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// The project's AppID, as decimal text.
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// The event's name (record).
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Vendor-specific details of the recording; which keys appear depends on the CDN vendor (Tencent, Ws or Huawei).
+    ///
+    /// Wire name: `extra_params`. Required.
+    ///
+    /// Spec note: The table types it String and the example holds the placeholder text "extra_params", yet a second table lists keys inside it per vendor; whether it arrives as JSON text or as an object is not said.
+    pub extra_params: CdnRecordCompletedEventExtraParams,
+}
+
+impl CdnRecordCompletedEvent {
+    /// A value with the required fields (`stream_alias`, `replay_url`, `begin_time`, `end_time`, `timestamp`, `nonce`, `signature`, `appid`, `event`, `extra_params`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        stream_alias: impl Into<String>,
+        replay_url: impl Into<String>,
+        begin_time: impl Into<String>,
+        end_time: impl Into<String>,
+        timestamp: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        extra_params: CdnRecordCompletedEventExtraParams,
+    ) -> Self {
+        Self {
+            stream_alias: stream_alias.into(),
+            replay_url: replay_url.into(),
+            begin_time: begin_time.into(),
+            end_time: end_time.into(),
+            timestamp: timestamp.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            appid: appid.into(),
+            event: event.into(),
+            extra_params,
+        }
+    }
+
+    /// Replaces `stream_alias`.
+    #[must_use]
+    pub fn with_stream_alias(mut self, stream_alias: impl Into<String>) -> Self {
+        self.stream_alias = stream_alias.into();
+        self
+    }
+
+    /// Replaces `replay_url`.
+    #[must_use]
+    pub fn with_replay_url(mut self, replay_url: impl Into<String>) -> Self {
+        self.replay_url = replay_url.into();
+        self
+    }
+
+    /// Replaces `begin_time`.
+    #[must_use]
+    pub fn with_begin_time(mut self, begin_time: impl Into<String>) -> Self {
+        self.begin_time = begin_time.into();
+        self
+    }
+
+    /// Replaces `end_time`.
+    #[must_use]
+    pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
+        self.end_time = end_time.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `extra_params`.
+    #[must_use]
+    pub fn with_extra_params(
+        mut self,
+        extra_params: CdnRecordCompletedEventExtraParams,
+    ) -> Self {
+        self.extra_params = extra_params;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for CdnRecordCompletedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("extra_params");
+            let value = &self.extra_params;
+            Validate::collect_violations(value, &at, out);
+        }
+    }
+}
+
+impl Redact for CdnRecordCompletedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.extra_params);
+    }
+}
+
+/// An on-demand screenshot task on a media file finished.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct SnapshotCompletedEvent {
+    /// The event's name (snapshot).
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// The project's AppID, as decimal text.
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Unix time when the server sent the callback, as decimal text.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table gives no unit; the example's value 148150008 has only nine digits.
+    pub timestamp: String,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// The screenshot task's ID, as returned when the task was started.
+    ///
+    /// Wire name: `task_id`. Required.
+    pub task_id: String,
+    /// The CDN vendor.
+    ///
+    /// Wire name: `vendor`. Required.
+    pub vendor: SnapshotCompletedEventVendor,
+    /// ID of the source media file (Tencent Cloud only).
+    ///
+    /// Wire name: `field_id`.
+    ///
+    /// Spec note: Spelled field_id in the table and the example (English and Chinese), though it names a file ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_id: Option<String>,
+    /// The screenshots taken, each with its URL and time offset.
+    ///
+    /// Wire name: `snapshot_pic_list`. Required.
+    ///
+    /// Spec note: The table types it "Array SnapshotPicObject" but describes it as a JSON array in text form, and the example sends a string holding JSON.
+    pub snapshot_pic_list: SnapshotCompletedEventSnapshotPicList,
+}
+
+impl SnapshotCompletedEvent {
+    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `task_id`, `vendor`, `snapshot_pic_list`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        appid: impl Into<String>,
+        timestamp: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        task_id: impl Into<String>,
+        vendor: SnapshotCompletedEventVendor,
+        snapshot_pic_list: SnapshotCompletedEventSnapshotPicList,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            appid: appid.into(),
+            timestamp: timestamp.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            task_id: task_id.into(),
+            vendor,
+            field_id: None,
+            snapshot_pic_list,
+        }
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `task_id`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
+    /// Replaces `vendor`.
+    #[must_use]
+    pub fn with_vendor(mut self, vendor: SnapshotCompletedEventVendor) -> Self {
+        self.vendor = vendor;
+        self
+    }
+
+    /// Sets `field_id`.
+    #[must_use]
+    pub fn with_field_id(mut self, field_id: impl Into<String>) -> Self {
+        self.field_id = Some(field_id.into());
+        self
+    }
+
+    /// Replaces `snapshot_pic_list`.
+    #[must_use]
+    pub fn with_snapshot_pic_list(
+        mut self,
+        snapshot_pic_list: SnapshotCompletedEventSnapshotPicList,
+    ) -> Self {
+        self.snapshot_pic_list = snapshot_pic_list;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for SnapshotCompletedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("vendor");
+            let value = &self.vendor;
+            check_known(value.is_known(), value, "tencent (Tencent), hw (Hw)", &at, out);
+        }
+        {
+            let at = at.field("snapshot_pic_list");
+            let value = &self.snapshot_pic_list;
+            Validate::collect_violations(value, &at, out);
+        }
+    }
+}
+
+impl Redact for SnapshotCompletedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.snapshot_pic_list);
+    }
+}
+
+/// A media file merge task finished (sent when the CDN vendor is Tencent Cloud or Huawei Cloud).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct MediaMergeCompletedEvent {
+    /// The project's AppID, as decimal text.
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// The event's name (compose).
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// URL to play the merged file back (at most 1024 bytes).
+    ///
+    /// Wire name: `replay_url`. Required.
+    pub replay_url: String,
+    /// The merge task's ID, the TaskId returned when the merge was requested.
+    ///
+    /// Wire name: `task_id`. Required.
+    pub task_id: String,
+    /// The merged file's ID as media search returns it (Tencent Cloud only).
+    ///
+    /// Wire name: `file_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<String>,
+    /// Result code, 0 meaning success; meaningful only with Tencent Cloud.
+    ///
+    /// Wire name: `code`.
+    ///
+    /// Spec note: The table says only Tencent Cloud's value matters; whether other vendors send it is not said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<MediaMergeCompletedEventCode>,
+    /// Error message; meaningful only with Tencent Cloud.
+    ///
+    /// Wire name: `message`.
+    ///
+    /// Spec note: The table says only Tencent Cloud's value matters; whether other vendors send it is not said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Unix time when the server sent the callback, as decimal text.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table gives no unit; the example's 10 digits are seconds.
+    pub timestamp: String,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+}
+
+impl MediaMergeCompletedEvent {
+    /// A value with the required fields (`appid`, `event`, `replay_url`, `task_id`, `timestamp`, `nonce`, `signature`) and nothing else set.
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        replay_url: impl Into<String>,
+        task_id: impl Into<String>,
+        timestamp: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            replay_url: replay_url.into(),
+            task_id: task_id.into(),
+            file_id: None,
+            code: None,
+            message: None,
+            timestamp: timestamp.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `replay_url`.
+    #[must_use]
+    pub fn with_replay_url(mut self, replay_url: impl Into<String>) -> Self {
+        self.replay_url = replay_url.into();
+        self
+    }
+
+    /// Replaces `task_id`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
+    /// Sets `file_id`.
+    #[must_use]
+    pub fn with_file_id(mut self, file_id: impl Into<String>) -> Self {
+        self.file_id = Some(file_id.into());
+        self
+    }
+
+    /// Sets `code`.
+    #[must_use]
+    pub fn with_code(mut self, code: MediaMergeCompletedEventCode) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Sets `message`.
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for MediaMergeCompletedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("code");
+            if let Some(value) = &self.code {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "0 (Value0), 40000 (Value40000), 60000 (Value60000), 70000 (Value70000)",
+                    &at,
+                    out,
+                );
+            }
+        }
+    }
+}
+
+impl Redact for MediaMergeCompletedEvent {
+    fn redact(&mut self) {}
+}
+
+/// An on-demand transcoding task on a media file finished.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct OnDemandTranscodeCompletedEvent {
+    /// The event's name (procedure).
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// The project's AppID, as decimal text.
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Unix time when the server sent the callback, as decimal text.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table gives no unit; the example's value 148150008 has only nine digits.
+    pub timestamp: String,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// The transcoding task's ID, as returned when the task was started.
+    ///
+    /// Wire name: `task_id`. Required.
+    pub task_id: String,
+    /// Overall outcome of the task.
+    ///
+    /// Wire name: `status`. Required.
+    pub status: OnDemandTranscodeCompletedEventStatus,
+    /// ID of the source media file.
+    ///
+    /// Wire name: `fileId`.
+    ///
+    /// Spec note: The table (English and Chinese) names it fileId; the example sends file_id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_id_camel_case: Option<String>,
+    /// ID of the source media file, as the example names it.
+    ///
+    /// Wire name: `file_id`.
+    ///
+    /// Spec note: Only in the example (English and Chinese); the table names this field fileId.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<String>,
+    /// The transcoding results (a media object holding a transcode list); empty when status is FAILED.
+    ///
+    /// Wire name: `extra_params`. Required.
+    ///
+    /// Spec note: The table types it String and the example holds the placeholder text "extra_params", yet the table lists a media object inside it and the page shows its content as a JSON object; whether it arrives as JSON text or as an object is not said.
+    pub extra_params: OnDemandTranscodeCompletedEventExtraParams,
+}
+
+impl OnDemandTranscodeCompletedEvent {
+    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `task_id`, `status`, `extra_params`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        appid: impl Into<String>,
+        timestamp: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        task_id: impl Into<String>,
+        status: OnDemandTranscodeCompletedEventStatus,
+        extra_params: OnDemandTranscodeCompletedEventExtraParams,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            appid: appid.into(),
+            timestamp: timestamp.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            task_id: task_id.into(),
+            status,
+            file_id_camel_case: None,
+            file_id: None,
+            extra_params,
+        }
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `task_id`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
+    /// Replaces `status`.
+    #[must_use]
+    pub fn with_status(mut self, status: OnDemandTranscodeCompletedEventStatus) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Sets `fileId`.
+    #[must_use]
+    pub fn with_file_id_camel_case(
+        mut self,
+        file_id_camel_case: impl Into<String>,
+    ) -> Self {
+        self.file_id_camel_case = Some(file_id_camel_case.into());
+        self
+    }
+
+    /// Sets `file_id`.
+    #[must_use]
+    pub fn with_file_id(mut self, file_id: impl Into<String>) -> Self {
+        self.file_id = Some(file_id.into());
+        self
+    }
+
+    /// Replaces `extra_params`.
+    #[must_use]
+    pub fn with_extra_params(
+        mut self,
+        extra_params: OnDemandTranscodeCompletedEventExtraParams,
+    ) -> Self {
+        self.extra_params = extra_params;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for OnDemandTranscodeCompletedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("status");
+            let value = &self.status;
+            check_known(
+                value.is_known(),
+                value,
+                "SUCCESS (Success), FAILED (Failed)",
+                &at,
+                out,
+            );
+        }
+        {
+            let at = at.field("extra_params");
+            let value = &self.extra_params;
+            Validate::collect_violations(value, &at, out);
+        }
+    }
+}
+
+impl Redact for OnDemandTranscodeCompletedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.extra_params);
+    }
+}
+
+/// A single-stream transcoding task started or was updated.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TranscodeStartedEvent {
+    /// The event's name (transcode_start).
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// The project's AppID, as decimal text.
+    ///
+    /// Wire name: `Appid`. Required.
+    #[serde(rename = "Appid")]
+    pub appid: String,
+    /// Unix time when the server sent the callback, as text.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    ///
+    /// Spec note: The table gives no unit and the example holds only the placeholder text "timestamp".
+    #[serde(rename = "Timestamp")]
+    pub timestamp: String,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// The transcoding task's ID.
+    ///
+    /// Wire name: `TaskId`. Required.
+    #[serde(rename = "TaskId")]
+    pub task_id: String,
+    /// The developer-chosen ID of the user who started the task.
+    ///
+    /// Wire name: `UserId`. Required.
+    #[serde(rename = "UserId")]
+    pub user_id: String,
+    /// Sequence number of the start request.
+    ///
+    /// Wire name: `Sequence`. Required.
+    #[serde(rename = "Sequence")]
+    pub sequence: i64,
+    /// The task's state.
+    ///
+    /// Wire name: `Status`. Required.
+    #[serde(rename = "Status")]
+    pub status: TranscodeStartedEventStatus,
+    /// The task's input and outputs.
+    ///
+    /// Wire name: `Details`. Required.
+    #[serde(rename = "Details")]
+    pub details: TranscodeStartedEventDetails,
+}
+
+impl TranscodeStartedEvent {
+    /// A value with the required fields (`Event`, `Appid`, `Timestamp`, `Nonce`, `Signature`, `TaskId`, `UserId`, `Sequence`, `Status`, `Details`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        appid: impl Into<String>,
+        timestamp: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        task_id: impl Into<String>,
+        user_id: impl Into<String>,
+        sequence: i64,
+        status: TranscodeStartedEventStatus,
+        details: TranscodeStartedEventDetails,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            appid: appid.into(),
+            timestamp: timestamp.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            task_id: task_id.into(),
+            user_id: user_id.into(),
+            sequence,
+            status,
+            details,
+        }
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
+    /// Replaces `UserId`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = user_id.into();
+        self
+    }
+
+    /// Replaces `Sequence`.
+    #[must_use]
+    pub fn with_sequence(mut self, sequence: i64) -> Self {
+        self.sequence = sequence;
+        self
+    }
+
+    /// Replaces `Status`.
+    #[must_use]
+    pub fn with_status(mut self, status: TranscodeStartedEventStatus) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Replaces `Details`.
+    #[must_use]
+    pub fn with_details(mut self, details: TranscodeStartedEventDetails) -> Self {
+        self.details = details;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for TranscodeStartedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Status");
+            let value = &self.status;
+            check_known(
+                value.is_known(),
+                value,
+                "TranscodeStarted (TranscodeStarted), TranscodeUpdated (TranscodeUpdated)",
+                &at,
+                out,
+            );
+        }
+        {
+            let at = at.field("Details");
+            let value = &self.details;
+            Validate::collect_violations(value, &at, out);
+        }
+    }
+}
+
+impl Redact for TranscodeStartedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.details);
+    }
+}
+
+/// A single-stream transcoding task stopped.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TranscodeStoppedEvent {
+    /// The event's name (transcode_stop).
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// The project's AppID, as decimal text.
+    ///
+    /// Wire name: `Appid`. Required.
+    #[serde(rename = "Appid")]
+    pub appid: String,
+    /// Unix time when the server sent the callback, as text.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    ///
+    /// Spec note: The table gives no unit and the example holds only the placeholder text "timestamp".
+    #[serde(rename = "Timestamp")]
+    pub timestamp: String,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// The transcoding task's ID.
+    ///
+    /// Wire name: `TaskId`. Required.
+    #[serde(rename = "TaskId")]
+    pub task_id: String,
+    /// The developer-chosen ID of the user who stopped the task.
+    ///
+    /// Wire name: `UserId`. Required.
+    #[serde(rename = "UserId")]
+    pub user_id: String,
+    /// Sequence number of the stop request.
+    ///
+    /// Wire name: `Sequence`. Required.
+    #[serde(rename = "Sequence")]
+    pub sequence: i64,
+    /// The task's state.
+    ///
+    /// Wire name: `Status`. Required.
+    ///
+    /// Spec note: The table (English and Chinese) gives only TranscodeStopped, but the example sends TranscodeStarted.
+    #[serde(rename = "Status")]
+    pub status: TranscodeStoppedEventStatus,
+    /// Why the task stopped.
+    ///
+    /// Wire name: `StopReason`. Required.
+    #[serde(rename = "StopReason")]
+    pub stop_reason: TranscodeStoppedEventStopReason,
+}
+
+impl TranscodeStoppedEvent {
+    /// A value with the required fields (`Event`, `Appid`, `Timestamp`, `Nonce`, `Signature`, `TaskId`, `UserId`, `Sequence`, `Status`, `StopReason`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        appid: impl Into<String>,
+        timestamp: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        task_id: impl Into<String>,
+        user_id: impl Into<String>,
+        sequence: i64,
+        status: TranscodeStoppedEventStatus,
+        stop_reason: TranscodeStoppedEventStopReason,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            appid: appid.into(),
+            timestamp: timestamp.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            task_id: task_id.into(),
+            user_id: user_id.into(),
+            sequence,
+            status,
+            stop_reason,
+        }
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `Appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: impl Into<String>) -> Self {
+        self.timestamp = timestamp.into();
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
+    /// Replaces `UserId`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = user_id.into();
+        self
+    }
+
+    /// Replaces `Sequence`.
+    #[must_use]
+    pub fn with_sequence(mut self, sequence: i64) -> Self {
+        self.sequence = sequence;
+        self
+    }
+
+    /// Replaces `Status`.
+    #[must_use]
+    pub fn with_status(mut self, status: TranscodeStoppedEventStatus) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Replaces `StopReason`.
+    #[must_use]
+    pub fn with_stop_reason(
+        mut self,
+        stop_reason: TranscodeStoppedEventStopReason,
+    ) -> Self {
+        self.stop_reason = stop_reason;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for TranscodeStoppedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Status");
+            let value = &self.status;
+            check_known(
+                value.is_known(),
+                value,
+                "TranscodeStopped (TranscodeStopped)",
+                &at,
+                out,
+            );
+        }
+        {
+            let at = at.field("StopReason");
+            let value = &self.stop_reason;
+            check_known(value.is_known(), value, "0 (Value0), 1 (Value1)", &at, out);
+        }
+    }
+}
+
+impl Redact for TranscodeStoppedEvent {
+    fn redact(&mut self) {}
+}
+
+/// An audio stream moderation task judged a 10-second segment.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AudioModerationResultEvent {
+    /// The event's name (censor_audio_v2_result).
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// The project's AppID.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Unix time in seconds when the server sent the callback.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Result code; 0 means success.
+    ///
+    /// Wire name: `Code`. Required.
+    #[serde(rename = "Code")]
+    pub code: i64,
+    /// Text describing the result.
+    ///
+    /// Wire name: `Message`. Required.
+    #[serde(rename = "Message")]
+    pub message: String,
+    /// The moderation task's ID, as returned when it was started.
+    ///
+    /// Wire name: `TaskId`. Required.
+    #[serde(rename = "TaskId")]
+    pub task_id: String,
+    /// ID of this result callback.
+    ///
+    /// Wire name: `ResultTaskId`. Required.
+    #[serde(rename = "ResultTaskId")]
+    pub result_task_id: String,
+    /// Moderation result of a 10-second audio segment.
+    ///
+    /// Wire name: `Detail`. Required.
+    #[serde(rename = "Detail")]
+    pub detail: AudioModerationResultEventDetail,
+    /// Context of the result.
+    ///
+    /// Wire name: `AuxInfo`. Required.
+    #[serde(rename = "AuxInfo")]
+    pub aux_info: AudioModerationResultEventAuxInfo,
+}
+
+impl AudioModerationResultEvent {
+    /// A value with the required fields (`Event`, `AppId`, `Timestamp`, `Nonce`, `Signature`, `Code`, `Message`, `TaskId`, `ResultTaskId`, `Detail`, `AuxInfo`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        app_id: i64,
+        timestamp: i64,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        task_id: impl Into<String>,
+        result_task_id: impl Into<String>,
+        detail: AudioModerationResultEventDetail,
+        aux_info: AudioModerationResultEventAuxInfo,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            app_id,
+            timestamp,
+            nonce: nonce.into(),
+            signature: signature.into(),
+            code,
+            message: message.into(),
+            task_id: task_id.into(),
+            result_task_id: result_task_id.into(),
+            detail,
+            aux_info,
+        }
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `Code`.
+    #[must_use]
+    pub fn with_code(mut self, code: i64) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// Replaces `Message`.
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// Replaces `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
+    /// Replaces `ResultTaskId`.
+    #[must_use]
+    pub fn with_result_task_id(mut self, result_task_id: impl Into<String>) -> Self {
+        self.result_task_id = result_task_id.into();
+        self
+    }
+
+    /// Replaces `Detail`.
+    #[must_use]
+    pub fn with_detail(mut self, detail: AudioModerationResultEventDetail) -> Self {
+        self.detail = detail;
+        self
+    }
+
+    /// Replaces `AuxInfo`.
+    #[must_use]
+    pub fn with_aux_info(mut self, aux_info: AudioModerationResultEventAuxInfo) -> Self {
+        self.aux_info = aux_info;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AudioModerationResultEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Detail");
+            let value = &self.detail;
+            Validate::collect_violations(value, &at, out);
+        }
+        {
+            let at = at.field("AuxInfo");
+            let value = &self.aux_info;
+            Validate::collect_violations(value, &at, out);
+        }
+    }
+}
+
+impl Redact for AudioModerationResultEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.detail);
+        Redact::redact(&mut self.aux_info);
+    }
+}
+
+/// An audio stream moderation task finished (sent when ReturnFinishInfo was 1).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AudioModerationStatusEvent {
+    /// The event's name (censor_audio_v2_status).
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// The project's AppID.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Unix time in seconds when the server sent the callback.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Result code; 0 means success.
+    ///
+    /// Wire name: `Code`. Required.
+    #[serde(rename = "Code")]
+    pub code: i64,
+    /// Text describing the result.
+    ///
+    /// Wire name: `Message`. Required.
+    #[serde(rename = "Message")]
+    pub message: String,
+    /// The moderation task's ID, as returned when it was started.
+    ///
+    /// Wire name: `TaskId`. Required.
+    #[serde(rename = "TaskId")]
+    pub task_id: String,
+    /// Moderation state.
+    ///
+    /// Wire name: `Status`. Required.
+    #[serde(rename = "Status")]
+    pub status: AudioModerationStatusEventStatus,
+    /// Context of the task.
+    ///
+    /// Wire name: `AuxInfo`. Required.
+    #[serde(rename = "AuxInfo")]
+    pub aux_info: AudioModerationStatusEventAuxInfo,
+}
+
+impl AudioModerationStatusEvent {
+    /// A value with the required fields (`Event`, `AppId`, `Timestamp`, `Nonce`, `Signature`, `Code`, `Message`, `TaskId`, `Status`, `AuxInfo`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        app_id: i64,
+        timestamp: i64,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        task_id: impl Into<String>,
+        status: AudioModerationStatusEventStatus,
+        aux_info: AudioModerationStatusEventAuxInfo,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            app_id,
+            timestamp,
+            nonce: nonce.into(),
+            signature: signature.into(),
+            code,
+            message: message.into(),
+            task_id: task_id.into(),
+            status,
+            aux_info,
+        }
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `Code`.
+    #[must_use]
+    pub fn with_code(mut self, code: i64) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// Replaces `Message`.
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// Replaces `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
+    /// Replaces `Status`.
+    #[must_use]
+    pub fn with_status(mut self, status: AudioModerationStatusEventStatus) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Replaces `AuxInfo`.
+    #[must_use]
+    pub fn with_aux_info(mut self, aux_info: AudioModerationStatusEventAuxInfo) -> Self {
+        self.aux_info = aux_info;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AudioModerationStatusEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Status");
+            let value = &self.status;
+            check_known(value.is_known(), value, "0 (Value0)", &at, out);
+        }
+        {
+            let at = at.field("AuxInfo");
+            let value = &self.aux_info;
+            Validate::collect_violations(value, &at, out);
+        }
+    }
+}
+
+impl Redact for AudioModerationStatusEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.aux_info);
+    }
+}
+
+/// A video stream moderation task judged a 10-second segment of the stream's audio.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoAudioModerationResultEvent {
+    /// The event's name (censor_video_v2_audio_result).
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// The project's AppID.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Unix time in seconds when the server sent the callback.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Result code; 0 means success.
+    ///
+    /// Wire name: `Code`. Required.
+    #[serde(rename = "Code")]
+    pub code: i64,
+    /// Text describing the result.
+    ///
+    /// Wire name: `Message`. Required.
+    #[serde(rename = "Message")]
+    pub message: String,
+    /// The moderation task's ID, as returned when it was started.
+    ///
+    /// Wire name: `TaskId`. Required.
+    #[serde(rename = "TaskId")]
+    pub task_id: String,
+    /// ID of this result callback.
+    ///
+    /// Wire name: `ResultTaskId`. Required.
+    #[serde(rename = "ResultTaskId")]
+    pub result_task_id: String,
+    /// Moderation result of a 10-second segment of the stream's audio.
+    ///
+    /// Wire name: `Detail`. Required.
+    #[serde(rename = "Detail")]
+    pub detail: VideoAudioModerationResultEventDetail,
+    /// Context of the result.
+    ///
+    /// Wire name: `AuxInfo`. Required.
+    #[serde(rename = "AuxInfo")]
+    pub aux_info: VideoAudioModerationResultEventAuxInfo,
+}
+
+impl VideoAudioModerationResultEvent {
+    /// A value with the required fields (`Event`, `AppId`, `Timestamp`, `Nonce`, `Signature`, `Code`, `Message`, `TaskId`, `ResultTaskId`, `Detail`, `AuxInfo`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        app_id: i64,
+        timestamp: i64,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        task_id: impl Into<String>,
+        result_task_id: impl Into<String>,
+        detail: VideoAudioModerationResultEventDetail,
+        aux_info: VideoAudioModerationResultEventAuxInfo,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            app_id,
+            timestamp,
+            nonce: nonce.into(),
+            signature: signature.into(),
+            code,
+            message: message.into(),
+            task_id: task_id.into(),
+            result_task_id: result_task_id.into(),
+            detail,
+            aux_info,
+        }
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `Code`.
+    #[must_use]
+    pub fn with_code(mut self, code: i64) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// Replaces `Message`.
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// Replaces `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
+    /// Replaces `ResultTaskId`.
+    #[must_use]
+    pub fn with_result_task_id(mut self, result_task_id: impl Into<String>) -> Self {
+        self.result_task_id = result_task_id.into();
+        self
+    }
+
+    /// Replaces `Detail`.
+    #[must_use]
+    pub fn with_detail(mut self, detail: VideoAudioModerationResultEventDetail) -> Self {
+        self.detail = detail;
+        self
+    }
+
+    /// Replaces `AuxInfo`.
+    #[must_use]
+    pub fn with_aux_info(
+        mut self,
+        aux_info: VideoAudioModerationResultEventAuxInfo,
+    ) -> Self {
+        self.aux_info = aux_info;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoAudioModerationResultEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Detail");
+            let value = &self.detail;
+            Validate::collect_violations(value, &at, out);
+        }
+        {
+            let at = at.field("AuxInfo");
+            let value = &self.aux_info;
+            Validate::collect_violations(value, &at, out);
+        }
+    }
+}
+
+impl Redact for VideoAudioModerationResultEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.detail);
+        Redact::redact(&mut self.aux_info);
+    }
+}
+
+/// A video stream moderation task judged a captured frame of the stream.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationResultEvent {
+    /// The event's name (censor_video_v2_img_result).
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// The project's AppID.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Unix time in seconds when the server sent the callback.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Result code; 0 means success.
+    ///
+    /// Wire name: `Code`. Required.
+    #[serde(rename = "Code")]
+    pub code: i64,
+    /// Text describing the result.
+    ///
+    /// Wire name: `Message`. Required.
+    #[serde(rename = "Message")]
+    pub message: String,
+    /// The moderation task's ID, as returned when it was started.
+    ///
+    /// Wire name: `TaskId`. Required.
+    #[serde(rename = "TaskId")]
+    pub task_id: String,
+    /// ID of this result callback.
+    ///
+    /// Wire name: `ResultTaskId`. Required.
+    #[serde(rename = "ResultTaskId")]
+    pub result_task_id: String,
+    /// Overall risk findings for one captured frame.
+    ///
+    /// Wire name: `Detail`. Required.
+    #[serde(rename = "Detail")]
+    pub detail: VideoImageModerationResultEventDetail,
+    /// Context of the result.
+    ///
+    /// Wire name: `AuxInfo`. Required.
+    #[serde(rename = "AuxInfo")]
+    pub aux_info: VideoImageModerationResultEventAuxInfo,
+}
+
+impl VideoImageModerationResultEvent {
+    /// A value with the required fields (`Event`, `AppId`, `Timestamp`, `Nonce`, `Signature`, `Code`, `Message`, `TaskId`, `ResultTaskId`, `Detail`, `AuxInfo`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        app_id: i64,
+        timestamp: i64,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        task_id: impl Into<String>,
+        result_task_id: impl Into<String>,
+        detail: VideoImageModerationResultEventDetail,
+        aux_info: VideoImageModerationResultEventAuxInfo,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            app_id,
+            timestamp,
+            nonce: nonce.into(),
+            signature: signature.into(),
+            code,
+            message: message.into(),
+            task_id: task_id.into(),
+            result_task_id: result_task_id.into(),
+            detail,
+            aux_info,
+        }
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `Code`.
+    #[must_use]
+    pub fn with_code(mut self, code: i64) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// Replaces `Message`.
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// Replaces `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
+    /// Replaces `ResultTaskId`.
+    #[must_use]
+    pub fn with_result_task_id(mut self, result_task_id: impl Into<String>) -> Self {
+        self.result_task_id = result_task_id.into();
+        self
+    }
+
+    /// Replaces `Detail`.
+    #[must_use]
+    pub fn with_detail(mut self, detail: VideoImageModerationResultEventDetail) -> Self {
+        self.detail = detail;
+        self
+    }
+
+    /// Replaces `AuxInfo`.
+    #[must_use]
+    pub fn with_aux_info(
+        mut self,
+        aux_info: VideoImageModerationResultEventAuxInfo,
+    ) -> Self {
+        self.aux_info = aux_info;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoImageModerationResultEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Detail");
+            let value = &self.detail;
+            Validate::collect_violations(value, &at, out);
+        }
+        {
+            let at = at.field("AuxInfo");
+            let value = &self.aux_info;
+            Validate::collect_violations(value, &at, out);
+        }
+    }
+}
+
+impl Redact for VideoImageModerationResultEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.detail);
+        Redact::redact(&mut self.aux_info);
+    }
+}
+
+/// The audio part of a video stream moderation task finished (sent when ReturnFinishInfo was 1).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoAudioModerationStatusEvent {
+    /// The event's name (censor_video_v2_audio_status).
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// The project's AppID.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Unix time in seconds when the server sent the callback.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Result code; 0 means success.
+    ///
+    /// Wire name: `Code`. Required.
+    #[serde(rename = "Code")]
+    pub code: i64,
+    /// Text describing the result.
+    ///
+    /// Wire name: `Message`. Required.
+    #[serde(rename = "Message")]
+    pub message: String,
+    /// The moderation task's ID, as returned when it was started.
+    ///
+    /// Wire name: `TaskId`. Required.
+    #[serde(rename = "TaskId")]
+    pub task_id: String,
+    /// Moderation state.
+    ///
+    /// Wire name: `Status`. Required.
+    #[serde(rename = "Status")]
+    pub status: VideoAudioModerationStatusEventStatus,
+    /// Context of the task.
+    ///
+    /// Wire name: `AuxInfo`. Required.
+    #[serde(rename = "AuxInfo")]
+    pub aux_info: VideoAudioModerationStatusEventAuxInfo,
+}
+
+impl VideoAudioModerationStatusEvent {
+    /// A value with the required fields (`Event`, `AppId`, `Timestamp`, `Nonce`, `Signature`, `Code`, `Message`, `TaskId`, `Status`, `AuxInfo`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        app_id: i64,
+        timestamp: i64,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        task_id: impl Into<String>,
+        status: VideoAudioModerationStatusEventStatus,
+        aux_info: VideoAudioModerationStatusEventAuxInfo,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            app_id,
+            timestamp,
+            nonce: nonce.into(),
+            signature: signature.into(),
+            code,
+            message: message.into(),
+            task_id: task_id.into(),
+            status,
+            aux_info,
+        }
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `Code`.
+    #[must_use]
+    pub fn with_code(mut self, code: i64) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// Replaces `Message`.
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// Replaces `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
+    /// Replaces `Status`.
+    #[must_use]
+    pub fn with_status(mut self, status: VideoAudioModerationStatusEventStatus) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Replaces `AuxInfo`.
+    #[must_use]
+    pub fn with_aux_info(
+        mut self,
+        aux_info: VideoAudioModerationStatusEventAuxInfo,
+    ) -> Self {
+        self.aux_info = aux_info;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoAudioModerationStatusEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Status");
+            let value = &self.status;
+            check_known(value.is_known(), value, "0 (Value0)", &at, out);
+        }
+        {
+            let at = at.field("AuxInfo");
+            let value = &self.aux_info;
+            Validate::collect_violations(value, &at, out);
+        }
+    }
+}
+
+impl Redact for VideoAudioModerationStatusEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.aux_info);
+    }
+}
+
+/// The image part of a video stream moderation task finished (sent when ReturnFinishInfo was 1).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationStatusEvent {
+    /// The event's name (censor_video_v2_img_status).
+    ///
+    /// Wire name: `Event`. Required.
+    #[serde(rename = "Event")]
+    pub event: String,
+    /// The project's AppID.
+    ///
+    /// Wire name: `AppId`. Required.
+    #[serde(rename = "AppId")]
+    pub app_id: i64,
+    /// Unix time in seconds when the server sent the callback.
+    ///
+    /// Wire name: `Timestamp`. Required.
+    #[serde(rename = "Timestamp")]
+    pub timestamp: i64,
+    /// A random value covered by the signature.
+    ///
+    /// Wire name: `Nonce`. Required.
+    #[serde(rename = "Nonce")]
+    pub nonce: String,
+    /// The callback's signature to check against the callback secret.
+    ///
+    /// Wire name: `Signature`. Required.
+    #[serde(rename = "Signature")]
+    pub signature: String,
+    /// Result code; 0 means success.
+    ///
+    /// Wire name: `Code`. Required.
+    #[serde(rename = "Code")]
+    pub code: i64,
+    /// Text describing the result.
+    ///
+    /// Wire name: `Message`. Required.
+    #[serde(rename = "Message")]
+    pub message: String,
+    /// The moderation task's ID, as returned when it was started.
+    ///
+    /// Wire name: `TaskId`. Required.
+    #[serde(rename = "TaskId")]
+    pub task_id: String,
+    /// Moderation state.
+    ///
+    /// Wire name: `Status`. Required.
+    #[serde(rename = "Status")]
+    pub status: VideoImageModerationStatusEventStatus,
+    /// Context of the task.
+    ///
+    /// Wire name: `AuxInfo`. Required.
+    #[serde(rename = "AuxInfo")]
+    pub aux_info: VideoImageModerationStatusEventAuxInfo,
+}
+
+impl VideoImageModerationStatusEvent {
+    /// A value with the required fields (`Event`, `AppId`, `Timestamp`, `Nonce`, `Signature`, `Code`, `Message`, `TaskId`, `Status`, `AuxInfo`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        event: impl Into<String>,
+        app_id: i64,
+        timestamp: i64,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        task_id: impl Into<String>,
+        status: VideoImageModerationStatusEventStatus,
+        aux_info: VideoImageModerationStatusEventAuxInfo,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            app_id,
+            timestamp,
+            nonce: nonce.into(),
+            signature: signature.into(),
+            code,
+            message: message.into(),
+            task_id: task_id.into(),
+            status,
+            aux_info,
+        }
+    }
+
+    /// Replaces `Event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `AppId`.
+    #[must_use]
+    pub fn with_app_id(mut self, app_id: i64) -> Self {
+        self.app_id = app_id;
+        self
+    }
+
+    /// Replaces `Timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `Nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `Signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `Code`.
+    #[must_use]
+    pub fn with_code(mut self, code: i64) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// Replaces `Message`.
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// Replaces `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = task_id.into();
+        self
+    }
+
+    /// Replaces `Status`.
+    #[must_use]
+    pub fn with_status(mut self, status: VideoImageModerationStatusEventStatus) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Replaces `AuxInfo`.
+    #[must_use]
+    pub fn with_aux_info(
+        mut self,
+        aux_info: VideoImageModerationStatusEventAuxInfo,
+    ) -> Self {
+        self.aux_info = aux_info;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoImageModerationStatusEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Status");
+            let value = &self.status;
+            check_known(value.is_known(), value, "0 (Value0)", &at, out);
+        }
+        {
+            let at = at.field("AuxInfo");
+            let value = &self.aux_info;
+            Validate::collect_violations(value, &at, out);
+        }
+    }
+}
+
+impl Redact for VideoImageModerationStatusEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.aux_info);
+    }
+}
+
 /// The `AddStreamResponse` schema.
 #[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5342,6 +9644,6704 @@ impl Envelope for StartOnDemandTranscodingResponse {
             data: Some(self.data.unwrap_or_default()),
         }
     }
+}
+
+/// Why the room ended.
+///
+/// Values: 0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RoomClosedEventCloseReason {
+    /// Closed normally.
+    /// Wire value: `0`.
+    Value0,
+    /// The last user's heartbeat timed out, leaving the room empty.
+    /// Wire value: `1`.
+    Value1,
+    /// The last user went offline, leaving the room empty.
+    /// Wire value: `2`.
+    Value2,
+    /// The last user was removed by the server's kick-out action, leaving the room empty.
+    /// Wire value: `3`.
+    Value3,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl RoomClosedEventCloseReason {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 4] = [
+        Self::Value0,
+        Self::Value1,
+        Self::Value2,
+        Self::Value3,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Value3 => 3,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            1 => Self::Value1,
+            2 => Self::Value2,
+            3 => Self::Value3,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for RoomClosedEventCloseReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoomClosedEventCloseReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for RoomClosedEventCloseReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The user's role.
+///
+/// Values: 1 (Value1), 2 (Value2), 4 (Value4).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RoomLoginEventUserRole {
+    /// Host (LiveRoom SDK only).
+    /// Wire value: `1`.
+    Value1,
+    /// Audience (LiveRoom SDK only).
+    /// Wire value: `2`.
+    Value2,
+    /// Administrator, such as a cloud recording or stream moderation user, which the client SDK's user lists leave out.
+    /// Wire value: `4`.
+    Value4,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl RoomLoginEventUserRole {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Value1, Self::Value2, Self::Value4];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Value1 => "1",
+            Self::Value2 => "2",
+            Self::Value4 => "4",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "1" => Self::Value1,
+            "2" => Self::Value2,
+            "4" => Self::Value4,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for RoomLoginEventUserRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoomLoginEventUserRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for RoomLoginEventUserRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// How the user was authenticated at login.
+///
+/// Values: 0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RoomLoginEventAuthLevel {
+    /// Authenticated without a token.
+    /// Wire value: `0`.
+    Value0,
+    /// Token version 01.
+    /// Wire value: `1`.
+    Value1,
+    /// Token version 02.
+    /// Wire value: `2`.
+    Value2,
+    /// Token version 03.
+    /// Wire value: `3`.
+    Value3,
+    /// Token version 04.
+    /// Wire value: `4`.
+    Value4,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl RoomLoginEventAuthLevel {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 5] = [
+        Self::Value0,
+        Self::Value1,
+        Self::Value2,
+        Self::Value3,
+        Self::Value4,
+    ];
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Value0 => "0",
+            Self::Value1 => "1",
+            Self::Value2 => "2",
+            Self::Value3 => "3",
+            Self::Value4 => "4",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "0" => Self::Value0,
+            "1" => Self::Value1,
+            "2" => Self::Value2,
+            "3" => Self::Value3,
+            "4" => Self::Value4,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for RoomLoginEventAuthLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoomLoginEventAuthLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for RoomLoginEventAuthLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Whether this is a repeated login.
+///
+/// Values: 0 (Value0), 1 (Value1).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RoomLoginEventRelogin {
+    /// First login.
+    /// Wire value: `0`.
+    Value0,
+    /// Logged in again while already in the room.
+    /// Wire value: `1`.
+    Value1,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl RoomLoginEventRelogin {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Value0, Self::Value1];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Value0 => "0",
+            Self::Value1 => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "0" => Self::Value0,
+            "1" => Self::Value1,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for RoomLoginEventRelogin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoomLoginEventRelogin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for RoomLoginEventRelogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The kind of device the user logged in from.
+///
+/// Values: 0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4), 5 (Value5), 6 (Value6), 7 (Value7), 32 (Value32).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RoomLoginEventTermType {
+    /// TT_NONE.
+    /// Wire value: `0`.
+    Value0,
+    /// TT_PC.
+    /// Wire value: `1`.
+    Value1,
+    /// TT_IOS.
+    /// Wire value: `2`.
+    Value2,
+    /// TT_ANDROID.
+    /// Wire value: `3`.
+    Value3,
+    /// TT_MAC.
+    /// Wire value: `4`.
+    Value4,
+    /// TT_LINUX.
+    /// Wire value: `5`.
+    Value5,
+    /// TT_WEB.
+    /// Wire value: `6`.
+    Value6,
+    /// TT_MINI_PROGRAM.
+    /// Wire value: `7`.
+    Value7,
+    /// TT_UNKNOWN.
+    /// Wire value: `32`.
+    Value32,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl RoomLoginEventTermType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 9] = [
+        Self::Value0,
+        Self::Value1,
+        Self::Value2,
+        Self::Value3,
+        Self::Value4,
+        Self::Value5,
+        Self::Value6,
+        Self::Value7,
+        Self::Value32,
+    ];
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Value0 => "0",
+            Self::Value1 => "1",
+            Self::Value2 => "2",
+            Self::Value3 => "3",
+            Self::Value4 => "4",
+            Self::Value5 => "5",
+            Self::Value6 => "6",
+            Self::Value7 => "7",
+            Self::Value32 => "32",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "0" => Self::Value0,
+            "1" => Self::Value1,
+            "2" => Self::Value2,
+            "3" => Self::Value3,
+            "4" => Self::Value4,
+            "5" => Self::Value5,
+            "6" => Self::Value6,
+            "7" => Self::Value7,
+            "32" => Self::Value32,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for RoomLoginEventTermType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoomLoginEventTermType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for RoomLoginEventTermType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Why the user left.
+///
+/// Values: 0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RoomLogoutEventReason {
+    /// Left normally.
+    /// Wire value: `0`.
+    Value0,
+    /// The service's heartbeat timed out.
+    /// Wire value: `1`.
+    Value1,
+    /// The connection dropped or its heartbeat timed out.
+    /// Wire value: `2`.
+    Value2,
+    /// The user logged in again elsewhere or was removed with the KickoutUser action.
+    /// Wire value: `3`.
+    Value3,
+    /// The user's token expired.
+    /// Wire value: `4`.
+    Value4,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl RoomLogoutEventReason {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 5] = [
+        Self::Value0,
+        Self::Value1,
+        Self::Value2,
+        Self::Value3,
+        Self::Value4,
+    ];
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Value0 => "0",
+            Self::Value1 => "1",
+            Self::Value2 => "2",
+            Self::Value3 => "3",
+            Self::Value4 => "4",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "0" => Self::Value0,
+            "1" => Self::Value1,
+            "2" => Self::Value2,
+            "3" => Self::Value3,
+            "4" => Self::Value4,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for RoomLogoutEventReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoomLogoutEventReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for RoomLogoutEventReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The user's role.
+///
+/// Values: 1 (Value1), 2 (Value2), 4 (Value4).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RoomLogoutEventUserRole {
+    /// Host (LiveRoom SDK only).
+    /// Wire value: `1`.
+    Value1,
+    /// Audience (LiveRoom SDK only).
+    /// Wire value: `2`.
+    Value2,
+    /// Administrator, such as a cloud recording or stream moderation user, which the client SDK's user lists leave out.
+    /// Wire value: `4`.
+    Value4,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl RoomLogoutEventUserRole {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Value1, Self::Value2, Self::Value4];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Value1 => "1",
+            Self::Value2 => "2",
+            Self::Value4 => "4",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "1" => Self::Value1,
+            "2" => Self::Value2,
+            "4" => Self::Value4,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for RoomLogoutEventUserRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoomLogoutEventUserRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for RoomLogoutEventUserRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Whether the client published a stream the server still held.
+///
+/// Values: 0 (Value0), 1 (Value1).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamCreatedEventRecreate {
+    /// A new stream.
+    /// Wire value: `0`.
+    Value0,
+    /// The client resumed a stream the server still had (a reconnection within 90 seconds).
+    /// Wire value: `1`.
+    Value1,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl StreamCreatedEventRecreate {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Value0, Self::Value1];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Value0 => "0",
+            Self::Value1 => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "0" => Self::Value0,
+            "1" => Self::Value1,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for StreamCreatedEventRecreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StreamCreatedEventRecreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for StreamCreatedEventRecreate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// How the stream ended; anything but 0 is abnormal.
+///
+/// Values: 0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4), 5 (Value5), 100 (Value100).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamClosedEventType {
+    /// The client stopped publishing normally.
+    /// Wire value: `0`.
+    Value0,
+    /// The user's heartbeat timed out.
+    /// Wire value: `1`.
+    Value1,
+    /// The user logged into the same room again, ending the earlier session's stream.
+    /// Wire value: `2`.
+    Value2,
+    /// The server kicked the user out, ending the user's streams.
+    /// Wire value: `3`.
+    Value3,
+    /// The TCP connection dropped (the notice delay is configurable).
+    /// Wire value: `4`.
+    Value4,
+    /// The room was cleared.
+    /// Wire value: `5`.
+    Value5,
+    /// The server's DeleteStream action ended it.
+    /// Wire value: `100`.
+    Value100,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl StreamClosedEventType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 7] = [
+        Self::Value0,
+        Self::Value1,
+        Self::Value2,
+        Self::Value3,
+        Self::Value4,
+        Self::Value5,
+        Self::Value100,
+    ];
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Value0 => "0",
+            Self::Value1 => "1",
+            Self::Value2 => "2",
+            Self::Value3 => "3",
+            Self::Value4 => "4",
+            Self::Value5 => "5",
+            Self::Value100 => "100",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "0" => Self::Value0,
+            "1" => Self::Value1,
+            "2" => Self::Value2,
+            "3" => Self::Value3,
+            "4" => Self::Value4,
+            "5" => Self::Value5,
+            "100" => Self::Value100,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for StreamClosedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StreamClosedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for StreamClosedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Vendor-specific details of the recording; which keys appear depends on the CDN vendor (Tencent, Ws or Huawei).
+///
+/// Alternatives (`oneOf`): `Text`, `Option2`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CdnRecordCompletedEventExtraParams {
+    /// The alternative read from a string.
+    Text(String),
+    /// The alternative read from an object.
+    Option2(CdnRecordCompletedEventExtraParamsOption2),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for CdnRecordCompletedEventExtraParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_object() {
+            return serde_json::from_value(value)
+                .map(Self::Option2)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for CdnRecordCompletedEventExtraParams {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let at = *at;
+        if let Self::Option2(value) = self {
+            Validate::collect_violations(value, &at, out);
+        }
+    }
+}
+
+impl Redact for CdnRecordCompletedEventExtraParams {
+    fn redact(&mut self) {
+        if let Self::Option2(value) = self {
+            Redact::redact(value)
+        }
+    }
+}
+
+/// The `CdnRecordCompletedEventExtraParamsOption2` schema.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CdnRecordCompletedEventExtraParamsOption2 {
+    /// The recording task's ID (Tencent).
+    ///
+    /// Wire name: `TaskId`.
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// The recording file's ID (Tencent).
+    ///
+    /// Wire name: `FileID`.
+    #[serde(rename = "FileID", skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<String>,
+    /// The recording's ID (Ws).
+    ///
+    /// Wire name: `PersistentId`.
+    #[serde(rename = "PersistentId", skip_serializing_if = "Option::is_none")]
+    pub persistent_id: Option<String>,
+    /// The recording's length; the Huawei row gives the unit as seconds (Tencent, Ws, Huawei).
+    ///
+    /// Wire name: `Duration`.
+    #[serde(
+        rename = "Duration",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
+    )]
+    pub duration: Option<f64>,
+    /// Where the file is kept in OBS storage (Huawei).
+    ///
+    /// Wire name: `ObsObject`.
+    #[serde(rename = "ObsObject", skip_serializing_if = "Option::is_none")]
+    pub obs_object: Option<String>,
+    /// The file's size in bytes (Huawei).
+    ///
+    /// Wire name: `FileSize`. Range: at least 0.
+    #[serde(rename = "FileSize", skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<i64>,
+}
+
+impl CdnRecordCompletedEventExtraParamsOption2 {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `TaskId`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = Some(task_id.into());
+        self
+    }
+
+    /// Sets `FileID`.
+    #[must_use]
+    pub fn with_file_id(mut self, file_id: impl Into<String>) -> Self {
+        self.file_id = Some(file_id.into());
+        self
+    }
+
+    /// Sets `PersistentId`.
+    #[must_use]
+    pub fn with_persistent_id(mut self, persistent_id: impl Into<String>) -> Self {
+        self.persistent_id = Some(persistent_id.into());
+        self
+    }
+
+    /// Sets `Duration`.
+    #[must_use]
+    pub fn with_duration(mut self, duration: f64) -> Self {
+        self.duration = Some(duration);
+        self
+    }
+
+    /// Sets `ObsObject`.
+    #[must_use]
+    pub fn with_obs_object(mut self, obs_object: impl Into<String>) -> Self {
+        self.obs_object = Some(obs_object.into());
+        self
+    }
+
+    /// Sets `FileSize`.
+    #[must_use]
+    pub fn with_file_size(mut self, file_size: i64) -> Self {
+        self.file_size = Some(file_size);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for CdnRecordCompletedEventExtraParamsOption2 {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("FileSize");
+            if let Some(value) = &self.file_size {
+                check_range(*value, Some(0), None, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for CdnRecordCompletedEventExtraParamsOption2 {
+    fn redact(&mut self) {}
+}
+
+/// The CDN vendor.
+///
+/// Values: tencent (Tencent), hw (Hw).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SnapshotCompletedEventVendor {
+    /// Tencent Cloud.
+    /// Wire value: `tencent`.
+    Tencent,
+    /// Huawei Cloud.
+    /// Wire value: `hw`.
+    Hw,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl SnapshotCompletedEventVendor {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Tencent, Self::Hw];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Tencent => "tencent",
+            Self::Hw => "hw",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "tencent" => Self::Tencent,
+            "hw" => Self::Hw,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for SnapshotCompletedEventVendor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotCompletedEventVendor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for SnapshotCompletedEventVendor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The screenshots taken, each with its URL and time offset.
+///
+/// Alternatives (`oneOf`): `List`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum SnapshotCompletedEventSnapshotPicList {
+    /// The alternative read from a list.
+    List(Vec<SnapshotCompletedEventSnapshotPicListOption1Item>),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for SnapshotCompletedEventSnapshotPicList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_array() {
+            return serde_json::from_value(value)
+                .map(Self::List)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for SnapshotCompletedEventSnapshotPicList {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let at = *at;
+        if let Self::List(value) = self {
+            for (index, value) in value.iter().enumerate() {
+                let at = at.index(index);
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for SnapshotCompletedEventSnapshotPicList {
+    fn redact(&mut self) {}
+}
+
+/// The `SnapshotCompletedEventSnapshotPicListOption1Item` schema.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct SnapshotCompletedEventSnapshotPicListOption1Item {
+    /// The screenshot's URL.
+    ///
+    /// Wire name: `url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Position of the screenshot in the video in milliseconds (Tencent Cloud time-point screenshots only).
+    ///
+    /// Wire name: `offset`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
+    )]
+    pub offset: Option<f64>,
+}
+
+impl SnapshotCompletedEventSnapshotPicListOption1Item {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `url`.
+    #[must_use]
+    pub fn with_url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// Sets `offset`.
+    #[must_use]
+    pub fn with_offset(mut self, offset: f64) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for SnapshotCompletedEventSnapshotPicListOption1Item {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for SnapshotCompletedEventSnapshotPicListOption1Item {
+    fn redact(&mut self) {}
+}
+
+/// Result code, 0 meaning success; meaningful only with Tencent Cloud.
+///
+/// Values: 0 (Value0), 40000 (Value40000), 60000 (Value60000), 70000 (Value70000).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MediaMergeCompletedEventCode {
+    /// Success.
+    /// Wire value: `0`.
+    Value0,
+    /// The input parameters are invalid.
+    /// Wire value: `40000`.
+    Value40000,
+    /// The source file is faulty, such as damaged video data.
+    /// Wire value: `60000`.
+    Value60000,
+    /// The service failed internally; retrying is advised.
+    /// Wire value: `70000`.
+    Value70000,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl MediaMergeCompletedEventCode {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 4] = [
+        Self::Value0,
+        Self::Value40000,
+        Self::Value60000,
+        Self::Value70000,
+    ];
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Value0 => "0",
+            Self::Value40000 => "40000",
+            Self::Value60000 => "60000",
+            Self::Value70000 => "70000",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "0" => Self::Value0,
+            "40000" => Self::Value40000,
+            "60000" => Self::Value60000,
+            "70000" => Self::Value70000,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for MediaMergeCompletedEventCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MediaMergeCompletedEventCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for MediaMergeCompletedEventCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Overall outcome of the task.
+///
+/// Values: SUCCESS (Success), FAILED (Failed).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OnDemandTranscodeCompletedEventStatus {
+    /// Transcoding succeeded; each result's code tells how each output went.
+    /// Wire value: `SUCCESS`.
+    Success,
+    /// Transcoding failed and extra_params is empty.
+    /// Wire value: `FAILED`.
+    Failed,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl OnDemandTranscodeCompletedEventStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Success, Self::Failed];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Failed => "FAILED",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "SUCCESS" => Self::Success,
+            "FAILED" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for OnDemandTranscodeCompletedEventStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OnDemandTranscodeCompletedEventStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for OnDemandTranscodeCompletedEventStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The transcoding results (a media object holding a transcode list); empty when status is FAILED.
+///
+/// Alternatives (`oneOf`): `Text`, `Option2`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum OnDemandTranscodeCompletedEventExtraParams {
+    /// The alternative read from a string.
+    Text(String),
+    /// The alternative read from an object.
+    Option2(OnDemandTranscodeCompletedEventExtraParamsOption2),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for OnDemandTranscodeCompletedEventExtraParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_object() {
+            return serde_json::from_value(value)
+                .map(Self::Option2)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for OnDemandTranscodeCompletedEventExtraParams {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let at = *at;
+        if let Self::Option2(value) = self {
+            Validate::collect_violations(value, &at, out);
+        }
+    }
+}
+
+impl Redact for OnDemandTranscodeCompletedEventExtraParams {
+    fn redact(&mut self) {
+        if let Self::Option2(value) = self {
+            Redact::redact(value)
+        }
+    }
+}
+
+/// The `OnDemandTranscodeCompletedEventExtraParamsOption2` schema.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct OnDemandTranscodeCompletedEventExtraParamsOption2 {
+    /// Results of the media processing.
+    ///
+    /// Wire name: `media`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media: Option<Media>,
+}
+
+impl OnDemandTranscodeCompletedEventExtraParamsOption2 {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `media`.
+    #[must_use]
+    pub fn with_media(mut self, media: Media) -> Self {
+        self.media = Some(media);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for OnDemandTranscodeCompletedEventExtraParamsOption2 {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("media");
+            if let Some(value) = &self.media {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for OnDemandTranscodeCompletedEventExtraParamsOption2 {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.media);
+    }
+}
+
+/// Results of the media processing.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Media {
+    /// One result per transcoding output.
+    ///
+    /// Wire name: `transcode`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcode: Option<Vec<TranscodeItem>>,
+}
+
+impl Media {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `transcode`.
+    #[must_use]
+    pub fn with_transcode(mut self, transcode: Vec<TranscodeItem>) -> Self {
+        self.transcode = Some(transcode);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for Media {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("transcode");
+            if let Some(value) = &self.transcode {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+    }
+}
+
+impl Redact for Media {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.transcode);
+    }
+}
+
+/// The `transcodeItem` schema.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TranscodeItem {
+    /// Result code, 0 meaning success.
+    ///
+    /// Wire name: `code`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Error message.
+    ///
+    /// Wire name: `message`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// URL to play the transcoded file back.
+    ///
+    /// Wire name: `replay_url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replay_url: Option<String>,
+    /// The transcoded file's size in bytes.
+    ///
+    /// Wire name: `size`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// The video's length in seconds.
+    ///
+    /// Wire name: `duration`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
+    )]
+    pub duration: Option<f64>,
+    /// The transcoded video's properties.
+    ///
+    /// Wire name: `video`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<Video>,
+    /// The transcoded audio's properties.
+    ///
+    /// Wire name: `audio`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio: Option<Audio>,
+}
+
+impl TranscodeItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `code`.
+    #[must_use]
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets `message`.
+    #[must_use]
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// Sets `replay_url`.
+    #[must_use]
+    pub fn with_replay_url(mut self, replay_url: impl Into<String>) -> Self {
+        self.replay_url = Some(replay_url.into());
+        self
+    }
+
+    /// Sets `size`.
+    #[must_use]
+    pub fn with_size(mut self, size: i64) -> Self {
+        self.size = Some(size);
+        self
+    }
+
+    /// Sets `duration`.
+    #[must_use]
+    pub fn with_duration(mut self, duration: f64) -> Self {
+        self.duration = Some(duration);
+        self
+    }
+
+    /// Sets `video`.
+    #[must_use]
+    pub fn with_video(mut self, video: Video) -> Self {
+        self.video = Some(video);
+        self
+    }
+
+    /// Sets `audio`.
+    #[must_use]
+    pub fn with_audio(mut self, audio: Audio) -> Self {
+        self.audio = Some(audio);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for TranscodeItem {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("video");
+            if let Some(value) = &self.video {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("audio");
+            if let Some(value) = &self.audio {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for TranscodeItem {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.video);
+        Redact::redact(&mut self.audio);
+    }
+}
+
+/// The transcoded video's properties.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Video {
+    /// Largest height in pixels.
+    ///
+    /// Wire name: `height`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    /// Largest width in pixels.
+    ///
+    /// Wire name: `width`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    /// Bitrate in bits per second.
+    ///
+    /// Wire name: `bitrate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bitrate: Option<i64>,
+    /// Video codec, such as H.264 or HEVC.
+    ///
+    /// Wire name: `codec`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub codec: Option<String>,
+    /// Frame rate in frames per second.
+    ///
+    /// Wire name: `fps`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fps: Option<i64>,
+}
+
+impl Video {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `height`.
+    #[must_use]
+    pub fn with_height(mut self, height: i64) -> Self {
+        self.height = Some(height);
+        self
+    }
+
+    /// Sets `width`.
+    #[must_use]
+    pub fn with_width(mut self, width: i64) -> Self {
+        self.width = Some(width);
+        self
+    }
+
+    /// Sets `bitrate`.
+    #[must_use]
+    pub fn with_bitrate(mut self, bitrate: i64) -> Self {
+        self.bitrate = Some(bitrate);
+        self
+    }
+
+    /// Sets `codec`.
+    #[must_use]
+    pub fn with_codec(mut self, codec: impl Into<String>) -> Self {
+        self.codec = Some(codec.into());
+        self
+    }
+
+    /// Sets `fps`.
+    #[must_use]
+    pub fn with_fps(mut self, fps: i64) -> Self {
+        self.fps = Some(fps);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for Video {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for Video {
+    fn redact(&mut self) {}
+}
+
+/// The transcoded audio's properties.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Audio {
+    /// Bitrate in bits per second.
+    ///
+    /// Wire name: `bitrate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bitrate: Option<i64>,
+    /// Audio codec, such as AAC.
+    ///
+    /// Wire name: `codec`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub codec: Option<String>,
+    /// Sampling rate in hertz.
+    ///
+    /// Wire name: `sampling_rate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sampling_rate: Option<i64>,
+}
+
+impl Audio {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `bitrate`.
+    #[must_use]
+    pub fn with_bitrate(mut self, bitrate: i64) -> Self {
+        self.bitrate = Some(bitrate);
+        self
+    }
+
+    /// Sets `codec`.
+    #[must_use]
+    pub fn with_codec(mut self, codec: impl Into<String>) -> Self {
+        self.codec = Some(codec.into());
+        self
+    }
+
+    /// Sets `sampling_rate`.
+    #[must_use]
+    pub fn with_sampling_rate(mut self, sampling_rate: i64) -> Self {
+        self.sampling_rate = Some(sampling_rate);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for Audio {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for Audio {
+    fn redact(&mut self) {}
+}
+
+/// The task's state.
+///
+/// Values: TranscodeStarted (TranscodeStarted), TranscodeUpdated (TranscodeUpdated).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TranscodeStartedEventStatus {
+    /// The task has started.
+    /// Wire value: `TranscodeStarted`.
+    TranscodeStarted,
+    /// The task has been updated.
+    /// Wire value: `TranscodeUpdated`.
+    TranscodeUpdated,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl TranscodeStartedEventStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::TranscodeStarted, Self::TranscodeUpdated];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::TranscodeStarted => "TranscodeStarted",
+            Self::TranscodeUpdated => "TranscodeUpdated",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "TranscodeStarted" => Self::TranscodeStarted,
+            "TranscodeUpdated" => Self::TranscodeUpdated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for TranscodeStartedEventStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TranscodeStartedEventStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for TranscodeStartedEventStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The task's input and outputs.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TranscodeStartedEventDetails {
+    /// The stream being transcoded.
+    ///
+    /// Wire name: `Input`.
+    #[serde(rename = "Input", skip_serializing_if = "Option::is_none")]
+    pub input: Option<TranscodeStartedEventDetailsInput>,
+    /// The streams the task produces.
+    ///
+    /// Wire name: `Outputs`.
+    #[serde(rename = "Outputs", skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<Vec<TranscodeStartedEventDetailsOutputsItem>>,
+}
+
+impl TranscodeStartedEventDetails {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Input`.
+    #[must_use]
+    pub fn with_input(mut self, input: TranscodeStartedEventDetailsInput) -> Self {
+        self.input = Some(input);
+        self
+    }
+
+    /// Sets `Outputs`.
+    #[must_use]
+    pub fn with_outputs(
+        mut self,
+        outputs: Vec<TranscodeStartedEventDetailsOutputsItem>,
+    ) -> Self {
+        self.outputs = Some(outputs);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for TranscodeStartedEventDetails {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("Input");
+            if let Some(value) = &self.input {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("Outputs");
+            if let Some(value) = &self.outputs {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+    }
+}
+
+impl Redact for TranscodeStartedEventDetails {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.input);
+        Redact::redact(&mut self.outputs);
+    }
+}
+
+/// The stream being transcoded.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TranscodeStartedEventDetailsInput {
+    /// The input stream's ID.
+    ///
+    /// Wire name: `StreamId`.
+    #[serde(rename = "StreamId", skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<String>,
+    /// The input stream's URL.
+    ///
+    /// Wire name: `StreamUrl`.
+    #[serde(rename = "StreamUrl", skip_serializing_if = "Option::is_none")]
+    pub stream_url: Option<String>,
+}
+
+impl TranscodeStartedEventDetailsInput {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `StreamId`.
+    #[must_use]
+    pub fn with_stream_id(mut self, stream_id: impl Into<String>) -> Self {
+        self.stream_id = Some(stream_id.into());
+        self
+    }
+
+    /// Sets `StreamUrl`.
+    #[must_use]
+    pub fn with_stream_url(mut self, stream_url: impl Into<String>) -> Self {
+        self.stream_url = Some(stream_url.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for TranscodeStartedEventDetailsInput {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for TranscodeStartedEventDetailsInput {
+    fn redact(&mut self) {}
+}
+
+/// The `TranscodeStartedEventDetailsOutputsItem` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TranscodeStartedEventDetailsOutputsItem {
+    /// The output stream's ID.
+    ///
+    /// Wire name: `StreamId`.
+    #[serde(rename = "StreamId", skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<String>,
+    /// The output stream's URL.
+    ///
+    /// Wire name: `StreamUrl`.
+    #[serde(rename = "StreamUrl", skip_serializing_if = "Option::is_none")]
+    pub stream_url: Option<String>,
+    /// The output's video codec.
+    ///
+    /// Wire name: `VideoEncId`.
+    #[serde(rename = "VideoEncId", skip_serializing_if = "Option::is_none")]
+    pub video_enc_id: Option<i64>,
+    /// The output's bitrate.
+    ///
+    /// Wire name: `VideoBitrate`.
+    #[serde(rename = "VideoBitrate", skip_serializing_if = "Option::is_none")]
+    pub video_bitrate: Option<i64>,
+    /// Whether the output's resolution follows the short edge to fit portrait or landscape.
+    ///
+    /// Wire name: `ShortEdgeAdaption`.
+    #[serde(rename = "ShortEdgeAdaption", skip_serializing_if = "Option::is_none")]
+    pub short_edge_adaption: Option<i64>,
+    /// The output's frame rate.
+    ///
+    /// Wire name: `Fps`.
+    #[serde(rename = "Fps", skip_serializing_if = "Option::is_none")]
+    pub fps: Option<i64>,
+    /// The output's width.
+    ///
+    /// Wire name: `Width`.
+    #[serde(rename = "Width", skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    /// The output's height.
+    ///
+    /// Wire name: `Height`.
+    #[serde(rename = "Height", skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    /// The output's keyframe interval.
+    ///
+    /// Wire name: `GOP`.
+    #[serde(rename = "GOP", skip_serializing_if = "Option::is_none")]
+    pub gop: Option<i64>,
+}
+
+impl TranscodeStartedEventDetailsOutputsItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `StreamId`.
+    #[must_use]
+    pub fn with_stream_id(mut self, stream_id: impl Into<String>) -> Self {
+        self.stream_id = Some(stream_id.into());
+        self
+    }
+
+    /// Sets `StreamUrl`.
+    #[must_use]
+    pub fn with_stream_url(mut self, stream_url: impl Into<String>) -> Self {
+        self.stream_url = Some(stream_url.into());
+        self
+    }
+
+    /// Sets `VideoEncId`.
+    #[must_use]
+    pub fn with_video_enc_id(mut self, video_enc_id: i64) -> Self {
+        self.video_enc_id = Some(video_enc_id);
+        self
+    }
+
+    /// Sets `VideoBitrate`.
+    #[must_use]
+    pub fn with_video_bitrate(mut self, video_bitrate: i64) -> Self {
+        self.video_bitrate = Some(video_bitrate);
+        self
+    }
+
+    /// Sets `ShortEdgeAdaption`.
+    #[must_use]
+    pub fn with_short_edge_adaption(mut self, short_edge_adaption: i64) -> Self {
+        self.short_edge_adaption = Some(short_edge_adaption);
+        self
+    }
+
+    /// Sets `Fps`.
+    #[must_use]
+    pub fn with_fps(mut self, fps: i64) -> Self {
+        self.fps = Some(fps);
+        self
+    }
+
+    /// Sets `Width`.
+    #[must_use]
+    pub fn with_width(mut self, width: i64) -> Self {
+        self.width = Some(width);
+        self
+    }
+
+    /// Sets `Height`.
+    #[must_use]
+    pub fn with_height(mut self, height: i64) -> Self {
+        self.height = Some(height);
+        self
+    }
+
+    /// Sets `GOP`.
+    #[must_use]
+    pub fn with_gop(mut self, gop: i64) -> Self {
+        self.gop = Some(gop);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for TranscodeStartedEventDetailsOutputsItem {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for TranscodeStartedEventDetailsOutputsItem {
+    fn redact(&mut self) {}
+}
+
+/// The task's state.
+///
+/// Values: TranscodeStopped (TranscodeStopped).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TranscodeStoppedEventStatus {
+    /// The task has stopped.
+    /// Wire value: `TranscodeStopped`.
+    TranscodeStopped,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl TranscodeStoppedEventStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::TranscodeStopped];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::TranscodeStopped => "TranscodeStopped",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "TranscodeStopped" => Self::TranscodeStopped,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for TranscodeStoppedEventStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TranscodeStoppedEventStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for TranscodeStoppedEventStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Why the task stopped.
+///
+/// Values: 0 (Value0), 1 (Value1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TranscodeStoppedEventStopReason {
+    /// The user ended it.
+    /// Wire value: `0`.
+    Value0,
+    /// It failed and was ended automatically.
+    /// Wire value: `1`.
+    Value1,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl TranscodeStoppedEventStopReason {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Value0, Self::Value1];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Value1 => 1,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            1 => Self::Value1,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for TranscodeStoppedEventStopReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TranscodeStoppedEventStopReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for TranscodeStoppedEventStopReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Moderation result of a 10-second audio segment.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AudioModerationResultEventDetail {
+    /// Highest risk level in the 10-second audio (given when Code is 0).
+    ///
+    /// Wire name: `RiskLevel`.
+    #[serde(rename = "RiskLevel", skip_serializing_if = "Option::is_none")]
+    pub risk_level: Option<AudioModerationResultEventDetailRiskLevel>,
+    /// Text recognized from the 10-second audio.
+    ///
+    /// Wire name: `AudioText`.
+    #[serde(rename = "AudioText", skip_serializing_if = "Option::is_none")]
+    pub audio_text: Option<String>,
+    /// URL of the 10-second audio.
+    ///
+    /// Wire name: `AudioUrl`.
+    #[serde(rename = "AudioUrl", skip_serializing_if = "Option::is_none")]
+    pub audio_url: Option<String>,
+    /// URL of 20 seconds of audio, this violating segment and the one before, given only when ReturnPreAudio was 1.
+    ///
+    /// Wire name: `PreAudioUrl`.
+    #[serde(rename = "PreAudioUrl", skip_serializing_if = "Option::is_none")]
+    pub pre_audio_url: Option<String>,
+    /// Human-readable risk category as level-1:level-2:level-3 labels ("Normal" on PASS, or the custom list's name); not meant for program logic.
+    ///
+    /// Wire name: `RiskDescription`.
+    #[serde(rename = "RiskDescription", skip_serializing_if = "Option::is_none")]
+    pub risk_description: Option<String>,
+    /// Level-1 risk label ("normal" on PASS).
+    ///
+    /// Wire name: `RiskLabel1`.
+    #[serde(rename = "RiskLabel1", skip_serializing_if = "Option::is_none")]
+    pub risk_label1: Option<String>,
+    /// Level-2 risk label under the level-1 label; empty on PASS.
+    ///
+    /// Wire name: `RiskLabel2`.
+    #[serde(rename = "RiskLabel2", skip_serializing_if = "Option::is_none")]
+    pub risk_label2: Option<String>,
+    /// Level-3 risk label under the level-2 label; empty on PASS.
+    ///
+    /// Wire name: `RiskLabel3`.
+    #[serde(rename = "RiskLabel3", skip_serializing_if = "Option::is_none")]
+    pub risk_label3: Option<String>,
+    /// Whether the segment is silent.
+    ///
+    /// Wire name: `VadStatus`.
+    #[serde(rename = "VadStatus", skip_serializing_if = "Option::is_none")]
+    pub vad_status: Option<AudioModerationResultEventDetailVadStatus>,
+    /// The highest risk in the segment.
+    ///
+    /// Wire name: `RiskDetail`.
+    #[serde(rename = "RiskDetail", skip_serializing_if = "Option::is_none")]
+    pub risk_detail: Option<AudioModerationResultEventDetailRiskDetail>,
+    /// Every risk found in the 10-second segment, highest risk first.
+    ///
+    /// Wire name: `RiskInfoList`.
+    #[serde(rename = "RiskInfoList", skip_serializing_if = "Option::is_none")]
+    pub risk_info_list: Option<Vec<AudioModerationResultEventDetailRiskInfoListItem>>,
+    /// Business labels found (ZEGOCLOUD support can adjust them).
+    ///
+    /// Wire name: `BusinessInfoList`.
+    #[serde(rename = "BusinessInfoList", skip_serializing_if = "Option::is_none")]
+    pub business_info_list: Option<
+        Vec<AudioModerationResultEventDetailBusinessInfoListItem>,
+    >,
+}
+
+impl AudioModerationResultEventDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RiskLevel`.
+    #[must_use]
+    pub fn with_risk_level(
+        mut self,
+        risk_level: AudioModerationResultEventDetailRiskLevel,
+    ) -> Self {
+        self.risk_level = Some(risk_level);
+        self
+    }
+
+    /// Sets `AudioText`.
+    #[must_use]
+    pub fn with_audio_text(mut self, audio_text: impl Into<String>) -> Self {
+        self.audio_text = Some(audio_text.into());
+        self
+    }
+
+    /// Sets `AudioUrl`.
+    #[must_use]
+    pub fn with_audio_url(mut self, audio_url: impl Into<String>) -> Self {
+        self.audio_url = Some(audio_url.into());
+        self
+    }
+
+    /// Sets `PreAudioUrl`.
+    #[must_use]
+    pub fn with_pre_audio_url(mut self, pre_audio_url: impl Into<String>) -> Self {
+        self.pre_audio_url = Some(pre_audio_url.into());
+        self
+    }
+
+    /// Sets `RiskDescription`.
+    #[must_use]
+    pub fn with_risk_description(mut self, risk_description: impl Into<String>) -> Self {
+        self.risk_description = Some(risk_description.into());
+        self
+    }
+
+    /// Sets `RiskLabel1`.
+    #[must_use]
+    pub fn with_risk_label1(mut self, risk_label1: impl Into<String>) -> Self {
+        self.risk_label1 = Some(risk_label1.into());
+        self
+    }
+
+    /// Sets `RiskLabel2`.
+    #[must_use]
+    pub fn with_risk_label2(mut self, risk_label2: impl Into<String>) -> Self {
+        self.risk_label2 = Some(risk_label2.into());
+        self
+    }
+
+    /// Sets `RiskLabel3`.
+    #[must_use]
+    pub fn with_risk_label3(mut self, risk_label3: impl Into<String>) -> Self {
+        self.risk_label3 = Some(risk_label3.into());
+        self
+    }
+
+    /// Sets `VadStatus`.
+    #[must_use]
+    pub fn with_vad_status(
+        mut self,
+        vad_status: AudioModerationResultEventDetailVadStatus,
+    ) -> Self {
+        self.vad_status = Some(vad_status);
+        self
+    }
+
+    /// Sets `RiskDetail`.
+    #[must_use]
+    pub fn with_risk_detail(
+        mut self,
+        risk_detail: AudioModerationResultEventDetailRiskDetail,
+    ) -> Self {
+        self.risk_detail = Some(risk_detail);
+        self
+    }
+
+    /// Sets `RiskInfoList`.
+    #[must_use]
+    pub fn with_risk_info_list(
+        mut self,
+        risk_info_list: Vec<AudioModerationResultEventDetailRiskInfoListItem>,
+    ) -> Self {
+        self.risk_info_list = Some(risk_info_list);
+        self
+    }
+
+    /// Sets `BusinessInfoList`.
+    #[must_use]
+    pub fn with_business_info_list(
+        mut self,
+        business_info_list: Vec<AudioModerationResultEventDetailBusinessInfoListItem>,
+    ) -> Self {
+        self.business_info_list = Some(business_info_list);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AudioModerationResultEventDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("RiskLevel");
+            if let Some(value) = &self.risk_level {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "PASS (Pass), REVIEW (Review), REJECT (Reject)",
+                    &at,
+                    out,
+                );
+            }
+        }
+        {
+            let at = at.field("VadStatus");
+            if let Some(value) = &self.vad_status {
+                check_known(value.is_known(), value, "0 (Value0), 1 (Value1)", &at, out);
+            }
+        }
+        {
+            let at = at.field("RiskDetail");
+            if let Some(value) = &self.risk_detail {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("RiskInfoList");
+            if let Some(value) = &self.risk_info_list {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+        {
+            let at = at.field("BusinessInfoList");
+            if let Some(value) = &self.business_info_list {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+    }
+}
+
+impl Redact for AudioModerationResultEventDetail {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.risk_detail);
+        Redact::redact(&mut self.risk_info_list);
+        Redact::redact(&mut self.business_info_list);
+    }
+}
+
+/// Highest risk level in the 10-second audio (given when Code is 0).
+///
+/// Values: PASS (Pass), REVIEW (Review), REJECT (Reject).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AudioModerationResultEventDetailRiskLevel {
+    /// Normal content; letting it through is advised.
+    /// Wire value: `PASS`.
+    Pass,
+    /// Doubtful content; a human review is advised.
+    /// Wire value: `REVIEW`.
+    Review,
+    /// Violating content; blocking it is advised.
+    /// Wire value: `REJECT`.
+    Reject,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl AudioModerationResultEventDetailRiskLevel {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Pass, Self::Review, Self::Reject];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Pass => "PASS",
+            Self::Review => "REVIEW",
+            Self::Reject => "REJECT",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "PASS" => Self::Pass,
+            "REVIEW" => Self::Review,
+            "REJECT" => Self::Reject,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for AudioModerationResultEventDetailRiskLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AudioModerationResultEventDetailRiskLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for AudioModerationResultEventDetailRiskLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Whether the segment is silent.
+///
+/// Values: 0 (Value0), 1 (Value1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AudioModerationResultEventDetailVadStatus {
+    /// Silent; some other fields are then empty.
+    /// Wire value: `0`.
+    Value0,
+    /// Not silent.
+    /// Wire value: `1`.
+    Value1,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl AudioModerationResultEventDetailVadStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Value0, Self::Value1];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Value1 => 1,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            1 => Self::Value1,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for AudioModerationResultEventDetailVadStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AudioModerationResultEventDetailVadStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for AudioModerationResultEventDetailVadStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The highest risk in the segment.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AudioModerationResultEventDetailRiskDetail {
+    /// Where the risk came from.
+    ///
+    /// Wire name: `RiskSource`.
+    #[serde(rename = "RiskSource", skip_serializing_if = "Option::is_none")]
+    pub risk_source: Option<AudioModerationResultEventDetailRiskDetailRiskSource>,
+    /// Text recognized from the 10-second audio.
+    ///
+    /// Wire name: `AudioText`.
+    #[serde(rename = "AudioText", skip_serializing_if = "Option::is_none")]
+    pub audio_text: Option<String>,
+    /// Custom lists the content matched (lists are set up through ZEGOCLOUD support); the examples send null.
+    ///
+    /// Wire name: `MatchedLists`.
+    #[serde(rename = "MatchedLists", skip_serializing_if = "Option::is_none")]
+    pub matched_lists: Option<
+        Vec<AudioModerationResultEventDetailRiskDetailMatchedListsItem>,
+    >,
+}
+
+impl AudioModerationResultEventDetailRiskDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RiskSource`.
+    #[must_use]
+    pub fn with_risk_source(
+        mut self,
+        risk_source: AudioModerationResultEventDetailRiskDetailRiskSource,
+    ) -> Self {
+        self.risk_source = Some(risk_source);
+        self
+    }
+
+    /// Sets `AudioText`.
+    #[must_use]
+    pub fn with_audio_text(mut self, audio_text: impl Into<String>) -> Self {
+        self.audio_text = Some(audio_text.into());
+        self
+    }
+
+    /// Sets `MatchedLists`.
+    #[must_use]
+    pub fn with_matched_lists(
+        mut self,
+        matched_lists: Vec<AudioModerationResultEventDetailRiskDetailMatchedListsItem>,
+    ) -> Self {
+        self.matched_lists = Some(matched_lists);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AudioModerationResultEventDetailRiskDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("RiskSource");
+            if let Some(value) = &self.risk_source {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1000 (Value1000), 1001 (Value1001), 1003 (Value1003)",
+                    &at,
+                    out,
+                );
+            }
+        }
+        {
+            let at = at.field("MatchedLists");
+            if let Some(value) = &self.matched_lists {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+    }
+}
+
+impl Redact for AudioModerationResultEventDetailRiskDetail {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.matched_lists);
+    }
+}
+
+/// Where the risk came from.
+///
+/// Values: 1000 (Value1000), 1001 (Value1001), 1003 (Value1003).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AudioModerationResultEventDetailRiskDetailRiskSource {
+    /// No risk.
+    /// Wire value: `1000`.
+    Value1000,
+    /// The speech's meaning.
+    /// Wire value: `1001`.
+    Value1001,
+    /// Sound features such as pitch, timbre, voiceprint or melody.
+    /// Wire value: `1003`.
+    Value1003,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl AudioModerationResultEventDetailRiskDetailRiskSource {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Value1000, Self::Value1001, Self::Value1003];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1000 => 1000,
+            Self::Value1001 => 1001,
+            Self::Value1003 => 1003,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1000 => Self::Value1000,
+            1001 => Self::Value1001,
+            1003 => Self::Value1003,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for AudioModerationResultEventDetailRiskDetailRiskSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for AudioModerationResultEventDetailRiskDetailRiskSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for AudioModerationResultEventDetailRiskDetailRiskSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The `AudioModerationResultEventDetailRiskDetailMatchedListsItem` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AudioModerationResultEventDetailRiskDetailMatchedListsItem {
+    /// The custom list's name.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl AudioModerationResultEventDetailRiskDetailMatchedListsItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AudioModerationResultEventDetailRiskDetailMatchedListsItem {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for AudioModerationResultEventDetailRiskDetailMatchedListsItem {
+    fn redact(&mut self) {}
+}
+
+/// The `AudioModerationResultEventDetailRiskInfoListItem` schema.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AudioModerationResultEventDetailRiskInfoListItem {
+    /// Risk level of this entry (given when Code is 0).
+    ///
+    /// Wire name: `RiskLevel`.
+    ///
+    /// Spec note: The table types it Number but lists the values PASS, REVIEW and REJECT, and the example sends strings.
+    #[serde(rename = "RiskLevel", skip_serializing_if = "Option::is_none")]
+    pub risk_level: Option<AudioModerationResultEventDetailRiskInfoListItemRiskLevel>,
+    /// Human-readable risk category as level-1:level-2:level-3 labels ("Normal" on PASS, or the custom list's name); not meant for program logic.
+    ///
+    /// Wire name: `RiskDescription`.
+    #[serde(rename = "RiskDescription", skip_serializing_if = "Option::is_none")]
+    pub risk_description: Option<String>,
+    /// Level-1 risk label ("normal" on PASS).
+    ///
+    /// Wire name: `RiskLabel1`.
+    #[serde(rename = "RiskLabel1", skip_serializing_if = "Option::is_none")]
+    pub risk_label1: Option<String>,
+    /// Level-2 risk label under the level-1 label; empty on PASS.
+    ///
+    /// Wire name: `RiskLabel2`.
+    #[serde(rename = "RiskLabel2", skip_serializing_if = "Option::is_none")]
+    pub risk_label2: Option<String>,
+    /// Level-3 risk label under the level-2 label; empty on PASS.
+    ///
+    /// Wire name: `RiskLabel3`.
+    #[serde(rename = "RiskLabel3", skip_serializing_if = "Option::is_none")]
+    pub risk_label3: Option<String>,
+    /// Details of this risk.
+    ///
+    /// Wire name: `RiskDetail`.
+    #[serde(rename = "RiskDetail", skip_serializing_if = "Option::is_none")]
+    pub risk_detail: Option<AudioModerationResultEventDetailRiskInfoListItemRiskDetail>,
+}
+
+impl AudioModerationResultEventDetailRiskInfoListItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RiskLevel`.
+    #[must_use]
+    pub fn with_risk_level(
+        mut self,
+        risk_level: AudioModerationResultEventDetailRiskInfoListItemRiskLevel,
+    ) -> Self {
+        self.risk_level = Some(risk_level);
+        self
+    }
+
+    /// Sets `RiskDescription`.
+    #[must_use]
+    pub fn with_risk_description(mut self, risk_description: impl Into<String>) -> Self {
+        self.risk_description = Some(risk_description.into());
+        self
+    }
+
+    /// Sets `RiskLabel1`.
+    #[must_use]
+    pub fn with_risk_label1(mut self, risk_label1: impl Into<String>) -> Self {
+        self.risk_label1 = Some(risk_label1.into());
+        self
+    }
+
+    /// Sets `RiskLabel2`.
+    #[must_use]
+    pub fn with_risk_label2(mut self, risk_label2: impl Into<String>) -> Self {
+        self.risk_label2 = Some(risk_label2.into());
+        self
+    }
+
+    /// Sets `RiskLabel3`.
+    #[must_use]
+    pub fn with_risk_label3(mut self, risk_label3: impl Into<String>) -> Self {
+        self.risk_label3 = Some(risk_label3.into());
+        self
+    }
+
+    /// Sets `RiskDetail`.
+    #[must_use]
+    pub fn with_risk_detail(
+        mut self,
+        risk_detail: AudioModerationResultEventDetailRiskInfoListItemRiskDetail,
+    ) -> Self {
+        self.risk_detail = Some(risk_detail);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AudioModerationResultEventDetailRiskInfoListItem {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("RiskLevel");
+            if let Some(value) = &self.risk_level {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("RiskDetail");
+            if let Some(value) = &self.risk_detail {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for AudioModerationResultEventDetailRiskInfoListItem {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.risk_level);
+        Redact::redact(&mut self.risk_detail);
+    }
+}
+
+/// Risk level of this entry (given when Code is 0).
+///
+/// Alternatives (`oneOf`): `Integer`, `Option2`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AudioModerationResultEventDetailRiskInfoListItemRiskLevel {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Option2(AudioModerationResultEventDetailRiskInfoListItemRiskLevelOption2),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de>
+for AudioModerationResultEventDetailRiskInfoListItemRiskLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Option2)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for AudioModerationResultEventDetailRiskInfoListItemRiskLevel {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let at = *at;
+        if let Self::Option2(value) = self {
+            check_known(
+                value.is_known(),
+                value,
+                "PASS (Pass), REVIEW (Review), REJECT (Reject)",
+                &at,
+                out,
+            );
+        }
+    }
+}
+
+impl Redact for AudioModerationResultEventDetailRiskInfoListItemRiskLevel {
+    fn redact(&mut self) {}
+}
+
+/// Allowed values of `AudioModerationResultEventDetailRiskInfoListItemRiskLevelOption2`.
+///
+/// Values: PASS (Pass), REVIEW (Review), REJECT (Reject).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AudioModerationResultEventDetailRiskInfoListItemRiskLevelOption2 {
+    /// Normal content; letting it through is advised.
+    /// Wire value: `PASS`.
+    Pass,
+    /// Doubtful content; a human review is advised.
+    /// Wire value: `REVIEW`.
+    Review,
+    /// Violating content; blocking it is advised.
+    /// Wire value: `REJECT`.
+    Reject,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl AudioModerationResultEventDetailRiskInfoListItemRiskLevelOption2 {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Pass, Self::Review, Self::Reject];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Pass => "PASS",
+            Self::Review => "REVIEW",
+            Self::Reject => "REJECT",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "PASS" => Self::Pass,
+            "REVIEW" => Self::Review,
+            "REJECT" => Self::Reject,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize
+for AudioModerationResultEventDetailRiskInfoListItemRiskLevelOption2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for AudioModerationResultEventDetailRiskInfoListItemRiskLevelOption2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display
+for AudioModerationResultEventDetailRiskInfoListItemRiskLevelOption2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Details of this risk.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AudioModerationResultEventDetailRiskInfoListItemRiskDetail {
+    /// Where the risk came from.
+    ///
+    /// Wire name: `RiskSource`.
+    #[serde(rename = "RiskSource", skip_serializing_if = "Option::is_none")]
+    pub risk_source: Option<
+        AudioModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource,
+    >,
+    /// Text recognized from the 10-second audio; only the highest-risk entry carries it.
+    ///
+    /// Wire name: `AudioText`.
+    #[serde(rename = "AudioText", skip_serializing_if = "Option::is_none")]
+    pub audio_text: Option<String>,
+    /// Custom lists the content matched (lists are set up through ZEGOCLOUD support); the examples send null.
+    ///
+    /// Wire name: `MatchedLists`.
+    #[serde(rename = "MatchedLists", skip_serializing_if = "Option::is_none")]
+    pub matched_lists: Option<
+        Vec<AudioModerationResultEventDetailRiskInfoListItemRiskDetailMatchedListsItem>,
+    >,
+}
+
+impl AudioModerationResultEventDetailRiskInfoListItemRiskDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RiskSource`.
+    #[must_use]
+    pub fn with_risk_source(
+        mut self,
+        risk_source: AudioModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource,
+    ) -> Self {
+        self.risk_source = Some(risk_source);
+        self
+    }
+
+    /// Sets `AudioText`.
+    #[must_use]
+    pub fn with_audio_text(mut self, audio_text: impl Into<String>) -> Self {
+        self.audio_text = Some(audio_text.into());
+        self
+    }
+
+    /// Sets `MatchedLists`.
+    #[must_use]
+    pub fn with_matched_lists(
+        mut self,
+        matched_lists: Vec<
+            AudioModerationResultEventDetailRiskInfoListItemRiskDetailMatchedListsItem,
+        >,
+    ) -> Self {
+        self.matched_lists = Some(matched_lists);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AudioModerationResultEventDetailRiskInfoListItemRiskDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("RiskSource");
+            if let Some(value) = &self.risk_source {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1000 (Value1000), 1001 (Value1001), 1003 (Value1003)",
+                    &at,
+                    out,
+                );
+            }
+        }
+        {
+            let at = at.field("MatchedLists");
+            if let Some(value) = &self.matched_lists {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+    }
+}
+
+impl Redact for AudioModerationResultEventDetailRiskInfoListItemRiskDetail {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.matched_lists);
+    }
+}
+
+/// Where the risk came from.
+///
+/// Values: 1000 (Value1000), 1001 (Value1001), 1003 (Value1003).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AudioModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource {
+    /// No risk.
+    /// Wire value: `1000`.
+    Value1000,
+    /// The speech's meaning.
+    /// Wire value: `1001`.
+    Value1001,
+    /// Sound features such as pitch, timbre, voiceprint or melody.
+    /// Wire value: `1003`.
+    Value1003,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl AudioModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Value1000, Self::Value1001, Self::Value1003];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1000 => 1000,
+            Self::Value1001 => 1001,
+            Self::Value1003 => 1003,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1000 => Self::Value1000,
+            1001 => Self::Value1001,
+            1003 => Self::Value1003,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize
+for AudioModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for AudioModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display
+for AudioModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The `AudioModerationResultEventDetailRiskInfoListItemRiskDetailMatchedListsItem` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AudioModerationResultEventDetailRiskInfoListItemRiskDetailMatchedListsItem {
+    /// The custom list's name.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl AudioModerationResultEventDetailRiskInfoListItemRiskDetailMatchedListsItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate
+for AudioModerationResultEventDetailRiskInfoListItemRiskDetailMatchedListsItem {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact
+for AudioModerationResultEventDetailRiskInfoListItemRiskDetailMatchedListsItem {
+    fn redact(&mut self) {}
+}
+
+/// The `AudioModerationResultEventDetailBusinessInfoListItem` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AudioModerationResultEventDetailBusinessInfoListItem {
+    /// The business labels as level-1:level-2:level-3 names, in Chinese.
+    ///
+    /// Wire name: `BusinessDescription`.
+    #[serde(rename = "BusinessDescription", skip_serializing_if = "Option::is_none")]
+    pub business_description: Option<String>,
+    /// Level-1 business label.
+    ///
+    /// Wire name: `BusinessLabel1`.
+    #[serde(rename = "BusinessLabel1", skip_serializing_if = "Option::is_none")]
+    pub business_label1: Option<String>,
+    /// Level-2 business label.
+    ///
+    /// Wire name: `BusinessLabel2`.
+    #[serde(rename = "BusinessLabel2", skip_serializing_if = "Option::is_none")]
+    pub business_label2: Option<String>,
+    /// Level-3 business label, under the name the table gives.
+    ///
+    /// Wire name: `BusinessLabe3`.
+    ///
+    /// Spec note: The table (English and Chinese) spells it BusinessLabe3; the example sends BusinessLabel3.
+    #[serde(rename = "BusinessLabe3", skip_serializing_if = "Option::is_none")]
+    pub business_labe3: Option<String>,
+    /// Level-3 business label, under the name the example uses.
+    ///
+    /// Wire name: `BusinessLabel3`.
+    ///
+    /// Spec note: Only in the example; the table spells it BusinessLabe3.
+    #[serde(rename = "BusinessLabel3", skip_serializing_if = "Option::is_none")]
+    pub business_label3: Option<String>,
+}
+
+impl AudioModerationResultEventDetailBusinessInfoListItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `BusinessDescription`.
+    #[must_use]
+    pub fn with_business_description(
+        mut self,
+        business_description: impl Into<String>,
+    ) -> Self {
+        self.business_description = Some(business_description.into());
+        self
+    }
+
+    /// Sets `BusinessLabel1`.
+    #[must_use]
+    pub fn with_business_label1(mut self, business_label1: impl Into<String>) -> Self {
+        self.business_label1 = Some(business_label1.into());
+        self
+    }
+
+    /// Sets `BusinessLabel2`.
+    #[must_use]
+    pub fn with_business_label2(mut self, business_label2: impl Into<String>) -> Self {
+        self.business_label2 = Some(business_label2.into());
+        self
+    }
+
+    /// Sets `BusinessLabe3`.
+    #[must_use]
+    pub fn with_business_labe3(mut self, business_labe3: impl Into<String>) -> Self {
+        self.business_labe3 = Some(business_labe3.into());
+        self
+    }
+
+    /// Sets `BusinessLabel3`.
+    #[must_use]
+    pub fn with_business_label3(mut self, business_label3: impl Into<String>) -> Self {
+        self.business_label3 = Some(business_label3.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AudioModerationResultEventDetailBusinessInfoListItem {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for AudioModerationResultEventDetailBusinessInfoListItem {
+    fn redact(&mut self) {}
+}
+
+/// Context of the result.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AudioModerationResultEventAuxInfo {
+    /// The moderated room's ID.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Unix time in milliseconds when moderation of the 10-second audio began.
+    ///
+    /// Wire name: `ProcessBeginTime`.
+    #[serde(rename = "ProcessBeginTime", skip_serializing_if = "Option::is_none")]
+    pub process_begin_time: Option<i64>,
+    /// Unix time in milliseconds when moderation of the 10-second audio ended.
+    ///
+    /// Wire name: `ProcessFinishTime`.
+    #[serde(rename = "ProcessFinishTime", skip_serializing_if = "Option::is_none")]
+    pub process_finish_time: Option<i64>,
+    /// The user's ID.
+    ///
+    /// Wire name: `UserId`.
+    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+
+impl AudioModerationResultEventAuxInfo {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `ProcessBeginTime`.
+    #[must_use]
+    pub fn with_process_begin_time(mut self, process_begin_time: i64) -> Self {
+        self.process_begin_time = Some(process_begin_time);
+        self
+    }
+
+    /// Sets `ProcessFinishTime`.
+    #[must_use]
+    pub fn with_process_finish_time(mut self, process_finish_time: i64) -> Self {
+        self.process_finish_time = Some(process_finish_time);
+        self
+    }
+
+    /// Sets `UserId`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AudioModerationResultEventAuxInfo {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for AudioModerationResultEventAuxInfo {
+    fn redact(&mut self) {}
+}
+
+/// Moderation state.
+///
+/// Values: 0 (Value0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AudioModerationStatusEventStatus {
+    /// Moderation has finished.
+    /// Wire value: `0`.
+    Value0,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl AudioModerationStatusEventStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Value0];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for AudioModerationStatusEventStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AudioModerationStatusEventStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for AudioModerationStatusEventStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Context of the task.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct AudioModerationStatusEventAuxInfo {
+    /// The room's ID.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Total time in seconds of stream the task moderated.
+    ///
+    /// Wire name: `CensorStreamTime`.
+    #[serde(rename = "CensorStreamTime", skip_serializing_if = "Option::is_none")]
+    pub censor_stream_time: Option<i64>,
+}
+
+impl AudioModerationStatusEventAuxInfo {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `CensorStreamTime`.
+    #[must_use]
+    pub fn with_censor_stream_time(mut self, censor_stream_time: i64) -> Self {
+        self.censor_stream_time = Some(censor_stream_time);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for AudioModerationStatusEventAuxInfo {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for AudioModerationStatusEventAuxInfo {
+    fn redact(&mut self) {}
+}
+
+/// Moderation result of a 10-second segment of the stream's audio.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoAudioModerationResultEventDetail {
+    /// Highest risk level in the 10-second audio (given when Code is 0).
+    ///
+    /// Wire name: `RiskLevel`.
+    #[serde(rename = "RiskLevel", skip_serializing_if = "Option::is_none")]
+    pub risk_level: Option<VideoAudioModerationResultEventDetailRiskLevel>,
+    /// Text recognized from the stream's audio; 20 seconds of it (this segment and the one before) when ReturnPreText was 1 and the level is REJECT.
+    ///
+    /// Wire name: `Content`.
+    #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// URL of the 10-second audio.
+    ///
+    /// Wire name: `AudioUrl`.
+    #[serde(rename = "AudioUrl", skip_serializing_if = "Option::is_none")]
+    pub audio_url: Option<String>,
+    /// URL of 20 seconds of audio, this violating segment and the one before, given only when ReturnPreAudio was 1.
+    ///
+    /// Wire name: `PreAudioUrl`.
+    #[serde(rename = "PreAudioUrl", skip_serializing_if = "Option::is_none")]
+    pub pre_audio_url: Option<String>,
+    /// Human-readable risk category as level-1:level-2:level-3 labels ("Normal" on PASS, or the custom list's name); not meant for program logic.
+    ///
+    /// Wire name: `RiskDescription`.
+    #[serde(rename = "RiskDescription", skip_serializing_if = "Option::is_none")]
+    pub risk_description: Option<String>,
+    /// Level-1 risk label ("normal" on PASS).
+    ///
+    /// Wire name: `RiskLabel1`.
+    #[serde(rename = "RiskLabel1", skip_serializing_if = "Option::is_none")]
+    pub risk_label1: Option<String>,
+    /// Level-2 risk label under the level-1 label; empty on PASS.
+    ///
+    /// Wire name: `RiskLabel2`.
+    #[serde(rename = "RiskLabel2", skip_serializing_if = "Option::is_none")]
+    pub risk_label2: Option<String>,
+    /// Level-3 risk label under the level-2 label; empty on PASS.
+    ///
+    /// Wire name: `RiskLabel3`.
+    #[serde(rename = "RiskLabel3", skip_serializing_if = "Option::is_none")]
+    pub risk_label3: Option<String>,
+    /// Whether the segment is silent.
+    ///
+    /// Wire name: `VadStatus`.
+    #[serde(rename = "VadStatus", skip_serializing_if = "Option::is_none")]
+    pub vad_status: Option<VideoAudioModerationResultEventDetailVadStatus>,
+    /// The highest risk in the segment.
+    ///
+    /// Wire name: `RiskDetail`.
+    #[serde(rename = "RiskDetail", skip_serializing_if = "Option::is_none")]
+    pub risk_detail: Option<VideoAudioModerationResultEventDetailRiskDetail>,
+    /// Every risk found in the 10-second segment, highest risk first.
+    ///
+    /// Wire name: `RiskInfoList`.
+    #[serde(rename = "RiskInfoList", skip_serializing_if = "Option::is_none")]
+    pub risk_info_list: Option<
+        Vec<VideoAudioModerationResultEventDetailRiskInfoListItem>,
+    >,
+    /// Business labels found (ZEGOCLOUD support can adjust them).
+    ///
+    /// Wire name: `BusinessInfoList`.
+    #[serde(rename = "BusinessInfoList", skip_serializing_if = "Option::is_none")]
+    pub business_info_list: Option<
+        Vec<VideoAudioModerationResultEventDetailBusinessInfoListItem>,
+    >,
+}
+
+impl VideoAudioModerationResultEventDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RiskLevel`.
+    #[must_use]
+    pub fn with_risk_level(
+        mut self,
+        risk_level: VideoAudioModerationResultEventDetailRiskLevel,
+    ) -> Self {
+        self.risk_level = Some(risk_level);
+        self
+    }
+
+    /// Sets `Content`.
+    #[must_use]
+    pub fn with_content(mut self, content: impl Into<String>) -> Self {
+        self.content = Some(content.into());
+        self
+    }
+
+    /// Sets `AudioUrl`.
+    #[must_use]
+    pub fn with_audio_url(mut self, audio_url: impl Into<String>) -> Self {
+        self.audio_url = Some(audio_url.into());
+        self
+    }
+
+    /// Sets `PreAudioUrl`.
+    #[must_use]
+    pub fn with_pre_audio_url(mut self, pre_audio_url: impl Into<String>) -> Self {
+        self.pre_audio_url = Some(pre_audio_url.into());
+        self
+    }
+
+    /// Sets `RiskDescription`.
+    #[must_use]
+    pub fn with_risk_description(mut self, risk_description: impl Into<String>) -> Self {
+        self.risk_description = Some(risk_description.into());
+        self
+    }
+
+    /// Sets `RiskLabel1`.
+    #[must_use]
+    pub fn with_risk_label1(mut self, risk_label1: impl Into<String>) -> Self {
+        self.risk_label1 = Some(risk_label1.into());
+        self
+    }
+
+    /// Sets `RiskLabel2`.
+    #[must_use]
+    pub fn with_risk_label2(mut self, risk_label2: impl Into<String>) -> Self {
+        self.risk_label2 = Some(risk_label2.into());
+        self
+    }
+
+    /// Sets `RiskLabel3`.
+    #[must_use]
+    pub fn with_risk_label3(mut self, risk_label3: impl Into<String>) -> Self {
+        self.risk_label3 = Some(risk_label3.into());
+        self
+    }
+
+    /// Sets `VadStatus`.
+    #[must_use]
+    pub fn with_vad_status(
+        mut self,
+        vad_status: VideoAudioModerationResultEventDetailVadStatus,
+    ) -> Self {
+        self.vad_status = Some(vad_status);
+        self
+    }
+
+    /// Sets `RiskDetail`.
+    #[must_use]
+    pub fn with_risk_detail(
+        mut self,
+        risk_detail: VideoAudioModerationResultEventDetailRiskDetail,
+    ) -> Self {
+        self.risk_detail = Some(risk_detail);
+        self
+    }
+
+    /// Sets `RiskInfoList`.
+    #[must_use]
+    pub fn with_risk_info_list(
+        mut self,
+        risk_info_list: Vec<VideoAudioModerationResultEventDetailRiskInfoListItem>,
+    ) -> Self {
+        self.risk_info_list = Some(risk_info_list);
+        self
+    }
+
+    /// Sets `BusinessInfoList`.
+    #[must_use]
+    pub fn with_business_info_list(
+        mut self,
+        business_info_list: Vec<
+            VideoAudioModerationResultEventDetailBusinessInfoListItem,
+        >,
+    ) -> Self {
+        self.business_info_list = Some(business_info_list);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoAudioModerationResultEventDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("RiskLevel");
+            if let Some(value) = &self.risk_level {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "PASS (Pass), REVIEW (Review), REJECT (Reject)",
+                    &at,
+                    out,
+                );
+            }
+        }
+        {
+            let at = at.field("VadStatus");
+            if let Some(value) = &self.vad_status {
+                check_known(value.is_known(), value, "0 (Value0), 1 (Value1)", &at, out);
+            }
+        }
+        {
+            let at = at.field("RiskDetail");
+            if let Some(value) = &self.risk_detail {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("RiskInfoList");
+            if let Some(value) = &self.risk_info_list {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+        {
+            let at = at.field("BusinessInfoList");
+            if let Some(value) = &self.business_info_list {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+    }
+}
+
+impl Redact for VideoAudioModerationResultEventDetail {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.risk_detail);
+        Redact::redact(&mut self.risk_info_list);
+        Redact::redact(&mut self.business_info_list);
+    }
+}
+
+/// Highest risk level in the 10-second audio (given when Code is 0).
+///
+/// Values: PASS (Pass), REVIEW (Review), REJECT (Reject).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VideoAudioModerationResultEventDetailRiskLevel {
+    /// Normal content; letting it through is advised.
+    /// Wire value: `PASS`.
+    Pass,
+    /// Doubtful content; a human review is advised.
+    /// Wire value: `REVIEW`.
+    Review,
+    /// Violating content; blocking it is advised.
+    /// Wire value: `REJECT`.
+    Reject,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl VideoAudioModerationResultEventDetailRiskLevel {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Pass, Self::Review, Self::Reject];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Pass => "PASS",
+            Self::Review => "REVIEW",
+            Self::Reject => "REJECT",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "PASS" => Self::Pass,
+            "REVIEW" => Self::Review,
+            "REJECT" => Self::Reject,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for VideoAudioModerationResultEventDetailRiskLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoAudioModerationResultEventDetailRiskLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for VideoAudioModerationResultEventDetailRiskLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Whether the segment is silent.
+///
+/// Values: 0 (Value0), 1 (Value1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VideoAudioModerationResultEventDetailVadStatus {
+    /// Silent; some other fields are then empty.
+    /// Wire value: `0`.
+    Value0,
+    /// Not silent.
+    /// Wire value: `1`.
+    Value1,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl VideoAudioModerationResultEventDetailVadStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Value0, Self::Value1];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Value1 => 1,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            1 => Self::Value1,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for VideoAudioModerationResultEventDetailVadStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoAudioModerationResultEventDetailVadStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for VideoAudioModerationResultEventDetailVadStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The highest risk in the segment.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoAudioModerationResultEventDetailRiskDetail {
+    /// Where the risk came from.
+    ///
+    /// Wire name: `RiskSource`.
+    #[serde(rename = "RiskSource", skip_serializing_if = "Option::is_none")]
+    pub risk_source: Option<VideoAudioModerationResultEventDetailRiskDetailRiskSource>,
+    /// Text recognized from the 10-second audio.
+    ///
+    /// Wire name: `AudioText`.
+    #[serde(rename = "AudioText", skip_serializing_if = "Option::is_none")]
+    pub audio_text: Option<String>,
+    /// Custom lists the content matched (lists are set up through ZEGOCLOUD support); the examples send null.
+    ///
+    /// Wire name: `MatchedLists`.
+    #[serde(rename = "MatchedLists", skip_serializing_if = "Option::is_none")]
+    pub matched_lists: Option<
+        Vec<VideoAudioModerationResultEventDetailRiskDetailMatchedListsItem>,
+    >,
+}
+
+impl VideoAudioModerationResultEventDetailRiskDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RiskSource`.
+    #[must_use]
+    pub fn with_risk_source(
+        mut self,
+        risk_source: VideoAudioModerationResultEventDetailRiskDetailRiskSource,
+    ) -> Self {
+        self.risk_source = Some(risk_source);
+        self
+    }
+
+    /// Sets `AudioText`.
+    #[must_use]
+    pub fn with_audio_text(mut self, audio_text: impl Into<String>) -> Self {
+        self.audio_text = Some(audio_text.into());
+        self
+    }
+
+    /// Sets `MatchedLists`.
+    #[must_use]
+    pub fn with_matched_lists(
+        mut self,
+        matched_lists: Vec<
+            VideoAudioModerationResultEventDetailRiskDetailMatchedListsItem,
+        >,
+    ) -> Self {
+        self.matched_lists = Some(matched_lists);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoAudioModerationResultEventDetailRiskDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("RiskSource");
+            if let Some(value) = &self.risk_source {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1000 (Value1000), 1001 (Value1001), 1003 (Value1003)",
+                    &at,
+                    out,
+                );
+            }
+        }
+        {
+            let at = at.field("MatchedLists");
+            if let Some(value) = &self.matched_lists {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+    }
+}
+
+impl Redact for VideoAudioModerationResultEventDetailRiskDetail {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.matched_lists);
+    }
+}
+
+/// Where the risk came from.
+///
+/// Values: 1000 (Value1000), 1001 (Value1001), 1003 (Value1003).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VideoAudioModerationResultEventDetailRiskDetailRiskSource {
+    /// No risk.
+    /// Wire value: `1000`.
+    Value1000,
+    /// The speech's meaning.
+    /// Wire value: `1001`.
+    Value1001,
+    /// Sound features such as pitch, timbre, voiceprint or melody.
+    /// Wire value: `1003`.
+    Value1003,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl VideoAudioModerationResultEventDetailRiskDetailRiskSource {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Value1000, Self::Value1001, Self::Value1003];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1000 => 1000,
+            Self::Value1001 => 1001,
+            Self::Value1003 => 1003,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1000 => Self::Value1000,
+            1001 => Self::Value1001,
+            1003 => Self::Value1003,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for VideoAudioModerationResultEventDetailRiskDetailRiskSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for VideoAudioModerationResultEventDetailRiskDetailRiskSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for VideoAudioModerationResultEventDetailRiskDetailRiskSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The `VideoAudioModerationResultEventDetailRiskDetailMatchedListsItem` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoAudioModerationResultEventDetailRiskDetailMatchedListsItem {
+    /// The custom list's name.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl VideoAudioModerationResultEventDetailRiskDetailMatchedListsItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoAudioModerationResultEventDetailRiskDetailMatchedListsItem {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for VideoAudioModerationResultEventDetailRiskDetailMatchedListsItem {
+    fn redact(&mut self) {}
+}
+
+/// The `VideoAudioModerationResultEventDetailRiskInfoListItem` schema.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoAudioModerationResultEventDetailRiskInfoListItem {
+    /// Risk level of this entry (given when Code is 0).
+    ///
+    /// Wire name: `RiskLevel`.
+    ///
+    /// Spec note: The table types it Number but lists the values PASS, REVIEW and REJECT, and the example sends strings.
+    #[serde(rename = "RiskLevel", skip_serializing_if = "Option::is_none")]
+    pub risk_level: Option<
+        VideoAudioModerationResultEventDetailRiskInfoListItemRiskLevel,
+    >,
+    /// Human-readable risk category as level-1:level-2:level-3 labels ("Normal" on PASS, or the custom list's name); not meant for program logic.
+    ///
+    /// Wire name: `RiskDescription`.
+    #[serde(rename = "RiskDescription", skip_serializing_if = "Option::is_none")]
+    pub risk_description: Option<String>,
+    /// Level-1 risk label ("normal" on PASS).
+    ///
+    /// Wire name: `RiskLabel1`.
+    #[serde(rename = "RiskLabel1", skip_serializing_if = "Option::is_none")]
+    pub risk_label1: Option<String>,
+    /// Level-2 risk label under the level-1 label; empty on PASS.
+    ///
+    /// Wire name: `RiskLabel2`.
+    #[serde(rename = "RiskLabel2", skip_serializing_if = "Option::is_none")]
+    pub risk_label2: Option<String>,
+    /// Level-3 risk label under the level-2 label; empty on PASS.
+    ///
+    /// Wire name: `RiskLabel3`.
+    #[serde(rename = "RiskLabel3", skip_serializing_if = "Option::is_none")]
+    pub risk_label3: Option<String>,
+    /// Details of this risk.
+    ///
+    /// Wire name: `RiskDetail`.
+    #[serde(rename = "RiskDetail", skip_serializing_if = "Option::is_none")]
+    pub risk_detail: Option<
+        VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetail,
+    >,
+}
+
+impl VideoAudioModerationResultEventDetailRiskInfoListItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RiskLevel`.
+    #[must_use]
+    pub fn with_risk_level(
+        mut self,
+        risk_level: VideoAudioModerationResultEventDetailRiskInfoListItemRiskLevel,
+    ) -> Self {
+        self.risk_level = Some(risk_level);
+        self
+    }
+
+    /// Sets `RiskDescription`.
+    #[must_use]
+    pub fn with_risk_description(mut self, risk_description: impl Into<String>) -> Self {
+        self.risk_description = Some(risk_description.into());
+        self
+    }
+
+    /// Sets `RiskLabel1`.
+    #[must_use]
+    pub fn with_risk_label1(mut self, risk_label1: impl Into<String>) -> Self {
+        self.risk_label1 = Some(risk_label1.into());
+        self
+    }
+
+    /// Sets `RiskLabel2`.
+    #[must_use]
+    pub fn with_risk_label2(mut self, risk_label2: impl Into<String>) -> Self {
+        self.risk_label2 = Some(risk_label2.into());
+        self
+    }
+
+    /// Sets `RiskLabel3`.
+    #[must_use]
+    pub fn with_risk_label3(mut self, risk_label3: impl Into<String>) -> Self {
+        self.risk_label3 = Some(risk_label3.into());
+        self
+    }
+
+    /// Sets `RiskDetail`.
+    #[must_use]
+    pub fn with_risk_detail(
+        mut self,
+        risk_detail: VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetail,
+    ) -> Self {
+        self.risk_detail = Some(risk_detail);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoAudioModerationResultEventDetailRiskInfoListItem {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("RiskLevel");
+            if let Some(value) = &self.risk_level {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("RiskDetail");
+            if let Some(value) = &self.risk_detail {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for VideoAudioModerationResultEventDetailRiskInfoListItem {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.risk_level);
+        Redact::redact(&mut self.risk_detail);
+    }
+}
+
+/// Risk level of this entry (given when Code is 0).
+///
+/// Alternatives (`oneOf`): `Integer`, `Option2`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum VideoAudioModerationResultEventDetailRiskInfoListItemRiskLevel {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Option2(VideoAudioModerationResultEventDetailRiskInfoListItemRiskLevelOption2),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de>
+for VideoAudioModerationResultEventDetailRiskInfoListItemRiskLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Option2)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for VideoAudioModerationResultEventDetailRiskInfoListItemRiskLevel {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let at = *at;
+        if let Self::Option2(value) = self {
+            check_known(
+                value.is_known(),
+                value,
+                "PASS (Pass), REVIEW (Review), REJECT (Reject)",
+                &at,
+                out,
+            );
+        }
+    }
+}
+
+impl Redact for VideoAudioModerationResultEventDetailRiskInfoListItemRiskLevel {
+    fn redact(&mut self) {}
+}
+
+/// Allowed values of `VideoAudioModerationResultEventDetailRiskInfoListItemRiskLevelOption2`.
+///
+/// Values: PASS (Pass), REVIEW (Review), REJECT (Reject).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VideoAudioModerationResultEventDetailRiskInfoListItemRiskLevelOption2 {
+    /// Normal content; letting it through is advised.
+    /// Wire value: `PASS`.
+    Pass,
+    /// Doubtful content; a human review is advised.
+    /// Wire value: `REVIEW`.
+    Review,
+    /// Violating content; blocking it is advised.
+    /// Wire value: `REJECT`.
+    Reject,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl VideoAudioModerationResultEventDetailRiskInfoListItemRiskLevelOption2 {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Pass, Self::Review, Self::Reject];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Pass => "PASS",
+            Self::Review => "REVIEW",
+            Self::Reject => "REJECT",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "PASS" => Self::Pass,
+            "REVIEW" => Self::Review,
+            "REJECT" => Self::Reject,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize
+for VideoAudioModerationResultEventDetailRiskInfoListItemRiskLevelOption2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for VideoAudioModerationResultEventDetailRiskInfoListItemRiskLevelOption2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display
+for VideoAudioModerationResultEventDetailRiskInfoListItemRiskLevelOption2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Details of this risk.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetail {
+    /// Where the risk came from.
+    ///
+    /// Wire name: `RiskSource`.
+    #[serde(rename = "RiskSource", skip_serializing_if = "Option::is_none")]
+    pub risk_source: Option<
+        VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource,
+    >,
+    /// Text recognized from the 10-second audio; only the highest-risk entry carries it.
+    ///
+    /// Wire name: `AudioText`.
+    #[serde(rename = "AudioText", skip_serializing_if = "Option::is_none")]
+    pub audio_text: Option<String>,
+    /// Custom lists the content matched (lists are set up through ZEGOCLOUD support); the examples send null.
+    ///
+    /// Wire name: `MatchedLists`.
+    #[serde(rename = "MatchedLists", skip_serializing_if = "Option::is_none")]
+    pub matched_lists: Option<
+        Vec<
+            VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetailMatchedListsItem,
+        >,
+    >,
+}
+
+impl VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RiskSource`.
+    #[must_use]
+    pub fn with_risk_source(
+        mut self,
+        risk_source: VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource,
+    ) -> Self {
+        self.risk_source = Some(risk_source);
+        self
+    }
+
+    /// Sets `AudioText`.
+    #[must_use]
+    pub fn with_audio_text(mut self, audio_text: impl Into<String>) -> Self {
+        self.audio_text = Some(audio_text.into());
+        self
+    }
+
+    /// Sets `MatchedLists`.
+    #[must_use]
+    pub fn with_matched_lists(
+        mut self,
+        matched_lists: Vec<
+            VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetailMatchedListsItem,
+        >,
+    ) -> Self {
+        self.matched_lists = Some(matched_lists);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("RiskSource");
+            if let Some(value) = &self.risk_source {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1000 (Value1000), 1001 (Value1001), 1003 (Value1003)",
+                    &at,
+                    out,
+                );
+            }
+        }
+        {
+            let at = at.field("MatchedLists");
+            if let Some(value) = &self.matched_lists {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+    }
+}
+
+impl Redact for VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetail {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.matched_lists);
+    }
+}
+
+/// Where the risk came from.
+///
+/// Values: 1000 (Value1000), 1001 (Value1001), 1003 (Value1003).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource {
+    /// No risk.
+    /// Wire value: `1000`.
+    Value1000,
+    /// The speech's meaning.
+    /// Wire value: `1001`.
+    Value1001,
+    /// Sound features such as pitch, timbre, voiceprint or melody.
+    /// Wire value: `1003`.
+    Value1003,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Value1000, Self::Value1001, Self::Value1003];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1000 => 1000,
+            Self::Value1001 => 1001,
+            Self::Value1003 => 1003,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1000 => Self::Value1000,
+            1001 => Self::Value1001,
+            1003 => Self::Value1003,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize
+for VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display
+for VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The `VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetailMatchedListsItem` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetailMatchedListsItem {
+    /// The custom list's name.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetailMatchedListsItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate
+for VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetailMatchedListsItem {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact
+for VideoAudioModerationResultEventDetailRiskInfoListItemRiskDetailMatchedListsItem {
+    fn redact(&mut self) {}
+}
+
+/// The `VideoAudioModerationResultEventDetailBusinessInfoListItem` schema.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoAudioModerationResultEventDetailBusinessInfoListItem {
+    /// The business labels as level-1:level-2:level-3 names, in Chinese.
+    ///
+    /// Wire name: `BusinessDescription`.
+    #[serde(rename = "BusinessDescription", skip_serializing_if = "Option::is_none")]
+    pub business_description: Option<String>,
+    /// Level-1 business label.
+    ///
+    /// Wire name: `BusinessLabel1`.
+    #[serde(rename = "BusinessLabel1", skip_serializing_if = "Option::is_none")]
+    pub business_label1: Option<String>,
+    /// Level-2 business label.
+    ///
+    /// Wire name: `BusinessLabel2`.
+    #[serde(rename = "BusinessLabel2", skip_serializing_if = "Option::is_none")]
+    pub business_label2: Option<String>,
+    /// Level-3 business label, under the name the table gives.
+    ///
+    /// Wire name: `BusinessLabe3`.
+    ///
+    /// Spec note: The table (English and Chinese) spells it BusinessLabe3; the example sends BusinessLabel3.
+    #[serde(rename = "BusinessLabe3", skip_serializing_if = "Option::is_none")]
+    pub business_labe3: Option<String>,
+    /// Level-3 business label, under the name the example uses.
+    ///
+    /// Wire name: `BusinessLabel3`.
+    ///
+    /// Spec note: Only in the example; the table spells it BusinessLabe3.
+    #[serde(rename = "BusinessLabel3", skip_serializing_if = "Option::is_none")]
+    pub business_label3: Option<String>,
+    /// Confidence from 0 to 1.
+    ///
+    /// Wire name: `Probability`.
+    ///
+    /// Spec note: Only in the example, not in the table.
+    #[serde(
+        rename = "Probability",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
+    )]
+    pub probability: Option<f64>,
+    /// Confidence level.
+    ///
+    /// Wire name: `ConfidenceLevel`.
+    ///
+    /// Spec note: Only in the example, not in the table; its meaning is not described.
+    #[serde(rename = "ConfidenceLevel", skip_serializing_if = "Option::is_none")]
+    pub confidence_level: Option<i64>,
+}
+
+impl VideoAudioModerationResultEventDetailBusinessInfoListItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `BusinessDescription`.
+    #[must_use]
+    pub fn with_business_description(
+        mut self,
+        business_description: impl Into<String>,
+    ) -> Self {
+        self.business_description = Some(business_description.into());
+        self
+    }
+
+    /// Sets `BusinessLabel1`.
+    #[must_use]
+    pub fn with_business_label1(mut self, business_label1: impl Into<String>) -> Self {
+        self.business_label1 = Some(business_label1.into());
+        self
+    }
+
+    /// Sets `BusinessLabel2`.
+    #[must_use]
+    pub fn with_business_label2(mut self, business_label2: impl Into<String>) -> Self {
+        self.business_label2 = Some(business_label2.into());
+        self
+    }
+
+    /// Sets `BusinessLabe3`.
+    #[must_use]
+    pub fn with_business_labe3(mut self, business_labe3: impl Into<String>) -> Self {
+        self.business_labe3 = Some(business_labe3.into());
+        self
+    }
+
+    /// Sets `BusinessLabel3`.
+    #[must_use]
+    pub fn with_business_label3(mut self, business_label3: impl Into<String>) -> Self {
+        self.business_label3 = Some(business_label3.into());
+        self
+    }
+
+    /// Sets `Probability`.
+    #[must_use]
+    pub fn with_probability(mut self, probability: f64) -> Self {
+        self.probability = Some(probability);
+        self
+    }
+
+    /// Sets `ConfidenceLevel`.
+    #[must_use]
+    pub fn with_confidence_level(mut self, confidence_level: i64) -> Self {
+        self.confidence_level = Some(confidence_level);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoAudioModerationResultEventDetailBusinessInfoListItem {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for VideoAudioModerationResultEventDetailBusinessInfoListItem {
+    fn redact(&mut self) {}
+}
+
+/// Context of the result.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoAudioModerationResultEventAuxInfo {
+    /// The moderated room's ID.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Unix time in milliseconds when moderation of the 10-second audio began.
+    ///
+    /// Wire name: `ProcessBeginTime`.
+    #[serde(rename = "ProcessBeginTime", skip_serializing_if = "Option::is_none")]
+    pub process_begin_time: Option<i64>,
+    /// Unix time in milliseconds when moderation of the 10-second audio ended.
+    ///
+    /// Wire name: `ProcessFinishTime`.
+    #[serde(rename = "ProcessFinishTime", skip_serializing_if = "Option::is_none")]
+    pub process_finish_time: Option<i64>,
+    /// The stream's ID.
+    ///
+    /// Wire name: `StreamId`.
+    #[serde(rename = "StreamId", skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<String>,
+}
+
+impl VideoAudioModerationResultEventAuxInfo {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `ProcessBeginTime`.
+    #[must_use]
+    pub fn with_process_begin_time(mut self, process_begin_time: i64) -> Self {
+        self.process_begin_time = Some(process_begin_time);
+        self
+    }
+
+    /// Sets `ProcessFinishTime`.
+    #[must_use]
+    pub fn with_process_finish_time(mut self, process_finish_time: i64) -> Self {
+        self.process_finish_time = Some(process_finish_time);
+        self
+    }
+
+    /// Sets `StreamId`.
+    #[must_use]
+    pub fn with_stream_id(mut self, stream_id: impl Into<String>) -> Self {
+        self.stream_id = Some(stream_id.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoAudioModerationResultEventAuxInfo {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for VideoAudioModerationResultEventAuxInfo {
+    fn redact(&mut self) {}
+}
+
+/// Overall risk findings for one captured frame.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationResultEventDetail {
+    /// Highest risk level in the captured frame (given when Code is 0).
+    ///
+    /// Wire name: `RiskLevel`.
+    #[serde(rename = "RiskLevel", skip_serializing_if = "Option::is_none")]
+    pub risk_level: Option<VideoImageModerationResultEventDetailRiskLevel>,
+    /// URL of the captured frame.
+    ///
+    /// Wire name: `ImgUrl`.
+    #[serde(rename = "ImgUrl", skip_serializing_if = "Option::is_none")]
+    pub img_url: Option<String>,
+    /// Human-readable risk category as level-1:level-2:level-3 labels ("Normal" on PASS, or the custom list's name); not meant for program logic.
+    ///
+    /// Wire name: `RiskDescription`.
+    #[serde(rename = "RiskDescription", skip_serializing_if = "Option::is_none")]
+    pub risk_description: Option<String>,
+    /// Level-1 risk label ("normal" on PASS).
+    ///
+    /// Wire name: `RiskLabel1`.
+    #[serde(rename = "RiskLabel1", skip_serializing_if = "Option::is_none")]
+    pub risk_label1: Option<String>,
+    /// Level-2 risk label under the level-1 label; empty on PASS.
+    ///
+    /// Wire name: `RiskLabel2`.
+    #[serde(rename = "RiskLabel2", skip_serializing_if = "Option::is_none")]
+    pub risk_label2: Option<String>,
+    /// Level-3 risk label under the level-2 label; empty on PASS.
+    ///
+    /// Wire name: `RiskLabel3`.
+    #[serde(rename = "RiskLabel3", skip_serializing_if = "Option::is_none")]
+    pub risk_label3: Option<String>,
+    /// The highest risk in the frame.
+    ///
+    /// Wire name: `RiskDetail`.
+    #[serde(rename = "RiskDetail", skip_serializing_if = "Option::is_none")]
+    pub risk_detail: Option<VideoImageModerationResultEventDetailRiskDetail>,
+    /// Every risk found in the frame.
+    ///
+    /// Wire name: `RiskInfoList`.
+    #[serde(rename = "RiskInfoList", skip_serializing_if = "Option::is_none")]
+    pub risk_info_list: Option<
+        Vec<VideoImageModerationResultEventDetailRiskInfoListItem>,
+    >,
+    /// Business labels found (ZEGOCLOUD support can adjust them).
+    ///
+    /// Wire name: `BusinessInfoList`.
+    #[serde(rename = "BusinessInfoList", skip_serializing_if = "Option::is_none")]
+    pub business_info_list: Option<
+        Vec<VideoImageModerationResultEventDetailBusinessInfoListItem>,
+    >,
+}
+
+impl VideoImageModerationResultEventDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RiskLevel`.
+    #[must_use]
+    pub fn with_risk_level(
+        mut self,
+        risk_level: VideoImageModerationResultEventDetailRiskLevel,
+    ) -> Self {
+        self.risk_level = Some(risk_level);
+        self
+    }
+
+    /// Sets `ImgUrl`.
+    #[must_use]
+    pub fn with_img_url(mut self, img_url: impl Into<String>) -> Self {
+        self.img_url = Some(img_url.into());
+        self
+    }
+
+    /// Sets `RiskDescription`.
+    #[must_use]
+    pub fn with_risk_description(mut self, risk_description: impl Into<String>) -> Self {
+        self.risk_description = Some(risk_description.into());
+        self
+    }
+
+    /// Sets `RiskLabel1`.
+    #[must_use]
+    pub fn with_risk_label1(mut self, risk_label1: impl Into<String>) -> Self {
+        self.risk_label1 = Some(risk_label1.into());
+        self
+    }
+
+    /// Sets `RiskLabel2`.
+    #[must_use]
+    pub fn with_risk_label2(mut self, risk_label2: impl Into<String>) -> Self {
+        self.risk_label2 = Some(risk_label2.into());
+        self
+    }
+
+    /// Sets `RiskLabel3`.
+    #[must_use]
+    pub fn with_risk_label3(mut self, risk_label3: impl Into<String>) -> Self {
+        self.risk_label3 = Some(risk_label3.into());
+        self
+    }
+
+    /// Sets `RiskDetail`.
+    #[must_use]
+    pub fn with_risk_detail(
+        mut self,
+        risk_detail: VideoImageModerationResultEventDetailRiskDetail,
+    ) -> Self {
+        self.risk_detail = Some(risk_detail);
+        self
+    }
+
+    /// Sets `RiskInfoList`.
+    #[must_use]
+    pub fn with_risk_info_list(
+        mut self,
+        risk_info_list: Vec<VideoImageModerationResultEventDetailRiskInfoListItem>,
+    ) -> Self {
+        self.risk_info_list = Some(risk_info_list);
+        self
+    }
+
+    /// Sets `BusinessInfoList`.
+    #[must_use]
+    pub fn with_business_info_list(
+        mut self,
+        business_info_list: Vec<
+            VideoImageModerationResultEventDetailBusinessInfoListItem,
+        >,
+    ) -> Self {
+        self.business_info_list = Some(business_info_list);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoImageModerationResultEventDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("RiskLevel");
+            if let Some(value) = &self.risk_level {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "PASS (Pass), REVIEW (Review), REJECT (Reject)",
+                    &at,
+                    out,
+                );
+            }
+        }
+        {
+            let at = at.field("RiskDetail");
+            if let Some(value) = &self.risk_detail {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+        {
+            let at = at.field("RiskInfoList");
+            if let Some(value) = &self.risk_info_list {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+        {
+            let at = at.field("BusinessInfoList");
+            if let Some(value) = &self.business_info_list {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+    }
+}
+
+impl Redact for VideoImageModerationResultEventDetail {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.risk_detail);
+        Redact::redact(&mut self.risk_info_list);
+        Redact::redact(&mut self.business_info_list);
+    }
+}
+
+/// Highest risk level in the captured frame (given when Code is 0).
+///
+/// Values: PASS (Pass), REVIEW (Review), REJECT (Reject).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VideoImageModerationResultEventDetailRiskLevel {
+    /// Normal content; letting it through is advised.
+    /// Wire value: `PASS`.
+    Pass,
+    /// Doubtful content; a human review is advised.
+    /// Wire value: `REVIEW`.
+    Review,
+    /// Violating content; blocking it is advised.
+    /// Wire value: `REJECT`.
+    Reject,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl VideoImageModerationResultEventDetailRiskLevel {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Pass, Self::Review, Self::Reject];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Pass => "PASS",
+            Self::Review => "REVIEW",
+            Self::Reject => "REJECT",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "PASS" => Self::Pass,
+            "REVIEW" => Self::Review,
+            "REJECT" => Self::Reject,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for VideoImageModerationResultEventDetailRiskLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoImageModerationResultEventDetailRiskLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for VideoImageModerationResultEventDetailRiskLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The highest risk in the frame.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationResultEventDetailRiskDetail {
+    /// Where the risk came from.
+    ///
+    /// Wire name: `RiskSource`.
+    #[serde(rename = "RiskSource", skip_serializing_if = "Option::is_none")]
+    pub risk_source: Option<VideoImageModerationResultEventDetailRiskDetailRiskSource>,
+    /// Faces of public political figures found in the frame, at most 10 (the most probable); the example sends null when there are none.
+    ///
+    /// Wire name: `FaceInfoList`.
+    ///
+    /// Spec note: The table (English and Chinese) types it Array of String, yet lists Name, Id, FaceRatio, Probability and Location under it, and the example sends objects.
+    #[serde(rename = "FaceInfoList", skip_serializing_if = "Option::is_none")]
+    pub face_info_list: Option<
+        Vec<VideoImageModerationResultEventDetailRiskDetailFaceInfoListItem>,
+    >,
+    /// Text read from the frame by OCR (when RiskTypeList asked for IMGTEXTRISK or ADVERT).
+    ///
+    /// Wire name: `OcrInfo`.
+    #[serde(rename = "OcrInfo", skip_serializing_if = "Option::is_none")]
+    pub ocr_info: Option<VideoImageModerationResultEventDetailRiskDetailOcrInfo>,
+}
+
+impl VideoImageModerationResultEventDetailRiskDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RiskSource`.
+    #[must_use]
+    pub fn with_risk_source(
+        mut self,
+        risk_source: VideoImageModerationResultEventDetailRiskDetailRiskSource,
+    ) -> Self {
+        self.risk_source = Some(risk_source);
+        self
+    }
+
+    /// Sets `FaceInfoList`.
+    #[must_use]
+    pub fn with_face_info_list(
+        mut self,
+        face_info_list: Vec<
+            VideoImageModerationResultEventDetailRiskDetailFaceInfoListItem,
+        >,
+    ) -> Self {
+        self.face_info_list = Some(face_info_list);
+        self
+    }
+
+    /// Sets `OcrInfo`.
+    #[must_use]
+    pub fn with_ocr_info(
+        mut self,
+        ocr_info: VideoImageModerationResultEventDetailRiskDetailOcrInfo,
+    ) -> Self {
+        self.ocr_info = Some(ocr_info);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoImageModerationResultEventDetailRiskDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("RiskSource");
+            if let Some(value) = &self.risk_source {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1000 (Value1000), 1001 (Value1001), 1002 (Value1002)",
+                    &at,
+                    out,
+                );
+            }
+        }
+        {
+            let at = at.field("FaceInfoList");
+            if let Some(value) = &self.face_info_list {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+        {
+            let at = at.field("OcrInfo");
+            if let Some(value) = &self.ocr_info {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for VideoImageModerationResultEventDetailRiskDetail {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.face_info_list);
+        Redact::redact(&mut self.ocr_info);
+    }
+}
+
+/// Where the risk came from.
+///
+/// Values: 1000 (Value1000), 1001 (Value1001), 1002 (Value1002).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VideoImageModerationResultEventDetailRiskDetailRiskSource {
+    /// No risk.
+    /// Wire value: `1000`.
+    Value1000,
+    /// Text in the image.
+    /// Wire value: `1001`.
+    Value1001,
+    /// The picture itself.
+    /// Wire value: `1002`.
+    Value1002,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl VideoImageModerationResultEventDetailRiskDetailRiskSource {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Value1000, Self::Value1001, Self::Value1002];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1000 => 1000,
+            Self::Value1001 => 1001,
+            Self::Value1002 => 1002,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1000 => Self::Value1000,
+            1001 => Self::Value1001,
+            1002 => Self::Value1002,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for VideoImageModerationResultEventDetailRiskDetailRiskSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for VideoImageModerationResultEventDetailRiskDetailRiskSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for VideoImageModerationResultEventDetailRiskDetailRiskSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The `VideoImageModerationResultEventDetailRiskDetailFaceInfoListItem` schema: one of several alternatives.
+///
+/// Alternatives (`oneOf`): `Option1`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum VideoImageModerationResultEventDetailRiskDetailFaceInfoListItem {
+    /// The alternative read from an object.
+    Option1(VideoImageModerationResultEventDetailRiskDetailFaceInfoListItemOption1),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de>
+for VideoImageModerationResultEventDetailRiskDetailFaceInfoListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object() {
+            return serde_json::from_value(value)
+                .map(Self::Option1)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for VideoImageModerationResultEventDetailRiskDetailFaceInfoListItem {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let at = *at;
+        if let Self::Option1(value) = self {
+            Validate::collect_violations(value, &at, out);
+        }
+    }
+}
+
+impl Redact for VideoImageModerationResultEventDetailRiskDetailFaceInfoListItem {
+    fn redact(&mut self) {
+        if let Self::Option1(value) = self {
+            Redact::redact(value)
+        }
+    }
+}
+
+/// The `VideoImageModerationResultEventDetailRiskDetailFaceInfoListItemOption1` schema.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationResultEventDetailRiskDetailFaceInfoListItemOption1 {
+    /// The person's name.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Number of this person within the frame; the same face keeps it across risk labels, and a person shown several times gets several.
+    ///
+    /// Wire name: `Id`.
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Share of the frame the face covers, from 0 to 1.
+    ///
+    /// Wire name: `FaceRatio`.
+    #[serde(
+        rename = "FaceRatio",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
+    )]
+    pub face_ratio: Option<f64>,
+    /// Confidence from 0 to 1.
+    ///
+    /// Wire name: `Probability`.
+    #[serde(
+        rename = "Probability",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
+    )]
+    pub probability: Option<f64>,
+    /// The face's box as \[left x, top y, right x, bottom y\] in pixels from the frame's top-left corner.
+    ///
+    /// Wire name: `Location`.
+    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
+    pub location: Option<Vec<i64>>,
+}
+
+impl VideoImageModerationResultEventDetailRiskDetailFaceInfoListItemOption1 {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `Id`.
+    #[must_use]
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Sets `FaceRatio`.
+    #[must_use]
+    pub fn with_face_ratio(mut self, face_ratio: f64) -> Self {
+        self.face_ratio = Some(face_ratio);
+        self
+    }
+
+    /// Sets `Probability`.
+    #[must_use]
+    pub fn with_probability(mut self, probability: f64) -> Self {
+        self.probability = Some(probability);
+        self
+    }
+
+    /// Sets `Location`.
+    #[must_use]
+    pub fn with_location(mut self, location: Vec<i64>) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate
+for VideoImageModerationResultEventDetailRiskDetailFaceInfoListItemOption1 {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for VideoImageModerationResultEventDetailRiskDetailFaceInfoListItemOption1 {
+    fn redact(&mut self) {}
+}
+
+/// Text read from the frame by OCR (when RiskTypeList asked for IMGTEXTRISK or ADVERT).
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationResultEventDetailRiskDetailOcrInfo {
+    /// The text found.
+    ///
+    /// Wire name: `Text`.
+    #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Custom lists the content matched (lists are set up through ZEGOCLOUD support); the examples send null.
+    ///
+    /// Wire name: `MatchedLists`.
+    #[serde(rename = "MatchedLists", skip_serializing_if = "Option::is_none")]
+    pub matched_lists: Option<
+        Vec<VideoImageModerationResultEventDetailRiskDetailOcrInfoMatchedListsItem>,
+    >,
+}
+
+impl VideoImageModerationResultEventDetailRiskDetailOcrInfo {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Text`.
+    #[must_use]
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
+    /// Sets `MatchedLists`.
+    #[must_use]
+    pub fn with_matched_lists(
+        mut self,
+        matched_lists: Vec<
+            VideoImageModerationResultEventDetailRiskDetailOcrInfoMatchedListsItem,
+        >,
+    ) -> Self {
+        self.matched_lists = Some(matched_lists);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoImageModerationResultEventDetailRiskDetailOcrInfo {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("MatchedLists");
+            if let Some(value) = &self.matched_lists {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+    }
+}
+
+impl Redact for VideoImageModerationResultEventDetailRiskDetailOcrInfo {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.matched_lists);
+    }
+}
+
+/// The `VideoImageModerationResultEventDetailRiskDetailOcrInfoMatchedListsItem` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationResultEventDetailRiskDetailOcrInfoMatchedListsItem {
+    /// The custom list's name.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl VideoImageModerationResultEventDetailRiskDetailOcrInfoMatchedListsItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate
+for VideoImageModerationResultEventDetailRiskDetailOcrInfoMatchedListsItem {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for VideoImageModerationResultEventDetailRiskDetailOcrInfoMatchedListsItem {
+    fn redact(&mut self) {}
+}
+
+/// The `VideoImageModerationResultEventDetailRiskInfoListItem` schema.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationResultEventDetailRiskInfoListItem {
+    /// Risk level of this entry (given when Code is 0).
+    ///
+    /// Wire name: `RiskLevel`.
+    #[serde(rename = "RiskLevel", skip_serializing_if = "Option::is_none")]
+    pub risk_level: Option<
+        VideoImageModerationResultEventDetailRiskInfoListItemRiskLevel,
+    >,
+    /// Confidence from 0 to 1.
+    ///
+    /// Wire name: `Probability`.
+    #[serde(
+        rename = "Probability",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
+    )]
+    pub probability: Option<f64>,
+    /// Human-readable risk category as level-1:level-2:level-3 labels ("Normal" on PASS, or the custom list's name); not meant for program logic.
+    ///
+    /// Wire name: `RiskDescription`.
+    #[serde(rename = "RiskDescription", skip_serializing_if = "Option::is_none")]
+    pub risk_description: Option<String>,
+    /// Level-1 risk label ("normal" on PASS).
+    ///
+    /// Wire name: `RiskLabel1`.
+    #[serde(rename = "RiskLabel1", skip_serializing_if = "Option::is_none")]
+    pub risk_label1: Option<String>,
+    /// Level-2 risk label under the level-1 label; empty on PASS.
+    ///
+    /// Wire name: `RiskLabel2`.
+    #[serde(rename = "RiskLabel2", skip_serializing_if = "Option::is_none")]
+    pub risk_label2: Option<String>,
+    /// Level-3 risk label under the level-2 label; empty on PASS.
+    ///
+    /// Wire name: `RiskLabel3`.
+    #[serde(rename = "RiskLabel3", skip_serializing_if = "Option::is_none")]
+    pub risk_label3: Option<String>,
+    /// Details of this risk, shaped like the frame's RiskDetail.
+    ///
+    /// Wire name: `RiskDetail`.
+    #[serde(rename = "RiskDetail", skip_serializing_if = "Option::is_none")]
+    pub risk_detail: Option<
+        VideoImageModerationResultEventDetailRiskInfoListItemRiskDetail,
+    >,
+}
+
+impl VideoImageModerationResultEventDetailRiskInfoListItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RiskLevel`.
+    #[must_use]
+    pub fn with_risk_level(
+        mut self,
+        risk_level: VideoImageModerationResultEventDetailRiskInfoListItemRiskLevel,
+    ) -> Self {
+        self.risk_level = Some(risk_level);
+        self
+    }
+
+    /// Sets `Probability`.
+    #[must_use]
+    pub fn with_probability(mut self, probability: f64) -> Self {
+        self.probability = Some(probability);
+        self
+    }
+
+    /// Sets `RiskDescription`.
+    #[must_use]
+    pub fn with_risk_description(mut self, risk_description: impl Into<String>) -> Self {
+        self.risk_description = Some(risk_description.into());
+        self
+    }
+
+    /// Sets `RiskLabel1`.
+    #[must_use]
+    pub fn with_risk_label1(mut self, risk_label1: impl Into<String>) -> Self {
+        self.risk_label1 = Some(risk_label1.into());
+        self
+    }
+
+    /// Sets `RiskLabel2`.
+    #[must_use]
+    pub fn with_risk_label2(mut self, risk_label2: impl Into<String>) -> Self {
+        self.risk_label2 = Some(risk_label2.into());
+        self
+    }
+
+    /// Sets `RiskLabel3`.
+    #[must_use]
+    pub fn with_risk_label3(mut self, risk_label3: impl Into<String>) -> Self {
+        self.risk_label3 = Some(risk_label3.into());
+        self
+    }
+
+    /// Sets `RiskDetail`.
+    #[must_use]
+    pub fn with_risk_detail(
+        mut self,
+        risk_detail: VideoImageModerationResultEventDetailRiskInfoListItemRiskDetail,
+    ) -> Self {
+        self.risk_detail = Some(risk_detail);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoImageModerationResultEventDetailRiskInfoListItem {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("RiskLevel");
+            if let Some(value) = &self.risk_level {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "PASS (Pass), REVIEW (Review), REJECT (Reject)",
+                    &at,
+                    out,
+                );
+            }
+        }
+        {
+            let at = at.field("RiskDetail");
+            if let Some(value) = &self.risk_detail {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for VideoImageModerationResultEventDetailRiskInfoListItem {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.risk_detail);
+    }
+}
+
+/// Risk level of this entry (given when Code is 0).
+///
+/// Values: PASS (Pass), REVIEW (Review), REJECT (Reject).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VideoImageModerationResultEventDetailRiskInfoListItemRiskLevel {
+    /// Normal content; letting it through is advised.
+    /// Wire value: `PASS`.
+    Pass,
+    /// Doubtful content; a human review is advised.
+    /// Wire value: `REVIEW`.
+    Review,
+    /// Violating content; blocking it is advised.
+    /// Wire value: `REJECT`.
+    Reject,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl VideoImageModerationResultEventDetailRiskInfoListItemRiskLevel {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Pass, Self::Review, Self::Reject];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Pass => "PASS",
+            Self::Review => "REVIEW",
+            Self::Reject => "REJECT",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "PASS" => Self::Pass,
+            "REVIEW" => Self::Review,
+            "REJECT" => Self::Reject,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize
+for VideoImageModerationResultEventDetailRiskInfoListItemRiskLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for VideoImageModerationResultEventDetailRiskInfoListItemRiskLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display
+for VideoImageModerationResultEventDetailRiskInfoListItemRiskLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Details of this risk, shaped like the frame's RiskDetail.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationResultEventDetailRiskInfoListItemRiskDetail {
+    /// Where the risk came from.
+    ///
+    /// Wire name: `RiskSource`.
+    #[serde(rename = "RiskSource", skip_serializing_if = "Option::is_none")]
+    pub risk_source: Option<
+        VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource,
+    >,
+    /// Faces of public political figures found in the frame, at most 10 (the most probable); the example sends null when there are none.
+    ///
+    /// Wire name: `FaceInfoList`.
+    ///
+    /// Spec note: The table (English and Chinese) types it Array of String, yet lists Name, Id, FaceRatio, Probability and Location under it, and the example sends objects.
+    #[serde(rename = "FaceInfoList", skip_serializing_if = "Option::is_none")]
+    pub face_info_list: Option<
+        Vec<
+            VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailFaceInfoListItem,
+        >,
+    >,
+    /// Text read from the frame by OCR (when RiskTypeList asked for IMGTEXTRISK or ADVERT).
+    ///
+    /// Wire name: `OcrInfo`.
+    #[serde(rename = "OcrInfo", skip_serializing_if = "Option::is_none")]
+    pub ocr_info: Option<
+        VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailOcrInfo,
+    >,
+}
+
+impl VideoImageModerationResultEventDetailRiskInfoListItemRiskDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RiskSource`.
+    #[must_use]
+    pub fn with_risk_source(
+        mut self,
+        risk_source: VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource,
+    ) -> Self {
+        self.risk_source = Some(risk_source);
+        self
+    }
+
+    /// Sets `FaceInfoList`.
+    #[must_use]
+    pub fn with_face_info_list(
+        mut self,
+        face_info_list: Vec<
+            VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailFaceInfoListItem,
+        >,
+    ) -> Self {
+        self.face_info_list = Some(face_info_list);
+        self
+    }
+
+    /// Sets `OcrInfo`.
+    #[must_use]
+    pub fn with_ocr_info(
+        mut self,
+        ocr_info: VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailOcrInfo,
+    ) -> Self {
+        self.ocr_info = Some(ocr_info);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoImageModerationResultEventDetailRiskInfoListItemRiskDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("RiskSource");
+            if let Some(value) = &self.risk_source {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1000 (Value1000), 1001 (Value1001), 1002 (Value1002)",
+                    &at,
+                    out,
+                );
+            }
+        }
+        {
+            let at = at.field("FaceInfoList");
+            if let Some(value) = &self.face_info_list {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+        {
+            let at = at.field("OcrInfo");
+            if let Some(value) = &self.ocr_info {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for VideoImageModerationResultEventDetailRiskInfoListItemRiskDetail {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.face_info_list);
+        Redact::redact(&mut self.ocr_info);
+    }
+}
+
+/// Where the risk came from.
+///
+/// Values: 1000 (Value1000), 1001 (Value1001), 1002 (Value1002).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource {
+    /// No risk.
+    /// Wire value: `1000`.
+    Value1000,
+    /// Text in the image.
+    /// Wire value: `1001`.
+    Value1001,
+    /// The picture itself.
+    /// Wire value: `1002`.
+    Value1002,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Value1000, Self::Value1001, Self::Value1002];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1000 => 1000,
+            Self::Value1001 => 1001,
+            Self::Value1002 => 1002,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1000 => Self::Value1000,
+            1001 => Self::Value1001,
+            1002 => Self::Value1002,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize
+for VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display
+for VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailRiskSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The `VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailFaceInfoListItem` schema: one of several alternatives.
+///
+/// Alternatives (`oneOf`): `Option1`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailFaceInfoListItem {
+    /// The alternative read from an object.
+    Option1(
+        VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailFaceInfoListItemOption1,
+    ),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de>
+for VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailFaceInfoListItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object() {
+            return serde_json::from_value(value)
+                .map(Self::Option1)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate
+for VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailFaceInfoListItem {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let at = *at;
+        if let Self::Option1(value) = self {
+            Validate::collect_violations(value, &at, out);
+        }
+    }
+}
+
+impl Redact
+for VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailFaceInfoListItem {
+    fn redact(&mut self) {
+        if let Self::Option1(value) = self {
+            Redact::redact(value)
+        }
+    }
+}
+
+/// The `VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailFaceInfoListItemOption1` schema.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailFaceInfoListItemOption1 {
+    /// The person's name.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Number of this person within the frame; the same face keeps it across risk labels, and a person shown several times gets several.
+    ///
+    /// Wire name: `Id`.
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Share of the frame the face covers, from 0 to 1.
+    ///
+    /// Wire name: `FaceRatio`.
+    #[serde(
+        rename = "FaceRatio",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
+    )]
+    pub face_ratio: Option<f64>,
+    /// Confidence from 0 to 1.
+    ///
+    /// Wire name: `Probability`.
+    #[serde(
+        rename = "Probability",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
+    )]
+    pub probability: Option<f64>,
+    /// The face's box as \[left x, top y, right x, bottom y\] in pixels from the frame's top-left corner.
+    ///
+    /// Wire name: `Location`.
+    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
+    pub location: Option<Vec<i64>>,
+}
+
+impl VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailFaceInfoListItemOption1 {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `Id`.
+    #[must_use]
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Sets `FaceRatio`.
+    #[must_use]
+    pub fn with_face_ratio(mut self, face_ratio: f64) -> Self {
+        self.face_ratio = Some(face_ratio);
+        self
+    }
+
+    /// Sets `Probability`.
+    #[must_use]
+    pub fn with_probability(mut self, probability: f64) -> Self {
+        self.probability = Some(probability);
+        self
+    }
+
+    /// Sets `Location`.
+    #[must_use]
+    pub fn with_location(mut self, location: Vec<i64>) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate
+for VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailFaceInfoListItemOption1 {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact
+for VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailFaceInfoListItemOption1 {
+    fn redact(&mut self) {}
+}
+
+/// Text read from the frame by OCR (when RiskTypeList asked for IMGTEXTRISK or ADVERT).
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailOcrInfo {
+    /// The text found.
+    ///
+    /// Wire name: `Text`.
+    #[serde(rename = "Text", skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Custom lists the content matched (lists are set up through ZEGOCLOUD support); the examples send null.
+    ///
+    /// Wire name: `MatchedLists`.
+    #[serde(rename = "MatchedLists", skip_serializing_if = "Option::is_none")]
+    pub matched_lists: Option<
+        Vec<
+            VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailOcrInfoMatchedListsItem,
+        >,
+    >,
+}
+
+impl VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailOcrInfo {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Text`.
+    #[must_use]
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
+    /// Sets `MatchedLists`.
+    #[must_use]
+    pub fn with_matched_lists(
+        mut self,
+        matched_lists: Vec<
+            VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailOcrInfoMatchedListsItem,
+        >,
+    ) -> Self {
+        self.matched_lists = Some(matched_lists);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate
+for VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailOcrInfo {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("MatchedLists");
+            if let Some(value) = &self.matched_lists {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+    }
+}
+
+impl Redact for VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailOcrInfo {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.matched_lists);
+    }
+}
+
+/// The `VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailOcrInfoMatchedListsItem` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailOcrInfoMatchedListsItem {
+    /// The custom list's name.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailOcrInfoMatchedListsItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate
+for VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailOcrInfoMatchedListsItem {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact
+for VideoImageModerationResultEventDetailRiskInfoListItemRiskDetailOcrInfoMatchedListsItem {
+    fn redact(&mut self) {}
+}
+
+/// The `VideoImageModerationResultEventDetailBusinessInfoListItem` schema.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationResultEventDetailBusinessInfoListItem {
+    /// The business labels as level-1:level-2:level-3 names, in Chinese.
+    ///
+    /// Wire name: `BusinessDescription`.
+    #[serde(rename = "BusinessDescription", skip_serializing_if = "Option::is_none")]
+    pub business_description: Option<String>,
+    /// Level-1 business label.
+    ///
+    /// Wire name: `BusinessLabel1`.
+    #[serde(rename = "BusinessLabel1", skip_serializing_if = "Option::is_none")]
+    pub business_label1: Option<String>,
+    /// Level-2 business label.
+    ///
+    /// Wire name: `BusinessLabel2`.
+    #[serde(rename = "BusinessLabel2", skip_serializing_if = "Option::is_none")]
+    pub business_label2: Option<String>,
+    /// Level-3 business label, under the name the table gives.
+    ///
+    /// Wire name: `BusinessLabe3`.
+    ///
+    /// Spec note: The table (English and Chinese) spells it BusinessLabe3; the example sends BusinessLabel3.
+    #[serde(rename = "BusinessLabe3", skip_serializing_if = "Option::is_none")]
+    pub business_labe3: Option<String>,
+    /// Level-3 business label, under the name the example uses.
+    ///
+    /// Wire name: `BusinessLabel3`.
+    ///
+    /// Spec note: Only in the example; the table spells it BusinessLabe3.
+    #[serde(rename = "BusinessLabel3", skip_serializing_if = "Option::is_none")]
+    pub business_label3: Option<String>,
+    /// Details of the business finding.
+    ///
+    /// Wire name: `BusinessDetail`.
+    #[serde(rename = "BusinessDetail", skip_serializing_if = "Option::is_none")]
+    pub business_detail: Option<
+        VideoImageModerationResultEventDetailBusinessInfoListItemBusinessDetail,
+    >,
+    /// Confidence from 0 to 1.
+    ///
+    /// Wire name: `Probability`.
+    ///
+    /// Spec note: Only in the example, not in the table.
+    #[serde(
+        rename = "Probability",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
+    )]
+    pub probability: Option<f64>,
+    /// Confidence level.
+    ///
+    /// Wire name: `ConfidenceLevel`.
+    ///
+    /// Spec note: Only in the example, not in the table; its meaning is not described.
+    #[serde(rename = "ConfidenceLevel", skip_serializing_if = "Option::is_none")]
+    pub confidence_level: Option<i64>,
+}
+
+impl VideoImageModerationResultEventDetailBusinessInfoListItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `BusinessDescription`.
+    #[must_use]
+    pub fn with_business_description(
+        mut self,
+        business_description: impl Into<String>,
+    ) -> Self {
+        self.business_description = Some(business_description.into());
+        self
+    }
+
+    /// Sets `BusinessLabel1`.
+    #[must_use]
+    pub fn with_business_label1(mut self, business_label1: impl Into<String>) -> Self {
+        self.business_label1 = Some(business_label1.into());
+        self
+    }
+
+    /// Sets `BusinessLabel2`.
+    #[must_use]
+    pub fn with_business_label2(mut self, business_label2: impl Into<String>) -> Self {
+        self.business_label2 = Some(business_label2.into());
+        self
+    }
+
+    /// Sets `BusinessLabe3`.
+    #[must_use]
+    pub fn with_business_labe3(mut self, business_labe3: impl Into<String>) -> Self {
+        self.business_labe3 = Some(business_labe3.into());
+        self
+    }
+
+    /// Sets `BusinessLabel3`.
+    #[must_use]
+    pub fn with_business_label3(mut self, business_label3: impl Into<String>) -> Self {
+        self.business_label3 = Some(business_label3.into());
+        self
+    }
+
+    /// Sets `BusinessDetail`.
+    #[must_use]
+    pub fn with_business_detail(
+        mut self,
+        business_detail: VideoImageModerationResultEventDetailBusinessInfoListItemBusinessDetail,
+    ) -> Self {
+        self.business_detail = Some(business_detail);
+        self
+    }
+
+    /// Sets `Probability`.
+    #[must_use]
+    pub fn with_probability(mut self, probability: f64) -> Self {
+        self.probability = Some(probability);
+        self
+    }
+
+    /// Sets `ConfidenceLevel`.
+    #[must_use]
+    pub fn with_confidence_level(mut self, confidence_level: i64) -> Self {
+        self.confidence_level = Some(confidence_level);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoImageModerationResultEventDetailBusinessInfoListItem {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("BusinessDetail");
+            if let Some(value) = &self.business_detail {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for VideoImageModerationResultEventDetailBusinessInfoListItem {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.business_detail);
+    }
+}
+
+/// Details of the business finding.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationResultEventDetailBusinessInfoListItemBusinessDetail {
+    /// Faces of public political figures found in the frame, at most 10 (the most probable).
+    ///
+    /// Wire name: `FaceInfoList`.
+    #[serde(rename = "FaceInfoList", skip_serializing_if = "Option::is_none")]
+    pub face_info_list: Option<
+        Vec<
+            VideoImageModerationResultEventDetailBusinessInfoListItemBusinessDetailFaceInfoListItem,
+        >,
+    >,
+}
+
+impl VideoImageModerationResultEventDetailBusinessInfoListItemBusinessDetail {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `FaceInfoList`.
+    #[must_use]
+    pub fn with_face_info_list(
+        mut self,
+        face_info_list: Vec<
+            VideoImageModerationResultEventDetailBusinessInfoListItemBusinessDetailFaceInfoListItem,
+        >,
+    ) -> Self {
+        self.face_info_list = Some(face_info_list);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate
+for VideoImageModerationResultEventDetailBusinessInfoListItemBusinessDetail {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("FaceInfoList");
+            if let Some(value) = &self.face_info_list {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+    }
+}
+
+impl Redact for VideoImageModerationResultEventDetailBusinessInfoListItemBusinessDetail {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.face_info_list);
+    }
+}
+
+/// The `VideoImageModerationResultEventDetailBusinessInfoListItemBusinessDetailFaceInfoListItem` schema.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationResultEventDetailBusinessInfoListItemBusinessDetailFaceInfoListItem {
+    /// The person's name.
+    ///
+    /// Wire name: `Name`.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Number of this person within the frame; the same face keeps it across risk labels, and a person shown several times gets several.
+    ///
+    /// Wire name: `Id`.
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Share of the frame the face covers, from 0 to 1.
+    ///
+    /// Wire name: `FaceRatio`.
+    #[serde(
+        rename = "FaceRatio",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
+    )]
+    pub face_ratio: Option<f64>,
+    /// Confidence from 0 to 1.
+    ///
+    /// Wire name: `Probability`.
+    #[serde(
+        rename = "Probability",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "zego_server_runtime::support::serialize_whole_numbers",
+    )]
+    pub probability: Option<f64>,
+    /// The face's box as \[left x, top y, right x, bottom y\] in pixels from the frame's top-left corner.
+    ///
+    /// Wire name: `Location`.
+    #[serde(rename = "Location", skip_serializing_if = "Option::is_none")]
+    pub location: Option<Vec<i64>>,
+}
+
+impl VideoImageModerationResultEventDetailBusinessInfoListItemBusinessDetailFaceInfoListItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `Name`.
+    #[must_use]
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `Id`.
+    #[must_use]
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Sets `FaceRatio`.
+    #[must_use]
+    pub fn with_face_ratio(mut self, face_ratio: f64) -> Self {
+        self.face_ratio = Some(face_ratio);
+        self
+    }
+
+    /// Sets `Probability`.
+    #[must_use]
+    pub fn with_probability(mut self, probability: f64) -> Self {
+        self.probability = Some(probability);
+        self
+    }
+
+    /// Sets `Location`.
+    #[must_use]
+    pub fn with_location(mut self, location: Vec<i64>) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate
+for VideoImageModerationResultEventDetailBusinessInfoListItemBusinessDetailFaceInfoListItem {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact
+for VideoImageModerationResultEventDetailBusinessInfoListItemBusinessDetailFaceInfoListItem {
+    fn redact(&mut self) {}
+}
+
+/// Context of the result.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationResultEventAuxInfo {
+    /// The moderated room's ID.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// When the frame was captured, in Beijing time (the example shows "2024-06-07 15:20:42.586").
+    ///
+    /// Wire name: `ImgTime`.
+    #[serde(rename = "ImgTime", skip_serializing_if = "Option::is_none")]
+    pub img_time: Option<String>,
+    /// The stream's ID.
+    ///
+    /// Wire name: `StreamId`.
+    #[serde(rename = "StreamId", skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<String>,
+}
+
+impl VideoImageModerationResultEventAuxInfo {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `ImgTime`.
+    #[must_use]
+    pub fn with_img_time(mut self, img_time: impl Into<String>) -> Self {
+        self.img_time = Some(img_time.into());
+        self
+    }
+
+    /// Sets `StreamId`.
+    #[must_use]
+    pub fn with_stream_id(mut self, stream_id: impl Into<String>) -> Self {
+        self.stream_id = Some(stream_id.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoImageModerationResultEventAuxInfo {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for VideoImageModerationResultEventAuxInfo {
+    fn redact(&mut self) {}
+}
+
+/// Moderation state.
+///
+/// Values: 0 (Value0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VideoAudioModerationStatusEventStatus {
+    /// Moderation has finished.
+    /// Wire value: `0`.
+    Value0,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl VideoAudioModerationStatusEventStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Value0];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for VideoAudioModerationStatusEventStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoAudioModerationStatusEventStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for VideoAudioModerationStatusEventStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Context of the task.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoAudioModerationStatusEventAuxInfo {
+    /// The room's ID.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Total time in seconds of stream the task moderated.
+    ///
+    /// Wire name: `CensorStreamTime`.
+    #[serde(rename = "CensorStreamTime", skip_serializing_if = "Option::is_none")]
+    pub censor_stream_time: Option<i64>,
+}
+
+impl VideoAudioModerationStatusEventAuxInfo {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `CensorStreamTime`.
+    #[must_use]
+    pub fn with_censor_stream_time(mut self, censor_stream_time: i64) -> Self {
+        self.censor_stream_time = Some(censor_stream_time);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoAudioModerationStatusEventAuxInfo {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for VideoAudioModerationStatusEventAuxInfo {
+    fn redact(&mut self) {}
+}
+
+/// Moderation state.
+///
+/// Values: 0 (Value0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VideoImageModerationStatusEventStatus {
+    /// Moderation has finished.
+    /// Wire value: `0`.
+    Value0,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl VideoImageModerationStatusEventStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Value0];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for VideoImageModerationStatusEventStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VideoImageModerationStatusEventStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for VideoImageModerationStatusEventStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Context of the task.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VideoImageModerationStatusEventAuxInfo {
+    /// The room's ID.
+    ///
+    /// Wire name: `RoomId`.
+    #[serde(rename = "RoomId", skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Total time in seconds of stream the task moderated.
+    ///
+    /// Wire name: `CensorStreamTime`.
+    #[serde(rename = "CensorStreamTime", skip_serializing_if = "Option::is_none")]
+    pub censor_stream_time: Option<i64>,
+}
+
+impl VideoImageModerationStatusEventAuxInfo {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `RoomId`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = Some(room_id.into());
+        self
+    }
+
+    /// Sets `CensorStreamTime`.
+    #[must_use]
+    pub fn with_censor_stream_time(mut self, censor_stream_time: i64) -> Self {
+        self.censor_stream_time = Some(censor_stream_time);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for VideoImageModerationStatusEventAuxInfo {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for VideoImageModerationStatusEventAuxInfo {
+    fn redact(&mut self) {}
 }
 
 /// The `DeleteMediaData` schema.

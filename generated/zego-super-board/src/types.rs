@@ -6,6 +6,124 @@ use zego_server_runtime::{
     Envelope, EnvelopeParts, FieldPath, Redact, Validate, ValidationError, Violation,
 };
 
+/// A file conversion task has ended, and its outcome is given as a status code.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConversionFinishedEvent {
+    /// The ZEGOCLOUD AppID of the project.
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: i64,
+    /// Kind of event; always `cvt_finish` for this callback.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random string that enters the signature computation.
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// Check string by which the receiver confirms that ZEGOCLOUD sent the callback.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Unix time of the server when it sent the callback, in seconds going by the example; it enters the signature computation.
+    ///
+    /// Wire name: `timestamp`. Required.
+    pub timestamp: i64,
+    /// The conversion task's outcome.
+    ///
+    /// Wire name: `data`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<ConversionFinishedEventData>,
+}
+
+impl ConversionFinishedEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`) and nothing else set.
+    pub fn new(
+        appid: i64,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+    ) -> Self {
+        Self {
+            appid,
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            data: None,
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: i64) -> Self {
+        self.appid = appid;
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Sets `data`.
+    #[must_use]
+    pub fn with_data(mut self, data: ConversionFinishedEventData) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for ConversionFinishedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("data");
+            if let Some(value) = &self.data {
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for ConversionFinishedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.data);
+    }
+}
+
 /// The `DeleteFileRequest` schema.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -826,6 +944,216 @@ impl Envelope for StopTranscodeResponse {
             request_id: self.request_id,
             data: Some(()),
         }
+    }
+}
+
+/// The conversion task's outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConversionFinishedEventData {
+    /// Identifier of the converted file, given once conversion has succeeded.
+    ///
+    /// Wire name: `file_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_id: Option<String>,
+    /// Identifier of the file conversion task.
+    ///
+    /// Wire name: `task_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Outcome of the conversion.
+    ///
+    /// Wire name: `status`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ConversionFinishedEventDataStatus>,
+}
+
+impl ConversionFinishedEventData {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `file_id`.
+    #[must_use]
+    pub fn with_file_id(mut self, file_id: impl Into<String>) -> Self {
+        self.file_id = Some(file_id.into());
+        self
+    }
+
+    /// Sets `task_id`.
+    #[must_use]
+    pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
+        self.task_id = Some(task_id.into());
+        self
+    }
+
+    /// Sets `status`.
+    #[must_use]
+    pub fn with_status(mut self, status: ConversionFinishedEventDataStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for ConversionFinishedEventData {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("status");
+            if let Some(value) = &self.status {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "16 (Value16), 32 (Value32), 64 (Value64), 128 (Value128), 256 (Value256), 512 (Value512), 1024 (Value1024), 2048 (Value2048), 4096 (Value4096), 8192 (Value8192), 16384 (Value16384), 32768 (Value32768), 32769 (Value32769)",
+                    &at,
+                    out,
+                );
+            }
+        }
+    }
+}
+
+impl Redact for ConversionFinishedEventData {
+    fn redact(&mut self) {}
+}
+
+/// Outcome of the conversion.
+///
+/// Values: 16 (Value16), 32 (Value32), 64 (Value64), 128 (Value128), 256 (Value256), 512 (Value512), 1024 (Value1024), 2048 (Value2048), 4096 (Value4096), 8192 (Value8192), 16384 (Value16384), 32768 (Value32768), 32769 (Value32769).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversionFinishedEventDataStatus {
+    /// The conversion succeeded.
+    /// Wire value: `16`.
+    Value16,
+    /// The conversion failed.
+    /// Wire value: `32`.
+    Value32,
+    /// The conversion task was cancelled.
+    /// Wire value: `64`.
+    Value64,
+    /// The document is protected by a password.
+    /// Wire value: `128`.
+    Value128,
+    /// The file's content is too large.
+    /// Wire value: `256`.
+    Value256,
+    /// The Excel file has too many sheets.
+    /// Wire value: `512`.
+    Value512,
+    /// The file has no content, such as a PowerPoint file without slides.
+    /// Wire value: `1024`.
+    Value1024,
+    /// The conversion server could not open the file.
+    /// Wire value: `2048`.
+    Value2048,
+    /// The requested target file type is not supported.
+    /// Wire value: `4096`.
+    Value4096,
+    /// The source file is read-only.
+    /// Wire value: `8192`.
+    Value8192,
+    /// The conversion server could not download the source file: its URL could not be fetched, or the given hash is not a 32-character MD5 value or does not match the file.
+    /// Wire value: `16384`.
+    Value16384,
+    /// The source file contains elements the converter cannot process, such as ink drawings, which must be removed before converting.
+    /// Wire value: `32768`.
+    Value32768,
+    /// The Word, Excel or PowerPoint file is malformed; it has to open in Office before it can be converted.
+    /// Wire value: `32769`.
+    Value32769,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl ConversionFinishedEventDataStatus {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 13] = [
+        Self::Value16,
+        Self::Value32,
+        Self::Value64,
+        Self::Value128,
+        Self::Value256,
+        Self::Value512,
+        Self::Value1024,
+        Self::Value2048,
+        Self::Value4096,
+        Self::Value8192,
+        Self::Value16384,
+        Self::Value32768,
+        Self::Value32769,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value16 => 16,
+            Self::Value32 => 32,
+            Self::Value64 => 64,
+            Self::Value128 => 128,
+            Self::Value256 => 256,
+            Self::Value512 => 512,
+            Self::Value1024 => 1024,
+            Self::Value2048 => 2048,
+            Self::Value4096 => 4096,
+            Self::Value8192 => 8192,
+            Self::Value16384 => 16384,
+            Self::Value32768 => 32768,
+            Self::Value32769 => 32769,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            16 => Self::Value16,
+            32 => Self::Value32,
+            64 => Self::Value64,
+            128 => Self::Value128,
+            256 => Self::Value256,
+            512 => Self::Value512,
+            1024 => Self::Value1024,
+            2048 => Self::Value2048,
+            4096 => Self::Value4096,
+            8192 => Self::Value8192,
+            16384 => Self::Value16384,
+            32768 => Self::Value32768,
+            32769 => Self::Value32769,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for ConversionFinishedEventDataStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConversionFinishedEventDataStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for ConversionFinishedEventDataStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
     }
 }
 

@@ -284,6 +284,3337 @@ impl Envelope for EditMessageResponse {
     }
 }
 
+/// A user sent a call invitation, which creates a call.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallCreatedEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `call_create` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time when the callback was sent; the table gives no unit, the 10-digit example suggests seconds.
+    ///
+    /// Wire name: `timestamp`. Required.
+    pub timestamp: i64,
+    /// The call's id.
+    ///
+    /// Wire name: `call_id`. Required.
+    pub call_id: String,
+    /// Ids of the invited users; users who are logged out are left out.
+    ///
+    /// Wire name: `user_ids`. Required.
+    pub user_ids: Vec<String>,
+    /// Unix time when the call was created; the table gives no unit, the 10-digit example suggests seconds.
+    ///
+    /// Wire name: `create_time`. Required.
+    pub create_time: i64,
+    /// Extension data attached when the call was created.
+    ///
+    /// Wire name: `payload`. Required.
+    pub payload: String,
+    /// The user who created the call.
+    ///
+    /// Wire name: `caller`. Required.
+    pub caller: String,
+    /// Seconds the invited users have to answer.
+    ///
+    /// Wire name: `timeout`. Required.
+    pub timeout: i64,
+}
+
+impl CallCreatedEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `call_id`, `user_ids`, `create_time`, `payload`, `caller`, `timeout`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        call_id: impl Into<String>,
+        user_ids: Vec<String>,
+        create_time: i64,
+        payload: impl Into<String>,
+        caller: impl Into<String>,
+        timeout: i64,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            call_id: call_id.into(),
+            user_ids,
+            create_time,
+            payload: payload.into(),
+            caller: caller.into(),
+            timeout,
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `call_id`.
+    #[must_use]
+    pub fn with_call_id(mut self, call_id: impl Into<String>) -> Self {
+        self.call_id = call_id.into();
+        self
+    }
+
+    /// Replaces `user_ids`.
+    #[must_use]
+    pub fn with_user_ids(mut self, user_ids: Vec<String>) -> Self {
+        self.user_ids = user_ids;
+        self
+    }
+
+    /// Replaces `create_time`.
+    #[must_use]
+    pub fn with_create_time(mut self, create_time: i64) -> Self {
+        self.create_time = create_time;
+        self
+    }
+
+    /// Replaces `payload`.
+    #[must_use]
+    pub fn with_payload(mut self, payload: impl Into<String>) -> Self {
+        self.payload = payload.into();
+        self
+    }
+
+    /// Replaces `caller`.
+    #[must_use]
+    pub fn with_caller(mut self, caller: impl Into<String>) -> Self {
+        self.caller = caller.into();
+        self
+    }
+
+    /// Replaces `timeout`.
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: i64) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for CallCreatedEvent {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for CallCreatedEvent {
+    fn redact(&mut self) {}
+}
+
+/// An invited user accepted the call invitation.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallAcceptedEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `call_accept` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time when the callback was sent; the table gives no unit, the 10-digit example suggests seconds.
+    ///
+    /// Wire name: `timestamp`. Required.
+    pub timestamp: i64,
+    /// The call's id.
+    ///
+    /// Wire name: `call_id`. Required.
+    pub call_id: String,
+    /// The user who accepted.
+    ///
+    /// Wire name: `user_id`. Required.
+    pub user_id: String,
+    /// Extra data supplied with the acceptance.
+    ///
+    /// Wire name: `extend_data`. Required.
+    pub extend_data: String,
+}
+
+impl CallAcceptedEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `call_id`, `user_id`, `extend_data`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        call_id: impl Into<String>,
+        user_id: impl Into<String>,
+        extend_data: impl Into<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            call_id: call_id.into(),
+            user_id: user_id.into(),
+            extend_data: extend_data.into(),
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `call_id`.
+    #[must_use]
+    pub fn with_call_id(mut self, call_id: impl Into<String>) -> Self {
+        self.call_id = call_id.into();
+        self
+    }
+
+    /// Replaces `user_id`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = user_id.into();
+        self
+    }
+
+    /// Replaces `extend_data`.
+    #[must_use]
+    pub fn with_extend_data(mut self, extend_data: impl Into<String>) -> Self {
+        self.extend_data = extend_data.into();
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for CallAcceptedEvent {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for CallAcceptedEvent {
+    fn redact(&mut self) {}
+}
+
+/// An invited user turned the call invitation down.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallRejectedEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `call_reject` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time when the callback was sent; the table gives no unit, the 10-digit example suggests seconds.
+    ///
+    /// Wire name: `timestamp`. Required.
+    pub timestamp: i64,
+    /// The call's id.
+    ///
+    /// Wire name: `call_id`. Required.
+    pub call_id: String,
+    /// The user who rejected.
+    ///
+    /// Wire name: `user_id`. Required.
+    pub user_id: String,
+    /// Extra data supplied with the rejection.
+    ///
+    /// Wire name: `extend_data`. Required.
+    pub extend_data: String,
+}
+
+impl CallRejectedEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `call_id`, `user_id`, `extend_data`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        call_id: impl Into<String>,
+        user_id: impl Into<String>,
+        extend_data: impl Into<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            call_id: call_id.into(),
+            user_id: user_id.into(),
+            extend_data: extend_data.into(),
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `call_id`.
+    #[must_use]
+    pub fn with_call_id(mut self, call_id: impl Into<String>) -> Self {
+        self.call_id = call_id.into();
+        self
+    }
+
+    /// Replaces `user_id`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = user_id.into();
+        self
+    }
+
+    /// Replaces `extend_data`.
+    #[must_use]
+    pub fn with_extend_data(mut self, extend_data: impl Into<String>) -> Self {
+        self.extend_data = extend_data.into();
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for CallRejectedEvent {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for CallRejectedEvent {
+    fn redact(&mut self) {}
+}
+
+/// The call was cancelled, by the caller (including the caller logging out or dropping before anyone accepted) or because nobody answered in time while the caller stayed online.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallCancelledEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `call_cancel` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time when the callback was sent; the table gives no unit, the 10-digit example suggests seconds.
+    ///
+    /// Wire name: `timestamp`. Required.
+    pub timestamp: i64,
+    /// The call's id.
+    ///
+    /// Wire name: `call_id`. Required.
+    pub call_id: String,
+    /// Ids of the invited users; still includes invited users who have logged out.
+    ///
+    /// Wire name: `user_ids`. Required.
+    pub user_ids: Vec<String>,
+    /// Why the call was cancelled.
+    ///
+    /// Wire name: `reason`. Required.
+    pub reason: CallCancelledEventReason,
+    /// Extension data attached when cancelling.
+    ///
+    /// Wire name: `payload`. Required.
+    pub payload: String,
+}
+
+impl CallCancelledEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `call_id`, `user_ids`, `reason`, `payload`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        call_id: impl Into<String>,
+        user_ids: Vec<String>,
+        reason: CallCancelledEventReason,
+        payload: impl Into<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            call_id: call_id.into(),
+            user_ids,
+            reason,
+            payload: payload.into(),
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `call_id`.
+    #[must_use]
+    pub fn with_call_id(mut self, call_id: impl Into<String>) -> Self {
+        self.call_id = call_id.into();
+        self
+    }
+
+    /// Replaces `user_ids`.
+    #[must_use]
+    pub fn with_user_ids(mut self, user_ids: Vec<String>) -> Self {
+        self.user_ids = user_ids;
+        self
+    }
+
+    /// Replaces `reason`.
+    #[must_use]
+    pub fn with_reason(mut self, reason: CallCancelledEventReason) -> Self {
+        self.reason = reason;
+        self
+    }
+
+    /// Replaces `payload`.
+    #[must_use]
+    pub fn with_payload(mut self, payload: impl Into<String>) -> Self {
+        self.payload = payload.into();
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for CallCancelledEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("reason");
+            let value = &self.reason;
+            check_known(
+                value.is_known(),
+                value,
+                "caller_cancel (CallerCancel), timeout_cancel (TimeoutCancel)",
+                &at,
+                out,
+            );
+        }
+    }
+}
+
+impl Redact for CallCancelledEvent {
+    fn redact(&mut self) {}
+}
+
+/// Some invited users did not answer before the call's timeout, or nobody answered while the caller was offline.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallTimedOutEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `call_timeout` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time when the callback was sent; the table gives no unit, the 10-digit example suggests seconds.
+    ///
+    /// Wire name: `timestamp`. Required.
+    pub timestamp: i64,
+    /// The call's id.
+    ///
+    /// Wire name: `call_id`. Required.
+    pub call_id: String,
+    /// Ids of the invited users who did not answer.
+    ///
+    /// Wire name: `user_ids`. Required.
+    pub user_ids: Vec<String>,
+}
+
+impl CallTimedOutEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `call_id`, `user_ids`) and nothing else set.
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        call_id: impl Into<String>,
+        user_ids: Vec<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            call_id: call_id.into(),
+            user_ids,
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `call_id`.
+    #[must_use]
+    pub fn with_call_id(mut self, call_id: impl Into<String>) -> Self {
+        self.call_id = call_id.into();
+        self
+    }
+
+    /// Replaces `user_ids`.
+    #[must_use]
+    pub fn with_user_ids(mut self, user_ids: Vec<String>) -> Self {
+        self.user_ids = user_ids;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for CallTimedOutEvent {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for CallTimedOutEvent {
+    fn redact(&mut self) {}
+}
+
+/// A user already in a call invited further users into it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CallInvitedEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `call_invite` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time when the callback was sent; the table gives no unit, the 10-digit example suggests seconds.
+    ///
+    /// Wire name: `timestamp`. Required.
+    pub timestamp: i64,
+    /// The call's id.
+    ///
+    /// Wire name: `call_id`. Required.
+    pub call_id: String,
+    /// Ids of the users invited successfully by this invitation.
+    ///
+    /// Wire name: `user_ids`. Required.
+    pub user_ids: Vec<String>,
+    /// The user who sent the invitation.
+    ///
+    /// Wire name: `inviter`. Required.
+    pub inviter: String,
+    /// Server Unix time in milliseconds when the invitation was sent.
+    ///
+    /// Wire name: `invite_time`. Required.
+    pub invite_time: i64,
+}
+
+impl CallInvitedEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `call_id`, `user_ids`, `inviter`, `invite_time`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        call_id: impl Into<String>,
+        user_ids: Vec<String>,
+        inviter: impl Into<String>,
+        invite_time: i64,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            call_id: call_id.into(),
+            user_ids,
+            inviter: inviter.into(),
+            invite_time,
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `call_id`.
+    #[must_use]
+    pub fn with_call_id(mut self, call_id: impl Into<String>) -> Self {
+        self.call_id = call_id.into();
+        self
+    }
+
+    /// Replaces `user_ids`.
+    #[must_use]
+    pub fn with_user_ids(mut self, user_ids: Vec<String>) -> Self {
+        self.user_ids = user_ids;
+        self
+    }
+
+    /// Replaces `inviter`.
+    #[must_use]
+    pub fn with_inviter(mut self, inviter: impl Into<String>) -> Self {
+        self.inviter = inviter.into();
+        self
+    }
+
+    /// Replaces `invite_time`.
+    #[must_use]
+    pub fn with_invite_time(mut self, invite_time: i64) -> Self {
+        self.invite_time = invite_time;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for CallInvitedEvent {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for CallInvitedEvent {
+    fn redact(&mut self) {}
+}
+
+/// A user's connection to ZIM came up (login), was closed by logout or a network loss, or timed out on heartbeats.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LoginLogoutEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `user_action` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time in seconds when the callback was sent; it enters the signature.
+    ///
+    /// Wire name: `timestamp`. Required.
+    pub timestamp: i64,
+    /// The user's id.
+    ///
+    /// Wire name: `user_id`. Required.
+    pub user_id: String,
+    /// The user's name.
+    ///
+    /// Wire name: `user_name`. Required.
+    pub user_name: String,
+    /// Operating system reported when the user logged in.
+    ///
+    /// Wire name: `os`. Required.
+    pub os: LoginLogoutEventOs,
+    /// What happened to the connection.
+    ///
+    /// Wire name: `action`. Required.
+    pub action: LoginLogoutEventAction,
+    /// Id of this connection; a user online on several devices has several.
+    ///
+    /// Wire name: `session_id`. Required.
+    pub session_id: String,
+    /// Unix time in seconds of the login.
+    ///
+    /// Wire name: `login_time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_time: Option<i64>,
+    /// Whether this was a repeated login, as a string.
+    ///
+    /// Wire name: `relogin`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relogin: Option<LoginLogoutEventRelogin>,
+    /// Unix time in seconds of the logout.
+    ///
+    /// Wire name: `logout_time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logout_time: Option<i64>,
+    /// Why the user logged out.
+    ///
+    /// Wire name: `logout_reason`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logout_reason: Option<String>,
+    /// Unix time in seconds when the user went offline.
+    ///
+    /// Wire name: `offline_time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offline_time: Option<i64>,
+}
+
+impl LoginLogoutEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `user_id`, `user_name`, `os`, `action`, `session_id`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        user_id: impl Into<String>,
+        user_name: impl Into<String>,
+        os: LoginLogoutEventOs,
+        action: LoginLogoutEventAction,
+        session_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            user_id: user_id.into(),
+            user_name: user_name.into(),
+            os,
+            action,
+            session_id: session_id.into(),
+            login_time: None,
+            relogin: None,
+            logout_time: None,
+            logout_reason: None,
+            offline_time: None,
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `user_id`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = user_id.into();
+        self
+    }
+
+    /// Replaces `user_name`.
+    #[must_use]
+    pub fn with_user_name(mut self, user_name: impl Into<String>) -> Self {
+        self.user_name = user_name.into();
+        self
+    }
+
+    /// Replaces `os`.
+    #[must_use]
+    pub fn with_os(mut self, os: LoginLogoutEventOs) -> Self {
+        self.os = os;
+        self
+    }
+
+    /// Replaces `action`.
+    #[must_use]
+    pub fn with_action(mut self, action: LoginLogoutEventAction) -> Self {
+        self.action = action;
+        self
+    }
+
+    /// Replaces `session_id`.
+    #[must_use]
+    pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
+        self.session_id = session_id.into();
+        self
+    }
+
+    /// Sets `login_time`.
+    #[must_use]
+    pub fn with_login_time(mut self, login_time: i64) -> Self {
+        self.login_time = Some(login_time);
+        self
+    }
+
+    /// Sets `relogin`.
+    #[must_use]
+    pub fn with_relogin(mut self, relogin: LoginLogoutEventRelogin) -> Self {
+        self.relogin = Some(relogin);
+        self
+    }
+
+    /// Sets `logout_time`.
+    #[must_use]
+    pub fn with_logout_time(mut self, logout_time: i64) -> Self {
+        self.logout_time = Some(logout_time);
+        self
+    }
+
+    /// Sets `logout_reason`.
+    #[must_use]
+    pub fn with_logout_reason(mut self, logout_reason: impl Into<String>) -> Self {
+        self.logout_reason = Some(logout_reason.into());
+        self
+    }
+
+    /// Sets `offline_time`.
+    #[must_use]
+    pub fn with_offline_time(mut self, offline_time: i64) -> Self {
+        self.offline_time = Some(offline_time);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for LoginLogoutEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("os");
+            let value = &self.os;
+            check_known(
+                value.is_known(),
+                value,
+                "PC (Pc), IOS_PHONE (IosPhone), ANDROID (Android), MAC (Mac), LINUX (Linux), WEB (Web), MINIPROGRAM (Miniprogram), ANDROID_TV (AndroidTv)",
+                &at,
+                out,
+            );
+        }
+        {
+            let at = at.field("action");
+            let value = &self.action;
+            check_known(
+                value.is_known(),
+                value,
+                "0 (Value0), 1 (Value1), 2 (Value2)",
+                &at,
+                out,
+            );
+        }
+        {
+            let at = at.field("relogin");
+            if let Some(value) = &self.relogin {
+                check_known(value.is_known(), value, "0 (Value0), 1 (Value1)", &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for LoginLogoutEvent {
+    fn redact(&mut self) {}
+}
+
+/// A one-to-one, group or room message (text, media, file or custom; not signalling or barrage) was sent, successfully or not.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct MessageSentEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `send_msg` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time in seconds when the callback was sent; it enters the signature.
+    ///
+    /// Wire name: `timestamp`. Required.
+    pub timestamp: i64,
+    /// The sender's user id.
+    ///
+    /// Wire name: `from_user_id`. Required.
+    pub from_user_id: String,
+    /// Kind of conversation the message targets.
+    ///
+    /// Wire name: `conv_type`. Required.
+    pub conv_type: MessageSentEventConvType,
+    /// The target conversation's id; empty when the server API sent one-to-one messages (see user_list).
+    ///
+    /// Wire name: `conv_id`. Required.
+    pub conv_id: String,
+    /// Kind of message.
+    ///
+    /// Wire name: `msg_type`. Required.
+    pub msg_type: MessageSentEventMsgType,
+    /// Application-defined subtype from 0 to 200; only meaningful for custom messages (msg_type 200).
+    ///
+    /// Wire name: `sub_msg_type`. Required.
+    pub sub_msg_type: i64,
+    /// Where the message came from; left out when it is 0.
+    ///
+    /// Wire name: `source`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<MessageSentEventSource>,
+    /// Message content: as sent for text (1) and custom (200) messages; for types 10 (multi-item), 11-14 (media) or 100 (combined) a JSON string to URL-decode and parse, whose structure the page describes; passed through unchanged for messages sent by the server API.
+    ///
+    /// Wire name: `msg_body`. Required.
+    pub msg_body: String,
+    /// The message's unique id; empty for batched one-to-one messages sent through the server API (see user_list).
+    ///
+    /// Wire name: `msg_id`. Required.
+    pub msg_id: String,
+    /// The message's sequence number, usable for recalling it; absent for batched one-to-one messages sent through the server API (see user_list).
+    ///
+    /// Wire name: `msg_seq`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_seq: Option<i64>,
+    /// The message's extension field.
+    ///
+    /// Wire name: `payload`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+    /// Unix time in milliseconds when the server received the message.
+    ///
+    /// Wire name: `msg_time`. Required.
+    pub msg_time: i64,
+    /// 0 when the message was sent, otherwise the ZIM error code of the failure (e.g. 660500009 or 660500010 when the before-send answer was 2 or 3).
+    ///
+    /// Wire name: `send_result`. Required.
+    pub send_result: i64,
+    /// Per-recipient results, present only for one-to-one messages sent through the server API (then conv_id is empty).
+    ///
+    /// Wire name: `user_list`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_list: Option<Vec<MessageSentEventUserListItem>>,
+}
+
+impl MessageSentEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `from_user_id`, `conv_type`, `conv_id`, `msg_type`, `sub_msg_type`, `msg_body`, `msg_id`, `msg_time`, `send_result`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        from_user_id: impl Into<String>,
+        conv_type: MessageSentEventConvType,
+        conv_id: impl Into<String>,
+        msg_type: MessageSentEventMsgType,
+        sub_msg_type: i64,
+        msg_body: impl Into<String>,
+        msg_id: impl Into<String>,
+        msg_time: i64,
+        send_result: i64,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            from_user_id: from_user_id.into(),
+            conv_type,
+            conv_id: conv_id.into(),
+            msg_type,
+            sub_msg_type,
+            source: None,
+            msg_body: msg_body.into(),
+            msg_id: msg_id.into(),
+            msg_seq: None,
+            payload: None,
+            msg_time,
+            send_result,
+            user_list: None,
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `from_user_id`.
+    #[must_use]
+    pub fn with_from_user_id(mut self, from_user_id: impl Into<String>) -> Self {
+        self.from_user_id = from_user_id.into();
+        self
+    }
+
+    /// Replaces `conv_type`.
+    #[must_use]
+    pub fn with_conv_type(mut self, conv_type: MessageSentEventConvType) -> Self {
+        self.conv_type = conv_type;
+        self
+    }
+
+    /// Replaces `conv_id`.
+    #[must_use]
+    pub fn with_conv_id(mut self, conv_id: impl Into<String>) -> Self {
+        self.conv_id = conv_id.into();
+        self
+    }
+
+    /// Replaces `msg_type`.
+    #[must_use]
+    pub fn with_msg_type(mut self, msg_type: MessageSentEventMsgType) -> Self {
+        self.msg_type = msg_type;
+        self
+    }
+
+    /// Replaces `sub_msg_type`.
+    #[must_use]
+    pub fn with_sub_msg_type(mut self, sub_msg_type: i64) -> Self {
+        self.sub_msg_type = sub_msg_type;
+        self
+    }
+
+    /// Sets `source`.
+    #[must_use]
+    pub fn with_source(mut self, source: MessageSentEventSource) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// Replaces `msg_body`.
+    #[must_use]
+    pub fn with_msg_body(mut self, msg_body: impl Into<String>) -> Self {
+        self.msg_body = msg_body.into();
+        self
+    }
+
+    /// Replaces `msg_id`.
+    #[must_use]
+    pub fn with_msg_id(mut self, msg_id: impl Into<String>) -> Self {
+        self.msg_id = msg_id.into();
+        self
+    }
+
+    /// Sets `msg_seq`.
+    #[must_use]
+    pub fn with_msg_seq(mut self, msg_seq: i64) -> Self {
+        self.msg_seq = Some(msg_seq);
+        self
+    }
+
+    /// Sets `payload`.
+    #[must_use]
+    pub fn with_payload(mut self, payload: impl Into<String>) -> Self {
+        self.payload = Some(payload.into());
+        self
+    }
+
+    /// Replaces `msg_time`.
+    #[must_use]
+    pub fn with_msg_time(mut self, msg_time: i64) -> Self {
+        self.msg_time = msg_time;
+        self
+    }
+
+    /// Replaces `send_result`.
+    #[must_use]
+    pub fn with_send_result(mut self, send_result: i64) -> Self {
+        self.send_result = send_result;
+        self
+    }
+
+    /// Sets `user_list`.
+    #[must_use]
+    pub fn with_user_list(
+        mut self,
+        user_list: Vec<MessageSentEventUserListItem>,
+    ) -> Self {
+        self.user_list = Some(user_list);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for MessageSentEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("conv_type");
+            let value = &self.conv_type;
+            check_known(
+                value.is_known(),
+                value,
+                "0 (Value0), 1 (Value1), 2 (Value2)",
+                &at,
+                out,
+            );
+        }
+        {
+            let at = at.field("msg_type");
+            let value = &self.msg_type;
+            check_known(
+                value.is_known(),
+                value,
+                "1 (Value1), 10 (Value10), 11 (Value11), 12 (Value12), 13 (Value13), 14 (Value14), 100 (Value100), 200 (Value200)",
+                &at,
+                out,
+            );
+        }
+        {
+            let at = at.field("source");
+            if let Some(value) = &self.source {
+                check_known(value.is_known(), value, "0 (Value0), 1 (Value1)", &at, out);
+            }
+        }
+        {
+            let at = at.field("user_list");
+            if let Some(value) = &self.user_list {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+    }
+}
+
+impl Redact for MessageSentEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.user_list);
+    }
+}
+
+/// A client SDK user is about to send a one-to-one, group or room message and the answer decides whether and how it is delivered.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct MessageBeforeSendEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `before_send_msg` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time in seconds when the callback was sent; it enters the signature.
+    ///
+    /// Wire name: `timestamp`. Required.
+    pub timestamp: i64,
+    /// The request's id.
+    ///
+    /// Wire name: `request_id`. Required.
+    pub request_id: String,
+    /// The sender's user id.
+    ///
+    /// Wire name: `from_user_id`. Required.
+    pub from_user_id: String,
+    /// The target conversation's id.
+    ///
+    /// Wire name: `conv_id`. Required.
+    pub conv_id: String,
+    /// Kind of conversation the message targets.
+    ///
+    /// Wire name: `conv_type`. Required.
+    pub conv_type: MessageBeforeSendEventConvType,
+    /// The message's unique id.
+    ///
+    /// Wire name: `msg_id`. Required.
+    pub msg_id: String,
+    /// The message's extension field.
+    ///
+    /// Wire name: `payload`. Required.
+    pub payload: String,
+    /// Kind of message.
+    ///
+    /// Wire name: `msg_type`. Required.
+    pub msg_type: MessageBeforeSendEventMsgType,
+    /// Application-defined subtype from 0 to 200; only meaningful for custom messages (msg_type 200).
+    ///
+    /// Wire name: `sub_msg_type`. Required.
+    pub sub_msg_type: i64,
+    /// Message content: as sent for text (1) and custom (200) messages; for types 10 (multi-item), 11-14 (media) or 100 (combined) a JSON string to URL-decode and parse, whose structure the page describes; passed through unchanged for messages sent by the server API.
+    ///
+    /// Wire name: `msg_body`. Required.
+    pub msg_body: String,
+}
+
+impl MessageBeforeSendEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `request_id`, `from_user_id`, `conv_id`, `conv_type`, `msg_id`, `payload`, `msg_type`, `sub_msg_type`, `msg_body`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        request_id: impl Into<String>,
+        from_user_id: impl Into<String>,
+        conv_id: impl Into<String>,
+        conv_type: MessageBeforeSendEventConvType,
+        msg_id: impl Into<String>,
+        payload: impl Into<String>,
+        msg_type: MessageBeforeSendEventMsgType,
+        sub_msg_type: i64,
+        msg_body: impl Into<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            request_id: request_id.into(),
+            from_user_id: from_user_id.into(),
+            conv_id: conv_id.into(),
+            conv_type,
+            msg_id: msg_id.into(),
+            payload: payload.into(),
+            msg_type,
+            sub_msg_type,
+            msg_body: msg_body.into(),
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `request_id`.
+    #[must_use]
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = request_id.into();
+        self
+    }
+
+    /// Replaces `from_user_id`.
+    #[must_use]
+    pub fn with_from_user_id(mut self, from_user_id: impl Into<String>) -> Self {
+        self.from_user_id = from_user_id.into();
+        self
+    }
+
+    /// Replaces `conv_id`.
+    #[must_use]
+    pub fn with_conv_id(mut self, conv_id: impl Into<String>) -> Self {
+        self.conv_id = conv_id.into();
+        self
+    }
+
+    /// Replaces `conv_type`.
+    #[must_use]
+    pub fn with_conv_type(mut self, conv_type: MessageBeforeSendEventConvType) -> Self {
+        self.conv_type = conv_type;
+        self
+    }
+
+    /// Replaces `msg_id`.
+    #[must_use]
+    pub fn with_msg_id(mut self, msg_id: impl Into<String>) -> Self {
+        self.msg_id = msg_id.into();
+        self
+    }
+
+    /// Replaces `payload`.
+    #[must_use]
+    pub fn with_payload(mut self, payload: impl Into<String>) -> Self {
+        self.payload = payload.into();
+        self
+    }
+
+    /// Replaces `msg_type`.
+    #[must_use]
+    pub fn with_msg_type(mut self, msg_type: MessageBeforeSendEventMsgType) -> Self {
+        self.msg_type = msg_type;
+        self
+    }
+
+    /// Replaces `sub_msg_type`.
+    #[must_use]
+    pub fn with_sub_msg_type(mut self, sub_msg_type: i64) -> Self {
+        self.sub_msg_type = sub_msg_type;
+        self
+    }
+
+    /// Replaces `msg_body`.
+    #[must_use]
+    pub fn with_msg_body(mut self, msg_body: impl Into<String>) -> Self {
+        self.msg_body = msg_body.into();
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for MessageBeforeSendEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("conv_type");
+            let value = &self.conv_type;
+            check_known(
+                value.is_known(),
+                value,
+                "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3)",
+                &at,
+                out,
+            );
+        }
+        {
+            let at = at.field("msg_type");
+            let value = &self.msg_type;
+            check_known(
+                value.is_known(),
+                value,
+                "1 (Value1), 10 (Value10), 11 (Value11), 12 (Value12), 13 (Value13), 14 (Value14), 100 (Value100), 200 (Value200)",
+                &at,
+                out,
+            );
+        }
+    }
+}
+
+impl Redact for MessageBeforeSendEvent {
+    fn redact(&mut self) {}
+}
+
+/// What the receiver answers to MessageBeforeSend.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct MessageBeforeSendAnswer {
+    /// The receiver's verdict on the message; any other value counts as 0.
+    ///
+    /// Wire name: `result`. Required.
+    pub result: MessageBeforeSendAnswerResult,
+    /// With result 3, why the message was refused; the sender's SDK can report it.
+    ///
+    /// Wire name: `reason`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Optional replacement for the message's payload.
+    ///
+    /// Wire name: `new_payload`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_payload: Option<String>,
+    /// Optional replacement for the message's msg_body.
+    ///
+    /// Wire name: `new_msg_body`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_msg_body: Option<String>,
+}
+
+impl MessageBeforeSendAnswer {
+    /// A value with the required fields (`result`) and nothing else set.
+    pub fn new(result: MessageBeforeSendAnswerResult) -> Self {
+        Self {
+            result,
+            reason: None,
+            new_payload: None,
+            new_msg_body: None,
+        }
+    }
+
+    /// Replaces `result`.
+    #[must_use]
+    pub fn with_result(mut self, result: MessageBeforeSendAnswerResult) -> Self {
+        self.result = result;
+        self
+    }
+
+    /// Sets `reason`.
+    #[must_use]
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// Sets `new_payload`.
+    #[must_use]
+    pub fn with_new_payload(mut self, new_payload: impl Into<String>) -> Self {
+        self.new_payload = Some(new_payload.into());
+        self
+    }
+
+    /// Sets `new_msg_body`.
+    #[must_use]
+    pub fn with_new_msg_body(mut self, new_msg_body: impl Into<String>) -> Self {
+        self.new_msg_body = Some(new_msg_body.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for MessageBeforeSendAnswer {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("result");
+            let value = &self.result;
+            check_known(
+                value.is_known(),
+                value,
+                "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3)",
+                &at,
+                out,
+            );
+        }
+    }
+}
+
+impl Redact for MessageBeforeSendAnswer {
+    fn redact(&mut self) {}
+}
+
+/// A one-to-one message was sent to a registered bot account.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct BotMessageEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `bot_msg` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time in seconds when the callback was sent; it enters the signature.
+    ///
+    /// Wire name: `timestamp`. Required.
+    pub timestamp: i64,
+    /// The sender's user id.
+    ///
+    /// Wire name: `from_user_id`. Required.
+    pub from_user_id: String,
+    /// Kind of conversation; always one-to-one.
+    ///
+    /// Wire name: `conv_type`. Required.
+    pub conv_type: BotMessageEventConvType,
+    /// The target conversation's id; empty when the server API sent one-to-one messages (see user_list).
+    ///
+    /// Wire name: `conv_id`. Required.
+    pub conv_id: String,
+    /// Kind of message.
+    ///
+    /// Wire name: `msg_type`. Required.
+    pub msg_type: BotMessageEventMsgType,
+    /// Application-defined subtype from 0 to 200; only meaningful for custom messages (msg_type 200).
+    ///
+    /// Wire name: `sub_msg_type`. Required.
+    pub sub_msg_type: i64,
+    /// Message content: as sent for text (1) and custom (200) messages; for types 10 (multi-item), 11-14 (media) a JSON string to URL-decode and parse, whose structure the page describes; passed through unchanged for messages sent by the server API.
+    ///
+    /// Wire name: `msg_body`. Required.
+    pub msg_body: String,
+    /// The message's unique id; empty for batched one-to-one messages sent through the server API (see user_list).
+    ///
+    /// Wire name: `msg_id`. Required.
+    pub msg_id: String,
+    /// The message's sequence number, usable for recalling it; absent for batched one-to-one messages sent through the server API (see user_list).
+    ///
+    /// Wire name: `msg_seq`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_seq: Option<i64>,
+    /// The message's extension field.
+    ///
+    /// Wire name: `payload`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+    /// Unix time in milliseconds when the server received the message.
+    ///
+    /// Wire name: `msg_time`. Required.
+    pub msg_time: i64,
+    /// 0 when the message was sent, otherwise the ZIM error code of the failure (see the return codes).
+    ///
+    /// Wire name: `send_result`. Required.
+    pub send_result: i64,
+    /// Per-recipient results, present only for one-to-one messages sent through the server API (then conv_id is empty).
+    ///
+    /// Wire name: `user_list`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_list: Option<Vec<BotMessageEventUserListItem>>,
+}
+
+impl BotMessageEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `from_user_id`, `conv_type`, `conv_id`, `msg_type`, `sub_msg_type`, `msg_body`, `msg_id`, `msg_time`, `send_result`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        from_user_id: impl Into<String>,
+        conv_type: BotMessageEventConvType,
+        conv_id: impl Into<String>,
+        msg_type: BotMessageEventMsgType,
+        sub_msg_type: i64,
+        msg_body: impl Into<String>,
+        msg_id: impl Into<String>,
+        msg_time: i64,
+        send_result: i64,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            from_user_id: from_user_id.into(),
+            conv_type,
+            conv_id: conv_id.into(),
+            msg_type,
+            sub_msg_type,
+            msg_body: msg_body.into(),
+            msg_id: msg_id.into(),
+            msg_seq: None,
+            payload: None,
+            msg_time,
+            send_result,
+            user_list: None,
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `from_user_id`.
+    #[must_use]
+    pub fn with_from_user_id(mut self, from_user_id: impl Into<String>) -> Self {
+        self.from_user_id = from_user_id.into();
+        self
+    }
+
+    /// Replaces `conv_type`.
+    #[must_use]
+    pub fn with_conv_type(mut self, conv_type: BotMessageEventConvType) -> Self {
+        self.conv_type = conv_type;
+        self
+    }
+
+    /// Replaces `conv_id`.
+    #[must_use]
+    pub fn with_conv_id(mut self, conv_id: impl Into<String>) -> Self {
+        self.conv_id = conv_id.into();
+        self
+    }
+
+    /// Replaces `msg_type`.
+    #[must_use]
+    pub fn with_msg_type(mut self, msg_type: BotMessageEventMsgType) -> Self {
+        self.msg_type = msg_type;
+        self
+    }
+
+    /// Replaces `sub_msg_type`.
+    #[must_use]
+    pub fn with_sub_msg_type(mut self, sub_msg_type: i64) -> Self {
+        self.sub_msg_type = sub_msg_type;
+        self
+    }
+
+    /// Replaces `msg_body`.
+    #[must_use]
+    pub fn with_msg_body(mut self, msg_body: impl Into<String>) -> Self {
+        self.msg_body = msg_body.into();
+        self
+    }
+
+    /// Replaces `msg_id`.
+    #[must_use]
+    pub fn with_msg_id(mut self, msg_id: impl Into<String>) -> Self {
+        self.msg_id = msg_id.into();
+        self
+    }
+
+    /// Sets `msg_seq`.
+    #[must_use]
+    pub fn with_msg_seq(mut self, msg_seq: i64) -> Self {
+        self.msg_seq = Some(msg_seq);
+        self
+    }
+
+    /// Sets `payload`.
+    #[must_use]
+    pub fn with_payload(mut self, payload: impl Into<String>) -> Self {
+        self.payload = Some(payload.into());
+        self
+    }
+
+    /// Replaces `msg_time`.
+    #[must_use]
+    pub fn with_msg_time(mut self, msg_time: i64) -> Self {
+        self.msg_time = msg_time;
+        self
+    }
+
+    /// Replaces `send_result`.
+    #[must_use]
+    pub fn with_send_result(mut self, send_result: i64) -> Self {
+        self.send_result = send_result;
+        self
+    }
+
+    /// Sets `user_list`.
+    #[must_use]
+    pub fn with_user_list(
+        mut self,
+        user_list: Vec<BotMessageEventUserListItem>,
+    ) -> Self {
+        self.user_list = Some(user_list);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for BotMessageEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("conv_type");
+            let value = &self.conv_type;
+            check_known(value.is_known(), value, "0 (Value0)", &at, out);
+        }
+        {
+            let at = at.field("msg_type");
+            let value = &self.msg_type;
+            check_known(
+                value.is_known(),
+                value,
+                "1 (Value1), 10 (Value10), 11 (Value11), 12 (Value12), 13 (Value13), 14 (Value14), 200 (Value200)",
+                &at,
+                out,
+            );
+        }
+        {
+            let at = at.field("user_list");
+            if let Some(value) = &self.user_list {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
+            }
+        }
+    }
+}
+
+impl Redact for BotMessageEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.user_list);
+    }
+}
+
+/// A user created a group.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GroupCreatedEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `group_create` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time in milliseconds (per the table) when the group was created.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table says milliseconds; the 10-digit example value looks like seconds.
+    pub timestamp: i64,
+    /// The group's id.
+    ///
+    /// Wire name: `group_id`. Required.
+    pub group_id: String,
+    /// The user who created the group.
+    ///
+    /// Wire name: `operator_account`. Required.
+    pub operator_account: String,
+    /// The group owner's user id.
+    ///
+    /// Wire name: `owner_account`. Required.
+    pub owner_account: String,
+    /// The group's name.
+    ///
+    /// Wire name: `group_name`. Required.
+    pub group_name: String,
+    /// Attributes set when the group was created.
+    ///
+    /// Wire name: `attributes`. Required.
+    pub attributes: Vec<GroupCreatedEventAttributesItem>,
+    /// Ids of all members at creation.
+    ///
+    /// Wire name: `user_ids`. Required.
+    pub user_ids: Vec<String>,
+}
+
+impl GroupCreatedEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `group_id`, `operator_account`, `owner_account`, `group_name`, `attributes`, `user_ids`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        group_id: impl Into<String>,
+        operator_account: impl Into<String>,
+        owner_account: impl Into<String>,
+        group_name: impl Into<String>,
+        attributes: Vec<GroupCreatedEventAttributesItem>,
+        user_ids: Vec<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            group_id: group_id.into(),
+            operator_account: operator_account.into(),
+            owner_account: owner_account.into(),
+            group_name: group_name.into(),
+            attributes,
+            user_ids,
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `group_id`.
+    #[must_use]
+    pub fn with_group_id(mut self, group_id: impl Into<String>) -> Self {
+        self.group_id = group_id.into();
+        self
+    }
+
+    /// Replaces `operator_account`.
+    #[must_use]
+    pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
+        self.operator_account = operator_account.into();
+        self
+    }
+
+    /// Replaces `owner_account`.
+    #[must_use]
+    pub fn with_owner_account(mut self, owner_account: impl Into<String>) -> Self {
+        self.owner_account = owner_account.into();
+        self
+    }
+
+    /// Replaces `group_name`.
+    #[must_use]
+    pub fn with_group_name(mut self, group_name: impl Into<String>) -> Self {
+        self.group_name = group_name.into();
+        self
+    }
+
+    /// Replaces `attributes`.
+    #[must_use]
+    pub fn with_attributes(
+        mut self,
+        attributes: Vec<GroupCreatedEventAttributesItem>,
+    ) -> Self {
+        self.attributes = attributes;
+        self
+    }
+
+    /// Replaces `user_ids`.
+    #[must_use]
+    pub fn with_user_ids(mut self, user_ids: Vec<String>) -> Self {
+        self.user_ids = user_ids;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for GroupCreatedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("attributes");
+            let value = &self.attributes;
+            for (index, value) in value.iter().enumerate() {
+                let at = at.index(index);
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for GroupCreatedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.attributes);
+    }
+}
+
+/// A user dissolved a group.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GroupDestroyedEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `group_destroy` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time in milliseconds (per the table) when the group was dissolved.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table says Int in milliseconds; the English and Chinese examples send a 10-digit string, i.e. seconds.
+    pub timestamp: GroupDestroyedEventTimestamp,
+    /// The group's id.
+    ///
+    /// Wire name: `group_id`. Required.
+    pub group_id: String,
+    /// The user who dissolved the group.
+    ///
+    /// Wire name: `operator_account`. Required.
+    pub operator_account: String,
+    /// The group owner's user id.
+    ///
+    /// Wire name: `owner_account`. Required.
+    pub owner_account: String,
+    /// Ids of all members when the group was dissolved.
+    ///
+    /// Wire name: `user_ids`. Required.
+    pub user_ids: Vec<String>,
+}
+
+impl GroupDestroyedEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `group_id`, `operator_account`, `owner_account`, `user_ids`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: GroupDestroyedEventTimestamp,
+        group_id: impl Into<String>,
+        operator_account: impl Into<String>,
+        owner_account: impl Into<String>,
+        user_ids: Vec<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            group_id: group_id.into(),
+            operator_account: operator_account.into(),
+            owner_account: owner_account.into(),
+            user_ids,
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: GroupDestroyedEventTimestamp) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `group_id`.
+    #[must_use]
+    pub fn with_group_id(mut self, group_id: impl Into<String>) -> Self {
+        self.group_id = group_id.into();
+        self
+    }
+
+    /// Replaces `operator_account`.
+    #[must_use]
+    pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
+        self.operator_account = operator_account.into();
+        self
+    }
+
+    /// Replaces `owner_account`.
+    #[must_use]
+    pub fn with_owner_account(mut self, owner_account: impl Into<String>) -> Self {
+        self.owner_account = owner_account.into();
+        self
+    }
+
+    /// Replaces `user_ids`.
+    #[must_use]
+    pub fn with_user_ids(mut self, user_ids: Vec<String>) -> Self {
+        self.user_ids = user_ids;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for GroupDestroyedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("timestamp");
+            let value = &self.timestamp;
+            Validate::collect_violations(value, &at, out);
+        }
+    }
+}
+
+impl Redact for GroupDestroyedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.timestamp);
+    }
+}
+
+/// Users joined a group, by applying or by invitation.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GroupJoinedEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `group_join` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time in milliseconds (per the table) when the users joined.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table says Int in milliseconds; the English and Chinese examples send a 10-digit string, i.e. seconds.
+    pub timestamp: GroupJoinedEventTimestamp,
+    /// The group's id.
+    ///
+    /// Wire name: `group_id`. Required.
+    pub group_id: String,
+    /// With join_type Invited, the inviting user; meaningless with Apply.
+    ///
+    /// Wire name: `operator_account`. Required.
+    pub operator_account: String,
+    /// How the users joined.
+    ///
+    /// Wire name: `join_type`. Required.
+    pub join_type: GroupJoinedEventJoinType,
+    /// Ids of the users who joined.
+    ///
+    /// Wire name: `new_user_ids`. Required.
+    pub new_user_ids: Vec<String>,
+}
+
+impl GroupJoinedEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `group_id`, `operator_account`, `join_type`, `new_user_ids`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: GroupJoinedEventTimestamp,
+        group_id: impl Into<String>,
+        operator_account: impl Into<String>,
+        join_type: GroupJoinedEventJoinType,
+        new_user_ids: Vec<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            group_id: group_id.into(),
+            operator_account: operator_account.into(),
+            join_type,
+            new_user_ids,
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: GroupJoinedEventTimestamp) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `group_id`.
+    #[must_use]
+    pub fn with_group_id(mut self, group_id: impl Into<String>) -> Self {
+        self.group_id = group_id.into();
+        self
+    }
+
+    /// Replaces `operator_account`.
+    #[must_use]
+    pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
+        self.operator_account = operator_account.into();
+        self
+    }
+
+    /// Replaces `join_type`.
+    #[must_use]
+    pub fn with_join_type(mut self, join_type: GroupJoinedEventJoinType) -> Self {
+        self.join_type = join_type;
+        self
+    }
+
+    /// Replaces `new_user_ids`.
+    #[must_use]
+    pub fn with_new_user_ids(mut self, new_user_ids: Vec<String>) -> Self {
+        self.new_user_ids = new_user_ids;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for GroupJoinedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("timestamp");
+            let value = &self.timestamp;
+            Validate::collect_violations(value, &at, out);
+        }
+        {
+            let at = at.field("join_type");
+            let value = &self.join_type;
+            check_known(
+                value.is_known(),
+                value,
+                "Apply (Apply), Invited (Invited)",
+                &at,
+                out,
+            );
+        }
+    }
+}
+
+impl Redact for GroupJoinedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.timestamp);
+    }
+}
+
+/// Users left a group, on their own or by being removed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GroupLeftEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `group_exit` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time in milliseconds (per the table) when the users left.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table says milliseconds; the 10-digit example value looks like seconds.
+    pub timestamp: i64,
+    /// The group's id.
+    ///
+    /// Wire name: `group_id`. Required.
+    pub group_id: String,
+    /// How the users left.
+    ///
+    /// Wire name: `exit_type`. Required.
+    pub exit_type: GroupLeftEventExitType,
+    /// With exit_type Kickout, the user who removed them; meaningless with Quit.
+    ///
+    /// Wire name: `operator_account`. Required.
+    pub operator_account: String,
+    /// Ids of the users who left.
+    ///
+    /// Wire name: `exit_user_ids`. Required.
+    pub exit_user_ids: Vec<String>,
+}
+
+impl GroupLeftEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `group_id`, `exit_type`, `operator_account`, `exit_user_ids`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        group_id: impl Into<String>,
+        exit_type: GroupLeftEventExitType,
+        operator_account: impl Into<String>,
+        exit_user_ids: Vec<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            group_id: group_id.into(),
+            exit_type,
+            operator_account: operator_account.into(),
+            exit_user_ids,
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `group_id`.
+    #[must_use]
+    pub fn with_group_id(mut self, group_id: impl Into<String>) -> Self {
+        self.group_id = group_id.into();
+        self
+    }
+
+    /// Replaces `exit_type`.
+    #[must_use]
+    pub fn with_exit_type(mut self, exit_type: GroupLeftEventExitType) -> Self {
+        self.exit_type = exit_type;
+        self
+    }
+
+    /// Replaces `operator_account`.
+    #[must_use]
+    pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
+        self.operator_account = operator_account.into();
+        self
+    }
+
+    /// Replaces `exit_user_ids`.
+    #[must_use]
+    pub fn with_exit_user_ids(mut self, exit_user_ids: Vec<String>) -> Self {
+        self.exit_user_ids = exit_user_ids;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for GroupLeftEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("exit_type");
+            let value = &self.exit_type;
+            check_known(
+                value.is_known(),
+                value,
+                "Quit (Quit), Kickout (Kickout)",
+                &at,
+                out,
+            );
+        }
+    }
+}
+
+impl Redact for GroupLeftEvent {
+    fn redact(&mut self) {}
+}
+
+/// A user created a room.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RoomCreatedEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `room_create` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time in milliseconds (per the table) when the room was created.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table says milliseconds; the 10-digit example value looks like seconds.
+    pub timestamp: i64,
+    /// The room's id.
+    ///
+    /// Wire name: `room_id`. Required.
+    pub room_id: String,
+    /// The user who created the room.
+    ///
+    /// Wire name: `operator_account`. Required.
+    pub operator_account: String,
+    /// The room's name.
+    ///
+    /// Wire name: `room_name`. Required.
+    pub room_name: String,
+    /// Attributes set when the room was created.
+    ///
+    /// Wire name: `attributes`. Required.
+    pub attributes: Vec<RoomCreatedEventAttributesItem>,
+}
+
+impl RoomCreatedEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `room_id`, `operator_account`, `room_name`, `attributes`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        room_id: impl Into<String>,
+        operator_account: impl Into<String>,
+        room_name: impl Into<String>,
+        attributes: Vec<RoomCreatedEventAttributesItem>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            room_id: room_id.into(),
+            operator_account: operator_account.into(),
+            room_name: room_name.into(),
+            attributes,
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `room_id`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = room_id.into();
+        self
+    }
+
+    /// Replaces `operator_account`.
+    #[must_use]
+    pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
+        self.operator_account = operator_account.into();
+        self
+    }
+
+    /// Replaces `room_name`.
+    #[must_use]
+    pub fn with_room_name(mut self, room_name: impl Into<String>) -> Self {
+        self.room_name = room_name.into();
+        self
+    }
+
+    /// Replaces `attributes`.
+    #[must_use]
+    pub fn with_attributes(
+        mut self,
+        attributes: Vec<RoomCreatedEventAttributesItem>,
+    ) -> Self {
+        self.attributes = attributes;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for RoomCreatedEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("attributes");
+            let value = &self.attributes;
+            for (index, value) in value.iter().enumerate() {
+                let at = at.index(index);
+                Validate::collect_violations(value, &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for RoomCreatedEvent {
+    fn redact(&mut self) {
+        Redact::redact(&mut self.attributes);
+    }
+}
+
+/// A user destroyed a room.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RoomDestroyedEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `room_destroy` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time in milliseconds (per the table) when the room was destroyed.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table says milliseconds; the 10-digit example value looks like seconds.
+    pub timestamp: i64,
+    /// The room's id.
+    ///
+    /// Wire name: `room_id`. Required.
+    pub room_id: String,
+    /// Ids of the users in the room when it was destroyed.
+    ///
+    /// Wire name: `user_ids`. Required.
+    pub user_ids: Vec<String>,
+    /// The user who destroyed the room.
+    ///
+    /// Wire name: `operator_account`. Required.
+    pub operator_account: String,
+}
+
+impl RoomDestroyedEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `room_id`, `user_ids`, `operator_account`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        room_id: impl Into<String>,
+        user_ids: Vec<String>,
+        operator_account: impl Into<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            room_id: room_id.into(),
+            user_ids,
+            operator_account: operator_account.into(),
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `room_id`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = room_id.into();
+        self
+    }
+
+    /// Replaces `user_ids`.
+    #[must_use]
+    pub fn with_user_ids(mut self, user_ids: Vec<String>) -> Self {
+        self.user_ids = user_ids;
+        self
+    }
+
+    /// Replaces `operator_account`.
+    #[must_use]
+    pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
+        self.operator_account = operator_account.into();
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for RoomDestroyedEvent {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for RoomDestroyedEvent {
+    fn redact(&mut self) {}
+}
+
+/// A user entered a room.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RoomEnteredEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `room_enter` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time in milliseconds (per the table) when the user entered.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table says milliseconds; the 10-digit example value looks like seconds.
+    pub timestamp: i64,
+    /// The room's id.
+    ///
+    /// Wire name: `room_id`. Required.
+    pub room_id: String,
+    /// The user who entered.
+    ///
+    /// Wire name: `operator_account`. Required.
+    pub operator_account: String,
+}
+
+impl RoomEnteredEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `room_id`, `operator_account`) and nothing else set.
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        room_id: impl Into<String>,
+        operator_account: impl Into<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            room_id: room_id.into(),
+            operator_account: operator_account.into(),
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `room_id`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = room_id.into();
+        self
+    }
+
+    /// Replaces `operator_account`.
+    #[must_use]
+    pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
+        self.operator_account = operator_account.into();
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for RoomEnteredEvent {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for RoomEnteredEvent {
+    fn redact(&mut self) {}
+}
+
+/// Users left a room, on their own or by being removed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RoomLeftEvent {
+    /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `appid`. Required.
+    pub appid: String,
+    /// Names the event; `room_exit` for this one.
+    ///
+    /// Wire name: `event`. Required.
+    pub event: String,
+    /// Random value that enters the signature, sent as a string (the pages suggest converting it to an integer).
+    ///
+    /// Wire name: `nonce`. Required.
+    pub nonce: String,
+    /// SHA-1 check string to compare with the one computed locally.
+    ///
+    /// Wire name: `signature`. Required.
+    pub signature: String,
+    /// Server Unix time in milliseconds (per the table) when the users left.
+    ///
+    /// Wire name: `timestamp`. Required.
+    ///
+    /// Spec note: The table says milliseconds; the 10-digit example value looks like seconds.
+    pub timestamp: i64,
+    /// The room's id.
+    ///
+    /// Wire name: `room_id`. Required.
+    pub room_id: String,
+    /// How the users left.
+    ///
+    /// Wire name: `exit_type`. Required.
+    pub exit_type: RoomLeftEventExitType,
+    /// With exit_type Kickout, the user who removed them; see the notes for Quit.
+    ///
+    /// Wire name: `operator_account`. Required.
+    pub operator_account: String,
+    /// Ids of the users who left.
+    ///
+    /// Wire name: `exit_user_ids`. Required.
+    pub exit_user_ids: Vec<String>,
+}
+
+impl RoomLeftEvent {
+    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `room_id`, `exit_type`, `operator_account`, `exit_user_ids`) and nothing else set.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        appid: impl Into<String>,
+        event: impl Into<String>,
+        nonce: impl Into<String>,
+        signature: impl Into<String>,
+        timestamp: i64,
+        room_id: impl Into<String>,
+        exit_type: RoomLeftEventExitType,
+        operator_account: impl Into<String>,
+        exit_user_ids: Vec<String>,
+    ) -> Self {
+        Self {
+            appid: appid.into(),
+            event: event.into(),
+            nonce: nonce.into(),
+            signature: signature.into(),
+            timestamp,
+            room_id: room_id.into(),
+            exit_type,
+            operator_account: operator_account.into(),
+            exit_user_ids,
+        }
+    }
+
+    /// Replaces `appid`.
+    #[must_use]
+    pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = appid.into();
+        self
+    }
+
+    /// Replaces `event`.
+    #[must_use]
+    pub fn with_event(mut self, event: impl Into<String>) -> Self {
+        self.event = event.into();
+        self
+    }
+
+    /// Replaces `nonce`.
+    #[must_use]
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Self {
+        self.nonce = nonce.into();
+        self
+    }
+
+    /// Replaces `signature`.
+    #[must_use]
+    pub fn with_signature(mut self, signature: impl Into<String>) -> Self {
+        self.signature = signature.into();
+        self
+    }
+
+    /// Replaces `timestamp`.
+    #[must_use]
+    pub fn with_timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = timestamp;
+        self
+    }
+
+    /// Replaces `room_id`.
+    #[must_use]
+    pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
+        self.room_id = room_id.into();
+        self
+    }
+
+    /// Replaces `exit_type`.
+    #[must_use]
+    pub fn with_exit_type(mut self, exit_type: RoomLeftEventExitType) -> Self {
+        self.exit_type = exit_type;
+        self
+    }
+
+    /// Replaces `operator_account`.
+    #[must_use]
+    pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
+        self.operator_account = operator_account.into();
+        self
+    }
+
+    /// Replaces `exit_user_ids`.
+    #[must_use]
+    pub fn with_exit_user_ids(mut self, exit_user_ids: Vec<String>) -> Self {
+        self.exit_user_ids = exit_user_ids;
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for RoomLeftEvent {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("exit_type");
+            let value = &self.exit_type;
+            check_known(
+                value.is_known(),
+                value,
+                "Quit (Quit), Kickout (Kickout)",
+                &at,
+                out,
+            );
+        }
+    }
+}
+
+impl Redact for RoomLeftEvent {
+    fn redact(&mut self) {}
+}
+
 /// The `AddFriendsRequest` schema.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -11587,6 +14918,1563 @@ impl Validate for AtListInfo {
 
 impl Redact for AtListInfo {
     fn redact(&mut self) {}
+}
+
+/// Why the call was cancelled.
+///
+/// Values: caller_cancel (CallerCancel), timeout_cancel (TimeoutCancel).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CallCancelledEventReason {
+    /// The caller cancelled (explicitly, by logging out, or by a heartbeat timeout).
+    /// Wire value: `caller_cancel`.
+    CallerCancel,
+    /// Nobody answered before the timeout while the caller was online.
+    /// Wire value: `timeout_cancel`.
+    TimeoutCancel,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl CallCancelledEventReason {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::CallerCancel, Self::TimeoutCancel];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::CallerCancel => "caller_cancel",
+            Self::TimeoutCancel => "timeout_cancel",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "caller_cancel" => Self::CallerCancel,
+            "timeout_cancel" => Self::TimeoutCancel,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for CallCancelledEventReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CallCancelledEventReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for CallCancelledEventReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Operating system reported when the user logged in.
+///
+/// Values: PC (Pc), IOS_PHONE (IosPhone), ANDROID (Android), MAC (Mac), LINUX (Linux), WEB (Web), MINIPROGRAM (Miniprogram), ANDROID_TV (AndroidTv).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LoginLogoutEventOs {
+    /// PC.
+    /// Wire value: `PC`.
+    Pc,
+    /// iOS phone.
+    /// Wire value: `IOS_PHONE`.
+    IosPhone,
+    /// Android.
+    /// Wire value: `ANDROID`.
+    Android,
+    /// macOS.
+    /// Wire value: `MAC`.
+    Mac,
+    /// Linux.
+    /// Wire value: `LINUX`.
+    Linux,
+    /// Web browser.
+    /// Wire value: `WEB`.
+    Web,
+    /// Mini program.
+    /// Wire value: `MINIPROGRAM`.
+    Miniprogram,
+    /// Android TV.
+    /// Wire value: `ANDROID_TV`.
+    AndroidTv,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl LoginLogoutEventOs {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 8] = [
+        Self::Pc,
+        Self::IosPhone,
+        Self::Android,
+        Self::Mac,
+        Self::Linux,
+        Self::Web,
+        Self::Miniprogram,
+        Self::AndroidTv,
+    ];
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Pc => "PC",
+            Self::IosPhone => "IOS_PHONE",
+            Self::Android => "ANDROID",
+            Self::Mac => "MAC",
+            Self::Linux => "LINUX",
+            Self::Web => "WEB",
+            Self::Miniprogram => "MINIPROGRAM",
+            Self::AndroidTv => "ANDROID_TV",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "PC" => Self::Pc,
+            "IOS_PHONE" => Self::IosPhone,
+            "ANDROID" => Self::Android,
+            "MAC" => Self::Mac,
+            "LINUX" => Self::Linux,
+            "WEB" => Self::Web,
+            "MINIPROGRAM" => Self::Miniprogram,
+            "ANDROID_TV" => Self::AndroidTv,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for LoginLogoutEventOs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LoginLogoutEventOs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for LoginLogoutEventOs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// What happened to the connection.
+///
+/// Values: 0 (Value0), 1 (Value1), 2 (Value2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LoginLogoutEventAction {
+    /// Online: the app logged in successfully.
+    /// Wire value: `0`.
+    Value0,
+    /// Logout: the app logged out successfully.
+    /// Wire value: `1`.
+    Value1,
+    /// Offline.
+    /// Wire value: `2`.
+    Value2,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl LoginLogoutEventAction {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Value0, Self::Value1, Self::Value2];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            1 => Self::Value1,
+            2 => Self::Value2,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for LoginLogoutEventAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LoginLogoutEventAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for LoginLogoutEventAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Whether this was a repeated login, as a string.
+///
+/// Values: 0 (Value0), 1 (Value1).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LoginLogoutEventRelogin {
+    /// First login.
+    /// Wire value: `0`.
+    Value0,
+    /// Repeated login.
+    /// Wire value: `1`.
+    Value1,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl LoginLogoutEventRelogin {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Value0, Self::Value1];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Value0 => "0",
+            Self::Value1 => "1",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "0" => Self::Value0,
+            "1" => Self::Value1,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for LoginLogoutEventRelogin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LoginLogoutEventRelogin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for LoginLogoutEventRelogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Kind of conversation the message targets.
+///
+/// Values: 0 (Value0), 1 (Value1), 2 (Value2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageSentEventConvType {
+    /// One-to-one chat.
+    /// Wire value: `0`.
+    Value0,
+    /// Room chat.
+    /// Wire value: `1`.
+    Value1,
+    /// Group chat.
+    /// Wire value: `2`.
+    Value2,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl MessageSentEventConvType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 3] = [Self::Value0, Self::Value1, Self::Value2];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            1 => Self::Value1,
+            2 => Self::Value2,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for MessageSentEventConvType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageSentEventConvType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for MessageSentEventConvType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Kind of message.
+///
+/// Values: 1 (Value1), 10 (Value10), 11 (Value11), 12 (Value12), 13 (Value13), 14 (Value14), 100 (Value100), 200 (Value200).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageSentEventMsgType {
+    /// Text.
+    /// Wire value: `1`.
+    Value1,
+    /// Multi-item message.
+    /// Wire value: `10`.
+    Value10,
+    /// Image.
+    /// Wire value: `11`.
+    Value11,
+    /// File.
+    /// Wire value: `12`.
+    Value12,
+    /// Audio.
+    /// Wire value: `13`.
+    Value13,
+    /// Video.
+    /// Wire value: `14`.
+    Value14,
+    /// Combined (merged) message.
+    /// Wire value: `100`.
+    Value100,
+    /// Custom message.
+    /// Wire value: `200`.
+    Value200,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl MessageSentEventMsgType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 8] = [
+        Self::Value1,
+        Self::Value10,
+        Self::Value11,
+        Self::Value12,
+        Self::Value13,
+        Self::Value14,
+        Self::Value100,
+        Self::Value200,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1 => 1,
+            Self::Value10 => 10,
+            Self::Value11 => 11,
+            Self::Value12 => 12,
+            Self::Value13 => 13,
+            Self::Value14 => 14,
+            Self::Value100 => 100,
+            Self::Value200 => 200,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::Value1,
+            10 => Self::Value10,
+            11 => Self::Value11,
+            12 => Self::Value12,
+            13 => Self::Value13,
+            14 => Self::Value14,
+            100 => Self::Value100,
+            200 => Self::Value200,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for MessageSentEventMsgType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageSentEventMsgType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for MessageSentEventMsgType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Where the message came from; left out when it is 0.
+///
+/// Values: 0 (Value0), 1 (Value1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageSentEventSource {
+    /// Sent through the client SDK.
+    /// Wire value: `0`.
+    Value0,
+    /// Sent through the server API.
+    /// Wire value: `1`.
+    Value1,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl MessageSentEventSource {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Value0, Self::Value1];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Value1 => 1,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            1 => Self::Value1,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for MessageSentEventSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageSentEventSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for MessageSentEventSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The `MessageSentEventUserListItem` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct MessageSentEventUserListItem {
+    /// The receiving user.
+    ///
+    /// Wire name: `UserId`.
+    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The message's id for this recipient; empty when sending failed.
+    ///
+    /// Wire name: `MsgId`.
+    #[serde(rename = "MsgId", skip_serializing_if = "Option::is_none")]
+    pub msg_id: Option<String>,
+    /// The message's sequence number for this recipient, usable for recalling it.
+    ///
+    /// Wire name: `MsgSeq`.
+    #[serde(rename = "MsgSeq", skip_serializing_if = "Option::is_none")]
+    pub msg_seq: Option<i64>,
+}
+
+impl MessageSentEventUserListItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `UserId`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `MsgId`.
+    #[must_use]
+    pub fn with_msg_id(mut self, msg_id: impl Into<String>) -> Self {
+        self.msg_id = Some(msg_id.into());
+        self
+    }
+
+    /// Sets `MsgSeq`.
+    #[must_use]
+    pub fn with_msg_seq(mut self, msg_seq: i64) -> Self {
+        self.msg_seq = Some(msg_seq);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for MessageSentEventUserListItem {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for MessageSentEventUserListItem {
+    fn redact(&mut self) {}
+}
+
+/// Kind of conversation the message targets.
+///
+/// Values: 0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageBeforeSendEventConvType {
+    /// One-to-one chat.
+    /// Wire value: `0`.
+    Value0,
+    /// Room chat.
+    /// Wire value: `1`.
+    Value1,
+    /// Group chat.
+    /// Wire value: `2`.
+    Value2,
+    /// Channel (listed only by the Chinese page).
+    /// Wire value: `3`.
+    Value3,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl MessageBeforeSendEventConvType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 4] = [
+        Self::Value0,
+        Self::Value1,
+        Self::Value2,
+        Self::Value3,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Value3 => 3,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            1 => Self::Value1,
+            2 => Self::Value2,
+            3 => Self::Value3,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for MessageBeforeSendEventConvType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageBeforeSendEventConvType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for MessageBeforeSendEventConvType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Kind of message.
+///
+/// Values: 1 (Value1), 10 (Value10), 11 (Value11), 12 (Value12), 13 (Value13), 14 (Value14), 100 (Value100), 200 (Value200).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageBeforeSendEventMsgType {
+    /// Text.
+    /// Wire value: `1`.
+    Value1,
+    /// Multi-item message.
+    /// Wire value: `10`.
+    Value10,
+    /// Image.
+    /// Wire value: `11`.
+    Value11,
+    /// File.
+    /// Wire value: `12`.
+    Value12,
+    /// Audio.
+    /// Wire value: `13`.
+    Value13,
+    /// Video.
+    /// Wire value: `14`.
+    Value14,
+    /// Combined (merged) message.
+    /// Wire value: `100`.
+    Value100,
+    /// Custom message.
+    /// Wire value: `200`.
+    Value200,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl MessageBeforeSendEventMsgType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 8] = [
+        Self::Value1,
+        Self::Value10,
+        Self::Value11,
+        Self::Value12,
+        Self::Value13,
+        Self::Value14,
+        Self::Value100,
+        Self::Value200,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1 => 1,
+            Self::Value10 => 10,
+            Self::Value11 => 11,
+            Self::Value12 => 12,
+            Self::Value13 => 13,
+            Self::Value14 => 14,
+            Self::Value100 => 100,
+            Self::Value200 => 200,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::Value1,
+            10 => Self::Value10,
+            11 => Self::Value11,
+            12 => Self::Value12,
+            13 => Self::Value13,
+            14 => Self::Value14,
+            100 => Self::Value100,
+            200 => Self::Value200,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for MessageBeforeSendEventMsgType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageBeforeSendEventMsgType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for MessageBeforeSendEventMsgType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The receiver's verdict on the message; any other value counts as 0.
+///
+/// Values: 0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageBeforeSendAnswerResult {
+    /// Neutral: no verdict, the message is delivered (unless ZIM content moderation rejects it).
+    /// Wire value: `0`.
+    Value0,
+    /// Send: the message is delivered.
+    /// Wire value: `1`.
+    Value1,
+    /// Silent send: the sender is told it was sent but recipients do not get it.
+    /// Wire value: `2`.
+    Value2,
+    /// Do not send: the message is dropped and the sender is told it was not sent.
+    /// Wire value: `3`.
+    Value3,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl MessageBeforeSendAnswerResult {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 4] = [
+        Self::Value0,
+        Self::Value1,
+        Self::Value2,
+        Self::Value3,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Value3 => 3,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            1 => Self::Value1,
+            2 => Self::Value2,
+            3 => Self::Value3,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for MessageBeforeSendAnswerResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageBeforeSendAnswerResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for MessageBeforeSendAnswerResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Kind of conversation; always one-to-one.
+///
+/// Values: 0 (Value0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BotMessageEventConvType {
+    /// One-to-one chat.
+    /// Wire value: `0`.
+    Value0,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl BotMessageEventConvType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 1] = [Self::Value0];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for BotMessageEventConvType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BotMessageEventConvType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for BotMessageEventConvType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// Kind of message.
+///
+/// Values: 1 (Value1), 10 (Value10), 11 (Value11), 12 (Value12), 13 (Value13), 14 (Value14), 200 (Value200).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BotMessageEventMsgType {
+    /// Text.
+    /// Wire value: `1`.
+    Value1,
+    /// Multi-item message.
+    /// Wire value: `10`.
+    Value10,
+    /// Image.
+    /// Wire value: `11`.
+    Value11,
+    /// File.
+    /// Wire value: `12`.
+    Value12,
+    /// Audio.
+    /// Wire value: `13`.
+    Value13,
+    /// Video.
+    /// Wire value: `14`.
+    Value14,
+    /// Custom message.
+    /// Wire value: `200`.
+    Value200,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl BotMessageEventMsgType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 7] = [
+        Self::Value1,
+        Self::Value10,
+        Self::Value11,
+        Self::Value12,
+        Self::Value13,
+        Self::Value14,
+        Self::Value200,
+    ];
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value1 => 1,
+            Self::Value10 => 10,
+            Self::Value11 => 11,
+            Self::Value12 => 12,
+            Self::Value13 => 13,
+            Self::Value14 => 14,
+            Self::Value200 => 200,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            1 => Self::Value1,
+            10 => Self::Value10,
+            11 => Self::Value11,
+            12 => Self::Value12,
+            13 => Self::Value13,
+            14 => Self::Value14,
+            200 => Self::Value200,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for BotMessageEventMsgType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BotMessageEventMsgType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for BotMessageEventMsgType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The `BotMessageEventUserListItem` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct BotMessageEventUserListItem {
+    /// The receiving user.
+    ///
+    /// Wire name: `UserId`.
+    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The message's id for this recipient; empty when sending failed.
+    ///
+    /// Wire name: `MsgId`.
+    #[serde(rename = "MsgId", skip_serializing_if = "Option::is_none")]
+    pub msg_id: Option<String>,
+    /// The message's sequence number for this recipient, usable for recalling it.
+    ///
+    /// Wire name: `MsgSeq`.
+    #[serde(rename = "MsgSeq", skip_serializing_if = "Option::is_none")]
+    pub msg_seq: Option<i64>,
+}
+
+impl BotMessageEventUserListItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `UserId`.
+    #[must_use]
+    pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `MsgId`.
+    #[must_use]
+    pub fn with_msg_id(mut self, msg_id: impl Into<String>) -> Self {
+        self.msg_id = Some(msg_id.into());
+        self
+    }
+
+    /// Sets `MsgSeq`.
+    #[must_use]
+    pub fn with_msg_seq(mut self, msg_seq: i64) -> Self {
+        self.msg_seq = Some(msg_seq);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for BotMessageEventUserListItem {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for BotMessageEventUserListItem {
+    fn redact(&mut self) {}
+}
+
+/// The `GroupCreatedEventAttributesItem` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GroupCreatedEventAttributesItem {
+    /// The attribute's key.
+    ///
+    /// Wire name: `key`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The attribute's value.
+    ///
+    /// Wire name: `value`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl GroupCreatedEventAttributesItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `key`.
+    #[must_use]
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// Sets `value`.
+    #[must_use]
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for GroupCreatedEventAttributesItem {
+    fn collect_violations(&self, _at: &FieldPath<'_>, _out: &mut Vec<Violation>) {}
+}
+
+impl Redact for GroupCreatedEventAttributesItem {
+    fn redact(&mut self) {}
+}
+
+/// Server Unix time in milliseconds (per the table) when the group was dissolved.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum GroupDestroyedEventTimestamp {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for GroupDestroyedEventTimestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for GroupDestroyedEventTimestamp {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for GroupDestroyedEventTimestamp {
+    fn redact(&mut self) {}
+}
+
+/// Server Unix time in milliseconds (per the table) when the users joined.
+///
+/// Alternatives (`oneOf`): `Integer`, `Text`.
+/// Which one a value is follows from its shape: its JSON kind, and for an object the keys only that alternative declares. A value no alternative's shape fits is kept as `Unknown`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum GroupJoinedEventTimestamp {
+    /// The alternative read from an integer.
+    Integer(i64),
+    /// The alternative read from a string.
+    Text(String),
+    /// A value none of the alternatives' shapes fits, kept as it came.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for GroupJoinedEventTimestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_i64() || value.is_u64() {
+            return serde_json::from_value(value)
+                .map(Self::Integer)
+                .map_err(serde::de::Error::custom);
+        }
+        if value.is_string() {
+            return serde_json::from_value(value)
+                .map(Self::Text)
+                .map_err(serde::de::Error::custom);
+        }
+        Ok(Self::Unknown(value))
+    }
+}
+
+impl Validate for GroupJoinedEventTimestamp {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        let _ = (at, out);
+    }
+}
+
+impl Redact for GroupJoinedEventTimestamp {
+    fn redact(&mut self) {}
+}
+
+/// How the users joined.
+///
+/// Values: Apply (Apply), Invited (Invited).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GroupJoinedEventJoinType {
+    /// They applied to join.
+    /// Wire value: `Apply`.
+    Apply,
+    /// They were invited.
+    /// Wire value: `Invited`.
+    Invited,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl GroupJoinedEventJoinType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Apply, Self::Invited];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Apply => "Apply",
+            Self::Invited => "Invited",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "Apply" => Self::Apply,
+            "Invited" => Self::Invited,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for GroupJoinedEventJoinType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GroupJoinedEventJoinType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for GroupJoinedEventJoinType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// How the users left.
+///
+/// Values: Quit (Quit), Kickout (Kickout).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GroupLeftEventExitType {
+    /// They left on their own.
+    /// Wire value: `Quit`.
+    Quit,
+    /// They were removed.
+    /// Wire value: `Kickout`.
+    Kickout,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl GroupLeftEventExitType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Quit, Self::Kickout];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Quit => "Quit",
+            Self::Kickout => "Kickout",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "Quit" => Self::Quit,
+            "Kickout" => Self::Kickout,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for GroupLeftEventExitType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GroupLeftEventExitType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for GroupLeftEventExitType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// The `RoomCreatedEventAttributesItem` schema.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct RoomCreatedEventAttributesItem {
+    /// The attribute's key.
+    ///
+    /// Wire name: `key`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The attribute's value.
+    ///
+    /// Wire name: `value`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Whether the attribute is removed when operator_account leaves the room (if that user is not in the room, when it later enters and leaves).
+    ///
+    /// Wire name: `auto_delete`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_delete: Option<RoomCreatedEventAttributesItemAutoDelete>,
+}
+
+impl RoomCreatedEventAttributesItem {
+    /// A value with nothing set, the same as [`Default::default`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `key`.
+    #[must_use]
+    pub fn with_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// Sets `value`.
+    #[must_use]
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_delete`.
+    #[must_use]
+    pub fn with_auto_delete(
+        mut self,
+        auto_delete: RoomCreatedEventAttributesItemAutoDelete,
+    ) -> Self {
+        self.auto_delete = Some(auto_delete);
+        self
+    }
+
+    /// Checks every constraint and cross-field rule of the spec; reports all violations.
+    ///
+    /// # Errors
+    /// A [`ValidationError`] listing every violation.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        Validate::validate(self)
+    }
+}
+
+impl Validate for RoomCreatedEventAttributesItem {
+    fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
+        {
+            let at = at.field("auto_delete");
+            if let Some(value) = &self.auto_delete {
+                check_known(value.is_known(), value, "0 (Value0), 1 (Value1)", &at, out);
+            }
+        }
+    }
+}
+
+impl Redact for RoomCreatedEventAttributesItem {
+    fn redact(&mut self) {}
+}
+
+/// Whether the attribute is removed when operator_account leaves the room (if that user is not in the room, when it later enters and leaves).
+///
+/// Values: 0 (Value0), 1 (Value1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RoomCreatedEventAttributesItemAutoDelete {
+    /// Kept (default).
+    /// Wire value: `0`.
+    Value0,
+    /// Removed.
+    /// Wire value: `1`.
+    Value1,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(i64),
+}
+
+impl RoomCreatedEventAttributesItemAutoDelete {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Value0, Self::Value1];
+
+    /// The value sent on the wire.
+    pub const fn wire_value(self) -> i64 {
+        match self {
+            Self::Value0 => 0,
+            Self::Value1 => 1,
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub const fn from_wire_value(value: i64) -> Self {
+        match value {
+            0 => Self::Value0,
+            1 => Self::Value1,
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub const fn is_known(self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for RoomCreatedEventAttributesItemAutoDelete {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoomCreatedEventAttributesItemAutoDelete {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from_wire_value)
+    }
+}
+
+impl std::fmt::Display for RoomCreatedEventAttributesItemAutoDelete {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
+}
+
+/// How the users left.
+///
+/// Values: Quit (Quit), Kickout (Kickout).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RoomLeftEventExitType {
+    /// They left on their own.
+    /// Wire value: `Quit`.
+    Quit,
+    /// They were removed.
+    /// Wire value: `Kickout`.
+    Kickout,
+    /// A value this version of the crate does not know (the service may add values later). Requests holding one fail validation.
+    Unknown(String),
+}
+
+impl RoomLeftEventExitType {
+    /// Every value the spec lists, in its order.
+    pub const KNOWN: [Self; 2] = [Self::Quit, Self::Kickout];
+
+    /// The value sent on the wire.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Quit => "Quit",
+            Self::Kickout => "Kickout",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a wire value; values the spec does not list become `Unknown`.
+    pub fn from_wire_value(value: &str) -> Self {
+        match value {
+            "Quit" => Self::Quit,
+            "Kickout" => Self::Kickout,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    /// Whether this is one of the values the spec lists.
+    pub fn is_known(&self) -> bool {
+        !matches!(Self::from_wire_value(self.wire_value()), Self::Unknown(_))
+    }
+}
+
+impl serde::Serialize for RoomLeftEventExitType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.wire_value())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoomLeftEventExitType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <String as serde::Deserialize>::deserialize(deserializer)
+            .map(|value| Self::from_wire_value(&value))
+    }
+}
+
+impl std::fmt::Display for RoomLeftEventExitType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.wire_value(), f)
+    }
 }
 
 /// The `AddFriendsRequestFriendInfosItem` schema.

@@ -24,6 +24,7 @@ mod json_path;
 mod lifecycle;
 mod mock;
 mod observability;
+mod product_callbacks;
 mod query_actions;
 mod retry;
 mod return_codes;

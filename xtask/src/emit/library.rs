@@ -60,6 +60,15 @@ pub fn library_root(model: &Model) -> Result<GeneratedFile, EmitError> {
     } else {
         quote!({ApiCode, ExceptionCode})
     };
+    let callbacks_module = model.callbacks.as_ref().map(|_| {
+        quote! {
+            /// The callbacks ZEGOCLOUD sends for this product: one [`callbacks::Event`] per
+            /// documented event, a verifier set to the product's signed fields, and
+            /// [`callbacks::verify`], which checks a body and decodes its event.
+            #[rustfmt::skip]
+            pub mod callbacks;
+        }
+    });
     let token = model.login_tokens.then(|| {
         quote! {
             /// Token04, the token this product's clients log in with: one per logged-in user,
@@ -78,6 +87,7 @@ pub fn library_root(model: &Model) -> Result<GeneratedFile, EmitError> {
         #![forbid(unsafe_code)]
         #![cfg_attr(docsrs, feature(doc_cfg))]
 
+        #callbacks_module
         #[rustfmt::skip]
         mod codes;
         #mock_doc
@@ -143,7 +153,7 @@ fn features_lines() -> Vec<String> {
     lines
 }
 
-fn inner_doc_attrs(lines: &[String]) -> TokenStream {
+pub(super) fn inner_doc_attrs(lines: &[String]) -> TokenStream {
     let attrs = lines.iter().map(|line| {
         let text = if line.is_empty() {
             String::new()

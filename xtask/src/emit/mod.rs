@@ -10,6 +10,7 @@ use quote::quote;
 
 use crate::model::Model;
 
+mod callbacks;
 mod codes;
 mod crate_files;
 mod defaults;
@@ -70,7 +71,7 @@ pub fn emit(model: &Model, runtime_path: &str) -> Result<Vec<GeneratedFile>, Emi
             origin: &model.spec_file,
             runtime_path,
             publish: true,
-            own_tables: &dry_run_example_table(model),
+            own_tables: &example_tables(model),
         }),
     }];
     files.push(types_file(model)?);
@@ -78,8 +79,30 @@ pub fn emit(model: &Model, runtime_path: &str) -> Result<Vec<GeneratedFile>, Emi
     files.push(rust_file(model, "src/service.rs", service_rs(model))?);
     files.push(rust_file(model, "src/mock.rs", mock_rs(model))?);
     files.push(rust_file(model, "src/codes.rs", codes_rs(model))?);
+    if let Some(callbacks) = &model.callbacks {
+        files.push(rust_file(
+            model,
+            "src/callbacks.rs",
+            callbacks::callbacks_rs(model, callbacks),
+        )?);
+        files.push(rust_file(
+            model,
+            "examples/verify_callback.rs",
+            callbacks::verify_callback_example(model),
+        )?);
+    }
     files.push(dry_run_example(model)?);
     Ok(files)
+}
+
+/// The manifest's `[[example]]` tables: the dry run, and the callback check where the
+/// product sends callbacks.
+fn example_tables(model: &Model) -> String {
+    let mut tables = dry_run_example_table(model);
+    if model.callbacks.is_some() {
+        tables.push_str(&callbacks::verify_callback_example_table(model));
+    }
+    tables
 }
 
 /// The runtime crate as generated code names it.

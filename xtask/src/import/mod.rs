@@ -10,6 +10,7 @@
 //! own short ones, naming the published file each action came from.
 
 mod actions;
+mod callbacks;
 mod codes;
 mod examples;
 pub mod facts;
@@ -233,6 +234,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostics> {
         return_codes: codes::to_value(&reply_codes.codes, true),
         exception_codes: codes::to_value(&exception_codes.codes, false),
         notes: facts.unknown.clone(),
+        callbacks: facts.callbacks.as_ref().map(callbacks::to_spec),
     };
     let documents = spec_set::write(options, &read, &upstream, &mut report).map_err(Diagnostics)?;
     Ok(Imported {

@@ -28,6 +28,8 @@ pub struct Upstream {
     pub exception_codes: Value,
     /// What the pages leave unknown (`x-zego-note` on the root).
     pub notes: Vec<String>,
+    /// `x-zego-callbacks` and its events' schemas, from the facts file.
+    pub callbacks: Option<super::callbacks::CallbacksSpec>,
 }
 
 /// The spec set's documents: `(path relative to the spec folder, YAML)`.
@@ -38,7 +40,8 @@ pub fn write(
     report: &mut ImportReport,
 ) -> Result<Vec<(String, String)>, Vec<SpecError>> {
     let names = final_names(actions, &mut report.fixups);
-    let clashes = name_clashes(actions, &names);
+    let mut clashes = name_clashes(actions, &names);
+    clashes.extend(callback_name_clashes(upstream, &names, &options.product));
     if !clashes.is_empty() {
         return Err(clashes);
     }
@@ -469,6 +472,10 @@ fn root(
             )
         })
         .collect();
+    let mut schemas = schemas;
+    for (name, schema) in upstream.callbacks.iter().flat_map(|c| &c.schemas) {
+        schemas.insert(Value::from(name.as_str()), schema.clone());
+    }
     let mut components = vec![
         ("securitySchemes", security_schemes()),
         ("parameters", common_parameters()),
@@ -536,6 +543,9 @@ fn root(
     }
     if !upstream.notes.is_empty() {
         entries.push(("x-zego-note", text(upstream.notes.join("\n"))));
+    }
+    if let Some(callbacks) = &upstream.callbacks {
+        entries.push(("x-zego-callbacks", callbacks.extension.clone()));
     }
     entries.push(("components", map(components)));
     map(entries)
@@ -751,6 +761,28 @@ fn limit_key(action: &Action, scope: &str) -> Option<String> {
         .chain(body_names)
         .find(|name| name.to_ascii_lowercase() == wanted)
         .map(str::to_owned)
+}
+
+/// An event's schema may not take a name an action's schema has.
+fn callback_name_clashes(
+    upstream: &Upstream,
+    names: &BTreeMap<SchemaKey, String>,
+    product: &str,
+) -> Vec<SpecError> {
+    let taken: BTreeSet<&str> = names.values().map(String::as_str).collect();
+    upstream
+        .callbacks
+        .iter()
+        .flat_map(|callbacks| &callbacks.schemas)
+        .filter(|(name, _)| taken.contains(name.as_str()))
+        .map(|(name, _)| SpecError {
+            file: format!("facts/{product}.yaml"),
+            location: Location::Document,
+            message: format!(
+                "the callback schema `{name}` would take the name of an action's schema: rename the event"
+            ),
+        })
+        .collect()
 }
 
 fn license() -> Value {

@@ -151,6 +151,14 @@ fn unique(candidate: String, taken: &mut BTreeSet<String>) -> String {
     name
 }
 
+/// The name a schema was given (`x-zego-type-name`), if any.
+fn given_name(schema: &Value) -> Option<String> {
+    schema
+        .get("x-zego-type-name")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
 fn component_schemas(document: &Value) -> Vec<(String, &Value)> {
     document
         .get("components")
@@ -197,7 +205,9 @@ fn fields(schema: &Value) -> Vec<(String, &Value)> {
 fn count_inline(schema: &Value, counts: &mut BTreeMap<String, usize>) {
     for (name, target) in fields(schema) {
         if is_named_inline(target) {
-            *counts.entry(name.to_upper_camel_case()).or_default() += 1;
+            *counts
+                .entry(given_name(target).unwrap_or_else(|| name.to_upper_camel_case()))
+                .or_default() += 1;
         }
         count_inline(target, counts);
     }
@@ -225,6 +235,12 @@ fn rename_inline(
     };
     for ((_, property), name) in properties.iter_mut().zip(names) {
         let target = innermost(property);
+        if let Some(given) = given_name(target) {
+            // Named already (a callback event's inline types, named after their event).
+            name_alternatives(target, &given, counts, taken);
+            rename_inline(target, &given, counts, taken);
+            continue;
+        }
         let mut own = name.to_upper_camel_case();
         let generic = own == "Data";
         if is_named_inline(target) && (generic || counts.get(&own).is_some_and(|count| *count > 1))

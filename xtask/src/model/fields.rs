@@ -65,6 +65,7 @@ impl Builder<'_> {
                 constraints: Constraints::default(),
                 sensitive: false,
                 accessors: Accessors::default(),
+                spec_name: None,
             });
         };
         self.check_extensions(&schema.schema_data.extensions, pointer);
@@ -100,7 +101,28 @@ impl Builder<'_> {
             constraints,
             sensitive,
             accessors: Accessors::default(),
+            spec_name: self.field_name(&schema.schema_data.extensions, pointer),
         })
+    }
+
+    /// `x-zego-field-name`: the Rust name a property takes when its wire name would make the
+    /// same name as another's (RTC's `procedure` event sends `fileId` and `file_id`).
+    fn field_name(
+        &mut self,
+        extensions: &indexmap::IndexMap<String, serde_json::Value>,
+        pointer: &str,
+    ) -> Option<String> {
+        let raw = extensions.get("x-zego-field-name")?;
+        match raw.as_str() {
+            Some(name) if !name.trim().is_empty() => Some(name.trim().to_owned()),
+            _ => {
+                self.reporter.at_pointer(
+                    &pointer_join(pointer, "x-zego-field-name"),
+                    "`x-zego-field-name` must be a name",
+                );
+                None
+            }
+        }
     }
 
     pub(super) fn reference_type(&mut self, reference: &str, pointer: &str) -> Option<FieldType> {

@@ -63,6 +63,8 @@ pub struct Model {
     /// `x-zego-exception-codes`: the codes of the product's exception callback (their retry
     /// advice does not apply: nothing is called again).
     pub exception_codes: Vec<ReturnCode>,
+    /// `x-zego-callbacks`: the callbacks the product sends, when the spec describes them.
+    pub callbacks: Option<Callbacks>,
     /// `x-zego-handwritten`: the folder of hand-written sources copied into the crate,
     /// relative to the spec's root file.
     pub handwritten: Option<String>,
@@ -85,6 +87,78 @@ pub struct Server {
     pub region: Option<String>,
     /// That variant's Rust name; empty until the naming stage sets it.
     pub region_variant: String,
+}
+
+/// The callbacks a product sends (`x-zego-callbacks`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Callbacks {
+    pub secret: CallbackSecret,
+    /// What the pages call the secret, in our words.
+    pub secret_note: Option<String>,
+    /// The product's signed fields (an event may have its own).
+    pub signature: SignedFieldNames,
+    /// Fields the pages say arrive URL-encoded.
+    pub url_encoded: Vec<String>,
+    /// The field naming the event (an event may have its own).
+    pub discriminator: String,
+    /// How ZEGOCLOUD delivers again, in our words.
+    pub redelivery: Option<String>,
+    /// What the receiver answers, in our words.
+    pub answer: Option<String>,
+    pub events: Vec<CallbackEvent>,
+}
+
+/// Which secret signs a product's callbacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackSecret {
+    /// The callback secret set in the console for callbacks.
+    CallbackSecret,
+    /// The AppId's ServerSecret.
+    ServerSecret,
+    /// The pages do not settle it.
+    Unknown,
+}
+
+/// How one product (or one event) spells the fields its signature covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedFieldNames {
+    pub signature: String,
+    pub timestamp: String,
+    pub nonce: String,
+}
+
+/// One event a product sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackEvent {
+    /// Our name, as the spec gives it.
+    pub name: String,
+    /// The Rust variant name; empty until the naming stage sets it.
+    pub variant: String,
+    /// The discriminator's value for this event.
+    pub value: EventValue,
+    pub page: String,
+    pub description: String,
+    pub deprecated: bool,
+    /// The field naming the event (the product's, or the event's own).
+    pub discriminator: String,
+    /// The fields its signature covers (the product's, or the event's own).
+    pub signature: SignedFieldNames,
+    /// The body's type.
+    pub body: TypeId,
+    /// The answer's type, when the answer carries data.
+    pub answer: Option<TypeId>,
+    /// How soon the answer must arrive, in milliseconds.
+    pub answer_deadline_ms: Option<u64>,
+    pub note: Option<String>,
+    /// The page's example body.
+    pub example: Option<String>,
+}
+
+/// A discriminator's value: text (`room_create`) or a number (Cloud Player's `EventType`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventValue {
+    Text(String),
+    Number(i64),
 }
 
 /// One documented return code.
@@ -252,6 +326,8 @@ pub struct Field {
     pub sensitive: bool,
     /// The struct's items for this field; empty until the naming stage sets them.
     pub accessors: Accessors,
+    /// `x-zego-field-name`: the name the Rust field takes instead of one from its wire name.
+    pub spec_name: Option<String>,
 }
 
 /// The names of the items a generated struct has for one of its fields, besides the field.

@@ -18,6 +18,7 @@ use serde_json::Value;
 use crate::diagnostics::{pointer_join, Diagnostics, Reporter};
 use crate::resolve::ResolvedSpec;
 
+mod callbacks;
 mod constraints;
 mod enums;
 mod fields;
@@ -49,6 +50,7 @@ pub fn build(spec: &ResolvedSpec) -> Result<Model, Diagnostics> {
     builder.resolve_rules();
     let operations = builder.operations();
     builder.mark_usage(&operations);
+    let callbacks = builder.callbacks();
     let servers = builder.servers();
     let return_codes = builder.return_codes();
     let exception_codes = builder.exception_codes();
@@ -62,6 +64,7 @@ pub fn build(spec: &ResolvedSpec) -> Result<Model, Diagnostics> {
         servers,
         return_codes,
         exception_codes,
+        callbacks,
         rule_ids,
         handwritten,
         login_tokens,
@@ -86,7 +89,9 @@ struct Builder<'a> {
 }
 
 /// Extensions that the generator reads; anything else starting with `x-zego-` is a typo.
-const KNOWN_ZEGO_EXTENSIONS: [&str; 26] = [
+const KNOWN_ZEGO_EXTENSIONS: [&str; 28] = [
+    "x-zego-field-name",
+    "x-zego-callbacks",
     "x-zego-exception-codes",
     "x-zego-codes",
     "x-zego-upstream",

@@ -24,7 +24,7 @@ impl Builder<'_> {
         }
     }
 
-    fn mark(&mut self, id: TypeId, usage: Usage) {
+    pub(super) fn mark(&mut self, id: TypeId, usage: Usage) {
         let mut visited = vec![false; self.types.len()];
         let mut stack = vec![id];
         while let Some(current) = stack.pop() {

@@ -1,0 +1,158 @@
+//! Every product's callbacks, end to end through each crate's `<crate>-verify-callback`
+//! example (built by `cargo test --workspace`): each event's example body from ZEGOCLOUD's
+//! page (kept in the spec), signed now with a test secret the way the product signs, verifies
+//! and decodes as its own variant, with ids exact; a body signed with another secret, an
+//! unknown event, and a stale one each get the answer they should.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+use zego_cloudrecord::runtime::callback_signature;
+
+const SECRET: &str = "callbacks-test-secret";
+const PRODUCTS: [(&str, &str); 6] = [
+    ("rtc", "zego-rtc"),
+    ("zim", "zego-zim"),
+    ("ai-agent", "zego-ai-agent"),
+    ("cloud-player", "zego-cloud-player"),
+    ("cloud-asr", "zego-cloud-asr"),
+    ("super-board", "zego-super-board"),
+];
+
+fn callbacks(product: &str) -> serde_yaml::Value {
+    let path = tests::workspace_root().join(format!("spec/{product}/{product}.yaml"));
+    let root: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(path).expect("spec")).expect("yaml");
+    root["x-zego-callbacks"].clone()
+}
+
+fn now_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}
+
+/// `body` with its signed fields (`names`: signature, timestamp, nonce) set for `secret`,
+/// `age_seconds` ago, in the timestamp's own unit and JSON type.
+fn signed(mut body: Value, names: &serde_yaml::Value, secret: &str, age_seconds: i64) -> Value {
+    let name = |key: &str| names[key].as_str().expect("a field name").to_owned();
+    let (signature, timestamp, nonce) = (name("signature"), name("timestamp"), name("nonce"));
+    let in_millis = match &body[&timestamp] {
+        Value::Number(n) => n.as_i64().unwrap_or(0) >= 100_000_000_000,
+        Value::String(s) => s.len() >= 12,
+        _ => false,
+    };
+    let sent = now_seconds() - age_seconds;
+    let sent = if in_millis { sent * 1000 } else { sent };
+    let text = sent.to_string();
+    body[&timestamp] = match &body[&timestamp] {
+        Value::Number(_) => Value::from(sent),
+        _ => Value::from(text.clone()),
+    };
+    body[&nonce] = Value::from("4711");
+    body[&signature] = Value::from(callback_signature(&secret.into(), &text, "4711"));
+    body
+}
+
+fn verify(krate: &str, body: &Value) -> (bool, String, String) {
+    let file = std::env::temp_dir().join(format!(
+        "callback-{krate}-{}-{}.json",
+        std::process::id(),
+        body.to_string().len()
+    ));
+    std::fs::write(&file, body.to_string()).expect("write");
+    let out = Command::new(tests::example_binary(&format!("{krate}-verify-callback")))
+        .arg(&file)
+        .env("ZEGO_CALLBACK_SECRET", SECRET)
+        .output()
+        .expect("the example runs");
+    let _ = std::fs::remove_file(PathBuf::from(&file));
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_documented_example_verifies_and_decodes_as_its_event() {
+    let mut checked = 0;
+    for (product, krate) in PRODUCTS {
+        let callbacks = callbacks(product);
+        let events = callbacks["events"].as_sequence().expect("events");
+        for event in events {
+            let Some(example) = event["example"].as_str() else {
+                continue;
+            };
+            let body: Value = serde_json::from_str(example).expect("the example is JSON");
+            let names = if event["signature"].is_mapping() {
+                &event["signature"]
+            } else {
+                &callbacks["signature"]
+            };
+            let (ok, out, err) = verify(krate, &signed(body, names, SECRET, 5));
+            let name = event["name"].as_str().expect("name");
+            assert!(ok, "{product} {name}: {err}");
+            let printed: Value = serde_json::from_str(&out).expect("one JSON line");
+            assert_eq!(printed["event"], Value::from(name), "{product}: {out}");
+            assert_eq!(
+                printed["deprecated"].as_bool(),
+                Some(event["deprecated"].as_bool().unwrap_or(false))
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 54, "only {checked} examples checked");
+}
+
+#[test]
+fn forged_unknown_and_stale_callbacks_get_the_answer_they_should() {
+    let callbacks = callbacks("zim");
+    let example = callbacks["events"][0]["example"].as_str().expect("example");
+    let body: Value = serde_json::from_str(example).expect("json");
+    let names = &callbacks["signature"];
+
+    let forged = signed(body.clone(), names, "another-secret", 5);
+    let (ok, _, err) = verify("zego-zim", &forged);
+    assert!(!ok && err.contains("signature is wrong"), "{err}");
+
+    let two_hours_old = signed(body.clone(), names, SECRET, 7_200);
+    let (ok, _, err) = verify("zego-zim", &two_hours_old);
+    assert!(!ok && err.contains("s old"), "{err}");
+
+    let mut unknown = body;
+    unknown["event"] = Value::from("a_new_event");
+    unknown["msg_id"] = Value::from(971_503_777_289_036_700_i64);
+    let (ok, out, err) = verify("zego-zim", &signed(unknown, names, SECRET, 5));
+    assert!(ok, "{err}");
+    let printed: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(printed["event"], "Unknown");
+    assert!(
+        out.contains("971503777289036700"),
+        "an unknown event keeps its raw fields exactly: {out}"
+    );
+}
+
+/// A millisecond timestamp (AI Agent) ages like a seconds one, and the deprecated
+/// `AgentSpeakAction` its pages still send is decoded with its fields and marked.
+#[test]
+fn ai_agent_s_deprecated_event_is_decoded_and_marked() {
+    let callbacks = callbacks("ai-agent");
+    let deprecated = callbacks["events"]
+        .as_sequence()
+        .expect("events")
+        .iter()
+        .find(|event| event["deprecated"].as_bool() == Some(true))
+        .expect("a deprecated event");
+    let body: Value =
+        serde_json::from_str(deprecated["example"].as_str().expect("example")).expect("json");
+    let (ok, out, err) = verify(
+        "zego-ai-agent",
+        &signed(body, &callbacks["signature"], SECRET, 3),
+    );
+    assert!(ok, "{err}");
+    let printed: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(printed["event"], "AgentSpeakAction");
+    assert_eq!(printed["deprecated"], true);
+}
