@@ -127,6 +127,11 @@ impl CallbackVerifier {
         self
     }
 
+    /// The largest body accepted, in bytes (read back by receivers that buffer the body).
+    pub fn body_limit(&self) -> usize {
+        self.max_body_bytes
+    }
+
     /// The largest body accepted, in bytes.
     #[must_use]
     pub fn max_body_bytes(mut self, limit: usize) -> Self {
@@ -289,6 +294,15 @@ struct SignedParts {
     signature: String,
 }
 
+/// A product's callback event, as its generated `callbacks::Event` decodes it from a body.
+pub trait CallbackEvent: Sized {
+    /// Decodes a verified body.
+    ///
+    /// # Errors
+    /// A [`CallbackRefusal`] saying why the body is no such event.
+    fn decode(body: &[u8]) -> Result<Self, CallbackRefusal>;
+}
+
 /// A verified callback and whether it was delivered before.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -302,6 +316,18 @@ pub struct Delivered<T> {
     /// callback and answers with a 5xx status passes this to [`CallbackStore::forget`], so
     /// that ZEGOCLOUD's next delivery counts as the first.
     pub receipt: SeenCallback,
+}
+
+impl<T> Delivered<T> {
+    /// The same delivery with its callback turned into another value (the body decoded as
+    /// a product's event, for one).
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Delivered<U> {
+        Delivered {
+            callback: f(self.callback),
+            duplicate: self.duplicate,
+            receipt: self.receipt,
+        }
+    }
 }
 
 /// The signature of a callback: lowercase hex SHA1 of `secret`, `timestamp` and `nonce`,
@@ -335,6 +361,11 @@ fn constant_time_eq(expected: &[u8], given: &[u8]) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CallbackRefusal {
+    /// The request came with another method than POST.
+    WrongMethod {
+        /// The method it came with.
+        method: String,
+    },
     /// The body is larger than the verifier accepts.
     TooLarge {
         /// The limit, in bytes.
@@ -389,6 +420,9 @@ pub enum CallbackRefusal {
 impl fmt::Display for CallbackRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::WrongMethod { method } => {
+                write!(f, "callbacks arrive with POST, not {method}")
+            }
             Self::TooLarge { limit } => write!(f, "the callback body exceeds {limit} bytes"),
             Self::NotJson { message } => write!(f, "the callback body is not JSON: {message}"),
             Self::Unsigned { missing } => {

@@ -25,6 +25,10 @@ mod json_path;
 pub mod mock;
 mod numbers;
 mod query;
+mod receive;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+mod receive_axum;
 #[cfg(feature = "redis")]
 mod redis_backend;
 mod retry;
@@ -36,6 +40,10 @@ mod validation;
 mod windows;
 
 pub use api::*;
+/// axum (feature `axum`), at the version [`VerifiedCallback`] extracts for, with `serve`.
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use axum;
 pub use budget::{
     BoxFuture, InMemoryRateLimiter, SharedRateLimiter, StoreUnavailable, SHARED_BUDGET_PAUSE,
 };
@@ -47,6 +55,10 @@ pub use deliveries::{
 pub use error::*;
 pub use gateway::GatewayCode;
 pub use json_path::json_error_path;
+pub use receive::{json_response, refusal_status, Received};
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use receive_axum::VerifiedCallback;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis_backend::{RedisStore, DEFAULT_KEY_PREFIX, DEFAULT_REDIS_TIMEOUT};
@@ -60,12 +72,17 @@ pub use windows::{WindowAnswer, WindowKey};
 /// [`Clock`] this crate shares).
 pub use zego_token as token;
 
+/// The `http` crate (1.x), whose `Request` and `Response` a callback receiver takes and
+/// returns ([`CallbackVerifier::receive`]): the types every Rust web framework converts to.
+pub use http;
+
 /// The crates the products' hand-written code uses beside the runtime, at the runtime's
 /// versions and features, so a generated crate lists one dependency for all of them.
 #[doc(hidden)]
 pub mod deps {
     pub use futures_core;
     pub use futures_util;
+    pub use http;
     pub use reqwest;
     pub use tokio;
 }

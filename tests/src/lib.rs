@@ -41,14 +41,7 @@ pub fn fixture_files(folder: &str) -> Vec<PathBuf> {
 /// An example binary of the workspace (`cargo test --workspace` builds them), beside the
 /// running test binary's profile folder.
 pub fn example_binary(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>/deps/<test>");
-    let binary = profile_dir
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let binary = example_path(name);
     assert!(
         binary.exists(),
         "{} is missing: run `cargo test --workspace` (which builds examples) or \
@@ -56,6 +49,19 @@ pub fn example_binary(name: &str) -> PathBuf {
         binary.display()
     );
     binary
+}
+
+/// Where the example binary `name` is when it was built: for an example that needs a
+/// feature `cargo test --workspace` does not turn on (`.ci/run` builds those first).
+pub fn example_path(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps/<test>");
+    profile_dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// Fixed clocks, nonces and sample requests shared by the client tests.

@@ -3,9 +3,10 @@
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use zego_server_runtime::http::Request;
 use zego_server_runtime::{
-    json_error_path, CallbackRefusal, CallbackVerifier, ConfigurationError,
-    SensitiveString, SignedFields,
+    CallbackEvent, CallbackRefusal, CallbackStore, CallbackVerifier, ConfigurationError,
+    Delivered, Received, SensitiveString, SignedFields, json_error_path,
 };
 use super::types::{
     AsrResultEvent, LlmResultEvent, ExceptionEvent, InterruptedEvent,
@@ -237,6 +238,62 @@ impl Event {
     }
 }
 
+impl CallbackEvent for Event {
+    fn decode(body: &[u8]) -> Result<Self, CallbackRefusal> {
+        Self::decode(body)
+    }
+}
+
+/// A verified event, as an axum handler extracts it (feature `axum`): the router's
+/// state gives the [`CallbackVerifier`]; a refused request is answered before the
+/// handler runs.
+#[cfg(feature = "axum")]
+pub type Callback = zego_server_runtime::VerifiedCallback<Event>;
+
+/// The example body each event's page shows (unsigned), by variant: what the mock
+/// sends, signed anew, to drive a receiver (`mock::send_callback`).
+pub const EXAMPLES: [(&str, &str); 10] = [
+    (
+        "AsrResult",
+        "{\n    \"AppId\": 1234567,\n    \"AgentInstanceId\": \"1912124734317838336\",\n    \"Data\": {\n        \"UserId\": \"user_1\",\n        \"Round\": 650459806,\n        \"Text\": \"Hello\"\n    },\n    \"Event\": \"ASRResult\",\n    \"Nonce\": \"7450395512627324902\",\n    \"Signature\": \"fd9c1ce54e85bd92f48b0a805e82a52b0c0c6445\",\n    \"Timestamp\": 1745502313000\n}",
+    ),
+    (
+        "LlmResult",
+        "{\n    \"AppId\": 1234567,\n    \"AgentInstanceId\": \"1912124734317838336\",\n    \"Data\": {\n        \"Round\": 650459806,\n        \"Text\": \"Hi there, you look full of energy today.\"\n    },\n    \"Event\": \"LLMResult\",\n    \"Nonce\": \"7450395512627324902\",\n    \"Signature\": \"fd9c1ce54e85bd92f48b0a805e82a52b0c0c6445\",\n    \"Timestamp\": 1745502313000\n}",
+    ),
+    (
+        "Exception",
+        "{\n    \"AppId\": 1234567,\n    \"AgentInstanceId\": \"1912124734317838336\",\n    \"Data\": {\n        \"Code\": 1001,\n        \"Message\": \"AI Agent general error\",\n        \"Round\": 123456\n    },\n    \"Event\": \"Exception\",\n    \"Nonce\": \"7450395512627324902\",\n    \"Signature\": \"fd9c1ce54e85bd92f48b0a805e82a52b0c0c6445\",\n    \"Timestamp\": 1745502313000\n}",
+    ),
+    (
+        "Interrupted",
+        "{\n    \"AppId\": 1234567,\n    \"AgentInstanceId\": \"1912124734317838336\",\n    \"AgentUserId\": \"agent_user_1\",\n    \"RoomId\": \"room_1\",\n    \"Sequence\": 1234567890,\n    \"Data\": {\n        \"Round\": 650459806,\n        \"Reason\": 1\n    },\n    \"Event\": \"Interrupted\",\n    \"Nonce\": \"7450395512627324902\",\n    \"Signature\": \"fd9c1ce54e85bd92f48b0a805e82a52b0c0c6445\",\n    \"Timestamp\": 1745502313000\n}",
+    ),
+    (
+        "UserSpeakAction",
+        "{\n    \"AppId\": 1234567,\n    \"AgentInstanceId\": \"1912124734317838336\",\n    \"AgentUserId\": \"agent_user_1\",\n    \"RoomId\": \"room_1\",\n    \"Sequence\": 1234567890,\n    \"Data\": {\n        \"UserId\": \"user_1\",\n        \"Action\": \"SPEAK_BEGIN\",\n        \"Round\": 123456\n    },\n    \"Event\": \"UserSpeakAction\",\n    \"Nonce\": \"7450395512627324902\",\n    \"Signature\": \"fd9c1ce54e85bd92f48b0a805e82a52b0c0c6445\",\n    \"Timestamp\": 1745502313000\n}",
+    ),
+    (
+        "UserAudioData",
+        "{\n    \"AppId\": 1234567,\n    \"AgentInstanceId\": \"1912124734317838336\",\n    \"AgentUserId\": \"agent_user_1\",\n    \"RoomId\": \"room_1\",\n    \"Sequence\": 1234567890,\n    \"Data\": {\n        \"UserId\": \"user_1\",\n        \"Round\": 123456,\n        \"SampleRate\": 16000,\n        \"Format\": \"pcm\",\n        \"Audio\": \"base64_encoded_audio_data\"\n    },\n    \"Event\": \"UserAudioData\",\n    \"Nonce\": \"7450395512627324902\",\n    \"Signature\": \"fd9c1ce54e85bd92f48b0a805e82a52b0c0c6445\",\n    \"Timestamp\": 1745502313000\n}",
+    ),
+    (
+        "AgentInstanceCreated",
+        "{\n    \"AppId\": 1234567,\n    \"AgentInstanceId\": \"1912124734317838336\",\n    \"AgentUserId\": \"agent_user_1\",\n    \"RoomId\": \"room_1\",\n    \"Sequence\": 1234567890,\n    \"Data\": {\n        \"CreatedTimestamp\": 1745502312982\n    },\n    \"Event\": \"AgentInstanceCreated\",\n    \"Nonce\": \"7450395512627324902\",\n    \"Signature\": \"fd9c1ce54e85bd92f48b0a805e82a52b0c0c6445\",\n    \"Timestamp\": 1745502313000\n}",
+    ),
+    (
+        "AgentInstanceDeleted",
+        "{\n    \"AppId\": 1234567,\n    \"AgentInstanceId\": \"1912124734317838336\",\n    \"AgentUserId\": \"agent_user_1\",\n    \"RoomId\": \"room_1\",\n    \"Sequence\": 1234567890,\n    \"Data\": {\n        \"Code\": 0,\n        \"DeletedTimestamp\": 1745502345138,\n        \"LatencyData\": {\n            \"LLMTTFT\": 613,\n            \"LLMTPS\": 11.493,\n            \"TTSAudioFirstFrameTime\": 783,\n            \"TotalCost\": 1693\n        }\n    },\n    \"Event\": \"AgentInstanceDeleted\",\n    \"Nonce\": \"7450395512627324902\",\n    \"Signature\": \"fd9c1ce54e85bd92f48b0a805e82a52b0c0c6445\",\n    \"Timestamp\": 1745502313000\n}",
+    ),
+    (
+        "AgentInstanceMetaInfo",
+        "{\n    \"AppId\": 1234567,\n    \"AgentInstanceId\": \"1912124734317838336\",\n    \"AgentUserId\": \"agent_user_1\",\n    \"RoomId\": \"room_1\",\n    \"Sequence\": 1234567890,\n    \"Data\": {\n        \"Round\": 123456,\n        \"MetaInfo\": {\n            \"action\": \"action\"\n        }\n    },\n    \"Event\": \"AgentInstanceMetaInfo\",\n    \"Nonce\": \"7450395512627324902\",\n    \"Signature\": \"fd9c1ce54e85bd92f48b0a805e82a52b0c0c6445\",\n    \"Timestamp\": 1745502313000\n}",
+    ),
+    (
+        "AgentSpeakAction",
+        "{\n    \"AppId\": 1234567,\n    \"AgentInstanceId\": \"1912124734317838336\",\n    \"AgentUserId\": \"agent_user_1\",\n    \"RoomId\": \"room_1\",\n    \"Sequence\": 1234567890,\n    \"Data\": {\n        \"Status\": \"LISTENING\",\n        \"Round\": 123456\n    },\n    \"Event\": \"AgentSpeakAction\",\n    \"Nonce\": \"7450395512627324902\",\n    \"Signature\": \"fd9c1ce54e85bd92f48b0a805e82a52b0c0c6445\",\n    \"Timestamp\": 1745502313000\n}",
+    ),
+];
 /// A verifier of this product's callbacks, set to read its signed fields.
 ///
 /// `secret` is the project's callback secret (shown in the ZEGOCLOUD console; not the ServerSecret).
@@ -263,6 +320,28 @@ pub fn verify(
 ) -> Result<Event, CallbackRefusal> {
     verifier.verify::<Value>(body)?;
     Event::decode(body)
+}
+
+/// Receives one request, whatever the web framework: refuses another method than
+/// POST, verifies the body and decodes its event, with the response to send (`200`
+/// with `{}` for an event; the reason and a 4xx for a refused request).
+pub fn receive<B: AsRef<[u8]>>(
+    verifier: &CallbackVerifier,
+    request: &Request<B>,
+) -> Received<Event> {
+    verifier.receive(request, Event::decode)
+}
+
+/// As [`receive`], recording each delivery in `store` (shared by every instance that
+/// receives callbacks): a delivery seen before is accepted again and marked a
+/// duplicate, an altered replay is refused (409), and a store that cannot answer makes
+/// a 503 so that ZEGOCLOUD delivers the callback again.
+pub async fn receive_delivery<B: AsRef<[u8]>>(
+    verifier: &CallbackVerifier,
+    request: &Request<B>,
+    store: &dyn CallbackStore,
+) -> Received<Delivered<Event>> {
+    verifier.receive_delivery(request, store, Event::decode).await
 }
 
 fn decode_as<T: DeserializeOwned>(body: &[u8]) -> Result<T, CallbackRefusal> {

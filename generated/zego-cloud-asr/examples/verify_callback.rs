@@ -7,44 +7,61 @@
 //! a refused body exits 1 with the reason.
 //!
 //! `ZEGO_CALLBACK_SECRET=… cargo run -p zego-cloud-asr --example zego-cloud-asr-verify-callback -- body.json`
-use std::process::ExitCode;
-use zego_cloud_asr::callbacks;
+#[rustfmt::skip]
+mod verify {
+    use std::process::ExitCode;
+    use zego_cloud_asr::callbacks;
 
-fn main() -> ExitCode {
-    let Some(path) = std::env::args_os().nth(1) else {
-        eprintln!("usage: zego-cloud-asr-verify-callback <file of a callback body>");
-        return ExitCode::from(2);
-    };
-    let Ok(secret) = std::env::var("ZEGO_CALLBACK_SECRET") else {
-        eprintln!("set ZEGO_CALLBACK_SECRET to the secret that signs the callbacks");
-        return ExitCode::from(2);
-    };
-    let body = match std::fs::read(&path) {
-        Ok(body) => body,
-        Err(error) => {
-            eprintln!("cannot read {}: {error}", path.to_string_lossy());
+    pub(super) fn run() -> ExitCode {
+        let Some(path) = std::env::args_os().nth(1) else {
+            eprintln!("usage: zego-cloud-asr-verify-callback <file of a callback body>");
             return ExitCode::from(2);
-        }
-    };
-    let verifier = match callbacks::verifier(secret) {
-        Ok(verifier) => verifier,
-        Err(error) => {
-            eprintln!("{error}");
+        };
+        let Ok(secret) = std::env::var("ZEGO_CALLBACK_SECRET") else {
+            eprintln!("set ZEGO_CALLBACK_SECRET to the secret that signs the callbacks");
             return ExitCode::from(2);
-        }
-    };
-    match callbacks::verify(&verifier, &body) {
-        Ok(event) => {
-            let line = serde_json::json!(
-                { "event" : event.variant_name(), "deprecated" : event.is_deprecated(),
-                "body" : event, }
-            );
-            println!("{line}");
-            ExitCode::SUCCESS
-        }
-        Err(refusal) => {
-            eprintln!("refused: {refusal}");
-            ExitCode::FAILURE
+        };
+        let body = match std::fs::read(&path) {
+            Ok(body) => body,
+            Err(error) => {
+                eprintln!("cannot read {}: {error}", path.to_string_lossy());
+                return ExitCode::from(2);
+            }
+        };
+        let verifier = match callbacks::verifier(secret) {
+            Ok(verifier) => verifier,
+            Err(error) => {
+                eprintln!("{error}");
+                return ExitCode::from(2);
+            }
+        };
+        let request = match zego_cloud_asr::runtime::http::Request::post("/").body(body)
+        {
+            Ok(request) => request,
+            Err(error) => {
+                eprintln!("{error}");
+                return ExitCode::from(2);
+            }
+        };
+        let received = callbacks::receive(&verifier, &request);
+        let status = received.response.status().as_u16();
+        match received.outcome {
+            Ok(event) => {
+                let line = serde_json::json!(
+                    { "event" : event.variant_name(), "deprecated" : event
+                    .is_deprecated(), "status" : status, "body" : event, }
+                );
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(refusal) => {
+                eprintln!("refused ({status}): {refusal}");
+                ExitCode::FAILURE
+            }
         }
     }
+}
+
+fn main() -> std::process::ExitCode {
+    verify::run()
 }

@@ -3,9 +3,10 @@
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use zego_server_runtime::http::Request;
 use zego_server_runtime::{
-    json_error_path, CallbackRefusal, CallbackVerifier, ConfigurationError,
-    SensitiveString, SignedFields,
+    CallbackEvent, CallbackRefusal, CallbackStore, CallbackVerifier, ConfigurationError,
+    Delivered, Received, SensitiveString, SignedFields, json_error_path,
 };
 use super::types::{AsrResultEvent, TranslationResultEvent, ExceptionEvent};
 
@@ -104,6 +105,34 @@ impl Event {
     }
 }
 
+impl CallbackEvent for Event {
+    fn decode(body: &[u8]) -> Result<Self, CallbackRefusal> {
+        Self::decode(body)
+    }
+}
+
+/// A verified event, as an axum handler extracts it (feature `axum`): the router's
+/// state gives the [`CallbackVerifier`]; a refused request is answered before the
+/// handler runs.
+#[cfg(feature = "axum")]
+pub type Callback = zego_server_runtime::VerifiedCallback<Event>;
+
+/// The example body each event's page shows (unsigned), by variant: what the mock
+/// sends, signed anew, to drive a receiver (`mock::send_callback`).
+pub const EXAMPLES: [(&str, &str); 3] = [
+    (
+        "AsrResult",
+        "{\n    \"AppId\": 1285661813,\n    \"Data\": {\n        \"Round\": 67202235,\n        \"Text\": \"Hello, I am ZEGOCLOUD real-time speech recognition service\",\n        \"UserId\": \"abcd123\"\n    },\n    \"Event\": \"ASRResult\",\n    \"Nonce\": \"7503829353462121337\",\n    \"RoomId\": \"111\",\n    \"Signature\": \"bc457c45e23c1026afdb6dae93f702ccffad4182\",\n    \"TaskId\": \"1922184164614877184\",\n    \"Timestamp\": 1747121418250\n}",
+    ),
+    (
+        "TranslationResult",
+        "{\n    \"AppId\": 1285661813,\n    \"Data\": {\n        \"Round\": 67202235,\n        \"Text\": \"Hello, I am ZEGOCLOUD real-time speech recognition service\",\n        \"UserId\": \"abcd123\"\n    },\n    \"Event\": \"TranslationResult\",\n    \"Nonce\": \"7503829353462121337\",\n    \"RoomId\": \"111\",\n    \"Signature\": \"bc457c45e23c1026afdb6dae93f702ccffad4182\",\n    \"TaskId\": \"1922184164614877184\",\n    \"Timestamp\": 1747121418250\n}",
+    ),
+    (
+        "Exception",
+        "{\n    \"AppId\": 1285661813,\n    \"Data\": {\n        \"Code\": 1001,\n        \"Message\": \"General error\"\n    },\n    \"Event\": \"Exception\",\n    \"Nonce\": \"7503829353462121337\",\n    \"RoomId\": \"111\",\n    \"Signature\": \"bc457c45e23c1026afdb6dae93f702ccffad4182\",\n    \"TaskId\": \"1922184164614877184\",\n    \"Timestamp\": 1747121418250\n}",
+    ),
+];
 /// A verifier of this product's callbacks, set to read its signed fields.
 ///
 /// `secret` is the project's callback secret (shown in the ZEGOCLOUD console; not the ServerSecret).
@@ -130,6 +159,28 @@ pub fn verify(
 ) -> Result<Event, CallbackRefusal> {
     verifier.verify::<Value>(body)?;
     Event::decode(body)
+}
+
+/// Receives one request, whatever the web framework: refuses another method than
+/// POST, verifies the body and decodes its event, with the response to send (`200`
+/// with `{}` for an event; the reason and a 4xx for a refused request).
+pub fn receive<B: AsRef<[u8]>>(
+    verifier: &CallbackVerifier,
+    request: &Request<B>,
+) -> Received<Event> {
+    verifier.receive(request, Event::decode)
+}
+
+/// As [`receive`], recording each delivery in `store` (shared by every instance that
+/// receives callbacks): a delivery seen before is accepted again and marked a
+/// duplicate, an altered replay is refused (409), and a store that cannot answer makes
+/// a 503 so that ZEGOCLOUD delivers the callback again.
+pub async fn receive_delivery<B: AsRef<[u8]>>(
+    verifier: &CallbackVerifier,
+    request: &Request<B>,
+    store: &dyn CallbackStore,
+) -> Received<Delivered<Event>> {
+    verifier.receive_delivery(request, store, Event::decode).await
 }
 
 fn decode_as<T: DeserializeOwned>(body: &[u8]) -> Result<T, CallbackRefusal> {

@@ -3,9 +3,10 @@
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use zego_server_runtime::http::Request;
 use zego_server_runtime::{
-    json_error_path, CallbackRefusal, CallbackVerifier, ConfigurationError,
-    SensitiveString, SignedFields,
+    CallbackEvent, CallbackRefusal, CallbackStore, CallbackVerifier, ConfigurationError,
+    Delivered, Received, SensitiveString, SignedFields, json_error_path,
 };
 use super::types::{
     PlayerCreatedEvent, PlayerDestroyedEvent, PlayerStatusChangedEvent,
@@ -210,6 +211,30 @@ impl Event {
     }
 }
 
+impl CallbackEvent for Event {
+    fn decode(body: &[u8]) -> Result<Self, CallbackRefusal> {
+        Self::decode(body)
+    }
+}
+
+/// A verified event, as an axum handler extracts it (feature `axum`): the router's
+/// state gives the [`CallbackVerifier`]; a refused request is answered before the
+/// handler runs.
+#[cfg(feature = "axum")]
+pub type Callback = zego_server_runtime::VerifiedCallback<Event>;
+
+/// The example body each event's page shows (unsigned), by variant: what the mock
+/// sends, signed anew, to drive a receiver (`mock::send_callback`).
+pub const EXAMPLES: [(&str, &str); 2] = [
+    (
+        "PlayerCreated",
+        "{\"AppID\":123456789,\"RoomId\":\"room_12\",\"PlayerId\":\"XXXXXX\",\"PlayerName\":\"XXXXXX\",\"EventType\":1,\"Nonce\":\"abcdd22113\",\"Timestamp\":\"1681221510\",\"Signature\":\"XXXXXXX\",\"EventTime\":1681221510034,\"Detail\":{\"CreateTime\":1681221508,\"PlayTime\":1681221508,\"MaxIdleTime\":30,\"StreamUrl\":\"https://xxx.com/video/test.mp4\"}}",
+    ),
+    (
+        "UploadSucceeded",
+        "{\"AppID\":\"123456789\",\"Detail\":{},\"EventTime\":\"1737451074593\",\"EventType\":10001,\"Nonce\":\"947227\",\"Signature\":\"xxxxx\",\"StreamUrl\":\"https://your_streamurl\",\"Timestamp\":\"1737451074\",\"Title\":\"720.mp4\",\"UploadTaskId\":\"678f663727b2d80007000001\"}",
+    ),
+];
 /// A verifier of this product's callbacks, set to read its signed fields.
 ///
 /// `secret` is the project's callback secret (shown in the ZEGOCLOUD console; not the ServerSecret).
@@ -236,6 +261,28 @@ pub fn verify(
 ) -> Result<Event, CallbackRefusal> {
     verifier.verify::<Value>(body)?;
     Event::decode(body)
+}
+
+/// Receives one request, whatever the web framework: refuses another method than
+/// POST, verifies the body and decodes its event, with the response to send (`200`
+/// with `{}` for an event; the reason and a 4xx for a refused request).
+pub fn receive<B: AsRef<[u8]>>(
+    verifier: &CallbackVerifier,
+    request: &Request<B>,
+) -> Received<Event> {
+    verifier.receive(request, Event::decode)
+}
+
+/// As [`receive`], recording each delivery in `store` (shared by every instance that
+/// receives callbacks): a delivery seen before is accepted again and marked a
+/// duplicate, an altered replay is refused (409), and a store that cannot answer makes
+/// a 503 so that ZEGOCLOUD delivers the callback again.
+pub async fn receive_delivery<B: AsRef<[u8]>>(
+    verifier: &CallbackVerifier,
+    request: &Request<B>,
+    store: &dyn CallbackStore,
+) -> Received<Delivered<Event>> {
+    verifier.receive_delivery(request, store, Event::decode).await
 }
 
 fn decode_as<T: DeserializeOwned>(body: &[u8]) -> Result<T, CallbackRefusal> {

@@ -22,6 +22,7 @@
 //! - `native-tls`: TLS through the platform's native library (OpenSSL on Linux) instead.
 //! - `mock`: `mock::MockServer`, a local fake of the service for downstream tests. Adds no crate, only more of tokio, which reqwest already depends on.
 //! - `redis`: `RedisStore`: the call budget and the store of accepted callbacks shared through Redis (or Valkey) by every instance of a service. Off by default: one process needs neither.
+//! - `axum`: `VerifiedCallback`, an axum extractor of verified callbacks, and axum itself re-exported (`zego_server_runtime::axum`, with `serve`), for a receiver in a few lines. Off by default.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -3,9 +3,10 @@
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use zego_server_runtime::http::Request;
 use zego_server_runtime::{
-    json_error_path, CallbackRefusal, CallbackVerifier, ConfigurationError,
-    SensitiveString, SignedFields,
+    CallbackEvent, CallbackRefusal, CallbackStore, CallbackVerifier, ConfigurationError,
+    Delivered, Received, SensitiveString, SignedFields, json_error_path,
 };
 use super::types::{
     RoomCreatedEvent, RoomClosedEvent, RoomLoginEvent, RoomLogoutEvent,
@@ -308,6 +309,102 @@ impl Event {
     }
 }
 
+impl CallbackEvent for Event {
+    fn decode(body: &[u8]) -> Result<Self, CallbackRefusal> {
+        Self::decode(body)
+    }
+}
+
+/// A verified event, as an axum handler extracts it (feature `axum`): the router's
+/// state gives the [`CallbackVerifier`]; a refused request is answered before the
+/// handler runs.
+#[cfg(feature = "axum")]
+pub type Callback = zego_server_runtime::VerifiedCallback<Event>;
+
+/// The example body each event's page shows (unsigned), by variant: what the mock
+/// sends, signed anew, to drive a receiver (`mock::send_callback`).
+pub const EXAMPLES: [(&str, &str); 20] = [
+    (
+        "RoomCreated",
+        "{\"event\":\"room_create\",\"appid\":1,\"timestamp\":1499676978,\"nonce\":\"350176\",\"signature\":\"signature\",\"room_id\":\"rid_1242649\",\"room_session_id\":858012925204410400,\"room_create_time\":\"1499676978027\",\"id_name\":\"id123\"}",
+    ),
+    (
+        "RoomClosed",
+        "{\"event\":\"room_close\",\"appid\":1,\"timestamp\":1499676989,\"nonce\":\"350176\",\"signature\":\"signature\",\"room_id\":\"rid_1242649\",\"room_session_id\":858012925204410400,\"close_reason\":1,\"room_close_time\":\"1499676989909\"}",
+    ),
+    (
+        "RoomLogin",
+        "{\"event\":\"room_login\",\"appid\":\"1\",\"timestamp\":\"1499676978\",\"nonce\":\"350176\",\"signature\":\"signature\",\"room_id\":\"rid_1242649\",\"room_name\":\"room#123\",\"room_seq\":\"6085791336856668982\",\"user_account\":\"888120154\",\"user_nickname\":\"888120154\",\"session_id\":\"792148503087288320\",\"login_time\":\"1499676978027\",\"user_role\":\"2\",\"auth_level\":\"4\",\"relogin\":\"0\",\"user_update_seq\":\"1\",\"callback_data\":\"user login\"}",
+    ),
+    (
+        "RoomLogout",
+        "{\"event\":\"room_logout\",\"appid\":\"1\",\"timestamp\":\"1499676978\",\"nonce\":\"350176\",\"signature\":\"signature\",\"room_id\":\"rid_1242649\",\"room_seq\":\"6085791336856668982\",\"user_account\":\"888120154\",\"user_nickname\":\"888120154\",\"session_id\":\"792462300429684736\",\"login_time\":\"1663740623660\",\"logout_time\":\"1663740627986\",\"reason\":\"0\",\"user_role\":\"1\",\"user_update_seq\":\"13\"}",
+    ),
+    (
+        "StreamCreated",
+        "{\"event\":\"stream_create\",\"appid\":\"1\",\"timestamp\":\"1687981272\",\"nonce\":\"7254119327986670314\",\"signature\":\"xxx\",\"room_id\":\"room1\",\"room_session_id\":\"1234567\",\"user_id\":\"user1\",\"user_name\":\"user1_name\",\"channel_id\":\"0xb-0x1\",\"stream_id\":\"stream_id\",\"stream_sid\":\"s-115205136669740000000000104\",\"title\":\"title\",\"stream_alias\":\"aaa\",\"stream_attr\":\"{\\\"cid\\\":0}\",\"stream_seq\":\"01\",\"create_time\":\"1687981272\",\"create_time_ms\":\"1687981272742\",\"extra_info\":\"extra\",\"recreate\":\"0\",\"publish_id\":\"publish\",\"publish_name\":\"publish_name\",\"rtmp_url\":[\"rtmp://rtmp.wsdemo.zego.im/zegodemo/aaa\",\"rtmp://testplay.aliyun.zego.im/livestream/aaa\"],\"hls_url\":[\"http://hls.wsdemo.zego.im/zegodemo/aaa/playlist.m3u8\",\"http://testplay.aliyun.zego.im/livestream/aaa.m3u8\"],\"hdl_url\":[\"http://hdl.wsdemo.zego.im/zegodemo/aaa.flv\",\"http://testplay.aliyun.zego.im/livestream/aaa.flv\"],\"pic_url\":[\"http://pic.wsdemo.zego.im/zegodemo/aaa.jpg\"]}",
+    ),
+    (
+        "StreamClosed",
+        "{\"event\":\"stream_close\",\"appid\":\"1\",\"timestamp\":\"1666786067\",\"nonce\":\"7266888922840654370\",\"signature\":\"xxx\",\"room_id\":\"room1\",\"room_session_id\":\"123456789\",\"user_id\":\"user1\",\"user_name\":\"user1_name\",\"channel_id\":\"0xb-0x1\",\"type\":\"0\",\"stream_alias\":\"aaa\",\"stream_id\":\"stream_id\",\"stream_sid\":\"s-115205136669740000000000104\",\"stream_seq\":\"700\",\"third_define_data\":\"{\\\"u\\\":\\\"S1lxOUxMN2tRZ3lIY0JMSUs3VlMxZz09\\\"}\",\"create_time_ms\":\"1666786067353\",\"destroy_timemillis\":\"1666986067248\"}",
+    ),
+    (
+        "MixStarted",
+        "{\"appid\":\"111111\",\"channel_id\":\"2222\",\"event\":\"mix_start\",\"hdl_url\":\"http://hdl.wsdemo.zego.im/zegodemo/aaa.flv\",\"hdl_urls\":[\"http://hdl.wsdemo.zego.im/zegodemo/aaa.flv\",\"http://testplay.aliyun.zego.im/livestream/aaa.flv\"],\"hls_url\":\"http://hls.wsdemo.zego.im/zegodemo/aaa/playlist.m3u8\",\"hls_urls\":[\"http://hls.wsdemo.zego.im/zegodemo/aaa/playlist.m3u8\",\"http://testplay.aliyun.zego.im/livestream/aaa.m3u8\"],\"mix_stream_alias\":\"aaa\",\"mix_url\":\"rtmp://rtmp.wsdemo.zego.im/zegodemo/aaa\",\"nonce\":\"7257784982359218206\",\"publish_id\":\"abc\",\"rtmp_url\":\"rtmp://rtmp.wsdemo.zego.im/zegodemo/aaa\",\"rtmp_urls\":[\"rtmp://rtmp.wsdemo.zego.im/zegodemo/aaa\",\"rtmp://testplay.aliyun.zego.im/livestream/aaa\"],\"seq\":\"123\",\"signature\":\"aa2f0a33831a35b65f64fdc0520b1758e491eb48\",\"stream_alias\":\"aaa\",\"task_id\":\"111111:1111\",\"timestamp\":\"1689834748\"}",
+    ),
+    (
+        "MixStopped",
+        "{\"appid\":\"111111\",\"channel_id\":\"2222\",\"event\":\"mix_stop\",\"mix_stream_alias\":\"aaa\",\"mix_url\":\"rtmp://rtmp.wsdemo.zego.im/zegodemo/aaa\",\"nonce\":\"7257787020413449571\",\"publish_id\":\"abc\",\"seq\":\"1234\",\"signature\":\"fadc2c4abb5714c30a711b3ad6f7783e37531263\",\"task_id\":\"111111:1111\",\"timestamp\":\"1689835223\"}",
+    ),
+    (
+        "CdnRecordCompleted",
+        "{\"stream_alias\":\"aaaa\",\"replay_url\":\"replay_url\",\"begin_time\":\"1481597358\",\"end_time\":\"1481597358\",\"timestamp\":\"1481597358\",\"nonce\":\"158273\",\"signature\":\"signature\",\"appid\":\"1\",\"event\":\"record\",\"extra_params\":\"extra_params\"}",
+    ),
+    (
+        "SnapshotCompleted",
+        "{\"appid\":\"12345\",\"event\":\"snapshot\",\"timestamp\":\"148150008\",\"nonce\":\"158243\",\"signature\":\"signature\",\"task_id\":\"1253642700910365374\",\"field_id\":\"abcwurywbhsfwi\",\"vendor\":\"tencent\",\"snapshot_pic_list\":\"[{\\\"url\\\":\\\"http://abc.com/1.jpg\\\",\\\"offset\\\":0},{\\\"url\\\":\\\"http://abc.com/1.jpg\\\",\\\"offset\\\":0}]\"}",
+    ),
+    (
+        "MediaMergeCompleted",
+        "{\"appid\":\"1\",\"event\":\"compose\",\"replay_url\":\"replay_url\",\"task_id\":\"task_id\",\"file_id\":\"5285890813218549789\",\"code\":\"0\",\"message\":\"message\",\"timestamp\":\"1481597358\",\"nonce\":\"158273\",\"signature\":\"signature\"}",
+    ),
+    (
+        "OnDemandTranscodeCompleted",
+        "{\"appid\":\"12345\",\"event\":\"procedure\",\"task_id\":\"xxxxx\",\"status\":\"SUCCESS\",\"file_id\":\"3270835010897125368\",\"extra_params\":\"extra_params\",\"timestamp\":\"148150008\",\"nonce\":\"158243\",\"signature\":\"signature\"}",
+    ),
+    (
+        "TranscodeStarted",
+        "{\"Event\":\"transcode_start\",\"Appid\":\"111111\",\"Timestamp\":\"timestamp\",\"Nonce\":\"nonce\",\"Signature\":\"signature\",\"TaskId\":\"2222\",\"UserId\":\"2222\",\"Sequence\":0,\"Status\":\"TranscodeStarted\",\"Details\":{\"Input\":{\"StreamId\":\"2222\"},\"Outputs\":[{\"StreamId\":\"2222\",\"VideoEncId\":0,\"Fps\":0,\"ShortEdgeAdaption\":0,\"Width\":1280,\"Height\":720,\"VideoBitrate\":0,\"GOP\":2}]}}",
+    ),
+    (
+        "TranscodeStopped",
+        "{\"Event\":\"transcode_stop\",\"Appid\":\"111111\",\"Timestamp\":\"timestamp\",\"Nonce\":\"nonce\",\"Signature\":\"signature\",\"TaskId\":\"2222\",\"UserId\":\"2222\",\"Sequence\":0,\"Status\":\"TranscodeStarted\",\"StopReason\":0}",
+    ),
+    (
+        "AudioModerationResult",
+        "{\"Event\":\"censor_audio_v2_result\",\"AppId\":1,\"Timestamp\":1724743250,\"Nonce\":\"7407715855877898783\",\"Signature\":\"5cc9e67af0ba0c95f99bd73f79a36485f574ad11\",\"Code\":0,\"Message\":\"success\",\"TaskId\":\"384a8a77aeb352d3ec8144ab4640cc52\",\"ResultTaskId\":\"384a8a77aeb352d3ec8144ab4640cc52_2\",\"Detail\":{\"RiskLevel\":\"REJECT\",\"AudioText\":\"Let's be friends on Facebook, my ID is facebook.johndoe\",\"AudioUrl\":\"http://xxxx/POST_AUDIOSTREAM%2FMP3%2F20240606%2F384a8a77aeb352d3ec8144ab4640cc52_2.mp3?Expires=1720269317&OSSAccessKeyId=LTAI5tLsVBxJ8nhyy5gQVW3K&Signature=8JZymbV%2F6Psm72k6S2Xq3Dcrg14%3D\",\"PreAudioUrl\":\"http://xxxx/POST_AUDIOSTREAM%2FMP3%2F20240606%2F384a8a77aeb352d3ec8144ab4640cc52_2_pre.mp3?Expires=1720269317&OSSAccessKeyId=LTAI5tLsVBxJ8nhyy5gQVW3K&Signature=BKUDNNWPklQldaEMSFOvSts6O84%3D\",\"RiskDescription\":\"ad:contact:contact\",\"RiskLabel1\":\"ad\",\"RiskLabel2\":\"lianxifangshi\",\"RiskLabel3\":\"lianxifangshi\",\"VadStatus\":1,\"RiskDetail\":{\"RiskSource\":1001,\"AudioText\":\"Let's be friends on Facebook, my ID is facebook.johndoe\",\"MatchedLists\":null},\"RiskInfoList\":[{\"RiskLevel\":\"REJECT\",\"RiskDescription\":\"ad:contact:contact\",\"RiskLabel1\":\"ad\",\"RiskLabel2\":\"lianxifangshi\",\"RiskLabel3\":\"lianxifangshi\",\"RiskDetail\":{\"RiskSource\":1001,\"AudioText\":\"Let's be friends on Facebook, my ID is facebook.johndoe\",\"MatchedLists\":null}},{\"RiskLevel\":\"REJECT\",\"RiskDescription\":\"ad:contact:contact\",\"RiskLabel1\":\"ad\",\"RiskLabel2\":\"lianxifangshi\",\"RiskLabel3\":\"lianxifangshi\",\"RiskDetail\":{\"RiskSource\":1001,\"AudioText\":\"Let's be friends on Facebook, my ID is facebook.johndoe\",\"MatchedLists\":null}}],\"BusinessInfoList\":[{\"BusinessDescription\":\"language:English:English\",\"BusinessLabel1\":\"language\",\"BusinessLabel2\":\"English\",\"BusinessLabel3\":\"English\"}]},\"AuxInfo\":{\"RoomId\":\"room_1\",\"ProcessBeginTime\":1717677317155,\"ProcessFinishTime\":1717677317554,\"UserId\":\"user_1\"}}",
+    ),
+    (
+        "AudioModerationStatus",
+        "{\"Event\":\"censor_audio_v2_status\",\"AppId\":1,\"Timestamp\":1724743250,\"Nonce\":\"7407715855877898783\",\"Signature\":\"5cc9e67af0ba0c95f99bd73f79a36485f574ad11\",\"Code\":0,\"Message\":\"success\",\"TaskId\":\"384a8a77aeb352d3ec8144ab4640cc52\",\"Status\":0,\"AuxInfo\":{\"RoomId\":\"room_1\",\"CensorStreamTime\":31}}",
+    ),
+    (
+        "VideoAudioModerationResult",
+        "{\"Event\":\"censor_video_v2_audio_result\",\"AppId\":1,\"Timestamp\":1724743250,\"Nonce\":\"7407715855877898783\",\"Signature\":\"5cc9e67af0ba0c95f99bd73f79a36485f574ad11\",\"Code\":0,\"Message\":\"Success\",\"TaskId\":\"f5312a47e068e934c05bab75d917e48e\",\"ResultTaskId\":\"f5312a47e068e934c05bab75d917e48e_s_1_1\",\"Detail\":{\"RiskLevel\":\"REJECT\",\"Content\":\"Let's be friends on Facebook: facebook.com/john.smith\",\"AudioUrl\":\"http://xxxxx1.cn-shanghai.oss.xxxxx.com/POST_VIDEOSTREAM%2FPOST_VIDEOSTREAM_AUDIO%xxxxxx%2Ff5312a47e068e934c05bab75d917e48e_s_1_1.mp3?Expires=1720336842&OSSAccessKeyId=LTAI5tLsVBxJ8nhyy5gQVW3K&Signature=rxwlXrBi%2FIc33qq3KK5GWNPD6P4%3D\",\"PreAudioUrl\":\"http://xxxx1.cn-shanghai.oss.xxxxx.com/POST_VIDEOSTREAM%2FPOST_VIDEOSTREAM_AUDIO%xxxxxxx%2Ff5312a47e068e934c05bab75d917e48e_s_1_1_pre.mp3?Expires=1720336842&OSSAccessKeyId=LTAI5tLsVBxJ8nhyy5gQVW3K&Signature=EkwixrtFuSE3ciqiDMNMcYD%2BBIk%3D\",\"RiskDescription\":\"Advertisement:Contact Information:Contact Information\",\"RiskLabel1\":\"ad\",\"RiskLabel2\":\"contact_info\",\"RiskLabel3\":\"contact_info\",\"VadStatus\":1,\"RiskDetail\":{\"RiskSource\":1001,\"AudioText\":\"Let's be friends on Facebook: facebook.com/john.smith\",\"MatchedLists\":null},\"RiskInfoList\":[{\"RiskLevel\":\"REJECT\",\"RiskDescription\":\"Advertisement:Contact Information:Contact Information\",\"RiskLabel1\":\"ad\",\"RiskLabel2\":\"contact_info\",\"RiskLabel3\":\"contact_info\",\"RiskDetail\":{\"RiskSource\":1001,\"AudioText\":\"Let's be friends on Facebook: facebook.com/john.smith\",\"MatchedLists\":null}},{\"RiskLevel\":\"REJECT\",\"RiskDescription\":\"Advertisement:Contact Information:Contact Information\",\"RiskLabel1\":\"ad\",\"RiskLabel2\":\"contact_info\",\"RiskLabel3\":\"contact_info\",\"RiskDetail\":{\"RiskSource\":1001,\"AudioText\":\"Let's be friends on Facebook: facebook.com/john.smith\",\"MatchedLists\":null}}],\"BusinessInfoList\":[{\"ConfidenceLevel\":2,\"Probability\":0.9980469,\"BusinessDescription\":\"Language:English:English\",\"BusinessLabel1\":\"language\",\"BusinessLabel2\":\"English\",\"BusinessLabel3\":\"English\"}]},\"AuxInfo\":{\"RoomId\":\"room_1\",\"ProcessBeginTime\":1717744842377,\"ProcessFinishTime\":1717744842655,\"StreamId\":\"stream_1\"}}",
+    ),
+    (
+        "VideoImageModerationResult",
+        "{\"Event\":\"censor_video_v2_img_result\",\"AppId\":1,\"Timestamp\":1724743250,\"Nonce\":\"7407715855877898783\",\"Signature\":\"5cc9e67af0ba0c95f99bd73f79a36485f574ad11\",\"Code\":0,\"Message\":\"Success\",\"TaskId\":\"f5312a47e068e934c05bab75d917e48e\",\"ResultTaskId\":\"f5312a47e068e934c05bab75d917e48e_s_1_1\",\"Detail\":{\"RiskLevel\":\"REJECT\",\"ImgUrl\":\"http://xxxx.cn-shanghai.oss.xxxxx.com/POST_VIDEOSTREAM%2FPOST_VIDEOSTREAM_IMG%xxxxxx%2Ff5312a47e068e934c05bab75d917e48e_vs25_1717744842578756407.jpg?Expires=1720336842&OSSAccessKeyId=LTAI5tLsVBxJ8nhyy5gQVW3K&Signature=eeXh7DUiKlgrCOUTQjU%2B0y8FMrg%3D\",\"RiskDescription\":\"ad:contact:contact\",\"RiskLabel1\":\"ad\",\"RiskLabel2\":\"contact_info\",\"RiskLabel3\":\"contact_info\",\"RiskDetail\":{\"RiskSource\":1001,\"FaceInfoList\":null,\"OcrInfo\":{\"Text\":\"\",\"MatchedLists\":null}},\"RiskInfoList\":[{\"RiskLevel\":\"REJECT\",\"Probability\":0.8550949,\"RiskDescription\":\"ad:contact:contact\",\"RiskLabel1\":\"ad\",\"RiskLabel2\":\"contact_info\",\"RiskLabel3\":\"contact_info\",\"RiskDetail\":{\"RiskSource\":1002,\"FaceInfoList\":[{\"Name\":\"xxx\",\"Id\":\"7dbf511b8de523c8d93873944c2b9bf8\",\"FaceRatio\":0.006099537,\"Probability\":0.7561441,\"Location\":[487,219,538,281]}],\"OcrInfo\":{\"Text\":\"Let's be friends on Facebook: facebook.com/john.smith\",\"MatchedLists\":null}}}],\"BusinessInfoList\":[{\"Probability\":0.9974654,\"ConfidenceLevel\":2,\"BusinessDescription\":\"face:face_type:real_person\",\"BusinessLabel1\":\"face\",\"BusinessLabel2\":\"face_type\",\"BusinessLabel3\":\"zhenren\",\"BusinessDetail\":{\"FaceInfoList\":[{\"Name\":\"xxx\",\"Id\":\"7dbf511b8de523c8d93873944c2b9bf8\",\"FaceRatio\":0.006099537,\"Probability\":0.7561441,\"Location\":[487,219,538,281]}]}}]},\"AuxInfo\":{\"RoomId\":\"room_1\",\"ImgTime\":\"2024-06-07 15:20:42.586\",\"StreamId\":\"stream_1\"}}",
+    ),
+    (
+        "VideoAudioModerationStatus",
+        "{\"Event\":\"censor_video_v2_audio_status\",\"AppId\":1,\"Timestamp\":1724743250,\"Nonce\":\"7407715855877898783\",\"Signature\":\"5cc9e67af0ba0c95f99bd73f79a36485f574ad11\",\"Code\":0,\"Message\":\"success\",\"TaskId\":\"384a8a77aeb352d3ec8144ab4640cc52\",\"Status\":0,\"AuxInfo\":{\"RoomId\":\"room_1\",\"CensorStreamTime\":31}}",
+    ),
+    (
+        "VideoImageModerationStatus",
+        "{\"Event\":\"censor_video_v2_img_status\",\"AppId\":1,\"Timestamp\":1724743250,\"Nonce\":\"7407715855877898783\",\"Signature\":\"5cc9e67af0ba0c95f99bd73f79a36485f574ad11\",\"Code\":0,\"Message\":\"success\",\"TaskId\":\"384a8a77aeb352d3ec8144ab4640cc52\",\"Status\":0,\"AuxInfo\":{\"RoomId\":\"room_1\",\"CensorStreamTime\":31}}",
+    ),
+];
 /// A verifier of this product's callbacks, set to read its signed fields.
 ///
 /// `secret` is the project's callback secret (shown in the ZEGOCLOUD console; not the ServerSecret).
@@ -334,6 +431,28 @@ pub fn verify(
 ) -> Result<Event, CallbackRefusal> {
     verifier.verify::<Value>(body)?;
     Event::decode(body)
+}
+
+/// Receives one request, whatever the web framework: refuses another method than
+/// POST, verifies the body and decodes its event, with the response to send (`200`
+/// with `{}` for an event; the reason and a 4xx for a refused request).
+pub fn receive<B: AsRef<[u8]>>(
+    verifier: &CallbackVerifier,
+    request: &Request<B>,
+) -> Received<Event> {
+    verifier.receive(request, Event::decode)
+}
+
+/// As [`receive`], recording each delivery in `store` (shared by every instance that
+/// receives callbacks): a delivery seen before is accepted again and marked a
+/// duplicate, an altered replay is refused (409), and a store that cannot answer makes
+/// a 503 so that ZEGOCLOUD delivers the callback again.
+pub async fn receive_delivery<B: AsRef<[u8]>>(
+    verifier: &CallbackVerifier,
+    request: &Request<B>,
+    store: &dyn CallbackStore,
+) -> Received<Delivered<Event>> {
+    verifier.receive_delivery(request, store, Event::decode).await
 }
 
 fn decode_as<T: DeserializeOwned>(body: &[u8]) -> Result<T, CallbackRefusal> {

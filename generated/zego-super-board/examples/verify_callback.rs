@@ -7,44 +7,64 @@
 //! a refused body exits 1 with the reason.
 //!
 //! `ZEGO_CALLBACK_SECRET=… cargo run -p zego-super-board --example zego-super-board-verify-callback -- body.json`
-use std::process::ExitCode;
-use zego_super_board::callbacks;
+#[rustfmt::skip]
+mod verify {
+    use std::process::ExitCode;
+    use zego_super_board::callbacks;
 
-fn main() -> ExitCode {
-    let Some(path) = std::env::args_os().nth(1) else {
-        eprintln!("usage: zego-super-board-verify-callback <file of a callback body>");
-        return ExitCode::from(2);
-    };
-    let Ok(secret) = std::env::var("ZEGO_CALLBACK_SECRET") else {
-        eprintln!("set ZEGO_CALLBACK_SECRET to the secret that signs the callbacks");
-        return ExitCode::from(2);
-    };
-    let body = match std::fs::read(&path) {
-        Ok(body) => body,
-        Err(error) => {
-            eprintln!("cannot read {}: {error}", path.to_string_lossy());
-            return ExitCode::from(2);
-        }
-    };
-    let verifier = match callbacks::verifier(secret) {
-        Ok(verifier) => verifier,
-        Err(error) => {
-            eprintln!("{error}");
-            return ExitCode::from(2);
-        }
-    };
-    match callbacks::verify(&verifier, &body) {
-        Ok(event) => {
-            let line = serde_json::json!(
-                { "event" : event.variant_name(), "deprecated" : event.is_deprecated(),
-                "body" : event, }
+    pub(super) fn run() -> ExitCode {
+        let Some(path) = std::env::args_os().nth(1) else {
+            eprintln!(
+                "usage: zego-super-board-verify-callback <file of a callback body>"
             );
-            println!("{line}");
-            ExitCode::SUCCESS
-        }
-        Err(refusal) => {
-            eprintln!("refused: {refusal}");
-            ExitCode::FAILURE
+            return ExitCode::from(2);
+        };
+        let Ok(secret) = std::env::var("ZEGO_CALLBACK_SECRET") else {
+            eprintln!("set ZEGO_CALLBACK_SECRET to the secret that signs the callbacks");
+            return ExitCode::from(2);
+        };
+        let body = match std::fs::read(&path) {
+            Ok(body) => body,
+            Err(error) => {
+                eprintln!("cannot read {}: {error}", path.to_string_lossy());
+                return ExitCode::from(2);
+            }
+        };
+        let verifier = match callbacks::verifier(secret) {
+            Ok(verifier) => verifier,
+            Err(error) => {
+                eprintln!("{error}");
+                return ExitCode::from(2);
+            }
+        };
+        let request = match zego_super_board::runtime::http::Request::post("/")
+            .body(body)
+        {
+            Ok(request) => request,
+            Err(error) => {
+                eprintln!("{error}");
+                return ExitCode::from(2);
+            }
+        };
+        let received = callbacks::receive(&verifier, &request);
+        let status = received.response.status().as_u16();
+        match received.outcome {
+            Ok(event) => {
+                let line = serde_json::json!(
+                    { "event" : event.variant_name(), "deprecated" : event
+                    .is_deprecated(), "status" : status, "body" : event, }
+                );
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(refusal) => {
+                eprintln!("refused ({status}): {refusal}");
+                ExitCode::FAILURE
+            }
         }
     }
+}
+
+fn main() -> std::process::ExitCode {
+    verify::run()
 }

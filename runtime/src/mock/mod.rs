@@ -11,10 +11,12 @@ use super::error::Error;
 use super::sensitive::SensitiveString;
 use super::validation::{Validate, Violation};
 
+mod callbacks;
 mod dispatch;
 mod gateway;
 mod http;
 
+pub use callbacks::{send_callback, sign_now, CallbackAnswer, SendCallbackError};
 use dispatch::{serve, Service, State};
 use http::query_pairs;
 

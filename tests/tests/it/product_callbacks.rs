@@ -2,7 +2,9 @@
 //! example (built by `cargo test --workspace`): each event's example body from ZEGOCLOUD's
 //! page (kept in the spec), signed now with a test secret the way the product signs, verifies
 //! and decodes as its own variant, with ids exact; a body signed with another secret, an
-//! unknown event, and a stale one each get the answer they should.
+//! unknown event, and a stale one each get the answer they should. The example receives the
+//! body as a web framework hands it over (`callbacks::receive` on an `http::Request`), so the
+//! status a receiver would answer is checked too.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -96,6 +98,7 @@ fn every_documented_example_verifies_and_decodes_as_its_event() {
             assert!(ok, "{product} {name}: {err}");
             let printed: Value = serde_json::from_str(&out).expect("one JSON line");
             assert_eq!(printed["event"], Value::from(name), "{product}: {out}");
+            assert_eq!(printed["status"], 200, "answered as a receiver would");
             assert_eq!(
                 printed["deprecated"].as_bool(),
                 Some(event["deprecated"].as_bool().unwrap_or(false))
@@ -115,7 +118,10 @@ fn forged_unknown_and_stale_callbacks_get_the_answer_they_should() {
 
     let forged = signed(body.clone(), names, "another-secret", 5);
     let (ok, _, err) = verify("zego-zim", &forged);
-    assert!(!ok && err.contains("signature is wrong"), "{err}");
+    assert!(
+        !ok && err.contains("(401)") && err.contains("signature is wrong"),
+        "{err}"
+    );
 
     let two_hours_old = signed(body.clone(), names, SECRET, 7_200);
     let (ok, _, err) = verify("zego-zim", &two_hours_old);
@@ -155,4 +161,96 @@ fn ai_agent_s_deprecated_event_is_decoded_and_marked() {
     let printed: Value = serde_json::from_str(&out).expect("json");
     assert_eq!(printed["event"], "AgentSpeakAction");
     assert_eq!(printed["deprecated"], true);
+}
+
+/// The receiver example of two products (built with `--features axum` by `.ci/run`) gets every
+/// documented event the runtime's mock sends it, signed now, and answers 200; a callback signed
+/// with another secret gets 401 and never reaches the handler.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receiver_gets_every_documented_event_the_mock_sends() {
+    use std::io::BufRead;
+    use zego_cloudrecord::runtime::mock::send_callback;
+    use zego_cloudrecord::runtime::{SensitiveString, SignedFields, SystemClock};
+
+    for (product, krate) in [
+        ("cloud-asr", "zego-cloud-asr"),
+        ("super-board", "zego-super-board"),
+    ] {
+        let binary = tests::example_path(&format!("{krate}-receive-callbacks"));
+        if !binary.exists() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{} is not built: .ci/run builds it with --features axum",
+                binary.display()
+            );
+            eprintln!(
+                "skipped: {} is not built (cargo build -p {krate} --features axum --examples)",
+                binary.display()
+            );
+            continue;
+        }
+        let mut child = Command::new(&binary)
+            .env("ZEGO_CALLBACK_SECRET", SECRET)
+            .env("ZEGO_CALLBACK_ADDR", "127.0.0.1:0")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the receiver runs");
+        let stdout = child.stdout.take().expect("stdout");
+        let (lines_in, lines) = std::sync::mpsc::channel::<String>();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if lines_in.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let next = || {
+            lines
+                .recv_timeout(std::time::Duration::from_secs(30))
+                .expect("the receiver prints a line")
+        };
+        let listening: Value = serde_json::from_str(&next()).expect("json");
+        let url = format!(
+            "http://{}/zego/callback",
+            listening["listening"].as_str().expect("an address")
+        );
+        let callbacks = callbacks(product);
+        let fields = if callbacks["signature"]["signature"] == "Signature" {
+            [SignedFields::PASCAL_CASE]
+        } else {
+            [SignedFields::LOWERCASE]
+        };
+        let secret = SensitiveString::from(SECRET);
+        for event in callbacks["events"].as_sequence().expect("events") {
+            let Some(example) = event["example"].as_str() else {
+                continue;
+            };
+            let answer = send_callback(&url, &secret, &fields, example, &SystemClock)
+                .await
+                .expect("sent");
+            assert_eq!(answer.status, 200, "{product}: {}", answer.body);
+            let printed: Value = serde_json::from_str(&next()).expect("json");
+            assert_eq!(
+                printed["event"].as_str(),
+                event["name"].as_str(),
+                "{product}"
+            );
+        }
+        let example = callbacks["events"][0]["example"].as_str().expect("example");
+        let forged = send_callback(
+            &url,
+            &"another-secret".into(),
+            &fields,
+            example,
+            &SystemClock,
+        )
+        .await
+        .expect("sent");
+        assert_eq!(forged.status, 401, "{}", forged.body);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
 }

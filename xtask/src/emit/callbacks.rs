@@ -9,7 +9,7 @@ use quote::quote;
 use crate::model::{CallbackEvent, CallbackSecret, Callbacks, EventValue, Model};
 
 use super::docs::doc_attrs;
-use super::{ident, runtime_crate_tokens};
+use super::{ident, runtime_crate_tokens, UsedIdents};
 
 pub(super) fn callbacks_rs(model: &Model, callbacks: &Callbacks) -> TokenStream {
     let runtime = runtime_crate_tokens();
@@ -86,16 +86,23 @@ pub(super) fn callbacks_rs(model: &Model, callbacks: &Callbacks) -> TokenStream 
                 }
             }
         });
-    quote! {
-        use serde::de::DeserializeOwned;
-        use serde_json::Value;
-        use #runtime::{
-            json_error_path, CallbackRefusal, CallbackVerifier, ConfigurationError,
-            SensitiveString, SignedFields,
-        };
-
-        use super::types::{#(#bodies),*};
-
+    let answers = answer_items(model, callbacks);
+    let examples: Vec<TokenStream> = callbacks
+        .events
+        .iter()
+        .filter_map(|event| {
+            let example = event.example.as_deref()?;
+            let variant = event.variant.as_str();
+            Some(quote!((#variant, #example)))
+        })
+        .collect();
+    let example_count = TokenLiteral::usize_unsuffixed(examples.len());
+    let answer_types = callbacks
+        .events
+        .iter()
+        .filter_map(|event| event.answer)
+        .map(|id| ident(&model.types[id].name));
+    let body = quote! {
         /// How this product's callbacks spell the fields their signature covers: the
         /// product's own first, then any an event spells its own way. A body is read with
         /// the first whose signature field it has.
@@ -145,6 +152,22 @@ pub(super) fn callbacks_rs(model: &Model, callbacks: &Callbacks) -> TokenStream 
             }
         }
 
+        impl CallbackEvent for Event {
+            fn decode(body: &[u8]) -> Result<Self, CallbackRefusal> {
+                Self::decode(body)
+            }
+        }
+
+        /// A verified event, as an axum handler extracts it (feature `axum`): the router's
+        /// state gives the [`CallbackVerifier`]; a refused request is answered before the
+        /// handler runs.
+        #[cfg(feature = "axum")]
+        pub type Callback = #runtime::VerifiedCallback<Event>;
+
+        /// The example body each event's page shows (unsigned), by variant: what the mock
+        /// sends, signed anew, to drive a receiver (`mock::send_callback`).
+        pub const EXAMPLES: [(&str, &str); #example_count] = [#(#examples),*];
+
         #secret_doc
         ///
         /// # Errors
@@ -162,6 +185,27 @@ pub(super) fn callbacks_rs(model: &Model, callbacks: &Callbacks) -> TokenStream 
             Event::decode(body)
         }
 
+        /// Receives one request, whatever the web framework: refuses another method than
+        /// POST, verifies the body and decodes its event, with the response to send (`200`
+        /// with `{}` for an event; the reason and a 4xx for a refused request).
+        pub fn receive<B: AsRef<[u8]>>(verifier: &CallbackVerifier, request: &Request<B>) -> Received<Event> {
+            verifier.receive(request, Event::decode)
+        }
+
+        /// As [`receive`], recording each delivery in `store` (shared by every instance that
+        /// receives callbacks): a delivery seen before is accepted again and marked a
+        /// duplicate, an altered replay is refused (409), and a store that cannot answer makes
+        /// a 503 so that ZEGOCLOUD delivers the callback again.
+        pub async fn receive_delivery<B: AsRef<[u8]>>(
+            verifier: &CallbackVerifier,
+            request: &Request<B>,
+            store: &dyn CallbackStore,
+        ) -> Received<Delivered<Event>> {
+            verifier.receive_delivery(request, store, Event::decode).await
+        }
+
+        #answers
+
         fn decode_as<T: DeserializeOwned>(body: &[u8]) -> Result<T, CallbackRefusal> {
             serde_json::from_slice(body).map_err(|error| CallbackRefusal::NotACallback {
                 path: json_error_path(body, &error),
@@ -171,7 +215,76 @@ pub(super) fn callbacks_rs(model: &Model, callbacks: &Callbacks) -> TokenStream 
 
         #by_text
         #by_number
+    };
+    let used = UsedIdents::of(&body);
+    let runtime_imports = used.imports(
+        runtime.clone(),
+        &[
+            "json_error_path",
+            "json_response",
+            "CallbackEvent",
+            "CallbackRefusal",
+            "CallbackStore",
+            "CallbackVerifier",
+            "ConfigurationError",
+            "Delivered",
+            "Received",
+            "SensitiveString",
+            "SignedFields",
+        ],
+    );
+    let http_imports = used.imports(quote!(#runtime::http), &["Request", "Response"]);
+    let time = used.imports(quote!(std::time), &["Duration"]);
+    quote! {
+        #time
+        use serde::de::DeserializeOwned;
+        use serde_json::Value;
+        #http_imports
+        #runtime_imports
+        use super::types::{#(#bodies,)* #(#answer_types),*};
+        #body
     }
+}
+
+/// For each event whose answer carries data: how soon it must be answered, and the function
+/// that makes the response from the typed answer.
+fn answer_items(model: &Model, callbacks: &Callbacks) -> TokenStream {
+    let mut items = TokenStream::new();
+    for event in &callbacks.events {
+        let Some(answer) = event.answer else {
+            continue;
+        };
+        let answer_type = ident(&model.types[answer].name);
+        let snake = heck::ToSnakeCase::to_snake_case(event.variant.as_str());
+        let function = ident(&format!("answer_{snake}"));
+        let variant = &event.variant;
+        let doc = format!(
+            "The response that answers [`Event::{variant}`] with `answer` (JSON, `200`); the \
+             default response of [`receive`] is an empty object, which the service reads as no \
+             answer."
+        );
+        let doc = doc_attrs(&[doc]);
+        items.extend(quote! {
+            #doc
+            pub fn #function(answer: &#answer_type) -> Response<Vec<u8>> {
+                json_response(answer)
+            }
+        });
+        if let Some(deadline) = event.answer_deadline_ms {
+            let constant = ident(&format!("{}_ANSWER_DEADLINE", snake.to_uppercase()));
+            let millis = TokenLiteral::u64_unsuffixed(deadline);
+            let doc = format!(
+                "How soon [`Event::{variant}`] must be answered: {deadline} ms, the stricter of \
+                 what the pages say (see the event's notes)."
+            );
+            let doc = doc_attrs(&[doc]);
+            items.extend(quote! {
+                #doc
+                pub const #constant: Duration = Duration::from_millis(#millis);
+            });
+        }
+    }
+    items
 }
 
 /// Each distinct spelling of the signed fields, the product's first.
@@ -280,14 +393,17 @@ pub fn verify_callback_example(model: &Model) -> TokenStream {
         String::new(),
         format!("`ZEGO_CALLBACK_SECRET=… cargo run -p {crate_name} --example {name} -- body.json`"),
     ]);
+    // The example's body is printed as the generator prints it; only `main` is rustfmt's.
     quote! {
         #doc
 
+        #[rustfmt::skip]
+        mod verify {
         use std::process::ExitCode;
 
         use #krate::callbacks;
 
-        fn main() -> ExitCode {
+        pub(super) fn run() -> ExitCode {
             let Some(path) = std::env::args_os().nth(1) else {
                 eprintln!(#usage);
                 return ExitCode::from(2);
@@ -310,21 +426,130 @@ pub fn verify_callback_example(model: &Model) -> TokenStream {
                     return ExitCode::from(2);
                 }
             };
-            match callbacks::verify(&verifier, &body) {
+            // As a receiver gets it: a POST with the body, answered as `receive` says.
+            let request = match #krate::runtime::http::Request::post("/").body(body) {
+                Ok(request) => request,
+                Err(error) => {
+                    eprintln!("{error}");
+                    return ExitCode::from(2);
+                }
+            };
+            let received = callbacks::receive(&verifier, &request);
+            let status = received.response.status().as_u16();
+            match received.outcome {
                 Ok(event) => {
                     let line = serde_json::json!({
                         "event": event.variant_name(),
                         "deprecated": event.is_deprecated(),
+                        "status": status,
                         "body": event,
                     });
                     println!("{line}");
                     ExitCode::SUCCESS
                 }
                 Err(refusal) => {
-                    eprintln!("refused: {refusal}");
+                    eprintln!("refused ({status}): {refusal}");
                     ExitCode::FAILURE
                 }
             }
+        }
+        }
+
+        fn main() -> std::process::ExitCode {
+            verify::run()
+        }
+    }
+}
+
+/// The name of the receiver example a crate with callbacks has (feature `axum`).
+pub fn receive_callbacks_example_name(model: &Model) -> String {
+    format!("{}-receive-callbacks", model.crate_name)
+}
+
+/// The manifest's tables for the two callback examples.
+pub fn callback_example_tables(model: &Model) -> String {
+    format!(
+        "{}\n[[example]]\nname = \"{}\"\npath = \"examples/receive_callbacks.rs\"\nrequired-features = [\"axum\"]\n",
+        verify_callback_example_table(model),
+        receive_callbacks_example_name(model)
+    )
+}
+
+/// `examples/receive_callbacks.rs` (feature `axum`): a receiver of the product's callbacks on
+/// `ZEGO_CALLBACK_ADDR` (default `127.0.0.1:8080`), path `/zego/callback`, printing each
+/// verified event as a JSON line and answering 200; refused requests get their 4xx.
+pub fn receive_callbacks_example(model: &Model) -> TokenStream {
+    let krate = ident(&model.crate_name.replace('-', "_"));
+    let name = receive_callbacks_example_name(model);
+    let crate_name = &model.crate_name;
+    let doc = super::library::inner_doc_attrs(&[
+        format!("Receives the callbacks of `{crate_name}` with axum: POST `/zego/callback` on"),
+        "`ZEGO_CALLBACK_ADDR` (default `127.0.0.1:8080`), the secret in `ZEGO_CALLBACK_SECRET`. It".to_owned(),
+        "prints `{\"listening\": address}`, then one JSON line per verified event (`event`, `body`),".to_owned(),
+        "answering 200; a refused request gets its 4xx and the reason.".to_owned(),
+        String::new(),
+        format!("`ZEGO_CALLBACK_SECRET=… cargo run -p {crate_name} --features axum --example {name}`"),
+    ]);
+    // The example's body is printed as the generator prints it; only `main` is rustfmt's.
+    quote! {
+        #doc
+
+        #[rustfmt::skip]
+        mod receive {
+        use std::process::ExitCode;
+
+        use #krate::callbacks::{self, Callback};
+        use #krate::runtime::axum;
+
+        #[tokio::main]
+        pub(super) async fn run() -> ExitCode {
+            let Ok(secret) = std::env::var("ZEGO_CALLBACK_SECRET") else {
+                eprintln!("set ZEGO_CALLBACK_SECRET to the secret that signs the callbacks");
+                return ExitCode::from(2);
+            };
+            let verifier = match callbacks::verifier(secret) {
+                Ok(verifier) => verifier,
+                Err(error) => {
+                    eprintln!("{error}");
+                    return ExitCode::from(2);
+                }
+            };
+            let address = std::env::var("ZEGO_CALLBACK_ADDR")
+                .unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
+            let listener = match tokio::net::TcpListener::bind(&address).await {
+                Ok(listener) => listener,
+                Err(error) => {
+                    eprintln!("cannot listen on {address}: {error}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            if let Ok(bound) = listener.local_addr() {
+                println!("{}", serde_json::json!({ "listening": bound.to_string() }));
+            }
+            let app = axum::Router::new()
+                .route("/zego/callback", axum::routing::post(received))
+                .with_state(verifier);
+            match axum::serve(listener, app).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("{error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+
+        async fn received(callback: Callback) -> &'static str {
+            let event = callback.0;
+            println!(
+                "{}",
+                serde_json::json!({ "event": event.variant_name(), "body": event })
+            );
+            "{}"
+        }
+        }
+
+        fn main() -> std::process::ExitCode {
+            receive::run()
         }
     }
 }

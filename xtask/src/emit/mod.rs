@@ -90,6 +90,11 @@ pub fn emit(model: &Model, runtime_path: &str) -> Result<Vec<GeneratedFile>, Emi
             "examples/verify_callback.rs",
             callbacks::verify_callback_example(model),
         )?);
+        files.push(rust_file(
+            model,
+            "examples/receive_callbacks.rs",
+            callbacks::receive_callbacks_example(model),
+        )?);
     }
     files.push(dry_run_example(model)?);
     Ok(files)
@@ -100,7 +105,7 @@ pub fn emit(model: &Model, runtime_path: &str) -> Result<Vec<GeneratedFile>, Emi
 fn example_tables(model: &Model) -> String {
     let mut tables = dry_run_example_table(model);
     if model.callbacks.is_some() {
-        tables.push_str(&callbacks::verify_callback_example_table(model));
+        tables.push_str(&callbacks::callback_example_tables(model));
     }
     tables
 }
