@@ -303,6 +303,46 @@ pub trait CallbackEvent: Sized {
     fn decode(body: &[u8]) -> Result<Self, CallbackRefusal>;
 }
 
+/// `body` with the string values of its top-level `fields` URL-decoded (`%XX` escapes, and `+`
+/// as a space), for the values a product's page says arrive encoded; a value that does not
+/// decode (a `%` that starts no escape) is left as it came. Borrows `body` when there is
+/// nothing to decode.
+///
+/// # Errors
+/// [`CallbackRefusal::NotJson`] for a body that is not JSON.
+pub fn url_decoded_fields<'a>(
+    body: &'a [u8],
+    fields: &[&str],
+) -> Result<std::borrow::Cow<'a, [u8]>, CallbackRefusal> {
+    if fields.is_empty() {
+        return Ok(std::borrow::Cow::Borrowed(body));
+    }
+    let mut value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|error| CallbackRefusal::NotJson {
+            message: error.to_string(),
+        })?;
+    let mut changed = false;
+    for field in fields {
+        let Some(serde_json::Value::String(text)) = value.get_mut(*field) else {
+            continue;
+        };
+        if let Some(decoded) = crate::percent::percent_decode(text, true) {
+            if decoded != *text {
+                *text = decoded;
+                changed = true;
+            }
+        }
+    }
+    if !changed {
+        return Ok(std::borrow::Cow::Borrowed(body));
+    }
+    serde_json::to_vec(&value)
+        .map(std::borrow::Cow::Owned)
+        .map_err(|error| CallbackRefusal::NotJson {
+            message: error.to_string(),
+        })
+}
+
 /// A verified callback and whether it was delivered before.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -643,6 +683,21 @@ mod tests {
                 missing: "signature"
             })
         );
+    }
+
+    #[test]
+    fn named_fields_are_url_decoded_and_others_left_alone() {
+        let body =
+            br#"{"msg_body":"%7B%22text%22%3A%22hi+there%22%7D","other":"a%20b","bad":"100%"}"#;
+        let decoded = url_decoded_fields(body, &["msg_body", "bad"]).expect("json");
+        let value: serde_json::Value = serde_json::from_slice(&decoded).expect("json");
+        assert_eq!(value["msg_body"], r#"{"text":"hi there"}"#);
+        assert_eq!(value["other"], "a%20b", "not named, not decoded");
+        assert_eq!(value["bad"], "100%", "no escape: left as it came");
+        assert!(matches!(
+            url_decoded_fields(b"{}", &[]).expect("json"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

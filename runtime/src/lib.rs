@@ -24,6 +24,7 @@ mod json_path;
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 mod numbers;
+mod percent;
 mod query;
 mod receive;
 #[cfg(feature = "axum")]

@@ -7,6 +7,7 @@ use zego_server_runtime::http::Request;
 use zego_server_runtime::{
     CallbackEvent, CallbackRefusal, CallbackStore, CallbackVerifier, ConfigurationError,
     Delivered, Received, SensitiveString, SignedFields, json_error_path,
+    url_decoded_fields,
 };
 use super::types::{
     PlayerCreatedEvent, PlayerDestroyedEvent, PlayerStatusChangedEvent,
@@ -285,10 +286,14 @@ pub async fn receive_delivery<B: AsRef<[u8]>>(
     verifier.receive_delivery(request, store, Event::decode).await
 }
 
+/// The fields the pages say arrive URL-encoded, decoded before an event is read.
+const URL_ENCODED: [&str; 0] = [];
+
 fn decode_as<T: DeserializeOwned>(body: &[u8]) -> Result<T, CallbackRefusal> {
-    serde_json::from_slice(body)
+    let body = url_decoded_fields(body, &URL_ENCODED)?;
+    serde_json::from_slice(&body)
         .map_err(|error| CallbackRefusal::NotACallback {
-            path: json_error_path(body, &error),
+            path: json_error_path(&body, &error),
             message: error.to_string(),
         })
 }

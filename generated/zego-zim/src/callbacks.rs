@@ -8,6 +8,7 @@ use zego_server_runtime::http::{Request, Response};
 use zego_server_runtime::{
     CallbackEvent, CallbackRefusal, CallbackStore, CallbackVerifier, ConfigurationError,
     Delivered, Received, SensitiveString, SignedFields, json_error_path, json_response,
+    url_decoded_fields,
 };
 use super::types::{
     CallCreatedEvent, CallAcceptedEvent, CallRejectedEvent, CallCancelledEvent,
@@ -131,10 +132,12 @@ pub enum Event {
     GroupDestroyed(GroupDestroyedEvent),
     /// Users joined a group, by applying or by invitation. (`event` is `group_join`.)
     ///
+    /// Also accepted when `event` is `Apply_join_group`, as a page shows it.
+    ///
     /// Documented in ZEGOCLOUD's `core_products/zim/en/docs_zim_server/Callbacks/group/group-joined.mdx`.
     ///
     /// Where the pages disagree:
-    /// - The English example says `Apply_join_group` where both tables and the Chinese example say `group_join`; the example here is the Chinese one.
+    /// - The English example says `Apply_join_group` where both tables and the Chinese example say `group_join`; the example here is the Chinese one, and `Apply_join_group` is accepted as this event too.
     /// - The table (both languages) says timestamp is an Int in milliseconds; both examples send it as the string "1499676978", 10 digits, i.e. seconds.
     /// - The English table describes new_user_ids as the members' ids at joining time; the Chinese table says the ids of the users who joined.
     /// - The English page says ZEGOCLOUD support configures this callback's URL; the Chinese page says it is set in the console.
@@ -240,7 +243,9 @@ impl Event {
         if names_text(&value, "event", "group_destroy") {
             return decode_as(body).map(Self::GroupDestroyed);
         }
-        if names_text(&value, "event", "group_join") {
+        if names_text(&value, "event", "group_join")
+            || names_text(&value, "event", "Apply_join_group")
+        {
             return decode_as(body).map(Self::GroupJoined);
         }
         if names_text(&value, "event", "group_exit") {
@@ -440,10 +445,14 @@ pub fn answer_message_before_send(
 /// How soon [`Event::MessageBeforeSend`] must be answered: 2500 ms, the stricter of what the pages say (see the event's notes).
 pub const MESSAGE_BEFORE_SEND_ANSWER_DEADLINE: Duration = Duration::from_millis(2500);
 
+/// The fields the pages say arrive URL-encoded, decoded before an event is read.
+const URL_ENCODED: [&str; 1] = ["msg_body"];
+
 fn decode_as<T: DeserializeOwned>(body: &[u8]) -> Result<T, CallbackRefusal> {
-    serde_json::from_slice(body)
+    let body = url_decoded_fields(body, &URL_ENCODED)?;
+    serde_json::from_slice(&body)
         .map_err(|error| CallbackRefusal::NotACallback {
-            path: json_error_path(body, &error),
+            path: json_error_path(&body, &error),
             message: error.to_string(),
         })
 }

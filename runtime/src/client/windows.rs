@@ -106,32 +106,11 @@ fn field_value(method: Method, payload: &[u8], field: &str) -> Option<String> {
             let query = std::str::from_utf8(payload).ok()?;
             query.split('&').find_map(|pair| {
                 let (name, value) = pair.split_once('=')?;
-                (percent_decode(name)? == field).then(|| percent_decode(value))?
+                (crate::percent::percent_decode(name, false)? == field)
+                    .then(|| crate::percent::percent_decode(value, false))?
             })
         }
     }
-}
-
-/// `%XX` escapes decoded (the client's query escapes everything but unreserved characters,
-/// `+` included); `None` when they do not make UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        match bytes[index] {
-            b'%' => {
-                let hex = text.get(index + 1..index + 3)?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                index += 3;
-            }
-            byte => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]

@@ -254,3 +254,38 @@ async fn a_receiver_gets_every_documented_event_the_mock_sends() {
         let _ = child.wait();
     }
 }
+
+/// What ZIM's pages contradict is accepted where harmless: the English example's
+/// `Apply_join_group` is the group-joined event, and `msg_body`, which the pages say arrives
+/// URL-encoded, is decoded before the event is read.
+#[test]
+fn zim_s_contradictions_are_accepted_where_harmless() {
+    let callbacks = callbacks("zim");
+    let events = callbacks["events"].as_sequence().expect("events");
+    let example = |name: &str| -> Value {
+        let event = events
+            .iter()
+            .find(|event| event["name"].as_str() == Some(name))
+            .unwrap_or_else(|| panic!("no event {name}"));
+        serde_json::from_str(event["example"].as_str().expect("example")).expect("json")
+    };
+    let mut joined = example("GroupJoined");
+    joined["event"] = Value::from("Apply_join_group");
+    let (ok, out, err) = verify(
+        "zego-zim",
+        &signed(joined, &callbacks["signature"], SECRET, 5),
+    );
+    assert!(ok, "{err}");
+    let printed: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(printed["event"], "GroupJoined");
+
+    let mut sent = example("MessageSent");
+    sent["msg_body"] = Value::from("%7B%22text%22%3A%22hello+world%22%7D");
+    let (ok, out, err) = verify(
+        "zego-zim",
+        &signed(sent, &callbacks["signature"], SECRET, 5),
+    );
+    assert!(ok, "{err}");
+    let printed: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(printed["body"]["msg_body"], r#"{"text":"hello world"}"#);
+}

@@ -32,13 +32,14 @@ pub(super) fn callbacks_rs(model: &Model, callbacks: &Callbacks) -> TokenStream 
         .zip(&variants)
         .map(|(event, variant)| {
             let field = event.discriminator.as_str();
-            let test = match &event.value {
+            let tests = event.values().map(|value| match value {
                 EventValue::Text(text) => quote!(names_text(&value, #field, #text)),
                 EventValue::Number(number) => {
                     let number = TokenLiteral::i64_unsuffixed(*number);
                     quote!(names_number(&value, #field, #number))
                 }
-            };
+            });
+            let test = quote!(#(#tests)||*);
             quote! {
                 if #test {
                     return decode_as(body).map(Self::#variant);
@@ -62,7 +63,8 @@ pub(super) fn callbacks_rs(model: &Model, callbacks: &Callbacks) -> TokenStream 
     let by_text = callbacks
         .events
         .iter()
-        .any(|event| matches!(event.value, EventValue::Text(_)))
+        .flat_map(CallbackEvent::values)
+        .any(|value| matches!(value, EventValue::Text(_)))
         .then(|| {
             quote! {
                 fn names_text(value: &Value, field: &str, name: &str) -> bool {
@@ -73,7 +75,8 @@ pub(super) fn callbacks_rs(model: &Model, callbacks: &Callbacks) -> TokenStream 
     let by_number = callbacks
         .events
         .iter()
-        .any(|event| matches!(event.value, EventValue::Number(_)))
+        .flat_map(CallbackEvent::values)
+        .any(|value| matches!(value, EventValue::Number(_)))
         .then(|| {
             quote! {
                 /// A number, or its digits as text (a page's table and example may disagree).
@@ -87,6 +90,8 @@ pub(super) fn callbacks_rs(model: &Model, callbacks: &Callbacks) -> TokenStream 
             }
         });
     let answers = answer_items(model, callbacks);
+    let url_encoded = callbacks.url_encoded.iter().map(String::as_str);
+    let url_count = TokenLiteral::usize_unsuffixed(callbacks.url_encoded.len());
     let examples: Vec<TokenStream> = callbacks
         .events
         .iter()
@@ -206,9 +211,13 @@ pub(super) fn callbacks_rs(model: &Model, callbacks: &Callbacks) -> TokenStream 
 
         #answers
 
+        /// The fields the pages say arrive URL-encoded, decoded before an event is read.
+        const URL_ENCODED: [&str; #url_count] = [#(#url_encoded),*];
+
         fn decode_as<T: DeserializeOwned>(body: &[u8]) -> Result<T, CallbackRefusal> {
-            serde_json::from_slice(body).map_err(|error| CallbackRefusal::NotACallback {
-                path: json_error_path(body, &error),
+            let body = url_decoded_fields(body, &URL_ENCODED)?;
+            serde_json::from_slice(&body).map_err(|error| CallbackRefusal::NotACallback {
+                path: json_error_path(&body, &error),
                 message: error.to_string(),
             })
         }
@@ -231,6 +240,7 @@ pub(super) fn callbacks_rs(model: &Model, callbacks: &Callbacks) -> TokenStream 
             "Received",
             "SensitiveString",
             "SignedFields",
+            "url_decoded_fields",
         ],
     );
     let http_imports = used.imports(quote!(#runtime::http), &["Request", "Response"]);
@@ -313,6 +323,19 @@ fn event_doc(event: &CallbackEvent) -> TokenStream {
         EventValue::Number(number) => format!("`{}` is {number}", event.discriminator),
     };
     let mut lines = vec![format!("{} ({value}.)", event.description.trim())];
+    for also in &event.also_values {
+        let also = match also {
+            EventValue::Text(text) => format!("`{text}`"),
+            EventValue::Number(number) => number.to_string(),
+        };
+        lines.extend([
+            String::new(),
+            format!(
+                "Also accepted when `{}` is {also}, as a page shows it.",
+                event.discriminator
+            ),
+        ]);
+    }
     if event.deprecated {
         lines.extend([
             String::new(),

@@ -38,6 +38,9 @@ pub fn to_spec(facts: &CallbackFacts) -> CallbacksSpec {
         };
         put("name", Value::from(event.name.as_str()));
         put("value", event.value.clone());
+        if !event.also_values.is_empty() {
+            put("also-values", Value::Sequence(event.also_values.clone()));
+        }
         put("page", Value::from(event.page.as_str()));
         put("description", Value::from(event.description.trim()));
         if event.deprecated {

@@ -114,6 +114,9 @@ pub struct EventFacts {
     pub name: String,
     /// A string, or a number (Cloud Player's `EventType`).
     pub value: serde_yaml::Value,
+    /// Other values a page shows for the same event, accepted as it.
+    #[serde(default)]
+    pub also_values: Vec<serde_yaml::Value>,
     pub page: String,
     pub description: String,
     #[serde(default)]

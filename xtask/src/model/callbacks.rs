@@ -51,6 +51,8 @@ struct RawSigned {
 struct RawEvent {
     name: String,
     value: Value,
+    #[serde(default)]
+    also_values: Vec<Value>,
     page: String,
     description: String,
     #[serde(default)]
@@ -141,19 +143,12 @@ impl Builder<'_> {
         signature: &SignedFieldNames,
         at: &str,
     ) -> Option<CallbackEvent> {
-        let value = match &raw.value {
-            Value::String(text) => EventValue::Text(text.clone()),
-            Value::Number(number) if number.as_i64().is_some() => {
-                EventValue::Number(number.as_i64().unwrap_or_default())
-            }
-            _ => {
-                self.reporter.at_pointer(
-                    &pointer_join(at, "value"),
-                    "an event's `value` is the text or whole number its discriminator holds",
-                );
-                return None;
-            }
-        };
+        let value = self.event_value(&raw.value, &pointer_join(at, "value"))?;
+        let mut also_values = Vec::new();
+        for (index, also) in raw.also_values.iter().enumerate() {
+            let item = pointer_join(&pointer_join(at, "also-values"), &index.to_string());
+            also_values.push(self.event_value(also, &item)?);
+        }
         if let Some(body) = &raw.body {
             self.check_delivery(body, "POST", &pointer_join(at, "body"));
         }
@@ -170,6 +165,7 @@ impl Builder<'_> {
             name: raw.name,
             variant: String::new(),
             value,
+            also_values,
             page: raw.page,
             description: raw.description,
             deprecated: raw.deprecated,
@@ -183,6 +179,27 @@ impl Builder<'_> {
             note: raw.note,
             example: raw.example,
         })
+    }
+
+    fn event_value(&mut self, value: &Value, at: &str) -> Option<EventValue> {
+        match value {
+            Value::String(text) => Some(EventValue::Text(text.clone())),
+            Value::Number(number) => match number.as_i64() {
+                Some(number) => Some(EventValue::Number(number)),
+                None => {
+                    self.reporter
+                        .at_pointer(at, "an event's value is text or a whole number");
+                    None
+                }
+            },
+            _ => {
+                self.reporter.at_pointer(
+                    at,
+                    "an event's `value` is the text or whole number its discriminator holds",
+                );
+                None
+            }
+        }
     }
 
     /// The component an event's `schema` names: an object, typed for decoding and for

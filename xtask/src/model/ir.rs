@@ -136,6 +136,8 @@ pub struct CallbackEvent {
     pub variant: String,
     /// The discriminator's value for this event.
     pub value: EventValue,
+    /// Other values a page shows for it, accepted as it (`also-values`).
+    pub also_values: Vec<EventValue>,
     pub page: String,
     pub description: String,
     pub deprecated: bool,
@@ -152,6 +154,13 @@ pub struct CallbackEvent {
     pub note: Option<String>,
     /// The page's example body.
     pub example: Option<String>,
+}
+
+impl CallbackEvent {
+    /// Every value that names the event: its own first, then those accepted as it.
+    pub fn values(&self) -> impl Iterator<Item = &EventValue> {
+        std::iter::once(&self.value).chain(&self.also_values)
+    }
 }
 
 /// A discriminator's value: text (`room_create`) or a number (Cloud Player's `EventType`).
