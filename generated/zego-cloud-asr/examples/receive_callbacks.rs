@@ -15,15 +15,19 @@ mod receive {
 
     #[tokio::main]
     pub(super) async fn run() -> ExitCode {
-        let Ok(secret) = std::env::var("ZEGO_CALLBACK_SECRET") else {
-            eprintln!("set ZEGO_CALLBACK_SECRET to the secret that signs the callbacks");
-            return ExitCode::from(2);
-        };
-        let verifier = match callbacks::verifier(secret) {
-            Ok(verifier) => verifier,
-            Err(error) => {
-                eprintln!("{error}");
+        let verifier = {
+            let Ok(secret) = std::env::var("ZEGO_CALLBACK_SECRET") else {
+                eprintln!(
+                    "set ZEGO_CALLBACK_SECRET to the secret that signs the callbacks"
+                );
                 return ExitCode::from(2);
+            };
+            match callbacks::verifier(secret) {
+                Ok(verifier) => verifier,
+                Err(error) => {
+                    eprintln!("{error}");
+                    return ExitCode::from(2);
+                }
             }
         };
         let address = std::env::var("ZEGO_CALLBACK_ADDR")

@@ -17,21 +17,25 @@ mod verify {
             eprintln!("usage: zego-cloud-asr-verify-callback <file of a callback body>");
             return ExitCode::from(2);
         };
-        let Ok(secret) = std::env::var("ZEGO_CALLBACK_SECRET") else {
-            eprintln!("set ZEGO_CALLBACK_SECRET to the secret that signs the callbacks");
-            return ExitCode::from(2);
+        let verifier = {
+            let Ok(secret) = std::env::var("ZEGO_CALLBACK_SECRET") else {
+                eprintln!(
+                    "set ZEGO_CALLBACK_SECRET to the secret that signs the callbacks"
+                );
+                return ExitCode::from(2);
+            };
+            match callbacks::verifier(secret) {
+                Ok(verifier) => verifier,
+                Err(error) => {
+                    eprintln!("{error}");
+                    return ExitCode::from(2);
+                }
+            }
         };
         let body = match std::fs::read(&path) {
             Ok(body) => body,
             Err(error) => {
                 eprintln!("cannot read {}: {error}", path.to_string_lossy());
-                return ExitCode::from(2);
-            }
-        };
-        let verifier = match callbacks::verifier(secret) {
-            Ok(verifier) => verifier,
-            Err(error) => {
-                eprintln!("{error}");
                 return ExitCode::from(2);
             }
         };

@@ -404,6 +404,7 @@ pub fn verify_callback_example(model: &Model) -> TokenStream {
     let name = verify_callback_example_name(model);
     let crate_name = &model.crate_name;
     let usage = format!("usage: {name} <file of a callback body>");
+    let verifier_from_env = verifier_from_env();
     let doc = super::library::inner_doc_attrs(&[
         format!(
             "Verifies a callback of `{crate_name}` and prints its event: given the file of a body"
@@ -431,21 +432,11 @@ pub fn verify_callback_example(model: &Model) -> TokenStream {
                 eprintln!(#usage);
                 return ExitCode::from(2);
             };
-            let Ok(secret) = std::env::var("ZEGO_CALLBACK_SECRET") else {
-                eprintln!("set ZEGO_CALLBACK_SECRET to the secret that signs the callbacks");
-                return ExitCode::from(2);
-            };
+            let verifier = #verifier_from_env;
             let body = match std::fs::read(&path) {
                 Ok(body) => body,
                 Err(error) => {
                     eprintln!("cannot read {}: {error}", path.to_string_lossy());
-                    return ExitCode::from(2);
-                }
-            };
-            let verifier = match callbacks::verifier(secret) {
-                Ok(verifier) => verifier,
-                Err(error) => {
-                    eprintln!("{error}");
                     return ExitCode::from(2);
                 }
             };
@@ -505,6 +496,7 @@ pub fn receive_callbacks_example(model: &Model) -> TokenStream {
     let krate = ident(&model.crate_name.replace('-', "_"));
     let name = receive_callbacks_example_name(model);
     let crate_name = &model.crate_name;
+    let verifier_from_env = verifier_from_env();
     let doc = super::library::inner_doc_attrs(&[
         format!("Receives the callbacks of `{crate_name}` with axum: POST `/zego/callback` on"),
         "`ZEGO_CALLBACK_ADDR` (default `127.0.0.1:8080`), the secret in `ZEGO_CALLBACK_SECRET`. It".to_owned(),
@@ -526,17 +518,7 @@ pub fn receive_callbacks_example(model: &Model) -> TokenStream {
 
         #[tokio::main]
         pub(super) async fn run() -> ExitCode {
-            let Ok(secret) = std::env::var("ZEGO_CALLBACK_SECRET") else {
-                eprintln!("set ZEGO_CALLBACK_SECRET to the secret that signs the callbacks");
-                return ExitCode::from(2);
-            };
-            let verifier = match callbacks::verifier(secret) {
-                Ok(verifier) => verifier,
-                Err(error) => {
-                    eprintln!("{error}");
-                    return ExitCode::from(2);
-                }
-            };
+            let verifier = #verifier_from_env;
             let address = std::env::var("ZEGO_CALLBACK_ADDR")
                 .unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
             let listener = match tokio::net::TcpListener::bind(&address).await {
@@ -573,6 +555,25 @@ pub fn receive_callbacks_example(model: &Model) -> TokenStream {
 
         fn main() -> std::process::ExitCode {
             receive::run()
+        }
+    }
+}
+
+/// The examples' verifier, from `ZEGO_CALLBACK_SECRET` (exit 2 without it, or with a blank one).
+fn verifier_from_env() -> TokenStream {
+    quote! {
+        {
+            let Ok(secret) = std::env::var("ZEGO_CALLBACK_SECRET") else {
+                eprintln!("set ZEGO_CALLBACK_SECRET to the secret that signs the callbacks");
+                return ExitCode::from(2);
+            };
+            match callbacks::verifier(secret) {
+                Ok(verifier) => verifier,
+                Err(error) => {
+                    eprintln!("{error}");
+                    return ExitCode::from(2);
+                }
+            }
         }
     }
 }
