@@ -64,22 +64,18 @@ pub trait SharedRateLimiter: Send + Sync + fmt::Debug {
 
     /// Counts one call in the window `key` names (a limit per minute, per day, or per room or
     /// group) unless it would have to wait longer than `max_wait`; answers how long to wait,
-    /// or that the window is full and for how long. Only a budget that shares its windows
-    /// answers; by default the client keeps them in its own process.
+    /// or that the window is full and for how long. `None`, the default, says this budget
+    /// keeps no windows: the client then keeps them in its own process, without a warning.
     ///
     /// # Errors
-    /// [`StoreUnavailable`] when the budget cannot answer (or keeps no windows).
+    /// [`StoreUnavailable`] when the budget cannot answer.
     fn reserve_in_window<'a>(
         &'a self,
         key: &'a WindowKey,
         max_wait: std::time::Duration,
-    ) -> BoxFuture<'a, Result<WindowAnswer, StoreUnavailable>> {
+    ) -> BoxFuture<'a, Result<Option<WindowAnswer>, StoreUnavailable>> {
         let _ = (key, max_wait);
-        Box::pin(async {
-            Err(StoreUnavailable::new(
-                "this budget keeps no windows longer than a second",
-            ))
-        })
+        Box::pin(async { Ok(None) })
     }
 }
 
@@ -116,52 +112,52 @@ impl SharedBudget {
     }
 
     pub(crate) async fn acquire(&self, app_id: u32, action: &str, calls_per_second: u32) -> Asked {
-        let paused_until = || {
-            *self
-                .paused_until
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-        };
-        if paused_until().is_some_and(|until| tokio::time::Instant::now() < until) {
+        if self.is_paused() {
             return Asked::Paused;
         }
         match self.limiter.acquire(app_id, action, calls_per_second).await {
             Ok(()) => Asked::Reserved,
             Err(error) => {
-                let until = tokio::time::Instant::now() + SHARED_BUDGET_PAUSE;
-                *self
-                    .paused_until
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner) = Some(until);
+                self.pause();
                 Asked::Failed(error)
             }
         }
     }
 
-    /// Counts a call in a shared window, unless the budget failed a moment ago (`None`) or
-    /// fails now (the error; it is then left alone for [`SHARED_BUDGET_PAUSE`]).
+    fn is_paused(&self) -> bool {
+        self.paused_until
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some_and(|until| tokio::time::Instant::now() < until)
+    }
+
+    /// Leaves the budget alone for [`SHARED_BUDGET_PAUSE`].
+    fn pause(&self) {
+        *self
+            .paused_until
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) =
+            Some(tokio::time::Instant::now() + SHARED_BUDGET_PAUSE);
+    }
+
+    /// Counts a call in a shared window: `None` when the budget failed a moment ago or keeps
+    /// no windows (the caller keeps them in its own process), the error when it fails now
+    /// (it is then left alone for [`SHARED_BUDGET_PAUSE`]).
     pub(crate) async fn reserve_in_window(
         &self,
         key: &WindowKey,
         max_wait: std::time::Duration,
     ) -> Option<Result<WindowAnswer, StoreUnavailable>> {
-        let paused = self
-            .paused_until
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .is_some_and(|until| tokio::time::Instant::now() < until);
-        if paused {
+        if self.is_paused() {
             return None;
         }
-        let answer = self.limiter.reserve_in_window(key, max_wait).await;
-        if answer.is_err() {
-            *self
-                .paused_until
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner) =
-                Some(tokio::time::Instant::now() + SHARED_BUDGET_PAUSE);
+        match self.limiter.reserve_in_window(key, max_wait).await {
+            Ok(answer) => answer.map(Ok),
+            Err(error) => {
+                self.pause();
+                Some(Err(error))
+            }
         }
-        Some(answer)
     }
 }
 
@@ -206,9 +202,9 @@ impl SharedRateLimiter for InMemoryRateLimiter {
         &'a self,
         key: &'a WindowKey,
         max_wait: std::time::Duration,
-    ) -> BoxFuture<'a, Result<WindowAnswer, StoreUnavailable>> {
+    ) -> BoxFuture<'a, Result<Option<WindowAnswer>, StoreUnavailable>> {
         let answer = self.windows.reserve(key, max_wait);
-        Box::pin(async move { Ok(answer) })
+        Box::pin(async move { Ok(Some(answer)) })
     }
 }
 

@@ -179,11 +179,30 @@ impl CallbackVerifier {
     ) -> Result<Delivered<T>, CallbackRefusal> {
         let (callback, signed) = self.verify_signed::<T>(body)?;
         let delivery = delivery_id(&callback);
+        let (duplicate, receipt) = self
+            .record(body, &signed, delivery.as_deref(), store)
+            .await?;
+        Ok(Delivered {
+            callback,
+            duplicate,
+            receipt,
+        })
+    }
+
+    /// Records an authenticated callback in `store`: whether it was accepted before, and the
+    /// receipt to forget it by.
+    pub(crate) async fn record(
+        &self,
+        body: &[u8],
+        signed: &SignedParts,
+        delivery: Option<&str>,
+        store: &dyn CallbackStore,
+    ) -> Result<(bool, SeenCallback), CallbackRefusal> {
         let seen = SeenCallback::new(
             &signed.timestamp,
             &signed.nonce,
             &signed.signature,
-            delivery.as_deref(),
+            delivery,
             body,
         );
         // A callback is accepted while its whole-second timestamp is within `max_age` either
@@ -194,16 +213,8 @@ impl CallbackVerifier {
             .saturating_add(Duration::from_secs(1))
             .min(crate::deliveries::MAX_REMEMBERED);
         match store.record(&seen, ttl).await {
-            Ok(Seen::First) => Ok(Delivered {
-                callback,
-                duplicate: false,
-                receipt: seen,
-            }),
-            Ok(Seen::Duplicate) => Ok(Delivered {
-                callback,
-                duplicate: true,
-                receipt: seen,
-            }),
+            Ok(Seen::First) => Ok((false, seen)),
+            Ok(Seen::Duplicate) => Ok((true, seen)),
             Ok(Seen::Replay) => Err(CallbackRefusal::Replayed),
             Err(error) => Err(CallbackRefusal::StoreUnavailable {
                 message: error.to_string(),
@@ -211,10 +222,31 @@ impl CallbackVerifier {
         }
     }
 
+    /// Checks `body` as [`CallbackVerifier::verify`] does (size, JSON, signature, age)
+    /// without decoding it: for a product's `callbacks::Event`, which reads the body itself.
+    ///
+    /// # Errors
+    /// As [`CallbackVerifier::verify`], but never [`CallbackRefusal::NotACallback`].
+    pub fn authenticate(&self, body: &[u8]) -> Result<(), CallbackRefusal> {
+        self.authenticated(body).map(|_| ())
+    }
+
     fn verify_signed<T: DeserializeOwned>(
         &self,
         body: &[u8],
     ) -> Result<(T, SignedParts), CallbackRefusal> {
+        let signed = self.authenticated(body)?;
+        // Decoded from the bytes, not from the value the check read, so the error has a
+        // position and so a path to the field of the wrong shape.
+        let callback =
+            serde_json::from_slice(body).map_err(|error| CallbackRefusal::NotACallback {
+                path: json_error_path(body, &error),
+                message: error.to_string(),
+            })?;
+        Ok((callback, signed))
+    }
+
+    pub(crate) fn authenticated(&self, body: &[u8]) -> Result<SignedParts, CallbackRefusal> {
         if body.len() > self.max_body_bytes {
             return Err(CallbackRefusal::TooLarge {
                 limit: self.max_body_bytes,
@@ -269,26 +301,16 @@ impl CallbackVerifier {
                 seconds_ahead: -age,
             });
         }
-        // Decoded from the bytes again, not from the value, so the error has a position and
-        // so a path to the field of the wrong shape.
-        let callback =
-            serde_json::from_slice(body).map_err(|error| CallbackRefusal::NotACallback {
-                path: json_error_path(body, &error),
-                message: error.to_string(),
-            })?;
-        Ok((
-            callback,
-            SignedParts {
-                timestamp,
-                nonce,
-                signature,
-            },
-        ))
+        Ok(SignedParts {
+            timestamp,
+            nonce,
+            signature,
+        })
     }
 }
 
 /// What a callback's signature covers, as sent.
-struct SignedParts {
+pub(crate) struct SignedParts {
     timestamp: String,
     nonce: String,
     signature: String,
@@ -356,18 +378,6 @@ pub struct Delivered<T> {
     /// callback and answers with a 5xx status passes this to [`CallbackStore::forget`], so
     /// that ZEGOCLOUD's next delivery counts as the first.
     pub receipt: SeenCallback,
-}
-
-impl<T> Delivered<T> {
-    /// The same delivery with its callback turned into another value (the body decoded as
-    /// a product's event, for one).
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Delivered<U> {
-        Delivered {
-            callback: f(self.callback),
-            duplicate: self.duplicate,
-            receipt: self.receipt,
-        }
-    }
 }
 
 /// The signature of a callback: lowercase hex SHA1 of `secret`, `timestamp` and `nonce`,

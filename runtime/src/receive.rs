@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::callback::{CallbackRefusal, CallbackVerifier, Delivered};
+use crate::callback::{CallbackRefusal, CallbackVerifier, Delivered, SignedParts};
 use crate::deliveries::CallbackStore;
 
 /// One request received: the verified event (or why it was refused) and the answer to send.
@@ -32,7 +32,7 @@ impl CallbackVerifier {
     ) -> Received<E> {
         let outcome = self
             .checked(request)
-            .and_then(|()| decode(request.body().as_ref()));
+            .and_then(|_| decode(request.body().as_ref()));
         answer(outcome)
     }
 
@@ -47,25 +47,29 @@ impl CallbackVerifier {
         decode: impl FnOnce(&[u8]) -> Result<E, CallbackRefusal>,
     ) -> Received<Delivered<E>> {
         let outcome = async {
-            self.checked(request)?;
+            let signed = self.checked(request)?;
             let body = request.body().as_ref();
-            let event = decode(body)?;
-            let delivered = self
-                .verify_delivery::<serde_json::Value>(body, store, |_| None)
-                .await?;
-            Ok(delivered.map(|_| event))
+            let callback = decode(body)?;
+            let (duplicate, receipt) = self.record(body, &signed, None, store).await?;
+            Ok(Delivered {
+                callback,
+                duplicate,
+                receipt,
+            })
         };
         answer(outcome.await)
     }
 
-    fn checked<B: AsRef<[u8]>>(&self, request: &http::Request<B>) -> Result<(), CallbackRefusal> {
+    fn checked<B: AsRef<[u8]>>(
+        &self,
+        request: &http::Request<B>,
+    ) -> Result<SignedParts, CallbackRefusal> {
         if request.method() != http::Method::POST {
             return Err(CallbackRefusal::WrongMethod {
                 method: request.method().as_str().to_owned(),
             });
         }
-        self.verify::<serde_json::Value>(request.body().as_ref())
-            .map(|_| ())
+        self.authenticated(request.body().as_ref())
     }
 }
 

@@ -215,7 +215,7 @@ impl SharedRateLimiter for RedisStore {
         &'a self,
         key: &'a WindowKey,
         max_wait: Duration,
-    ) -> BoxFuture<'a, Result<WindowAnswer, StoreUnavailable>> {
+    ) -> BoxFuture<'a, Result<Option<WindowAnswer>, StoreUnavailable>> {
         Box::pin(async move {
             let micros = |duration: Duration| {
                 u64::try_from(duration.as_micros())
@@ -249,14 +249,14 @@ impl SharedRateLimiter for RedisStore {
             let answer = self
                 .run(&RESERVE_IN_WINDOW_SCRIPT, &[redis_key], &args)
                 .await?;
-            Ok(match u64::try_from(answer) {
+            Ok(Some(match u64::try_from(answer) {
                 Ok(wait) => WindowAnswer::Go {
                     after: Duration::from_micros(wait),
                 },
                 Err(_) => WindowAnswer::Full {
                     frees_in: Duration::from_micros(answer.unsigned_abs().saturating_sub(1)),
                 },
-            })
+            }))
         })
     }
 }

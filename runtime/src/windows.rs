@@ -52,6 +52,14 @@ impl InProcessWindows {
     pub fn reserve(&self, key: &WindowKey, max_wait: Duration) -> WindowAnswer {
         let now = Instant::now();
         let mut logs = self.logs.lock().unwrap_or_else(PoisonError::into_inner);
+        if !logs.contains_key(key) {
+            // A log whose last call has left its window holds nothing any more: without this,
+            // every room or group ever named would keep an entry for the life of the process.
+            logs.retain(|kept, log| {
+                log.back()
+                    .is_some_and(|last| now.saturating_duration_since(*last) < kept.window)
+            });
+        }
         let log = logs.entry(key.clone()).or_default();
         while log
             .front()
@@ -143,6 +151,23 @@ mod tests {
             WindowAnswer::Full {
                 frees_in: Duration::from_secs(10)
             }
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_room_s_log_is_dropped_once_its_calls_left_the_window() {
+        let windows = InProcessWindows::default();
+        let wait = Duration::from_secs(1);
+        for room in ["room-1", "room-2"] {
+            windows.reserve(&key(1, 10, Some(room)), wait);
+        }
+        assert_eq!(windows.logs.lock().expect("logs").len(), 2);
+        tokio::time::advance(Duration::from_secs(10)).await;
+        windows.reserve(&key(1, 10, Some("room-3")), wait);
+        assert_eq!(
+            windows.logs.lock().expect("logs").len(),
+            1,
+            "only room-3's log is left"
         );
     }
 

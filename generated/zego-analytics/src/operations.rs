@@ -47,7 +47,7 @@ impl Client {
     /// `GetBizQuality` of ZEGOCLOUD's Analytics Dashboard server API, imported from ZEGOCLOUD's published file `operation-data/get-biz-quality.yaml`.
     ///
     /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
-    /// - one AppId: 480 calls per day (24 hours)
+    /// - one AppId: 480 calls per 24 hours
     /// - one AppId: 3 calls per minute
     ///
     /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
@@ -96,7 +96,7 @@ impl Client {
     /// `GetBizUsage` of ZEGOCLOUD's Analytics Dashboard server API, imported from ZEGOCLOUD's published file `operation-data/get-biz-usage.yaml`.
     ///
     /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
-    /// - one AppId: 480 calls per day (24 hours)
+    /// - one AppId: 480 calls per 24 hours
     /// - one AppId: 3 calls per minute
     ///
     /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
@@ -142,7 +142,7 @@ impl Client {
     /// Documented limit: 3 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
-    /// - one AppId: 10000 calls per day (24 hours)
+    /// - one AppId: 10000 calls per 24 hours
     ///
     /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
     ///
@@ -192,7 +192,7 @@ impl Client {
     /// Documented limit: 3 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
-    /// - one AppId: 10000 calls per day (24 hours)
+    /// - one AppId: 10000 calls per 24 hours
     ///
     /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
     ///
@@ -243,7 +243,7 @@ impl Client {
     /// `GetRealtimeQuality` of ZEGOCLOUD's Analytics Dashboard server API, imported from ZEGOCLOUD's published file `real-time-monitoring/get-real-time-quality.yaml`.
     ///
     /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
-    /// - one AppId: 480 calls per day (24 hours)
+    /// - one AppId: 480 calls per 24 hours
     /// - one AppId: 3 calls per minute
     ///
     /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
@@ -292,7 +292,7 @@ impl Client {
     /// `GetRealtimeUsage` of ZEGOCLOUD's Analytics Dashboard server API, imported from ZEGOCLOUD's published file `real-time-monitoring/get-real-time-usage.yaml`.
     ///
     /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
-    /// - one AppId: 480 calls per day (24 hours)
+    /// - one AppId: 480 calls per 24 hours
     /// - one AppId: 3 calls per minute
     ///
     /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
@@ -341,7 +341,7 @@ impl Client {
     /// `GetRegionQualityDetail` of ZEGOCLOUD's Analytics Dashboard server API, imported from ZEGOCLOUD's published file `real-time-monitoring/get-region-quality-detail.yaml`.
     ///
     /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
-    /// - one AppId: 480 calls per day (24 hours)
+    /// - one AppId: 480 calls per 24 hours
     /// - one AppId: 3 calls per minute
     ///
     /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
@@ -392,7 +392,7 @@ impl Client {
     /// Documented limit: 3 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
-    /// - one AppId: 10000 calls per day (24 hours)
+    /// - one AppId: 10000 calls per 24 hours
     ///
     /// Codes its page lists for it: [`InterfaceError`](crate::ApiCode::InterfaceError) (500), [`ParameterFormatInvalid`](crate::ApiCode::ParameterFormatInvalid) (10001), [`InvalidParameter`](crate::ApiCode::InvalidParameter) (10002), [`RateLimited`](crate::ApiCode::RateLimited) (30002).
     ///

@@ -18,10 +18,11 @@ pub struct RoomCreatedEvent {
     pub event: String,
     /// The project's AppID.
     ///
-    /// Wire name: `appid`. Required. Range: at least 0.
+    /// Wire name: `appid`. Range: at least 0.
     ///
     /// Spec note: The table types it UInt32 and the example sends a number; the Chinese page adds that, for historical reasons, this event types appid differently from the other callbacks.
-    pub appid: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<i64>,
     /// Unix time in seconds when the server sent the callback.
     ///
     /// Wire name: `timestamp`. Required.
@@ -36,48 +37,46 @@ pub struct RoomCreatedEvent {
     pub signature: String,
     /// The room's ID.
     ///
-    /// Wire name: `room_id`. Required.
-    pub room_id: String,
+    /// Wire name: `room_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
     /// Identifies this lifetime of the room; a room created again under the same room_id gets a new one, equal to room_seq in the login and logout events.
     ///
-    /// Wire name: `room_session_id`. Required. Range: at least 0.
+    /// Wire name: `room_session_id`. Range: at least 0.
     ///
     /// Spec note: The table types it UInt64 and the example sends a JSON number (858012925204410400, which looks rounded); values above the int64 range are not ruled out.
-    pub room_session_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_session_id: Option<i64>,
     /// Unix time in milliseconds when the room was created, as decimal text.
     ///
-    /// Wire name: `room_create_time`. Required.
-    pub room_create_time: String,
+    /// Wire name: `room_create_time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_create_time: Option<String>,
     /// User ID of the user who created the room.
     ///
-    /// Wire name: `id_name`. Required.
-    pub id_name: String,
+    /// Wire name: `id_name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_name: Option<String>,
 }
 
 impl RoomCreatedEvent {
-    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `room_id`, `room_session_id`, `room_create_time`, `id_name`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `timestamp`, `nonce`, `signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        appid: i64,
         timestamp: i64,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        room_id: impl Into<String>,
-        room_session_id: i64,
-        room_create_time: impl Into<String>,
-        id_name: impl Into<String>,
     ) -> Self {
         Self {
             event: event.into(),
-            appid,
+            appid: None,
             timestamp,
             nonce: nonce.into(),
             signature: signature.into(),
-            room_id: room_id.into(),
-            room_session_id,
-            room_create_time: room_create_time.into(),
-            id_name: id_name.into(),
+            room_id: None,
+            room_session_id: None,
+            room_create_time: None,
+            id_name: None,
         }
     }
 
@@ -88,10 +87,10 @@ impl RoomCreatedEvent {
         self
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: i64) -> Self {
-        self.appid = appid;
+        self.appid = Some(appid);
         self
     }
 
@@ -116,31 +115,31 @@ impl RoomCreatedEvent {
         self
     }
 
-    /// Replaces `room_id`.
+    /// Sets `room_id`.
     #[must_use]
     pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
-        self.room_id = room_id.into();
+        self.room_id = Some(room_id.into());
         self
     }
 
-    /// Replaces `room_session_id`.
+    /// Sets `room_session_id`.
     #[must_use]
     pub fn with_room_session_id(mut self, room_session_id: i64) -> Self {
-        self.room_session_id = room_session_id;
+        self.room_session_id = Some(room_session_id);
         self
     }
 
-    /// Replaces `room_create_time`.
+    /// Sets `room_create_time`.
     #[must_use]
     pub fn with_room_create_time(mut self, room_create_time: impl Into<String>) -> Self {
-        self.room_create_time = room_create_time.into();
+        self.room_create_time = Some(room_create_time.into());
         self
     }
 
-    /// Replaces `id_name`.
+    /// Sets `id_name`.
     #[must_use]
     pub fn with_id_name(mut self, id_name: impl Into<String>) -> Self {
-        self.id_name = id_name.into();
+        self.id_name = Some(id_name.into());
         self
     }
 
@@ -157,13 +156,15 @@ impl Validate for RoomCreatedEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("appid");
-            let value = &self.appid;
-            check_range(*value, Some(0), None, &at, out);
+            if let Some(value) = &self.appid {
+                check_range(*value, Some(0), None, &at, out);
+            }
         }
         {
             let at = at.field("room_session_id");
-            let value = &self.room_session_id;
-            check_range(*value, Some(0), None, &at, out);
+            if let Some(value) = &self.room_session_id {
+                check_range(*value, Some(0), None, &at, out);
+            }
         }
     }
 }
@@ -182,10 +183,11 @@ pub struct RoomClosedEvent {
     pub event: String,
     /// The project's AppID.
     ///
-    /// Wire name: `appid`. Required. Range: at least 0.
+    /// Wire name: `appid`. Range: at least 0.
     ///
     /// Spec note: The table types it UInt32 and the example sends a number, unlike most other events, which send it as text.
-    pub appid: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<i64>,
     /// Unix time in seconds when the server sent the callback.
     ///
     /// Wire name: `timestamp`. Required.
@@ -200,48 +202,46 @@ pub struct RoomClosedEvent {
     pub signature: String,
     /// The room's ID.
     ///
-    /// Wire name: `room_id`. Required.
-    pub room_id: String,
+    /// Wire name: `room_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
     /// Identifies this lifetime of the room, the same value room_create carried.
     ///
-    /// Wire name: `room_session_id`. Required. Range: at least 0.
+    /// Wire name: `room_session_id`. Range: at least 0.
     ///
     /// Spec note: The table types it UInt64 and the example sends a JSON number; values above the int64 range are not ruled out.
-    pub room_session_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_session_id: Option<i64>,
     /// Why the room ended.
     ///
-    /// Wire name: `close_reason`. Required.
-    pub close_reason: RoomClosedEventCloseReason,
+    /// Wire name: `close_reason`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub close_reason: Option<RoomClosedEventCloseReason>,
     /// Unix time in milliseconds when the room ended, as decimal text.
     ///
-    /// Wire name: `room_close_time`. Required.
-    pub room_close_time: String,
+    /// Wire name: `room_close_time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_close_time: Option<String>,
 }
 
 impl RoomClosedEvent {
-    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `room_id`, `room_session_id`, `close_reason`, `room_close_time`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `timestamp`, `nonce`, `signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        appid: i64,
         timestamp: i64,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        room_id: impl Into<String>,
-        room_session_id: i64,
-        close_reason: RoomClosedEventCloseReason,
-        room_close_time: impl Into<String>,
     ) -> Self {
         Self {
             event: event.into(),
-            appid,
+            appid: None,
             timestamp,
             nonce: nonce.into(),
             signature: signature.into(),
-            room_id: room_id.into(),
-            room_session_id,
-            close_reason,
-            room_close_time: room_close_time.into(),
+            room_id: None,
+            room_session_id: None,
+            close_reason: None,
+            room_close_time: None,
         }
     }
 
@@ -252,10 +252,10 @@ impl RoomClosedEvent {
         self
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: i64) -> Self {
-        self.appid = appid;
+        self.appid = Some(appid);
         self
     }
 
@@ -280,34 +280,34 @@ impl RoomClosedEvent {
         self
     }
 
-    /// Replaces `room_id`.
+    /// Sets `room_id`.
     #[must_use]
     pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
-        self.room_id = room_id.into();
+        self.room_id = Some(room_id.into());
         self
     }
 
-    /// Replaces `room_session_id`.
+    /// Sets `room_session_id`.
     #[must_use]
     pub fn with_room_session_id(mut self, room_session_id: i64) -> Self {
-        self.room_session_id = room_session_id;
+        self.room_session_id = Some(room_session_id);
         self
     }
 
-    /// Replaces `close_reason`.
+    /// Sets `close_reason`.
     #[must_use]
     pub fn with_close_reason(
         mut self,
         close_reason: RoomClosedEventCloseReason,
     ) -> Self {
-        self.close_reason = close_reason;
+        self.close_reason = Some(close_reason);
         self
     }
 
-    /// Replaces `room_close_time`.
+    /// Sets `room_close_time`.
     #[must_use]
     pub fn with_room_close_time(mut self, room_close_time: impl Into<String>) -> Self {
-        self.room_close_time = room_close_time.into();
+        self.room_close_time = Some(room_close_time.into());
         self
     }
 
@@ -324,24 +324,27 @@ impl Validate for RoomClosedEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("appid");
-            let value = &self.appid;
-            check_range(*value, Some(0), None, &at, out);
+            if let Some(value) = &self.appid {
+                check_range(*value, Some(0), None, &at, out);
+            }
         }
         {
             let at = at.field("room_session_id");
-            let value = &self.room_session_id;
-            check_range(*value, Some(0), None, &at, out);
+            if let Some(value) = &self.room_session_id {
+                check_range(*value, Some(0), None, &at, out);
+            }
         }
         {
             let at = at.field("close_reason");
-            let value = &self.close_reason;
-            check_known(
-                value.is_known(),
-                value,
-                "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.close_reason {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3)",
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -360,8 +363,9 @@ pub struct RoomLoginEvent {
     pub event: String,
     /// The project's AppID, as decimal text.
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Unix time in seconds when the server sent the callback, as decimal text.
     ///
     /// Wire name: `timestamp`. Required.
@@ -376,54 +380,66 @@ pub struct RoomLoginEvent {
     pub signature: String,
     /// The room's ID.
     ///
-    /// Wire name: `room_id`. Required.
-    pub room_id: String,
+    /// Wire name: `room_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
     /// The room's name.
     ///
-    /// Wire name: `room_name`. Required.
-    pub room_name: String,
+    /// Wire name: `room_name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_name: Option<String>,
     /// Identifies this lifetime of the room (decimal text), equal to room_session_id in the room created and closed events.
     ///
-    /// Wire name: `room_seq`. Required.
-    pub room_seq: String,
+    /// Wire name: `room_seq`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_seq: Option<String>,
     /// The user ID the client logged in with.
     ///
-    /// Wire name: `user_account`. Required.
-    pub user_account: String,
+    /// Wire name: `user_account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_account: Option<String>,
     /// The user name the client logged in with.
     ///
-    /// Wire name: `user_nickname`. Required.
-    pub user_nickname: String,
+    /// Wire name: `user_nickname`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_nickname: Option<String>,
     /// The user's session ID, as decimal text.
     ///
-    /// Wire name: `session_id`. Required.
-    pub session_id: String,
+    /// Wire name: `session_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
     /// Unix time in milliseconds when the user entered, as decimal text.
     ///
-    /// Wire name: `login_time`. Required.
-    pub login_time: String,
+    /// Wire name: `login_time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_time: Option<String>,
     /// The user's role.
     ///
-    /// Wire name: `user_role`. Required.
+    /// Wire name: `user_role`.
     ///
     /// Spec note: The English page says the role means something only with the LiveRoom SDK; the Chinese page says that with the Express SDK only 4 (administrator) is given.
-    pub user_role: RoomLoginEventUserRole,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_role: Option<RoomLoginEventUserRole>,
     /// How the user was authenticated at login.
     ///
-    /// Wire name: `auth_level`. Required.
-    pub auth_level: RoomLoginEventAuthLevel,
+    /// Wire name: `auth_level`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_level: Option<RoomLoginEventAuthLevel>,
     /// Whether this is a repeated login.
     ///
-    /// Wire name: `relogin`. Required.
-    pub relogin: RoomLoginEventRelogin,
+    /// Wire name: `relogin`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relogin: Option<RoomLoginEventRelogin>,
     /// Counter of the room's user list, raised by one on every login or logout (decimal text).
     ///
-    /// Wire name: `user_update_seq`. Required.
-    pub user_update_seq: String,
+    /// Wire name: `user_update_seq`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_update_seq: Option<String>,
     /// Custom data the client attached to its login; empty by default.
     ///
-    /// Wire name: `callback_data`. Required.
-    pub callback_data: String,
+    /// Wire name: `callback_data`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callback_data: Option<String>,
     /// The kind of device the user logged in from.
     ///
     /// Wire name: `term_type`.
@@ -434,45 +450,31 @@ pub struct RoomLoginEvent {
 }
 
 impl RoomLoginEvent {
-    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `room_id`, `room_name`, `room_seq`, `user_account`, `user_nickname`, `session_id`, `login_time`, `user_role`, `auth_level`, `relogin`, `user_update_seq`, `callback_data`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `timestamp`, `nonce`, `signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        appid: impl Into<String>,
         timestamp: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        room_id: impl Into<String>,
-        room_name: impl Into<String>,
-        room_seq: impl Into<String>,
-        user_account: impl Into<String>,
-        user_nickname: impl Into<String>,
-        session_id: impl Into<String>,
-        login_time: impl Into<String>,
-        user_role: RoomLoginEventUserRole,
-        auth_level: RoomLoginEventAuthLevel,
-        relogin: RoomLoginEventRelogin,
-        user_update_seq: impl Into<String>,
-        callback_data: impl Into<String>,
     ) -> Self {
         Self {
             event: event.into(),
-            appid: appid.into(),
+            appid: None,
             timestamp: timestamp.into(),
             nonce: nonce.into(),
             signature: signature.into(),
-            room_id: room_id.into(),
-            room_name: room_name.into(),
-            room_seq: room_seq.into(),
-            user_account: user_account.into(),
-            user_nickname: user_nickname.into(),
-            session_id: session_id.into(),
-            login_time: login_time.into(),
-            user_role,
-            auth_level,
-            relogin,
-            user_update_seq: user_update_seq.into(),
-            callback_data: callback_data.into(),
+            room_id: None,
+            room_name: None,
+            room_seq: None,
+            user_account: None,
+            user_nickname: None,
+            session_id: None,
+            login_time: None,
+            user_role: None,
+            auth_level: None,
+            relogin: None,
+            user_update_seq: None,
+            callback_data: None,
             term_type: None,
         }
     }
@@ -484,10 +486,10 @@ impl RoomLoginEvent {
         self
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -512,87 +514,87 @@ impl RoomLoginEvent {
         self
     }
 
-    /// Replaces `room_id`.
+    /// Sets `room_id`.
     #[must_use]
     pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
-        self.room_id = room_id.into();
+        self.room_id = Some(room_id.into());
         self
     }
 
-    /// Replaces `room_name`.
+    /// Sets `room_name`.
     #[must_use]
     pub fn with_room_name(mut self, room_name: impl Into<String>) -> Self {
-        self.room_name = room_name.into();
+        self.room_name = Some(room_name.into());
         self
     }
 
-    /// Replaces `room_seq`.
+    /// Sets `room_seq`.
     #[must_use]
     pub fn with_room_seq(mut self, room_seq: impl Into<String>) -> Self {
-        self.room_seq = room_seq.into();
+        self.room_seq = Some(room_seq.into());
         self
     }
 
-    /// Replaces `user_account`.
+    /// Sets `user_account`.
     #[must_use]
     pub fn with_user_account(mut self, user_account: impl Into<String>) -> Self {
-        self.user_account = user_account.into();
+        self.user_account = Some(user_account.into());
         self
     }
 
-    /// Replaces `user_nickname`.
+    /// Sets `user_nickname`.
     #[must_use]
     pub fn with_user_nickname(mut self, user_nickname: impl Into<String>) -> Self {
-        self.user_nickname = user_nickname.into();
+        self.user_nickname = Some(user_nickname.into());
         self
     }
 
-    /// Replaces `session_id`.
+    /// Sets `session_id`.
     #[must_use]
     pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = session_id.into();
+        self.session_id = Some(session_id.into());
         self
     }
 
-    /// Replaces `login_time`.
+    /// Sets `login_time`.
     #[must_use]
     pub fn with_login_time(mut self, login_time: impl Into<String>) -> Self {
-        self.login_time = login_time.into();
+        self.login_time = Some(login_time.into());
         self
     }
 
-    /// Replaces `user_role`.
+    /// Sets `user_role`.
     #[must_use]
     pub fn with_user_role(mut self, user_role: RoomLoginEventUserRole) -> Self {
-        self.user_role = user_role;
+        self.user_role = Some(user_role);
         self
     }
 
-    /// Replaces `auth_level`.
+    /// Sets `auth_level`.
     #[must_use]
     pub fn with_auth_level(mut self, auth_level: RoomLoginEventAuthLevel) -> Self {
-        self.auth_level = auth_level;
+        self.auth_level = Some(auth_level);
         self
     }
 
-    /// Replaces `relogin`.
+    /// Sets `relogin`.
     #[must_use]
     pub fn with_relogin(mut self, relogin: RoomLoginEventRelogin) -> Self {
-        self.relogin = relogin;
+        self.relogin = Some(relogin);
         self
     }
 
-    /// Replaces `user_update_seq`.
+    /// Sets `user_update_seq`.
     #[must_use]
     pub fn with_user_update_seq(mut self, user_update_seq: impl Into<String>) -> Self {
-        self.user_update_seq = user_update_seq.into();
+        self.user_update_seq = Some(user_update_seq.into());
         self
     }
 
-    /// Replaces `callback_data`.
+    /// Sets `callback_data`.
     #[must_use]
     pub fn with_callback_data(mut self, callback_data: impl Into<String>) -> Self {
-        self.callback_data = callback_data.into();
+        self.callback_data = Some(callback_data.into());
         self
     }
 
@@ -616,30 +618,33 @@ impl Validate for RoomLoginEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("user_role");
-            let value = &self.user_role;
-            check_known(
-                value.is_known(),
-                value,
-                "1 (Value1), 2 (Value2), 4 (Value4)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.user_role {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1 (Value1), 2 (Value2), 4 (Value4)",
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let at = at.field("auth_level");
-            let value = &self.auth_level;
-            check_known(
-                value.is_known(),
-                value,
-                "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.auth_level {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4)",
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let at = at.field("relogin");
-            let value = &self.relogin;
-            check_known(value.is_known(), value, "0 (Value0), 1 (Value1)", &at, out);
+            if let Some(value) = &self.relogin {
+                check_known(value.is_known(), value, "0 (Value0), 1 (Value1)", &at, out);
+            }
         }
         {
             let at = at.field("term_type");
@@ -670,8 +675,9 @@ pub struct RoomLogoutEvent {
     pub event: String,
     /// The project's AppID, as decimal text.
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Unix time in seconds when the server sent the callback, as decimal text.
     ///
     /// Wire name: `timestamp`. Required.
@@ -686,84 +692,82 @@ pub struct RoomLogoutEvent {
     pub signature: String,
     /// The room's ID.
     ///
-    /// Wire name: `room_id`. Required.
-    pub room_id: String,
+    /// Wire name: `room_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
     /// Identifies this lifetime of the room (decimal text), equal to room_session_id in the room created and closed events.
     ///
-    /// Wire name: `room_seq`. Required.
-    pub room_seq: String,
+    /// Wire name: `room_seq`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_seq: Option<String>,
     /// The user ID the client logged in with.
     ///
-    /// Wire name: `user_account`. Required.
-    pub user_account: String,
+    /// Wire name: `user_account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_account: Option<String>,
     /// The user name the client logged in with.
     ///
-    /// Wire name: `user_nickname`. Required.
-    pub user_nickname: String,
+    /// Wire name: `user_nickname`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_nickname: Option<String>,
     /// The user's session ID, as decimal text.
     ///
-    /// Wire name: `session_id`. Required.
-    pub session_id: String,
+    /// Wire name: `session_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
     /// Unix time in milliseconds when the user had entered, as decimal text.
     ///
-    /// Wire name: `login_time`. Required.
-    pub login_time: String,
+    /// Wire name: `login_time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_time: Option<String>,
     /// Unix time in milliseconds when the user left, as decimal text.
     ///
-    /// Wire name: `logout_time`. Required.
-    pub logout_time: String,
+    /// Wire name: `logout_time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logout_time: Option<String>,
     /// Why the user left.
     ///
-    /// Wire name: `reason`. Required.
-    pub reason: RoomLogoutEventReason,
+    /// Wire name: `reason`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<RoomLogoutEventReason>,
     /// The user's role.
     ///
-    /// Wire name: `user_role`. Required.
+    /// Wire name: `user_role`.
     ///
     /// Spec note: The English page says the role means something only with the LiveRoom SDK; the Chinese page says that with the Express SDK only 4 (administrator) is given.
-    pub user_role: RoomLogoutEventUserRole,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_role: Option<RoomLogoutEventUserRole>,
     /// Counter of the room's user list, raised by one on every login or logout (decimal text).
     ///
-    /// Wire name: `user_update_seq`. Required.
-    pub user_update_seq: String,
+    /// Wire name: `user_update_seq`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_update_seq: Option<String>,
 }
 
 impl RoomLogoutEvent {
-    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `room_id`, `room_seq`, `user_account`, `user_nickname`, `session_id`, `login_time`, `logout_time`, `reason`, `user_role`, `user_update_seq`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `timestamp`, `nonce`, `signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        appid: impl Into<String>,
         timestamp: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        room_id: impl Into<String>,
-        room_seq: impl Into<String>,
-        user_account: impl Into<String>,
-        user_nickname: impl Into<String>,
-        session_id: impl Into<String>,
-        login_time: impl Into<String>,
-        logout_time: impl Into<String>,
-        reason: RoomLogoutEventReason,
-        user_role: RoomLogoutEventUserRole,
-        user_update_seq: impl Into<String>,
     ) -> Self {
         Self {
             event: event.into(),
-            appid: appid.into(),
+            appid: None,
             timestamp: timestamp.into(),
             nonce: nonce.into(),
             signature: signature.into(),
-            room_id: room_id.into(),
-            room_seq: room_seq.into(),
-            user_account: user_account.into(),
-            user_nickname: user_nickname.into(),
-            session_id: session_id.into(),
-            login_time: login_time.into(),
-            logout_time: logout_time.into(),
-            reason,
-            user_role,
-            user_update_seq: user_update_seq.into(),
+            room_id: None,
+            room_seq: None,
+            user_account: None,
+            user_nickname: None,
+            session_id: None,
+            login_time: None,
+            logout_time: None,
+            reason: None,
+            user_role: None,
+            user_update_seq: None,
         }
     }
 
@@ -774,10 +778,10 @@ impl RoomLogoutEvent {
         self
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -802,73 +806,73 @@ impl RoomLogoutEvent {
         self
     }
 
-    /// Replaces `room_id`.
+    /// Sets `room_id`.
     #[must_use]
     pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
-        self.room_id = room_id.into();
+        self.room_id = Some(room_id.into());
         self
     }
 
-    /// Replaces `room_seq`.
+    /// Sets `room_seq`.
     #[must_use]
     pub fn with_room_seq(mut self, room_seq: impl Into<String>) -> Self {
-        self.room_seq = room_seq.into();
+        self.room_seq = Some(room_seq.into());
         self
     }
 
-    /// Replaces `user_account`.
+    /// Sets `user_account`.
     #[must_use]
     pub fn with_user_account(mut self, user_account: impl Into<String>) -> Self {
-        self.user_account = user_account.into();
+        self.user_account = Some(user_account.into());
         self
     }
 
-    /// Replaces `user_nickname`.
+    /// Sets `user_nickname`.
     #[must_use]
     pub fn with_user_nickname(mut self, user_nickname: impl Into<String>) -> Self {
-        self.user_nickname = user_nickname.into();
+        self.user_nickname = Some(user_nickname.into());
         self
     }
 
-    /// Replaces `session_id`.
+    /// Sets `session_id`.
     #[must_use]
     pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = session_id.into();
+        self.session_id = Some(session_id.into());
         self
     }
 
-    /// Replaces `login_time`.
+    /// Sets `login_time`.
     #[must_use]
     pub fn with_login_time(mut self, login_time: impl Into<String>) -> Self {
-        self.login_time = login_time.into();
+        self.login_time = Some(login_time.into());
         self
     }
 
-    /// Replaces `logout_time`.
+    /// Sets `logout_time`.
     #[must_use]
     pub fn with_logout_time(mut self, logout_time: impl Into<String>) -> Self {
-        self.logout_time = logout_time.into();
+        self.logout_time = Some(logout_time.into());
         self
     }
 
-    /// Replaces `reason`.
+    /// Sets `reason`.
     #[must_use]
     pub fn with_reason(mut self, reason: RoomLogoutEventReason) -> Self {
-        self.reason = reason;
+        self.reason = Some(reason);
         self
     }
 
-    /// Replaces `user_role`.
+    /// Sets `user_role`.
     #[must_use]
     pub fn with_user_role(mut self, user_role: RoomLogoutEventUserRole) -> Self {
-        self.user_role = user_role;
+        self.user_role = Some(user_role);
         self
     }
 
-    /// Replaces `user_update_seq`.
+    /// Sets `user_update_seq`.
     #[must_use]
     pub fn with_user_update_seq(mut self, user_update_seq: impl Into<String>) -> Self {
-        self.user_update_seq = user_update_seq.into();
+        self.user_update_seq = Some(user_update_seq.into());
         self
     }
 
@@ -885,25 +889,27 @@ impl Validate for RoomLogoutEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("reason");
-            let value = &self.reason;
-            check_known(
-                value.is_known(),
-                value,
-                "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.reason {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4)",
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let at = at.field("user_role");
-            let value = &self.user_role;
-            check_known(
-                value.is_known(),
-                value,
-                "1 (Value1), 2 (Value2), 4 (Value4)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.user_role {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1 (Value1), 2 (Value2), 4 (Value4)",
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -922,8 +928,9 @@ pub struct StreamCreatedEvent {
     pub event: String,
     /// The project's AppID, as decimal text.
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Unix time when the server sent the callback, as decimal text.
     ///
     /// Wire name: `timestamp`. Required.
@@ -940,148 +947,146 @@ pub struct StreamCreatedEvent {
     pub signature: String,
     /// The client's room ID, the same as channel_id (at most 127 bytes).
     ///
-    /// Wire name: `room_id`. Required.
-    pub room_id: String,
+    /// Wire name: `room_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
     /// Identifies this lifetime of the room, as decimal text.
     ///
-    /// Wire name: `room_session_id`. Required.
-    pub room_session_id: String,
+    /// Wire name: `room_session_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_session_id: Option<String>,
     /// The publishing user's ID, the same as publish_id (at most 255 bytes).
     ///
-    /// Wire name: `user_id`. Required.
-    pub user_id: String,
+    /// Wire name: `user_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// The publishing user's nickname, the same as publish_name (at most 255 bytes).
     ///
-    /// Wire name: `user_name`. Required.
-    pub user_name: String,
+    /// Wire name: `user_name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
     /// The client's room ID (at most 127 bytes).
     ///
-    /// Wire name: `channel_id`. Required.
-    pub channel_id: String,
+    /// Wire name: `channel_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
     /// The client's stream ID, the same as stream_alias.
     ///
-    /// Wire name: `stream_id`. Required.
-    pub stream_id: String,
+    /// Wire name: `stream_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<String>,
     /// A unique stream ID made by ZEGOCLOUD's servers, which the pages say can be ignored.
     ///
-    /// Wire name: `stream_sid`. Required.
-    pub stream_sid: String,
+    /// Wire name: `stream_sid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_sid: Option<String>,
     /// A title (at most 255 bytes).
     ///
-    /// Wire name: `title`. Required.
-    pub title: String,
+    /// Wire name: `title`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// The client's stream ID as the stream's name (at most 255 bytes).
     ///
-    /// Wire name: `stream_alias`. Required.
-    pub stream_alias: String,
+    /// Wire name: `stream_alias`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_alias: Option<String>,
     /// JSON text describing the stream, such as {"cid":0}, where cid is the codec (0 H.264, 1 layered H.264, 2 VP8, 3 H.265).
     ///
-    /// Wire name: `stream_attr`. Required.
-    pub stream_attr: String,
+    /// Wire name: `stream_attr`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_attr: Option<String>,
     /// Counter of the server's stream list, raised by one on every stream change (decimal text).
     ///
-    /// Wire name: `stream_seq`. Required.
-    pub stream_seq: String,
+    /// Wire name: `stream_seq`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_seq: Option<String>,
     /// Unix time in seconds when the stream was created, as decimal text.
     ///
-    /// Wire name: `create_time`. Required.
-    pub create_time: String,
+    /// Wire name: `create_time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
     /// Unix time in milliseconds when the stream was created, as decimal text.
     ///
-    /// Wire name: `create_time_ms`. Required.
-    pub create_time_ms: String,
+    /// Wire name: `create_time_ms`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time_ms: Option<String>,
     /// The stream's extra information as last set by the publishing client; empty text when none was set.
     ///
-    /// Wire name: `extra_info`. Required.
-    pub extra_info: String,
+    /// Wire name: `extra_info`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_info: Option<String>,
     /// Whether the client published a stream the server still held.
     ///
-    /// Wire name: `recreate`. Required.
-    pub recreate: StreamCreatedEventRecreate,
+    /// Wire name: `recreate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recreate: Option<StreamCreatedEventRecreate>,
     /// The publisher's user ID (at most 255 bytes).
     ///
-    /// Wire name: `publish_id`. Required.
-    pub publish_id: String,
+    /// Wire name: `publish_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publish_id: Option<String>,
     /// The publisher's user name (at most 255 bytes).
     ///
-    /// Wire name: `publish_name`. Required.
-    pub publish_name: String,
+    /// Wire name: `publish_name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publish_name: Option<String>,
     /// RTMP playback URLs (each at most 1024 bytes).
     ///
-    /// Wire name: `rtmp_url`. Required.
-    pub rtmp_url: Vec<String>,
+    /// Wire name: `rtmp_url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rtmp_url: Option<Vec<String>>,
     /// HLS playback URLs (each at most 1024 bytes).
     ///
-    /// Wire name: `hls_url`. Required.
-    pub hls_url: Vec<String>,
+    /// Wire name: `hls_url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hls_url: Option<Vec<String>>,
     /// HTTP-FLV (HDL) playback URLs (each at most 1024 bytes).
     ///
-    /// Wire name: `hdl_url`. Required.
-    pub hdl_url: Vec<String>,
+    /// Wire name: `hdl_url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hdl_url: Option<Vec<String>>,
     /// CDN snapshot URLs (each at most 255 bytes), valid only while the stream is published.
     ///
-    /// Wire name: `pic_url`. Required.
-    pub pic_url: Vec<String>,
+    /// Wire name: `pic_url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pic_url: Option<Vec<String>>,
 }
 
 impl StreamCreatedEvent {
-    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `room_id`, `room_session_id`, `user_id`, `user_name`, `channel_id`, `stream_id`, `stream_sid`, `title`, `stream_alias`, `stream_attr`, `stream_seq`, `create_time`, `create_time_ms`, `extra_info`, `recreate`, `publish_id`, `publish_name`, `rtmp_url`, `hls_url`, `hdl_url`, `pic_url`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `timestamp`, `nonce`, `signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        appid: impl Into<String>,
         timestamp: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        room_id: impl Into<String>,
-        room_session_id: impl Into<String>,
-        user_id: impl Into<String>,
-        user_name: impl Into<String>,
-        channel_id: impl Into<String>,
-        stream_id: impl Into<String>,
-        stream_sid: impl Into<String>,
-        title: impl Into<String>,
-        stream_alias: impl Into<String>,
-        stream_attr: impl Into<String>,
-        stream_seq: impl Into<String>,
-        create_time: impl Into<String>,
-        create_time_ms: impl Into<String>,
-        extra_info: impl Into<String>,
-        recreate: StreamCreatedEventRecreate,
-        publish_id: impl Into<String>,
-        publish_name: impl Into<String>,
-        rtmp_url: Vec<String>,
-        hls_url: Vec<String>,
-        hdl_url: Vec<String>,
-        pic_url: Vec<String>,
     ) -> Self {
         Self {
             event: event.into(),
-            appid: appid.into(),
+            appid: None,
             timestamp: timestamp.into(),
             nonce: nonce.into(),
             signature: signature.into(),
-            room_id: room_id.into(),
-            room_session_id: room_session_id.into(),
-            user_id: user_id.into(),
-            user_name: user_name.into(),
-            channel_id: channel_id.into(),
-            stream_id: stream_id.into(),
-            stream_sid: stream_sid.into(),
-            title: title.into(),
-            stream_alias: stream_alias.into(),
-            stream_attr: stream_attr.into(),
-            stream_seq: stream_seq.into(),
-            create_time: create_time.into(),
-            create_time_ms: create_time_ms.into(),
-            extra_info: extra_info.into(),
-            recreate,
-            publish_id: publish_id.into(),
-            publish_name: publish_name.into(),
-            rtmp_url,
-            hls_url,
-            hdl_url,
-            pic_url,
+            room_id: None,
+            room_session_id: None,
+            user_id: None,
+            user_name: None,
+            channel_id: None,
+            stream_id: None,
+            stream_sid: None,
+            title: None,
+            stream_alias: None,
+            stream_attr: None,
+            stream_seq: None,
+            create_time: None,
+            create_time_ms: None,
+            extra_info: None,
+            recreate: None,
+            publish_id: None,
+            publish_name: None,
+            rtmp_url: None,
+            hls_url: None,
+            hdl_url: None,
+            pic_url: None,
         }
     }
 
@@ -1092,10 +1097,10 @@ impl StreamCreatedEvent {
         self
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -1120,150 +1125,150 @@ impl StreamCreatedEvent {
         self
     }
 
-    /// Replaces `room_id`.
+    /// Sets `room_id`.
     #[must_use]
     pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
-        self.room_id = room_id.into();
+        self.room_id = Some(room_id.into());
         self
     }
 
-    /// Replaces `room_session_id`.
+    /// Sets `room_session_id`.
     #[must_use]
     pub fn with_room_session_id(mut self, room_session_id: impl Into<String>) -> Self {
-        self.room_session_id = room_session_id.into();
+        self.room_session_id = Some(room_session_id.into());
         self
     }
 
-    /// Replaces `user_id`.
+    /// Sets `user_id`.
     #[must_use]
     pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = user_id.into();
+        self.user_id = Some(user_id.into());
         self
     }
 
-    /// Replaces `user_name`.
+    /// Sets `user_name`.
     #[must_use]
     pub fn with_user_name(mut self, user_name: impl Into<String>) -> Self {
-        self.user_name = user_name.into();
+        self.user_name = Some(user_name.into());
         self
     }
 
-    /// Replaces `channel_id`.
+    /// Sets `channel_id`.
     #[must_use]
     pub fn with_channel_id(mut self, channel_id: impl Into<String>) -> Self {
-        self.channel_id = channel_id.into();
+        self.channel_id = Some(channel_id.into());
         self
     }
 
-    /// Replaces `stream_id`.
+    /// Sets `stream_id`.
     #[must_use]
     pub fn with_stream_id(mut self, stream_id: impl Into<String>) -> Self {
-        self.stream_id = stream_id.into();
+        self.stream_id = Some(stream_id.into());
         self
     }
 
-    /// Replaces `stream_sid`.
+    /// Sets `stream_sid`.
     #[must_use]
     pub fn with_stream_sid(mut self, stream_sid: impl Into<String>) -> Self {
-        self.stream_sid = stream_sid.into();
+        self.stream_sid = Some(stream_sid.into());
         self
     }
 
-    /// Replaces `title`.
+    /// Sets `title`.
     #[must_use]
     pub fn with_title(mut self, title: impl Into<String>) -> Self {
-        self.title = title.into();
+        self.title = Some(title.into());
         self
     }
 
-    /// Replaces `stream_alias`.
+    /// Sets `stream_alias`.
     #[must_use]
     pub fn with_stream_alias(mut self, stream_alias: impl Into<String>) -> Self {
-        self.stream_alias = stream_alias.into();
+        self.stream_alias = Some(stream_alias.into());
         self
     }
 
-    /// Replaces `stream_attr`.
+    /// Sets `stream_attr`.
     #[must_use]
     pub fn with_stream_attr(mut self, stream_attr: impl Into<String>) -> Self {
-        self.stream_attr = stream_attr.into();
+        self.stream_attr = Some(stream_attr.into());
         self
     }
 
-    /// Replaces `stream_seq`.
+    /// Sets `stream_seq`.
     #[must_use]
     pub fn with_stream_seq(mut self, stream_seq: impl Into<String>) -> Self {
-        self.stream_seq = stream_seq.into();
+        self.stream_seq = Some(stream_seq.into());
         self
     }
 
-    /// Replaces `create_time`.
+    /// Sets `create_time`.
     #[must_use]
     pub fn with_create_time(mut self, create_time: impl Into<String>) -> Self {
-        self.create_time = create_time.into();
+        self.create_time = Some(create_time.into());
         self
     }
 
-    /// Replaces `create_time_ms`.
+    /// Sets `create_time_ms`.
     #[must_use]
     pub fn with_create_time_ms(mut self, create_time_ms: impl Into<String>) -> Self {
-        self.create_time_ms = create_time_ms.into();
+        self.create_time_ms = Some(create_time_ms.into());
         self
     }
 
-    /// Replaces `extra_info`.
+    /// Sets `extra_info`.
     #[must_use]
     pub fn with_extra_info(mut self, extra_info: impl Into<String>) -> Self {
-        self.extra_info = extra_info.into();
+        self.extra_info = Some(extra_info.into());
         self
     }
 
-    /// Replaces `recreate`.
+    /// Sets `recreate`.
     #[must_use]
     pub fn with_recreate(mut self, recreate: StreamCreatedEventRecreate) -> Self {
-        self.recreate = recreate;
+        self.recreate = Some(recreate);
         self
     }
 
-    /// Replaces `publish_id`.
+    /// Sets `publish_id`.
     #[must_use]
     pub fn with_publish_id(mut self, publish_id: impl Into<String>) -> Self {
-        self.publish_id = publish_id.into();
+        self.publish_id = Some(publish_id.into());
         self
     }
 
-    /// Replaces `publish_name`.
+    /// Sets `publish_name`.
     #[must_use]
     pub fn with_publish_name(mut self, publish_name: impl Into<String>) -> Self {
-        self.publish_name = publish_name.into();
+        self.publish_name = Some(publish_name.into());
         self
     }
 
-    /// Replaces `rtmp_url`.
+    /// Sets `rtmp_url`.
     #[must_use]
     pub fn with_rtmp_url(mut self, rtmp_url: Vec<String>) -> Self {
-        self.rtmp_url = rtmp_url;
+        self.rtmp_url = Some(rtmp_url);
         self
     }
 
-    /// Replaces `hls_url`.
+    /// Sets `hls_url`.
     #[must_use]
     pub fn with_hls_url(mut self, hls_url: Vec<String>) -> Self {
-        self.hls_url = hls_url;
+        self.hls_url = Some(hls_url);
         self
     }
 
-    /// Replaces `hdl_url`.
+    /// Sets `hdl_url`.
     #[must_use]
     pub fn with_hdl_url(mut self, hdl_url: Vec<String>) -> Self {
-        self.hdl_url = hdl_url;
+        self.hdl_url = Some(hdl_url);
         self
     }
 
-    /// Replaces `pic_url`.
+    /// Sets `pic_url`.
     #[must_use]
     pub fn with_pic_url(mut self, pic_url: Vec<String>) -> Self {
-        self.pic_url = pic_url;
+        self.pic_url = Some(pic_url);
         self
     }
 
@@ -1280,8 +1285,9 @@ impl Validate for StreamCreatedEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("recreate");
-            let value = &self.recreate;
-            check_known(value.is_known(), value, "0 (Value0), 1 (Value1)", &at, out);
+            if let Some(value) = &self.recreate {
+                check_known(value.is_known(), value, "0 (Value0), 1 (Value1)", &at, out);
+            }
         }
     }
 }
@@ -1300,8 +1306,9 @@ pub struct StreamClosedEvent {
     pub event: String,
     /// The project's AppID, as decimal text.
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Unix time when the server sent the callback, as decimal text.
     ///
     /// Wire name: `timestamp`. Required.
@@ -1318,100 +1325,98 @@ pub struct StreamClosedEvent {
     pub signature: String,
     /// The client's room ID, the same as channel_id (at most 127 bytes).
     ///
-    /// Wire name: `room_id`. Required.
-    pub room_id: String,
+    /// Wire name: `room_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
     /// Identifies this lifetime of the room, as decimal text.
     ///
-    /// Wire name: `room_session_id`. Required.
-    pub room_session_id: String,
+    /// Wire name: `room_session_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_session_id: Option<String>,
     /// The publishing user's ID (at most 255 bytes).
     ///
-    /// Wire name: `user_id`. Required.
-    pub user_id: String,
+    /// Wire name: `user_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// The publishing user's nickname (at most 255 bytes).
     ///
-    /// Wire name: `user_name`. Required.
-    pub user_name: String,
+    /// Wire name: `user_name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
     /// The client's room ID (at most 127 bytes).
     ///
-    /// Wire name: `channel_id`. Required.
-    pub channel_id: String,
+    /// Wire name: `channel_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
     /// How the stream ended; anything but 0 is abnormal.
     ///
-    /// Wire name: `type`. Required.
-    pub r#type: StreamClosedEventType,
+    /// Wire name: `type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<StreamClosedEventType>,
     /// The client's stream ID as the stream's name (at most 255 bytes).
     ///
-    /// Wire name: `stream_alias`. Required.
-    pub stream_alias: String,
+    /// Wire name: `stream_alias`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_alias: Option<String>,
     /// The client's stream ID, the same as stream_alias.
     ///
-    /// Wire name: `stream_id`. Required.
-    pub stream_id: String,
+    /// Wire name: `stream_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<String>,
     /// A unique stream ID made by ZEGOCLOUD's servers, which the pages say can be ignored.
     ///
-    /// Wire name: `stream_sid`. Required.
-    pub stream_sid: String,
+    /// Wire name: `stream_sid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_sid: Option<String>,
     /// Counter of the server's stream list, raised by one on every stream change (decimal text).
     ///
-    /// Wire name: `stream_seq`. Required.
-    pub stream_seq: String,
+    /// Wire name: `stream_seq`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_seq: Option<String>,
     /// The stream's extra information when it ended, as set by the client; empty text when none was set.
     ///
-    /// Wire name: `third_define_data`. Required.
-    pub third_define_data: String,
+    /// Wire name: `third_define_data`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub third_define_data: Option<String>,
     /// Unix time in milliseconds when the stream was created, as decimal text.
     ///
-    /// Wire name: `create_time_ms`. Required.
-    pub create_time_ms: String,
+    /// Wire name: `create_time_ms`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time_ms: Option<String>,
     /// Unix time in milliseconds when the stream ended, as decimal text.
     ///
-    /// Wire name: `destroy_timemillis`. Required.
-    pub destroy_timemillis: String,
+    /// Wire name: `destroy_timemillis`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destroy_timemillis: Option<String>,
 }
 
 impl StreamClosedEvent {
-    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `room_id`, `room_session_id`, `user_id`, `user_name`, `channel_id`, `type`, `stream_alias`, `stream_id`, `stream_sid`, `stream_seq`, `third_define_data`, `create_time_ms`, `destroy_timemillis`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `timestamp`, `nonce`, `signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        appid: impl Into<String>,
         timestamp: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        room_id: impl Into<String>,
-        room_session_id: impl Into<String>,
-        user_id: impl Into<String>,
-        user_name: impl Into<String>,
-        channel_id: impl Into<String>,
-        r#type: StreamClosedEventType,
-        stream_alias: impl Into<String>,
-        stream_id: impl Into<String>,
-        stream_sid: impl Into<String>,
-        stream_seq: impl Into<String>,
-        third_define_data: impl Into<String>,
-        create_time_ms: impl Into<String>,
-        destroy_timemillis: impl Into<String>,
     ) -> Self {
         Self {
             event: event.into(),
-            appid: appid.into(),
+            appid: None,
             timestamp: timestamp.into(),
             nonce: nonce.into(),
             signature: signature.into(),
-            room_id: room_id.into(),
-            room_session_id: room_session_id.into(),
-            user_id: user_id.into(),
-            user_name: user_name.into(),
-            channel_id: channel_id.into(),
-            r#type,
-            stream_alias: stream_alias.into(),
-            stream_id: stream_id.into(),
-            stream_sid: stream_sid.into(),
-            stream_seq: stream_seq.into(),
-            third_define_data: third_define_data.into(),
-            create_time_ms: create_time_ms.into(),
-            destroy_timemillis: destroy_timemillis.into(),
+            room_id: None,
+            room_session_id: None,
+            user_id: None,
+            user_name: None,
+            channel_id: None,
+            r#type: None,
+            stream_alias: None,
+            stream_id: None,
+            stream_sid: None,
+            stream_seq: None,
+            third_define_data: None,
+            create_time_ms: None,
+            destroy_timemillis: None,
         }
     }
 
@@ -1422,10 +1427,10 @@ impl StreamClosedEvent {
         self
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -1450,100 +1455,100 @@ impl StreamClosedEvent {
         self
     }
 
-    /// Replaces `room_id`.
+    /// Sets `room_id`.
     #[must_use]
     pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
-        self.room_id = room_id.into();
+        self.room_id = Some(room_id.into());
         self
     }
 
-    /// Replaces `room_session_id`.
+    /// Sets `room_session_id`.
     #[must_use]
     pub fn with_room_session_id(mut self, room_session_id: impl Into<String>) -> Self {
-        self.room_session_id = room_session_id.into();
+        self.room_session_id = Some(room_session_id.into());
         self
     }
 
-    /// Replaces `user_id`.
+    /// Sets `user_id`.
     #[must_use]
     pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = user_id.into();
+        self.user_id = Some(user_id.into());
         self
     }
 
-    /// Replaces `user_name`.
+    /// Sets `user_name`.
     #[must_use]
     pub fn with_user_name(mut self, user_name: impl Into<String>) -> Self {
-        self.user_name = user_name.into();
+        self.user_name = Some(user_name.into());
         self
     }
 
-    /// Replaces `channel_id`.
+    /// Sets `channel_id`.
     #[must_use]
     pub fn with_channel_id(mut self, channel_id: impl Into<String>) -> Self {
-        self.channel_id = channel_id.into();
+        self.channel_id = Some(channel_id.into());
         self
     }
 
-    /// Replaces `type`.
+    /// Sets `type`.
     #[must_use]
     pub fn with_type(mut self, r#type: StreamClosedEventType) -> Self {
-        self.r#type = r#type;
+        self.r#type = Some(r#type);
         self
     }
 
-    /// Replaces `stream_alias`.
+    /// Sets `stream_alias`.
     #[must_use]
     pub fn with_stream_alias(mut self, stream_alias: impl Into<String>) -> Self {
-        self.stream_alias = stream_alias.into();
+        self.stream_alias = Some(stream_alias.into());
         self
     }
 
-    /// Replaces `stream_id`.
+    /// Sets `stream_id`.
     #[must_use]
     pub fn with_stream_id(mut self, stream_id: impl Into<String>) -> Self {
-        self.stream_id = stream_id.into();
+        self.stream_id = Some(stream_id.into());
         self
     }
 
-    /// Replaces `stream_sid`.
+    /// Sets `stream_sid`.
     #[must_use]
     pub fn with_stream_sid(mut self, stream_sid: impl Into<String>) -> Self {
-        self.stream_sid = stream_sid.into();
+        self.stream_sid = Some(stream_sid.into());
         self
     }
 
-    /// Replaces `stream_seq`.
+    /// Sets `stream_seq`.
     #[must_use]
     pub fn with_stream_seq(mut self, stream_seq: impl Into<String>) -> Self {
-        self.stream_seq = stream_seq.into();
+        self.stream_seq = Some(stream_seq.into());
         self
     }
 
-    /// Replaces `third_define_data`.
+    /// Sets `third_define_data`.
     #[must_use]
     pub fn with_third_define_data(
         mut self,
         third_define_data: impl Into<String>,
     ) -> Self {
-        self.third_define_data = third_define_data.into();
+        self.third_define_data = Some(third_define_data.into());
         self
     }
 
-    /// Replaces `create_time_ms`.
+    /// Sets `create_time_ms`.
     #[must_use]
     pub fn with_create_time_ms(mut self, create_time_ms: impl Into<String>) -> Self {
-        self.create_time_ms = create_time_ms.into();
+        self.create_time_ms = Some(create_time_ms.into());
         self
     }
 
-    /// Replaces `destroy_timemillis`.
+    /// Sets `destroy_timemillis`.
     #[must_use]
     pub fn with_destroy_timemillis(
         mut self,
         destroy_timemillis: impl Into<String>,
     ) -> Self {
-        self.destroy_timemillis = destroy_timemillis.into();
+        self.destroy_timemillis = Some(destroy_timemillis.into());
         self
     }
 
@@ -1560,14 +1565,15 @@ impl Validate for StreamClosedEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("type");
-            let value = &self.r#type;
-            check_known(
-                value.is_known(),
-                value,
-                "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4), 5 (Value5), 100 (Value100)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.r#type {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3), 4 (Value4), 5 (Value5), 100 (Value100)",
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -1582,52 +1588,63 @@ impl Redact for StreamClosedEvent {
 pub struct MixStartedEvent {
     /// The project's AppID, as decimal text.
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// The event's name (mix_start).
     ///
     /// Wire name: `event`. Required.
     pub event: String,
     /// Sequence number of the mixing request, increasing and unique, giving the order requests ran in (decimal text).
     ///
-    /// Wire name: `seq`. Required.
-    pub seq: String,
+    /// Wire name: `seq`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<String>,
     /// The mixing task's ID; a task_id given when starting is prefixed with the AppID, otherwise the ID is built from mix_url and other parameters.
     ///
-    /// Wire name: `task_id`. Required.
-    pub task_id: String,
+    /// Wire name: `task_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     /// The client's room ID (at most 255 bytes).
     ///
-    /// Wire name: `channel_id`. Required.
-    pub channel_id: String,
+    /// Wire name: `channel_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
     /// The publisher's user ID (at most 255 bytes).
     ///
-    /// Wire name: `publish_id`. Required.
-    pub publish_id: String,
+    /// Wire name: `publish_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publish_id: Option<String>,
     /// The RTMP URL the mixed output goes to (at most 255 bytes).
     ///
-    /// Wire name: `mix_url`. Required.
-    pub mix_url: String,
+    /// Wire name: `mix_url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mix_url: Option<String>,
     /// The mixed output stream's name (at most 255 bytes).
     ///
-    /// Wire name: `mix_stream_alias`. Required.
-    pub mix_stream_alias: String,
+    /// Wire name: `mix_stream_alias`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mix_stream_alias: Option<String>,
     /// RTMP playback URLs (at most 1024 bytes).
     ///
-    /// Wire name: `rtmp_urls`. Required.
-    pub rtmp_urls: Vec<String>,
+    /// Wire name: `rtmp_urls`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rtmp_urls: Option<Vec<String>>,
     /// HLS playback URLs (at most 1024 bytes).
     ///
-    /// Wire name: `hls_urls`. Required.
-    pub hls_urls: Vec<String>,
+    /// Wire name: `hls_urls`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hls_urls: Option<Vec<String>>,
     /// HTTP-FLV (HDL) playback URLs (at most 1024 bytes).
     ///
-    /// Wire name: `hdl_urls`. Required.
-    pub hdl_urls: Vec<String>,
+    /// Wire name: `hdl_urls`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hdl_urls: Option<Vec<String>>,
     /// The client's stream ID as the stream's name (at most 255 bytes).
     ///
-    /// Wire name: `stream_alias`. Required.
-    pub stream_alias: String,
+    /// Wire name: `stream_alias`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_alias: Option<String>,
     /// Unix time when the server sent the callback, as decimal text.
     ///
     /// Wire name: `timestamp`. Required.
@@ -1666,38 +1683,26 @@ pub struct MixStartedEvent {
 }
 
 impl MixStartedEvent {
-    /// A value with the required fields (`appid`, `event`, `seq`, `task_id`, `channel_id`, `publish_id`, `mix_url`, `mix_stream_alias`, `rtmp_urls`, `hls_urls`, `hdl_urls`, `stream_alias`, `timestamp`, `nonce`, `signature`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `timestamp`, `nonce`, `signature`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
-        seq: impl Into<String>,
-        task_id: impl Into<String>,
-        channel_id: impl Into<String>,
-        publish_id: impl Into<String>,
-        mix_url: impl Into<String>,
-        mix_stream_alias: impl Into<String>,
-        rtmp_urls: Vec<String>,
-        hls_urls: Vec<String>,
-        hdl_urls: Vec<String>,
-        stream_alias: impl Into<String>,
         timestamp: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
-            seq: seq.into(),
-            task_id: task_id.into(),
-            channel_id: channel_id.into(),
-            publish_id: publish_id.into(),
-            mix_url: mix_url.into(),
-            mix_stream_alias: mix_stream_alias.into(),
-            rtmp_urls,
-            hls_urls,
-            hdl_urls,
-            stream_alias: stream_alias.into(),
+            seq: None,
+            task_id: None,
+            channel_id: None,
+            publish_id: None,
+            mix_url: None,
+            mix_stream_alias: None,
+            rtmp_urls: None,
+            hls_urls: None,
+            hdl_urls: None,
+            stream_alias: None,
             timestamp: timestamp.into(),
             nonce: nonce.into(),
             signature: signature.into(),
@@ -1707,10 +1712,10 @@ impl MixStartedEvent {
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -1721,73 +1726,73 @@ impl MixStartedEvent {
         self
     }
 
-    /// Replaces `seq`.
+    /// Sets `seq`.
     #[must_use]
     pub fn with_seq(mut self, seq: impl Into<String>) -> Self {
-        self.seq = seq.into();
+        self.seq = Some(seq.into());
         self
     }
 
-    /// Replaces `task_id`.
+    /// Sets `task_id`.
     #[must_use]
     pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = task_id.into();
+        self.task_id = Some(task_id.into());
         self
     }
 
-    /// Replaces `channel_id`.
+    /// Sets `channel_id`.
     #[must_use]
     pub fn with_channel_id(mut self, channel_id: impl Into<String>) -> Self {
-        self.channel_id = channel_id.into();
+        self.channel_id = Some(channel_id.into());
         self
     }
 
-    /// Replaces `publish_id`.
+    /// Sets `publish_id`.
     #[must_use]
     pub fn with_publish_id(mut self, publish_id: impl Into<String>) -> Self {
-        self.publish_id = publish_id.into();
+        self.publish_id = Some(publish_id.into());
         self
     }
 
-    /// Replaces `mix_url`.
+    /// Sets `mix_url`.
     #[must_use]
     pub fn with_mix_url(mut self, mix_url: impl Into<String>) -> Self {
-        self.mix_url = mix_url.into();
+        self.mix_url = Some(mix_url.into());
         self
     }
 
-    /// Replaces `mix_stream_alias`.
+    /// Sets `mix_stream_alias`.
     #[must_use]
     pub fn with_mix_stream_alias(mut self, mix_stream_alias: impl Into<String>) -> Self {
-        self.mix_stream_alias = mix_stream_alias.into();
+        self.mix_stream_alias = Some(mix_stream_alias.into());
         self
     }
 
-    /// Replaces `rtmp_urls`.
+    /// Sets `rtmp_urls`.
     #[must_use]
     pub fn with_rtmp_urls(mut self, rtmp_urls: Vec<String>) -> Self {
-        self.rtmp_urls = rtmp_urls;
+        self.rtmp_urls = Some(rtmp_urls);
         self
     }
 
-    /// Replaces `hls_urls`.
+    /// Sets `hls_urls`.
     #[must_use]
     pub fn with_hls_urls(mut self, hls_urls: Vec<String>) -> Self {
-        self.hls_urls = hls_urls;
+        self.hls_urls = Some(hls_urls);
         self
     }
 
-    /// Replaces `hdl_urls`.
+    /// Sets `hdl_urls`.
     #[must_use]
     pub fn with_hdl_urls(mut self, hdl_urls: Vec<String>) -> Self {
-        self.hdl_urls = hdl_urls;
+        self.hdl_urls = Some(hdl_urls);
         self
     }
 
-    /// Replaces `stream_alias`.
+    /// Sets `stream_alias`.
     #[must_use]
     pub fn with_stream_alias(mut self, stream_alias: impl Into<String>) -> Self {
-        self.stream_alias = stream_alias.into();
+        self.stream_alias = Some(stream_alias.into());
         self
     }
 
@@ -1856,36 +1861,43 @@ impl Redact for MixStartedEvent {
 pub struct MixStoppedEvent {
     /// The project's AppID, as decimal text.
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// The event's name (mix_stop).
     ///
     /// Wire name: `event`. Required.
     pub event: String,
     /// Sequence number of the mixing request, increasing and unique, giving the order requests ran in (decimal text).
     ///
-    /// Wire name: `seq`. Required.
-    pub seq: String,
+    /// Wire name: `seq`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<String>,
     /// The mixing task's ID; a task_id given when starting is prefixed with the AppID, otherwise the ID is built from mix_url and other parameters.
     ///
-    /// Wire name: `task_id`. Required.
-    pub task_id: String,
+    /// Wire name: `task_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     /// The client's room ID (at most 255 bytes).
     ///
-    /// Wire name: `channel_id`. Required.
-    pub channel_id: String,
+    /// Wire name: `channel_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
     /// The publisher's user ID (at most 255 bytes).
     ///
-    /// Wire name: `publish_id`. Required.
-    pub publish_id: String,
+    /// Wire name: `publish_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publish_id: Option<String>,
     /// The RTMP URL the mixed output went to (at most 255 bytes).
     ///
-    /// Wire name: `mix_url`. Required.
-    pub mix_url: String,
+    /// Wire name: `mix_url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mix_url: Option<String>,
     /// The mixed output stream's name (at most 255 bytes).
     ///
-    /// Wire name: `mix_stream_alias`. Required.
-    pub mix_stream_alias: String,
+    /// Wire name: `mix_stream_alias`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mix_stream_alias: Option<String>,
     /// Unix time when the server sent the callback, as decimal text.
     ///
     /// Wire name: `timestamp`. Required.
@@ -1903,40 +1915,32 @@ pub struct MixStoppedEvent {
 }
 
 impl MixStoppedEvent {
-    /// A value with the required fields (`appid`, `event`, `seq`, `task_id`, `channel_id`, `publish_id`, `mix_url`, `mix_stream_alias`, `timestamp`, `nonce`, `signature`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `timestamp`, `nonce`, `signature`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
-        seq: impl Into<String>,
-        task_id: impl Into<String>,
-        channel_id: impl Into<String>,
-        publish_id: impl Into<String>,
-        mix_url: impl Into<String>,
-        mix_stream_alias: impl Into<String>,
         timestamp: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
-            seq: seq.into(),
-            task_id: task_id.into(),
-            channel_id: channel_id.into(),
-            publish_id: publish_id.into(),
-            mix_url: mix_url.into(),
-            mix_stream_alias: mix_stream_alias.into(),
+            seq: None,
+            task_id: None,
+            channel_id: None,
+            publish_id: None,
+            mix_url: None,
+            mix_stream_alias: None,
             timestamp: timestamp.into(),
             nonce: nonce.into(),
             signature: signature.into(),
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -1947,45 +1951,45 @@ impl MixStoppedEvent {
         self
     }
 
-    /// Replaces `seq`.
+    /// Sets `seq`.
     #[must_use]
     pub fn with_seq(mut self, seq: impl Into<String>) -> Self {
-        self.seq = seq.into();
+        self.seq = Some(seq.into());
         self
     }
 
-    /// Replaces `task_id`.
+    /// Sets `task_id`.
     #[must_use]
     pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = task_id.into();
+        self.task_id = Some(task_id.into());
         self
     }
 
-    /// Replaces `channel_id`.
+    /// Sets `channel_id`.
     #[must_use]
     pub fn with_channel_id(mut self, channel_id: impl Into<String>) -> Self {
-        self.channel_id = channel_id.into();
+        self.channel_id = Some(channel_id.into());
         self
     }
 
-    /// Replaces `publish_id`.
+    /// Sets `publish_id`.
     #[must_use]
     pub fn with_publish_id(mut self, publish_id: impl Into<String>) -> Self {
-        self.publish_id = publish_id.into();
+        self.publish_id = Some(publish_id.into());
         self
     }
 
-    /// Replaces `mix_url`.
+    /// Sets `mix_url`.
     #[must_use]
     pub fn with_mix_url(mut self, mix_url: impl Into<String>) -> Self {
-        self.mix_url = mix_url.into();
+        self.mix_url = Some(mix_url.into());
         self
     }
 
-    /// Replaces `mix_stream_alias`.
+    /// Sets `mix_stream_alias`.
     #[must_use]
     pub fn with_mix_stream_alias(mut self, mix_stream_alias: impl Into<String>) -> Self {
-        self.mix_stream_alias = mix_stream_alias.into();
+        self.mix_stream_alias = Some(mix_stream_alias.into());
         self
     }
 
@@ -2033,24 +2037,28 @@ impl Redact for MixStoppedEvent {
 pub struct CdnRecordCompletedEvent {
     /// The client's stream ID as the stream's name (at most 255 bytes).
     ///
-    /// Wire name: `stream_alias`. Required.
-    pub stream_alias: String,
+    /// Wire name: `stream_alias`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_alias: Option<String>,
     /// URL to play the recording back (at most 1024 bytes).
     ///
-    /// Wire name: `replay_url`. Required.
-    pub replay_url: String,
+    /// Wire name: `replay_url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replay_url: Option<String>,
     /// Unix time when the recording starts, as decimal text.
     ///
-    /// Wire name: `begin_time`. Required.
+    /// Wire name: `begin_time`.
     ///
     /// Spec note: The table gives no unit; the example's 10 digits are seconds.
-    pub begin_time: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub begin_time: Option<String>,
     /// Unix time when the recording ends, as decimal text.
     ///
-    /// Wire name: `end_time`. Required.
+    /// Wire name: `end_time`.
     ///
     /// Spec note: The table gives no unit; the example's 10 digits are seconds.
-    pub end_time: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
     /// Unix time when the server sent the callback, as decimal text.
     ///
     /// Wire name: `timestamp`. Required.
@@ -2067,74 +2075,69 @@ pub struct CdnRecordCompletedEvent {
     pub signature: String,
     /// The project's AppID, as decimal text.
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// The event's name (record).
     ///
     /// Wire name: `event`. Required.
     pub event: String,
     /// Vendor-specific details of the recording; which keys appear depends on the CDN vendor (Tencent, Ws or Huawei).
     ///
-    /// Wire name: `extra_params`. Required.
+    /// Wire name: `extra_params`.
     ///
     /// Spec note: The table types it String and the example holds the placeholder text "extra_params", yet a second table lists keys inside it per vendor; whether it arrives as JSON text or as an object is not said.
-    pub extra_params: CdnRecordCompletedEventExtraParams,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_params: Option<CdnRecordCompletedEventExtraParams>,
 }
 
 impl CdnRecordCompletedEvent {
-    /// A value with the required fields (`stream_alias`, `replay_url`, `begin_time`, `end_time`, `timestamp`, `nonce`, `signature`, `appid`, `event`, `extra_params`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`timestamp`, `nonce`, `signature`, `event`) and nothing else set.
     pub fn new(
-        stream_alias: impl Into<String>,
-        replay_url: impl Into<String>,
-        begin_time: impl Into<String>,
-        end_time: impl Into<String>,
         timestamp: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        appid: impl Into<String>,
         event: impl Into<String>,
-        extra_params: CdnRecordCompletedEventExtraParams,
     ) -> Self {
         Self {
-            stream_alias: stream_alias.into(),
-            replay_url: replay_url.into(),
-            begin_time: begin_time.into(),
-            end_time: end_time.into(),
+            stream_alias: None,
+            replay_url: None,
+            begin_time: None,
+            end_time: None,
             timestamp: timestamp.into(),
             nonce: nonce.into(),
             signature: signature.into(),
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
-            extra_params,
+            extra_params: None,
         }
     }
 
-    /// Replaces `stream_alias`.
+    /// Sets `stream_alias`.
     #[must_use]
     pub fn with_stream_alias(mut self, stream_alias: impl Into<String>) -> Self {
-        self.stream_alias = stream_alias.into();
+        self.stream_alias = Some(stream_alias.into());
         self
     }
 
-    /// Replaces `replay_url`.
+    /// Sets `replay_url`.
     #[must_use]
     pub fn with_replay_url(mut self, replay_url: impl Into<String>) -> Self {
-        self.replay_url = replay_url.into();
+        self.replay_url = Some(replay_url.into());
         self
     }
 
-    /// Replaces `begin_time`.
+    /// Sets `begin_time`.
     #[must_use]
     pub fn with_begin_time(mut self, begin_time: impl Into<String>) -> Self {
-        self.begin_time = begin_time.into();
+        self.begin_time = Some(begin_time.into());
         self
     }
 
-    /// Replaces `end_time`.
+    /// Sets `end_time`.
     #[must_use]
     pub fn with_end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = end_time.into();
+        self.end_time = Some(end_time.into());
         self
     }
 
@@ -2159,10 +2162,10 @@ impl CdnRecordCompletedEvent {
         self
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -2173,13 +2176,13 @@ impl CdnRecordCompletedEvent {
         self
     }
 
-    /// Replaces `extra_params`.
+    /// Sets `extra_params`.
     #[must_use]
     pub fn with_extra_params(
         mut self,
         extra_params: CdnRecordCompletedEventExtraParams,
     ) -> Self {
-        self.extra_params = extra_params;
+        self.extra_params = Some(extra_params);
         self
     }
 
@@ -2196,8 +2199,9 @@ impl Validate for CdnRecordCompletedEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("extra_params");
-            let value = &self.extra_params;
-            Validate::collect_violations(value, &at, out);
+            if let Some(value) = &self.extra_params {
+                Validate::collect_violations(value, &at, out);
+            }
         }
     }
 }
@@ -2218,8 +2222,9 @@ pub struct SnapshotCompletedEvent {
     pub event: String,
     /// The project's AppID, as decimal text.
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Unix time when the server sent the callback, as decimal text.
     ///
     /// Wire name: `timestamp`. Required.
@@ -2236,12 +2241,14 @@ pub struct SnapshotCompletedEvent {
     pub signature: String,
     /// The screenshot task's ID, as returned when the task was started.
     ///
-    /// Wire name: `task_id`. Required.
-    pub task_id: String,
+    /// Wire name: `task_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     /// The CDN vendor.
     ///
-    /// Wire name: `vendor`. Required.
-    pub vendor: SnapshotCompletedEventVendor,
+    /// Wire name: `vendor`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<SnapshotCompletedEventVendor>,
     /// ID of the source media file (Tencent Cloud only).
     ///
     /// Wire name: `field_id`.
@@ -2251,35 +2258,31 @@ pub struct SnapshotCompletedEvent {
     pub field_id: Option<String>,
     /// The screenshots taken, each with its URL and time offset.
     ///
-    /// Wire name: `snapshot_pic_list`. Required.
+    /// Wire name: `snapshot_pic_list`.
     ///
     /// Spec note: The table types it "Array SnapshotPicObject" but describes it as a JSON array in text form, and the example sends a string holding JSON.
-    pub snapshot_pic_list: SnapshotCompletedEventSnapshotPicList,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot_pic_list: Option<SnapshotCompletedEventSnapshotPicList>,
 }
 
 impl SnapshotCompletedEvent {
-    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `task_id`, `vendor`, `snapshot_pic_list`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `timestamp`, `nonce`, `signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        appid: impl Into<String>,
         timestamp: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        task_id: impl Into<String>,
-        vendor: SnapshotCompletedEventVendor,
-        snapshot_pic_list: SnapshotCompletedEventSnapshotPicList,
     ) -> Self {
         Self {
             event: event.into(),
-            appid: appid.into(),
+            appid: None,
             timestamp: timestamp.into(),
             nonce: nonce.into(),
             signature: signature.into(),
-            task_id: task_id.into(),
-            vendor,
+            task_id: None,
+            vendor: None,
             field_id: None,
-            snapshot_pic_list,
+            snapshot_pic_list: None,
         }
     }
 
@@ -2290,10 +2293,10 @@ impl SnapshotCompletedEvent {
         self
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -2318,17 +2321,17 @@ impl SnapshotCompletedEvent {
         self
     }
 
-    /// Replaces `task_id`.
+    /// Sets `task_id`.
     #[must_use]
     pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = task_id.into();
+        self.task_id = Some(task_id.into());
         self
     }
 
-    /// Replaces `vendor`.
+    /// Sets `vendor`.
     #[must_use]
     pub fn with_vendor(mut self, vendor: SnapshotCompletedEventVendor) -> Self {
-        self.vendor = vendor;
+        self.vendor = Some(vendor);
         self
     }
 
@@ -2339,13 +2342,13 @@ impl SnapshotCompletedEvent {
         self
     }
 
-    /// Replaces `snapshot_pic_list`.
+    /// Sets `snapshot_pic_list`.
     #[must_use]
     pub fn with_snapshot_pic_list(
         mut self,
         snapshot_pic_list: SnapshotCompletedEventSnapshotPicList,
     ) -> Self {
-        self.snapshot_pic_list = snapshot_pic_list;
+        self.snapshot_pic_list = Some(snapshot_pic_list);
         self
     }
 
@@ -2362,13 +2365,21 @@ impl Validate for SnapshotCompletedEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("vendor");
-            let value = &self.vendor;
-            check_known(value.is_known(), value, "tencent (Tencent), hw (Hw)", &at, out);
+            if let Some(value) = &self.vendor {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "tencent (Tencent), hw (Hw)",
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let at = at.field("snapshot_pic_list");
-            let value = &self.snapshot_pic_list;
-            Validate::collect_violations(value, &at, out);
+            if let Some(value) = &self.snapshot_pic_list {
+                Validate::collect_violations(value, &at, out);
+            }
         }
     }
 }
@@ -2385,20 +2396,23 @@ impl Redact for SnapshotCompletedEvent {
 pub struct MediaMergeCompletedEvent {
     /// The project's AppID, as decimal text.
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// The event's name (compose).
     ///
     /// Wire name: `event`. Required.
     pub event: String,
     /// URL to play the merged file back (at most 1024 bytes).
     ///
-    /// Wire name: `replay_url`. Required.
-    pub replay_url: String,
+    /// Wire name: `replay_url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replay_url: Option<String>,
     /// The merge task's ID, the TaskId returned when the merge was requested.
     ///
-    /// Wire name: `task_id`. Required.
-    pub task_id: String,
+    /// Wire name: `task_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     /// The merged file's ID as media search returns it (Tencent Cloud only).
     ///
     /// Wire name: `file_id`.
@@ -2435,21 +2449,18 @@ pub struct MediaMergeCompletedEvent {
 }
 
 impl MediaMergeCompletedEvent {
-    /// A value with the required fields (`appid`, `event`, `replay_url`, `task_id`, `timestamp`, `nonce`, `signature`) and nothing else set.
+    /// A value with the required fields (`event`, `timestamp`, `nonce`, `signature`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
-        replay_url: impl Into<String>,
-        task_id: impl Into<String>,
         timestamp: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
-            replay_url: replay_url.into(),
-            task_id: task_id.into(),
+            replay_url: None,
+            task_id: None,
             file_id: None,
             code: None,
             message: None,
@@ -2459,10 +2470,10 @@ impl MediaMergeCompletedEvent {
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -2473,17 +2484,17 @@ impl MediaMergeCompletedEvent {
         self
     }
 
-    /// Replaces `replay_url`.
+    /// Sets `replay_url`.
     #[must_use]
     pub fn with_replay_url(mut self, replay_url: impl Into<String>) -> Self {
-        self.replay_url = replay_url.into();
+        self.replay_url = Some(replay_url.into());
         self
     }
 
-    /// Replaces `task_id`.
+    /// Sets `task_id`.
     #[must_use]
     pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = task_id.into();
+        self.task_id = Some(task_id.into());
         self
     }
 
@@ -2569,8 +2580,9 @@ pub struct OnDemandTranscodeCompletedEvent {
     pub event: String,
     /// The project's AppID, as decimal text.
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Unix time when the server sent the callback, as decimal text.
     ///
     /// Wire name: `timestamp`. Required.
@@ -2587,12 +2599,14 @@ pub struct OnDemandTranscodeCompletedEvent {
     pub signature: String,
     /// The transcoding task's ID, as returned when the task was started.
     ///
-    /// Wire name: `task_id`. Required.
-    pub task_id: String,
+    /// Wire name: `task_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     /// Overall outcome of the task.
     ///
-    /// Wire name: `status`. Required.
-    pub status: OnDemandTranscodeCompletedEventStatus,
+    /// Wire name: `status`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<OnDemandTranscodeCompletedEventStatus>,
     /// ID of the source media file.
     ///
     /// Wire name: `fileId`.
@@ -2609,36 +2623,32 @@ pub struct OnDemandTranscodeCompletedEvent {
     pub file_id: Option<String>,
     /// The transcoding results (a media object holding a transcode list); empty when status is FAILED.
     ///
-    /// Wire name: `extra_params`. Required.
+    /// Wire name: `extra_params`.
     ///
     /// Spec note: The table types it String and the example holds the placeholder text "extra_params", yet the table lists a media object inside it and the page shows its content as a JSON object; whether it arrives as JSON text or as an object is not said.
-    pub extra_params: OnDemandTranscodeCompletedEventExtraParams,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra_params: Option<OnDemandTranscodeCompletedEventExtraParams>,
 }
 
 impl OnDemandTranscodeCompletedEvent {
-    /// A value with the required fields (`event`, `appid`, `timestamp`, `nonce`, `signature`, `task_id`, `status`, `extra_params`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `timestamp`, `nonce`, `signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        appid: impl Into<String>,
         timestamp: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        task_id: impl Into<String>,
-        status: OnDemandTranscodeCompletedEventStatus,
-        extra_params: OnDemandTranscodeCompletedEventExtraParams,
     ) -> Self {
         Self {
             event: event.into(),
-            appid: appid.into(),
+            appid: None,
             timestamp: timestamp.into(),
             nonce: nonce.into(),
             signature: signature.into(),
-            task_id: task_id.into(),
-            status,
+            task_id: None,
+            status: None,
             file_id_camel_case: None,
             file_id: None,
-            extra_params,
+            extra_params: None,
         }
     }
 
@@ -2649,10 +2659,10 @@ impl OnDemandTranscodeCompletedEvent {
         self
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -2677,17 +2687,17 @@ impl OnDemandTranscodeCompletedEvent {
         self
     }
 
-    /// Replaces `task_id`.
+    /// Sets `task_id`.
     #[must_use]
     pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = task_id.into();
+        self.task_id = Some(task_id.into());
         self
     }
 
-    /// Replaces `status`.
+    /// Sets `status`.
     #[must_use]
     pub fn with_status(mut self, status: OnDemandTranscodeCompletedEventStatus) -> Self {
-        self.status = status;
+        self.status = Some(status);
         self
     }
 
@@ -2708,13 +2718,13 @@ impl OnDemandTranscodeCompletedEvent {
         self
     }
 
-    /// Replaces `extra_params`.
+    /// Sets `extra_params`.
     #[must_use]
     pub fn with_extra_params(
         mut self,
         extra_params: OnDemandTranscodeCompletedEventExtraParams,
     ) -> Self {
-        self.extra_params = extra_params;
+        self.extra_params = Some(extra_params);
         self
     }
 
@@ -2731,19 +2741,21 @@ impl Validate for OnDemandTranscodeCompletedEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("status");
-            let value = &self.status;
-            check_known(
-                value.is_known(),
-                value,
-                "SUCCESS (Success), FAILED (Failed)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.status {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "SUCCESS (Success), FAILED (Failed)",
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let at = at.field("extra_params");
-            let value = &self.extra_params;
-            Validate::collect_violations(value, &at, out);
+            if let Some(value) = &self.extra_params {
+                Validate::collect_violations(value, &at, out);
+            }
         }
     }
 }
@@ -2765,9 +2777,9 @@ pub struct TranscodeStartedEvent {
     pub event: String,
     /// The project's AppID, as decimal text.
     ///
-    /// Wire name: `Appid`. Required.
-    #[serde(rename = "Appid")]
-    pub appid: String,
+    /// Wire name: `Appid`.
+    #[serde(rename = "Appid", skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Unix time when the server sent the callback, as text.
     ///
     /// Wire name: `Timestamp`. Required.
@@ -2787,57 +2799,50 @@ pub struct TranscodeStartedEvent {
     pub signature: String,
     /// The transcoding task's ID.
     ///
-    /// Wire name: `TaskId`. Required.
-    #[serde(rename = "TaskId")]
-    pub task_id: String,
+    /// Wire name: `TaskId`.
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     /// The developer-chosen ID of the user who started the task.
     ///
-    /// Wire name: `UserId`. Required.
-    #[serde(rename = "UserId")]
-    pub user_id: String,
+    /// Wire name: `UserId`.
+    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// Sequence number of the start request.
     ///
-    /// Wire name: `Sequence`. Required.
-    #[serde(rename = "Sequence")]
-    pub sequence: i64,
+    /// Wire name: `Sequence`.
+    #[serde(rename = "Sequence", skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
     /// The task's state.
     ///
-    /// Wire name: `Status`. Required.
-    #[serde(rename = "Status")]
-    pub status: TranscodeStartedEventStatus,
+    /// Wire name: `Status`.
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    pub status: Option<TranscodeStartedEventStatus>,
     /// The task's input and outputs.
     ///
-    /// Wire name: `Details`. Required.
-    #[serde(rename = "Details")]
-    pub details: TranscodeStartedEventDetails,
+    /// Wire name: `Details`.
+    #[serde(rename = "Details", skip_serializing_if = "Option::is_none")]
+    pub details: Option<TranscodeStartedEventDetails>,
 }
 
 impl TranscodeStartedEvent {
-    /// A value with the required fields (`Event`, `Appid`, `Timestamp`, `Nonce`, `Signature`, `TaskId`, `UserId`, `Sequence`, `Status`, `Details`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`Event`, `Timestamp`, `Nonce`, `Signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        appid: impl Into<String>,
         timestamp: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        task_id: impl Into<String>,
-        user_id: impl Into<String>,
-        sequence: i64,
-        status: TranscodeStartedEventStatus,
-        details: TranscodeStartedEventDetails,
     ) -> Self {
         Self {
             event: event.into(),
-            appid: appid.into(),
+            appid: None,
             timestamp: timestamp.into(),
             nonce: nonce.into(),
             signature: signature.into(),
-            task_id: task_id.into(),
-            user_id: user_id.into(),
-            sequence,
-            status,
-            details,
+            task_id: None,
+            user_id: None,
+            sequence: None,
+            status: None,
+            details: None,
         }
     }
 
@@ -2848,10 +2853,10 @@ impl TranscodeStartedEvent {
         self
     }
 
-    /// Replaces `Appid`.
+    /// Sets `Appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -2876,38 +2881,38 @@ impl TranscodeStartedEvent {
         self
     }
 
-    /// Replaces `TaskId`.
+    /// Sets `TaskId`.
     #[must_use]
     pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = task_id.into();
+        self.task_id = Some(task_id.into());
         self
     }
 
-    /// Replaces `UserId`.
+    /// Sets `UserId`.
     #[must_use]
     pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = user_id.into();
+        self.user_id = Some(user_id.into());
         self
     }
 
-    /// Replaces `Sequence`.
+    /// Sets `Sequence`.
     #[must_use]
     pub fn with_sequence(mut self, sequence: i64) -> Self {
-        self.sequence = sequence;
+        self.sequence = Some(sequence);
         self
     }
 
-    /// Replaces `Status`.
+    /// Sets `Status`.
     #[must_use]
     pub fn with_status(mut self, status: TranscodeStartedEventStatus) -> Self {
-        self.status = status;
+        self.status = Some(status);
         self
     }
 
-    /// Replaces `Details`.
+    /// Sets `Details`.
     #[must_use]
     pub fn with_details(mut self, details: TranscodeStartedEventDetails) -> Self {
-        self.details = details;
+        self.details = Some(details);
         self
     }
 
@@ -2924,19 +2929,21 @@ impl Validate for TranscodeStartedEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("Status");
-            let value = &self.status;
-            check_known(
-                value.is_known(),
-                value,
-                "TranscodeStarted (TranscodeStarted), TranscodeUpdated (TranscodeUpdated)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.status {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "TranscodeStarted (TranscodeStarted), TranscodeUpdated (TranscodeUpdated)",
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let at = at.field("Details");
-            let value = &self.details;
-            Validate::collect_violations(value, &at, out);
+            if let Some(value) = &self.details {
+                Validate::collect_violations(value, &at, out);
+            }
         }
     }
 }
@@ -2958,9 +2965,9 @@ pub struct TranscodeStoppedEvent {
     pub event: String,
     /// The project's AppID, as decimal text.
     ///
-    /// Wire name: `Appid`. Required.
-    #[serde(rename = "Appid")]
-    pub appid: String,
+    /// Wire name: `Appid`.
+    #[serde(rename = "Appid", skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Unix time when the server sent the callback, as text.
     ///
     /// Wire name: `Timestamp`. Required.
@@ -2980,59 +2987,52 @@ pub struct TranscodeStoppedEvent {
     pub signature: String,
     /// The transcoding task's ID.
     ///
-    /// Wire name: `TaskId`. Required.
-    #[serde(rename = "TaskId")]
-    pub task_id: String,
+    /// Wire name: `TaskId`.
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     /// The developer-chosen ID of the user who stopped the task.
     ///
-    /// Wire name: `UserId`. Required.
-    #[serde(rename = "UserId")]
-    pub user_id: String,
+    /// Wire name: `UserId`.
+    #[serde(rename = "UserId", skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// Sequence number of the stop request.
     ///
-    /// Wire name: `Sequence`. Required.
-    #[serde(rename = "Sequence")]
-    pub sequence: i64,
+    /// Wire name: `Sequence`.
+    #[serde(rename = "Sequence", skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<i64>,
     /// The task's state.
     ///
-    /// Wire name: `Status`. Required.
+    /// Wire name: `Status`.
     ///
     /// Spec note: The table (English and Chinese) gives only TranscodeStopped, but the example sends TranscodeStarted.
-    #[serde(rename = "Status")]
-    pub status: TranscodeStoppedEventStatus,
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    pub status: Option<TranscodeStoppedEventStatus>,
     /// Why the task stopped.
     ///
-    /// Wire name: `StopReason`. Required.
-    #[serde(rename = "StopReason")]
-    pub stop_reason: TranscodeStoppedEventStopReason,
+    /// Wire name: `StopReason`.
+    #[serde(rename = "StopReason", skip_serializing_if = "Option::is_none")]
+    pub stop_reason: Option<TranscodeStoppedEventStopReason>,
 }
 
 impl TranscodeStoppedEvent {
-    /// A value with the required fields (`Event`, `Appid`, `Timestamp`, `Nonce`, `Signature`, `TaskId`, `UserId`, `Sequence`, `Status`, `StopReason`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`Event`, `Timestamp`, `Nonce`, `Signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        appid: impl Into<String>,
         timestamp: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        task_id: impl Into<String>,
-        user_id: impl Into<String>,
-        sequence: i64,
-        status: TranscodeStoppedEventStatus,
-        stop_reason: TranscodeStoppedEventStopReason,
     ) -> Self {
         Self {
             event: event.into(),
-            appid: appid.into(),
+            appid: None,
             timestamp: timestamp.into(),
             nonce: nonce.into(),
             signature: signature.into(),
-            task_id: task_id.into(),
-            user_id: user_id.into(),
-            sequence,
-            status,
-            stop_reason,
+            task_id: None,
+            user_id: None,
+            sequence: None,
+            status: None,
+            stop_reason: None,
         }
     }
 
@@ -3043,10 +3043,10 @@ impl TranscodeStoppedEvent {
         self
     }
 
-    /// Replaces `Appid`.
+    /// Sets `Appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -3071,41 +3071,41 @@ impl TranscodeStoppedEvent {
         self
     }
 
-    /// Replaces `TaskId`.
+    /// Sets `TaskId`.
     #[must_use]
     pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = task_id.into();
+        self.task_id = Some(task_id.into());
         self
     }
 
-    /// Replaces `UserId`.
+    /// Sets `UserId`.
     #[must_use]
     pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = user_id.into();
+        self.user_id = Some(user_id.into());
         self
     }
 
-    /// Replaces `Sequence`.
+    /// Sets `Sequence`.
     #[must_use]
     pub fn with_sequence(mut self, sequence: i64) -> Self {
-        self.sequence = sequence;
+        self.sequence = Some(sequence);
         self
     }
 
-    /// Replaces `Status`.
+    /// Sets `Status`.
     #[must_use]
     pub fn with_status(mut self, status: TranscodeStoppedEventStatus) -> Self {
-        self.status = status;
+        self.status = Some(status);
         self
     }
 
-    /// Replaces `StopReason`.
+    /// Sets `StopReason`.
     #[must_use]
     pub fn with_stop_reason(
         mut self,
         stop_reason: TranscodeStoppedEventStopReason,
     ) -> Self {
-        self.stop_reason = stop_reason;
+        self.stop_reason = Some(stop_reason);
         self
     }
 
@@ -3122,19 +3122,21 @@ impl Validate for TranscodeStoppedEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("Status");
-            let value = &self.status;
-            check_known(
-                value.is_known(),
-                value,
-                "TranscodeStopped (TranscodeStopped)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.status {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "TranscodeStopped (TranscodeStopped)",
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let at = at.field("StopReason");
-            let value = &self.stop_reason;
-            check_known(value.is_known(), value, "0 (Value0), 1 (Value1)", &at, out);
+            if let Some(value) = &self.stop_reason {
+                check_known(value.is_known(), value, "0 (Value0), 1 (Value1)", &at, out);
+            }
         }
     }
 }
@@ -3154,9 +3156,9 @@ pub struct AudioModerationResultEvent {
     pub event: String,
     /// The project's AppID.
     ///
-    /// Wire name: `AppId`. Required.
-    #[serde(rename = "AppId")]
-    pub app_id: i64,
+    /// Wire name: `AppId`.
+    #[serde(rename = "AppId", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<i64>,
     /// Unix time in seconds when the server sent the callback.
     ///
     /// Wire name: `Timestamp`. Required.
@@ -3174,64 +3176,56 @@ pub struct AudioModerationResultEvent {
     pub signature: String,
     /// Result code; 0 means success.
     ///
-    /// Wire name: `Code`. Required.
-    #[serde(rename = "Code")]
-    pub code: i64,
+    /// Wire name: `Code`.
+    #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
     /// Text describing the result.
     ///
-    /// Wire name: `Message`. Required.
-    #[serde(rename = "Message")]
-    pub message: String,
+    /// Wire name: `Message`.
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// The moderation task's ID, as returned when it was started.
     ///
-    /// Wire name: `TaskId`. Required.
-    #[serde(rename = "TaskId")]
-    pub task_id: String,
+    /// Wire name: `TaskId`.
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     /// ID of this result callback.
     ///
-    /// Wire name: `ResultTaskId`. Required.
-    #[serde(rename = "ResultTaskId")]
-    pub result_task_id: String,
+    /// Wire name: `ResultTaskId`.
+    #[serde(rename = "ResultTaskId", skip_serializing_if = "Option::is_none")]
+    pub result_task_id: Option<String>,
     /// Moderation result of a 10-second audio segment.
     ///
-    /// Wire name: `Detail`. Required.
-    #[serde(rename = "Detail")]
-    pub detail: AudioModerationResultEventDetail,
+    /// Wire name: `Detail`.
+    #[serde(rename = "Detail", skip_serializing_if = "Option::is_none")]
+    pub detail: Option<AudioModerationResultEventDetail>,
     /// Context of the result.
     ///
-    /// Wire name: `AuxInfo`. Required.
-    #[serde(rename = "AuxInfo")]
-    pub aux_info: AudioModerationResultEventAuxInfo,
+    /// Wire name: `AuxInfo`.
+    #[serde(rename = "AuxInfo", skip_serializing_if = "Option::is_none")]
+    pub aux_info: Option<AudioModerationResultEventAuxInfo>,
 }
 
 impl AudioModerationResultEvent {
-    /// A value with the required fields (`Event`, `AppId`, `Timestamp`, `Nonce`, `Signature`, `Code`, `Message`, `TaskId`, `ResultTaskId`, `Detail`, `AuxInfo`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`Event`, `Timestamp`, `Nonce`, `Signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        app_id: i64,
         timestamp: i64,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        code: i64,
-        message: impl Into<String>,
-        task_id: impl Into<String>,
-        result_task_id: impl Into<String>,
-        detail: AudioModerationResultEventDetail,
-        aux_info: AudioModerationResultEventAuxInfo,
     ) -> Self {
         Self {
             event: event.into(),
-            app_id,
+            app_id: None,
             timestamp,
             nonce: nonce.into(),
             signature: signature.into(),
-            code,
-            message: message.into(),
-            task_id: task_id.into(),
-            result_task_id: result_task_id.into(),
-            detail,
-            aux_info,
+            code: None,
+            message: None,
+            task_id: None,
+            result_task_id: None,
+            detail: None,
+            aux_info: None,
         }
     }
 
@@ -3242,10 +3236,10 @@ impl AudioModerationResultEvent {
         self
     }
 
-    /// Replaces `AppId`.
+    /// Sets `AppId`.
     #[must_use]
     pub fn with_app_id(mut self, app_id: i64) -> Self {
-        self.app_id = app_id;
+        self.app_id = Some(app_id);
         self
     }
 
@@ -3270,45 +3264,45 @@ impl AudioModerationResultEvent {
         self
     }
 
-    /// Replaces `Code`.
+    /// Sets `Code`.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {
-        self.code = code;
+        self.code = Some(code);
         self
     }
 
-    /// Replaces `Message`.
+    /// Sets `Message`.
     #[must_use]
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = message.into();
+        self.message = Some(message.into());
         self
     }
 
-    /// Replaces `TaskId`.
+    /// Sets `TaskId`.
     #[must_use]
     pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = task_id.into();
+        self.task_id = Some(task_id.into());
         self
     }
 
-    /// Replaces `ResultTaskId`.
+    /// Sets `ResultTaskId`.
     #[must_use]
     pub fn with_result_task_id(mut self, result_task_id: impl Into<String>) -> Self {
-        self.result_task_id = result_task_id.into();
+        self.result_task_id = Some(result_task_id.into());
         self
     }
 
-    /// Replaces `Detail`.
+    /// Sets `Detail`.
     #[must_use]
     pub fn with_detail(mut self, detail: AudioModerationResultEventDetail) -> Self {
-        self.detail = detail;
+        self.detail = Some(detail);
         self
     }
 
-    /// Replaces `AuxInfo`.
+    /// Sets `AuxInfo`.
     #[must_use]
     pub fn with_aux_info(mut self, aux_info: AudioModerationResultEventAuxInfo) -> Self {
-        self.aux_info = aux_info;
+        self.aux_info = Some(aux_info);
         self
     }
 
@@ -3325,13 +3319,15 @@ impl Validate for AudioModerationResultEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("Detail");
-            let value = &self.detail;
-            Validate::collect_violations(value, &at, out);
+            if let Some(value) = &self.detail {
+                Validate::collect_violations(value, &at, out);
+            }
         }
         {
             let at = at.field("AuxInfo");
-            let value = &self.aux_info;
-            Validate::collect_violations(value, &at, out);
+            if let Some(value) = &self.aux_info {
+                Validate::collect_violations(value, &at, out);
+            }
         }
     }
 }
@@ -3354,9 +3350,9 @@ pub struct AudioModerationStatusEvent {
     pub event: String,
     /// The project's AppID.
     ///
-    /// Wire name: `AppId`. Required.
-    #[serde(rename = "AppId")]
-    pub app_id: i64,
+    /// Wire name: `AppId`.
+    #[serde(rename = "AppId", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<i64>,
     /// Unix time in seconds when the server sent the callback.
     ///
     /// Wire name: `Timestamp`. Required.
@@ -3374,57 +3370,50 @@ pub struct AudioModerationStatusEvent {
     pub signature: String,
     /// Result code; 0 means success.
     ///
-    /// Wire name: `Code`. Required.
-    #[serde(rename = "Code")]
-    pub code: i64,
+    /// Wire name: `Code`.
+    #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
     /// Text describing the result.
     ///
-    /// Wire name: `Message`. Required.
-    #[serde(rename = "Message")]
-    pub message: String,
+    /// Wire name: `Message`.
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// The moderation task's ID, as returned when it was started.
     ///
-    /// Wire name: `TaskId`. Required.
-    #[serde(rename = "TaskId")]
-    pub task_id: String,
+    /// Wire name: `TaskId`.
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     /// Moderation state.
     ///
-    /// Wire name: `Status`. Required.
-    #[serde(rename = "Status")]
-    pub status: AudioModerationStatusEventStatus,
+    /// Wire name: `Status`.
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    pub status: Option<AudioModerationStatusEventStatus>,
     /// Context of the task.
     ///
-    /// Wire name: `AuxInfo`. Required.
-    #[serde(rename = "AuxInfo")]
-    pub aux_info: AudioModerationStatusEventAuxInfo,
+    /// Wire name: `AuxInfo`.
+    #[serde(rename = "AuxInfo", skip_serializing_if = "Option::is_none")]
+    pub aux_info: Option<AudioModerationStatusEventAuxInfo>,
 }
 
 impl AudioModerationStatusEvent {
-    /// A value with the required fields (`Event`, `AppId`, `Timestamp`, `Nonce`, `Signature`, `Code`, `Message`, `TaskId`, `Status`, `AuxInfo`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`Event`, `Timestamp`, `Nonce`, `Signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        app_id: i64,
         timestamp: i64,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        code: i64,
-        message: impl Into<String>,
-        task_id: impl Into<String>,
-        status: AudioModerationStatusEventStatus,
-        aux_info: AudioModerationStatusEventAuxInfo,
     ) -> Self {
         Self {
             event: event.into(),
-            app_id,
+            app_id: None,
             timestamp,
             nonce: nonce.into(),
             signature: signature.into(),
-            code,
-            message: message.into(),
-            task_id: task_id.into(),
-            status,
-            aux_info,
+            code: None,
+            message: None,
+            task_id: None,
+            status: None,
+            aux_info: None,
         }
     }
 
@@ -3435,10 +3424,10 @@ impl AudioModerationStatusEvent {
         self
     }
 
-    /// Replaces `AppId`.
+    /// Sets `AppId`.
     #[must_use]
     pub fn with_app_id(mut self, app_id: i64) -> Self {
-        self.app_id = app_id;
+        self.app_id = Some(app_id);
         self
     }
 
@@ -3463,38 +3452,38 @@ impl AudioModerationStatusEvent {
         self
     }
 
-    /// Replaces `Code`.
+    /// Sets `Code`.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {
-        self.code = code;
+        self.code = Some(code);
         self
     }
 
-    /// Replaces `Message`.
+    /// Sets `Message`.
     #[must_use]
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = message.into();
+        self.message = Some(message.into());
         self
     }
 
-    /// Replaces `TaskId`.
+    /// Sets `TaskId`.
     #[must_use]
     pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = task_id.into();
+        self.task_id = Some(task_id.into());
         self
     }
 
-    /// Replaces `Status`.
+    /// Sets `Status`.
     #[must_use]
     pub fn with_status(mut self, status: AudioModerationStatusEventStatus) -> Self {
-        self.status = status;
+        self.status = Some(status);
         self
     }
 
-    /// Replaces `AuxInfo`.
+    /// Sets `AuxInfo`.
     #[must_use]
     pub fn with_aux_info(mut self, aux_info: AudioModerationStatusEventAuxInfo) -> Self {
-        self.aux_info = aux_info;
+        self.aux_info = Some(aux_info);
         self
     }
 
@@ -3511,13 +3500,15 @@ impl Validate for AudioModerationStatusEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("Status");
-            let value = &self.status;
-            check_known(value.is_known(), value, "0 (Value0)", &at, out);
+            if let Some(value) = &self.status {
+                check_known(value.is_known(), value, "0 (Value0)", &at, out);
+            }
         }
         {
             let at = at.field("AuxInfo");
-            let value = &self.aux_info;
-            Validate::collect_violations(value, &at, out);
+            if let Some(value) = &self.aux_info {
+                Validate::collect_violations(value, &at, out);
+            }
         }
     }
 }
@@ -3539,9 +3530,9 @@ pub struct VideoAudioModerationResultEvent {
     pub event: String,
     /// The project's AppID.
     ///
-    /// Wire name: `AppId`. Required.
-    #[serde(rename = "AppId")]
-    pub app_id: i64,
+    /// Wire name: `AppId`.
+    #[serde(rename = "AppId", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<i64>,
     /// Unix time in seconds when the server sent the callback.
     ///
     /// Wire name: `Timestamp`. Required.
@@ -3559,64 +3550,56 @@ pub struct VideoAudioModerationResultEvent {
     pub signature: String,
     /// Result code; 0 means success.
     ///
-    /// Wire name: `Code`. Required.
-    #[serde(rename = "Code")]
-    pub code: i64,
+    /// Wire name: `Code`.
+    #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
     /// Text describing the result.
     ///
-    /// Wire name: `Message`. Required.
-    #[serde(rename = "Message")]
-    pub message: String,
+    /// Wire name: `Message`.
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// The moderation task's ID, as returned when it was started.
     ///
-    /// Wire name: `TaskId`. Required.
-    #[serde(rename = "TaskId")]
-    pub task_id: String,
+    /// Wire name: `TaskId`.
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     /// ID of this result callback.
     ///
-    /// Wire name: `ResultTaskId`. Required.
-    #[serde(rename = "ResultTaskId")]
-    pub result_task_id: String,
+    /// Wire name: `ResultTaskId`.
+    #[serde(rename = "ResultTaskId", skip_serializing_if = "Option::is_none")]
+    pub result_task_id: Option<String>,
     /// Moderation result of a 10-second segment of the stream's audio.
     ///
-    /// Wire name: `Detail`. Required.
-    #[serde(rename = "Detail")]
-    pub detail: VideoAudioModerationResultEventDetail,
+    /// Wire name: `Detail`.
+    #[serde(rename = "Detail", skip_serializing_if = "Option::is_none")]
+    pub detail: Option<VideoAudioModerationResultEventDetail>,
     /// Context of the result.
     ///
-    /// Wire name: `AuxInfo`. Required.
-    #[serde(rename = "AuxInfo")]
-    pub aux_info: VideoAudioModerationResultEventAuxInfo,
+    /// Wire name: `AuxInfo`.
+    #[serde(rename = "AuxInfo", skip_serializing_if = "Option::is_none")]
+    pub aux_info: Option<VideoAudioModerationResultEventAuxInfo>,
 }
 
 impl VideoAudioModerationResultEvent {
-    /// A value with the required fields (`Event`, `AppId`, `Timestamp`, `Nonce`, `Signature`, `Code`, `Message`, `TaskId`, `ResultTaskId`, `Detail`, `AuxInfo`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`Event`, `Timestamp`, `Nonce`, `Signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        app_id: i64,
         timestamp: i64,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        code: i64,
-        message: impl Into<String>,
-        task_id: impl Into<String>,
-        result_task_id: impl Into<String>,
-        detail: VideoAudioModerationResultEventDetail,
-        aux_info: VideoAudioModerationResultEventAuxInfo,
     ) -> Self {
         Self {
             event: event.into(),
-            app_id,
+            app_id: None,
             timestamp,
             nonce: nonce.into(),
             signature: signature.into(),
-            code,
-            message: message.into(),
-            task_id: task_id.into(),
-            result_task_id: result_task_id.into(),
-            detail,
-            aux_info,
+            code: None,
+            message: None,
+            task_id: None,
+            result_task_id: None,
+            detail: None,
+            aux_info: None,
         }
     }
 
@@ -3627,10 +3610,10 @@ impl VideoAudioModerationResultEvent {
         self
     }
 
-    /// Replaces `AppId`.
+    /// Sets `AppId`.
     #[must_use]
     pub fn with_app_id(mut self, app_id: i64) -> Self {
-        self.app_id = app_id;
+        self.app_id = Some(app_id);
         self
     }
 
@@ -3655,48 +3638,48 @@ impl VideoAudioModerationResultEvent {
         self
     }
 
-    /// Replaces `Code`.
+    /// Sets `Code`.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {
-        self.code = code;
+        self.code = Some(code);
         self
     }
 
-    /// Replaces `Message`.
+    /// Sets `Message`.
     #[must_use]
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = message.into();
+        self.message = Some(message.into());
         self
     }
 
-    /// Replaces `TaskId`.
+    /// Sets `TaskId`.
     #[must_use]
     pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = task_id.into();
+        self.task_id = Some(task_id.into());
         self
     }
 
-    /// Replaces `ResultTaskId`.
+    /// Sets `ResultTaskId`.
     #[must_use]
     pub fn with_result_task_id(mut self, result_task_id: impl Into<String>) -> Self {
-        self.result_task_id = result_task_id.into();
+        self.result_task_id = Some(result_task_id.into());
         self
     }
 
-    /// Replaces `Detail`.
+    /// Sets `Detail`.
     #[must_use]
     pub fn with_detail(mut self, detail: VideoAudioModerationResultEventDetail) -> Self {
-        self.detail = detail;
+        self.detail = Some(detail);
         self
     }
 
-    /// Replaces `AuxInfo`.
+    /// Sets `AuxInfo`.
     #[must_use]
     pub fn with_aux_info(
         mut self,
         aux_info: VideoAudioModerationResultEventAuxInfo,
     ) -> Self {
-        self.aux_info = aux_info;
+        self.aux_info = Some(aux_info);
         self
     }
 
@@ -3713,13 +3696,15 @@ impl Validate for VideoAudioModerationResultEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("Detail");
-            let value = &self.detail;
-            Validate::collect_violations(value, &at, out);
+            if let Some(value) = &self.detail {
+                Validate::collect_violations(value, &at, out);
+            }
         }
         {
             let at = at.field("AuxInfo");
-            let value = &self.aux_info;
-            Validate::collect_violations(value, &at, out);
+            if let Some(value) = &self.aux_info {
+                Validate::collect_violations(value, &at, out);
+            }
         }
     }
 }
@@ -3742,9 +3727,9 @@ pub struct VideoImageModerationResultEvent {
     pub event: String,
     /// The project's AppID.
     ///
-    /// Wire name: `AppId`. Required.
-    #[serde(rename = "AppId")]
-    pub app_id: i64,
+    /// Wire name: `AppId`.
+    #[serde(rename = "AppId", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<i64>,
     /// Unix time in seconds when the server sent the callback.
     ///
     /// Wire name: `Timestamp`. Required.
@@ -3762,64 +3747,56 @@ pub struct VideoImageModerationResultEvent {
     pub signature: String,
     /// Result code; 0 means success.
     ///
-    /// Wire name: `Code`. Required.
-    #[serde(rename = "Code")]
-    pub code: i64,
+    /// Wire name: `Code`.
+    #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
     /// Text describing the result.
     ///
-    /// Wire name: `Message`. Required.
-    #[serde(rename = "Message")]
-    pub message: String,
+    /// Wire name: `Message`.
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// The moderation task's ID, as returned when it was started.
     ///
-    /// Wire name: `TaskId`. Required.
-    #[serde(rename = "TaskId")]
-    pub task_id: String,
+    /// Wire name: `TaskId`.
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     /// ID of this result callback.
     ///
-    /// Wire name: `ResultTaskId`. Required.
-    #[serde(rename = "ResultTaskId")]
-    pub result_task_id: String,
+    /// Wire name: `ResultTaskId`.
+    #[serde(rename = "ResultTaskId", skip_serializing_if = "Option::is_none")]
+    pub result_task_id: Option<String>,
     /// Overall risk findings for one captured frame.
     ///
-    /// Wire name: `Detail`. Required.
-    #[serde(rename = "Detail")]
-    pub detail: VideoImageModerationResultEventDetail,
+    /// Wire name: `Detail`.
+    #[serde(rename = "Detail", skip_serializing_if = "Option::is_none")]
+    pub detail: Option<VideoImageModerationResultEventDetail>,
     /// Context of the result.
     ///
-    /// Wire name: `AuxInfo`. Required.
-    #[serde(rename = "AuxInfo")]
-    pub aux_info: VideoImageModerationResultEventAuxInfo,
+    /// Wire name: `AuxInfo`.
+    #[serde(rename = "AuxInfo", skip_serializing_if = "Option::is_none")]
+    pub aux_info: Option<VideoImageModerationResultEventAuxInfo>,
 }
 
 impl VideoImageModerationResultEvent {
-    /// A value with the required fields (`Event`, `AppId`, `Timestamp`, `Nonce`, `Signature`, `Code`, `Message`, `TaskId`, `ResultTaskId`, `Detail`, `AuxInfo`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`Event`, `Timestamp`, `Nonce`, `Signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        app_id: i64,
         timestamp: i64,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        code: i64,
-        message: impl Into<String>,
-        task_id: impl Into<String>,
-        result_task_id: impl Into<String>,
-        detail: VideoImageModerationResultEventDetail,
-        aux_info: VideoImageModerationResultEventAuxInfo,
     ) -> Self {
         Self {
             event: event.into(),
-            app_id,
+            app_id: None,
             timestamp,
             nonce: nonce.into(),
             signature: signature.into(),
-            code,
-            message: message.into(),
-            task_id: task_id.into(),
-            result_task_id: result_task_id.into(),
-            detail,
-            aux_info,
+            code: None,
+            message: None,
+            task_id: None,
+            result_task_id: None,
+            detail: None,
+            aux_info: None,
         }
     }
 
@@ -3830,10 +3807,10 @@ impl VideoImageModerationResultEvent {
         self
     }
 
-    /// Replaces `AppId`.
+    /// Sets `AppId`.
     #[must_use]
     pub fn with_app_id(mut self, app_id: i64) -> Self {
-        self.app_id = app_id;
+        self.app_id = Some(app_id);
         self
     }
 
@@ -3858,48 +3835,48 @@ impl VideoImageModerationResultEvent {
         self
     }
 
-    /// Replaces `Code`.
+    /// Sets `Code`.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {
-        self.code = code;
+        self.code = Some(code);
         self
     }
 
-    /// Replaces `Message`.
+    /// Sets `Message`.
     #[must_use]
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = message.into();
+        self.message = Some(message.into());
         self
     }
 
-    /// Replaces `TaskId`.
+    /// Sets `TaskId`.
     #[must_use]
     pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = task_id.into();
+        self.task_id = Some(task_id.into());
         self
     }
 
-    /// Replaces `ResultTaskId`.
+    /// Sets `ResultTaskId`.
     #[must_use]
     pub fn with_result_task_id(mut self, result_task_id: impl Into<String>) -> Self {
-        self.result_task_id = result_task_id.into();
+        self.result_task_id = Some(result_task_id.into());
         self
     }
 
-    /// Replaces `Detail`.
+    /// Sets `Detail`.
     #[must_use]
     pub fn with_detail(mut self, detail: VideoImageModerationResultEventDetail) -> Self {
-        self.detail = detail;
+        self.detail = Some(detail);
         self
     }
 
-    /// Replaces `AuxInfo`.
+    /// Sets `AuxInfo`.
     #[must_use]
     pub fn with_aux_info(
         mut self,
         aux_info: VideoImageModerationResultEventAuxInfo,
     ) -> Self {
-        self.aux_info = aux_info;
+        self.aux_info = Some(aux_info);
         self
     }
 
@@ -3916,13 +3893,15 @@ impl Validate for VideoImageModerationResultEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("Detail");
-            let value = &self.detail;
-            Validate::collect_violations(value, &at, out);
+            if let Some(value) = &self.detail {
+                Validate::collect_violations(value, &at, out);
+            }
         }
         {
             let at = at.field("AuxInfo");
-            let value = &self.aux_info;
-            Validate::collect_violations(value, &at, out);
+            if let Some(value) = &self.aux_info {
+                Validate::collect_violations(value, &at, out);
+            }
         }
     }
 }
@@ -3945,9 +3924,9 @@ pub struct VideoAudioModerationStatusEvent {
     pub event: String,
     /// The project's AppID.
     ///
-    /// Wire name: `AppId`. Required.
-    #[serde(rename = "AppId")]
-    pub app_id: i64,
+    /// Wire name: `AppId`.
+    #[serde(rename = "AppId", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<i64>,
     /// Unix time in seconds when the server sent the callback.
     ///
     /// Wire name: `Timestamp`. Required.
@@ -3965,57 +3944,50 @@ pub struct VideoAudioModerationStatusEvent {
     pub signature: String,
     /// Result code; 0 means success.
     ///
-    /// Wire name: `Code`. Required.
-    #[serde(rename = "Code")]
-    pub code: i64,
+    /// Wire name: `Code`.
+    #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
     /// Text describing the result.
     ///
-    /// Wire name: `Message`. Required.
-    #[serde(rename = "Message")]
-    pub message: String,
+    /// Wire name: `Message`.
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// The moderation task's ID, as returned when it was started.
     ///
-    /// Wire name: `TaskId`. Required.
-    #[serde(rename = "TaskId")]
-    pub task_id: String,
+    /// Wire name: `TaskId`.
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     /// Moderation state.
     ///
-    /// Wire name: `Status`. Required.
-    #[serde(rename = "Status")]
-    pub status: VideoAudioModerationStatusEventStatus,
+    /// Wire name: `Status`.
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    pub status: Option<VideoAudioModerationStatusEventStatus>,
     /// Context of the task.
     ///
-    /// Wire name: `AuxInfo`. Required.
-    #[serde(rename = "AuxInfo")]
-    pub aux_info: VideoAudioModerationStatusEventAuxInfo,
+    /// Wire name: `AuxInfo`.
+    #[serde(rename = "AuxInfo", skip_serializing_if = "Option::is_none")]
+    pub aux_info: Option<VideoAudioModerationStatusEventAuxInfo>,
 }
 
 impl VideoAudioModerationStatusEvent {
-    /// A value with the required fields (`Event`, `AppId`, `Timestamp`, `Nonce`, `Signature`, `Code`, `Message`, `TaskId`, `Status`, `AuxInfo`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`Event`, `Timestamp`, `Nonce`, `Signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        app_id: i64,
         timestamp: i64,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        code: i64,
-        message: impl Into<String>,
-        task_id: impl Into<String>,
-        status: VideoAudioModerationStatusEventStatus,
-        aux_info: VideoAudioModerationStatusEventAuxInfo,
     ) -> Self {
         Self {
             event: event.into(),
-            app_id,
+            app_id: None,
             timestamp,
             nonce: nonce.into(),
             signature: signature.into(),
-            code,
-            message: message.into(),
-            task_id: task_id.into(),
-            status,
-            aux_info,
+            code: None,
+            message: None,
+            task_id: None,
+            status: None,
+            aux_info: None,
         }
     }
 
@@ -4026,10 +3998,10 @@ impl VideoAudioModerationStatusEvent {
         self
     }
 
-    /// Replaces `AppId`.
+    /// Sets `AppId`.
     #[must_use]
     pub fn with_app_id(mut self, app_id: i64) -> Self {
-        self.app_id = app_id;
+        self.app_id = Some(app_id);
         self
     }
 
@@ -4054,41 +4026,41 @@ impl VideoAudioModerationStatusEvent {
         self
     }
 
-    /// Replaces `Code`.
+    /// Sets `Code`.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {
-        self.code = code;
+        self.code = Some(code);
         self
     }
 
-    /// Replaces `Message`.
+    /// Sets `Message`.
     #[must_use]
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = message.into();
+        self.message = Some(message.into());
         self
     }
 
-    /// Replaces `TaskId`.
+    /// Sets `TaskId`.
     #[must_use]
     pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = task_id.into();
+        self.task_id = Some(task_id.into());
         self
     }
 
-    /// Replaces `Status`.
+    /// Sets `Status`.
     #[must_use]
     pub fn with_status(mut self, status: VideoAudioModerationStatusEventStatus) -> Self {
-        self.status = status;
+        self.status = Some(status);
         self
     }
 
-    /// Replaces `AuxInfo`.
+    /// Sets `AuxInfo`.
     #[must_use]
     pub fn with_aux_info(
         mut self,
         aux_info: VideoAudioModerationStatusEventAuxInfo,
     ) -> Self {
-        self.aux_info = aux_info;
+        self.aux_info = Some(aux_info);
         self
     }
 
@@ -4105,13 +4077,15 @@ impl Validate for VideoAudioModerationStatusEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("Status");
-            let value = &self.status;
-            check_known(value.is_known(), value, "0 (Value0)", &at, out);
+            if let Some(value) = &self.status {
+                check_known(value.is_known(), value, "0 (Value0)", &at, out);
+            }
         }
         {
             let at = at.field("AuxInfo");
-            let value = &self.aux_info;
-            Validate::collect_violations(value, &at, out);
+            if let Some(value) = &self.aux_info {
+                Validate::collect_violations(value, &at, out);
+            }
         }
     }
 }
@@ -4133,9 +4107,9 @@ pub struct VideoImageModerationStatusEvent {
     pub event: String,
     /// The project's AppID.
     ///
-    /// Wire name: `AppId`. Required.
-    #[serde(rename = "AppId")]
-    pub app_id: i64,
+    /// Wire name: `AppId`.
+    #[serde(rename = "AppId", skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<i64>,
     /// Unix time in seconds when the server sent the callback.
     ///
     /// Wire name: `Timestamp`. Required.
@@ -4153,57 +4127,50 @@ pub struct VideoImageModerationStatusEvent {
     pub signature: String,
     /// Result code; 0 means success.
     ///
-    /// Wire name: `Code`. Required.
-    #[serde(rename = "Code")]
-    pub code: i64,
+    /// Wire name: `Code`.
+    #[serde(rename = "Code", skip_serializing_if = "Option::is_none")]
+    pub code: Option<i64>,
     /// Text describing the result.
     ///
-    /// Wire name: `Message`. Required.
-    #[serde(rename = "Message")]
-    pub message: String,
+    /// Wire name: `Message`.
+    #[serde(rename = "Message", skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// The moderation task's ID, as returned when it was started.
     ///
-    /// Wire name: `TaskId`. Required.
-    #[serde(rename = "TaskId")]
-    pub task_id: String,
+    /// Wire name: `TaskId`.
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     /// Moderation state.
     ///
-    /// Wire name: `Status`. Required.
-    #[serde(rename = "Status")]
-    pub status: VideoImageModerationStatusEventStatus,
+    /// Wire name: `Status`.
+    #[serde(rename = "Status", skip_serializing_if = "Option::is_none")]
+    pub status: Option<VideoImageModerationStatusEventStatus>,
     /// Context of the task.
     ///
-    /// Wire name: `AuxInfo`. Required.
-    #[serde(rename = "AuxInfo")]
-    pub aux_info: VideoImageModerationStatusEventAuxInfo,
+    /// Wire name: `AuxInfo`.
+    #[serde(rename = "AuxInfo", skip_serializing_if = "Option::is_none")]
+    pub aux_info: Option<VideoImageModerationStatusEventAuxInfo>,
 }
 
 impl VideoImageModerationStatusEvent {
-    /// A value with the required fields (`Event`, `AppId`, `Timestamp`, `Nonce`, `Signature`, `Code`, `Message`, `TaskId`, `Status`, `AuxInfo`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`Event`, `Timestamp`, `Nonce`, `Signature`) and nothing else set.
     pub fn new(
         event: impl Into<String>,
-        app_id: i64,
         timestamp: i64,
         nonce: impl Into<String>,
         signature: impl Into<String>,
-        code: i64,
-        message: impl Into<String>,
-        task_id: impl Into<String>,
-        status: VideoImageModerationStatusEventStatus,
-        aux_info: VideoImageModerationStatusEventAuxInfo,
     ) -> Self {
         Self {
             event: event.into(),
-            app_id,
+            app_id: None,
             timestamp,
             nonce: nonce.into(),
             signature: signature.into(),
-            code,
-            message: message.into(),
-            task_id: task_id.into(),
-            status,
-            aux_info,
+            code: None,
+            message: None,
+            task_id: None,
+            status: None,
+            aux_info: None,
         }
     }
 
@@ -4214,10 +4181,10 @@ impl VideoImageModerationStatusEvent {
         self
     }
 
-    /// Replaces `AppId`.
+    /// Sets `AppId`.
     #[must_use]
     pub fn with_app_id(mut self, app_id: i64) -> Self {
-        self.app_id = app_id;
+        self.app_id = Some(app_id);
         self
     }
 
@@ -4242,41 +4209,41 @@ impl VideoImageModerationStatusEvent {
         self
     }
 
-    /// Replaces `Code`.
+    /// Sets `Code`.
     #[must_use]
     pub fn with_code(mut self, code: i64) -> Self {
-        self.code = code;
+        self.code = Some(code);
         self
     }
 
-    /// Replaces `Message`.
+    /// Sets `Message`.
     #[must_use]
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = message.into();
+        self.message = Some(message.into());
         self
     }
 
-    /// Replaces `TaskId`.
+    /// Sets `TaskId`.
     #[must_use]
     pub fn with_task_id(mut self, task_id: impl Into<String>) -> Self {
-        self.task_id = task_id.into();
+        self.task_id = Some(task_id.into());
         self
     }
 
-    /// Replaces `Status`.
+    /// Sets `Status`.
     #[must_use]
     pub fn with_status(mut self, status: VideoImageModerationStatusEventStatus) -> Self {
-        self.status = status;
+        self.status = Some(status);
         self
     }
 
-    /// Replaces `AuxInfo`.
+    /// Sets `AuxInfo`.
     #[must_use]
     pub fn with_aux_info(
         mut self,
         aux_info: VideoImageModerationStatusEventAuxInfo,
     ) -> Self {
-        self.aux_info = aux_info;
+        self.aux_info = Some(aux_info);
         self
     }
 
@@ -4293,13 +4260,15 @@ impl Validate for VideoImageModerationStatusEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("Status");
-            let value = &self.status;
-            check_known(value.is_known(), value, "0 (Value0)", &at, out);
+            if let Some(value) = &self.status {
+                check_known(value.is_known(), value, "0 (Value0)", &at, out);
+            }
         }
         {
             let at = at.field("AuxInfo");
-            let value = &self.aux_info;
-            Validate::collect_violations(value, &at, out);
+            if let Some(value) = &self.aux_info {
+                Validate::collect_violations(value, &at, out);
+            }
         }
     }
 }

@@ -409,7 +409,7 @@ pub fn verify(
     verifier: &CallbackVerifier,
     body: &[u8],
 ) -> Result<Event, CallbackRefusal> {
-    verifier.verify::<Value>(body)?;
+    verifier.authenticate(body)?;
     Event::decode(body)
 }
 

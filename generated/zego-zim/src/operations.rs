@@ -2389,7 +2389,7 @@ impl Client {
     /// Documented limit: 1 call per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
-    /// - one AppId: 100 calls per day (24 hours)
+    /// - one AppId: 100 calls per 24 hours
     ///
     /// Codes its page lists for it: [`InvalidParameter`](crate::ApiCode::InvalidParameter) (660000002), [`MessageTooLarge`](crate::ApiCode::MessageTooLarge) (660400001), [`OperatorNotRegistered`](crate::ApiCode::OperatorNotRegistered) (660500002), [`BroadcastDailyCapReached`](crate::ApiCode::BroadcastDailyCapReached) (660500003).
     ///

@@ -290,8 +290,9 @@ impl Envelope for EditMessageResponse {
 pub struct CallCreatedEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `call_create` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -310,65 +311,63 @@ pub struct CallCreatedEvent {
     pub timestamp: i64,
     /// The call's id.
     ///
-    /// Wire name: `call_id`. Required.
-    pub call_id: String,
+    /// Wire name: `call_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<String>,
     /// Ids of the invited users; users who are logged out are left out.
     ///
-    /// Wire name: `user_ids`. Required.
-    pub user_ids: Vec<String>,
+    /// Wire name: `user_ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<String>>,
     /// Unix time when the call was created; the table gives no unit, the 10-digit example suggests seconds.
     ///
-    /// Wire name: `create_time`. Required.
-    pub create_time: i64,
+    /// Wire name: `create_time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<i64>,
     /// Extension data attached when the call was created.
     ///
-    /// Wire name: `payload`. Required.
-    pub payload: String,
+    /// Wire name: `payload`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
     /// The user who created the call.
     ///
-    /// Wire name: `caller`. Required.
-    pub caller: String,
+    /// Wire name: `caller`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caller: Option<String>,
     /// Seconds the invited users have to answer.
     ///
-    /// Wire name: `timeout`. Required.
-    pub timeout: i64,
+    /// Wire name: `timeout`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<i64>,
 }
 
 impl CallCreatedEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `call_id`, `user_ids`, `create_time`, `payload`, `caller`, `timeout`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        call_id: impl Into<String>,
-        user_ids: Vec<String>,
-        create_time: i64,
-        payload: impl Into<String>,
-        caller: impl Into<String>,
-        timeout: i64,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            call_id: call_id.into(),
-            user_ids,
-            create_time,
-            payload: payload.into(),
-            caller: caller.into(),
-            timeout,
+            call_id: None,
+            user_ids: None,
+            create_time: None,
+            payload: None,
+            caller: None,
+            timeout: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -400,45 +399,45 @@ impl CallCreatedEvent {
         self
     }
 
-    /// Replaces `call_id`.
+    /// Sets `call_id`.
     #[must_use]
     pub fn with_call_id(mut self, call_id: impl Into<String>) -> Self {
-        self.call_id = call_id.into();
+        self.call_id = Some(call_id.into());
         self
     }
 
-    /// Replaces `user_ids`.
+    /// Sets `user_ids`.
     #[must_use]
     pub fn with_user_ids(mut self, user_ids: Vec<String>) -> Self {
-        self.user_ids = user_ids;
+        self.user_ids = Some(user_ids);
         self
     }
 
-    /// Replaces `create_time`.
+    /// Sets `create_time`.
     #[must_use]
     pub fn with_create_time(mut self, create_time: i64) -> Self {
-        self.create_time = create_time;
+        self.create_time = Some(create_time);
         self
     }
 
-    /// Replaces `payload`.
+    /// Sets `payload`.
     #[must_use]
     pub fn with_payload(mut self, payload: impl Into<String>) -> Self {
-        self.payload = payload.into();
+        self.payload = Some(payload.into());
         self
     }
 
-    /// Replaces `caller`.
+    /// Sets `caller`.
     #[must_use]
     pub fn with_caller(mut self, caller: impl Into<String>) -> Self {
-        self.caller = caller.into();
+        self.caller = Some(caller.into());
         self
     }
 
-    /// Replaces `timeout`.
+    /// Sets `timeout`.
     #[must_use]
     pub fn with_timeout(mut self, timeout: i64) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
@@ -465,8 +464,9 @@ impl Redact for CallCreatedEvent {
 pub struct CallAcceptedEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `call_accept` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -485,47 +485,45 @@ pub struct CallAcceptedEvent {
     pub timestamp: i64,
     /// The call's id.
     ///
-    /// Wire name: `call_id`. Required.
-    pub call_id: String,
+    /// Wire name: `call_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<String>,
     /// The user who accepted.
     ///
-    /// Wire name: `user_id`. Required.
-    pub user_id: String,
+    /// Wire name: `user_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// Extra data supplied with the acceptance.
     ///
-    /// Wire name: `extend_data`. Required.
-    pub extend_data: String,
+    /// Wire name: `extend_data`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extend_data: Option<String>,
 }
 
 impl CallAcceptedEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `call_id`, `user_id`, `extend_data`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        call_id: impl Into<String>,
-        user_id: impl Into<String>,
-        extend_data: impl Into<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            call_id: call_id.into(),
-            user_id: user_id.into(),
-            extend_data: extend_data.into(),
+            call_id: None,
+            user_id: None,
+            extend_data: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -557,24 +555,24 @@ impl CallAcceptedEvent {
         self
     }
 
-    /// Replaces `call_id`.
+    /// Sets `call_id`.
     #[must_use]
     pub fn with_call_id(mut self, call_id: impl Into<String>) -> Self {
-        self.call_id = call_id.into();
+        self.call_id = Some(call_id.into());
         self
     }
 
-    /// Replaces `user_id`.
+    /// Sets `user_id`.
     #[must_use]
     pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = user_id.into();
+        self.user_id = Some(user_id.into());
         self
     }
 
-    /// Replaces `extend_data`.
+    /// Sets `extend_data`.
     #[must_use]
     pub fn with_extend_data(mut self, extend_data: impl Into<String>) -> Self {
-        self.extend_data = extend_data.into();
+        self.extend_data = Some(extend_data.into());
         self
     }
 
@@ -601,8 +599,9 @@ impl Redact for CallAcceptedEvent {
 pub struct CallRejectedEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `call_reject` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -621,47 +620,45 @@ pub struct CallRejectedEvent {
     pub timestamp: i64,
     /// The call's id.
     ///
-    /// Wire name: `call_id`. Required.
-    pub call_id: String,
+    /// Wire name: `call_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<String>,
     /// The user who rejected.
     ///
-    /// Wire name: `user_id`. Required.
-    pub user_id: String,
+    /// Wire name: `user_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// Extra data supplied with the rejection.
     ///
-    /// Wire name: `extend_data`. Required.
-    pub extend_data: String,
+    /// Wire name: `extend_data`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extend_data: Option<String>,
 }
 
 impl CallRejectedEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `call_id`, `user_id`, `extend_data`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        call_id: impl Into<String>,
-        user_id: impl Into<String>,
-        extend_data: impl Into<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            call_id: call_id.into(),
-            user_id: user_id.into(),
-            extend_data: extend_data.into(),
+            call_id: None,
+            user_id: None,
+            extend_data: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -693,24 +690,24 @@ impl CallRejectedEvent {
         self
     }
 
-    /// Replaces `call_id`.
+    /// Sets `call_id`.
     #[must_use]
     pub fn with_call_id(mut self, call_id: impl Into<String>) -> Self {
-        self.call_id = call_id.into();
+        self.call_id = Some(call_id.into());
         self
     }
 
-    /// Replaces `user_id`.
+    /// Sets `user_id`.
     #[must_use]
     pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = user_id.into();
+        self.user_id = Some(user_id.into());
         self
     }
 
-    /// Replaces `extend_data`.
+    /// Sets `extend_data`.
     #[must_use]
     pub fn with_extend_data(mut self, extend_data: impl Into<String>) -> Self {
-        self.extend_data = extend_data.into();
+        self.extend_data = Some(extend_data.into());
         self
     }
 
@@ -737,8 +734,9 @@ impl Redact for CallRejectedEvent {
 pub struct CallCancelledEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `call_cancel` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -757,53 +755,51 @@ pub struct CallCancelledEvent {
     pub timestamp: i64,
     /// The call's id.
     ///
-    /// Wire name: `call_id`. Required.
-    pub call_id: String,
+    /// Wire name: `call_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<String>,
     /// Ids of the invited users; still includes invited users who have logged out.
     ///
-    /// Wire name: `user_ids`. Required.
-    pub user_ids: Vec<String>,
+    /// Wire name: `user_ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<String>>,
     /// Why the call was cancelled.
     ///
-    /// Wire name: `reason`. Required.
-    pub reason: CallCancelledEventReason,
+    /// Wire name: `reason`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<CallCancelledEventReason>,
     /// Extension data attached when cancelling.
     ///
-    /// Wire name: `payload`. Required.
-    pub payload: String,
+    /// Wire name: `payload`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
 }
 
 impl CallCancelledEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `call_id`, `user_ids`, `reason`, `payload`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        call_id: impl Into<String>,
-        user_ids: Vec<String>,
-        reason: CallCancelledEventReason,
-        payload: impl Into<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            call_id: call_id.into(),
-            user_ids,
-            reason,
-            payload: payload.into(),
+            call_id: None,
+            user_ids: None,
+            reason: None,
+            payload: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -835,31 +831,31 @@ impl CallCancelledEvent {
         self
     }
 
-    /// Replaces `call_id`.
+    /// Sets `call_id`.
     #[must_use]
     pub fn with_call_id(mut self, call_id: impl Into<String>) -> Self {
-        self.call_id = call_id.into();
+        self.call_id = Some(call_id.into());
         self
     }
 
-    /// Replaces `user_ids`.
+    /// Sets `user_ids`.
     #[must_use]
     pub fn with_user_ids(mut self, user_ids: Vec<String>) -> Self {
-        self.user_ids = user_ids;
+        self.user_ids = Some(user_ids);
         self
     }
 
-    /// Replaces `reason`.
+    /// Sets `reason`.
     #[must_use]
     pub fn with_reason(mut self, reason: CallCancelledEventReason) -> Self {
-        self.reason = reason;
+        self.reason = Some(reason);
         self
     }
 
-    /// Replaces `payload`.
+    /// Sets `payload`.
     #[must_use]
     pub fn with_payload(mut self, payload: impl Into<String>) -> Self {
-        self.payload = payload.into();
+        self.payload = Some(payload.into());
         self
     }
 
@@ -876,14 +872,15 @@ impl Validate for CallCancelledEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("reason");
-            let value = &self.reason;
-            check_known(
-                value.is_known(),
-                value,
-                "caller_cancel (CallerCancel), timeout_cancel (TimeoutCancel)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.reason {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "caller_cancel (CallerCancel), timeout_cancel (TimeoutCancel)",
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -898,8 +895,9 @@ impl Redact for CallCancelledEvent {
 pub struct CallTimedOutEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `call_timeout` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -918,40 +916,39 @@ pub struct CallTimedOutEvent {
     pub timestamp: i64,
     /// The call's id.
     ///
-    /// Wire name: `call_id`. Required.
-    pub call_id: String,
+    /// Wire name: `call_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<String>,
     /// Ids of the invited users who did not answer.
     ///
-    /// Wire name: `user_ids`. Required.
-    pub user_ids: Vec<String>,
+    /// Wire name: `user_ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<String>>,
 }
 
 impl CallTimedOutEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `call_id`, `user_ids`) and nothing else set.
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        call_id: impl Into<String>,
-        user_ids: Vec<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            call_id: call_id.into(),
-            user_ids,
+            call_id: None,
+            user_ids: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -983,17 +980,17 @@ impl CallTimedOutEvent {
         self
     }
 
-    /// Replaces `call_id`.
+    /// Sets `call_id`.
     #[must_use]
     pub fn with_call_id(mut self, call_id: impl Into<String>) -> Self {
-        self.call_id = call_id.into();
+        self.call_id = Some(call_id.into());
         self
     }
 
-    /// Replaces `user_ids`.
+    /// Sets `user_ids`.
     #[must_use]
     pub fn with_user_ids(mut self, user_ids: Vec<String>) -> Self {
-        self.user_ids = user_ids;
+        self.user_ids = Some(user_ids);
         self
     }
 
@@ -1020,8 +1017,9 @@ impl Redact for CallTimedOutEvent {
 pub struct CallInvitedEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `call_invite` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -1040,53 +1038,51 @@ pub struct CallInvitedEvent {
     pub timestamp: i64,
     /// The call's id.
     ///
-    /// Wire name: `call_id`. Required.
-    pub call_id: String,
+    /// Wire name: `call_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_id: Option<String>,
     /// Ids of the users invited successfully by this invitation.
     ///
-    /// Wire name: `user_ids`. Required.
-    pub user_ids: Vec<String>,
+    /// Wire name: `user_ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<String>>,
     /// The user who sent the invitation.
     ///
-    /// Wire name: `inviter`. Required.
-    pub inviter: String,
+    /// Wire name: `inviter`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inviter: Option<String>,
     /// Server Unix time in milliseconds when the invitation was sent.
     ///
-    /// Wire name: `invite_time`. Required.
-    pub invite_time: i64,
+    /// Wire name: `invite_time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invite_time: Option<i64>,
 }
 
 impl CallInvitedEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `call_id`, `user_ids`, `inviter`, `invite_time`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        call_id: impl Into<String>,
-        user_ids: Vec<String>,
-        inviter: impl Into<String>,
-        invite_time: i64,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            call_id: call_id.into(),
-            user_ids,
-            inviter: inviter.into(),
-            invite_time,
+            call_id: None,
+            user_ids: None,
+            inviter: None,
+            invite_time: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -1118,31 +1114,31 @@ impl CallInvitedEvent {
         self
     }
 
-    /// Replaces `call_id`.
+    /// Sets `call_id`.
     #[must_use]
     pub fn with_call_id(mut self, call_id: impl Into<String>) -> Self {
-        self.call_id = call_id.into();
+        self.call_id = Some(call_id.into());
         self
     }
 
-    /// Replaces `user_ids`.
+    /// Sets `user_ids`.
     #[must_use]
     pub fn with_user_ids(mut self, user_ids: Vec<String>) -> Self {
-        self.user_ids = user_ids;
+        self.user_ids = Some(user_ids);
         self
     }
 
-    /// Replaces `inviter`.
+    /// Sets `inviter`.
     #[must_use]
     pub fn with_inviter(mut self, inviter: impl Into<String>) -> Self {
-        self.inviter = inviter.into();
+        self.inviter = Some(inviter.into());
         self
     }
 
-    /// Replaces `invite_time`.
+    /// Sets `invite_time`.
     #[must_use]
     pub fn with_invite_time(mut self, invite_time: i64) -> Self {
-        self.invite_time = invite_time;
+        self.invite_time = Some(invite_time);
         self
     }
 
@@ -1169,8 +1165,9 @@ impl Redact for CallInvitedEvent {
 pub struct LoginLogoutEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `user_action` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -1189,24 +1186,29 @@ pub struct LoginLogoutEvent {
     pub timestamp: i64,
     /// The user's id.
     ///
-    /// Wire name: `user_id`. Required.
-    pub user_id: String,
+    /// Wire name: `user_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// The user's name.
     ///
-    /// Wire name: `user_name`. Required.
-    pub user_name: String,
+    /// Wire name: `user_name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
     /// Operating system reported when the user logged in.
     ///
-    /// Wire name: `os`. Required.
-    pub os: LoginLogoutEventOs,
+    /// Wire name: `os`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os: Option<LoginLogoutEventOs>,
     /// What happened to the connection.
     ///
-    /// Wire name: `action`. Required.
-    pub action: LoginLogoutEventAction,
+    /// Wire name: `action`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<LoginLogoutEventAction>,
     /// Id of this connection; a user online on several devices has several.
     ///
-    /// Wire name: `session_id`. Required.
-    pub session_id: String,
+    /// Wire name: `session_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
     /// Unix time in seconds of the login.
     ///
     /// Wire name: `login_time`.
@@ -1235,31 +1237,24 @@ pub struct LoginLogoutEvent {
 }
 
 impl LoginLogoutEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `user_id`, `user_name`, `os`, `action`, `session_id`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        user_id: impl Into<String>,
-        user_name: impl Into<String>,
-        os: LoginLogoutEventOs,
-        action: LoginLogoutEventAction,
-        session_id: impl Into<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            user_id: user_id.into(),
-            user_name: user_name.into(),
-            os,
-            action,
-            session_id: session_id.into(),
+            user_id: None,
+            user_name: None,
+            os: None,
+            action: None,
+            session_id: None,
             login_time: None,
             relogin: None,
             logout_time: None,
@@ -1268,10 +1263,10 @@ impl LoginLogoutEvent {
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -1303,38 +1298,38 @@ impl LoginLogoutEvent {
         self
     }
 
-    /// Replaces `user_id`.
+    /// Sets `user_id`.
     #[must_use]
     pub fn with_user_id(mut self, user_id: impl Into<String>) -> Self {
-        self.user_id = user_id.into();
+        self.user_id = Some(user_id.into());
         self
     }
 
-    /// Replaces `user_name`.
+    /// Sets `user_name`.
     #[must_use]
     pub fn with_user_name(mut self, user_name: impl Into<String>) -> Self {
-        self.user_name = user_name.into();
+        self.user_name = Some(user_name.into());
         self
     }
 
-    /// Replaces `os`.
+    /// Sets `os`.
     #[must_use]
     pub fn with_os(mut self, os: LoginLogoutEventOs) -> Self {
-        self.os = os;
+        self.os = Some(os);
         self
     }
 
-    /// Replaces `action`.
+    /// Sets `action`.
     #[must_use]
     pub fn with_action(mut self, action: LoginLogoutEventAction) -> Self {
-        self.action = action;
+        self.action = Some(action);
         self
     }
 
-    /// Replaces `session_id`.
+    /// Sets `session_id`.
     #[must_use]
     pub fn with_session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = session_id.into();
+        self.session_id = Some(session_id.into());
         self
     }
 
@@ -1386,25 +1381,27 @@ impl Validate for LoginLogoutEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("os");
-            let value = &self.os;
-            check_known(
-                value.is_known(),
-                value,
-                "PC (Pc), IOS_PHONE (IosPhone), ANDROID (Android), MAC (Mac), LINUX (Linux), WEB (Web), MINIPROGRAM (Miniprogram), ANDROID_TV (AndroidTv)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.os {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "PC (Pc), IOS_PHONE (IosPhone), ANDROID (Android), MAC (Mac), LINUX (Linux), WEB (Web), MINIPROGRAM (Miniprogram), ANDROID_TV (AndroidTv)",
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let at = at.field("action");
-            let value = &self.action;
-            check_known(
-                value.is_known(),
-                value,
-                "0 (Value0), 1 (Value1), 2 (Value2)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.action {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "0 (Value0), 1 (Value1), 2 (Value2)",
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let at = at.field("relogin");
@@ -1425,8 +1422,9 @@ impl Redact for LoginLogoutEvent {
 pub struct MessageSentEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `send_msg` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -1445,24 +1443,29 @@ pub struct MessageSentEvent {
     pub timestamp: i64,
     /// The sender's user id.
     ///
-    /// Wire name: `from_user_id`. Required.
-    pub from_user_id: String,
+    /// Wire name: `from_user_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_user_id: Option<String>,
     /// Kind of conversation the message targets.
     ///
-    /// Wire name: `conv_type`. Required.
-    pub conv_type: MessageSentEventConvType,
+    /// Wire name: `conv_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conv_type: Option<MessageSentEventConvType>,
     /// The target conversation's id; empty when the server API sent one-to-one messages (see user_list).
     ///
-    /// Wire name: `conv_id`. Required.
-    pub conv_id: String,
+    /// Wire name: `conv_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conv_id: Option<String>,
     /// Kind of message.
     ///
-    /// Wire name: `msg_type`. Required.
-    pub msg_type: MessageSentEventMsgType,
+    /// Wire name: `msg_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_type: Option<MessageSentEventMsgType>,
     /// Application-defined subtype from 0 to 200; only meaningful for custom messages (msg_type 200).
     ///
-    /// Wire name: `sub_msg_type`. Required.
-    pub sub_msg_type: i64,
+    /// Wire name: `sub_msg_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_msg_type: Option<i64>,
     /// Where the message came from; left out when it is 0.
     ///
     /// Wire name: `source`.
@@ -1470,12 +1473,14 @@ pub struct MessageSentEvent {
     pub source: Option<MessageSentEventSource>,
     /// Message content: as sent for text (1) and custom (200) messages; for types 10 (multi-item), 11-14 (media) or 100 (combined) a JSON string to URL-decode and parse, whose structure the page describes; passed through unchanged for messages sent by the server API.
     ///
-    /// Wire name: `msg_body`. Required.
-    pub msg_body: String,
+    /// Wire name: `msg_body`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_body: Option<String>,
     /// The message's unique id; empty for batched one-to-one messages sent through the server API (see user_list).
     ///
-    /// Wire name: `msg_id`. Required.
-    pub msg_id: String,
+    /// Wire name: `msg_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_id: Option<String>,
     /// The message's sequence number, usable for recalling it; absent for batched one-to-one messages sent through the server API (see user_list).
     ///
     /// Wire name: `msg_seq`.
@@ -1488,12 +1493,14 @@ pub struct MessageSentEvent {
     pub payload: Option<String>,
     /// Unix time in milliseconds when the server received the message.
     ///
-    /// Wire name: `msg_time`. Required.
-    pub msg_time: i64,
+    /// Wire name: `msg_time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_time: Option<i64>,
     /// 0 when the message was sent, otherwise the ZIM error code of the failure (e.g. 660500009 or 660500010 when the before-send answer was 2 or 3).
     ///
-    /// Wire name: `send_result`. Required.
-    pub send_result: i64,
+    /// Wire name: `send_result`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_result: Option<i64>,
     /// Per-recipient results, present only for one-to-one messages sent through the server API (then conv_id is empty).
     ///
     /// Wire name: `user_list`.
@@ -1502,50 +1509,39 @@ pub struct MessageSentEvent {
 }
 
 impl MessageSentEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `from_user_id`, `conv_type`, `conv_id`, `msg_type`, `sub_msg_type`, `msg_body`, `msg_id`, `msg_time`, `send_result`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        from_user_id: impl Into<String>,
-        conv_type: MessageSentEventConvType,
-        conv_id: impl Into<String>,
-        msg_type: MessageSentEventMsgType,
-        sub_msg_type: i64,
-        msg_body: impl Into<String>,
-        msg_id: impl Into<String>,
-        msg_time: i64,
-        send_result: i64,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            from_user_id: from_user_id.into(),
-            conv_type,
-            conv_id: conv_id.into(),
-            msg_type,
-            sub_msg_type,
+            from_user_id: None,
+            conv_type: None,
+            conv_id: None,
+            msg_type: None,
+            sub_msg_type: None,
             source: None,
-            msg_body: msg_body.into(),
-            msg_id: msg_id.into(),
+            msg_body: None,
+            msg_id: None,
             msg_seq: None,
             payload: None,
-            msg_time,
-            send_result,
+            msg_time: None,
+            send_result: None,
             user_list: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -1577,38 +1573,38 @@ impl MessageSentEvent {
         self
     }
 
-    /// Replaces `from_user_id`.
+    /// Sets `from_user_id`.
     #[must_use]
     pub fn with_from_user_id(mut self, from_user_id: impl Into<String>) -> Self {
-        self.from_user_id = from_user_id.into();
+        self.from_user_id = Some(from_user_id.into());
         self
     }
 
-    /// Replaces `conv_type`.
+    /// Sets `conv_type`.
     #[must_use]
     pub fn with_conv_type(mut self, conv_type: MessageSentEventConvType) -> Self {
-        self.conv_type = conv_type;
+        self.conv_type = Some(conv_type);
         self
     }
 
-    /// Replaces `conv_id`.
+    /// Sets `conv_id`.
     #[must_use]
     pub fn with_conv_id(mut self, conv_id: impl Into<String>) -> Self {
-        self.conv_id = conv_id.into();
+        self.conv_id = Some(conv_id.into());
         self
     }
 
-    /// Replaces `msg_type`.
+    /// Sets `msg_type`.
     #[must_use]
     pub fn with_msg_type(mut self, msg_type: MessageSentEventMsgType) -> Self {
-        self.msg_type = msg_type;
+        self.msg_type = Some(msg_type);
         self
     }
 
-    /// Replaces `sub_msg_type`.
+    /// Sets `sub_msg_type`.
     #[must_use]
     pub fn with_sub_msg_type(mut self, sub_msg_type: i64) -> Self {
-        self.sub_msg_type = sub_msg_type;
+        self.sub_msg_type = Some(sub_msg_type);
         self
     }
 
@@ -1619,17 +1615,17 @@ impl MessageSentEvent {
         self
     }
 
-    /// Replaces `msg_body`.
+    /// Sets `msg_body`.
     #[must_use]
     pub fn with_msg_body(mut self, msg_body: impl Into<String>) -> Self {
-        self.msg_body = msg_body.into();
+        self.msg_body = Some(msg_body.into());
         self
     }
 
-    /// Replaces `msg_id`.
+    /// Sets `msg_id`.
     #[must_use]
     pub fn with_msg_id(mut self, msg_id: impl Into<String>) -> Self {
-        self.msg_id = msg_id.into();
+        self.msg_id = Some(msg_id.into());
         self
     }
 
@@ -1647,17 +1643,17 @@ impl MessageSentEvent {
         self
     }
 
-    /// Replaces `msg_time`.
+    /// Sets `msg_time`.
     #[must_use]
     pub fn with_msg_time(mut self, msg_time: i64) -> Self {
-        self.msg_time = msg_time;
+        self.msg_time = Some(msg_time);
         self
     }
 
-    /// Replaces `send_result`.
+    /// Sets `send_result`.
     #[must_use]
     pub fn with_send_result(mut self, send_result: i64) -> Self {
-        self.send_result = send_result;
+        self.send_result = Some(send_result);
         self
     }
 
@@ -1684,25 +1680,27 @@ impl Validate for MessageSentEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("conv_type");
-            let value = &self.conv_type;
-            check_known(
-                value.is_known(),
-                value,
-                "0 (Value0), 1 (Value1), 2 (Value2)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.conv_type {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "0 (Value0), 1 (Value1), 2 (Value2)",
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let at = at.field("msg_type");
-            let value = &self.msg_type;
-            check_known(
-                value.is_known(),
-                value,
-                "1 (Value1), 10 (Value10), 11 (Value11), 12 (Value12), 13 (Value13), 14 (Value14), 100 (Value100), 200 (Value200)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.msg_type {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1 (Value1), 10 (Value10), 11 (Value11), 12 (Value12), 13 (Value13), 14 (Value14), 100 (Value100), 200 (Value200)",
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let at = at.field("source");
@@ -1734,8 +1732,9 @@ impl Redact for MessageSentEvent {
 pub struct MessageBeforeSendEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `before_send_msg` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -1754,83 +1753,81 @@ pub struct MessageBeforeSendEvent {
     pub timestamp: i64,
     /// The request's id.
     ///
-    /// Wire name: `request_id`. Required.
-    pub request_id: String,
+    /// Wire name: `request_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// The sender's user id.
     ///
-    /// Wire name: `from_user_id`. Required.
-    pub from_user_id: String,
+    /// Wire name: `from_user_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_user_id: Option<String>,
     /// The target conversation's id.
     ///
-    /// Wire name: `conv_id`. Required.
-    pub conv_id: String,
+    /// Wire name: `conv_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conv_id: Option<String>,
     /// Kind of conversation the message targets.
     ///
-    /// Wire name: `conv_type`. Required.
-    pub conv_type: MessageBeforeSendEventConvType,
+    /// Wire name: `conv_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conv_type: Option<MessageBeforeSendEventConvType>,
     /// The message's unique id.
     ///
-    /// Wire name: `msg_id`. Required.
-    pub msg_id: String,
+    /// Wire name: `msg_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_id: Option<String>,
     /// The message's extension field.
     ///
-    /// Wire name: `payload`. Required.
-    pub payload: String,
+    /// Wire name: `payload`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
     /// Kind of message.
     ///
-    /// Wire name: `msg_type`. Required.
-    pub msg_type: MessageBeforeSendEventMsgType,
+    /// Wire name: `msg_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_type: Option<MessageBeforeSendEventMsgType>,
     /// Application-defined subtype from 0 to 200; only meaningful for custom messages (msg_type 200).
     ///
-    /// Wire name: `sub_msg_type`. Required.
-    pub sub_msg_type: i64,
+    /// Wire name: `sub_msg_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_msg_type: Option<i64>,
     /// Message content: as sent for text (1) and custom (200) messages; for types 10 (multi-item), 11-14 (media) or 100 (combined) a JSON string to URL-decode and parse, whose structure the page describes; passed through unchanged for messages sent by the server API.
     ///
-    /// Wire name: `msg_body`. Required.
-    pub msg_body: String,
+    /// Wire name: `msg_body`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_body: Option<String>,
 }
 
 impl MessageBeforeSendEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `request_id`, `from_user_id`, `conv_id`, `conv_type`, `msg_id`, `payload`, `msg_type`, `sub_msg_type`, `msg_body`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        request_id: impl Into<String>,
-        from_user_id: impl Into<String>,
-        conv_id: impl Into<String>,
-        conv_type: MessageBeforeSendEventConvType,
-        msg_id: impl Into<String>,
-        payload: impl Into<String>,
-        msg_type: MessageBeforeSendEventMsgType,
-        sub_msg_type: i64,
-        msg_body: impl Into<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            request_id: request_id.into(),
-            from_user_id: from_user_id.into(),
-            conv_id: conv_id.into(),
-            conv_type,
-            msg_id: msg_id.into(),
-            payload: payload.into(),
-            msg_type,
-            sub_msg_type,
-            msg_body: msg_body.into(),
+            request_id: None,
+            from_user_id: None,
+            conv_id: None,
+            conv_type: None,
+            msg_id: None,
+            payload: None,
+            msg_type: None,
+            sub_msg_type: None,
+            msg_body: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -1862,66 +1859,66 @@ impl MessageBeforeSendEvent {
         self
     }
 
-    /// Replaces `request_id`.
+    /// Sets `request_id`.
     #[must_use]
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
-        self.request_id = request_id.into();
+        self.request_id = Some(request_id.into());
         self
     }
 
-    /// Replaces `from_user_id`.
+    /// Sets `from_user_id`.
     #[must_use]
     pub fn with_from_user_id(mut self, from_user_id: impl Into<String>) -> Self {
-        self.from_user_id = from_user_id.into();
+        self.from_user_id = Some(from_user_id.into());
         self
     }
 
-    /// Replaces `conv_id`.
+    /// Sets `conv_id`.
     #[must_use]
     pub fn with_conv_id(mut self, conv_id: impl Into<String>) -> Self {
-        self.conv_id = conv_id.into();
+        self.conv_id = Some(conv_id.into());
         self
     }
 
-    /// Replaces `conv_type`.
+    /// Sets `conv_type`.
     #[must_use]
     pub fn with_conv_type(mut self, conv_type: MessageBeforeSendEventConvType) -> Self {
-        self.conv_type = conv_type;
+        self.conv_type = Some(conv_type);
         self
     }
 
-    /// Replaces `msg_id`.
+    /// Sets `msg_id`.
     #[must_use]
     pub fn with_msg_id(mut self, msg_id: impl Into<String>) -> Self {
-        self.msg_id = msg_id.into();
+        self.msg_id = Some(msg_id.into());
         self
     }
 
-    /// Replaces `payload`.
+    /// Sets `payload`.
     #[must_use]
     pub fn with_payload(mut self, payload: impl Into<String>) -> Self {
-        self.payload = payload.into();
+        self.payload = Some(payload.into());
         self
     }
 
-    /// Replaces `msg_type`.
+    /// Sets `msg_type`.
     #[must_use]
     pub fn with_msg_type(mut self, msg_type: MessageBeforeSendEventMsgType) -> Self {
-        self.msg_type = msg_type;
+        self.msg_type = Some(msg_type);
         self
     }
 
-    /// Replaces `sub_msg_type`.
+    /// Sets `sub_msg_type`.
     #[must_use]
     pub fn with_sub_msg_type(mut self, sub_msg_type: i64) -> Self {
-        self.sub_msg_type = sub_msg_type;
+        self.sub_msg_type = Some(sub_msg_type);
         self
     }
 
-    /// Replaces `msg_body`.
+    /// Sets `msg_body`.
     #[must_use]
     pub fn with_msg_body(mut self, msg_body: impl Into<String>) -> Self {
-        self.msg_body = msg_body.into();
+        self.msg_body = Some(msg_body.into());
         self
     }
 
@@ -1938,25 +1935,27 @@ impl Validate for MessageBeforeSendEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("conv_type");
-            let value = &self.conv_type;
-            check_known(
-                value.is_known(),
-                value,
-                "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.conv_type {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "0 (Value0), 1 (Value1), 2 (Value2), 3 (Value3)",
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let at = at.field("msg_type");
-            let value = &self.msg_type;
-            check_known(
-                value.is_known(),
-                value,
-                "1 (Value1), 10 (Value10), 11 (Value11), 12 (Value12), 13 (Value13), 14 (Value14), 100 (Value100), 200 (Value200)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.msg_type {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1 (Value1), 10 (Value10), 11 (Value11), 12 (Value12), 13 (Value13), 14 (Value14), 100 (Value100), 200 (Value200)",
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -2064,8 +2063,9 @@ impl Redact for MessageBeforeSendAnswer {
 pub struct BotMessageEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `bot_msg` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -2084,32 +2084,39 @@ pub struct BotMessageEvent {
     pub timestamp: i64,
     /// The sender's user id.
     ///
-    /// Wire name: `from_user_id`. Required.
-    pub from_user_id: String,
+    /// Wire name: `from_user_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_user_id: Option<String>,
     /// Kind of conversation; always one-to-one.
     ///
-    /// Wire name: `conv_type`. Required.
-    pub conv_type: BotMessageEventConvType,
+    /// Wire name: `conv_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conv_type: Option<BotMessageEventConvType>,
     /// The target conversation's id; empty when the server API sent one-to-one messages (see user_list).
     ///
-    /// Wire name: `conv_id`. Required.
-    pub conv_id: String,
+    /// Wire name: `conv_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conv_id: Option<String>,
     /// Kind of message.
     ///
-    /// Wire name: `msg_type`. Required.
-    pub msg_type: BotMessageEventMsgType,
+    /// Wire name: `msg_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_type: Option<BotMessageEventMsgType>,
     /// Application-defined subtype from 0 to 200; only meaningful for custom messages (msg_type 200).
     ///
-    /// Wire name: `sub_msg_type`. Required.
-    pub sub_msg_type: i64,
+    /// Wire name: `sub_msg_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_msg_type: Option<i64>,
     /// Message content: as sent for text (1) and custom (200) messages; for types 10 (multi-item), 11-14 (media) a JSON string to URL-decode and parse, whose structure the page describes; passed through unchanged for messages sent by the server API.
     ///
-    /// Wire name: `msg_body`. Required.
-    pub msg_body: String,
+    /// Wire name: `msg_body`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_body: Option<String>,
     /// The message's unique id; empty for batched one-to-one messages sent through the server API (see user_list).
     ///
-    /// Wire name: `msg_id`. Required.
-    pub msg_id: String,
+    /// Wire name: `msg_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_id: Option<String>,
     /// The message's sequence number, usable for recalling it; absent for batched one-to-one messages sent through the server API (see user_list).
     ///
     /// Wire name: `msg_seq`.
@@ -2122,12 +2129,14 @@ pub struct BotMessageEvent {
     pub payload: Option<String>,
     /// Unix time in milliseconds when the server received the message.
     ///
-    /// Wire name: `msg_time`. Required.
-    pub msg_time: i64,
+    /// Wire name: `msg_time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_time: Option<i64>,
     /// 0 when the message was sent, otherwise the ZIM error code of the failure (see the return codes).
     ///
-    /// Wire name: `send_result`. Required.
-    pub send_result: i64,
+    /// Wire name: `send_result`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_result: Option<i64>,
     /// Per-recipient results, present only for one-to-one messages sent through the server API (then conv_id is empty).
     ///
     /// Wire name: `user_list`.
@@ -2136,49 +2145,38 @@ pub struct BotMessageEvent {
 }
 
 impl BotMessageEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `from_user_id`, `conv_type`, `conv_id`, `msg_type`, `sub_msg_type`, `msg_body`, `msg_id`, `msg_time`, `send_result`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        from_user_id: impl Into<String>,
-        conv_type: BotMessageEventConvType,
-        conv_id: impl Into<String>,
-        msg_type: BotMessageEventMsgType,
-        sub_msg_type: i64,
-        msg_body: impl Into<String>,
-        msg_id: impl Into<String>,
-        msg_time: i64,
-        send_result: i64,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            from_user_id: from_user_id.into(),
-            conv_type,
-            conv_id: conv_id.into(),
-            msg_type,
-            sub_msg_type,
-            msg_body: msg_body.into(),
-            msg_id: msg_id.into(),
+            from_user_id: None,
+            conv_type: None,
+            conv_id: None,
+            msg_type: None,
+            sub_msg_type: None,
+            msg_body: None,
+            msg_id: None,
             msg_seq: None,
             payload: None,
-            msg_time,
-            send_result,
+            msg_time: None,
+            send_result: None,
             user_list: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -2210,52 +2208,52 @@ impl BotMessageEvent {
         self
     }
 
-    /// Replaces `from_user_id`.
+    /// Sets `from_user_id`.
     #[must_use]
     pub fn with_from_user_id(mut self, from_user_id: impl Into<String>) -> Self {
-        self.from_user_id = from_user_id.into();
+        self.from_user_id = Some(from_user_id.into());
         self
     }
 
-    /// Replaces `conv_type`.
+    /// Sets `conv_type`.
     #[must_use]
     pub fn with_conv_type(mut self, conv_type: BotMessageEventConvType) -> Self {
-        self.conv_type = conv_type;
+        self.conv_type = Some(conv_type);
         self
     }
 
-    /// Replaces `conv_id`.
+    /// Sets `conv_id`.
     #[must_use]
     pub fn with_conv_id(mut self, conv_id: impl Into<String>) -> Self {
-        self.conv_id = conv_id.into();
+        self.conv_id = Some(conv_id.into());
         self
     }
 
-    /// Replaces `msg_type`.
+    /// Sets `msg_type`.
     #[must_use]
     pub fn with_msg_type(mut self, msg_type: BotMessageEventMsgType) -> Self {
-        self.msg_type = msg_type;
+        self.msg_type = Some(msg_type);
         self
     }
 
-    /// Replaces `sub_msg_type`.
+    /// Sets `sub_msg_type`.
     #[must_use]
     pub fn with_sub_msg_type(mut self, sub_msg_type: i64) -> Self {
-        self.sub_msg_type = sub_msg_type;
+        self.sub_msg_type = Some(sub_msg_type);
         self
     }
 
-    /// Replaces `msg_body`.
+    /// Sets `msg_body`.
     #[must_use]
     pub fn with_msg_body(mut self, msg_body: impl Into<String>) -> Self {
-        self.msg_body = msg_body.into();
+        self.msg_body = Some(msg_body.into());
         self
     }
 
-    /// Replaces `msg_id`.
+    /// Sets `msg_id`.
     #[must_use]
     pub fn with_msg_id(mut self, msg_id: impl Into<String>) -> Self {
-        self.msg_id = msg_id.into();
+        self.msg_id = Some(msg_id.into());
         self
     }
 
@@ -2273,17 +2271,17 @@ impl BotMessageEvent {
         self
     }
 
-    /// Replaces `msg_time`.
+    /// Sets `msg_time`.
     #[must_use]
     pub fn with_msg_time(mut self, msg_time: i64) -> Self {
-        self.msg_time = msg_time;
+        self.msg_time = Some(msg_time);
         self
     }
 
-    /// Replaces `send_result`.
+    /// Sets `send_result`.
     #[must_use]
     pub fn with_send_result(mut self, send_result: i64) -> Self {
-        self.send_result = send_result;
+        self.send_result = Some(send_result);
         self
     }
 
@@ -2310,19 +2308,21 @@ impl Validate for BotMessageEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("conv_type");
-            let value = &self.conv_type;
-            check_known(value.is_known(), value, "0 (Value0)", &at, out);
+            if let Some(value) = &self.conv_type {
+                check_known(value.is_known(), value, "0 (Value0)", &at, out);
+            }
         }
         {
             let at = at.field("msg_type");
-            let value = &self.msg_type;
-            check_known(
-                value.is_known(),
-                value,
-                "1 (Value1), 10 (Value10), 11 (Value11), 12 (Value12), 13 (Value13), 14 (Value14), 200 (Value200)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.msg_type {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "1 (Value1), 10 (Value10), 11 (Value11), 12 (Value12), 13 (Value13), 14 (Value14), 200 (Value200)",
+                    &at,
+                    out,
+                );
+            }
         }
         {
             let at = at.field("user_list");
@@ -2348,8 +2348,9 @@ impl Redact for BotMessageEvent {
 pub struct GroupCreatedEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `group_create` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -2370,65 +2371,63 @@ pub struct GroupCreatedEvent {
     pub timestamp: i64,
     /// The group's id.
     ///
-    /// Wire name: `group_id`. Required.
-    pub group_id: String,
+    /// Wire name: `group_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
     /// The user who created the group.
     ///
-    /// Wire name: `operator_account`. Required.
-    pub operator_account: String,
+    /// Wire name: `operator_account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator_account: Option<String>,
     /// The group owner's user id.
     ///
-    /// Wire name: `owner_account`. Required.
-    pub owner_account: String,
+    /// Wire name: `owner_account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_account: Option<String>,
     /// The group's name.
     ///
-    /// Wire name: `group_name`. Required.
-    pub group_name: String,
+    /// Wire name: `group_name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
     /// Attributes set when the group was created.
     ///
-    /// Wire name: `attributes`. Required.
-    pub attributes: Vec<GroupCreatedEventAttributesItem>,
+    /// Wire name: `attributes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<GroupCreatedEventAttributesItem>>,
     /// Ids of all members at creation.
     ///
-    /// Wire name: `user_ids`. Required.
-    pub user_ids: Vec<String>,
+    /// Wire name: `user_ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<String>>,
 }
 
 impl GroupCreatedEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `group_id`, `operator_account`, `owner_account`, `group_name`, `attributes`, `user_ids`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        group_id: impl Into<String>,
-        operator_account: impl Into<String>,
-        owner_account: impl Into<String>,
-        group_name: impl Into<String>,
-        attributes: Vec<GroupCreatedEventAttributesItem>,
-        user_ids: Vec<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            group_id: group_id.into(),
-            operator_account: operator_account.into(),
-            owner_account: owner_account.into(),
-            group_name: group_name.into(),
-            attributes,
-            user_ids,
+            group_id: None,
+            operator_account: None,
+            owner_account: None,
+            group_name: None,
+            attributes: None,
+            user_ids: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -2460,48 +2459,48 @@ impl GroupCreatedEvent {
         self
     }
 
-    /// Replaces `group_id`.
+    /// Sets `group_id`.
     #[must_use]
     pub fn with_group_id(mut self, group_id: impl Into<String>) -> Self {
-        self.group_id = group_id.into();
+        self.group_id = Some(group_id.into());
         self
     }
 
-    /// Replaces `operator_account`.
+    /// Sets `operator_account`.
     #[must_use]
     pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
-        self.operator_account = operator_account.into();
+        self.operator_account = Some(operator_account.into());
         self
     }
 
-    /// Replaces `owner_account`.
+    /// Sets `owner_account`.
     #[must_use]
     pub fn with_owner_account(mut self, owner_account: impl Into<String>) -> Self {
-        self.owner_account = owner_account.into();
+        self.owner_account = Some(owner_account.into());
         self
     }
 
-    /// Replaces `group_name`.
+    /// Sets `group_name`.
     #[must_use]
     pub fn with_group_name(mut self, group_name: impl Into<String>) -> Self {
-        self.group_name = group_name.into();
+        self.group_name = Some(group_name.into());
         self
     }
 
-    /// Replaces `attributes`.
+    /// Sets `attributes`.
     #[must_use]
     pub fn with_attributes(
         mut self,
         attributes: Vec<GroupCreatedEventAttributesItem>,
     ) -> Self {
-        self.attributes = attributes;
+        self.attributes = Some(attributes);
         self
     }
 
-    /// Replaces `user_ids`.
+    /// Sets `user_ids`.
     #[must_use]
     pub fn with_user_ids(mut self, user_ids: Vec<String>) -> Self {
-        self.user_ids = user_ids;
+        self.user_ids = Some(user_ids);
         self
     }
 
@@ -2518,10 +2517,11 @@ impl Validate for GroupCreatedEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("attributes");
-            let value = &self.attributes;
-            for (index, value) in value.iter().enumerate() {
-                let at = at.index(index);
-                Validate::collect_violations(value, &at, out);
+            if let Some(value) = &self.attributes {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
             }
         }
     }
@@ -2539,8 +2539,9 @@ impl Redact for GroupCreatedEvent {
 pub struct GroupDestroyedEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `group_destroy` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -2561,53 +2562,51 @@ pub struct GroupDestroyedEvent {
     pub timestamp: GroupDestroyedEventTimestamp,
     /// The group's id.
     ///
-    /// Wire name: `group_id`. Required.
-    pub group_id: String,
+    /// Wire name: `group_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
     /// The user who dissolved the group.
     ///
-    /// Wire name: `operator_account`. Required.
-    pub operator_account: String,
+    /// Wire name: `operator_account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator_account: Option<String>,
     /// The group owner's user id.
     ///
-    /// Wire name: `owner_account`. Required.
-    pub owner_account: String,
+    /// Wire name: `owner_account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_account: Option<String>,
     /// Ids of all members when the group was dissolved.
     ///
-    /// Wire name: `user_ids`. Required.
-    pub user_ids: Vec<String>,
+    /// Wire name: `user_ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<String>>,
 }
 
 impl GroupDestroyedEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `group_id`, `operator_account`, `owner_account`, `user_ids`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: GroupDestroyedEventTimestamp,
-        group_id: impl Into<String>,
-        operator_account: impl Into<String>,
-        owner_account: impl Into<String>,
-        user_ids: Vec<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            group_id: group_id.into(),
-            operator_account: operator_account.into(),
-            owner_account: owner_account.into(),
-            user_ids,
+            group_id: None,
+            operator_account: None,
+            owner_account: None,
+            user_ids: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -2639,31 +2638,31 @@ impl GroupDestroyedEvent {
         self
     }
 
-    /// Replaces `group_id`.
+    /// Sets `group_id`.
     #[must_use]
     pub fn with_group_id(mut self, group_id: impl Into<String>) -> Self {
-        self.group_id = group_id.into();
+        self.group_id = Some(group_id.into());
         self
     }
 
-    /// Replaces `operator_account`.
+    /// Sets `operator_account`.
     #[must_use]
     pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
-        self.operator_account = operator_account.into();
+        self.operator_account = Some(operator_account.into());
         self
     }
 
-    /// Replaces `owner_account`.
+    /// Sets `owner_account`.
     #[must_use]
     pub fn with_owner_account(mut self, owner_account: impl Into<String>) -> Self {
-        self.owner_account = owner_account.into();
+        self.owner_account = Some(owner_account.into());
         self
     }
 
-    /// Replaces `user_ids`.
+    /// Sets `user_ids`.
     #[must_use]
     pub fn with_user_ids(mut self, user_ids: Vec<String>) -> Self {
-        self.user_ids = user_ids;
+        self.user_ids = Some(user_ids);
         self
     }
 
@@ -2698,8 +2697,9 @@ impl Redact for GroupDestroyedEvent {
 pub struct GroupJoinedEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `group_join` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -2720,53 +2720,51 @@ pub struct GroupJoinedEvent {
     pub timestamp: GroupJoinedEventTimestamp,
     /// The group's id.
     ///
-    /// Wire name: `group_id`. Required.
-    pub group_id: String,
+    /// Wire name: `group_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
     /// With join_type Invited, the inviting user; meaningless with Apply.
     ///
-    /// Wire name: `operator_account`. Required.
-    pub operator_account: String,
+    /// Wire name: `operator_account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator_account: Option<String>,
     /// How the users joined.
     ///
-    /// Wire name: `join_type`. Required.
-    pub join_type: GroupJoinedEventJoinType,
+    /// Wire name: `join_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub join_type: Option<GroupJoinedEventJoinType>,
     /// Ids of the users who joined.
     ///
-    /// Wire name: `new_user_ids`. Required.
-    pub new_user_ids: Vec<String>,
+    /// Wire name: `new_user_ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_user_ids: Option<Vec<String>>,
 }
 
 impl GroupJoinedEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `group_id`, `operator_account`, `join_type`, `new_user_ids`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: GroupJoinedEventTimestamp,
-        group_id: impl Into<String>,
-        operator_account: impl Into<String>,
-        join_type: GroupJoinedEventJoinType,
-        new_user_ids: Vec<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            group_id: group_id.into(),
-            operator_account: operator_account.into(),
-            join_type,
-            new_user_ids,
+            group_id: None,
+            operator_account: None,
+            join_type: None,
+            new_user_ids: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -2798,31 +2796,31 @@ impl GroupJoinedEvent {
         self
     }
 
-    /// Replaces `group_id`.
+    /// Sets `group_id`.
     #[must_use]
     pub fn with_group_id(mut self, group_id: impl Into<String>) -> Self {
-        self.group_id = group_id.into();
+        self.group_id = Some(group_id.into());
         self
     }
 
-    /// Replaces `operator_account`.
+    /// Sets `operator_account`.
     #[must_use]
     pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
-        self.operator_account = operator_account.into();
+        self.operator_account = Some(operator_account.into());
         self
     }
 
-    /// Replaces `join_type`.
+    /// Sets `join_type`.
     #[must_use]
     pub fn with_join_type(mut self, join_type: GroupJoinedEventJoinType) -> Self {
-        self.join_type = join_type;
+        self.join_type = Some(join_type);
         self
     }
 
-    /// Replaces `new_user_ids`.
+    /// Sets `new_user_ids`.
     #[must_use]
     pub fn with_new_user_ids(mut self, new_user_ids: Vec<String>) -> Self {
-        self.new_user_ids = new_user_ids;
+        self.new_user_ids = Some(new_user_ids);
         self
     }
 
@@ -2844,14 +2842,15 @@ impl Validate for GroupJoinedEvent {
         }
         {
             let at = at.field("join_type");
-            let value = &self.join_type;
-            check_known(
-                value.is_known(),
-                value,
-                "Apply (Apply), Invited (Invited)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.join_type {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "Apply (Apply), Invited (Invited)",
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -2868,8 +2867,9 @@ impl Redact for GroupJoinedEvent {
 pub struct GroupLeftEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `group_exit` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -2890,53 +2890,51 @@ pub struct GroupLeftEvent {
     pub timestamp: i64,
     /// The group's id.
     ///
-    /// Wire name: `group_id`. Required.
-    pub group_id: String,
+    /// Wire name: `group_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
     /// How the users left.
     ///
-    /// Wire name: `exit_type`. Required.
-    pub exit_type: GroupLeftEventExitType,
+    /// Wire name: `exit_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_type: Option<GroupLeftEventExitType>,
     /// With exit_type Kickout, the user who removed them; meaningless with Quit.
     ///
-    /// Wire name: `operator_account`. Required.
-    pub operator_account: String,
+    /// Wire name: `operator_account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator_account: Option<String>,
     /// Ids of the users who left.
     ///
-    /// Wire name: `exit_user_ids`. Required.
-    pub exit_user_ids: Vec<String>,
+    /// Wire name: `exit_user_ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_user_ids: Option<Vec<String>>,
 }
 
 impl GroupLeftEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `group_id`, `exit_type`, `operator_account`, `exit_user_ids`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        group_id: impl Into<String>,
-        exit_type: GroupLeftEventExitType,
-        operator_account: impl Into<String>,
-        exit_user_ids: Vec<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            group_id: group_id.into(),
-            exit_type,
-            operator_account: operator_account.into(),
-            exit_user_ids,
+            group_id: None,
+            exit_type: None,
+            operator_account: None,
+            exit_user_ids: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -2968,31 +2966,31 @@ impl GroupLeftEvent {
         self
     }
 
-    /// Replaces `group_id`.
+    /// Sets `group_id`.
     #[must_use]
     pub fn with_group_id(mut self, group_id: impl Into<String>) -> Self {
-        self.group_id = group_id.into();
+        self.group_id = Some(group_id.into());
         self
     }
 
-    /// Replaces `exit_type`.
+    /// Sets `exit_type`.
     #[must_use]
     pub fn with_exit_type(mut self, exit_type: GroupLeftEventExitType) -> Self {
-        self.exit_type = exit_type;
+        self.exit_type = Some(exit_type);
         self
     }
 
-    /// Replaces `operator_account`.
+    /// Sets `operator_account`.
     #[must_use]
     pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
-        self.operator_account = operator_account.into();
+        self.operator_account = Some(operator_account.into());
         self
     }
 
-    /// Replaces `exit_user_ids`.
+    /// Sets `exit_user_ids`.
     #[must_use]
     pub fn with_exit_user_ids(mut self, exit_user_ids: Vec<String>) -> Self {
-        self.exit_user_ids = exit_user_ids;
+        self.exit_user_ids = Some(exit_user_ids);
         self
     }
 
@@ -3009,14 +3007,15 @@ impl Validate for GroupLeftEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("exit_type");
-            let value = &self.exit_type;
-            check_known(
-                value.is_known(),
-                value,
-                "Quit (Quit), Kickout (Kickout)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.exit_type {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "Quit (Quit), Kickout (Kickout)",
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }
@@ -3031,8 +3030,9 @@ impl Redact for GroupLeftEvent {
 pub struct RoomCreatedEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `room_create` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -3053,53 +3053,51 @@ pub struct RoomCreatedEvent {
     pub timestamp: i64,
     /// The room's id.
     ///
-    /// Wire name: `room_id`. Required.
-    pub room_id: String,
+    /// Wire name: `room_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
     /// The user who created the room.
     ///
-    /// Wire name: `operator_account`. Required.
-    pub operator_account: String,
+    /// Wire name: `operator_account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator_account: Option<String>,
     /// The room's name.
     ///
-    /// Wire name: `room_name`. Required.
-    pub room_name: String,
+    /// Wire name: `room_name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_name: Option<String>,
     /// Attributes set when the room was created.
     ///
-    /// Wire name: `attributes`. Required.
-    pub attributes: Vec<RoomCreatedEventAttributesItem>,
+    /// Wire name: `attributes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<RoomCreatedEventAttributesItem>>,
 }
 
 impl RoomCreatedEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `room_id`, `operator_account`, `room_name`, `attributes`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        room_id: impl Into<String>,
-        operator_account: impl Into<String>,
-        room_name: impl Into<String>,
-        attributes: Vec<RoomCreatedEventAttributesItem>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            room_id: room_id.into(),
-            operator_account: operator_account.into(),
-            room_name: room_name.into(),
-            attributes,
+            room_id: None,
+            operator_account: None,
+            room_name: None,
+            attributes: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -3131,34 +3129,34 @@ impl RoomCreatedEvent {
         self
     }
 
-    /// Replaces `room_id`.
+    /// Sets `room_id`.
     #[must_use]
     pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
-        self.room_id = room_id.into();
+        self.room_id = Some(room_id.into());
         self
     }
 
-    /// Replaces `operator_account`.
+    /// Sets `operator_account`.
     #[must_use]
     pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
-        self.operator_account = operator_account.into();
+        self.operator_account = Some(operator_account.into());
         self
     }
 
-    /// Replaces `room_name`.
+    /// Sets `room_name`.
     #[must_use]
     pub fn with_room_name(mut self, room_name: impl Into<String>) -> Self {
-        self.room_name = room_name.into();
+        self.room_name = Some(room_name.into());
         self
     }
 
-    /// Replaces `attributes`.
+    /// Sets `attributes`.
     #[must_use]
     pub fn with_attributes(
         mut self,
         attributes: Vec<RoomCreatedEventAttributesItem>,
     ) -> Self {
-        self.attributes = attributes;
+        self.attributes = Some(attributes);
         self
     }
 
@@ -3175,10 +3173,11 @@ impl Validate for RoomCreatedEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("attributes");
-            let value = &self.attributes;
-            for (index, value) in value.iter().enumerate() {
-                let at = at.index(index);
-                Validate::collect_violations(value, &at, out);
+            if let Some(value) = &self.attributes {
+                for (index, value) in value.iter().enumerate() {
+                    let at = at.index(index);
+                    Validate::collect_violations(value, &at, out);
+                }
             }
         }
     }
@@ -3196,8 +3195,9 @@ impl Redact for RoomCreatedEvent {
 pub struct RoomDestroyedEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `room_destroy` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -3218,47 +3218,45 @@ pub struct RoomDestroyedEvent {
     pub timestamp: i64,
     /// The room's id.
     ///
-    /// Wire name: `room_id`. Required.
-    pub room_id: String,
+    /// Wire name: `room_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
     /// Ids of the users in the room when it was destroyed.
     ///
-    /// Wire name: `user_ids`. Required.
-    pub user_ids: Vec<String>,
+    /// Wire name: `user_ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<String>>,
     /// The user who destroyed the room.
     ///
-    /// Wire name: `operator_account`. Required.
-    pub operator_account: String,
+    /// Wire name: `operator_account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator_account: Option<String>,
 }
 
 impl RoomDestroyedEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `room_id`, `user_ids`, `operator_account`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        room_id: impl Into<String>,
-        user_ids: Vec<String>,
-        operator_account: impl Into<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            room_id: room_id.into(),
-            user_ids,
-            operator_account: operator_account.into(),
+            room_id: None,
+            user_ids: None,
+            operator_account: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -3290,24 +3288,24 @@ impl RoomDestroyedEvent {
         self
     }
 
-    /// Replaces `room_id`.
+    /// Sets `room_id`.
     #[must_use]
     pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
-        self.room_id = room_id.into();
+        self.room_id = Some(room_id.into());
         self
     }
 
-    /// Replaces `user_ids`.
+    /// Sets `user_ids`.
     #[must_use]
     pub fn with_user_ids(mut self, user_ids: Vec<String>) -> Self {
-        self.user_ids = user_ids;
+        self.user_ids = Some(user_ids);
         self
     }
 
-    /// Replaces `operator_account`.
+    /// Sets `operator_account`.
     #[must_use]
     pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
-        self.operator_account = operator_account.into();
+        self.operator_account = Some(operator_account.into());
         self
     }
 
@@ -3334,8 +3332,9 @@ impl Redact for RoomDestroyedEvent {
 pub struct RoomEnteredEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `room_enter` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -3356,40 +3355,39 @@ pub struct RoomEnteredEvent {
     pub timestamp: i64,
     /// The room's id.
     ///
-    /// Wire name: `room_id`. Required.
-    pub room_id: String,
+    /// Wire name: `room_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
     /// The user who entered.
     ///
-    /// Wire name: `operator_account`. Required.
-    pub operator_account: String,
+    /// Wire name: `operator_account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator_account: Option<String>,
 }
 
 impl RoomEnteredEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `room_id`, `operator_account`) and nothing else set.
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        room_id: impl Into<String>,
-        operator_account: impl Into<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            room_id: room_id.into(),
-            operator_account: operator_account.into(),
+            room_id: None,
+            operator_account: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -3421,17 +3419,17 @@ impl RoomEnteredEvent {
         self
     }
 
-    /// Replaces `room_id`.
+    /// Sets `room_id`.
     #[must_use]
     pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
-        self.room_id = room_id.into();
+        self.room_id = Some(room_id.into());
         self
     }
 
-    /// Replaces `operator_account`.
+    /// Sets `operator_account`.
     #[must_use]
     pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
-        self.operator_account = operator_account.into();
+        self.operator_account = Some(operator_account.into());
         self
     }
 
@@ -3458,8 +3456,9 @@ impl Redact for RoomEnteredEvent {
 pub struct RoomLeftEvent {
     /// The app's unique id, sent as a string (the pages suggest converting it to an integer).
     ///
-    /// Wire name: `appid`. Required.
-    pub appid: String,
+    /// Wire name: `appid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub appid: Option<String>,
     /// Names the event; `room_exit` for this one.
     ///
     /// Wire name: `event`. Required.
@@ -3480,53 +3479,51 @@ pub struct RoomLeftEvent {
     pub timestamp: i64,
     /// The room's id.
     ///
-    /// Wire name: `room_id`. Required.
-    pub room_id: String,
+    /// Wire name: `room_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
     /// How the users left.
     ///
-    /// Wire name: `exit_type`. Required.
-    pub exit_type: RoomLeftEventExitType,
+    /// Wire name: `exit_type`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_type: Option<RoomLeftEventExitType>,
     /// With exit_type Kickout, the user who removed them; see the notes for Quit.
     ///
-    /// Wire name: `operator_account`. Required.
-    pub operator_account: String,
+    /// Wire name: `operator_account`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator_account: Option<String>,
     /// Ids of the users who left.
     ///
-    /// Wire name: `exit_user_ids`. Required.
-    pub exit_user_ids: Vec<String>,
+    /// Wire name: `exit_user_ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_user_ids: Option<Vec<String>>,
 }
 
 impl RoomLeftEvent {
-    /// A value with the required fields (`appid`, `event`, `nonce`, `signature`, `timestamp`, `room_id`, `exit_type`, `operator_account`, `exit_user_ids`) and nothing else set.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the required fields (`event`, `nonce`, `signature`, `timestamp`) and nothing else set.
     pub fn new(
-        appid: impl Into<String>,
         event: impl Into<String>,
         nonce: impl Into<String>,
         signature: impl Into<String>,
         timestamp: i64,
-        room_id: impl Into<String>,
-        exit_type: RoomLeftEventExitType,
-        operator_account: impl Into<String>,
-        exit_user_ids: Vec<String>,
     ) -> Self {
         Self {
-            appid: appid.into(),
+            appid: None,
             event: event.into(),
             nonce: nonce.into(),
             signature: signature.into(),
             timestamp,
-            room_id: room_id.into(),
-            exit_type,
-            operator_account: operator_account.into(),
-            exit_user_ids,
+            room_id: None,
+            exit_type: None,
+            operator_account: None,
+            exit_user_ids: None,
         }
     }
 
-    /// Replaces `appid`.
+    /// Sets `appid`.
     #[must_use]
     pub fn with_appid(mut self, appid: impl Into<String>) -> Self {
-        self.appid = appid.into();
+        self.appid = Some(appid.into());
         self
     }
 
@@ -3558,31 +3555,31 @@ impl RoomLeftEvent {
         self
     }
 
-    /// Replaces `room_id`.
+    /// Sets `room_id`.
     #[must_use]
     pub fn with_room_id(mut self, room_id: impl Into<String>) -> Self {
-        self.room_id = room_id.into();
+        self.room_id = Some(room_id.into());
         self
     }
 
-    /// Replaces `exit_type`.
+    /// Sets `exit_type`.
     #[must_use]
     pub fn with_exit_type(mut self, exit_type: RoomLeftEventExitType) -> Self {
-        self.exit_type = exit_type;
+        self.exit_type = Some(exit_type);
         self
     }
 
-    /// Replaces `operator_account`.
+    /// Sets `operator_account`.
     #[must_use]
     pub fn with_operator_account(mut self, operator_account: impl Into<String>) -> Self {
-        self.operator_account = operator_account.into();
+        self.operator_account = Some(operator_account.into());
         self
     }
 
-    /// Replaces `exit_user_ids`.
+    /// Sets `exit_user_ids`.
     #[must_use]
     pub fn with_exit_user_ids(mut self, exit_user_ids: Vec<String>) -> Self {
-        self.exit_user_ids = exit_user_ids;
+        self.exit_user_ids = Some(exit_user_ids);
         self
     }
 
@@ -3599,14 +3596,15 @@ impl Validate for RoomLeftEvent {
     fn collect_violations(&self, at: &FieldPath<'_>, out: &mut Vec<Violation>) {
         {
             let at = at.field("exit_type");
-            let value = &self.exit_type;
-            check_known(
-                value.is_known(),
-                value,
-                "Quit (Quit), Kickout (Kickout)",
-                &at,
-                out,
-            );
+            if let Some(value) = &self.exit_type {
+                check_known(
+                    value.is_known(),
+                    value,
+                    "Quit (Quit), Kickout (Kickout)",
+                    &at,
+                    out,
+                );
+            }
         }
     }
 }

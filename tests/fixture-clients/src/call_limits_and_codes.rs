@@ -180,7 +180,7 @@ impl Client {
     /// Documented limit: 5 calls per second ([`ClientBuilder::rate_limit_per_action`](zego_server_runtime::ClientBuilder::rate_limit_per_action) keeps to it).
     ///
     /// Also documented, and kept by the same switch (a call that would wait longer than the client's `call_limit_wait` fails with `Error::CallLimitReached`):
-    /// - one AppId: 2 calls per day (24 hours)
+    /// - one AppId: 2 calls per 24 hours
     ///
     /// Also documented, and not kept by the client (the service enforces them):
     /// - the test environment: 1 call per second

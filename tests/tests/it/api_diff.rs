@@ -45,6 +45,16 @@ fn classification_of_key_changes() {
     assert!(case("narrowed_range_new_rule_and_default").contains("version enough: false"));
     assert!(case("no_change")
         .starts_with("breaking: false; wire breaking: false (exit status 0); bump: None"));
+    let callbacks = case("callback_event_and_exception_code_removed");
+    assert!(
+        callbacks.starts_with("breaking: true") && callbacks.contains("version enough: false"),
+        "{callbacks}"
+    );
+    assert!(
+        callbacks.contains("`callbacks::Event::Gone` goes")
+            && callbacks.contains("`ExceptionCode::General` goes"),
+        "{callbacks}"
+    );
     let alternatives = case("alternatives_changed");
     assert!(alternatives.starts_with("breaking: true"), "{alternatives}");
     assert!(

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{
     Assertion, Condition, Constraints, Field, FieldType, Grade, IntFormat, Model, NumberFormat,
-    Operation, Rule, StructDef, TypeId, TypeKind,
+    Operation, ReturnCode, Rule, StructDef, TypeId, TypeKind,
 };
 
 use super::{Change, ChangeKind, Flow, Impact, Report, Subject, WireImpact};
@@ -17,6 +17,14 @@ pub fn compare(base: &Model, current: &Model) -> Report {
     compare_operations(base, current, &mut changes);
     compare_hosts(base, current, &mut changes);
     compare_return_codes(base, current, &mut changes);
+    compare_codes(
+        &base.exception_codes,
+        &current.exception_codes,
+        "ExceptionCode",
+        Subject::ExceptionCode,
+        &mut changes,
+    );
+    compare_events(base, current, &mut changes);
     Report {
         base_version: base.version.clone(),
         current_version: current.version.clone(),
@@ -565,13 +573,48 @@ fn compare_hosts(base: &Model, current: &Model, changes: &mut Changes) {
 
 /// The documented codes: the variants of `ApiCode` and how the client retries each.
 fn compare_return_codes(base: &Model, current: &Model, changes: &mut Changes) {
+    compare_codes(
+        &base.return_codes,
+        &current.return_codes,
+        "ApiCode",
+        Subject::ReturnCode,
+        changes,
+    );
     for old in &base.return_codes {
-        let subject = Subject::ReturnCode(old.code);
         let Some(new) = current.return_codes.iter().find(|c| c.code == old.code) else {
+            continue;
+        };
+        if new.retry != old.retry {
+            let kind = ChangeKind::ReturnCodeRetryChanged {
+                from: old.retry,
+                to: new.retry,
+            };
+            let subject = Subject::ReturnCode(old.code);
+            changes.push(&subject, kind, Impact::None, WireImpact::Unchanged);
+        }
+    }
+}
+
+/// The variants of an open enum of codes (`of`), by number: removed, renamed, added.
+fn compare_codes(
+    base: &[ReturnCode],
+    current: &[ReturnCode],
+    of: &'static str,
+    subject: fn(i64) -> Subject,
+    changes: &mut Changes,
+) {
+    for old in base {
+        let Some(new) = current.iter().find(|c| c.code == old.code) else {
             let kind = ChangeKind::ReturnCodeRemoved {
+                of,
                 variant: old.variant.clone(),
             };
-            changes.push(&subject, kind, Impact::Breaking, WireImpact::Unchanged);
+            changes.push(
+                &subject(old.code),
+                kind,
+                Impact::Breaking,
+                WireImpact::Unchanged,
+            );
             continue;
         };
         if new.variant != old.variant {
@@ -579,22 +622,58 @@ fn compare_return_codes(base: &Model, current: &Model, changes: &mut Changes) {
                 from: old.variant.clone(),
                 to: new.variant.clone(),
             };
-            changes.push(&subject, kind, Impact::Breaking, WireImpact::Unchanged);
-        }
-        if new.retry != old.retry {
-            let kind = ChangeKind::ReturnCodeRetryChanged {
-                from: old.retry,
-                to: new.retry,
-            };
-            changes.push(&subject, kind, Impact::None, WireImpact::Unchanged);
+            changes.push(
+                &subject(old.code),
+                kind,
+                Impact::Breaking,
+                WireImpact::Unchanged,
+            );
         }
     }
-    for new in &current.return_codes {
-        if !base.return_codes.iter().any(|c| c.code == new.code) {
+    for new in current {
+        if !base.iter().any(|c| c.code == new.code) {
             let kind = ChangeKind::ReturnCodeAdded {
+                of,
                 variant: new.variant.clone(),
             };
-            let subject = Subject::ReturnCode(new.code);
+            changes.push(
+                &subject(new.code),
+                kind,
+                Impact::Addition,
+                WireImpact::AsRust,
+            );
+        }
+    }
+}
+
+/// The variants of `callbacks::Event`, by the event's name: removed or added. (An event's
+/// body is a type of its own, compared with the other types.)
+fn compare_events(base: &Model, current: &Model, changes: &mut Changes) {
+    let events = |api: &Model| -> Vec<(String, String)> {
+        api.callbacks
+            .iter()
+            .flat_map(|callbacks| &callbacks.events)
+            .map(|event| (event.name.clone(), event.variant.clone()))
+            .collect()
+    };
+    let (before, after) = (events(base), events(current));
+    for (name, variant) in &before {
+        if !after.iter().any(|(other, _)| other == name) {
+            let kind = ChangeKind::ReturnCodeRemoved {
+                of: "callbacks::Event",
+                variant: variant.clone(),
+            };
+            let subject = Subject::CallbackEvent(name.clone());
+            changes.push(&subject, kind, Impact::Breaking, WireImpact::Unchanged);
+        }
+    }
+    for (name, variant) in &after {
+        if !before.iter().any(|(other, _)| other == name) {
+            let kind = ChangeKind::ReturnCodeAdded {
+                of: "callbacks::Event",
+                variant: variant.clone(),
+            };
+            let subject = Subject::CallbackEvent(name.clone());
             changes.push(&subject, kind, Impact::Addition, WireImpact::AsRust);
         }
     }

@@ -68,6 +68,10 @@ pub enum Subject {
     Region(String),
     /// A documented `Code`, a variant of `ApiCode`.
     ReturnCode(i64),
+    /// A code of the exception callback, a variant of `ExceptionCode`.
+    ExceptionCode(i64),
+    /// A callback event, a variant of `callbacks::Event`, by its name in the spec.
+    CallbackEvent(String),
 }
 
 /// What changed, with the values before and after.
@@ -186,10 +190,14 @@ pub enum ChangeKind {
         from: String,
         to: String,
     },
+    /// A variant of an open enum of codes or events (`of`: `ApiCode`, `ExceptionCode`,
+    /// `callbacks::Event`) goes; its value then decodes as `Unknown`.
     ReturnCodeRemoved {
+        of: &'static str,
         variant: String,
     },
     ReturnCodeAdded {
+        of: &'static str,
         variant: String,
     },
     ReturnCodeRenamed {

@@ -73,6 +73,8 @@ fn subject(subject: &Subject) -> String {
         Subject::DefaultHost => "default host".to_owned(),
         Subject::Region(name) => format!("region `{name}`"),
         Subject::ReturnCode(code) => format!("return code `{code}`"),
+        Subject::ExceptionCode(code) => format!("exception code `{code}`"),
+        Subject::CallbackEvent(name) => format!("callback event `{name}`"),
     }
 }
 
@@ -263,11 +265,11 @@ fn rust_note(kind: &ChangeKind) -> String {
         ChangeKind::RegionAdded { variant } => {
             return format!("new variant `Region::{variant}` (`Region` is `#[non_exhaustive]`)")
         }
-        ChangeKind::ReturnCodeRemoved { variant } => {
-            return format!("`ApiCode::{variant}` goes; the code decodes as `ApiCode::Unknown`")
+        ChangeKind::ReturnCodeRemoved { of, variant } => {
+            return format!("`{of}::{variant}` goes; its value decodes as `{of}::Unknown`")
         }
-        ChangeKind::ReturnCodeAdded { variant } => {
-            return format!("new variant `ApiCode::{variant}` (`ApiCode` is `#[non_exhaustive]`)")
+        ChangeKind::ReturnCodeAdded { of, variant } => {
+            return format!("new variant `{of}::{variant}` (`{of}` is `#[non_exhaustive]`)")
         }
         ChangeKind::ReturnCodeRenamed { .. } => VARIANT_GONE,
         ChangeKind::ReturnCodeRetryChanged { .. } => {

@@ -186,7 +186,7 @@ pub(super) fn callbacks_rs(model: &Model, callbacks: &Callbacks) -> TokenStream 
         /// # Errors
         /// The [`CallbackRefusal`] saying why the body is refused.
         pub fn verify(verifier: &CallbackVerifier, body: &[u8]) -> Result<Event, CallbackRefusal> {
-            verifier.verify::<Value>(body)?;
+            verifier.authenticate(body)?;
             Event::decode(body)
         }
 

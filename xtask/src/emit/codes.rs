@@ -311,7 +311,7 @@ fn code_doc(code: &ReturnCode, product: &str) -> TokenStream {
         lines.push(format!(
             "A cap counted over {}: never retried, since trying again before that window \
              has passed fails the same way.",
-            window_words(seconds)
+            super::docs::window_words(seconds)
         ));
     }
     if let Some(note) = &code.note {
@@ -319,13 +319,4 @@ fn code_doc(code: &ReturnCode, product: &str) -> TokenStream {
         lines.push(format!("The sources: {note}"));
     }
     doc_attrs(&lines)
-}
-
-/// `24 hours`, `1 hour`, `90 seconds`.
-fn window_words(seconds: u64) -> String {
-    match seconds {
-        3_600 => "1 hour".to_owned(),
-        seconds if seconds % 3_600 == 0 => format!("{} hours", seconds / 3_600),
-        seconds => format!("{seconds} seconds"),
-    }
 }

@@ -80,6 +80,17 @@ pub(super) fn doc_line(line: &str) -> String {
     }
 }
 
+/// A window of `seconds` in words: `second`, `minute`, `hour`, `24 hours`, `10 seconds`.
+pub(super) fn window_words(seconds: u64) -> String {
+    match seconds {
+        1 => "second".to_owned(),
+        60 => "minute".to_owned(),
+        3_600 => "hour".to_owned(),
+        seconds if seconds % 3_600 == 0 => format!("{} hours", seconds / 3_600),
+        seconds => format!("{seconds} seconds"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::escape_brackets;

@@ -359,13 +359,7 @@ fn call_limit_text(limit: &crate::model::CallLimit) -> String {
         "test-environment" => "the test environment",
         _ => "one AppId",
     };
-    let window = match limit.window_seconds {
-        1 => "second".to_owned(),
-        60 => "minute".to_owned(),
-        86_400 => "day (24 hours)".to_owned(),
-        seconds if seconds % 3_600 == 0 => format!("{} hours", seconds / 3_600),
-        seconds => format!("{seconds} seconds"),
-    };
+    let window = super::docs::window_words(limit.window_seconds);
     let what = match (limit.counts.as_str(), limit.count) {
         ("messages", count) => {
             format!("{count} messages (counted in the messages a call asks for, not in calls)")

@@ -36,22 +36,34 @@ pub struct CodesRead {
     pub named: usize,
 }
 
+/// The pages a facts list names, relative to the docs repository's root.
+pub fn listed_pages(facts: &CodeFacts, docs: &DocsTree) -> Vec<(String, PathBuf)> {
+    let root = docs.root.clone().unwrap_or_default();
+    facts
+        .pages
+        .iter()
+        .map(|page| (page.clone(), root.join(page)))
+        .collect()
+}
+
 /// The pages a facts list names, or, when it names none, the code pages found in `folder`
 /// (`return-codes.mdx`, `Return codes.mdx`, `common-error-codes.mdx`, `error-codes.mdx`).
 pub fn code_pages(facts: &CodeFacts, docs: &DocsTree, folder: &Path) -> Vec<(String, PathBuf)> {
     if !facts.pages.is_empty() {
-        let root = docs.root.clone().unwrap_or_default();
-        return facts
-            .pages
-            .iter()
-            .map(|page| (page.clone(), root.join(page)))
-            .collect();
+        return listed_pages(facts, docs);
     }
-    let mut found = Vec::new();
-    collect_code_pages(folder, &mut found);
-    found.sort();
-    found
+    let pages = super::source::files_with_extension(folder, &["mdx"]).unwrap_or_default();
+    pages
         .into_iter()
+        .filter(|path| {
+            let name = path
+                .file_name()
+                .map(|name| name.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
+            ["return-code", "return code", "error-code"]
+                .iter()
+                .any(|marker| name.contains(marker))
+        })
         .map(|path| {
             let shown = docs
                 .relative(&path)
@@ -59,27 +71,6 @@ pub fn code_pages(facts: &CodeFacts, docs: &DocsTree, folder: &Path) -> Vec<(Str
             (shown, path)
         })
         .collect()
-}
-
-fn collect_code_pages(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().to_lowercase();
-        if path.is_dir() {
-            if name != "callbacks" {
-                collect_code_pages(&path, found);
-            }
-        } else if name.ends_with(".mdx")
-            && ["return-code", "return code", "error-code"]
-                .iter()
-                .any(|marker| name.contains(marker))
-        {
-            found.push(path);
-        }
-    }
 }
 
 /// Reads the codes of `pages` (and, for reply codes, of the actions' `Code` tables), joined

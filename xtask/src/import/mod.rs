@@ -202,10 +202,7 @@ pub fn import(options: &ImportOptions) -> Result<Imported, Diagnostics> {
     report.actions = read.iter().map(|action| action.name.clone()).collect();
     let reply_pages = codes::code_pages(&facts.return_codes, &docs, primary);
     let reply_codes = codes::read(&facts.return_codes, &reply_pages, &read, facts_shown);
-    let exception_pages: Vec<_> = codes::code_pages(&facts.exception_codes, &docs, primary)
-        .into_iter()
-        .filter(|_| !facts.exception_codes.pages.is_empty())
-        .collect();
+    let exception_pages = codes::listed_pages(&facts.exception_codes, &docs);
     let exception_codes = codes::read(&facts.exception_codes, &exception_pages, &[], facts_shown);
     report.codes = CodeCounts {
         reply: (reply_codes.codes.len(), reply_codes.named),

@@ -3,7 +3,7 @@
 //! action, and a sentence giving every action without a figure of its own a default. Where two
 //! sources disagree, the stricter figure is kept and the action says so.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::actions::Action;
 use super::facts::{self, RateLimits};
@@ -23,9 +23,7 @@ pub fn apply_pages(actions: &mut [Action], folder: &Path) {
             );
         }
     }
-    let mut overviews = Vec::new();
-    collect_mdx(folder, &mut overviews);
-    overviews.sort();
+    let overviews = super::source::files_with_extension(folder, &["mdx"]).unwrap_or_default();
     for page in overviews {
         let Ok(text) = std::fs::read_to_string(&page) else {
             continue;
@@ -61,20 +59,6 @@ pub fn apply_default(actions: &mut [Action], page: &Path, shown: &str) -> bool {
         ));
     }
     true
-}
-
-fn collect_mdx(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.filter_map(Result::ok) {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_mdx(&path, found);
-        } else if path.extension().is_some_and(|ext| ext == "mdx") {
-            found.push(path);
-        }
-    }
 }
 
 /// Adds `limits` from `source` to the action's; two per-second figures that differ keep the

@@ -37,28 +37,7 @@ impl Files {
 
     /// Every `.yaml`/`.yml` file under `folder`, sorted, with paths normalised.
     pub fn yaml_files(folder: &Path) -> Result<Vec<PathBuf>, SpecError> {
-        let mut found = Vec::new();
-        let mut pending = vec![normalise(folder)];
-        while let Some(dir) = pending.pop() {
-            let entries = std::fs::read_dir(&dir).map_err(|error| SpecError {
-                file: dir.display().to_string(),
-                location: Location::Document,
-                message: format!("cannot read the folder: {error}"),
-            })?;
-            for entry in entries.filter_map(Result::ok) {
-                let path = entry.path();
-                if path.is_dir() {
-                    pending.push(path);
-                } else if path
-                    .extension()
-                    .is_some_and(|ext| ext == "yaml" || ext == "yml")
-                {
-                    found.push(path);
-                }
-            }
-        }
-        found.sort();
-        Ok(found)
+        files_with_extension(folder, &["yaml", "yml"])
     }
 
     /// How messages name `path`: relative to the folder imported from where it is inside it
@@ -145,6 +124,33 @@ impl Files {
             )),
         }
     }
+}
+
+/// Every file under `folder` (searched recursively) whose extension is one of `extensions`,
+/// sorted, with paths normalised.
+pub fn files_with_extension(folder: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>, SpecError> {
+    let mut found = Vec::new();
+    let mut pending = vec![normalise(folder)];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|error| SpecError {
+            file: dir.display().to_string(),
+            location: Location::Document,
+            message: format!("cannot read the folder: {error}"),
+        })?;
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|ext| extensions.iter().any(|wanted| ext == *wanted))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 fn read_yaml(path: &Path, shown: &str) -> Result<Value, SpecError> {

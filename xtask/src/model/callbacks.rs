@@ -16,8 +16,9 @@ use super::Builder;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawCallbacks {
-    #[serde(default)]
-    pages: Vec<String>,
+    /// The pages read; for the spec's readers, not the generated code.
+    #[serde(default, rename = "pages")]
+    _pages: Vec<String>,
     secret: String,
     #[serde(default)]
     secret_note: Option<String>,
@@ -87,7 +88,6 @@ impl Builder<'_> {
                 return None;
             }
         };
-        let _ = &raw.pages;
         let secret = match raw.secret.as_str() {
             "callback-secret" => CallbackSecret::CallbackSecret,
             "server-secret" => CallbackSecret::ServerSecret,
